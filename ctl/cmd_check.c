@@ -1,0 +1,371 @@
+/*
+ * cmd_check.c - `postsalectl check [--json] FILE...`: find and check the invoices in
+ * XML files, Factur-X/ZUGFeRD PDFs and whole mail messages (.eml).
+ *
+ * What a file is, is decided by its content (the %PDF- magic, XML, mail headers), not
+ * by its extension. Every file is untrusted: it is read up to a size cap, and every
+ * string taken from it is made printable (human output) or JSON-escaped (--json, one
+ * object per invoice, JSON Lines) before it is written. The exit status is 0 when
+ * every invoice is clean, 1 when any is flagged, 2 when a file cannot be read or holds
+ * no invoice (one line on stderr naming the file and the reason).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* memmem */
+#endif
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "cmd_check.h"
+#include "dec.h"
+#include "inv.h"
+#include "inv_find.h"
+#include "pdfx.h"
+#include "xalloc.h"
+
+#define CHECK_MAX_FILE ((size_t)64 * 1024 * 1024)	/* largest file read */
+
+#define EXIT_CLEAN 0
+#define EXIT_FLAGGED 1
+#define EXIT_TROUBLE 2
+
+/* check_usage - the synopsis, on stream */
+static void check_usage(FILE *stream)
+{
+	fputs("usage: postsalectl check [--json] FILE...\n"
+	      "  Check the e-invoices in each FILE: UBL or CII XML, a Factur-X/ZUGFeRD PDF,\n"
+	      "  or a mail message (every invoice attachment). FILE - reads stdin.\n"
+	      "  --json  one JSON object per invoice (JSON Lines)\n"
+	      "  exit status: 0 all clean, 1 any flagged, 2 unreadable or no invoice\n", stream);
+}
+
+/* print_safe - write s with control characters shown as '?' (s may be NULL: "-") */
+static void print_safe(FILE *out, const char *s)
+{
+	if (s == NULL) {
+		fputc('-', out);
+		return;
+	}
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
+/* utf8_len - length of the valid UTF-8 sequence at s (1..4), or 0 if invalid */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	int n;
+	unsigned long cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/* json_str - write s as a JSON string (null for NULL); invalid UTF-8 becomes U+FFFD */
+static void json_str(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (s == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	while (*p) {
+		int n = utf8_len(p);
+
+		if (n == 0) {
+			fputs("\\ufffd", out);
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			fputc('\\', out);
+			fputc(*p++, out);
+		} else if (*p == '\n') {
+			fputs("\\n", out), p++;
+		} else if (*p == '\t') {
+			fputs("\\t", out), p++;
+		} else if (*p == '\r') {
+			fputs("\\r", out), p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fprintf(out, "\\u%04x", *p++);
+		} else {
+			fwrite(p, 1, (size_t)n, out);
+			p += n;
+		}
+	}
+	fputc('"', out);
+}
+
+/* read_all - read path ("-": stdin) into a new buffer of at most max bytes (NUL
+ * added); 0, or -1 with a reason in err */
+static int read_all(const char *path, size_t max, unsigned char **buf, size_t *len,
+		    char *err, size_t errlen)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 65536, used = 0, got;
+	unsigned char *b;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	b = xmalloc(cap + 1);
+	while ((got = fread(b + used, 1, cap - used, f)) > 0) {
+		used += got;
+		if (used > max)
+			break;
+		if (used == cap) {
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+			b = xrealloc(b, cap + 1);
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "cannot read: %s", strerror(errno));
+		goto fail;
+	}
+	if (used > max) {
+		snprintf(err, errlen, "file is over the limit of %zu bytes", max);
+		goto fail;
+	}
+	if (f != stdin)
+		fclose(f);
+	b[used] = '\0';
+	*buf = b;
+	*len = used;
+	return 0;
+fail:
+	if (f != stdin)
+		fclose(f);
+	free(b);
+	return -1;
+}
+
+/* looks_like_mail - 1 if the bytes start with an RFC 5322 header field or an mbox
+ * "From " line */
+static int looks_like_mail(const unsigned char *buf, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 5 && memcmp(buf, "From ", 5) == 0)
+		return 1;
+	while (i < len && i < 998 && buf[i] > 0x20 && buf[i] < 0x7f && buf[i] != ':')
+		i++;
+	return i > 0 && i < len && buf[i] == ':';
+}
+
+/* print_invoice - one invoice's block (human) or JSON line; returns 1 if flagged */
+static int print_invoice(FILE *out, const char *file, const inv_found *f, int json)
+{
+	inv_findings *fs = inv_findings_new();
+	const inv_invoice *inv = f->inv;
+	char total[DEC_FMT_LEN];
+	const char *tot = inv->has_total_with_vat ? dec_fmt(inv->total_with_vat, total, sizeof(total)) : NULL;
+	int flagged;
+
+	inv_check(inv, fs);
+	flagged = inv_findings_flagged(fs);
+	if (json) {
+		fputs("{\"file\":", out);
+		json_str(out, file);
+		fputs(",\"part\":", out);
+		json_str(out, *f->part ? f->part : NULL);
+		fputs(",\"syntax\":", out);
+		json_str(out, inv_syntax_name(inv->syntax));
+		fputs(",\"container\":", out);
+		json_str(out, f->container);
+		fputs(",\"profile\":", out);
+		json_str(out, inv->profile);
+		fputs(",\"number\":", out);
+		json_str(out, inv->number);
+		fputs(",\"currency\":", out);
+		json_str(out, inv->currency);
+		fputs(",\"total\":", out);
+		json_str(out, tot);
+		fputs(",\"verdict\":", out);
+		json_str(out, flagged ? "flagged" : "ok");
+		fputs(",\"findings\":[", out);
+		for (size_t i = 0; i < fs->n; i++) {
+			fputs(i ? ",{\"id\":" : "{\"id\":", out);
+			json_str(out, fs->v[i].id);
+			fputs(",\"severity\":", out);
+			json_str(out, fs->v[i].severity == INV_SEV_ERROR ? "error" : "warning");
+			fputs(",\"message\":", out);
+			json_str(out, fs->v[i].message);
+			fputc('}', out);
+		}
+		fputs("]}\n", out);
+	} else {
+		fputs("file:      ", out);
+		print_safe(out, file);
+		if (*f->part) {
+			fputs("\npart:      ", out);
+			print_safe(out, f->part);
+			if (f->filename) {
+				fputs(" (", out);
+				print_safe(out, f->filename);
+				fputc(')', out);
+			}
+		}
+		fprintf(out, "\ncontainer: %s", f->container);
+		if (f->attachment) {
+			fputs(" (", out);
+			print_safe(out, f->attachment);
+			fputc(')', out);
+		}
+		fprintf(out, "\nsyntax:    %s\nprofile:   ", inv_syntax_name(inv->syntax));
+		print_safe(out, inv->profile);
+		fputs("\nnumber:    ", out);
+		print_safe(out, inv->number);
+		fputs("\ncurrency:  ", out);
+		print_safe(out, inv->currency);
+		fputs("\ntotal:     ", out);
+		print_safe(out, tot);
+		fprintf(out, "\nverdict:   %s\n", flagged ? "flagged" : "ok");
+		for (size_t i = 0; i < fs->n; i++) {
+			const char *msg = fs->v[i].message ? fs->v[i].message : "";
+			size_t idlen = strlen(fs->v[i].id);
+
+			/* the message repeats the id ("BR-CO-10: ..."); say it once */
+			if (strncmp(msg, fs->v[i].id, idlen) == 0 && msg[idlen] == ':')
+				msg += idlen + 1 + (msg[idlen + 1] == ' ');
+			fputs("  ", out);
+			print_safe(out, fs->v[i].id);
+			fprintf(out, " %s: ", fs->v[i].severity == INV_SEV_ERROR ? "error" : "warning");
+			print_safe(out, msg);
+			fputc('\n', out);
+		}
+		fputc('\n', out);
+	}
+	inv_findings_free(fs);
+	return flagged;
+}
+
+/* complain - the one stderr line about a file (and part) that could not be checked */
+static void complain(const char *file, const char *part, const char *reason)
+{
+	fputs("postsalectl check: ", stderr);
+	print_safe(stderr, file);
+	if (part && *part) {
+		fputs(": part ", stderr);
+		print_safe(stderr, part);
+	}
+	fputs(": ", stderr);
+	print_safe(stderr, reason);
+	fputc('\n', stderr);
+}
+
+/* check_file - check one file; returns its exit status (0, 1 or 2) */
+static int check_file(const char *path, int json)
+{
+	struct inv_find_limits lim;
+	inv_found_list found;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	char err[512];
+	int rc = EXIT_CLEAN;
+
+	memset(&found, 0, sizeof(found));
+	inv_find_limits_default(&lim);
+	if (read_all(path, CHECK_MAX_FILE, &buf, &len, err, sizeof(err)) < 0) {
+		complain(path, NULL, err);
+		return EXIT_TROUBLE;
+	}
+	if (len == 0) {
+		complain(path, NULL, "empty file (0 bytes)");
+		free(buf);
+		return EXIT_TROUBLE;
+	}
+	if (!pdfx_is_pdf(buf, len) && buf[0] != '<' && looks_like_mail(buf, len)) {
+		GMimeStream *stream = g_mime_stream_mem_new_with_buffer((const char *)buf, len);
+		GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+		GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
+
+		if (msg == NULL) {
+			complain(path, NULL, "not a mail message GMime can parse");
+			rc = EXIT_TROUBLE;
+		} else {
+			inv_find_in_message(msg, &lim, &found);
+			if (found.n == 0) {
+				complain(path, NULL, "no invoice in the message");
+				rc = EXIT_TROUBLE;
+			}
+			g_object_unref(msg);
+		}
+		g_object_unref(parser);
+		g_object_unref(stream);
+	} else {
+		inv_find_in_bytes(buf, len, "", NULL, NULL, INV_FIND_REPORT_ALL, &lim, &found);
+	}
+	for (size_t i = 0; i < found.n; i++) {
+		const inv_found *f = &found.v[i];
+
+		if (f->status != INV_OK) {
+			complain(path, f->part, f->error ? f->error : "unreadable invoice");
+			rc = EXIT_TROUBLE;
+		} else if (print_invoice(stdout, path, f, json) && rc == EXIT_CLEAN) {
+			rc = EXIT_FLAGGED;
+		}
+	}
+	if (found.limited)
+		complain(path, NULL, "warning: a limit stopped the search; some parts were not looked at");
+	inv_found_list_clear(&found);
+	free(buf);
+	return rc;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	int json = 0, first = 1, rc = EXIT_CLEAN;
+
+	for (; first < argc; first++) {
+		if (strcmp(argv[first], "--json") == 0) {
+			json = 1;
+		} else if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0) {
+			check_usage(stdout);
+			return EXIT_CLEAN;
+		} else if (strcmp(argv[first], "--") == 0) {
+			first++;
+			break;
+		} else if (argv[first][0] == '-' && argv[first][1] != '\0') {
+			fprintf(stderr, "postsalectl check: unknown option %s\n", argv[first]);
+			check_usage(stderr);
+			return EXIT_TROUBLE;
+		} else {
+			break;
+		}
+	}
+	if (first >= argc) {
+		check_usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	g_mime_init();
+	for (int i = first; i < argc; i++) {
+		int r = check_file(argv[i], json);
+
+		if (r == EXIT_TROUBLE || (r == EXIT_FLAGGED && rc == EXIT_CLEAN))
+			rc = r;
+		fflush(stdout);
+	}
+	g_mime_shutdown();
+	return rc;
+}

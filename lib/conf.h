@@ -1,0 +1,87 @@
+/*
+ * conf.h - postsale.conf: one table of keys (conf_keys.c), a parser that checks every
+ * value against it, and the struct the programs read their settings from.
+ *
+ * The file is "key = value" lines; '#' starts a comment; a line starting with white
+ * space continues the previous value. Every key has a default, so an empty file is a
+ * valid config.
+ */
+#ifndef PS_CONF_H
+#define PS_CONF_H
+
+#include <stddef.h>
+
+#include "netmatch.h"
+
+#define CONF_DEFAULT_PATH SYSCONFDIR "/postsale/postsale.conf"
+
+enum conf_type {
+	CONF_STRING,		/* any text */
+	CONF_PATH,		/* a file name; "" means none */
+	CONF_BOOL,		/* yes/no, true/false, on/off, 1/0 */
+	CONF_SIZE,		/* bytes, with an optional k, M or G suffix */
+	CONF_DURATION,		/* milliseconds; ms, s, m, h or d suffix (default s) */
+	CONF_ENUM,		/* one of the words in choices, stored as its index */
+	CONF_LIST,		/* words separated by commas or white space */
+	CONF_NETWORKS,		/* addresses and CIDR networks */
+	CONF_FACILITY,		/* a syslog facility name */
+	CONF_LEVEL,		/* a syslog level name */
+};
+
+struct conf_list {
+	char **v;
+	size_t n;
+};
+
+enum conf_on_error { CONF_ON_ERROR_ACCEPT, CONF_ON_ERROR_TEMPFAIL };
+
+/* The settings. Field names follow the keys; everything is owned by the struct. */
+struct ps_conf {
+	char *path;			/* the file these settings came from */
+	/* postsale-milter */
+	char *socket;
+	char *user;
+	char *pid_file;
+	int syslog_facility;
+	int log_level;
+	struct netmatch *internal_networks;
+	char *internal_networks_text;
+	struct conf_list local_domains;
+	int on_error;			/* enum conf_on_error */
+	size_t max_message_size;
+	/* the store */
+	char *database;
+	long database_timeout_ms;
+};
+
+struct conf_key {
+	const char *name;
+	enum conf_type type;
+	const char *def;		/* default, written as in the file */
+	const char *choices;		/* CONF_ENUM: the words, separated by '|' */
+	size_t offset;			/* of the field in struct ps_conf */
+	size_t text_offset;		/* CONF_NETWORKS: of the text field, else 0 */
+	const char *help;		/* one line for the sample config and the man page */
+};
+
+extern const struct conf_key conf_keys[];
+extern const size_t conf_nkeys;
+
+/*
+ * conf_load - read and check a config file. Returns new settings the caller frees with
+ * conf_free(), or NULL with one line in err: "FILE:LINE: key: reason".
+ */
+struct ps_conf *conf_load(const char *path, char *err, size_t errlen);
+/* conf_defaults - the settings with every key at its default */
+struct ps_conf *conf_defaults(void);
+struct ps_conf *conf_free(struct ps_conf *conf);
+/* conf_key_find - the table entry of a key, or NULL */
+const struct conf_key *conf_key_find(const char *name);
+/* conf_parse_size - "25M" -> bytes; 0 or -1 */
+int conf_parse_size(const char *s, size_t *out);
+/* conf_parse_duration - "250ms", "2s", "5m" -> milliseconds; 0 or -1 */
+int conf_parse_duration(const char *s, long *out);
+/* conf_list_has - 1 when list holds word, compared without case */
+int conf_list_has(const struct conf_list *list, const char *word);
+
+#endif

@@ -1,0 +1,353 @@
+/*
+ * inv_find.c - find the e-invoices in a MIME message or in a file's bytes, by content.
+ *
+ * SECURITY: the message, its headers, its parts and their decoded bytes are all
+ * untrusted. The walk over the MIME tree is bounded (parts, depth, entries), a part is
+ * decoded only if its transfer-encoded size shows the decoded bytes fit max_decoded,
+ * and what the bytes are is decided by their content: the %PDF- magic (then
+ * pdfx_extract), or XML whose root and namespace inv_parse() accepts. File names and
+ * content types are only used to report an unreadable invoice instead of dropping it.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* memmem */
+#endif
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "inv_find.h"
+#include "pdfx.h"
+#include "xalloc.h"
+
+/* inv_find_limits_default - generous for real mail, small enough for a mail filter */
+void inv_find_limits_default(struct inv_find_limits *lim)
+{
+	lim->max_parts = 256;
+	lim->max_depth = 16;
+	lim->max_decoded = PDFX_MAX_PDF_DEFAULT;
+	lim->max_pdf = PDFX_MAX_PDF_DEFAULT;
+	lim->max_xml = PDFX_MAX_XML_DEFAULT;
+	lim->max_found = 32;
+}
+
+/* found_free - free what one entry holds */
+static void found_free(inv_found *f)
+{
+	free(f->part);
+	free(f->filename);
+	free(f->attachment);
+	free(f->xml);
+	inv_free(f->inv);
+	free(f->error);
+}
+
+void inv_found_list_clear(inv_found_list *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		found_free(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* found_add - append a zeroed entry for part/filename (copied) and return it */
+static inv_found *found_add(inv_found_list *out, const char *part, const char *filename,
+			    const char *container)
+{
+	inv_found *f;
+
+	out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
+	f = &out->v[out->n++];
+	memset(f, 0, sizeof(*f));
+	f->part = xstrdup(part ? part : "");
+	f->filename = filename ? xstrdup(filename) : NULL;
+	f->container = container;
+	return f;
+}
+
+/* found_fail - append an entry with a status and a one-line error */
+static void found_fail(inv_found_list *out, const char *part, const char *filename,
+		       const char *container, int status, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+static void found_fail(inv_found_list *out, const char *part, const char *filename,
+		       const char *container, int status, const char *fmt, ...)
+{
+	inv_found *f = found_add(out, part, filename, container);
+	va_list ap;
+
+	va_start(ap, fmt);
+	f->error = xvasprintf(fmt, ap);
+	va_end(ap);
+	for (char *p = f->error; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	f->status = status;
+}
+
+/* xml_start - offset of the first '<' after a BOM and whitespace, or -1 if the bytes
+ * do not start like XML; *utf16 is set for a UTF-16 byte order mark */
+static long xml_start(const unsigned char *buf, size_t len, int *utf16)
+{
+	size_t i = 0;
+
+	*utf16 = 0;
+	if (len >= 2 && ((buf[0] == 0xfe && buf[1] == 0xff) || (buf[0] == 0xff && buf[1] == 0xfe))) {
+		*utf16 = 1;
+		return 2;
+	}
+	if (len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
+		i = 3;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	return i < len && buf[i] == '<' ? (long)i : -1;
+}
+
+/* has_invoice_ns - 1 if the bytes mention a UBL or CII invoice namespace */
+static int has_invoice_ns(const unsigned char *buf, size_t len)
+{
+	static const char *const ns[] = {
+		"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice",
+		"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+		"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+	};
+
+	for (size_t i = 0; i < sizeof(ns) / sizeof(*ns); i++)
+		if (memmem(buf, len, ns[i], strlen(ns[i])))
+			return 1;
+	return 0;
+}
+
+/* ends_with - case-insensitive suffix test; s may be NULL */
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n, m = strlen(suffix);
+
+	if (s == NULL || (n = strlen(s)) < m)
+		return 0;
+	return strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* declared_pdf, declared_xml - what the part says it is (only to report unreadable ones) */
+static int declared_pdf(const char *filename, const char *ctype)
+{
+	return ends_with(filename, ".pdf") || (ctype && strcasecmp(ctype, "application/pdf") == 0);
+}
+
+static int declared_xml(const char *filename, const char *ctype)
+{
+	return ends_with(filename, ".xml") || ends_with(ctype, "/xml") || ends_with(ctype, "+xml");
+}
+
+/* parse_into - inv_parse the XML of entry f (f->xml set) and fill status, inv, error */
+static void parse_into(inv_found *f, const char *what)
+{
+	char err[512];
+	int rc;
+
+	err[0] = '\0';
+	rc = inv_parse(f->xml, f->xml_len, &f->inv, err, sizeof(err));
+	f->status = rc == INV_OK ? INV_OK : rc == INV_NOT_INVOICE ? INV_NOT_INVOICE : INV_EBAD;
+	if (rc != INV_OK) {
+		f->inv = inv_free(f->inv);
+		f->error = xasprintf("%s%s", what, err[0] ? err : "unreadable invoice");
+	}
+}
+
+int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
+		      const char *filename, const char *content_type, int flags,
+		      const struct inv_find_limits *lim, inv_found_list *out)
+{
+	struct inv_find_limits deflim;
+	int all = flags & INV_FIND_REPORT_ALL, utf16;
+	size_t before = out->n;
+
+	if (lim == NULL) {
+		inv_find_limits_default(&deflim);
+		lim = &deflim;
+	}
+	if (out->n >= lim->max_found) {
+		out->limited = 1;
+		return 0;
+	}
+	if (buf == NULL || len == 0) {
+		if (all || declared_pdf(filename, content_type))
+			found_fail(out, part, filename, declared_pdf(filename, content_type) ? "pdf" : "xml",
+				   INV_EBAD, "empty: 0 bytes");
+		return out->n > before;
+	}
+	if (pdfx_is_pdf(buf, len)) {
+		pdfx_attachment a;
+		char err[512];
+		int rc = pdfx_extract(buf, len, lim->max_pdf, lim->max_xml, &a, err, sizeof(err));
+		inv_found *f;
+
+		if (rc == PDFX_NONE) {
+			if (all)
+				found_fail(out, part, filename, "pdf", INV_NOT_INVOICE, "no invoice: %s", err);
+			return out->n > before;
+		}
+		if (rc != PDFX_OK) {
+			found_fail(out, part, filename, "pdf", INV_EBAD, "unreadable PDF: %s", err);
+			return 1;
+		}
+		f = found_add(out, part, filename, "pdf");
+		f->attachment = a.name;
+		f->xml = (char *)a.data;
+		f->xml_len = a.len;
+		a.name = NULL;
+		a.data = NULL;
+		pdfx_attachment_clear(&a);
+		{
+			char *what = xasprintf("embedded %s: ", f->attachment);
+
+			parse_into(f, what);
+			free(what);
+		}
+		if (f->status == INV_NOT_INVOICE)	/* named as the invoice, yet it is not one */
+			f->status = INV_EBAD;
+		return 1;
+	}
+	if (xml_start(buf, len, &utf16) >= 0) {
+		inv_found *f;
+
+		if (len > lim->max_xml) {
+			if (all || has_invoice_ns(buf, len))
+				found_fail(out, part, filename, "xml", INV_EBAD,
+					   "XML of %zu bytes is over the limit of %zu bytes", len, lim->max_xml);
+			return out->n > before;
+		}
+		/* Every invoice root (Invoice, CreditNote, CrossIndustryInvoice) holds one of
+		 * these words; skipping other XML and HTML here saves a parse per mail body. */
+		if (!all && !utf16 && !memmem(buf, len, "Invoice", 7) && !memmem(buf, len, "CreditNote", 10))
+			return 0;
+		f = found_add(out, part, filename, "xml");
+		f->xml = xmemdup(buf, len);
+		f->xml_len = len;
+		parse_into(f, "");
+		if (all || f->status == INV_OK || (f->status == INV_EBAD && has_invoice_ns(buf, len)))
+			return 1;
+		found_free(f);
+		out->n--;
+		return 0;
+	}
+	if (all)
+		found_fail(out, part, filename, "xml", INV_NOT_INVOICE,
+			   "not XML, a PDF or a mail message");
+	else if (declared_pdf(filename, content_type))
+		found_fail(out, part, filename, "pdf", INV_EBAD,
+			   "declared as a PDF but does not start with %%PDF- (damaged or badly encoded)");
+	else if (declared_xml(filename, content_type) && has_invoice_ns(buf, len))
+		found_fail(out, part, filename, "xml", INV_EBAD,
+			   "declared as XML but does not start like XML");
+	else if (declared_xml(filename, content_type))
+		found_fail(out, part, filename, "xml", INV_EBAD,
+			   "declared as XML but does not decode to XML (damaged or badly encoded)");
+	return out->n > before;
+}
+
+struct find_walk {
+	const struct inv_find_limits *lim;
+	inv_found_list *out;
+	size_t parts;
+};
+
+/* walk_leaf - decode one leaf part (if it fits) and look at its bytes */
+static void walk_leaf(struct find_walk *w, GMimePart *part, const char *path)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	const char *filename = g_mime_part_get_filename(part);
+	char *ctype = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+	GMimeStream *encoded, *mem;
+	GByteArray *bytes;
+	gint64 elen;
+	size_t bound;
+
+	if (content == NULL || (encoded = g_mime_data_wrapper_get_stream(content)) == NULL)
+		goto done;
+	elen = g_mime_stream_length(encoded);
+	bound = elen < 0 ? (size_t)-1 : (size_t)elen;
+	if (elen >= 0 && g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64)
+		bound = bound / 4 * 3 + 3;
+	if (bound > w->lim->max_decoded) {
+		if (declared_pdf(filename, ctype) || declared_xml(filename, ctype))
+			found_fail(w->out, path, filename, declared_pdf(filename, ctype) ? "pdf" : "xml",
+				   INV_EBAD, "part of %lld encoded bytes is over the limit of %zu bytes",
+				   (long long)elen, w->lim->max_decoded);
+		goto done;
+	}
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(content, mem) < 0) {
+		if (declared_pdf(filename, ctype) || declared_xml(filename, ctype))
+			found_fail(w->out, path, filename, declared_pdf(filename, ctype) ? "pdf" : "xml",
+				   INV_EBAD, "cannot decode the part");
+	} else {
+		bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		inv_find_in_bytes(bytes->data, bytes->len, path, filename, ctype, 0, w->lim, w->out);
+	}
+	g_object_unref(mem);
+done:
+	g_free(ctype);
+}
+
+/* walk_object - descend into multiparts and attached messages; path is the IMAP part
+ * path of obj ("" for the top multipart, whose children are "1", "2" ...) */
+static void walk_object(struct find_walk *w, GMimeObject *obj, const char *path, size_t depth)
+{
+	if (obj == NULL)
+		return;
+	if (++w->parts > w->lim->max_parts || depth > w->lim->max_depth ||
+	    w->out->n >= w->lim->max_found) {
+		w->out->limited = 1;
+		return;
+	}
+	if (GMIME_IS_MULTIPART(obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(obj);
+		int n = g_mime_multipart_get_count(mp);
+
+		for (int i = 0; i < n; i++) {
+			char *sub = *path ? xasprintf("%s.%d", path, i + 1) : xasprintf("%d", i + 1);
+
+			walk_object(w, g_mime_multipart_get_part(mp, i), sub, depth + 1);
+			free(sub);
+		}
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		GMimeObject *root = inner ? g_mime_message_get_mime_part(inner) : NULL;
+
+		if (root && GMIME_IS_MULTIPART(root)) {
+			walk_object(w, root, path, depth + 1);
+		} else if (root) {
+			char *sub = xasprintf("%s.1", path);
+
+			walk_object(w, root, sub, depth + 1);
+			free(sub);
+		}
+	} else if (GMIME_IS_PART(obj)) {
+		walk_leaf(w, GMIME_PART(obj), *path ? path : "1");
+	}
+}
+
+int inv_find_in_message(GMimeMessage *msg, const struct inv_find_limits *lim,
+			inv_found_list *out)
+{
+	struct inv_find_limits deflim;
+	struct find_walk w;
+	GMimeObject *root;
+	size_t before = out->n;
+
+	if (lim == NULL) {
+		inv_find_limits_default(&deflim);
+		lim = &deflim;
+	}
+	memset(&w, 0, sizeof(w));
+	w.lim = lim;
+	w.out = out;
+	root = msg ? g_mime_message_get_mime_part(msg) : NULL;
+	if (root)
+		walk_object(&w, root, GMIME_IS_MULTIPART(root) ? "" : "1", 0);
+	return (int)(out->n - before);
+}

@@ -1,0 +1,77 @@
+/*
+ * inv_find.h - the e-invoices inside a mail message (GMime 3) or a file's bytes.
+ *
+ * Every leaf MIME part is decoded and looked at by its CONTENT, never by its file
+ * name alone: XML whose root and namespace inv_parse() takes for a UBL or CII
+ * invoice, or a PDF (by its %PDF- magic) that carries a Factur-X/ZUGFeRD/XRechnung
+ * attachment (pdfx_extract). The message and its parts are untrusted; the walk is
+ * bounded by struct inv_find_limits. An invoice that cannot be read (a broken PDF,
+ * base64 garbage in a part that says it is a PDF, an invoice-namespaced XML that is
+ * not well-formed) is reported with its error, not dropped.
+ */
+#ifndef PS_INV_FIND_H
+#define PS_INV_FIND_H
+
+#include <stddef.h>
+
+#include <gmime/gmime.h>
+
+#include "inv.h"
+
+struct inv_find_limits {
+	size_t max_parts;	/* MIME parts (leaves and containers) looked at */
+	size_t max_depth;	/* multipart / message/rfc822 nesting followed */
+	size_t max_decoded;	/* bytes of one decoded part; larger parts are not read */
+	size_t max_pdf;		/* pdfx_extract's max_pdf */
+	size_t max_xml;		/* pdfx_extract's max_xml, and the largest XML document parsed */
+	size_t max_found;	/* entries reported per message */
+};
+
+/* inv_find_limits_default - fill *lim with the built-in limits */
+void inv_find_limits_default(struct inv_find_limits *lim);
+
+typedef struct inv_found {
+	char *part;		/* MIME part path, IMAP style: "1", "2", "1.2"; "" for a bare file */
+	char *filename;		/* the part's file name (RFC 2231 decoded), or NULL */
+	const char *container;	/* "xml" or "pdf" (static string) */
+	char *attachment;	/* pdf: the embedded file's name ("factur-x.xml"), else NULL */
+	char *xml;		/* the invoice XML (NUL-terminated), or NULL if unreadable */
+	size_t xml_len;
+	inv_invoice *inv;	/* the parsed invoice when status == INV_OK, else NULL */
+	int status;		/* INV_OK, INV_NOT_INVOICE (bare files only) or INV_EBAD */
+	char *error;		/* status != INV_OK: one line naming the reason; else NULL */
+} inv_found;
+
+typedef struct inv_found_list {
+	inv_found *v;
+	size_t n;
+	int limited;		/* 1 if a limit stopped the walk (parts, depth or found) */
+} inv_found_list;
+
+/* Flags of inv_find_in_bytes. */
+#define INV_FIND_REPORT_ALL 1	/* report what is not an invoice too (a bare file) */
+
+/*
+ * inv_find_in_message - append to *out (which the caller zeroes first) one entry per
+ * invoice found in msg, readable or not; lim NULL means the defaults. Returns the
+ * number of entries appended. The caller frees them with inv_found_list_clear.
+ */
+int inv_find_in_message(GMimeMessage *msg, const struct inv_find_limits *lim,
+			inv_found_list *out);
+
+/*
+ * inv_find_in_bytes - look at one decoded document (a whole file, or a part's
+ * content) and append an entry if it is an invoice (or, with INV_FIND_REPORT_ALL,
+ * whatever it is: status INV_NOT_INVOICE or INV_EBAD with the reason). part and
+ * filename are copied into the entry (NULL ok); content_type ("application/pdf",
+ * NULL ok) only decides whether unreadable bytes are reported. Returns 1 if an
+ * entry was appended, else 0.
+ */
+int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
+		      const char *filename, const char *content_type, int flags,
+		      const struct inv_find_limits *lim, inv_found_list *out);
+
+/* inv_found_list_clear - free every entry and leave *l empty (NULL ok) */
+void inv_found_list_clear(inv_found_list *l);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * inv_priv.h - internals shared by the invoice parsers (inv_parse.c, inv_ubl.c,
+ * inv_cii.c) and checks (inv_check*.c). Not an API: include lib/inv.h instead.
+ *
+ * The tree-walk helpers take element names as "prefix:local", with the prefixes
+ * fixed here (cbc, cac, rsm, ram, udt), and compare namespace URIs, never the
+ * prefixes a document happens to use. All XML content is untrusted.
+ */
+#ifndef PS_INV_PRIV_H
+#define PS_INV_PRIV_H
+
+#include <libxml/tree.h>
+
+#include "inv.h"
+
+#define INV_NS_UBL_INVOICE "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+#define INV_NS_UBL_CREDITNOTE "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+#define INV_NS_CII "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+
+/* invx_kid - first element child of n named qname ("cbc:ID"); NULL if none or n NULL */
+xmlNodePtr invx_kid(xmlNodePtr n, const char *qname);
+/* invx_next - next element sibling after n with the same name and namespace */
+xmlNodePtr invx_next(xmlNodePtr n);
+/* invx_path - follow "a:x/b:y/..." through first matches; NULL if any step fails */
+xmlNodePtr invx_path(xmlNodePtr n, const char *path);
+/* invx_is - 1 if n is an element named qname */
+int invx_is(xmlNodePtr n, const char *qname);
+/* invx_text - whitespace-trimmed text content (new string), NULL if n is NULL or blank */
+char *invx_text(xmlNodePtr n);
+/* invx_attr - attribute value, trimmed (new string), NULL if absent or blank */
+char *invx_attr(xmlNodePtr n, const char *name);
+/* invx_text_eq - 1 if the trimmed text of n equals lit, ignoring ASCII case */
+int invx_text_eq(xmlNodePtr n, const char *lit);
+/* invx_bool - xs:boolean value of n's text: 1 true/1, 0 false/0, -1 anything else */
+int invx_bool(xmlNodePtr n);
+/* invx_date - a date as YYYY-MM-DD from "YYYY-MM-DD" or CII format 102 "YYYYMMDD";
+ * other text is kept as it is (new string); NULL if n is NULL or blank */
+char *invx_date(xmlNodePtr n);
+/* invx_amount - parse the decimal in n into *v and set *has; a malformed value
+ * is recorded in inv (bad_amount_*) and leaves *has 0. When check_currency is set,
+ * a currencyID other than the document currency is recorded (foreign_currency). */
+void invx_amount(inv_invoice *inv, xmlNodePtr n, dec_t *v, int *has, int check_currency);
+
+/* Model growth: each returns a zeroed new element owned by the model. */
+inv_line *inv_add_line(inv_invoice *inv);
+inv_allowance_charge *inv_add_ac(inv_allowance_charge **v, size_t *n);
+inv_vat *inv_add_vat(inv_invoice *inv);
+void inv_add_iban(inv_invoice *inv, char *iban);	/* takes ownership */
+/* inv_set_profile - derive inv->profile from inv->customization_id */
+void inv_set_profile(inv_invoice *inv);
+
+/* Syntax parsers: fill inv from the root element; never fail (missing data stays NULL). */
+void inv_ubl_read(xmlNodePtr root, inv_invoice *inv);
+void inv_cii_read(xmlNodePtr root, inv_invoice *inv);
+
+/* Check families (inv_check.c calls them in order). */
+void inv_check_core(const inv_invoice *inv, inv_findings *out);
+void inv_check_co(const inv_invoice *inv, inv_findings *out);
+void inv_check_vat(const inv_invoice *inv, inv_findings *out);
+void inv_check_ps(const inv_invoice *inv, inv_findings *out);
+
+/* Helpers for the checks. */
+/* inv_mark_children - set has_children on lines named by another line's parent_id */
+void inv_mark_children(inv_invoice *inv);
+/* inv_round_xpath - XPath fn:round to scale digits: half toward positive infinity,
+ * as the official artefacts round */
+dec_t inv_round_xpath(dec_t a, int scale);
+/* inv_fmt - format into one of a few rotating static-per-call buffers owned by the caller */
+#define INV_FMT(d, buf) dec_fmt((d), (buf), sizeof(buf))
+
+#endif

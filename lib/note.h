@@ -1,0 +1,105 @@
+/*
+ * note.h - put a thank-you note into a message's body parts, changing only the bytes
+ * of the parts that receive it.
+ *
+ * The input is the raw message as the milter collected it (header lines, a blank
+ * line, the body; CRLF or LF line ends). The output is the new body, for
+ * smfi_replacebody(), and the header changes the caller makes with
+ * smfi_chgheader()/smfi_addheader() (the marker, and a top-level
+ * Content-Transfer-Encoding or Content-Type change where a top-level text part had to
+ * be re-encoded or relabelled). Everything outside the parts that take the note is
+ * copied byte for byte from the input; nothing is re-serialised.
+ *
+ * Which parts take the note: a top-level text/plain or text/html, or the first
+ * text/plain and text/html reached through the first part of multipart/mixed, the
+ * parts of multipart/alternative and the root of multipart/related. Text parts with
+ * Content-Disposition: attachment, text/calendar, and anything else are left alone.
+ *
+ * How: quoted-printable and base64 parts are decoded, given the note and re-encoded
+ * the same way (QP lines <= 76 octets, base64 lines of 76). 7bit and 8bit parts keep
+ * their encoding unless the note would make them invalid (8-bit octets in a 7bit part,
+ * a line over 998 octets): then the part is re-encoded as quoted-printable and its
+ * Content-Transfer-Encoding changed. The note (UTF-8) is converted to the part's
+ * charset; a character the charset lacks becomes a numeric character reference in
+ * HTML, and makes the message pass unchanged for text, except that a pure-ASCII
+ * us-ascii text part is relabelled UTF-8 (ASCII is a subset of it). In HTML the note
+ * goes after the opening <body> tag (top) or before the last </body> (bottom), else
+ * before </html>, else at the end of a fragment that has no <html> at all.
+ *
+ * When a correct note cannot be guaranteed the result is NOTE_UNCHANGED with a reason:
+ * signed or encrypted mail (multipart/signed, multipart/encrypted, application/
+ * pkcs7-mime, application/pgp-*, inline "-----BEGIN PGP"), the marker header already
+ * present, a reply (optional), broken MIME (a boundary line that is not a delimiter,
+ * a missing closing boundary, a header line without a colon, a structure GMime reads
+ * differently), an unknown or stateful charset, malformed base64 or quoted-printable,
+ * a part over the size limit, HTML with <html> but neither </body> nor </html>.
+ *
+ * All message input is untrusted. The notes are trusted UTF-8 (tmpl_render output).
+ */
+#ifndef PS_NOTE_H
+#define PS_NOTE_H
+
+#include <stddef.h>
+
+#define NOTE_MARKER_NAME "X-Postsale-Note"
+#define NOTE_MARKER_VALUE "added"
+/* Largest encoded body part rewritten by default. */
+#define NOTE_MAX_PART_DEFAULT ((size_t)4 * 1024 * 1024)
+
+typedef enum note_position {
+	NOTE_BOTTOM = 0,	/* after the text; in HTML before </body> */
+	NOTE_TOP = 1		/* before the text; in HTML after <body ...> */
+} note_position;
+
+typedef struct note_opts {
+	note_position position;
+	int skip_replies;	/* leave messages with In-Reply-To or References alone */
+	size_t max_part;	/* largest encoded part to rewrite; 0 = NOTE_MAX_PART_DEFAULT */
+	const char *marker_name;	/* NULL = NOTE_MARKER_NAME */
+	const char *marker_value;	/* NULL = NOTE_MARKER_VALUE */
+} note_opts;
+
+#define NOTE_INJECTED 0		/* body and headers in the result */
+#define NOTE_UNCHANGED 1	/* pass the message as it is; reason says why */
+
+/* One header change on the top-level header block. */
+typedef struct note_header {
+	char *name;
+	char *value;		/* unfolded, without the leading space */
+	int index;		/* 1: change the first header of that name (smfi_chgheader
+				 * index 1); 0: add a new header (smfi_addheader) */
+} note_header;
+
+typedef struct note_result {
+	int status;		/* NOTE_INJECTED or NOTE_UNCHANGED */
+	char reason[256];	/* NOTE_UNCHANGED: one line, why */
+	size_t body_offset;	/* where the body starts in the input */
+	char *body;		/* NOTE_INJECTED: the whole new body */
+	size_t body_len;
+	note_header *headers;	/* NOTE_INJECTED: header changes, marker first */
+	size_t nheaders;
+	unsigned parts_text;	/* text/plain parts that took the note */
+	unsigned parts_html;	/* text/html parts that took the note */
+} note_result;
+
+/*
+ * note_inject - put text_note (into text/plain parts) and html_note (into text/html
+ * parts), both UTF-8 and either may be NULL, into msg[0..len). Fills *r, which the
+ * caller releases with note_result_clear(). Returns r->status. A message whose body
+ * needs a note of a kind that is NULL (an HTML part but no html_note) is unchanged:
+ * a multipart/alternative gets both or neither.
+ */
+int note_inject(const note_opts *o, const char *msg, size_t len,
+    const char *text_note, const char *html_note, note_result *r);
+/* note_result_clear - free what r holds and zero it */
+void note_result_clear(note_result *r);
+
+/*
+ * note_result_message - the whole new message: msg's header block with r's header
+ * changes applied (in the line ending style of msg), then r's body. For tools and
+ * tests (postsalectl simulate); the milter applies the changes itself. Returns a
+ * malloc'ed buffer (length in *outlen), or a copy of msg if r is not NOTE_INJECTED.
+ */
+char *note_result_message(const char *msg, size_t len, const note_result *r, size_t *outlen);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * store.c - open the SQLite store and keep its schema current.
+ *
+ * Trusts the file only as far as SQLite does: a file that is not a database or whose
+ * schema is newer than this build is refused with a clear reason. Migrations run in one
+ * transaction each, so a crash leaves the file at the old or the new version.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store.h"
+#include "xalloc.h"
+
+/*
+ * The migrations: store_migrations[i] takes a file from version i to version i + 1.
+ * Never edit a released entry; append a new one.
+ */
+static const char *const store_migrations[] = {
+	/* 1: customers, invoices and their findings, check-ins */
+	"CREATE TABLE customers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  address TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  domain TEXT NOT NULL COLLATE NOCASE,"
+	"  display_name TEXT,"
+	"  manager TEXT,"
+	"  language TEXT,"
+	"  first_seen INTEGER NOT NULL,"		/* unix time */
+	"  onboarded_at INTEGER,"
+	"  offboarded_at INTEGER,"
+	"  invoice_count INTEGER NOT NULL DEFAULT 0,"
+	"  last_invoice_at INTEGER,"
+	"  renewal_date TEXT"			/* YYYY-MM-DD */
+	");"
+	"CREATE INDEX customers_domain ON customers(domain);"
+	"CREATE TABLE invoices ("
+	"  id INTEGER PRIMARY KEY,"
+	"  number TEXT,"
+	"  syntax TEXT, profile TEXT,"
+	"  seller TEXT, buyer TEXT, buyer_address TEXT,"
+	"  issue_date TEXT, due_date TEXT,"
+	"  currency TEXT, total TEXT,"		/* exact decimal as text */
+	"  payee_iban TEXT,"
+	"  sender TEXT, recipients TEXT,"
+	"  message_id TEXT, queue_id TEXT,"
+	"  fingerprint TEXT,"			/* what makes a resend the same invoice */
+	"  verdict TEXT NOT NULL,"		/* ok | flagged | resend */
+	"  action TEXT,"				/* tag | hold | reject | tempfail */
+	"  sent_at INTEGER NOT NULL,"
+	"  review_state TEXT NOT NULL DEFAULT 'open',"
+	"  review_note TEXT, reviewed_at INTEGER,"
+	"  digested_at INTEGER"
+	");"
+	"CREATE INDEX invoices_number ON invoices(number, seller);"
+	"CREATE INDEX invoices_sent ON invoices(sent_at);"
+	"CREATE TABLE findings ("
+	"  invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,"
+	"  rule_id TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL"
+	");"
+	"CREATE INDEX findings_invoice ON findings(invoice_id);"
+	"CREATE TABLE checkins ("
+	"  id INTEGER PRIMARY KEY,"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  manager TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"			/* day-7 ... anniversary */
+	"  ordinal INTEGER NOT NULL DEFAULT 0,"
+	"  due_at INTEGER NOT NULL,"		/* unix time of the start */
+	"  end_at INTEGER NOT NULL,"
+	"  tzid TEXT NOT NULL,"
+	"  uid TEXT NOT NULL UNIQUE,"
+	"  sequence INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL DEFAULT 'planned',"	/* planned sent cancelled failed */
+	"  sent_sequence INTEGER,"			/* the SEQUENCE last delivered */
+	"  pending TEXT,"				/* request | cancel | NULL */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER,"
+	"  last_error TEXT"
+	");"
+	"CREATE INDEX checkins_due ON checkins(state, due_at);"
+	"CREATE UNIQUE INDEX checkins_kind ON checkins(customer_id, kind, ordinal);",
+};
+
+#define STORE_VERSION ((int) (sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+int
+store_schema_version(void)
+{
+	return STORE_VERSION;
+}
+
+int
+store_user_version(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* store_migrate - bring the schema from its version to STORE_VERSION */
+static int
+store_migrate(struct store *st, char *err, size_t errlen)
+{
+	int v;
+	char *msg = NULL, *sql;
+
+	if ((v = store_user_version(st)) < 0) {
+		snprintf(err, errlen, "%s: cannot read the schema version: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (v > STORE_VERSION) {
+		snprintf(err, errlen, "%s: schema version %d is newer than this postsale (%d)",
+		    st->path, v, STORE_VERSION);
+		return -1;
+	}
+	for (; v < STORE_VERSION; v++) {
+		sql = xasprintf("BEGIN IMMEDIATE; %s; PRAGMA user_version = %d; COMMIT;",
+		    store_migrations[v], v + 1);
+		if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: migrating the schema to version %d: %s",
+			    st->path, v + 1, msg ? msg : sqlite3_errmsg(st->db));
+			sqlite3_free(msg);
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			free(sql);
+			return -1;
+		}
+		free(sql);
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, long timeout_ms, int flags, char *err, size_t errlen)
+{
+	struct store *st;
+	struct stat sb;
+	char *dir, *copy;
+	int oflags, rc;
+
+	copy = xstrdup(path);
+	dir = dirname(copy);
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s: directory %s does not exist (create it, writable by the user postsale runs as)",
+		    path, dir);
+		free(copy);
+		return NULL;
+	}
+	free(copy);
+	if (!(flags & STORE_CREATE) && stat(path, &sb) != 0) {
+		snprintf(err, errlen, "%s: no such database: %s", path, strerror(errno));
+		return NULL;
+	}
+	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (flags & STORE_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		return store_close(st);
+	}
+	sqlite3_busy_timeout(st->db, (int) timeout_ms);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (!(flags & STORE_READONLY)) {
+		char *msg = NULL;
+		if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+		    " PRAGMA foreign_keys = ON;", NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(st->db));
+			sqlite3_free(msg);
+			return store_close(st);
+		}
+		if (store_migrate(st, err, errlen) != 0)
+			return store_close(st);
+	} else if (store_user_version(st) != STORE_VERSION) {
+		snprintf(err, errlen, "%s: schema version %d, this postsale reads %d (run a command that writes, to migrate)",
+		    path, store_user_version(st), STORE_VERSION);
+		return store_close(st);
+	}
+	return st;
+}
+
+struct store *
+store_close(struct store *st)
+{
+	if (st != NULL) {
+		sqlite3_close_v2(st->db);
+		free(st->path);
+		free(st);
+	}
+	return NULL;
+}

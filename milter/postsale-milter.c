@@ -1,0 +1,307 @@
+/*
+ * postsale-milter - the libmilter filter on the outbound path of Postfix or Sendmail.
+ *
+ * Start-up: read and check the config, open the socket (as root when started as root),
+ * drop to the configured user (root is refused), check the store, detach, and serve.
+ * libmilter's own signal thread would stop the filter on SIGHUP, so smfi_main() runs in
+ * a thread of its own while the main thread waits for signals: Linux hands a signal sent
+ * to the process to the main thread when that thread is waiting for it. SIGHUP reloads
+ * the config (a bad file keeps the old one running), SIGTERM and SIGINT stop cleanly.
+ *
+ * Trusts: its command line and config file (checked), nothing the MTA sends.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "callbacks.h"
+#include "conf.h"
+#include "log.h"
+#include "runtime.h"
+#include "store.h"
+
+#define PROG "postsale-milter"
+
+struct options {
+	const char *config;
+	const char *socket;		/* -p overrides the config */
+	const char *user;		/* -u overrides the config */
+	const char *pid_file;		/* -P overrides the config */
+	int foreground;
+	int debug;
+	int check_only;
+};
+
+static pthread_t main_thread;
+static volatile int milter_result;
+
+/* usage - print the synopsis and exit with status */
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: " PROG " [-fdnV] [-c config] [-p socket] [-u user] [-P pidfile]\n"
+	    "  -c FILE    config file (default " CONF_DEFAULT_PATH ")\n"
+	    "  -p SOCKET  listen on unix:PATH, inet:PORT@HOST or inet6:PORT@HOST\n"
+	    "  -u USER    run as USER (started as root, it refuses to stay root)\n"
+	    "  -P FILE    write the process id to FILE\n"
+	    "  -f         stay in the foreground and log to stderr\n"
+	    "  -d         debug: -f, and log every decision\n"
+	    "  -n         check the config (and the store) and exit\n"
+	    "  -V         print the version and exit\n");
+	exit(status);
+}
+
+/* socket_spec_check - 0 when spec is a socket libmilter understands, else -1 + why */
+static int
+socket_spec_check(const char *spec, char *why, size_t whylen)
+{
+	const char *rest;
+	char *end;
+	long port;
+
+	if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "local:", 6) == 0) {
+		rest = strchr(spec, ':') + 1;
+		if (*rest != '/') {
+			snprintf(why, whylen, "socket %s: the path must be absolute", spec);
+			return -1;
+		}
+		return 0;
+	}
+	if (strncmp(spec, "inet:", 5) == 0 || strncmp(spec, "inet6:", 6) == 0) {
+		rest = strchr(spec, ':') + 1;
+		port = strtol(rest, &end, 10);
+		if (end == rest || port < 1 || port > 65535 || (*end != '\0' && *end != '@')) {
+			snprintf(why, whylen, "socket %s: expected inet:PORT@HOST with a port from 1 to 65535", spec);
+			return -1;
+		}
+		return 0;
+	}
+	if (spec[0] == '/')
+		return 0;
+	snprintf(why, whylen, "socket %s: expected unix:PATH, inet:PORT@HOST or inet6:PORT@HOST", spec);
+	return -1;
+}
+
+/* drop_privileges - become user when running as root; 0, or -1 with a message */
+static int
+drop_privileges(const char *user, const char *sockpath)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		fprintf(stderr, PROG ": user %s does not exist (create it, or set user in the config)\n", user);
+		return -1;
+	}
+	if (pw->pw_uid == 0) {
+		fprintf(stderr, PROG ": refusing to run as root: set user to an unprivileged account\n");
+		return -1;
+	}
+	if (sockpath != NULL && chown(sockpath, pw->pw_uid, pw->pw_gid) != 0)
+		fprintf(stderr, PROG ": warning: chown %s: %s\n", sockpath, strerror(errno));
+	if (setgroups(0, NULL) != 0 || initgroups(user, pw->pw_gid) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		fprintf(stderr, PROG ": cannot become %s: %s\n", user, strerror(errno));
+		return -1;
+	}
+	if (setuid(0) == 0) {
+		fprintf(stderr, PROG ": still able to regain root after dropping it; stopping\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* check_store - open (creating if needed) the store; 0, or -1 with the reason in err */
+static int
+check_store(const struct ps_conf *conf, char *err, size_t errlen)
+{
+	struct store *st = store_open(conf->database, conf->database_timeout_ms, STORE_CREATE,
+	    err, errlen);
+
+	if (st == NULL)
+		return -1;
+	store_close(st);
+	return 0;
+}
+
+/* write_pid_file - write our pid to path; 0 or -1 */
+static int
+write_pid_file(const char *path)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (fp == NULL || fprintf(fp, "%ld\n", (long) getpid()) < 0 || fclose(fp) != 0) {
+		log_msg(LOG_ERR, NULL, "pid file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* milter_thread - run libmilter's loop; tell the main thread when it ends */
+static void *
+milter_thread(void *arg)
+{
+	(void) arg;
+	milter_result = smfi_main();
+	pthread_kill(main_thread, SIGUSR1);
+	return NULL;
+}
+
+/* serve - run the filter until a stop signal or the end of smfi_main(); exit status */
+static int
+serve(const char *config_path)
+{
+	sigset_t set;
+	pthread_t tid;
+	int sig;
+	char err[1024], note[256];
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	main_thread = pthread_self();
+	if (pthread_create(&tid, NULL, milter_thread, NULL) != 0) {
+		log_msg(LOG_ERR, NULL, "cannot start the milter thread: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			if (runtime_reload(config_path, err, sizeof(err), note, sizeof(note)) != 0)
+				log_msg(LOG_ERR, NULL, "reload failed, the previous config stays in force: %s", err);
+			else if (note[0] != '\0')
+				log_msg(LOG_WARNING, NULL, "config %s reloaded; a change of %s takes a restart",
+				    config_path, note);
+			else
+				log_msg(LOG_INFO, NULL, "config %s reloaded", config_path);
+			continue;
+		}
+		if (sig == SIGUSR1) {		/* smfi_main() ended by itself */
+			pthread_join(tid, NULL);
+			log_msg(milter_result == MI_SUCCESS ? LOG_INFO : LOG_ERR, NULL,
+			    "milter loop ended (%s)", milter_result == MI_SUCCESS ? "ok" : "failure");
+			return milter_result == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+		}
+		log_msg(LOG_INFO, NULL, "stopping on signal %d", sig);
+		smfi_stop();
+		pthread_join(tid, NULL);
+		return EX_OK;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options opt = {.config = CONF_DEFAULT_PATH};
+	struct ps_conf *conf;
+	const char *socket, *user, *pid_file, *sockpath = NULL;
+	char err[1024];
+	int ch, status, store_ok;
+
+	while ((ch = getopt(argc, argv, "c:p:u:P:fdnVh")) != -1) {
+		switch (ch) {
+		case 'c': opt.config = optarg; break;
+		case 'p': opt.socket = optarg; break;
+		case 'u': opt.user = optarg; break;
+		case 'P': opt.pid_file = optarg; break;
+		case 'f': opt.foreground = 1; break;
+		case 'd': opt.debug = opt.foreground = 1; break;
+		case 'n': opt.check_only = 1; break;
+		case 'V': printf(PROG " " PACKAGE_VERSION "\n"); return EX_OK;
+		case 'h': usage(EX_OK); break;
+		default: usage(EX_USAGE);
+		}
+	}
+	if (optind != argc)
+		usage(EX_USAGE);
+
+	if ((conf = conf_load(opt.config, err, sizeof(err))) == NULL) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return EX_CONFIG;
+	}
+	socket = opt.socket ? opt.socket : conf->socket;
+	user = opt.user ? opt.user : conf->user;
+	pid_file = opt.pid_file ? opt.pid_file : conf->pid_file;
+	if (socket_spec_check(socket, err, sizeof(err)) != 0) {
+		fprintf(stderr, PROG ": %s\n", err);
+		conf_free(conf);
+		return EX_CONFIG;
+	}
+	if (opt.check_only) {
+		store_ok = check_store(conf, err, sizeof(err)) == 0;
+		if (!store_ok)
+			fprintf(stderr, PROG ": warning: store: %s\n", err);
+		if (conf->local_domains.n == 0)
+			fprintf(stderr, PROG ": warning: local-domains is empty: every recipient counts as external\n");
+		printf(PROG ": %s: config is valid\n", opt.config);
+		conf_free(conf);
+		return EX_OK;
+	}
+
+	log_open(PROG, conf->syslog_facility, opt.foreground);
+	log_set_level(opt.debug ? LOG_DEBUG : conf->log_level);
+
+	if (smfi_setconn((char *) socket) != MI_SUCCESS ||
+	    smfi_register(*callbacks_desc()) != MI_SUCCESS) {
+		fprintf(stderr, PROG ": cannot set up libmilter for %s\n", socket);
+		return EX_SOFTWARE;
+	}
+	errno = 0;
+	if (smfi_opensocket(1) != MI_SUCCESS) {
+		fprintf(stderr, PROG ": cannot listen on %s: %s\n", socket,
+		    errno ? strerror(errno) : "the address is in use or not allowed");
+		return EX_UNAVAILABLE;
+	}
+	if (strncmp(socket, "unix:", 5) == 0 || strncmp(socket, "local:", 6) == 0)
+		sockpath = strchr(socket, ':') + 1;
+	else if (socket[0] == '/')
+		sockpath = socket;
+	if (sockpath != NULL)
+		chmod(sockpath, 0660);	/* the MTA's user joins our group to connect */
+	if (drop_privileges(user, sockpath) != 0)
+		return EX_NOPERM;
+
+	/* A store we cannot open does not stop mail: each message that needs it then
+	 * follows the on-error policy. Say so now, where the admin is looking. */
+	if (check_store(conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, PROG ": warning: store: %s; messages that need it follow on-error\n", err);
+		log_msg(LOG_WARNING, NULL, "store: %s; messages that need it follow on-error", err);
+	}
+	if (!opt.foreground && daemon(0, 0) != 0) {
+		fprintf(stderr, PROG ": cannot detach: %s\n", strerror(errno));
+		return EX_OSERR;
+	}
+	if (pid_file != NULL && *pid_file != '\0' && write_pid_file(pid_file) != 0 && !opt.foreground)
+		return EX_CANTCREAT;
+	if (conf->local_domains.n == 0)
+		log_msg(LOG_WARNING, NULL, "local-domains is empty: every recipient counts as external");
+	log_msg(LOG_INFO, NULL, "starting on %s with %s, on-error %s", socket, opt.config,
+	    conf->on_error == CONF_ON_ERROR_TEMPFAIL ? "tempfail" : "accept");
+	runtime_set_conf(conf);
+
+	status = serve(opt.config);
+	if (pid_file != NULL && *pid_file != '\0')
+		unlink(pid_file);
+	if (sockpath != NULL)
+		unlink(sockpath);
+	return status;
+}

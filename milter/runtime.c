@@ -1,0 +1,92 @@
+/*
+ * runtime.c - hold the config in force and swap it on reload.
+ *
+ * The config file is read here only on reload; conf_load() checks it completely before
+ * anything of it is used, so a bad file leaves the running config alone.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "runtime.h"
+#include "xalloc.h"
+
+static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conf_ref *runtime_conf;
+
+void
+runtime_set_conf(struct ps_conf *conf)
+{
+	struct conf_ref *ref = xcalloc(1, sizeof(*ref)), *old;
+
+	ref->conf = conf;
+	ref->refs = 1;			/* the runtime's own reference */
+	pthread_mutex_lock(&runtime_lock);
+	old = runtime_conf;
+	runtime_conf = ref;
+	pthread_mutex_unlock(&runtime_lock);
+	runtime_put_conf(old);
+}
+
+struct conf_ref *
+runtime_get_conf(void)
+{
+	struct conf_ref *ref;
+
+	pthread_mutex_lock(&runtime_lock);
+	ref = runtime_conf;
+	ref->refs++;
+	pthread_mutex_unlock(&runtime_lock);
+	return ref;
+}
+
+struct conf_ref *
+runtime_put_conf(struct conf_ref *ref)
+{
+	int last;
+
+	if (ref == NULL)
+		return NULL;
+	pthread_mutex_lock(&runtime_lock);
+	last = --ref->refs == 0;
+	pthread_mutex_unlock(&runtime_lock);
+	if (last) {
+		conf_free(ref->conf);
+		free(ref);
+	}
+	return NULL;
+}
+
+int
+runtime_reload(const char *path, char *err, size_t errlen, char *note, size_t notelen)
+{
+	struct ps_conf *fresh = conf_load(path, err, errlen);
+	struct conf_ref *cur;
+	static const char *const restart_keys[] = {"socket", "user", "pid-file", "syslog-facility"};
+
+	note[0] = '\0';
+	if (fresh == NULL)
+		return -1;
+	cur = runtime_get_conf();
+	for (size_t i = 0; i < sizeof(restart_keys) / sizeof(restart_keys[0]); i++) {
+		const struct conf_key *k = conf_key_find(restart_keys[i]);
+		int same;
+
+		if (k->type == CONF_FACILITY)
+			same = *(int *) ((char *) fresh + k->offset) ==
+			    *(int *) ((char *) cur->conf + k->offset);
+		else
+			same = strcmp(*(char **) ((char *) fresh + k->offset),
+			    *(char **) ((char *) cur->conf + k->offset)) == 0;
+		if (!same) {
+			size_t used = strlen(note);
+			snprintf(note + used, notelen - used, "%s%s", used ? ", " : "", k->name);
+		}
+	}
+	runtime_put_conf(cur);
+	log_set_level(fresh->log_level);
+	runtime_set_conf(fresh);
+	return 0;
+}

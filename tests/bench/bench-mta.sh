@@ -1,0 +1,68 @@
+#!/bin/bash
+# bench-mta.sh - throughput of outbound mail through a private Postfix, in one run, in
+# three setups that differ only in the filter: none, a no-op libmilter filter, and
+# postsale-milter. One Postfix instance has three smtpd listeners (the same queue, the
+# same delivery to smtp-sink), and the setups take turns round by round, so that the
+# machine's noise falls on all three alike. Prints msg/s (median of the rounds) and the
+# ratios. Not a pass/fail test.
+#
+# BENCH_MESSAGES (per setup and round, default 2000), BENCH_ROUNDS (default 3),
+# BENCH_SESSIONS (parallel SMTP sessions, default 8), BENCH_SIZE (body bytes, 5120).
+E2E_NAME=bench
+. "${top_srcdir}/tests/e2e/lib.sh"
+N=${BENCH_MESSAGES:-2000}
+ROUNDS=${BENCH_ROUNDS:-3}
+SESSIONS=${BENCH_SESSIONS:-8}
+SIZE=${BENCH_SIZE:-5120}
+
+e2e_init
+command -v smtp-source >/dev/null || e2e_skip "smtp-source is not installed (package postfix)"
+NOOP=${top_builddir}/tests/bench/noop-milter
+[ -x "$NOOP" ] || e2e_skip "$NOOP is not built"
+NOOP_PORT=$(e2e_free_port)
+PORT_NONE=$(e2e_free_port)
+PORT_NOOP=$(e2e_free_port)
+PORT_PS=$(e2e_free_port)
+E2E_EXTRA_MASTER="127.0.0.1:$PORT_NONE inet n - n - - smtpd -o smtpd_milters=
+127.0.0.1:$PORT_NOOP inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$NOOP_PORT
+127.0.0.1:$PORT_PS inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$E2E_MILTER_PORT"
+
+e2e_write_conf "log-level = info"
+e2e_start_milter
+"$NOOP" inet:"$NOOP_PORT"@127.0.0.1 &
+NOOP_PID=$!
+e2e_wait_port "$NOOP_PORT" 10 || { echo "noop-milter did not start" >&2; exit 1; }
+e2e_start_sink
+e2e_start_postfix accept ""
+trap 'kill $NOOP_PID 2>/dev/null; e2e_teardown' EXIT
+
+# run_setup PORT - send N messages to PORT; prints msg/s
+run_setup() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	smtp-source -s "$SESSIONS" -m "$N" -l "$SIZE" -f alice@example.com \
+		-t bob@customer.bench -M mail.example.com 127.0.0.1:"$1" || return 1
+	t1=$(date +%s.%N)
+	python3 -c "print('%.1f' % ($N / ($t1 - $t0)))"
+}
+
+# Warm up every path once (process pools, caches).
+for p in $PORT_NONE $PORT_NOOP $PORT_PS; do N=50 run_setup "$p" >/dev/null; done
+
+declare -a none noop ps
+echo "bench: $N messages of $SIZE bytes per setup and round, $SESSIONS sessions, $ROUNDS rounds"
+for r in $(seq "$ROUNDS"); do
+	none+=("$(run_setup "$PORT_NONE")")
+	noop+=("$(run_setup "$PORT_NOOP")")
+	ps+=("$(run_setup "$PORT_PS")")
+	echo "round $r: no filter ${none[-1]} msg/s, no-op filter ${noop[-1]} msg/s, postsale-milter ${ps[-1]} msg/s"
+done
+python3 - "${none[*]}" "${noop[*]}" "${ps[*]}" <<'PY'
+import statistics, sys
+none, noop, ps = (statistics.median(float(x) for x in a.split()) for a in sys.argv[1:4])
+print("median msg/s: no filter %.1f, no-op filter %.1f, postsale-milter %.1f" % (none, noop, ps))
+print("ratio postsale-milter / no-op filter: %.3f (goal >= 0.95)" % (ps / noop))
+print("ratio no-op filter / no filter: %.3f" % (noop / none))
+PY
+outbound=$(grep -c ': outbound: ' "$E2E_MILTER_LOG")
+echo "postsale-milter logged $outbound outbound messages (every one it filtered)"

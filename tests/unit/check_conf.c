@@ -1,0 +1,195 @@
+/*
+ * check_conf.c - the config parser, and the promise that the sample config and the man
+ * page document every key of the table with its real default.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+static char tmpdir[] = "/tmp/check_conf.XXXXXX";
+
+/* write_conf - write text to a fresh file; returns its path (static buffer) */
+static const char *
+write_conf(const char *text)
+{
+	static char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/postsale.conf", tmpdir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+START_TEST(test_defaults)
+{
+	struct ps_conf *c = conf_defaults();
+
+	/* the documented defaults (man/postsale.conf.5) */
+	ck_assert_int_eq(c->on_error, CONF_ON_ERROR_ACCEPT);
+	ck_assert_uint_eq(c->max_message_size, 25u * 1024 * 1024);
+	ck_assert_int_eq(c->database_timeout_ms, 500);
+	ck_assert_uint_eq(c->local_domains.n, 0);
+	ck_assert_int_eq(netmatch_addr(c->internal_networks, "127.0.0.1"), 1);
+	ck_assert_int_eq(netmatch_addr(c->internal_networks, "::1"), 1);
+	ck_assert_int_eq(netmatch_addr(c->internal_networks, "192.0.2.1"), 0);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_values)
+{
+	const char *path = write_conf(
+	    "# a comment\n"
+	    "on-error = tempfail   # trailing comment\n"
+	    "local-domains = example.com,\n"
+	    "    example.net   sub.example.org\n"
+	    "max-message-size = 512k\n"
+	    "database-timeout = 2s\n"
+	    "internal-networks = 10.0.0.0/8 [2001:db8::]/32\n");
+	char err[512] = "";
+	struct ps_conf *c = conf_load(path, err, sizeof(err));
+
+	ck_assert_msg(c != NULL, "unexpected error: %s", err);
+	ck_assert_int_eq(c->on_error, CONF_ON_ERROR_TEMPFAIL);
+	ck_assert_uint_eq(c->local_domains.n, 3);
+	ck_assert_str_eq(c->local_domains.v[2], "sub.example.org");
+	ck_assert_uint_eq(c->max_message_size, 512 * 1024);
+	ck_assert_int_eq(c->database_timeout_ms, 2000);
+	ck_assert_int_eq(netmatch_addr(c->internal_networks, "10.200.0.1"), 1);
+	ck_assert_int_eq(netmatch_addr(c->internal_networks, "2001:db8:ffff::1"), 1);
+	ck_assert_int_eq(netmatch_addr(c->internal_networks, "127.0.0.1"), 0);
+	conf_free(c);
+}
+END_TEST
+
+/* Each bad file and the start of the error it must give: file:line: key: reason. */
+static const struct {
+	const char *text;
+	const char *want;		/* after "PATH:" */
+} bad_files[] = {
+	{"bogus = 1\n", "1: bogus: unknown key"},
+	{"\n\non-error = maybe\n", "3: on-error: 'maybe' is not one of accept|tempfail"},
+	{"max-message-size = huge\n", "1: max-message-size: 'huge' is not a size"},
+	{"database-timeout = soon\n", "1: database-timeout: 'soon' is not a duration"},
+	{"database = relative.db\n", "1: database: 'relative.db' is not an absolute path"},
+	{"internal-networks = 10.0.0.0/33\n", "1: internal-networks: '10.0.0.0/33' is not"},
+	{"log-level = loud\n", "1: log-level: 'loud' is not a level"},
+	{"syslog-facility = kitchen\n", "1: syslog-facility: 'kitchen' is not a syslog facility"},
+	{"on-error = accept\non-error = tempfail\n", "2: on-error: given twice"},
+	{"socket\n", "1: expected 'key = value'"},
+};
+
+START_TEST(test_bad_files)
+{
+	const char *path = write_conf(bad_files[_i].text);
+	char err[512] = "", want[600];
+
+	ck_assert_ptr_null(conf_load(path, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s:%s", path, bad_files[_i].want);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "got '%s', want '%s...'", err, want);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	char err[512] = "";
+
+	ck_assert_ptr_null(conf_load("/nonexistent/postsale.conf", err, sizeof(err)));
+	ck_assert_str_eq(err, "/nonexistent/postsale.conf: cannot open: No such file or directory");
+}
+END_TEST
+
+/* slurp - a whole file under top_srcdir, NUL-terminated; the caller frees it */
+static char *
+slurp(const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	char path[1024], *buf;
+	FILE *fp;
+	long len;
+
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
+	fp = fopen(path, "r");
+	ck_assert_msg(fp != NULL, "cannot open %s", path);
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	buf = malloc(len + 1);
+	ck_assert_int_eq(fread(buf, 1, len, fp), len);
+	buf[len] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+START_TEST(test_sample_config_documents_every_key)
+{
+	char *sample = slurp("conf/postsale.conf"), line[512], path[1024], err[512];
+	const char *top = getenv("top_srcdir");
+	struct ps_conf *c;
+
+	/* the sample itself is a valid config */
+	snprintf(path, sizeof(path), "%s/conf/postsale.conf", top ? top : ".");
+	c = conf_load(path, err, sizeof(err));
+	ck_assert_msg(c != NULL, "sample config: %s", err);
+	conf_free(c);
+	for (size_t i = 0; i < conf_nkeys; i++) {
+		/* each key stands commented out with its default: "#key = default" */
+		snprintf(line, sizeof(line), "\n#%s = %s\n", conf_keys[i].name, conf_keys[i].def);
+		ck_assert_msg(strstr(sample, line) != NULL,
+		    "conf/postsale.conf lacks the line '#%s = %s'", conf_keys[i].name, conf_keys[i].def);
+	}
+	free(sample);
+}
+END_TEST
+
+START_TEST(test_man_page_documents_every_key)
+{
+	char *man = slurp("man/postsale.conf.5"), line[512];
+
+	for (size_t i = 0; i < conf_nkeys; i++) {
+		snprintf(line, sizeof(line), "\n.B %s\n", conf_keys[i].name);
+		ck_assert_msg(strstr(man, line) != NULL, "man/postsale.conf.5 lacks '.B %s'",
+		    conf_keys[i].name);
+	}
+	free(man);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("conf");
+	TCase *tc = tcase_create("conf");
+	SRunner *sr;
+	int failed;
+
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return EXIT_FAILURE;
+	}
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_values);
+	tcase_add_loop_test(tc, test_bad_files, 0, sizeof(bad_files) / sizeof(bad_files[0]));
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_sample_config_documents_every_key);
+	tcase_add_test(tc, test_man_page_documents_every_key);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	{
+		char path[300];
+		snprintf(path, sizeof(path), "%s/postsale.conf", tmpdir);
+		unlink(path);
+		rmdir(tmpdir);
+	}
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,334 @@
+/*
+ * check_inv_find.c - unit tests of lib/inv_find: invoices found in MIME messages by content.
+ *
+ * The messages are written out here as RFC 5322/2045/2046 text, so the expected part
+ * paths follow from the structure by RFC 3501's numbering of body parts, not from our
+ * code. The invoices are a small UBL invoice written here and, when the corpus is
+ * present, a Factur-X PDF from it.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* memmem */
+#endif
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <check.h>
+#include <gmime/gmime.h>
+
+#include "inv_find.h"
+#include "xalloc.h"
+
+static const char ubl[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"\n"
+	" xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">\n"
+	" <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>\n"
+	" <cbc:ID>T-1</cbc:ID><cbc:IssueDate>2024-01-31</cbc:IssueDate>\n"
+	" <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>\n"
+	" <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>\n"
+	"</Invoice>\n";
+
+/* parse_msg - a GMimeMessage from text (caller unrefs) */
+static GMimeMessage *parse_msg(const char *text)
+{
+	GMimeStream *s = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	GMimeParser *p = g_mime_parser_new_with_stream(s);
+	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+
+	g_object_unref(p);
+	g_object_unref(s);
+	ck_assert_ptr_nonnull(m);
+	return m;
+}
+
+/* b64 - base64 of len bytes, in 76-column lines (g_free) */
+static char *b64(const void *data, size_t len)
+{
+	gchar *flat = g_base64_encode(data, len);
+	size_t n = strlen(flat);
+	char *out = g_malloc(n + n / 76 * 2 + 3), *o = out;
+
+	for (size_t i = 0; i < n; i += 76) {
+		size_t k = n - i < 76 ? n - i : 76;
+
+		memcpy(o, flat + i, k);
+		o += k;
+		*o++ = '\r';
+		*o++ = '\n';
+	}
+	*o = '\0';
+	g_free(flat);
+	return out;
+}
+
+/* find - run inv_find_in_message over text with the default limits */
+static void find(const char *text, inv_found_list *l)
+{
+	GMimeMessage *m = parse_msg(text);
+
+	memset(l, 0, sizeof(*l));
+	inv_find_in_message(m, NULL, l);
+	g_object_unref(m);
+}
+
+START_TEST(test_single_part)
+{
+	char *enc = b64(ubl, sizeof(ubl) - 1);
+	char *msg = xasprintf("From: a@example.com\r\nTo: b@example.net\r\nSubject: x\r\n"
+			      "MIME-Version: 1.0\r\nContent-Type: application/xml\r\n"
+			      "Content-Transfer-Encoding: base64\r\n\r\n%s", enc);
+	inv_found_list l;
+
+	find(msg, &l);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.v[0].part, "1");
+	ck_assert_str_eq(l.v[0].container, "xml");
+	ck_assert_int_eq(l.v[0].status, INV_OK);
+	ck_assert_ptr_nonnull(l.v[0].inv);
+	ck_assert_uint_eq(l.v[0].xml_len, sizeof(ubl) - 1);
+	ck_assert_mem_eq(l.v[0].xml, ubl, sizeof(ubl) - 1);
+	ck_assert_ptr_null(l.v[0].error);
+	inv_found_list_clear(&l);
+	inv_found_list_clear(&l);
+	free(msg);
+	g_free(enc);
+}
+END_TEST
+
+/*
+ * mixed [ 1 alternative [ 1.1 text, 1.2 html ], 2 invoice as QP text/plain named
+ * notes.txt, 3 message/rfc822 { mixed [ 3.1 text, 3.2 invoice base64 ] },
+ * 4 a non-invoice XML named factur-x.xml, 5 "PDF" of base64 garbage,
+ * 6 invoice-namespaced XML that is not well-formed ]
+ */
+START_TEST(test_nested)
+{
+	char *enc = b64(ubl, sizeof(ubl) - 1);
+	char *msg = xasprintf(
+		"From: a@example.com\r\nTo: b@example.net\r\nSubject: invoices\r\nMIME-Version: 1.0\r\n"
+		"Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
+		"--outer\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n"
+		"--alt\r\nContent-Type: text/plain\r\n\r\nInvoice attached.\r\n"
+		"--alt\r\nContent-Type: text/html\r\n\r\n<html><body><p>Invoice attached.</p></body></html>\r\n"
+		"--alt--\r\n"
+		"--outer\r\nContent-Type: text/plain; name=\"notes.txt\"\r\n"
+		"Content-Disposition: attachment; filename=\"notes.txt\"\r\n"
+		"Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+		"<?xml version=3D\"1.0\" encoding=3D\"UTF-8\"?>\r\n"
+		"<Invoice xmlns=3D\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"=\r\n"
+		" xmlns:cbc=3D\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">=\r\n"
+		"<cbc:ID>QP-1</cbc:ID><cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode></Invoice>\r\n"
+		"--outer\r\nContent-Type: message/rfc822\r\n\r\n"
+		"From: c@example.org\r\nSubject: fwd\r\nMIME-Version: 1.0\r\n"
+		"Content-Type: multipart/mixed; boundary=\"inner\"\r\n\r\n"
+		"--inner\r\nContent-Type: text/plain\r\n\r\nsee attachment\r\n"
+		"--inner\r\nContent-Type: application/octet-stream\r\n"
+		"Content-Disposition: attachment; filename*=UTF-8''Rechnung%%C3%%BC.bin\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\n%s"
+		"--inner--\r\n"
+		"--outer\r\nContent-Type: application/xml\r\n"
+		"Content-Disposition: attachment; filename=\"factur-x.xml\"\r\n\r\n"
+		"<?xml version=\"1.0\"?><note><to>Invoice dept</to></note>\r\n"
+		"--outer\r\nContent-Type: application/pdf; name=\"r.pdf\"\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\n!!!!####not base64 at all####\r\n"
+		"--outer\r\nContent-Type: application/octet-stream; name=\"x.xml\"\r\n\r\n"
+		"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"><unclosed></Invoice>\r\n"
+		"--outer--\r\n", enc);
+	inv_found_list l;
+
+	find(msg, &l);
+	ck_assert_uint_eq(l.n, 4);
+	ck_assert_str_eq(l.v[0].part, "2");
+	ck_assert_str_eq(l.v[0].filename, "notes.txt");
+	ck_assert_int_eq(l.v[0].status, INV_OK);
+	ck_assert_str_eq(l.v[0].container, "xml");
+	ck_assert_str_eq(l.v[1].part, "3.2");
+	ck_assert_str_eq(l.v[1].filename, "Rechnung\xc3\xbc.bin");	/* RFC 2231 decoded */
+	ck_assert_int_eq(l.v[1].status, INV_OK);
+	ck_assert_str_eq(l.v[2].part, "5");
+	ck_assert_str_eq(l.v[2].container, "pdf");
+	ck_assert_int_eq(l.v[2].status, INV_EBAD);
+	ck_assert_ptr_nonnull(l.v[2].error);
+	ck_assert_ptr_null(strchr(l.v[2].error, '\n'));
+	ck_assert_str_eq(l.v[3].part, "6");
+	ck_assert_int_eq(l.v[3].status, INV_EBAD);
+	ck_assert_ptr_null(l.v[3].inv);
+	ck_assert_ptr_nonnull(l.v[3].error);
+	ck_assert_int_eq(l.limited, 0);
+	inv_found_list_clear(&l);
+	free(msg);
+	g_free(enc);
+}
+END_TEST
+
+START_TEST(test_limits)
+{
+	GString *msg = g_string_new("From: a@example.com\r\nMIME-Version: 1.0\r\n"
+				    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n");
+	struct inv_find_limits lim;
+	inv_found_list l;
+	GMimeMessage *m;
+
+	for (int i = 0; i < 5; i++)
+		g_string_append_printf(msg, "--b\r\nContent-Type: text/xml\r\n\r\n%s\r\n", ubl);
+	g_string_append(msg, "--b--\r\n");
+	m = parse_msg(msg->str);
+
+	inv_find_limits_default(&lim);
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(inv_find_in_message(m, &lim, &l), 5);
+	ck_assert_int_eq(l.limited, 0);
+	inv_found_list_clear(&l);
+
+	lim.max_parts = 3;	/* the multipart and two leaves */
+	ck_assert_int_eq(inv_find_in_message(m, &lim, &l), 2);
+	ck_assert_int_eq(l.limited, 1);
+	inv_found_list_clear(&l);
+
+	inv_find_limits_default(&lim);
+	lim.max_found = 1;
+	ck_assert_int_eq(inv_find_in_message(m, &lim, &l), 1);
+	ck_assert_int_eq(l.limited, 1);
+	inv_found_list_clear(&l);
+
+	inv_find_limits_default(&lim);
+	lim.max_decoded = 100;	/* the parts are larger: not read, and not declared invoices */
+	ck_assert_int_eq(inv_find_in_message(m, &lim, &l), 5);	/* text/xml: reported as too large */
+	for (size_t i = 0; i < l.n; i++)
+		ck_assert_int_eq(l.v[i].status, INV_EBAD);
+	inv_found_list_clear(&l);
+
+	g_object_unref(m);
+	g_string_free(msg, TRUE);
+}
+END_TEST
+
+/* Table for inv_find_in_bytes on bare bytes. */
+static const struct {
+	const char *what;
+	const char *bytes;
+	int flags;
+	const char *filename, *ctype;
+	int want_n, want_status;
+	const char *want_container;
+} bytes_cases[] = {
+	{ "invoice", ubl, 0, NULL, NULL, 1, INV_OK, "xml" },
+	{ "html body", "<html><body>Invoice</body></html>", 0, NULL, "text/html", 0, 0, NULL },
+	{ "other xml", "<?xml version=\"1.0\"?><note/>", 0, "a.xml", NULL, 0, 0, NULL },
+	{ "other xml, all", "<?xml version=\"1.0\"?><note/>", INV_FIND_REPORT_ALL, NULL, NULL, 1, INV_NOT_INVOICE, "xml" },
+	{ "text", "hello", 0, "a.txt", "text/plain", 0, 0, NULL },
+	{ "text, all", "hello", INV_FIND_REPORT_ALL, NULL, NULL, 1, INV_NOT_INVOICE, "xml" },
+	{ "declared pdf", "hello", 0, "r.PDF", NULL, 1, INV_EBAD, "pdf" },
+	{ "broken pdf", "%PDF-1.7\n1 0 obj <<", 0, NULL, NULL, 1, INV_EBAD, "pdf" },
+	{ "wrong namespace", "<Invoice xmlns=\"urn:example:not-ubl\"/>", 0, NULL, NULL, 0, 0, NULL },
+	{ "not well-formed, all", "<Invoice", INV_FIND_REPORT_ALL, NULL, NULL, 1, INV_EBAD, "xml" },
+	{ "entity bomb", "<?xml version=\"1.0\"?><!DOCTYPE Invoice [<!ENTITY a \"aaaaaaaaaa\">"
+	  "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
+	  "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">&c;</Invoice>",
+	  0, NULL, NULL, 1, -99, "xml" },	/* -99: any status, must not crash */
+};
+
+START_TEST(test_bytes)
+{
+	size_t i = (size_t)_i;
+	inv_found_list l;
+	int n;
+
+	memset(&l, 0, sizeof(l));
+	n = inv_find_in_bytes((const unsigned char *)bytes_cases[i].bytes, strlen(bytes_cases[i].bytes),
+			      "7", bytes_cases[i].filename, bytes_cases[i].ctype, bytes_cases[i].flags, NULL, &l);
+	ck_assert_msg(n == bytes_cases[i].want_n, "%s: %d entries", bytes_cases[i].what, n);
+	ck_assert_uint_eq(l.n, (size_t)n);
+	if (n == 1) {
+		ck_assert_str_eq(l.v[0].part, "7");
+		ck_assert_str_eq(l.v[0].container, bytes_cases[i].want_container);
+		if (bytes_cases[i].want_status != -99)
+			ck_assert_msg(l.v[0].status == bytes_cases[i].want_status, "%s: status %d",
+				      bytes_cases[i].what, l.v[0].status);
+		if (l.v[0].status != INV_OK) {
+			ck_assert_ptr_nonnull(l.v[0].error);
+			ck_assert_ptr_null(l.v[0].inv);
+		}
+	}
+	inv_found_list_clear(&l);
+}
+END_TEST
+
+START_TEST(test_corpus_pdf)
+{
+	const char *c = getenv("POSTSALE_CORPUS");
+	char path[4096];
+	FILE *f;
+	struct stat st;
+	unsigned char *pdf;
+	char *enc, *msg;
+	inv_found_list l;
+
+	if (c == NULL || *c == '\0')
+		c = "/work/shared/corpus";
+	snprintf(path, sizeof(path), "%s/facturx/ferd-zugferd-2.4/EN16931/EN16931_Einfach_fx.pdf", c);
+	if ((f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "check_inv_find: corpus %s absent, PDF test skipped\n", c);
+		return;
+	}
+	ck_assert_int_eq(fstat(fileno(f), &st), 0);
+	pdf = xmalloc((size_t)st.st_size);
+	ck_assert_uint_eq(fread(pdf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
+	fclose(f);
+	enc = b64(pdf, (size_t)st.st_size);
+	/* whole, then truncated to half (an unreadable invoice is reported, not dropped) */
+	msg = xasprintf("From: a@example.com\r\nMIME-Version: 1.0\r\n"
+			"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+			"--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+			"--b\r\nContent-Type: application/octet-stream; name=\"scan.bin\"\r\n"
+			"Content-Transfer-Encoding: base64\r\n\r\n%s"
+			"--b\r\nContent-Type: application/pdf; name=\"half.pdf\"\r\n"
+			"Content-Transfer-Encoding: base64\r\n\r\n%.*s\r\n--b--\r\n",
+			enc, (int)(strlen(enc) / 2 / 78 * 78), enc);
+	find(msg, &l);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_str_eq(l.v[0].part, "2");
+	ck_assert_str_eq(l.v[0].container, "pdf");
+	ck_assert_str_eq(l.v[0].attachment, "factur-x.xml");
+	ck_assert_int_eq(l.v[0].status, INV_OK);
+	ck_assert_str_eq(l.v[1].part, "3");
+	ck_assert_str_eq(l.v[1].filename, "half.pdf");
+	ck_assert_int_eq(l.v[1].status, INV_EBAD);
+	ck_assert_ptr_nonnull(strstr(l.v[1].error, "PDF"));
+	inv_found_list_clear(&l);
+	free(msg);
+	g_free(enc);
+	free(pdf);
+}
+END_TEST
+
+static Suite *inv_find_suite(void)
+{
+	Suite *s = suite_create("inv_find");
+	TCase *tc = tcase_create("inv_find");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_single_part);
+	tcase_add_test(tc, test_nested);
+	tcase_add_test(tc, test_limits);
+	tcase_add_loop_test(tc, test_bytes, 0, (int)(sizeof(bytes_cases) / sizeof(*bytes_cases)));
+	tcase_add_test(tc, test_corpus_pdf);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	g_mime_init();
+	sr = srunner_create(inv_find_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	g_mime_shutdown();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,384 @@
+/*
+ * check_invite.c - the invitation (lib/invite.c) and its mail (lib/invite_mime.c).
+ *
+ * Expectations come from the RFCs, not from our output: RFC 5545 (CRLF, lines of at
+ * most 75 octets, folding by CRLF + one space, TEXT escaping), RFC 5546 (CANCEL:
+ * STATUS:CANCELLED, same UID), RFC 5322/5321 (what an address is, header lines),
+ * RFC 2047 (encoded words <= 75 characters; base64 from RFC 4648, the sample
+ * "Grüße" computed with Python's base64), the published UTC offsets of
+ * Europe/Berlin (CEST = UTC+2 from 2025-03-30). The full parse of the results by
+ * python3-icalendar, ical.js and Python's email package is tests/ical/run.sh.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "invite.h"
+#include "invite_mime.h"
+
+#define T_20250331_0730Z 1743406200	/* date -u -d 2025-03-31T07:30Z +%s */
+
+static void base_opts(struct invite_opts *o)
+{
+	invite_opts_init(o);
+	o->uid = "ci7-0123456789abcdef@seller.example";
+	o->tz = "Europe/Berlin";
+	o->start = T_20250331_0730Z;
+	o->end = T_20250331_0730Z + 1800;
+	o->stamp = T_20250331_0730Z - 86400;
+	o->organizer = "postsale@seller.example";
+	o->manager = "anna@seller.example";
+	o->manager_name = "Anna \"the boss\" Müller";
+	o->summary = "Check-in: ACME";
+	o->description = "Line one, with a comma; and a semicolon\nLine two";
+}
+
+/* unfold - RFC 5545 3.1: remove every CRLF followed by one space or tab */
+static char *unfold(const char *s)
+{
+	char *out = strdup(s), *o = out;
+
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '\r' && p[1] == '\n' && (p[2] == ' ' || p[2] == '\t')) {
+			p += 2;
+			continue;
+		}
+		*o++ = *p;
+	}
+	*o = 0;
+	return out;
+}
+
+/* lines_ok - every line ends in CRLF and has at most max octets */
+static int lines_ok(const char *s, size_t max, char *why, size_t whylen)
+{
+	size_t line = 1;
+
+	for (const char *p = s; *p;) {
+		const char *e = strstr(p, "\r\n");
+		if (e == NULL) {
+			snprintf(why, whylen, "line %zu has no CRLF", line);
+			return 0;
+		}
+		if (memchr(p, '\n', (size_t) (e - p)) || memchr(p, '\r', (size_t) (e - p))) {
+			snprintf(why, whylen, "line %zu holds a bare CR or LF", line);
+			return 0;
+		}
+		if ((size_t) (e - p) > max) {
+			snprintf(why, whylen, "line %zu has %zu octets", line, (size_t) (e - p));
+			return 0;
+		}
+		p = e + 2;
+		line++;
+	}
+	return 1;
+}
+
+START_TEST(test_request)
+{
+	struct invite_opts o;
+	char err[256] = "", why[64], *ics, *u;
+
+	base_opts(&o);
+	ck_assert_msg(invite_build(&o, &ics, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(lines_ok(ics, 75, why, sizeof(why)), "%s", why);
+	u = unfold(ics);
+	ck_assert_ptr_nonnull(strstr(u, "\r\nVERSION:2.0\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nPRODID:"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nMETHOD:REQUEST\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"));
+	ck_assert_ptr_null(strstr(u, "freeassociation"));
+	ck_assert_ptr_null(strstr(u, "citadel"));
+	ck_assert_ptr_null(strstr(u, "X-LIC-LOCATION"));
+	/* 07:30Z on 2025-03-31 is 09:30 CEST (UTC+2 since 2025-03-30). */
+	ck_assert_ptr_nonnull(strstr(u, "\r\nDTSTART;TZID=Europe/Berlin:20250331T093000\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nDTEND;TZID=Europe/Berlin:20250331T100000\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nDTSTAMP:20250330T073000Z\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nUID:ci7-0123456789abcdef@seller.example\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nSEQUENCE:0\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "ORGANIZER"));
+	ck_assert_ptr_nonnull(strstr(u, ":mailto:postsale@seller.example\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "ROLE=REQ-PARTICIPANT"));
+	ck_assert_ptr_nonnull(strstr(u, "PARTSTAT=NEEDS-ACTION"));
+	ck_assert_ptr_nonnull(strstr(u, "RSVP=TRUE"));
+	ck_assert_ptr_nonnull(strstr(u, ":mailto:anna@seller.example\r\n"));
+	/* A parameter value cannot hold a DQUOTE (RFC 5545 3.1): the name is cleaned. */
+	ck_assert_ptr_null(strstr(u, "\"the boss\""));
+	/* TEXT escaping, RFC 5545 3.3.11: comma, semicolon, newline. */
+	ck_assert_ptr_nonnull(strstr(u, "DESCRIPTION:Line one\\, with a comma\\; and a "
+				     "semicolon\\nLine two\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nEND:VCALENDAR\r\n"));
+	free(u);
+	free(ics);
+}
+END_TEST
+
+START_TEST(test_cancel)
+{
+	struct invite_opts o;
+	char err[256] = "", *ics, *u;
+
+	base_opts(&o);
+	o.method = INVITE_CANCEL;
+	o.sequence = 1;
+	ck_assert_msg(invite_build(&o, &ics, err, sizeof(err)) == 0, "%s", err);
+	u = unfold(ics);
+	ck_assert_ptr_nonnull(strstr(u, "\r\nMETHOD:CANCEL\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nSTATUS:CANCELLED\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nSEQUENCE:1\r\n"));
+	ck_assert_ptr_nonnull(strstr(u, "\r\nUID:ci7-0123456789abcdef@seller.example\r\n"));
+	ck_assert_ptr_null(strstr(u, "VALARM"));
+	free(u);
+	free(ics);
+}
+END_TEST
+
+/* Folding never splits a UTF-8 character: each physical line is valid UTF-8. */
+START_TEST(test_fold_utf8)
+{
+	struct invite_opts o;
+	char err[256], why[64], desc[2048] = "", *ics, *u;
+
+	for (int i = 0; i < 60; i++)
+		strcat(desc, "Grüße ✓ ");
+	base_opts(&o);
+	o.description = desc;
+	o.summary = "Überprüfung der Kundenbeziehung – Zürich, Köln und München";
+	ck_assert_msg(invite_build(&o, &ics, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(lines_ok(ics, 75, why, sizeof(why)), "%s", why);
+	for (const char *p = ics; *p;) {
+		const char *e = strstr(p, "\r\n");
+		/* a line may not start with a continuation byte 10xxxxxx */
+		const unsigned char *q = (const unsigned char *) p;
+		if (q[0] == ' ')
+			q++;
+		ck_assert_msg((q[0] & 0xc0) != 0x80, "a fold split a UTF-8 character");
+		p = e + 2;
+	}
+	u = unfold(ics);
+	ck_assert_ptr_nonnull(strstr(u, "Grüße ✓ Grüße ✓ Grüße ✓"));
+	free(u);
+	free(ics);
+}
+END_TEST
+
+struct bad_case {
+	const char *field;
+	const char *value;
+	const char *want_in_err;
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "manager", "not an address", "manager \"not an address\"" },
+	{ "manager", "anna@", "manager" },
+	{ "manager", "@seller.example", "manager" },
+	{ "manager", "anna@seller..example", "manager" },
+	{ "manager", "anna@seller.example\r\nBcc: x@y.example", "manager" },
+	{ "manager", "postsale@seller.example", "organizer" },	/* never the recipient */
+	{ "organizer", "", "organizer" },
+	{ "tz", "Mars/Olympus_Mons", "\"Mars/Olympus_Mons\"" },
+	{ "tz", "../../etc/passwd", "time zone" },
+	{ "uid", "two words", "UID" },
+	{ "end", NULL, "end" },
+};
+
+START_TEST(test_bad_input)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct invite_opts o;
+	char err[256] = "", *ics = (char *) 1;
+
+	base_opts(&o);
+	if (strcmp(c->field, "manager") == 0)
+		o.manager = c->value;
+	else if (strcmp(c->field, "organizer") == 0)
+		o.organizer = c->value;
+	else if (strcmp(c->field, "tz") == 0)
+		o.tz = c->value;
+	else if (strcmp(c->field, "uid") == 0)
+		o.uid = c->value;
+	else
+		o.end = o.start;
+	ck_assert_int_eq(invite_build(&o, &ics, err, sizeof(err)), -1);
+	ck_assert_ptr_null(ics);
+	ck_assert_msg(strstr(err, c->want_in_err) != NULL, "err \"%s\" lacks \"%s\"", err,
+		      c->want_in_err);
+}
+END_TEST
+
+START_TEST(test_addr_valid)
+{
+	ck_assert_int_eq(invite_addr_valid("a@b"), 1);
+	ck_assert_int_eq(invite_addr_valid("first.last+tag@sub.example.com"), 1);
+	ck_assert_int_eq(invite_addr_valid("jörg@müller.example"), 1);	/* RFC 6531 */
+	ck_assert_int_eq(invite_addr_valid(NULL), 0);
+	ck_assert_int_eq(invite_addr_valid(""), 0);
+	ck_assert_int_eq(invite_addr_valid("a b@c.example"), 0);
+	ck_assert_int_eq(invite_addr_valid("<a@c.example>"), 0);
+	ck_assert_int_eq(invite_addr_valid(".a@c.example"), 0);
+	ck_assert_int_eq(invite_addr_valid("a.@c.example"), 0);
+	ck_assert_int_eq(invite_addr_valid("a@.c.example"), 0);
+	ck_assert_int_eq(invite_addr_valid("a@c.example."), 0);
+	ck_assert_int_eq(invite_addr_valid("a@c_d.example"), 0);
+	ck_assert_int_eq(invite_addr_valid("a\"b@c.example"), 0);
+}
+END_TEST
+
+START_TEST(test_uid)
+{
+	char *a = invite_uid(42, "x@acme.example", "seller.example");
+	char *b = invite_uid(42, "x@acme.example", "seller.example");
+	char *c = invite_uid(43, "x@acme.example", "seller.example");
+
+	ck_assert_str_eq(a, b);			/* stable */
+	ck_assert_str_ne(a, c);			/* one per check-in */
+	ck_assert(strncmp(a, "ci42-", 5) == 0);
+	ck_assert_ptr_nonnull(strstr(a, "@seller.example"));
+	ck_assert_uint_eq(strlen(a), strlen("ci42-") + 16 + strlen("@seller.example"));
+	free(a);
+	free(b);
+	free(c);
+}
+END_TEST
+
+START_TEST(test_describe)
+{
+	static const char *const q[] = { "Q one?", NULL };
+	struct invite_context c = { .customer_name = "ACME", .customer = "x@acme.example",
+				    .customer_since = T_20250331_0730Z, .invoices_sent = 12,
+				    .invoices_flagged = 2, .checkin_kind = "day-30",
+				    .questions = q };
+	char *d = invite_describe(&c, T_20250331_0730Z + 30 * 86400);
+
+	ck_assert_ptr_nonnull(strstr(d, "ACME <x@acme.example>"));
+	ck_assert_ptr_nonnull(strstr(d, "Customer since: 2025-03-31 (30 days)"));
+	ck_assert_ptr_nonnull(strstr(d, "Invoices sent: 12"));
+	ck_assert_ptr_nonnull(strstr(d, "Invoices flagged: 2"));
+	ck_assert_ptr_nonnull(strstr(d, "Last check-in: none yet"));
+	ck_assert_ptr_nonnull(strstr(d, "- Q one?\n"));
+	free(d);
+}
+END_TEST
+
+START_TEST(test_header_encode)
+{
+	char *e = invite_header_encode("Grüße", 9);
+
+	/* base64("Grüße" in UTF-8) = R3LDvMOfZQ== (Python's base64) */
+	ck_assert_str_eq(e, "=?UTF-8?B?R3LDvMOfZQ==?=");
+	free(e);
+	e = invite_header_encode("plain ascii", 9);
+	ck_assert_str_eq(e, "plain ascii");
+	free(e);
+	e = invite_header_encode("Überprüfung der Kundenbeziehung – Zürich, Köln und München: "
+				 "ein langer Betreff", 9);
+	/* RFC 2047 2: an encoded word is at most 75 characters; words on folded lines */
+	for (char *w = e; w;) {
+		char *end = strstr(w, "\r\n ");
+		size_t len = end ? (size_t) (end - w) : strlen(w);
+		ck_assert_msg(len <= 75, "encoded word of %zu", len);
+		ck_assert(strncmp(w, "=?UTF-8?B?", 10) == 0 && strncmp(w + len - 2, "?=", 2) == 0);
+		w = end ? end + 3 : NULL;
+	}
+	free(e);
+}
+END_TEST
+
+START_TEST(test_html_escape)
+{
+	char *e = invite_html_escape("<a href=\"x\">&'</a>");
+
+	ck_assert_str_eq(e, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+	free(e);
+}
+END_TEST
+
+START_TEST(test_mime)
+{
+	struct invite_opts o;
+	struct invite_mail m = { 0 };
+	const char *to[] = { "anna@seller.example" };
+	const char *names[] = { "Anna\r\nBcc: evil@example.com" };
+	char err[256] = "", why[64], *ics, *eml, *eml2;
+	size_t len, len2;
+
+	base_opts(&o);
+	ck_assert_int_eq(invite_build(&o, &ics, err, sizeof(err)), 0);
+	m.from = "postsale@seller.example";
+	m.to = to;
+	m.to_names = names;
+	m.n_to = 1;
+	m.subject = "Check-in\r\nBcc: evil@example.com";
+	m.text = "<b>not bold</b>";
+	m.ics = ics;
+	m.date = T_20250331_0730Z;
+	m.uid = o.uid;
+	ck_assert_msg(invite_mime_build(&m, &eml, &len, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(len, strlen(eml));
+	ck_assert_msg(lines_ok(eml, 998, why, sizeof(why)), "%s", why);
+	/* No header injection: no line of the message starts a Bcc header. */
+	ck_assert_ptr_null(strstr(eml, "\r\nBcc:"));
+	ck_assert(strncmp(eml, "Date: Mon, 31 Mar 2025 07:30:00 +0000\r\n", 39) == 0);
+	ck_assert_ptr_nonnull(strstr(eml, "\r\nMIME-Version: 1.0\r\n"));
+	ck_assert_ptr_nonnull(strstr(eml, "\r\nMessage-ID: <"));
+	ck_assert_ptr_nonnull(strstr(eml, "Content-Type: text/calendar; method=REQUEST; "
+				     "charset=UTF-8\r\n"));
+	ck_assert_ptr_nonnull(strstr(eml, "filename=\"invite.ics\""));
+	{	/* the HTML part holds the text escaped, never as markup */
+		char *html = strstr(eml, "Content-Type: text/html");
+		ck_assert_ptr_nonnull(html);
+		*strstr(html, "\r\n--=_ps") = 0;
+		ck_assert_ptr_nonnull(strstr(html, "&lt;b&gt;not bold&lt;/b&gt;"));
+		ck_assert_ptr_null(strstr(html, "<b>"));
+		html[strlen(html)] = '\r';
+	}
+	/* The same invite (uid, sequence, method) gives the same Message-ID. */
+	ck_assert_int_eq(invite_mime_build(&m, &eml2, &len2, err, sizeof(err)), 0);
+	ck_assert_uint_eq(len, len2);
+	ck_assert_int_eq(memcmp(eml, eml2, len), 0);
+	free(eml2);
+	free(eml);
+
+	to[0] = "not an address";
+	ck_assert_int_eq(invite_mime_build(&m, &eml, &len, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "\"not an address\""));
+	free(ics);
+}
+END_TEST
+
+static Suite *invite_suite(void)
+{
+	Suite *s = suite_create("invite");
+	TCase *tc = tcase_create("invite");
+
+	tcase_add_test(tc, test_request);
+	tcase_add_test(tc, test_cancel);
+	tcase_add_test(tc, test_fold_utf8);
+	tcase_add_loop_test(tc, test_bad_input, 0,
+			    (int) (sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_test(tc, test_addr_valid);
+	tcase_add_test(tc, test_uid);
+	tcase_add_test(tc, test_describe);
+	tcase_add_test(tc, test_header_encode);
+	tcase_add_test(tc, test_html_escape);
+	tcase_add_test(tc, test_mime);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(invite_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,306 @@
+/*
+ * check_note.c - unit tests of lib/note: the codecs against RFC 4648 and RFC 2045
+ * vectors, charset conversion against the ISO 8859-1 table, the structure scanner,
+ * and note_inject's decisions on small messages (the rules of issue 5). The
+ * whole-message checks with an independent parser are in tests/note/verify.py.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* memmem */
+#endif
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "note.h"
+#include "note_int.h"
+
+/* RFC 4648 section 10 test vectors, plus malformed input that must be refused. */
+static const struct {
+	const char *enc, *dec;	/* dec NULL: must fail */
+} b64_cases[] = {
+	{ "", "" }, { "Zg==", "f" }, { "Zm8=", "fo" }, { "Zm9v", "foo" }, { "Zm9vYg==", "foob" },
+	{ "Zm9vYmE=", "fooba" }, { "Zm9vYmFy", "foobar" }, { "Zm9v\r\nYmFy\r\n", "foobar" },
+	{ "Zm9vYmF", NULL }, { "Zm9v*mFy", NULL }, { "Zg==Zg==", NULL }, { "Z===", NULL },
+	{ "Zm9vYmFy=", NULL },
+};
+
+START_TEST(test_b64)
+{
+	nbuf out = { 0 };
+	int rc = note_b64_decode(b64_cases[_i].enc, strlen(b64_cases[_i].enc), &out);
+	if (!b64_cases[_i].dec) {
+		ck_assert_int_eq(rc, -1);
+	} else {
+		ck_assert_int_eq(rc, 0);
+		nb_add(&out, "", 0);
+		ck_assert_str_eq(out.p, b64_cases[_i].dec);
+		/* And back, where the vector has no line breaks. */
+		if (!strchr(b64_cases[_i].enc, '\n')) {
+			nbuf enc = { 0 };
+			note_b64_encode((const unsigned char *)out.p, out.len, "\r\n", &enc);
+			nb_add(&enc, "", 0);
+			ck_assert_str_eq(enc.p, b64_cases[_i].enc);
+			nb_free(&enc);
+		}
+	}
+	nb_free(&out);
+}
+END_TEST
+
+START_TEST(test_b64_lines)
+{
+	unsigned char data[300];
+	for (int i = 0; i < 300; i++)
+		data[i] = (unsigned char)i;
+	nbuf enc = { 0 }, dec = { 0 };
+	note_b64_encode(data, sizeof data, "\r\n", &enc);
+	/* 300 bytes = 400 characters = 5 lines of 76 and one of 20 (RFC 2045: <= 76). */
+	size_t col = 0, lines = 1;
+	for (size_t i = 0; i < enc.len; i++) {
+		if (enc.p[i] == '\r') {
+			ck_assert_uint_eq(col, 76);
+			col = 0, lines++, i++;
+		} else {
+			col++;
+		}
+	}
+	ck_assert_uint_eq(lines, 6);
+	ck_assert_int_eq(note_b64_decode(enc.p, enc.len, &dec), 0);
+	ck_assert_uint_eq(dec.len, 300);
+	ck_assert_int_eq(memcmp(dec.p, data, 300), 0);
+	nb_free(&enc);
+	nb_free(&dec);
+}
+END_TEST
+
+/* RFC 2045 section 6.7 rules. */
+static const struct {
+	const char *enc, *dec;
+} qp_cases[] = {
+	{ "Gr=C3=BC=C3=9Fe", "Gr\xc3\xbc\xc3\x9f" "e" },
+	{ "soft=\r\nbreak", "softbreak" },
+	{ "soft=\nbreak", "softbreak" },
+	{ "hard\r\nbreak\r\n", "hard\nbreak\n" },
+	{ "padding   \r\nx", "padding\nx" },	/* rule 3: trailing white space is padding */
+	{ "lower=c3=bc", "lower\xc3\xbc" },
+	{ "=3D", "=" },
+	{ "bad=G1", NULL }, { "bad=", "bad" }, { "cut=4", NULL }, { "cr=0D", NULL },
+	{ "lf=0A", NULL }, { "bare\rcr", NULL },
+};
+
+START_TEST(test_qp_decode)
+{
+	nbuf out = { 0 };
+	int rc = note_qp_decode(qp_cases[_i].enc, strlen(qp_cases[_i].enc), &out);
+	if (!qp_cases[_i].dec) {
+		ck_assert_int_eq(rc, -1);
+	} else {
+		ck_assert_int_eq(rc, 0);
+		nb_add(&out, "", 0);
+		ck_assert_str_eq(out.p, qp_cases[_i].dec);
+	}
+	nb_free(&out);
+}
+END_TEST
+
+START_TEST(test_qp_encode)
+{
+	/* A long line with spaces, '=', 8-bit bytes and trailing white space. */
+	char in[2000];
+	size_t n = 0;
+	for (int i = 0; i < 300; i++) {
+		const char *w = i % 7 == 0 ? "\xc3\xbc= " : i % 50 == 49 ? "end \n" : "word ";
+		memcpy(in + n, w, strlen(w));
+		n += strlen(w);
+	}
+	memcpy(in + n, "From here\ntab\t", 14);
+	n += 14;
+	nbuf enc = { 0 }, dec = { 0 };
+	note_qp_encode(in, n, "\r\n", &enc);
+	for (size_t i = 0, col = 0; i < enc.len; i++) {
+		if (enc.p[i] == '\r') {
+			ck_assert_uint_le(col, 76);
+			ck_assert_msg(enc.p[i - 1] != ' ' && enc.p[i - 1] != '\t', "trailing space");
+			col = 0, i++;
+		} else {
+			ck_assert_msg((unsigned char)enc.p[i] < 127 && (unsigned char)enc.p[i] >= 32,
+			    "unencoded byte");
+			col++;
+		}
+	}
+	ck_assert_ptr_nonnull(strstr(enc.p, "\r\n=46rom here"));
+	ck_assert_int_eq(note_qp_decode(enc.p, enc.len, &dec), 0);
+	ck_assert_uint_eq(dec.len, n);
+	ck_assert_int_eq(memcmp(dec.p, in, n), 0);
+	nb_free(&enc);
+	nb_free(&dec);
+}
+END_TEST
+
+static const struct {
+	const char *in, *charset;
+	int html, rc;
+	const char *want;
+} cs_cases[] = {
+	{ "Zo\xc3\xab", "iso-8859-1", 0, 0, "Zo\xeb" },
+	{ "Zo\xc3\xab", "ISO-8859-1", 1, 0, "Zo\xeb" },
+	{ "5 \xe2\x82\xac", "iso-8859-1", 1, 0, "5 &#8364;" },
+	{ "5 \xe2\x82\xac", "iso-8859-1", 0, 1, NULL },
+	{ "5 \xe2\x82\xac", "iso-8859-15", 0, 0, "5 \xa4" },
+	{ "5 \xe2\x82\xac", "windows-1252", 0, 0, "5 \x80" },
+	{ "Zo\xc3\xab", NULL, 1, 0, "Zo&#235;" },
+	{ "Zo\xc3\xab", "us-ascii", 0, 1, NULL },
+	{ "Zo\xc3\xab", "utf-8", 0, 0, "Zo\xc3\xab" },
+	{ "x", "x-nobody-knows", 0, -1, NULL },
+	{ "x", "utf-16", 0, -1, NULL },
+	{ "x", "iso-2022-jp", 1, -1, NULL },
+};
+
+START_TEST(test_charset)
+{
+	nbuf out = { 0 };
+	char why[200] = "";
+	int rc = note_charset_convert(cs_cases[_i].in, strlen(cs_cases[_i].in), cs_cases[_i].charset,
+	    cs_cases[_i].html, &out, why, sizeof why);
+	ck_assert_msg(rc == cs_cases[_i].rc, "case %d: rc %d (%s)", _i, rc, why);
+	if (cs_cases[_i].want) {
+		nb_add(&out, "", 0);
+		ck_assert_str_eq(out.p, cs_cases[_i].want);
+	} else {
+		ck_assert_msg(why[0], "no reason");
+	}
+	nb_free(&out);
+}
+END_TEST
+
+START_TEST(test_scan_offsets)
+{
+	const char *m = "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\npre\r\n--b\r\n"
+	    "Content-Type: text/plain\r\n\r\nbody one\r\n--b \r\n\r\nno headers\r\n--b--\r\nepi\r\n";
+	note_tree t;
+	char why[200];
+	ck_assert_int_eq(note_scan(m, strlen(m), NOTE_MARKER_NAME, &t, why, sizeof why), 0);
+	ck_assert_uint_eq(t.nparts, 3);
+	ck_assert_str_eq(t.eol, "\r\n");
+	const note_part *p1 = &t.parts[1], *p2 = &t.parts[2];
+	ck_assert_int_eq(strncmp(m + p1->body_start, "body one", p1->body_end - p1->body_start), 0);
+	ck_assert_uint_eq(p1->body_end - p1->body_start, 8);
+	ck_assert_uint_eq(p2->body_end - p2->body_start, 10);
+	ck_assert_str_eq(p2->type, "text");	/* RFC 2045 default */
+	ck_assert_int_eq(note_gmime_agrees(m, strlen(m), &t), 1);
+	note_tree_clear(&t);
+}
+END_TEST
+
+static const char TN[] = "Thank you, Zo\xc3\xab.\n";
+static const char HN[] = "<p>Thank you, Zo\xc3\xab.</p>\n";
+
+static const struct {
+	const char *msg;
+	int status;
+	const char *want;	/* injected: in the output; unchanged: in the reason */
+} inj_cases[] = {
+	{ "Subject: x\n\nhello\n", NOTE_INJECTED, "hello\n\nThank you, Zo=C3=AB.\n" },
+	{ "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nhi\n",
+	  NOTE_INJECTED, "hi\n\nThank you, Zo\xc3\xab.\n" },
+	{ "Content-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: 8bit\n\n"
+	  "<html><body>x</body></html>\n", NOTE_INJECTED, "<html><body>x\n<p>Thank you, Zo\xeb.</p>\n</body></html>\n" },
+	{ "Content-Type: text/html\n\n<p>frag</p>", NOTE_INJECTED, "<p>frag</p>\n<p>Thank you, Zo&#235;.</p>" },
+	{ "X-Postsale-Note: added\n\nx\n", NOTE_UNCHANGED, "already has" },
+	{ "Content-Type: multipart/signed; boundary=s\n\n--s\n\nx\n--s--\n", NOTE_UNCHANGED, "signed" },
+	{ "Content-Type: multipart/mixed; boundary=s\n\n--s\n\nx\n", NOTE_UNCHANGED, "missing closing" },
+	{ "Content-Type: multipart/mixed; boundary=s\n\n--s\n\nx\n--sx\n--s--\n", NOTE_UNCHANGED, "not a delimiter" },
+	{ "Content-Type: multipart/mixed\n\n--s\n\nx\n--s--\n", NOTE_UNCHANGED, "boundary" },
+	{ "Content-Type: text/plain\nContent-Type: text/html\n\nx\n", NOTE_UNCHANGED, "two Content-Type" },
+	{ "Subject: x\nbroken header\n\nx\n", NOTE_UNCHANGED, "without a colon" },
+	{ "Content-Type: text/plain\nContent-Transfer-Encoding: x-uuencode\n\nx\n", NOTE_UNCHANGED, "x-uuencode" },
+	{ "Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nbad=ZZ\n", NOTE_UNCHANGED, "quoted-printable" },
+	{ "Content-Type: text/plain; charset=iso-8859-1\n\nGr\xfc\xdf" "e\n", NOTE_INJECTED, "Gr=FC=DFe\n\nThank you, Zo=EB.\n" },
+	{ "Content-Type: image/png\n\nx\n", NOTE_UNCHANGED, "no text/plain" },
+	{ "Subject: x\n\n", NOTE_INJECTED, "\n\nThank you, Zo=C3=AB." },
+	{ "Subject: x", NOTE_UNCHANGED, "no body" },
+	{ "From someone\nSubject: x\n\nx\n", NOTE_UNCHANGED, "From_" },
+};
+
+START_TEST(test_inject)
+{
+	note_result r;
+	const char *m = inj_cases[_i].msg;
+	int st = note_inject(NULL, m, strlen(m), TN, HN, &r);
+	ck_assert_msg(st == inj_cases[_i].status, "case %d: status %d (%s)", _i, st, r.reason);
+	if (st == NOTE_INJECTED) {
+		size_t olen;
+		char *out = note_result_message(m, strlen(m), &r, &olen);
+		ck_assert_msg(memmem(out, olen, inj_cases[_i].want, strlen(inj_cases[_i].want)) != NULL,
+		    "case %d: output lacks \"%s\":\n%.*s", _i, inj_cases[_i].want, (int)olen, out);
+		ck_assert_str_eq(r.headers[0].name, NOTE_MARKER_NAME);
+		free(out);
+	} else {
+		ck_assert_msg(strstr(r.reason, inj_cases[_i].want) != NULL, "case %d: reason \"%s\"",
+		    _i, r.reason);
+		ck_assert_ptr_null(r.body);
+		ck_assert_uint_eq(r.nheaders, 0);
+	}
+	note_result_clear(&r);
+}
+END_TEST
+
+/* The options: position, replies, size limit, marker name. */
+START_TEST(test_options)
+{
+	const char *m = "In-Reply-To: <a@b>\nContent-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: 8bit\n\nbody\n";
+	note_opts o = { .skip_replies = 1 };
+	note_result r;
+	ck_assert_int_eq(note_inject(&o, m, strlen(m), TN, HN, &r), NOTE_UNCHANGED);
+	ck_assert_ptr_nonnull(strstr(r.reason, "reply"));
+	note_result_clear(&r);
+	o.skip_replies = 0;
+	o.position = NOTE_TOP;
+	o.marker_name = "X-Thanks";
+	ck_assert_int_eq(note_inject(&o, m, strlen(m), TN, HN, &r), NOTE_INJECTED);
+	ck_assert_str_eq(r.body, "Thank you, Zo\xc3\xab.\n\nbody\n");
+	ck_assert_str_eq(r.headers[0].name, "X-Thanks");
+	ck_assert_uint_eq(r.nheaders, 1);
+	note_result_clear(&r);
+	o.max_part = 4;
+	ck_assert_int_eq(note_inject(&o, m, strlen(m), TN, HN, &r), NOTE_UNCHANGED);
+	ck_assert_ptr_nonnull(strstr(r.reason, "over the limit"));
+	note_result_clear(&r);
+	/* An alternative needs both notes. */
+	const char *alt = "Content-Type: multipart/alternative; boundary=a\n\n--a\n\nt\n"
+	    "--a\nContent-Type: text/html\n\n<p>h</p>\n--a--\n";
+	ck_assert_int_eq(note_inject(NULL, alt, strlen(alt), TN, NULL, &r), NOTE_UNCHANGED);
+	note_result_clear(&r);
+	ck_assert_int_eq(note_inject(NULL, alt, strlen(alt), TN, HN, &r), NOTE_INJECTED);
+	ck_assert_uint_eq(r.parts_text + r.parts_html, 2);
+	note_result_clear(&r);
+}
+END_TEST
+
+static Suite *
+note_suite(void)
+{
+	Suite *s = suite_create("note");
+	TCase *tc = tcase_create("core");
+	tcase_add_loop_test(tc, test_b64, 0, sizeof b64_cases / sizeof b64_cases[0]);
+	tcase_add_test(tc, test_b64_lines);
+	tcase_add_loop_test(tc, test_qp_decode, 0, sizeof qp_cases / sizeof qp_cases[0]);
+	tcase_add_test(tc, test_qp_encode);
+	tcase_add_loop_test(tc, test_charset, 0, sizeof cs_cases / sizeof cs_cases[0]);
+	tcase_add_test(tc, test_scan_offsets);
+	tcase_add_loop_test(tc, test_inject, 0, sizeof inj_cases / sizeof inj_cases[0]);
+	tcase_add_test(tc, test_options);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(note_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

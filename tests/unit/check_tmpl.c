@@ -1,0 +1,282 @@
+/*
+ * check_tmpl.c - unit tests of lib/tmpl: rendering (Mustache section semantics),
+ * escaping (the HTML spec's five characters), syntax errors with file:line, language
+ * tags (BCP 47 shape), and that every shipped template compiles.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tmpl.h"
+
+static const char *
+srcdir(void)
+{
+	const char *s = getenv("top_srcdir");
+	return s && *s ? s : ".";
+}
+
+static const struct {
+	const char *src;
+	tmpl_kind kind;
+	const char *vars;	/* "name=value|name=value" */
+	const char *want;
+} render_cases[] = {
+	{ "Hello {{customer_name}}!", TMPL_TEXT, "customer_name=Zoë", "Hello Zoë!" },
+	{ "Hello {{customer_name}}!", TMPL_TEXT, "", "Hello !" },
+	{ "{{#if company}}at {{company}}{{/if}}.", TMPL_TEXT, "company=ACME", "at ACME." },
+	{ "{{#if company}}at {{company}}{{/if}}.", TMPL_TEXT, "", "." },
+	{ "{{#unless company}}nobody{{/unless}}", TMPL_TEXT, "", "nobody" },
+	{ "{{#unless company}}nobody{{/unless}}", TMPL_TEXT, "company=X", "" },
+	{ "{{#if a}}A{{else}}B{{/if}}", TMPL_TEXT, "a=1", "A" },
+	{ "{{#if a}}A{{else}}B{{/if}}", TMPL_TEXT, "", "B" },
+	{ "{{#unless a}}A{{else}}B{{/unless}}", TMPL_TEXT, "a=1", "B" },
+	{ "{{#if a}}{{#if b}}AB{{else}}A{{/if}}{{/if}}", TMPL_TEXT, "a=1", "A" },
+	{ "{{#if a}}{{#if b}}AB{{else}}A{{/if}}{{/if}}", TMPL_TEXT, "a=1|b=1", "AB" },
+	{ "{{#if a}}{{#if b}}AB{{else}}A{{/if}}{{/if}}", TMPL_TEXT, "b=1", "" },
+	/* Standalone tag lines vanish with their newline. */
+	{ "one\n{{#if a}}\ntwo\n{{/if}}\nthree\n", TMPL_TEXT, "", "one\nthree\n" },
+	{ "one\n  {{#if a}}  \ntwo\n{{/if}}\nthree\n", TMPL_TEXT, "a=1", "one\ntwo\nthree\n" },
+	{ "{{! a comment }}\nbody\n", TMPL_TEXT, "", "body\n" },
+	{ "x {{! inline }} y", TMPL_TEXT, "", "x  y" },
+	/* Values: CR/LF and controls become one space, trimmed. */
+	{ "[{{a}}]", TMPL_TEXT, "a=evil\r\nBcc: x", "[evil Bcc: x]" },
+	{ "[{{a}}]", TMPL_TEXT, "a=  padded\t ", "[padded]" },
+	{ "[{{a}}]", TMPL_TEXT, "a=bad\xff byte", "[bad? byte]" },
+	/* HTML escapes every value, and only values. */
+	{ "<p>{{a}}</p>", TMPL_HTML, "a=<b>&\"'", "<p>&lt;b&gt;&amp;&quot;&#39;</p>" },
+	{ "<p>{{a}}</p>", TMPL_TEXT, "a=<b>", "<p><b></p>" },
+	/* Blank values count as absent. */
+	{ "{{#if a}}yes{{else}}no{{/if}}", TMPL_TEXT, "a= \t", "no" },
+};
+
+static void
+set_vars(tmpl_vars *v, const char *spec)
+{
+	char *s = strdup(spec), *save = NULL;
+	for (char *kv = strtok_r(s, "|", &save); kv; kv = strtok_r(NULL, "|", &save)) {
+		char *eq = strchr(kv, '=');
+		*eq = '\0';
+		tmpl_vars_set(v, kv, eq + 1);
+	}
+	free(s);
+}
+
+START_TEST(test_render)
+{
+	char err[256] = "";
+	tmpl *t = tmpl_compile(render_cases[_i].src, strlen(render_cases[_i].src),
+	    render_cases[_i].kind, "case", NULL, err, sizeof err);
+	ck_assert_msg(t != NULL, "case %d: %s", _i, err);
+	tmpl_vars *v = tmpl_vars_new();
+	set_vars(v, render_cases[_i].vars);
+	size_t len;
+	char *out = tmpl_render(t, v, &len);
+	ck_assert_str_eq(out, render_cases[_i].want);
+	ck_assert_uint_eq(len, strlen(render_cases[_i].want));
+	free(out);
+	tmpl_vars_free(v);
+	tmpl_free(t);
+}
+END_TEST
+
+START_TEST(test_value_cap)
+{
+	char err[256];
+	tmpl *t = tmpl_compile("{{a}}", 5, TMPL_TEXT, "cap", NULL, err, sizeof err);
+	tmpl_vars *v = tmpl_vars_new();
+	/* 200 two-byte characters: cut at TMPL_VALUE_MAX bytes, never inside one. */
+	char big[401];
+	for (int i = 0; i < 200; i++)
+		memcpy(big + 2 * i, "\xc3\xab", 2);
+	big[400] = '\0';
+	tmpl_vars_set(v, "a", big);
+	char *out = tmpl_render(t, v, NULL);
+	ck_assert_uint_eq(strlen(out), TMPL_VALUE_MAX);
+	ck_assert_int_eq(memcmp(out, big, TMPL_VALUE_MAX), 0);
+	free(out);
+	tmpl_vars_free(v);
+	tmpl_free(t);
+}
+END_TEST
+
+static const struct {
+	const char *src;
+	const char *want;	/* expected error text */
+} error_cases[] = {
+	{ "a\n{{#if tenure}}\nb\n", "t.html:2: unclosed {{#if tenure}}" },
+	{ "{{/if}}", "t.html:1: {{/if}} without {{#if}}" },
+	{ "x\ny\n{{#if company}}{{/unless}}", "t.html:3: {{/unless}} closes {{#if company}} of line 3" },
+	{ "{{else}}", "t.html:1: {{else}} outside a section" },
+	{ "{{#if company}}{{else}}{{else}}{{/if}}", "t.html:1: second {{else}} in one section" },
+	{ "\n\n{{name", "t.html:3: unclosed \"{{\"" },
+	{ "{{#each x}}", "t.html:1: unknown tag \"{{#each x}}\"" },
+	{ "{{Bad-Name}}", "t.html:1: bad name \"Bad-Name\"" },
+	{ "{{{raw}}}", "t.html:1: unknown tag" },
+	{ "{{nosuchname}}", "t.html:1: unknown name \"nosuchname\"" },
+};
+
+START_TEST(test_errors)
+{
+	char err[256] = "";
+	const char *src = error_cases[_i].src;
+	tmpl *t = tmpl_compile(src, strlen(src), TMPL_HTML, "t.html", tmpl_note_names, err, sizeof err);
+	ck_assert_msg(t == NULL, "case %d compiled", _i);
+	ck_assert_msg(strncmp(err, error_cases[_i].want, strlen(error_cases[_i].want)) == 0,
+	    "case %d: got \"%s\", want \"%s\"", _i, err, error_cases[_i].want);
+}
+END_TEST
+
+START_TEST(test_depth)
+{
+	char src[2048] = "", err[256];
+	for (int i = 0; i <= TMPL_DEPTH_MAX; i++)
+		strcat(src, "{{#if a}}");
+	tmpl *t = tmpl_compile(src, strlen(src), TMPL_TEXT, "d", NULL, err, sizeof err);
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(err, "nested deeper"));
+}
+END_TEST
+
+static const struct {
+	const char *in, *want;
+} lang_cases[] = {
+	{ "de-DE, en", "de-de" }, { "en", "en" }, { " DE ", "de" }, { "de_AT", "de-at" },
+	{ "", "" }, { NULL, "" }, { "1de", "" }, { "de-", "" }, { "toolonglanguage", "" },
+	{ "de;q=0.5", "de" }, { "../etc", "" },
+};
+
+START_TEST(test_lang)
+{
+	char out[32];
+	ck_assert_str_eq(tmpl_lang_norm(lang_cases[_i].in, out, sizeof out), lang_cases[_i].want);
+}
+END_TEST
+
+START_TEST(test_facts)
+{
+	static const struct {
+		unsigned count;
+		const char *lang, *nth;
+	} ord[] = {
+		{ 2, "en", "2nd" }, { 3, "en", "3rd" }, { 11, "en", "11th" }, { 12, "en", "12th" },
+		{ 13, "en", "13th" }, { 21, "en", "21st" }, { 22, "en", "22nd" }, { 101, "en", "101st" },
+		{ 111, "en", "111th" }, { 12, "de", "12." },
+	};
+	for (size_t i = 0; i < sizeof ord / sizeof ord[0]; i++) {
+		tmpl_vars *v = tmpl_vars_new();
+		tmpl_facts f = { .invoice_count = ord[i].count };
+		tmpl_vars_facts(v, &f, ord[i].lang);
+		ck_assert_str_eq(tmpl_vars_get(v, "nth_invoice"), ord[i].nth);
+		ck_assert_ptr_null(tmpl_vars_get(v, "first_invoice"));
+		tmpl_vars_free(v);
+	}
+	tmpl_vars *v = tmpl_vars_new();
+	tmpl_facts f = { .customer_name = "Zoë", .since_year = 2023, .since_month = 3,
+		.invoice_count = 1, .today_year = 2025, .today_month = 3, .today_day = 9 };
+	tmpl_vars_facts(v, &f, "de");
+	ck_assert_str_eq(tmpl_vars_get(v, "tenure"), "Kunde seit M\xc3\xa4rz 2023");
+	ck_assert_str_eq(tmpl_vars_get(v, "first_invoice"), "yes");
+	ck_assert_ptr_null(tmpl_vars_get(v, "nth_invoice"));
+	ck_assert_str_eq(tmpl_vars_get(v, "anniversary"), "2");
+	tmpl_vars_facts(v, &f, "en");
+	ck_assert_str_eq(tmpl_vars_get(v, "tenure"), "customer since March 2023");
+	ck_assert_str_eq(tmpl_vars_get(v, "anniversary_nth"), "2nd");
+	tmpl_vars_free(v);
+	v = tmpl_vars_new();
+	tmpl_facts g = { .since_year = 2023, .since_month = 3, .today_year = 2025, .today_month = 4 };
+	tmpl_vars_facts(v, &g, "en");
+	ck_assert_ptr_null(tmpl_vars_get(v, "anniversary"));
+	ck_assert_ptr_null(tmpl_vars_get(v, "invoice_count"));
+	tmpl_vars_free(v);
+}
+END_TEST
+
+/* Every shipped template compiles against the names postsale sets. */
+START_TEST(test_shipped)
+{
+	char dir[1024], err[512] = "";
+	snprintf(dir, sizeof dir, "%s/templates", srcdir());
+	tmpl_set *s = tmpl_set_load(dir, tmpl_note_names, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_uint_eq(tmpl_set_count(s), 8);
+	static const struct {
+		const char *kind, *lang, *want_txt;
+	} pick[] = {
+		{ "invoice", "de-at", "invoice.de.txt" }, { "invoice", "fr", "invoice.en.txt" },
+		{ "onboarding", "de", "onboarding.de.txt" }, { "onboarding", NULL, "onboarding.en.txt" },
+	};
+	for (size_t i = 0; i < sizeof pick / sizeof pick[0]; i++) {
+		const tmpl *t, *h;
+		ck_assert_int_eq(tmpl_set_pick(s, pick[i].kind, pick[i].lang, &t, &h), 0);
+		ck_assert_ptr_nonnull(t);
+		ck_assert_ptr_nonnull(h);
+		ck_assert_ptr_nonnull(strstr(tmpl_get_name(t), pick[i].want_txt));
+		ck_assert_int_eq(tmpl_get_kind(h), TMPL_HTML);
+		char *txt, *html;
+		ck_assert_int_eq(tmpl_paths(dir, pick[i].kind, pick[i].lang, &txt, &html), 0);
+		ck_assert_ptr_nonnull(strstr(txt, pick[i].want_txt));
+		free(txt);
+		free(html);
+	}
+	const tmpl *t, *h;
+	ck_assert_int_eq(tmpl_set_pick(s, "nosuchkind", "en", &t, &h), -1);
+	ck_assert_int_eq(tmpl_set_pick(s, "../x", "en", &t, &h), -1);
+	/* No section syntax leaks into output, whatever is set. */
+	tmpl_vars *v = tmpl_vars_new();
+	tmpl_set_pick(s, "invoice", "en", &t, &h);
+	char *out = tmpl_render(h, v, NULL);
+	ck_assert_ptr_null(strstr(out, "{{"));
+	ck_assert_ptr_nonnull(strstr(out, "Thank you for your business."));
+	free(out);
+	tmpl_vars_free(v);
+	tmpl_set_free(s);
+}
+END_TEST
+
+/* A syntax error in a file names the file and line. */
+START_TEST(test_file_error)
+{
+	char path[] = "/tmp/check_tmpl_XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	const char *src = "line one\nline two {{#if tenure}}\n";
+	ck_assert_int_eq(write(fd, src, strlen(src)), (int)strlen(src));
+	close(fd);
+	char err[512], want[600];
+	tmpl *t = tmpl_load(path, tmpl_note_names, err, sizeof err);
+	unlink(path);
+	ck_assert_ptr_null(t);
+	snprintf(want, sizeof want, "%s:2: unclosed {{#if tenure}}", path);
+	ck_assert_str_eq(err, want);
+}
+END_TEST
+
+static Suite *
+tmpl_suite(void)
+{
+	Suite *s = suite_create("tmpl");
+	TCase *tc = tcase_create("core");
+	tcase_add_loop_test(tc, test_render, 0, sizeof render_cases / sizeof render_cases[0]);
+	tcase_add_test(tc, test_value_cap);
+	tcase_add_loop_test(tc, test_errors, 0, sizeof error_cases / sizeof error_cases[0]);
+	tcase_add_test(tc, test_depth);
+	tcase_add_loop_test(tc, test_lang, 0, sizeof lang_cases / sizeof lang_cases[0]);
+	tcase_add_test(tc, test_facts);
+	tcase_add_test(tc, test_shipped);
+	tcase_add_test(tc, test_file_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(tmpl_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
