@@ -20,6 +20,7 @@
 #include <gmime/gmime.h>
 
 #include "cmd_check.h"
+#include "ctl_common.h"
 #include "dec.h"
 #include "inv.h"
 #include "inv_find.h"
@@ -51,69 +52,6 @@ static void print_safe(FILE *out, const char *s)
 	}
 	for (; *s; s++)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
-}
-
-/* utf8_len - length of the valid UTF-8 sequence at s (1..4), or 0 if invalid */
-static int utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	int n;
-	unsigned long cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
-/* json_str - write s as a JSON string (null for NULL); invalid UTF-8 becomes U+FFFD */
-static void json_str(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (s == NULL) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	while (*p) {
-		int n = utf8_len(p);
-
-		if (n == 0) {
-			fputs("\\ufffd", out);
-			p++;
-		} else if (*p == '"' || *p == '\\') {
-			fputc('\\', out);
-			fputc(*p++, out);
-		} else if (*p == '\n') {
-			fputs("\\n", out), p++;
-		} else if (*p == '\t') {
-			fputs("\\t", out), p++;
-		} else if (*p == '\r') {
-			fputs("\\r", out), p++;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(out, "\\u%04x", *p++);
-		} else {
-			fwrite(p, 1, (size_t)n, out);
-			p += n;
-		}
-	}
-	fputc('"', out);
 }
 
 /* read_all - read path ("-": stdin) into a new buffer of at most max bytes (NUL
@@ -186,31 +124,31 @@ static int print_invoice(FILE *out, const char *file, const inv_found *f, int js
 	flagged = inv_findings_flagged(fs);
 	if (json) {
 		fputs("{\"file\":", out);
-		json_str(out, file);
+		ctl_json_string(out, file);
 		fputs(",\"part\":", out);
-		json_str(out, *f->part ? f->part : NULL);
+		ctl_json_string(out, *f->part ? f->part : NULL);
 		fputs(",\"syntax\":", out);
-		json_str(out, inv_syntax_name(inv->syntax));
+		ctl_json_string(out, inv_syntax_name(inv->syntax));
 		fputs(",\"container\":", out);
-		json_str(out, f->container);
+		ctl_json_string(out, f->container);
 		fputs(",\"profile\":", out);
-		json_str(out, inv->profile);
+		ctl_json_string(out, inv->profile);
 		fputs(",\"number\":", out);
-		json_str(out, inv->number);
+		ctl_json_string(out, inv->number);
 		fputs(",\"currency\":", out);
-		json_str(out, inv->currency);
+		ctl_json_string(out, inv->currency);
 		fputs(",\"total\":", out);
-		json_str(out, tot);
+		ctl_json_string(out, tot);
 		fputs(",\"verdict\":", out);
-		json_str(out, flagged ? "flagged" : "ok");
+		ctl_json_string(out, flagged ? "flagged" : "ok");
 		fputs(",\"findings\":[", out);
 		for (size_t i = 0; i < fs->n; i++) {
 			fputs(i ? ",{\"id\":" : "{\"id\":", out);
-			json_str(out, fs->v[i].id);
+			ctl_json_string(out, fs->v[i].id);
 			fputs(",\"severity\":", out);
-			json_str(out, fs->v[i].severity == INV_SEV_ERROR ? "error" : "warning");
+			ctl_json_string(out, fs->v[i].severity == INV_SEV_ERROR ? "error" : "warning");
 			fputs(",\"message\":", out);
-			json_str(out, fs->v[i].message);
+			ctl_json_string(out, fs->v[i].message);
 			fputc('}', out);
 		}
 		fputs("]}\n", out);

@@ -11,20 +11,31 @@
 #include <sysexits.h>
 
 #include "commands.h"
+#include "ctl_common.h"
 
 static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *synopsis;
 } commands[] = {
-	{"check", cmd_check, "check [--json] FILE...   check invoices (.xml, .pdf) or messages (.eml)"},
+	{"check", cmd_check, "check [--json] FILE...                  check invoices (.xml, .pdf) or messages (.eml)"},
+	{"simulate", cmd_simulate, "simulate [--from A] [--rcpt A]... [--json] FILE.eml\n"
+	    "                                          what the filter would do to a message"},
+	{"invoices", cmd_invoices, "invoices [--flagged] [--since DATE] [--json]\n"
+	    "                                          the invoices the filter saw"},
+	{"show", cmd_show, "show ID                                 one invoice: findings, message, release"},
+	{"review", cmd_review, "review ID --note TEXT                   mark a flagged invoice reviewed"},
+	{"customers", cmd_customers, "customers [--json]                      customers and their journeys"},
+	{"customer", cmd_customer, "customer offboard ADDRESS | customer renewal ADDRESS DATE"},
+	{"checkins", cmd_checkins, "checkins [--customer ADDRESS] [--json]  planned and sent check-ins"},
+	{"checkin", cmd_checkin, "checkin move ID TIME | checkin cancel ID"},
 };
 
 /* usage - list the commands on fp */
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: postsalectl COMMAND [ARGS]\n");
+	fprintf(fp, "usage: postsalectl [-c CONFIG] COMMAND [ARGS]\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(fp, "  postsalectl %s\n", commands[i].synopsis);
 	fprintf(fp, "See postsalectl(1).\n");
@@ -33,6 +44,14 @@ usage(FILE *fp)
 int
 main(int argc, char **argv)
 {
+	int status;
+
+	if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
+		ctl_config_path = argv[2];
+		argv[2] = argv[0];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EX_USAGE;
@@ -47,8 +66,11 @@ main(int argc, char **argv)
 		return EX_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			status = commands[i].run(argc - 1, argv + 1);
+			ctl_close();
+			return status;
+		}
 	fprintf(stderr, "postsalectl: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EX_USAGE;

@@ -85,6 +85,28 @@ conf_parse_duration(const char *s, long *out)
 	return 0;
 }
 
+const char *
+conf_pair_lookup(const struct conf_list *list, const char *key, size_t *len)
+{
+	size_t klen = strlen(key);
+
+	for (size_t i = 0; i < list->n; i++) {
+		const char *e = list->v[i], *eq = strchr(e, '=');
+		size_t n;
+
+		if (eq == NULL)
+			continue;
+		n = (size_t) (eq - e);
+		if ((n == klen && strncasecmp(e, key, n) == 0) ||
+		    (n > 2 && e[0] == '*' && e[1] == '.' && klen > n - 1 &&
+		     strncasecmp(key + klen - (n - 1), e + 1, n - 1) == 0)) {
+			*len = strlen(eq + 1);
+			return eq + 1;
+		}
+	}
+	return NULL;
+}
+
 int
 conf_list_has(const struct conf_list *list, const char *word)
 {
@@ -171,6 +193,9 @@ conf_set(struct ps_conf *conf, const struct conf_key *key, const char *value,
 	long ms;
 	struct netmatch *nm;
 
+	if (key->check != NULL && key->check(value, why, whylen) != 0)
+		return -1;
+
 	switch (key->type) {
 	case CONF_STRING:
 	case CONF_PATH:
@@ -194,6 +219,16 @@ conf_set(struct ps_conf *conf, const struct conf_key *key, const char *value,
 		}
 		*FIELD(conf, key, int) = n;
 		return 0;
+	case CONF_INT: {
+		char *end;
+		long long v = strtoll(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || v < 0 || v > LONG_MAX) {
+			snprintf(why, whylen, "'%s' is not a whole number", value);
+			return -1;
+		}
+		*FIELD(conf, key, long) = (long) v;
+		return 0;
+	}
 	case CONF_SIZE:
 		if (conf_parse_size(value, &size) != 0) {
 			snprintf(why, whylen, "'%s' is not a size (like 512k or 25M)", value);

@@ -20,6 +20,7 @@ enum conf_type {
 	CONF_PATH,		/* a file name; "" means none */
 	CONF_BOOL,		/* yes/no, true/false, on/off, 1/0 */
 	CONF_SIZE,		/* bytes, with an optional k, M or G suffix */
+	CONF_INT,		/* a whole number, 0 or more */
 	CONF_DURATION,		/* milliseconds; ms, s, m, h or d suffix (default s) */
 	CONF_ENUM,		/* one of the words in choices, stored as its index */
 	CONF_LIST,		/* words separated by commas or white space */
@@ -34,6 +35,11 @@ struct conf_list {
 };
 
 enum conf_on_error { CONF_ON_ERROR_ACCEPT, CONF_ON_ERROR_TEMPFAIL };
+enum conf_action { CONF_ACTION_TAG, CONF_ACTION_HOLD, CONF_ACTION_REJECT, CONF_ACTION_TEMPFAIL };
+enum conf_severity { CONF_SEVERITY_WARNING, CONF_SEVERITY_ERROR };
+enum conf_position { CONF_POSITION_BOTTOM, CONF_POSITION_TOP };
+enum conf_replies { CONF_REPLIES_SKIP, CONF_REPLIES_ADD };
+enum conf_starttls { CONF_STARTTLS_NONE, CONF_STARTTLS_TRY, CONF_STARTTLS_REQUIRE };
 
 /* The settings. Field names follow the keys; everything is owned by the struct. */
 struct ps_conf {
@@ -52,6 +58,57 @@ struct ps_conf {
 	/* the store */
 	char *database;
 	long database_timeout_ms;
+	/* invoices */
+	char *company_name;
+	struct conf_list company_ibans;
+	int invoice_check_recipient;
+	int invoice_action_error;
+	int invoice_action_warning;
+	int unreadable_invoice_severity;
+	char *finance_address;
+	int finance_copy;
+	size_t invoice_max_pdf_size;
+	size_t invoice_max_xml_size;
+	/* thank-you notes */
+	int note_invoices;
+	int note_onboarding;
+	int note_flagged_invoices;
+	char *note_templates;
+	int note_position;
+	char *note_language;
+	int note_replies;
+	size_t note_max_part_size;
+	/* onboarding and check-ins */
+	char *onboarding_header;
+	struct conf_list onboarding_senders;
+	char *onboarding_subject;
+	char *offboarding_header;
+	char *renewal_header;
+	struct conf_list account_managers;
+	struct conf_list manager_timezones;
+	char *checkin_timezone;
+	char *checkin_hours;
+	long checkin_length_ms;
+	char *checkin_workdays;
+	struct conf_list checkin_holidays;
+	struct conf_list checkin_days;
+	long checkin_quarterly_until;
+	long checkin_anniversaries;
+	long checkin_renewal_lead;
+	/* invitations and the mailer */
+	char *postsale_address;
+	char *postsale_name;
+	int invite_customer;
+	long invite_alarm_ms;
+	char *submit_url;
+	int submit_starttls;
+	char *submit_user;
+	char *submit_password;
+	long submit_timeout_ms;
+	char *submit_sendmail;
+	long mailer_interval_ms;
+	long mailer_retry_ms;
+	long mailer_max_attempts;
 };
 
 struct conf_key {
@@ -62,6 +119,8 @@ struct conf_key {
 	size_t offset;			/* of the field in struct ps_conf */
 	size_t text_offset;		/* CONF_NETWORKS: of the text field, else 0 */
 	const char *help;		/* one line for the sample config and the man page */
+	/* check - further checks of a value that has the right type; 0, or -1 + why */
+	int (*check)(const char *value, char *why, size_t whylen);
 };
 
 extern const struct conf_key conf_keys[];
@@ -81,6 +140,9 @@ const struct conf_key *conf_key_find(const char *name);
 int conf_parse_size(const char *s, size_t *out);
 /* conf_parse_duration - "250ms", "2s", "5m" -> milliseconds; 0 or -1 */
 int conf_parse_duration(const char *s, long *out);
+/* conf_pair_lookup - in a list of key=value entries, the value for key (compared without
+ * case; an entry "*.domain" matches subdomains), or NULL */
+const char *conf_pair_lookup(const struct conf_list *list, const char *key, size_t *len);
 /* conf_list_has - 1 when list holds word, compared without case */
 int conf_list_has(const struct conf_list *list, const char *word);
 

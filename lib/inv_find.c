@@ -32,8 +32,8 @@ void inv_find_limits_default(struct inv_find_limits *lim)
 	lim->max_found = 32;
 }
 
-/* found_free - free what one entry holds */
-static void found_free(inv_found *f)
+/* inv_found_clear - free what one entry holds, and zero it */
+void inv_found_clear(inv_found *f)
 {
 	free(f->part);
 	free(f->filename);
@@ -41,6 +41,7 @@ static void found_free(inv_found *f)
 	free(f->xml);
 	inv_free(f->inv);
 	free(f->error);
+	memset(f, 0, sizeof(*f));
 }
 
 void inv_found_list_clear(inv_found_list *l)
@@ -48,7 +49,7 @@ void inv_found_list_clear(inv_found_list *l)
 	if (l == NULL)
 		return;
 	for (size_t i = 0; i < l->n; i++)
-		found_free(&l->v[i]);
+		inv_found_clear(&l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
@@ -229,7 +230,7 @@ int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
 		parse_into(f, "");
 		if (all || f->status == INV_OK || (f->status == INV_EBAD && has_invoice_ns(buf, len)))
 			return 1;
-		found_free(f);
+		inv_found_clear(f);
 		out->n--;
 		return 0;
 	}

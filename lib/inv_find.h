@@ -71,6 +71,9 @@ int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
 		      const char *filename, const char *content_type, int flags,
 		      const struct inv_find_limits *lim, inv_found_list *out);
 
+/* inv_found_clear - free what one entry holds and zero it (an entry taken out of a list) */
+void inv_found_clear(inv_found *f);
+
 /* inv_found_list_clear - free every entry and leave *l empty (NULL ok) */
 void inv_found_list_clear(inv_found_list *l);
 

@@ -111,3 +111,30 @@ msg_outbound(const struct ps_msg *m)
 {
 	return m->origin_internal && m->nexternal > 0;
 }
+
+int
+msg_load_bytes(struct ps_msg *m, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	m->len = m->header_len = m->seen = 0;
+	m->oversized = 0;
+	/* the header block ends after the first empty line (CRLF or LF) */
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t) (end - p));
+
+		if (eol == NULL) {
+			p = end;
+			break;
+		}
+		if (eol == p || (eol == p + 1 && *p == '\r')) {
+			p = eol + 1;
+			break;
+		}
+		p = eol + 1;
+	}
+	if (msg_append(m, data, len) != 0)
+		return -1;
+	m->header_len = (size_t) (p - data);
+	return 0;
+}

@@ -35,6 +35,11 @@ void msg_add_header(struct ps_msg *m, const char *name, const char *value);
 void msg_end_headers(struct ps_msg *m);
 /* msg_add_body - append a body chunk; returns 0, or -1 once the size limit is passed */
 int msg_add_body(struct ps_msg *m, const void *chunk, size_t len);
+/*
+ * msg_load_bytes - take a whole message (headers and body, CRLF or LF line ends) as the
+ * message's bytes, as if received; the size limit applies. 0, or -1 when over the limit.
+ */
+int msg_load_bytes(struct ps_msg *m, const char *data, size_t len);
 /* msg_outbound - 1 when the message leaves the company */
 int msg_outbound(const struct ps_msg *m);
 

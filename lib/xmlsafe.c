@@ -116,6 +116,23 @@ hook_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlCh
 	st->end_element(ctx, localname, prefix, uri);
 }
 
+/*
+ * silent, silent_structured - libxml2 error handlers that print nothing: some errors
+ * (a declared encoding that does not match the bytes) bypass XML_PARSE_NOERROR and
+ * would reach stderr. The reason still reaches the caller through xmlCtxtGetLastError.
+ */
+static void
+silent(void *ctx, const char *msg, ...)
+{
+	(void) ctx, (void) msg;
+}
+
+static void
+silent_structured(void *ctx, xmlErrorPtr error)
+{
+	(void) ctx, (void) error;
+}
+
 /* one_line - copy msg into buf without line breaks or trailing blanks */
 static void
 one_line(char *buf, size_t len, const char *msg)
@@ -162,6 +179,9 @@ xmlsafe_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
 		return XMLSAFE_EBAD;
 	}
 	xmlsafe_init();
+	/* libxml2 keeps these per thread: set them in the thread that parses. */
+	xmlSetGenericErrorFunc(NULL, silent);
+	xmlSetStructuredErrorFunc(NULL, silent_structured);
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL) {
 		snprintf(err, errlen, "cannot create an XML parser");

@@ -13,12 +13,16 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "apply.h"
 #include "callbacks.h"
+#include "filter.h"
 #include "log.h"
 #include "msg.h"
 #include "outbound.h"
 #include "runtime.h"
+#include "storepool.h"
 #include "xalloc.h"
 
 /* The protocol steps we skip, and the ones whose reply the MTA need not wait for. */
@@ -34,6 +38,7 @@ enum verdict {
 	V_STEP_ASIDE,		/* not our business: accept, no more callbacks */
 	V_SKIP_BODY,		/* keep the rest of the body to yourself */
 	V_TEMPFAIL,		/* the on-error policy says tempfail */
+	V_REJECT,		/* a flagged invoice the policy rejects (reply set) */
 };
 
 /* Per-connection state, from negotiation to close. */
@@ -57,6 +62,8 @@ milter_status(struct conn *c, unsigned long nr_flag, enum verdict v)
 		return SMFIS_ACCEPT;
 	case V_TEMPFAIL:
 		return SMFIS_TEMPFAIL;
+	case V_REJECT:
+		return SMFIS_REJECT;
 	case V_SKIP_BODY:
 		if (c != NULL && (c->proto & SMFIP_SKIP))
 			return SMFIS_SKIP;
@@ -220,6 +227,39 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return milter_status(c, 0, V_NEXT);
 }
 
+/* filter_message - run the pipeline on a collected outbound message and apply it */
+static enum verdict
+filter_message(SMFICTX *ctx, struct conn *c)
+{
+	struct ps_msg *m = c->msg;
+	struct filter_result res = {0};
+	struct store *st;
+	char store_err[512] = "", why[1024];
+	enum verdict v = V_NEXT;
+
+	st = storepool_get(c->cfg->conf, store_err, sizeof(store_err));
+	if (filter_run(c->cfg->filter, st, st ? FILTER_STORE_WRITE : FILTER_STORE_NONE, m,
+	    time(NULL), &res) != 0) {
+		snprintf(why, sizeof(why), "store: %s", res.error);
+		v = on_error(c, why);
+	} else if (st == NULL && (res.is_invoice || res.onboard.kind != ONBOARD_NONE)) {
+		snprintf(why, sizeof(why), "store: %s", store_err);
+		v = on_error(c, why);
+	} else {
+		switch (apply_result(ctx, m, &res, (c->proto & SMFIP_HDR_LEADSPC) != 0)) {
+		case APPLY_REJECT: v = V_REJECT; break;
+		case APPLY_TEMPFAIL: v = V_TEMPFAIL; break;
+		case APPLY_FAILED: v = on_error(c, "the MTA refused a change to the message"); break;
+		default: break;
+		}
+		if (!res.is_invoice && res.onboard.kind == ONBOARD_NONE)
+			log_msg(LOG_INFO, m->qid, "outbound: %zu recipient(s), %zu external, %zu bytes: no action",
+			    m->nrcpts, m->nexternal, m->len);
+	}
+	filter_result_clear(&res);
+	return v;
+}
+
 static sfsistat
 cb_eom(SMFICTX *ctx)
 {
@@ -237,9 +277,7 @@ cb_eom(SMFICTX *ctx)
 		return milter_status(c, 0, V_STEP_ASIDE);
 	if (m->raw == NULL)
 		return milter_status(c, 0, on_error(c, "no message bytes were collected"));
-	log_msg(LOG_INFO, m->qid, "outbound: %zu recipient(s), %zu external, %zu bytes: no action",
-	    m->nrcpts, m->nexternal, m->len);
-	return milter_status(c, 0, V_NEXT);
+	return milter_status(c, 0, filter_message(ctx, c));
 }
 
 static sfsistat

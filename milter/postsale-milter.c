@@ -29,9 +29,12 @@
 
 #include "callbacks.h"
 #include "conf.h"
+#include "filter.h"
 #include "log.h"
 #include "runtime.h"
 #include "store.h"
+#include "xalloc.h"
+#include "xmlsafe.h"
 
 #define PROG "postsale-milter"
 
@@ -214,8 +217,11 @@ main(int argc, char **argv)
 	struct options opt = {.config = CONF_DEFAULT_PATH};
 	struct ps_conf *conf;
 	const char *socket, *user, *pid_file, *sockpath = NULL;
-	char err[1024];
-	int ch, status, store_ok;
+	char err[1024], *store_warning = NULL;
+	struct conf_ref *ref;
+	int ch, status, local_domains_empty, on_error_tempfail;
+	struct stat sb;
+	char *copy;
 
 	while ((ch = getopt(argc, argv, "c:p:u:P:fdnVh")) != -1) {
 		switch (ch) {
@@ -238,18 +244,31 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s\n", err);
 		return EX_CONFIG;
 	}
-	socket = opt.socket ? opt.socket : conf->socket;
-	user = opt.user ? opt.user : conf->user;
-	pid_file = opt.pid_file ? opt.pid_file : conf->pid_file;
+	/* Copies: a reload frees conf, and these are used until exit. */
+	socket = xstrdup(opt.socket ? opt.socket : conf->socket);
+	user = xstrdup(opt.user ? opt.user : conf->user);
+	pid_file = xstrdup(opt.pid_file ? opt.pid_file : conf->pid_file);
 	if (socket_spec_check(socket, err, sizeof(err)) != 0) {
 		fprintf(stderr, PROG ": %s\n", err);
 		conf_free(conf);
 		return EX_CONFIG;
 	}
+	xmlsafe_init();
 	if (opt.check_only) {
-		store_ok = check_store(conf, err, sizeof(err)) == 0;
-		if (!store_ok)
-			fprintf(stderr, PROG ": warning: store: %s\n", err);
+		struct filter_ctx *fc = filter_ctx_new(conf, err, sizeof(err));
+
+		if (fc == NULL) {
+			fprintf(stderr, PROG ": %s\n", err);
+			conf_free(conf);
+			return EX_CONFIG;
+		}
+		filter_ctx_free(fc);
+		/* Only look: opening the database as root would leave root's files in it. */
+		copy = xstrdup(conf->database);
+		if (stat(dirname(copy), &sb) != 0 || !S_ISDIR(sb.st_mode))
+			fprintf(stderr, PROG ": warning: store: %s: directory %s does not exist\n",
+			    conf->database, copy);
+		free(copy);
 		if (conf->local_domains.n == 0)
 			fprintf(stderr, PROG ": warning: local-domains is empty: every recipient counts as external\n");
 		printf(PROG ": %s: config is valid\n", opt.config);
@@ -259,6 +278,14 @@ main(int argc, char **argv)
 
 	log_open(PROG, conf->syslog_facility, opt.foreground);
 	log_set_level(opt.debug ? LOG_DEBUG : conf->log_level);
+	local_domains_empty = conf->local_domains.n == 0;
+	on_error_tempfail = conf->on_error == CONF_ON_ERROR_TEMPFAIL;
+	/* From here the runtime owns conf (a reload may free it). */
+	if (runtime_set_conf(conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return EX_CONFIG;
+	}
+	conf = NULL;
 
 	if (smfi_setconn((char *) socket) != MI_SUCCESS ||
 	    smfi_register(*callbacks_desc()) != MI_SUCCESS) {
@@ -282,9 +309,14 @@ main(int argc, char **argv)
 
 	/* A store we cannot open does not stop mail: each message that needs it then
 	 * follows the on-error policy. Say so now, where the admin is looking. */
-	if (check_store(conf, err, sizeof(err)) != 0) {
-		fprintf(stderr, PROG ": warning: store: %s; messages that need it follow on-error\n", err);
-		log_msg(LOG_WARNING, NULL, "store: %s; messages that need it follow on-error", err);
+	ref = runtime_get_conf();
+	if (check_store(ref->conf, err, sizeof(err)) != 0)
+		store_warning = xstrdup(err);
+	runtime_put_conf(ref);
+	if (store_warning != NULL) {
+		fprintf(stderr, PROG ": warning: store: %s; messages that need it follow on-error\n",
+		    store_warning);
+		log_msg(LOG_WARNING, NULL, "store: %s; messages that need it follow on-error", store_warning);
 	}
 	if (!opt.foreground && daemon(0, 0) != 0) {
 		fprintf(stderr, PROG ": cannot detach: %s\n", strerror(errno));
@@ -292,11 +324,10 @@ main(int argc, char **argv)
 	}
 	if (pid_file != NULL && *pid_file != '\0' && write_pid_file(pid_file) != 0 && !opt.foreground)
 		return EX_CANTCREAT;
-	if (conf->local_domains.n == 0)
+	if (local_domains_empty)
 		log_msg(LOG_WARNING, NULL, "local-domains is empty: every recipient counts as external");
 	log_msg(LOG_INFO, NULL, "starting on %s with %s, on-error %s", socket, opt.config,
-	    conf->on_error == CONF_ON_ERROR_TEMPFAIL ? "tempfail" : "accept");
-	runtime_set_conf(conf);
+	    on_error_tempfail ? "tempfail" : "accept");
 
 	status = serve(opt.config);
 	if (pid_file != NULL && *pid_file != '\0')

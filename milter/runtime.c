@@ -16,18 +16,26 @@
 static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conf_ref *runtime_conf;
 
-void
-runtime_set_conf(struct ps_conf *conf)
+int
+runtime_set_conf(struct ps_conf *conf, char *err, size_t errlen)
 {
-	struct conf_ref *ref = xcalloc(1, sizeof(*ref)), *old;
+	struct conf_ref *ref, *old;
+	struct filter_ctx *fc = filter_ctx_new(conf, err, errlen);
 
+	if (fc == NULL) {
+		conf_free(conf);
+		return -1;
+	}
+	ref = xcalloc(1, sizeof(*ref));
 	ref->conf = conf;
+	ref->filter = fc;
 	ref->refs = 1;			/* the runtime's own reference */
 	pthread_mutex_lock(&runtime_lock);
 	old = runtime_conf;
 	runtime_conf = ref;
 	pthread_mutex_unlock(&runtime_lock);
 	runtime_put_conf(old);
+	return 0;
 }
 
 struct conf_ref *
@@ -53,6 +61,7 @@ runtime_put_conf(struct conf_ref *ref)
 	last = --ref->refs == 0;
 	pthread_mutex_unlock(&runtime_lock);
 	if (last) {
+		filter_ctx_free(ref->filter);
 		conf_free(ref->conf);
 		free(ref);
 	}
@@ -64,6 +73,7 @@ runtime_reload(const char *path, char *err, size_t errlen, char *note, size_t no
 {
 	struct ps_conf *fresh = conf_load(path, err, errlen);
 	struct conf_ref *cur;
+	int level;
 	static const char *const restart_keys[] = {"socket", "user", "pid-file", "syslog-facility"};
 
 	note[0] = '\0';
@@ -86,7 +96,9 @@ runtime_reload(const char *path, char *err, size_t errlen, char *note, size_t no
 		}
 	}
 	runtime_put_conf(cur);
-	log_set_level(fresh->log_level);
-	runtime_set_conf(fresh);
+	level = fresh->log_level;
+	if (runtime_set_conf(fresh, err, errlen) != 0)
+		return -1;
+	log_set_level(level);
 	return 0;
 }

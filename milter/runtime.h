@@ -7,14 +7,19 @@
 #define PS_RUNTIME_H
 
 #include "conf.h"
+#include "filter.h"
 
 struct conf_ref {
 	struct ps_conf *conf;
+	struct filter_ctx *filter;	/* compiled from conf: templates, onboarding rules */
 	int refs;
 };
 
-/* runtime_set_conf - make conf (now owned here) the config in force */
-void runtime_set_conf(struct ps_conf *conf);
+/*
+ * runtime_set_conf - make conf (now owned here) the config in force, with its compiled
+ * filter context; 0, or -1 with the reason in err (conf is then freed).
+ */
+int runtime_set_conf(struct ps_conf *conf, char *err, size_t errlen);
 /* runtime_get_conf - a counted reference to the config in force; release it with _put */
 struct conf_ref *runtime_get_conf(void);
 struct conf_ref *runtime_put_conf(struct conf_ref *ref);

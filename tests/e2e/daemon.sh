@@ -23,7 +23,11 @@ e2e_write_conf
 out=$("$M" -n -c "$E2E_CONF" 2>&1)
 e2e_check "-n accepts a good config" test $? = 0
 e2e_check "-n says so" grep -qF "$E2E_CONF: config is valid" <<<"$out"
-e2e_check "-n accepts the shipped sample" "$M" -n -c "${top_srcdir}/conf/postsale.conf"
+# The sample as shipped, with the templates of the source tree (not installed here).
+{ cat "${top_srcdir}/conf/postsale.conf"; echo "note-templates = ${top_srcdir}/templates"; } > "$E2E_DIR"/sample.conf
+e2e_check "-n accepts the shipped sample" "$M" -n -c "$E2E_DIR"/sample.conf
+printf 'note-templates = %s\n' "$E2E_DIR" > "$E2E_DIR"/notmpl.conf
+expect_fail 78 "$E2E_DIR" "$M" -n -c "$E2E_DIR"/notmpl.conf
 
 printf 'socket = inet:%s@127.0.0.1\non-error = sometimes\n' "$E2E_MILTER_PORT" > "$E2E_DIR"/bad.conf
 expect_fail 78 "$E2E_DIR/bad.conf:2: on-error: 'sometimes' is not one of accept|tempfail" "$M" -n -c "$E2E_DIR"/bad.conf

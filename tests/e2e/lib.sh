@@ -96,6 +96,7 @@ socket = inet:${E2E_MILTER_PORT}@127.0.0.1
 internal-networks = 127.0.0.1/32, ::1
 local-domains = example.com
 database = ${E2E_DIR}/db/postsale.db
+note-templates = ${top_srcdir}/templates
 log-level = debug
 EOC
 		[ -n "$extra" ] && printf '%s\n' "$extra"
@@ -163,7 +164,7 @@ inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject
 relayhost = [127.0.0.1]:$E2E_SINK_PORT
-virtual_mailbox_domains = customer.example, example.com, partner.example
+virtual_mailbox_domains = customer.example, example.com, partner.example ${E2E_VIRTUAL_DOMAINS:-}
 virtual_mailbox_base = $E2E_DIR/maildir
 virtual_mailbox_maps = static:inbox/
 virtual_uid_maps = static:$nobody_uid

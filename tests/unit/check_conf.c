@@ -84,6 +84,15 @@ static const struct {
 	{"syslog-facility = kitchen\n", "1: syslog-facility: 'kitchen' is not a syslog facility"},
 	{"on-error = accept\non-error = tempfail\n", "2: on-error: given twice"},
 	{"socket\n", "1: expected 'key = value'"},
+	{"onboarding-subject = (welcome\n", "1: onboarding-subject: '(welcome' is not a regular expression"},
+	{"checkin-hours = 9 to 5\n", "1: checkin-hours: '9 to 5' is not business hours"},
+	{"checkin-timezone = Mars/Olympus_Mons\n", "1: checkin-timezone: time zone \"Mars/Olympus_Mons\""},
+	{"checkin-holidays = 2026-12-25, 2026-02-30\n", "1: checkin-holidays: '2026-02-30' is not a date"},
+	{"checkin-days = 7, 0\n", "1: checkin-days: '0' is not a number of days"},
+	{"account-managers = acme.example:alice@example.com\n", "1: account-managers: 'acme.example:alice@example.com' is not domain=manager@address"},
+	{"finance-address = finance\n", "1: finance-address: 'finance' is not a mail address"},
+	{"checkin-anniversaries = -1\n", "1: checkin-anniversaries: '-1' is not a whole number"},
+	{"submit-url = mail.example.com:25\n", "1: submit-url: 'mail.example.com:25' is not smtp://"},
 };
 
 START_TEST(test_bad_files)
@@ -94,6 +103,19 @@ START_TEST(test_bad_files)
 	ck_assert_ptr_null(conf_load(path, err, sizeof(err)));
 	snprintf(want, sizeof(want), "%s:%s", path, bad_files[_i].want);
 	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "got '%s', want '%s...'", err, want);
+}
+END_TEST
+
+START_TEST(test_pair_lookup)
+{
+	char *v[] = {"acme.example=alice@example.com", "*.bigco.example=bob@example.com"};
+	struct conf_list list = {v, 2};
+	size_t len;
+
+	ck_assert_str_eq(conf_pair_lookup(&list, "ACME.example", &len), "alice@example.com");
+	ck_assert_str_eq(conf_pair_lookup(&list, "eu.bigco.example", &len), "bob@example.com");
+	ck_assert_ptr_null(conf_pair_lookup(&list, "bigco.example", &len));	/* only below it */
+	ck_assert_ptr_null(conf_pair_lookup(&list, "xacme.example", &len));
 }
 END_TEST
 
@@ -178,6 +200,7 @@ main(void)
 	tcase_add_test(tc, test_values);
 	tcase_add_loop_test(tc, test_bad_files, 0, sizeof(bad_files) / sizeof(bad_files[0]));
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_pair_lookup);
 	tcase_add_test(tc, test_sample_config_documents_every_key);
 	tcase_add_test(tc, test_man_page_documents_every_key);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,319 @@
+/*
+ * cmd_invoices.c - postsalectl invoices, show and review: the invoice journal as the
+ * filter recorded it (lib/store_invoice.h).
+ *
+ * The command line is trusted as far as it parses; every value read from the store
+ * came from an untrusted invoice or message and is made printable before it reaches
+ * the terminal (JSON output escapes it instead).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "ctl_common.h"
+#include "store_invoice.h"
+
+/* safe - s with control characters as '?', into buf; "-" for NULL or empty */
+static const char *
+safe(const unsigned char *s, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	if (s == NULL || *s == '\0')
+		return "-";
+	for (; *s && i + 1 < len; s++)
+		buf[i++] = *s < 0x20 || *s == 0x7f ? '?' : (char) *s;
+	buf[i] = '\0';
+	return buf;
+}
+
+/* col - column i of the row, printable, in one of a few rotating buffers */
+static const char *
+col(sqlite3_stmt *stmt, int i)
+{
+	static char bufs[8][1024];
+	static int next;
+	char *b = bufs[next++ % 8];
+
+	return safe(sqlite3_column_text(stmt, i), b, sizeof(bufs[0]));
+}
+
+/* json_time - "2026-03-01T10:00:00Z" */
+static void
+json_time(FILE *fp, time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	ctl_json_string(fp, buf);
+}
+
+/* json_findings - the rule ids of invoice id as a JSON array */
+static int
+json_findings(struct store *st, long long id)
+{
+	sqlite3_stmt *stmt;
+	int n = 0, rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT rule_id FROM findings WHERE invoice_id = ?1"
+	    " ORDER BY rowid", -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	putchar('[');
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n++ > 0)
+			putchar(',');
+		ctl_json_string(stdout, (const char *) sqlite3_column_text(stmt, 0));
+	}
+	putchar(']');
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* parse_id - a positive journal id; 0 and *id, or -1 */
+static int
+parse_id(const char *s, long long *id)
+{
+	char *end;
+
+	*id = strtoll(s, &end, 10);
+	return s[0] >= '0' && s[0] <= '9' && *end == '\0' && *id > 0 ? 0 : -1;
+}
+
+int
+cmd_invoices(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"flagged", no_argument, NULL, 'f'},
+		{"since", required_argument, NULL, 's'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	int flagged = 0, json = 0, c, rc;
+	time_t since = 0;
+	struct store *st;
+	sqlite3_stmt *stmt;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': flagged = 1; break;
+		case 'j': json = 1; break;
+		case 's':
+			if (ctl_parse_time(optarg, &since) != 0) {
+				fprintf(stderr, "postsalectl invoices: --since %s: not a date (YYYY-MM-DD, YYYY-MM-DD HH:MM, @UNIX)\n",
+				    optarg);
+				return CTL_ERROR;
+			}
+			break;
+		case 'h':
+			printf("usage: postsalectl invoices [--flagged] [--since DATE] [--json]\n");
+			return CTL_OK;
+		default:
+			fprintf(stderr, "usage: postsalectl invoices [--flagged] [--since DATE] [--json]\n");
+			return CTL_ERROR;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "postsalectl invoices: unexpected argument '%s'\n", argv[optind]);
+		return CTL_ERROR;
+	}
+	if ((st = ctl_store(STORE_READONLY)) == NULL)
+		return CTL_ERROR;
+	rc = sqlite3_prepare_v2(st->db,
+	    "SELECT id, sent_at, number, buyer, total, currency, verdict, action, review_state"
+	    " FROM invoices WHERE (?1 = 0 OR verdict = 'flagged') AND sent_at >= ?2 ORDER BY id",
+	    -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));
+		return CTL_ERROR;
+	}
+	sqlite3_bind_int(stmt, 1, flagged);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) since);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(stmt, 0);
+		time_t t = (time_t) sqlite3_column_int64(stmt, 1);
+		char when[32];
+
+		if (json) {
+			printf("{\"id\":%lld,\"sent_at\":", id);
+			json_time(stdout, t);
+			static const char *const keys[] = { "number", "buyer", "total", "currency",
+				"verdict", "action", "review_state" };
+			for (int k = 0; k < 7; k++) {
+				printf(",\"%s\":", keys[k]);
+				ctl_json_string(stdout, (const char *) sqlite3_column_text(stmt, k + 2));
+			}
+			printf(",\"findings\":");
+			if (json_findings(st, id) != 0) {
+				putchar('\n');
+				fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));
+				sqlite3_finalize(stmt);
+				return CTL_ERROR;
+			}
+			printf("}\n");
+		} else
+			printf("%-5lld  %s  %-16s  %-28s  %12s %-3s  %-7s  %-8s  %s\n", id,
+			    ctl_fmt_time(t, when, sizeof(when)), col(stmt, 2), col(stmt, 3),
+			    col(stmt, 4), sqlite3_column_type(stmt, 5) == SQLITE_NULL ? "" : col(stmt, 5),
+			    col(stmt, 6), col(stmt, 7), col(stmt, 8));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));
+		return CTL_ERROR;
+	}
+	return CTL_OK;
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	struct store *st;
+	sqlite3_stmt *stmt;
+	long long id;
+	char when[32];
+	int rc, n = 0;
+
+	if (argc != 2 || parse_id(argv[1], &id) != 0) {
+		fprintf(stderr, argc == 2 ? "postsalectl show: '%s' is not an invoice id (see postsalectl invoices)\n" :
+		    "usage: postsalectl show ID\n", argc == 2 ? argv[1] : "");
+		return CTL_ERROR;
+	}
+	if ((st = ctl_store(STORE_READONLY)) == NULL)
+		return CTL_ERROR;
+	rc = sqlite3_prepare_v2(st->db,
+	    "SELECT number, syntax, profile, seller, buyer, buyer_address, issue_date, due_date,"
+	    " total, currency, payee_iban, sent_at, sender, recipients, message_id, queue_id,"
+	    " verdict, action, review_state, review_note, reviewed_at, digested_at"
+	    " FROM invoices WHERE id = ?1", -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
+		return CTL_ERROR;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			fprintf(stderr, "postsalectl show: no invoice with id %lld\n", id);
+		else
+			fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
+		sqlite3_finalize(stmt);
+		return rc == SQLITE_DONE ? CTL_FAIL : CTL_ERROR;
+	}
+	printf("Invoice #%lld\n", id);
+	printf("  number:      %s\n", col(stmt, 0));
+	printf("  syntax:      %s, profile %s\n", col(stmt, 1), col(stmt, 2));
+	printf("  seller:      %s\n", col(stmt, 3));
+	printf("  buyer:       %s", col(stmt, 4));
+	if (sqlite3_column_type(stmt, 5) != SQLITE_NULL)
+		printf(" <%s>", col(stmt, 5));
+	printf("\n  issue date:  %s\n", col(stmt, 6));
+	printf("  due date:    %s\n", col(stmt, 7));
+	printf("  total:       %s %s\n", col(stmt, 8),
+	    sqlite3_column_type(stmt, 9) == SQLITE_NULL ? "" : col(stmt, 9));
+	printf("  payee IBAN:  %s\n", col(stmt, 10));
+	printf("  sent:        %s\n", ctl_fmt_time((time_t) sqlite3_column_int64(stmt, 11), when, sizeof(when)));
+	printf("  sender:      %s\n", col(stmt, 12));
+	printf("  recipients:  %s\n", col(stmt, 13));
+	printf("  message-id:  %s\n", col(stmt, 14));
+	printf("  queue id:    %s\n", col(stmt, 15));
+	printf("  verdict:     %s\n", col(stmt, 16));
+	printf("  action:      %s\n", col(stmt, 17));
+	if (sqlite3_column_type(stmt, 20) != SQLITE_NULL)
+		printf("  review:      %s on %s: %s\n", col(stmt, 18),
+		    ctl_fmt_time((time_t) sqlite3_column_int64(stmt, 20), when, sizeof(when)), col(stmt, 19));
+	else
+		printf("  review:      %s\n", col(stmt, 18));
+	if (sqlite3_column_type(stmt, 21) != SQLITE_NULL)
+		printf("  digest:      sent to finance %s\n",
+		    ctl_fmt_time((time_t) sqlite3_column_int64(stmt, 21), when, sizeof(when)));
+
+	int held = sqlite3_column_text(stmt, 17) != NULL &&
+	    strcmp((const char *) sqlite3_column_text(stmt, 17), "hold") == 0;
+	char qid[128];
+	const unsigned char *q = sqlite3_column_text(stmt, 15);
+	int qid_ok = q != NULL && *q != '\0' && strspn((const char *) q,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == strlen((const char *) q);
+	snprintf(qid, sizeof(qid), "%s", qid_ok ? (const char *) q : "");
+	sqlite3_finalize(stmt);
+
+	rc = sqlite3_prepare_v2(st->db, "SELECT severity, message FROM findings WHERE invoice_id = ?1"
+	    " ORDER BY rowid", -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
+		return CTL_ERROR;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n++ == 0)
+			printf("Findings:\n");
+		printf("  %-7s  %s\n", col(stmt, 0), col(stmt, 1));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
+		return CTL_ERROR;
+	}
+	if (n == 0)
+		printf("Findings:    none\n");
+	if (held) {
+		if (qid_ok) {
+			printf("Held in the Postfix hold queue. To release it to its recipients:\n");
+			printf("  postsuper -H %s\n", qid);
+			printf("To discard it:\n");
+			printf("  postsuper -d %s\n", qid);
+		} else
+			printf("Held, but its queue id was not recorded: find it with postqueue -j (message-id above)\n");
+	}
+	return CTL_OK;
+}
+
+int
+cmd_review(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"note", required_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *note = NULL;
+	struct store *st;
+	long long id;
+	char err[1024];
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 'n') {
+			fprintf(stderr, "usage: postsalectl review ID --note TEXT\n");
+			return CTL_ERROR;
+		}
+		note = optarg;
+	}
+	if (optind + 1 != argc || note == NULL) {
+		fprintf(stderr, "usage: postsalectl review ID --note TEXT\n");
+		return CTL_ERROR;
+	}
+	if (parse_id(argv[optind], &id) != 0) {
+		fprintf(stderr, "postsalectl review: '%s' is not an invoice id (see postsalectl invoices)\n",
+		    argv[optind]);
+		return CTL_ERROR;
+	}
+	if ((st = ctl_store(0)) == NULL)
+		return CTL_ERROR;
+	r = journal_review(st, id, note, time(NULL), err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "postsalectl review: %s\n", err);
+		return CTL_ERROR;
+	}
+	if (r == 0) {
+		fprintf(stderr, "postsalectl review: no invoice with id %lld\n", id);
+		return CTL_FAIL;
+	}
+	printf("invoice #%lld marked reviewed\n", id);
+	return CTL_OK;
+}

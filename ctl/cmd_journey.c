@@ -1,0 +1,303 @@
+/*
+ * cmd_journey.c - postsalectl's journey commands: customers, customer offboard|renewal,
+ * checkins, checkin move|cancel. Thin: parse the arguments, call lib/journey and
+ * lib/store_journey, print a table or JSON.
+ *
+ * Trusts the command line only as far as it parses it; text from the store (names,
+ * errors) is printed escaped in JSON and made printable in tables.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libical/ical.h>
+
+#include "commands.h"
+#include "ctl_common.h"
+#include "journey.h"
+#include "log.h"
+#include "store_journey.h"
+
+/* fmt_zone - t as "2026-11-29 10:30 Europe/Berlin" in zone tz (libical's builtin
+ * zones, the project's one tz source); UTC when the zone is unknown */
+static char *
+fmt_zone(time_t t, const char *tz, char *buf, size_t len)
+{
+	icaltimezone *zone = tz ? icaltimezone_get_builtin_timezone(tz) : NULL;
+	struct icaltimetype it;
+
+	if (zone == NULL)
+		return ctl_fmt_time(t, buf, len);
+	it = icaltime_from_timet_with_zone(t, 0, zone);
+	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d %s", it.year, it.month, it.day, it.hour,
+	    it.minute, tz);
+	return buf;
+}
+
+/* fmt_opt_time - ctl_fmt_time, or "-" for 0 */
+static char *
+fmt_opt_time(time_t t, char *buf, size_t len)
+{
+	if (t == 0) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	return ctl_fmt_time(t, buf, len);
+}
+
+/* printable - s made printable for a table cell */
+static const char *
+printable(const char *s, char *buf, size_t len)
+{
+	if (s == NULL)
+		return "-";
+	return log_printable(buf, len, s, strlen(s));
+}
+
+/* json_time - a JSON number, or null for 0 */
+static void
+json_time(FILE *fp, time_t t)
+{
+	if (t == 0)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%lld", (long long) t);
+}
+
+int
+cmd_customers(int argc, char **argv)
+{
+	struct store *st;
+	struct store_customer *v;
+	size_t n;
+	char err[1024], b1[64], p1[256], p2[256], p3[256];
+	int json = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else {
+			fprintf(stderr, "usage: postsalectl customers [--json]\n");
+			return CTL_ERROR;
+		}
+	}
+	if ((st = ctl_store(STORE_CREATE)) == NULL)
+		return CTL_ERROR;
+	if (store_customer_list(st, &v, &n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "postsalectl: %s\n", err);
+		return CTL_ERROR;
+	}
+	if (json)
+		fputs("[", stdout);
+	else
+		printf("%-32s %-24s %-28s %-20s %-9s %8s %s\n", "ADDRESS", "NAME", "MANAGER",
+		    "ONBOARDED", "STATE", "INVOICES", "RENEWAL");
+	for (size_t i = 0; i < n; i++) {
+		struct store_customer *c = &v[i];
+		const char *state = c->offboarded_at ? "offboarded" : c->onboarded_at ? "active" : "seen";
+		if (json) {
+			printf("%s\n {\"address\": ", i ? "," : "");
+			ctl_json_string(stdout, c->address);
+			fputs(", \"name\": ", stdout);
+			ctl_json_string(stdout, c->display_name);
+			fputs(", \"manager\": ", stdout);
+			ctl_json_string(stdout, c->manager);
+			printf(", \"first_seen\": %lld, \"onboarded_at\": ", (long long) c->first_seen);
+			json_time(stdout, c->onboarded_at);
+			fputs(", \"offboarded_at\": ", stdout);
+			json_time(stdout, c->offboarded_at);
+			printf(", \"state\": \"%s\", \"invoice_count\": %ld, \"renewal_date\": ", state,
+			    c->invoice_count);
+			ctl_json_string(stdout, c->renewal_date[0] ? c->renewal_date : NULL);
+			fputs("}", stdout);
+		} else
+			printf("%-32s %-24s %-28s %-20s %-9s %8ld %s\n",
+			    printable(c->address, p1, sizeof(p1)),
+			    printable(c->display_name, p2, sizeof(p2)),
+			    printable(c->manager, p3, sizeof(p3)),
+			    fmt_opt_time(c->onboarded_at, b1, sizeof(b1)), state, c->invoice_count,
+			    c->renewal_date[0] ? c->renewal_date : "-");
+	}
+	if (json)
+		fputs(n ? "\n]\n" : "]\n", stdout);
+	store_customers_free(v, n);
+	return CTL_OK;
+}
+
+int
+cmd_customer(int argc, char **argv)
+{
+	struct ps_conf *conf;
+	struct store *st;
+	struct store_customer c;
+	char err[1024];
+	int rc;
+
+	if (argc < 3 || (strcmp(argv[1], "offboard") == 0 && argc != 3) ||
+	    (strcmp(argv[1], "renewal") == 0 && argc != 4) ||
+	    (strcmp(argv[1], "offboard") != 0 && strcmp(argv[1], "renewal") != 0)) {
+		fprintf(stderr, "usage: postsalectl customer offboard ADDRESS\n"
+		    "       postsalectl customer renewal ADDRESS YYYY-MM-DD\n");
+		return CTL_ERROR;
+	}
+	if ((conf = ctl_conf()) == NULL || (st = ctl_store(STORE_CREATE)) == NULL)
+		return CTL_ERROR;
+	if ((rc = store_customer_get(st, argv[2], &c, err, sizeof(err))) != 0) {
+		if (rc < 0) {
+			fprintf(stderr, "postsalectl: %s\n", err);
+			return CTL_ERROR;
+		}
+		fprintf(stderr, "postsalectl: %s: unknown customer\n", argv[2]);
+		return CTL_FAIL;
+	}
+	store_customer_clear(&c);
+	if (strcmp(argv[1], "offboard") == 0) {
+		if ((rc = journey_stop(st, conf, argv[2], time(NULL), err, sizeof(err))) < 0) {
+			fprintf(stderr, "postsalectl: %s\n", err);
+			return CTL_ERROR;
+		}
+		printf("%s: off-boarded, %d future check-in%s cancelled\n", argv[2], rc, rc == 1 ? "" : "s");
+		return CTL_OK;
+	}
+	if ((rc = journey_renewal(st, conf, argv[2], argv[3], time(NULL), err, sizeof(err))) < 0) {
+		fprintf(stderr, "postsalectl: %s\n", err);
+		return rc == -2 ? CTL_FAIL : CTL_ERROR;
+	}
+	printf("%s: renewal on %s, %d check-in%s planned or moved\n", argv[2], argv[3], rc,
+	    rc == 1 ? "" : "s");
+	return CTL_OK;
+}
+
+int
+cmd_checkins(int argc, char **argv)
+{
+	struct store *st;
+	struct store_checkin *v;
+	const char *customer = NULL;
+	size_t n;
+	char err[1024], due[96], p1[256], p2[256], p3[512];
+	int json = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--customer") == 0 && i + 1 < argc)
+			customer = argv[++i];
+		else {
+			fprintf(stderr, "usage: postsalectl checkins [--customer ADDRESS] [--json]\n");
+			return CTL_ERROR;
+		}
+	}
+	if ((st = ctl_store(STORE_CREATE)) == NULL)
+		return CTL_ERROR;
+	if (store_checkin_list(st, customer, &v, &n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "postsalectl: %s\n", err);
+		return CTL_ERROR;
+	}
+	if (json)
+		fputs("[", stdout);
+	else
+		printf("%5s %-28s %-28s %-14s %-36s %-9s %3s %3s %s\n", "ID", "CUSTOMER", "MANAGER",
+		    "KIND", "DUE (MANAGER'S ZONE)", "STATE", "SEQ", "TRY", "LAST ERROR");
+	for (size_t i = 0; i < n; i++) {
+		struct store_checkin *c = &v[i];
+		fmt_zone(c->due_at, c->tzid, due, sizeof(due));
+		if (json) {
+			printf("%s\n {\"id\": %lld, \"customer\": ", i ? "," : "", c->id);
+			ctl_json_string(stdout, c->customer);
+			fputs(", \"manager\": ", stdout);
+			ctl_json_string(stdout, c->manager);
+			printf(", \"kind\": \"%s\", \"ordinal\": %d, \"due_at\": %lld, \"end_at\": %lld,"
+			    " \"due_local\": ", c->kind, c->ordinal, (long long) c->due_at,
+			    (long long) c->end_at);
+			ctl_json_string(stdout, due);
+			fputs(", \"tzid\": ", stdout);
+			ctl_json_string(stdout, c->tzid);
+			fputs(", \"uid\": ", stdout);
+			ctl_json_string(stdout, c->uid);
+			printf(", \"state\": \"%s\", \"sequence\": %d, \"sent_sequence\": ", c->state,
+			    c->sequence);
+			if (c->sent_sequence < 0)
+				fputs("null", stdout);
+			else
+				printf("%d", c->sent_sequence);
+			printf(", \"pending\": ");
+			ctl_json_string(stdout, c->pending[0] ? c->pending : NULL);
+			printf(", \"attempts\": %d, \"next_attempt_at\": ", c->attempts);
+			json_time(stdout, c->next_attempt_at);
+			fputs(", \"last_error\": ", stdout);
+			ctl_json_string(stdout, c->last_error);
+			fputs("}", stdout);
+		} else
+			printf("%5lld %-28s %-28s %-14s %-36s %-9s %3d %3d %s\n", c->id,
+			    printable(c->customer, p1, sizeof(p1)), printable(c->manager, p2, sizeof(p2)),
+			    c->kind, due, c->state, c->sequence, c->attempts,
+			    c->last_error ? printable(c->last_error, p3, sizeof(p3)) : "");
+	}
+	if (json)
+		fputs(n ? "\n]\n" : "]\n", stdout);
+	store_checkins_free(v, n);
+	return CTL_OK;
+}
+
+int
+cmd_checkin(int argc, char **argv)
+{
+	struct store *st;
+	struct store_checkin c;
+	long long id;
+	time_t due = 0;
+	char err[1024], *end, buf[96];
+	int move, rc;
+
+	move = argc == 4 && strcmp(argv[1], "move") == 0;
+	if (!move && !(argc == 3 && strcmp(argv[1], "cancel") == 0)) {
+		fprintf(stderr, "usage: postsalectl checkin move ID TIME\n"
+		    "       postsalectl checkin cancel ID\n"
+		    "TIME: 2026-11-29 10:30 (UTC), 2026-11-29T10:30:00Z or @UNIX\n");
+		return CTL_ERROR;
+	}
+	id = strtoll(argv[2], &end, 10);
+	if (argv[2][0] == '\0' || *end != '\0' || id <= 0) {
+		fprintf(stderr, "postsalectl: checkin %s: %s is not a check-in id\n", argv[1], argv[2]);
+		return CTL_ERROR;
+	}
+	if (move && ctl_parse_time(argv[3], &due) != 0) {
+		fprintf(stderr, "postsalectl: checkin move: %s is not a time\n", argv[3]);
+		return CTL_ERROR;
+	}
+	if ((st = ctl_store(STORE_CREATE)) == NULL)
+		return CTL_ERROR;
+	if ((rc = store_checkin_get(st, id, &c, err, sizeof(err))) != 0) {
+		if (rc < 0) {
+			fprintf(stderr, "postsalectl: %s\n", err);
+			return CTL_ERROR;
+		}
+		fprintf(stderr, "postsalectl: check-in %lld: no such check-in\n", id);
+		return CTL_FAIL;
+	}
+	if (move)
+		rc = store_checkin_move(st, id, due, due + (c.end_at - c.due_at), err, sizeof(err));
+	else
+		rc = store_checkin_cancel(st, id, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "postsalectl: %s\n", err);
+		store_checkin_clear(&c);
+		return CTL_ERROR;
+	}
+	if (rc == STORE_CHECKIN_CANCELLED) {
+		fprintf(stderr, "postsalectl: check-in %lld is cancelled: nothing to %s\n", id, argv[1]);
+		store_checkin_clear(&c);
+		return CTL_FAIL;
+	}
+	if (move)
+		printf("check-in %lld moved to %s, SEQUENCE %d: the next mailer run sends the update\n",
+		    id, fmt_zone(due, c.tzid, buf, sizeof(buf)), c.sequence + 1);
+	else
+		printf("check-in %lld cancelled, SEQUENCE %d: the next mailer run sends the CANCEL%s\n",
+		    id, c.sequence + 1, c.sent_sequence < 0 && !c.pending[0] ?
+		    " (none: no invitation went out)" : "");
+	store_checkin_clear(&c);
+	return CTL_OK;
+}

@@ -1,0 +1,155 @@
+/*
+ * ctl_common.c - config, store, JSON and time helpers shared by the postsalectl commands.
+ *
+ * Trusts the command line only as far as it parses it; all text printed as JSON is
+ * escaped here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl_common.h"
+
+const char *ctl_config_path = CONF_DEFAULT_PATH;
+static struct ps_conf *ctl_the_conf;
+static struct store *ctl_the_store;
+
+struct ps_conf *
+ctl_conf(void)
+{
+	char err[1024];
+
+	if (ctl_the_conf == NULL &&
+	    (ctl_the_conf = conf_load(ctl_config_path, err, sizeof(err))) == NULL)
+		fprintf(stderr, "postsalectl: %s\n", err);
+	return ctl_the_conf;
+}
+
+struct store *
+ctl_store(int flags)
+{
+	struct ps_conf *conf;
+	char err[1024];
+
+	if (ctl_the_store != NULL)
+		return ctl_the_store;
+	if ((conf = ctl_conf()) == NULL)
+		return NULL;
+	ctl_the_store = store_open(conf->database, conf->database_timeout_ms < 5000 ? 5000 :
+	    conf->database_timeout_ms, flags, err, sizeof(err));
+	if (ctl_the_store == NULL)
+		fprintf(stderr, "postsalectl: %s\n", err);
+	return ctl_the_store;
+}
+
+void
+ctl_close(void)
+{
+	ctl_the_store = store_close(ctl_the_store);
+	ctl_the_conf = conf_free(ctl_the_conf);
+}
+
+/* utf8_len - length of the valid UTF-8 sequence at s (1..4), or 0 if invalid */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	int n;
+	unsigned long cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+void
+ctl_json_string(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (s == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	while (*p) {
+		int n = utf8_len(p);
+
+		if (n == 0) {
+			fputs("\\ufffd", out);
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			fputc('\\', out);
+			fputc(*p++, out);
+		} else if (*p == '\n') {
+			fputs("\\n", out), p++;
+		} else if (*p == '\t') {
+			fputs("\\t", out), p++;
+		} else if (*p == '\r') {
+			fputs("\\r", out), p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fprintf(out, "\\u%04x", *p++);
+		} else {
+			fwrite(p, 1, (size_t)n, out);
+			p += n;
+		}
+	}
+	fputc('"', out);
+}
+
+int
+ctl_parse_time(const char *s, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+	char *e;
+
+	if (s[0] == '@') {
+		long long v = strtoll(s + 1, &e, 10);
+		if (s[1] == '\0' || *e != '\0')
+			return -1;
+		*out = (time_t) v;
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL)
+		return -1;
+	if (*end == 'T' || *end == ' ') {
+		const char *t = strptime(end + 1, "%H:%M", &tm);
+		if (t == NULL)
+			return -1;
+		end = t;
+		if (*end == ':' && (t = strptime(end + 1, "%S", &tm)) != NULL)
+			end = t;
+	}
+	if (*end == 'Z')
+		end++;
+	if (*end != '\0')
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+char *
+ctl_fmt_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
+	return buf;
+}

@@ -1,0 +1,33 @@
+/*
+ * digest.h - `postsale-mailer digest`: mail finance the table of invoices flagged
+ * since the last digest, and mark them digested once the mail is out.
+ */
+#ifndef PS_MAILER_DIGEST_H
+#define PS_MAILER_DIGEST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "conf.h"
+#include "outbox.h"
+#include "store.h"
+
+/*
+ * mailer_digest - build the digest of the flagged, undigested invoices (lib/digest.h),
+ * send it from postsale-address to finance-address through ob, and only after the
+ * send succeeded mark the invoices it lists digested, in one transaction: running it
+ * twice sends nothing new, a failed send loses nothing. In a dry run (the outbox
+ * writes a file) nothing is marked.
+ * Returns 0 with a summary line in err for the log ("digest: 3 flagged invoices sent
+ * to finance@example.com", or "digest: no flagged invoices since the last digest,
+ * nothing sent"), or -1 with one line in err: finance-address not set, a store error,
+ * the submission's error (nothing marked), or marking failed after the send (the next
+ * digest lists them again).
+ */
+int mailer_digest(const struct ps_conf *conf, struct store *st, struct outbox *ob,
+		  time_t now, char *err, size_t errlen);
+/* mailer_digest_n - mailer_digest, and *listed the number of invoices listed */
+int mailer_digest_n(const struct ps_conf *conf, struct store *st, struct outbox *ob,
+		    time_t now, size_t *listed, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * postsale-mailer - the companion of postsale-milter: sends the check-in invitations
+ * the journeys schedule, and finance's digest of flagged invoices.
+ *
+ *   postsale-mailer [-c CONFIG] [-s] run [--now TIME] [--ahead DURATION] [--dry-run --out DIR]
+ *   postsale-mailer [-c CONFIG] [-s] daemon [--ahead DURATION]
+ *   postsale-mailer [-c CONFIG] [-s] digest [--now TIME] [--dry-run --out DIR]
+ *
+ * Trusts its command line and the config (checked at load); the store's rows are
+ * handled as untrusted by the modules that build the mail. Exit statuses are sysexits:
+ * 0 all done, 1 some check-in failed for good, 75 (EX_TEMPFAIL) work left for a later
+ * run (a server down, a locked database), 64 usage, 78 a bad config.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "ctl_common.h"
+#include "digest.h"
+#include "log.h"
+#include "outbox.h"
+#include "send_checkins.h"
+#include "store.h"
+#include "xalloc.h"
+
+static volatile sig_atomic_t got_term, got_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: postsale-mailer [-c CONFIG] [-s] run [--now TIME] [--ahead DURATION] [--dry-run --out DIR]\n"
+	    "       postsale-mailer [-c CONFIG] [-s] daemon [--ahead DURATION]\n"
+	    "       postsale-mailer [-c CONFIG] [-s] digest [--now TIME] [--dry-run --out DIR]\n"
+	    "TIME: 2026-11-29, \"2026-11-29 10:30\", 2026-11-29T10:30:00Z (UTC) or @UNIX.\n"
+	    "See postsale-mailer(8).\n");
+}
+
+struct run_args {
+	time_t now;			/* 0: the clock */
+	long ahead;			/* seconds */
+	const char *out;		/* dry-run directory */
+	int dry_run;
+};
+
+/* lock_mailer - an exclusive lock beside the database, so that two mailers never work
+ * the same store at once; the fd (kept open), or -1 after logging why */
+static int
+lock_mailer(const char *database)
+{
+	char *path = xasprintf("%s.mailer-lock", database);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		log_msg(LOG_ERR, NULL, "%s: %s", path, strerror(errno));
+	} else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		log_msg(LOG_ERR, NULL, "%s: another postsale-mailer is working on this database; try later", path);
+		close(fd);
+		fd = -1;
+	}
+	free(path);
+	return fd;
+}
+
+/* run_once - one pass of the check-ins (digest == 0) or the digest; an exit status */
+static int
+run_once(const struct ps_conf *conf, const struct run_args *a, int digest)
+{
+	struct store *st;
+	struct outbox *ob;
+	struct mailer_counts counts = { 0, 0, 0 };
+	char err[1024];
+	time_t now = a->now ? a->now : time(NULL);
+	int lockfd = -1, status = EX_OK;
+
+	if (!a->dry_run && (lockfd = lock_mailer(conf->database)) < 0)
+		return EX_TEMPFAIL;
+	st = store_open(conf->database, conf->database_timeout_ms, STORE_CREATE, err, sizeof(err));
+	if (st == NULL) {
+		log_msg(LOG_ERR, NULL, "%s", err);
+		status = EX_TEMPFAIL;
+		goto out;
+	}
+	if ((ob = outbox_new(conf, a->dry_run ? a->out : NULL, err, sizeof(err))) == NULL) {
+		log_msg(LOG_ERR, NULL, "%s", err);
+		store_close(st);
+		status = EX_TEMPFAIL;
+		goto out;
+	}
+	if (digest) {
+		if (mailer_digest(conf, st, ob, now, err, sizeof(err)) != 0) {
+			log_msg(LOG_ERR, NULL, "digest: %s", err);
+			status = EX_TEMPFAIL;
+		}
+	} else {
+		if (mailer_send_checkins(conf, st, ob, now, a->ahead, &counts, err, sizeof(err)) != 0) {
+			log_msg(LOG_ERR, NULL, "%s", err);
+			status = EX_TEMPFAIL;
+		}
+		log_msg(counts.sent || counts.retry || counts.failed ? LOG_NOTICE : LOG_INFO, NULL,
+		    "check-ins: %lu sent%s, %lu to retry, %lu failed", counts.sent,
+		    a->dry_run ? " (dry run: written to files, nothing recorded)" : "",
+		    counts.retry, counts.failed);
+		if (status == EX_OK && counts.retry > 0)
+			status = EX_TEMPFAIL;
+		else if (status == EX_OK && counts.failed > 0)
+			status = 1;
+	}
+	outbox_free(ob);
+	store_close(st);
+out:
+	if (lockfd >= 0)
+		close(lockfd);
+	return status;
+}
+
+/* daemon_loop - run every mailer-interval until SIGTERM/SIGINT; SIGHUP reloads */
+static int
+daemon_loop(struct ps_conf **confp, const char *path, const struct run_args *a)
+{
+	struct sigaction sa;
+	char err[1024];
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	log_msg(LOG_NOTICE, NULL, "started, every %ld s", (*confp)->mailer_interval_ms / 1000);
+	while (!got_term) {
+		struct timespec ts;
+		long ms = (*confp)->mailer_interval_ms > 1000 ? (*confp)->mailer_interval_ms : 1000;
+
+		run_once(*confp, a, 0);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000L;
+		while (!got_term && !got_hup && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		if (got_hup) {
+			struct ps_conf *fresh = conf_load(path, err, sizeof(err));
+			got_hup = 0;
+			if (fresh == NULL)
+				log_msg(LOG_ERR, NULL, "reload: %s (keeping the old settings)", err);
+			else {
+				conf_free(*confp);
+				*confp = fresh;
+				log_msg(LOG_NOTICE, NULL, "reloaded %s", path);
+			}
+		}
+	}
+	log_msg(LOG_NOTICE, NULL, "stopped");
+	return EX_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = CONF_DEFAULT_PATH, *cmd;
+	struct ps_conf *conf;
+	struct run_args a = { 0, MAILER_AHEAD_DEFAULT, NULL, 0 };
+	char err[1024];
+	int use_syslog = 0, i, status;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else if (strcmp(argv[i], "-s") == 0)
+			use_syslog = 1;
+		else if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
+			printf("postsale-mailer " PACKAGE_VERSION "\n");
+			return EX_OK;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return EX_OK;
+		} else {
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	cmd = argv[i++];
+	for (; i < argc; i++) {
+		long ms;
+		if (strcmp(argv[i], "--now") == 0 && i + 1 < argc) {
+			if (ctl_parse_time(argv[++i], &a.now) != 0) {
+				fprintf(stderr, "postsale-mailer: --now %s: not a time\n", argv[i]);
+				return EX_USAGE;
+			}
+		} else if (strcmp(argv[i], "--ahead") == 0 && i + 1 < argc) {
+			if (conf_parse_duration(argv[++i], &ms) != 0) {
+				fprintf(stderr, "postsale-mailer: --ahead %s: not a duration (14d, 36h ...)\n", argv[i]);
+				return EX_USAGE;
+			}
+			a.ahead = ms / 1000;
+		} else if (strcmp(argv[i], "--dry-run") == 0)
+			a.dry_run = 1;
+		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			a.out = argv[++i];
+		else {
+			fprintf(stderr, "postsale-mailer: %s: unknown option\n", argv[i]);
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (a.dry_run != (a.out != NULL)) {
+		fprintf(stderr, "postsale-mailer: --dry-run and --out DIR go together\n");
+		return EX_USAGE;
+	}
+	if ((conf = conf_load(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "postsale-mailer: %s\n", err);
+		return EX_CONFIG;
+	}
+	log_open("postsale-mailer", conf->syslog_facility, !use_syslog);
+	log_set_level(conf->log_level);
+	if (strcmp(cmd, "run") == 0)
+		status = run_once(conf, &a, 0);
+	else if (strcmp(cmd, "digest") == 0)
+		status = run_once(conf, &a, 1);
+	else if (strcmp(cmd, "daemon") == 0 && !a.dry_run && a.now == 0)
+		status = daemon_loop(&conf, path, &a);
+	else {
+		fprintf(stderr, "postsale-mailer: %s: unknown command (or an option it does not take)\n", cmd);
+		usage(stderr);
+		status = EX_USAGE;
+	}
+	conf_free(conf);
+	return status;
+}

@@ -1,0 +1,360 @@
+/*
+ * check_digest.c - finance's digest (lib/digest.c, mailer/digest.c): it lists the
+ * flagged invoices once (a second run sends nothing), a failed send marks nothing, a
+ * dry run marks nothing, no finance-address is a clear error, and a hostile buyer
+ * name is escaped in the HTML part.
+ *
+ * The outbox here is a stand-in with F's contract (mailer/outbox.h) that records the
+ * message or fails on demand. The message is checked by Python's email package and
+ * html.parser (independent parsers): structure, headers, and that the hostile name
+ * comes back as text, never as markup.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../mailer/digest.h"
+#include "store_invoice.h"
+
+/* ---- the stand-in outbox ---- */
+struct outbox {
+	enum submit_status result;	/* what outbox_send answers */
+	int dry_run;
+	unsigned long calls, sent;
+	char *last;			/* the last message offered */
+	char sender[256], rcpt[256];
+};
+
+struct outbox *
+outbox_new(const struct ps_conf *conf, const char *dry_run_dir, char *err, size_t errlen)
+{
+	struct outbox *ob = calloc(1, sizeof(*ob));
+
+	(void) conf; (void) err; (void) errlen;
+	ob->dry_run = dry_run_dir != NULL;
+	return ob;
+}
+
+enum submit_status
+outbox_send(struct outbox *ob, const char *sender, const char *const *rcpts, size_t n,
+	    const char *msg, size_t len, const char *name_hint, char *err, size_t errlen)
+{
+	(void) name_hint;
+	ob->calls++;
+	free(ob->last);
+	ob->last = strndup(msg, len);
+	snprintf(ob->sender, sizeof(ob->sender), "%s", sender);
+	snprintf(ob->rcpt, sizeof(ob->rcpt), "%s", n > 0 ? rcpts[0] : "");
+	if (ob->result != SUBMIT_OK) {
+		snprintf(err, errlen, "smtp://127.0.0.1:2525: 451 4.3.0 try again later");
+		return ob->result;
+	}
+	ob->sent++;
+	return SUBMIT_OK;
+}
+
+int
+outbox_is_dry_run(const struct outbox *ob)
+{
+	return ob->dry_run;
+}
+
+unsigned long
+outbox_sent(const struct outbox *ob)
+{
+	return ob->sent;
+}
+
+struct outbox *
+outbox_free(struct outbox *ob)
+{
+	if (ob != NULL) {
+		free(ob->last);
+		free(ob);
+	}
+	return NULL;
+}
+
+/* ---- fixtures ---- */
+static char dir[] = "/tmp/check_digest.XXXXXX";
+static char dbpath[256], confpath[256];
+static struct ps_conf *conf;
+static struct store *st;
+
+#define HOSTILE "<script>alert(\"x\")</script> & Co \"Ltd\" <b>bold</b>"
+
+static void
+write_conf(const char *finance)
+{
+	FILE *fp = fopen(confpath, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fprintf(fp, "database = %s\npostsale-address = postsale@us.example\n"
+	    "postsale-name = Postsale Robot\ncompany-name = Us GmbH\nfinance-address = %s\n",
+	    dbpath, finance);
+	fclose(fp);
+}
+
+static void
+setup(void)
+{
+	char err[512];
+
+	strcpy(dir, "/tmp/check_digest.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(dbpath, sizeof(dbpath), "%s/postsale.db", dir);
+	snprintf(confpath, sizeof(confpath), "%s/postsale.conf", dir);
+	write_conf("finance@us.example");
+	conf = conf_load(confpath, err, sizeof(err));
+	ck_assert_msg(conf != NULL, "%s", err);
+	st = store_open(dbpath, 1000, STORE_CREATE, err, sizeof(err));
+	ck_assert_msg(st != NULL, "%s", err);
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+
+	st = store_close(st);
+	conf = conf_free(conf);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* add - journal an invoice; flagged ones with two findings */
+static long long
+add(const char *number, const char *buyer, const char *due, int flagged)
+{
+	inv_invoice *inv = calloc(1, sizeof(*inv));
+	inv_findings *f = inv_findings_new();
+	const char *rcpts[] = { "<ap@acme.example>" };
+	char err[512];
+	long long id;
+
+	inv->number = strdup(number);
+	inv->seller.name = strdup("Us GmbH");
+	inv->buyer.name = strdup(buyer);
+	inv->currency = strdup("EUR");
+	ck_assert_int_eq(dec_parse(due, &inv->amount_due), 0);
+	inv->has_amount_due = 1;
+	if (flagged) {
+		inv_findings_add(f, "BR-CO-15", INV_SEV_ERROR, "sum");
+		inv_findings_add(f, "PS-IBAN-UNKNOWN", INV_SEV_ERROR, "iban");
+	}
+	struct journal_entry e = { .inv = inv, .container = "xml", .rcpts = rcpts, .nrcpts = 1,
+		.verdict = flagged ? "flagged" : "ok", .action = flagged ? "hold" : "none",
+		.findings = f, .queue_id = "4Q1", .sent_at = 1767225600 };
+	ck_assert_msg(journal_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
+	inv_findings_free(f);
+	inv_free(inv);
+	return id;
+}
+
+/* undigested - flagged invoices not yet in a digest, counted by plain SQLite */
+static int
+undigested(void)
+{
+	sqlite3_stmt *s;
+	int n = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(st->db, "SELECT count(*) FROM invoices WHERE"
+	    " verdict = 'flagged' AND digested_at IS NULL", -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* The Python check: structure, headers and the hostile name as text in both parts. */
+static const char *const pycheck =
+"import sys, email, email.policy\n"
+"from html.parser import HTMLParser\n"
+"m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)\n"
+"raw = open(sys.argv[1], 'rb').read()\n"
+"assert b'\\n' not in raw.replace(b'\\r\\n', b''), 'bare LF'\n"
+"assert m.get_content_type() == 'multipart/alternative', m.get_content_type()\n"
+"assert m['From'].addresses[0].addr_spec == 'postsale@us.example'\n"
+"assert m['From'].addresses[0].display_name == 'Postsale Robot'\n"
+"assert m['To'].addresses[0].addr_spec == 'finance@us.example'\n"
+"assert m['Subject'] == sys.argv[2], repr(m['Subject'])\n"
+"assert m['Date'] is not None and m['Message-ID'] is not None\n"
+"parts = [p.get_content_type() for p in m.iter_parts()]\n"
+"assert parts == ['text/plain', 'text/html'], parts\n"
+"text = m.get_body(('plain',)).get_content()\n"
+"html = m.get_body(('html',)).get_content()\n"
+"hostile = sys.argv[3]\n"
+"assert hostile in text, text\n"
+"class P(HTMLParser):\n"
+"    def __init__(s):\n"
+"        super().__init__(convert_charrefs=True); s.tags = []; s.cells = []; s.intd = False\n"
+"    def handle_starttag(s, t, a):\n"
+"        s.tags.append(t)\n"
+"        if t == 'td': s.intd = True; s.cells.append('')\n"
+"    def handle_endtag(s, t):\n"
+"        if t == 'td': s.intd = False\n"
+"    def handle_data(s, d):\n"
+"        if s.intd: s.cells[-1] += d\n"
+"p = P(); p.feed(html)\n"
+"assert 'script' not in p.tags and 'b' not in p.tags, p.tags\n"
+"assert hostile in p.cells, p.cells\n"
+"for want in sys.argv[4:]:\n"
+"    assert want in p.cells, (want, p.cells)\n"
+"    assert want in text, (want, text)\n";
+
+/* python_check - run pycheck on msg; 0 when it passes */
+static int
+python_check(const char *msg, const char *subject, const char *const *cells, size_t n)
+{
+	char file[300], script[300], cmd[4096];
+	const char *py = getenv("PYTHON") ? getenv("PYTHON") : "python3";
+	FILE *fp;
+	size_t used;
+
+	snprintf(file, sizeof(file), "%s/digest.eml", dir);
+	snprintf(script, sizeof(script), "%s/check.py", dir);
+	ck_assert_ptr_nonnull(fp = fopen(file, "w"));
+	fputs(msg, fp);
+	fclose(fp);
+	ck_assert_ptr_nonnull(fp = fopen(script, "w"));
+	fputs(pycheck, fp);
+	fclose(fp);
+	used = (size_t) snprintf(cmd, sizeof(cmd), "%s %s %s '%s' '%s'", py, script, file, subject,
+	    "<script>alert(\"x\")</script> & Co \"Ltd\" <b>bold</b>");
+	for (size_t i = 0; i < n; i++)
+		used += (size_t) snprintf(cmd + used, sizeof(cmd) - used, " '%s'", cells[i]);
+	return system(cmd);
+}
+
+START_TEST(test_two_runs)
+{
+	struct outbox *ob = outbox_new(conf, NULL, NULL, 0);
+	char err[512] = "";
+	const char *cells[] = { "RE-1", "RE-3", "100.00 EUR", "BR-CO-15, PS-IBAN-UNKNOWN", "hold",
+		"open", "M\xc3\xbcller & S\xc3\xb6hne" };
+
+	add("RE-1", "Acme Ltd", "100.00", 1);
+	add("RE-2", "Clean Corp", "50.00", 0);
+	add("RE-4", "M\xc3\xbcller & S\xc3\xb6hne", "1.00", 1);
+	add("RE-3", HOSTILE, "75.50", 1);
+	ck_assert_int_eq(undigested(), 3);
+	ck_assert_msg(mailer_digest(conf, st, ob, 1767300000, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(ob->sent, 1);
+	ck_assert_str_eq(ob->sender, "postsale@us.example");
+	ck_assert_str_eq(ob->rcpt, "finance@us.example");
+	ck_assert_ptr_nonnull(strstr(err, "3 flagged invoices"));
+	ck_assert_int_eq(undigested(), 0);
+	/* the clean invoice is not listed */
+	ck_assert_ptr_null(strstr(ob->last, "RE-2"));
+	ck_assert_int_eq(python_check(ob->last, "postsale: 3 flagged invoices since 2026-01-01 00:00 UTC",
+	    cells, sizeof(cells) / sizeof(cells[0])), 0);
+
+	/* the second run finds nothing and sends nothing */
+	ck_assert_int_eq(mailer_digest(conf, st, ob, 1767300100, err, sizeof(err)), 0);
+	ck_assert_uint_eq(ob->calls, 1);
+	ck_assert_msg(strstr(err, "no flagged invoices") != NULL, "%s", err);
+	outbox_free(ob);
+}
+END_TEST
+
+START_TEST(test_failed_send)
+{
+	struct outbox *ob = outbox_new(conf, NULL, NULL, 0);
+	char err[512] = "";
+	char *first;
+
+	add("RE-1", "Acme Ltd", "100.00", 1);
+	ob->result = SUBMIT_TEMP;
+	ck_assert_int_eq(mailer_digest(conf, st, ob, 1767300000, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "451 4.3.0") != NULL && strstr(err, "nothing marked") != NULL, "%s", err);
+	ck_assert_int_eq(undigested(), 1);
+	first = strdup(ob->last);
+	/* the next run lists it again, with the same Message-ID */
+	ob->result = SUBMIT_OK;
+	ck_assert_msg(mailer_digest(conf, st, ob, 1767300500, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(undigested(), 0);
+	ck_assert_ptr_nonnull(strstr(ob->last, "RE-1"));
+	char *a = strstr(first, "Message-Id:") ? strstr(first, "Message-Id:") : strstr(first, "Message-ID:");
+	ck_assert_ptr_nonnull(a);
+	size_t l = strcspn(a, "\r\n");
+	ck_assert_msg(strstr(ob->last, strndupa(a, l)) != NULL, "Message-ID changed");
+	free(first);
+	outbox_free(ob);
+}
+END_TEST
+
+START_TEST(test_dry_run)
+{
+	struct outbox *ob = outbox_new(conf, "/nonexistent-dry-run", NULL, 0);
+	char err[512] = "";
+
+	add("RE-1", "Acme Ltd", "100.00", 1);
+	ck_assert_msg(mailer_digest(conf, st, ob, 1767300000, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(ob->calls, 1);
+	ck_assert_int_eq(undigested(), 1);
+	outbox_free(ob);
+}
+END_TEST
+
+START_TEST(test_no_finance_address)
+{
+	struct outbox *ob = outbox_new(conf, NULL, NULL, 0);
+	char err[512] = "";
+
+	free(conf->finance_address);
+	conf->finance_address = strdup("");
+	add("RE-1", "Acme Ltd", "100.00", 1);
+	ck_assert_int_eq(mailer_digest(conf, st, ob, 1767300000, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "finance-address") != NULL, "%s", err);
+	ck_assert_uint_eq(ob->calls, 0);
+	ck_assert_int_eq(undigested(), 1);
+	outbox_free(ob);
+}
+END_TEST
+
+/* Since the last digest: the subject dates from it, not from the oldest invoice. */
+START_TEST(test_since_last)
+{
+	struct outbox *ob = outbox_new(conf, NULL, NULL, 0);
+	char err[512] = "";
+
+	add("RE-1", "Acme Ltd", "100.00", 1);
+	ck_assert_int_eq(mailer_digest(conf, st, ob, 1767312000, err, sizeof(err)), 0);
+	add("RE-9", "Acme Ltd", "9.00", 1);
+	ck_assert_int_eq(mailer_digest(conf, st, ob, 1767400000, err, sizeof(err)), 0);
+	ck_assert_uint_eq(ob->sent, 2);
+	ck_assert_ptr_nonnull(strstr(ob->last, "postsale: 1 flagged invoice since 2026-01-02 00:00 UTC"));
+	ck_assert_ptr_null(strstr(ob->last, ">RE-1<"));
+	outbox_free(ob);
+}
+END_TEST
+
+static Suite *
+digest_suite(void)
+{
+	Suite *s = suite_create("digest");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_two_runs);
+	tcase_add_test(tc, test_failed_send);
+	tcase_add_test(tc, test_dry_run);
+	tcase_add_test(tc, test_no_finance_address);
+	tcase_add_test(tc, test_since_last);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(digest_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

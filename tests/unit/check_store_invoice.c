@@ -1,0 +1,393 @@
+/*
+ * check_store_invoice.c - the invoice journal: resends (same, changed, new), what a
+ * record writes (read back through plain SQLite, not through the module), concurrent
+ * writers on connections of their own in WAL mode, and a locked database that makes
+ * journal_record() fail within the busy timeout instead of hanging.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store_invoice.h"
+
+static char dir[] = "/tmp/check_store_invoice.XXXXXX";
+static char path[256];
+
+static void
+setup(void)
+{
+	strcpy(dir, "/tmp/check_store_invoice.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/postsale.db", dir);
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* make_inv - a hand-built invoice */
+static inv_invoice *
+make_inv(const char *number, const char *seller, const char *buyer, const char *due)
+{
+	inv_invoice *inv = calloc(1, sizeof(*inv));
+
+	inv->number = strdup(number);
+	inv->seller.name = strdup(seller);
+	inv->buyer.name = strdup(buyer);
+	inv->buyer.electronic_address = strdup("ap@acme.example");
+	inv->currency = strdup("EUR");
+	ck_assert_int_eq(dec_parse(due, &inv->amount_due), 0);
+	inv->has_amount_due = 1;
+	inv->total_with_vat = inv->amount_due;
+	inv->has_total_with_vat = 1;
+	return inv;
+}
+
+/* record - journal_record with a typical entry; returns the id */
+static long long
+record(struct store *st, const inv_invoice *inv, const char *verdict, const char *action,
+       const inv_findings *f)
+{
+	const char *rcpts[] = { "<ap@acme.example>", "<Boss@Acme.example>" };
+	struct journal_entry e = {
+		.inv = inv, .container = "xml", .part = "2", .sender = "billing@us.example",
+		.rcpts = rcpts, .nrcpts = 2, .message_id = "<m1@us.example>", .queue_id = "4XyZ1",
+		.verdict = verdict, .action = action, .findings = f, .sent_at = 1767225600,
+	};
+	char err[512] = "";
+	long long id = 0;
+
+	ck_assert_msg(journal_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_gt(id, 0);
+	return id;
+}
+
+/* sql_int - one integer from a query on a connection of its own */
+static long long
+sql_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* sql_text - one text value (caller frees) */
+static char *
+sql_text(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *v = NULL;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		v = strdup((const char *) sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* plan_text - the detail lines of EXPLAIN QUERY PLAN sql, joined (caller frees) */
+static char *
+plan_text(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *q = NULL, buf[2048] = "";
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_ne(asprintf(&q, "EXPLAIN QUERY PLAN %s", sql), -1);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		strncat(buf, (const char *) sqlite3_column_text(s, 3), sizeof(buf) - strlen(buf) - 2);
+		strcat(buf, ";");
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	free(q);
+	return strdup(buf);
+}
+
+/* lookup - journal_lookup's answer */
+static enum journal_resend
+lookup(struct store *st, const inv_invoice *inv, long long *prev, char *desc, size_t dl)
+{
+	enum journal_resend r;
+	char err[512] = "";
+
+	ck_assert_msg(journal_lookup(st, inv, &r, prev, desc, dl, err, sizeof(err)) == 0, "%s", err);
+	return r;
+}
+
+START_TEST(test_resend)
+{
+	char err[512], desc[256];
+	struct store *st = store_open(path, 1000, STORE_CREATE, err, sizeof(err));
+	inv_invoice *a = make_inv("RE-17", "Seller GmbH", "Acme Ltd", "1190.00");
+	inv_invoice *same = make_inv("RE-17", "Seller GmbH", "Acme Ltd", "1190.0");	/* same amount */
+	inv_invoice *dearer = make_inv("RE-17", "Seller GmbH", "Acme Ltd", "1190.01");
+	inv_invoice *other_buyer = make_inv("RE-17", "Seller GmbH", "Other Corp", "1190.00");
+	inv_invoice *other_number = make_inv("RE-18", "Seller GmbH", "Acme Ltd", "1190.00");
+	inv_invoice *other_seller = make_inv("RE-17", "Another Seller", "Acme Ltd", "1190.00");
+	long long id, prev;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(lookup(st, a, &prev, desc, sizeof(desc)), JOURNAL_NEW);
+	ck_assert_int_eq(prev, 0);
+	id = record(st, a, "ok", "none", NULL);
+	ck_assert_int_eq(lookup(st, same, &prev, desc, sizeof(desc)), JOURNAL_RESEND);
+	ck_assert_int_eq(prev, id);
+	ck_assert_int_eq(lookup(st, dearer, &prev, desc, sizeof(desc)), JOURNAL_CHANGED);
+	ck_assert_int_eq(prev, id);
+	/* the description names the earlier send: its id, buyer and total */
+	ck_assert_msg(strstr(desc, "Acme Ltd") && strstr(desc, "1190.00") && strstr(desc, "#"),
+	    "%s", desc);
+	ck_assert_int_eq(lookup(st, other_buyer, &prev, desc, sizeof(desc)), JOURNAL_CHANGED);
+	ck_assert_int_eq(lookup(st, other_number, &prev, desc, sizeof(desc)), JOURNAL_NEW);
+	ck_assert_int_eq(lookup(st, other_seller, &prev, desc, sizeof(desc)), JOURNAL_NEW);
+
+	/* a rejected send never left: a corrected invoice after it is new */
+	record(st, other_number, "flagged", "reject", NULL);
+	ck_assert_int_eq(lookup(st, other_number, &prev, desc, sizeof(desc)), JOURNAL_NEW);
+
+	/* the latest send that left is the one compared with */
+	id = record(st, dearer, "flagged", "hold", NULL);
+	ck_assert_int_eq(lookup(st, dearer, &prev, desc, sizeof(desc)), JOURNAL_RESEND);
+	ck_assert_int_eq(prev, id);
+
+	/* the lookup uses the (number, seller) index, never a scan of invoices */
+	char *plan = plan_text("SELECT id FROM invoices WHERE number = 'x'"
+	    " AND seller = 'y' AND coalesce(action, '') NOT IN ('reject', 'tempfail') ORDER BY id DESC LIMIT 1");
+	ck_assert_ptr_nonnull(plan);
+	ck_assert_msg(strstr(plan, "USING INDEX invoices_number") != NULL && strstr(plan, "SCAN") == NULL,
+	    "%s", plan);
+	free(plan);
+
+	inv_free(a);
+	inv_free(same);
+	inv_free(dearer);
+	inv_free(other_buyer);
+	inv_free(other_number);
+	inv_free(other_seller);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_record_rows)
+{
+	char err[512], *v;
+	struct store *st = store_open(path, 1000, STORE_CREATE, err, sizeof(err));
+	inv_invoice *a = make_inv("RE-1", "Seller GmbH", "Acme Ltd", "100.00");
+	inv_findings *f = inv_findings_new();
+	long long id;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	a->payee_ibans = calloc(2, sizeof(char *));
+	a->payee_ibans[0] = strdup("GB82WEST12345698765432");
+	a->n_payee_ibans = 1;
+	inv_findings_add(f, "PS-MAIL-AMOUNT", INV_SEV_ERROR, "the body states %s", "1.00");
+	inv_findings_add(f, "PS-DUE-DATE", INV_SEV_WARNING, "late");
+	id = record(st, a, "flagged", "hold", f);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM findings"), 2);
+	v = sql_text("SELECT group_concat(rule_id || '/' || severity || '/' || message, ';') FROM findings");
+	ck_assert_str_eq(v, "PS-MAIL-AMOUNT/error/PS-MAIL-AMOUNT: the body states 1.00;PS-DUE-DATE/warning/PS-DUE-DATE: late");
+	free(v);
+	v = sql_text("SELECT number || '|' || seller || '|' || buyer || '|' || total || '|' || currency"
+	    " || '|' || payee_iban || '|' || recipients || '|' || queue_id || '|' || verdict || '|' || action"
+	    " || '|' || review_state || '|' || sent_at FROM invoices");
+	ck_assert_str_eq(v, "RE-1|Seller GmbH|Acme Ltd|100.00|EUR|GB82WEST12345698765432|"
+	    "ap@acme.example, Boss@Acme.example|4XyZ1|flagged|hold|open|1767225600");
+	free(v);
+	ck_assert_int_eq(sql_int("SELECT digested_at IS NULL FROM invoices"), 1);
+	/* both recipients are customers with one invoice */
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM customers WHERE invoice_count = 1"
+	    " AND last_invoice_at = 1767225600 AND domain = 'acme.example'"), 2);
+	record(st, a, "resend", "none", NULL);
+	ck_assert_int_eq(sql_int("SELECT invoice_count FROM customers WHERE address = 'boss@acme.example'"), 2);
+	/* a rejected invoice did not reach them */
+	record(st, a, "flagged", "reject", f);
+	ck_assert_int_eq(sql_int("SELECT sum(invoice_count) FROM customers"), 4);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM invoices"), 3);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM findings"), 4);
+
+	/* review */
+	ck_assert_int_eq(journal_review(st, id, "called the customer", 1767300000, err, sizeof(err)), 1);
+	v = sql_text("SELECT review_state || '|' || review_note || '|' || reviewed_at FROM invoices WHERE id = 1");
+	ck_assert_str_eq(v, "reviewed|called the customer|1767300000");
+	free(v);
+	ck_assert_int_eq(journal_review(st, 999, "x", 1, err, sizeof(err)), 0);
+	inv_findings_free(f);
+	inv_free(a);
+	store_close(st);
+}
+END_TEST
+
+#define WRITERS 4
+#define PER_WRITER 50
+
+/* writer - one milter thread: its own connection, PER_WRITER invoices */
+static void *
+writer(void *arg)
+{
+	char err[512], num[32];
+	long n = (long) arg, ok = 0;
+	struct store *st = store_open(path, 5000, STORE_CREATE, err, sizeof(err));
+
+	if (st == NULL) {
+		fprintf(stderr, "writer %ld: %s\n", n, err);
+		return (void *) 0;
+	}
+	for (int i = 0; i < PER_WRITER; i++) {
+		snprintf(num, sizeof(num), "W%ld-%d", n, i);
+		inv_invoice *inv = make_inv(num, "Seller GmbH", "Acme Ltd", "10.00");
+		const char *rcpts[] = { "<ap@acme.example>" };
+		struct journal_entry e = { .inv = inv, .container = "xml", .rcpts = rcpts,
+			.nrcpts = 1, .verdict = "ok", .action = "none", .sent_at = 1767225600 + i };
+		enum journal_resend r;
+		if (journal_lookup(st, inv, &r, NULL, NULL, 0, err, sizeof(err)) == 0 &&
+		    journal_record(st, &e, NULL, err, sizeof(err)) == 0)
+			ok++;
+		else
+			fprintf(stderr, "writer %ld: %s\n", n, err);
+		inv_free(inv);
+	}
+	store_close(st);
+	return (void *) ok;
+}
+
+START_TEST(test_concurrent_writers)
+{
+	pthread_t t[WRITERS];
+	char err[512];
+	struct store *st = store_open(path, 1000, STORE_CREATE, err, sizeof(err));
+	struct timespec t0, t1;
+	long total = 0;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	store_close(st);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (long i = 0; i < WRITERS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, writer, (void *) i), 0);
+	for (int i = 0; i < WRITERS; i++) {
+		void *ok;
+		pthread_join(t[i], &ok);
+		total += (long) ok;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_eq(total, WRITERS * PER_WRITER);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM invoices"), WRITERS * PER_WRITER);
+	ck_assert_int_eq(sql_int("SELECT invoice_count FROM customers"), WRITERS * PER_WRITER);
+	fprintf(stderr, "check_store_invoice: %d writers x %d lookups+records in %.1f ms (%.2f ms each)\n",
+	    WRITERS, PER_WRITER,
+	    (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6,
+	    ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6) / (WRITERS * PER_WRITER));
+}
+END_TEST
+
+START_TEST(test_locked)
+{
+	char err[512] = "";
+	struct store *st = store_open(path, 300, STORE_CREATE, err, sizeof(err));
+	inv_invoice *a = make_inv("RE-1", "Seller GmbH", "Acme Ltd", "100.00");
+	const char *rcpts[] = { "<ap@acme.example>" };
+	struct journal_entry e = { .inv = a, .rcpts = rcpts, .nrcpts = 1, .verdict = "ok",
+		.action = "none", .sent_at = 1 };
+	struct timespec t0, t1;
+	sqlite3 *holder;
+	double ms;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	/* another writer holds the write lock */
+	ck_assert_int_eq(sqlite3_open(path, &holder), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(journal_record(st, &e, NULL, err, sizeof(err)), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	ck_assert_msg(ms >= 250 && ms < 2000, "gave up after %.0f ms (timeout 300 ms)", ms);
+	ck_assert_msg(strstr(err, path) != NULL && strstr(err, "locked") != NULL, "%s", err);
+	/* the lookup (a reader, WAL) still answers */
+	enum journal_resend r;
+	ck_assert_int_eq(journal_lookup(st, a, &r, NULL, NULL, 0, err, sizeof(err)), 0);
+	/* once the lock is gone the same connection records again */
+	ck_assert_int_eq(sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(holder);
+	ck_assert_msg(journal_record(st, &e, NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM invoices"), 1);
+	inv_free(a);
+	store_close(st);
+}
+END_TEST
+
+/* A record that fails half way leaves nothing: the transaction is rolled back. */
+START_TEST(test_atomic)
+{
+	char err[512] = "";
+	struct store *st = store_open(path, 300, STORE_CREATE, err, sizeof(err));
+	inv_invoice *a = make_inv("RE-1", "Seller GmbH", "Acme Ltd", "100.00");
+	inv_findings *f = inv_findings_new();
+	const char *rcpts[] = { "<ap@acme.example>" };
+	struct journal_entry e = { .inv = a, .rcpts = rcpts, .nrcpts = 1, .verdict = "flagged",
+		.action = "hold", .findings = f, .sent_at = 1 };
+
+	ck_assert_msg(st != NULL, "%s", err);
+	inv_findings_add(f, "PS-X", INV_SEV_ERROR, "x");
+	/* make the findings insert fail */
+	ck_assert_int_eq(sqlite3_exec(st->db, "CREATE TRIGGER no_findings BEFORE INSERT ON findings"
+	    " BEGIN SELECT RAISE(ABORT, 'findings refused'); END", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(journal_record(st, &e, NULL, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "findings refused") != NULL, "%s", err);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM invoices"), 0);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM customers"), 0);
+	inv_findings_free(f);
+	inv_free(a);
+	store_close(st);
+}
+END_TEST
+
+static Suite *
+store_invoice_suite(void)
+{
+	Suite *s = suite_create("store_invoice");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_resend);
+	tcase_add_test(tc, test_record_rows);
+	tcase_add_test(tc, test_concurrent_writers);
+	tcase_add_test(tc, test_locked);
+	tcase_add_test(tc, test_atomic);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(store_invoice_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,427 @@
+/*
+ * check_store_journey.c - customers and check-ins in the store (lib/store_journey.c)
+ * and the journey glue (lib/journey.c), on a fresh SQLite file per test.
+ *
+ * Expectations come from the documented rules, not from our output: the default
+ * schedule (day 7, 30, 90, quarterly to day 365, one anniversary) gives 6 check-ins
+ * for an onboarding on Mon 2025-03-03 (quarters at months 6 and 9, the 12th being the
+ * anniversary); a renewal adds one; SEQUENCE goes up by one per move and per cancel
+ * (RFC 5546 3.2.2, 3.2.5); only check-ins after the off-boarding instant are cancelled.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "journey.h"
+#include "store_journey.h"
+
+static char dir[64];
+static struct ps_conf *conf;
+static struct store *st;
+static char err[1024];
+
+static time_t utc(const char *s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	ck_assert_msg(strptime(s, "%Y-%m-%dT%H:%M", &tm) != NULL, "bad test time %s", s);
+	return timegm(&tm);
+}
+
+static void open_with(const char *extra)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/postsale.conf", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "database = %s/db.sqlite\npostsale-address = postsale@seller.example\n%s",
+	    dir, extra);
+	fclose(f);
+	conf = conf_load(path, err, sizeof(err));
+	ck_assert_msg(conf != NULL, "%s", err);
+	st = store_open(conf->database, 2000, STORE_CREATE, err, sizeof(err));
+	ck_assert_msg(st != NULL, "%s", err);
+}
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_sj.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	open_with("manager-timezones = anna@seller.example=Europe/Berlin\n");
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	st = store_close(st);
+	conf = conf_free(conf);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static int start(const char *addr, const char *name, const char *sender, const char *renewal,
+		 time_t now)
+{
+	struct journey_party p = { addr, name };
+	struct onboard_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.kind = ONBOARD_START;
+	if (renewal) {
+		snprintf(info.renewal, sizeof(info.renewal), "%s", renewal);
+		info.has_renewal = 1;
+	}
+	return journey_start(st, conf, &p, sender, &info, now, err, sizeof(err));
+}
+
+static size_t list(const char *customer, struct store_checkin **v)
+{
+	size_t n;
+
+	ck_assert_msg(store_checkin_list(st, customer, v, &n, err, sizeof(err)) == 0, "%s", err);
+	return n;
+}
+
+/* find - the check-in of kind in v */
+static struct store_checkin *find(struct store_checkin *v, size_t n, const char *kind)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].kind, kind) == 0)
+			return &v[i];
+	ck_abort_msg("no %s check-in", kind);
+	return NULL;
+}
+
+START_TEST(test_start_idempotent)
+{
+	time_t t0 = utc("2025-03-03T10:00");
+	struct store_checkin *v;
+	struct store_customer c;
+	size_t n;
+
+	ck_assert_int_eq(start("a@acme.example", "ACME GmbH", "anna@seller.example", NULL, t0), 6);
+	n = list(NULL, &v);
+	ck_assert_uint_eq(n, 6);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_str_eq(v[i].state, "planned");
+		ck_assert_int_eq(v[i].sequence, 0);
+		ck_assert_int_eq(v[i].sent_sequence, -1);
+		ck_assert_str_eq(v[i].manager, "anna@seller.example");
+		ck_assert_str_eq(v[i].tzid, "Europe/Berlin");
+		ck_assert_ptr_nonnull(strstr(v[i].uid, "@seller.example"));
+		ck_assert(v[i].due_at > t0);
+	}
+	store_checkins_free(v, n);
+	/* a second onboarding mail a day later changes nothing */
+	ck_assert_int_eq(start("A@ACME.example", NULL, "other@seller.example", NULL, t0 + 86400), 0);
+	ck_assert_uint_eq(list(NULL, &v), 6);
+	store_checkins_free(v, 6);
+	ck_assert_int_eq(store_customer_get(st, "a@acme.example", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.onboarded_at, t0);
+	ck_assert_str_eq(c.manager, "anna@seller.example");
+	ck_assert_str_eq(c.display_name, "ACME GmbH");
+	ck_assert_str_eq(c.domain, "acme.example");
+	store_customer_clear(&c);
+	/* a third one bringing a renewal date adds the pre-renewal check-in only */
+	ck_assert_int_eq(start("a@acme.example", NULL, "anna@seller.example", "2025-12-15", t0 + 86400), 1);
+	n = list(NULL, &v);
+	ck_assert_uint_eq(n, 7);
+	/* 30 days before Mon 2025-12-15 is Sat 2025-11-15: moved back to Fri 2025-11-14 */
+	ck_assert_int_eq(find(v, n, "pre-renewal")->due_at / 86400, utc("2025-11-14T00:00") / 86400);
+	store_checkins_free(v, n);
+	/* a new renewal date moves it: SEQUENCE 1 */
+	ck_assert_int_eq(journey_renewal(st, conf, "a@acme.example", "2026-01-15", t0 + 86400, err, sizeof(err)), 1);
+	n = list(NULL, &v);
+	ck_assert_int_eq(find(v, n, "pre-renewal")->sequence, 1);
+	ck_assert_int_eq(find(v, n, "pre-renewal")->due_at / 86400, utc("2025-12-16T00:00") / 86400);
+	store_checkins_free(v, n);
+	ck_assert_int_eq(journey_renewal(st, conf, "nobody@x.example", "2026-01-15", t0, err, sizeof(err)), -2);
+	ck_assert_int_eq(journey_renewal(st, conf, "a@acme.example", "2026-02-30", t0, err, sizeof(err)), -1);
+}
+END_TEST
+
+START_TEST(test_manager_mapping_and_bad_input)
+{
+	time_t t0 = utc("2025-03-03T10:00");
+	struct store_customer c;
+	struct store_checkin *v;
+	size_t n;
+
+	st = store_close(st);
+	conf = conf_free(conf);
+	open_with("account-managers = acme.example=bob@seller.example, *.beta.example=cy@seller.example\n"
+	    "manager-timezones = bob@seller.example=America/New_York\n");
+	ck_assert_int_gt(start("a@acme.example", NULL, "anna@seller.example", NULL, t0), 0);
+	ck_assert_int_gt(start("x@eu.beta.example", NULL, "anna@seller.example", NULL, t0), 0);
+	n = list("a@acme.example", &v);
+	ck_assert_str_eq(v[0].manager, "bob@seller.example");
+	ck_assert_str_eq(v[0].tzid, "America/New_York");
+	store_checkins_free(v, n);
+	n = list("x@eu.beta.example", &v);
+	ck_assert_str_eq(v[0].manager, "cy@seller.example");
+	ck_assert_str_eq(v[0].tzid, "UTC");
+	store_checkins_free(v, n);
+	/* a sender that is not an address: an error, nothing stored */
+	ck_assert_int_eq(start("d@delta.example", NULL, "not an address", NULL, t0), -1);
+	ck_assert_ptr_nonnull(strstr(err, "is not an address"));
+	ck_assert_int_eq(store_customer_get(st, "d@delta.example", &c, err, sizeof(err)), 1);
+	ck_assert_int_eq(start("d@delta.example", NULL, "<bad\"quote@seller.example>", NULL, t0), -1);
+	ck_assert_int_eq(start("no-at-sign", NULL, "anna@seller.example", NULL, t0), -1);
+	ck_assert_int_eq(store_customer_get(st, "no-at-sign", &c, err, sizeof(err)), 1);
+}
+END_TEST
+
+START_TEST(test_stop_future_only_and_restart)
+{
+	time_t t0 = utc("2025-03-03T10:00"), mid = utc("2025-04-15T00:00");
+	struct store_checkin *v, *d7;
+	size_t n;
+	char uid7[128];
+	int cancelled = 0;
+
+	ck_assert_int_eq(start("a@acme.example", NULL, "anna@seller.example", NULL, t0), 6);
+	n = list(NULL, &v);
+	d7 = find(v, n, "day-7");
+	snprintf(uid7, sizeof(uid7), "%s", d7->uid);
+	ck_assert_int_eq(store_checkin_sent(st, d7->id, 0, err, sizeof(err)), 0);
+	store_checkins_free(v, n);
+	/* off-boarded after day 30 (Apr 2): day-7 and day-30 stay, the 4 later ones go */
+	ck_assert_int_eq(journey_stop(st, conf, "a@acme.example", mid, err, sizeof(err)), 4);
+	n = list(NULL, &v);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].due_at > mid) {
+			ck_assert_str_eq(v[i].state, "cancelled");
+			ck_assert_int_eq(v[i].sequence, 1);
+			cancelled++;
+		} else
+			ck_assert_str_ne(v[i].state, "cancelled");
+	}
+	ck_assert_int_eq(cancelled, 4);
+	ck_assert_str_eq(find(v, n, "day-7")->state, "sent");
+	store_checkins_free(v, n);
+	ck_assert_int_eq(journey_stop(st, conf, "unknown@x.example", mid, err, sizeof(err)), 0);
+	/* onboarded again: the same UIDs, planned anew from the new date, SEQUENCE up */
+	ck_assert_int_gt(start("a@acme.example", NULL, "anna@seller.example", NULL, mid + 86400), 0);
+	n = list(NULL, &v);
+	ck_assert_uint_eq(n, 6);
+	d7 = find(v, n, "day-7");
+	ck_assert_str_eq(d7->uid, uid7);
+	ck_assert_int_eq(d7->sequence, 1);
+	ck_assert_str_eq(d7->state, "planned");
+	ck_assert(d7->due_at > mid + 7 * 86400);
+	ck_assert_int_eq(find(v, n, "day-90")->sequence, 2);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(v[i].state, "planned");
+	store_checkins_free(v, n);
+}
+END_TEST
+
+START_TEST(test_move_cancel_sequence)
+{
+	time_t t0 = utc("2025-03-03T10:00");
+	struct store_checkin *v, c;
+	long long id;
+	size_t n;
+
+	start("a@acme.example", NULL, "anna@seller.example", NULL, t0);
+	n = list(NULL, &v);
+	id = v[0].id;
+	store_checkins_free(v, n);
+	ck_assert_int_eq(store_checkin_sent(st, id, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_move(st, id, t0 + 8 * 86400, t0 + 8 * 86400 + 1800, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_get(st, id, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.sequence, 1);
+	ck_assert_int_eq(c.sent_sequence, 0);
+	ck_assert_str_eq(c.state, "planned");
+	ck_assert_int_eq(c.due_at, t0 + 8 * 86400);
+	store_checkin_clear(&c);
+	ck_assert_int_eq(store_checkin_cancel(st, id, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_get(st, id, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.sequence, 2);
+	ck_assert_str_eq(c.state, "cancelled");
+	store_checkin_clear(&c);
+	ck_assert_int_eq(store_checkin_cancel(st, id, err, sizeof(err)), STORE_CHECKIN_CANCELLED);
+	ck_assert_int_eq(store_checkin_move(st, id, t0, t0 + 60, err, sizeof(err)), STORE_CHECKIN_CANCELLED);
+	ck_assert_int_eq(store_checkin_move(st, 999999, t0, t0 + 60, err, sizeof(err)), STORE_CHECKIN_UNKNOWN);
+	ck_assert_int_eq(store_checkin_cancel(st, 999999, err, sizeof(err)), STORE_CHECKIN_UNKNOWN);
+}
+END_TEST
+
+/* due_ids - how many check-ins have work at now */
+static size_t due_count(time_t now, long ahead)
+{
+	struct store_checkin *v;
+	size_t n;
+
+	ck_assert_msg(store_checkin_due(st, now, ahead, 0, &v, &n, err, sizeof(err)) == 0, "%s", err);
+	store_checkins_free(v, n);
+	return n;
+}
+
+START_TEST(test_mailer_transitions)
+{
+	time_t t0 = utc("2025-03-03T10:00"), day7 = utc("2025-03-10T00:00");
+	long ahead = 14 * 86400;
+	struct store_checkin *v, c;
+	long long id7, id30;
+	size_t n;
+
+	start("a@acme.example", NULL, "anna@seller.example", NULL, t0);
+	n = list(NULL, &v);
+	id7 = find(v, n, "day-7")->id;
+	id30 = find(v, n, "day-30")->id;
+	store_checkins_free(v, n);
+	/* at day 7 with two weeks ahead only day-7 is due (day 30 is 23 days on) */
+	ck_assert_uint_eq(due_count(day7, ahead), 1);
+	ck_assert_uint_eq(due_count(t0, 0), 0);
+	/* claim: pending + attempts committed before sending */
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.pending, "request");
+	ck_assert_int_eq(c.attempts, 1);
+	store_checkin_clear(&c);
+	/* a crash now: still due (pending), claimed again with attempts 2 */
+	ck_assert_uint_eq(due_count(day7, ahead), 1);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.attempts, 2);
+	store_checkin_clear(&c);
+	ck_assert_int_eq(store_checkin_sent(st, id7, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_get(st, id7, &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.state, "sent");
+	ck_assert_str_eq(c.pending, "");
+	ck_assert_int_eq(c.sent_sequence, 0);
+	store_checkin_clear(&c);
+	ck_assert_uint_eq(due_count(day7, ahead), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 1);
+	/* a move of a sent one is due at once, however far away */
+	ck_assert_int_eq(store_checkin_move(st, id7, day7 + 100 * 86400, day7 + 100 * 86400 + 1800, err, sizeof(err)), 0);
+	ck_assert_uint_eq(due_count(day7, ahead), 1);
+	/* a move during a send: the old sequence is recorded, the new one stays due */
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.sequence, 1);
+	store_checkin_clear(&c);
+	ck_assert_int_eq(store_checkin_move(st, id7, day7 + 101 * 86400, day7 + 101 * 86400 + 1800, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_sent(st, id7, 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_get(st, id7, &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.state, "planned");
+	ck_assert_int_eq(c.sent_sequence, 1);
+	store_checkin_clear(&c);
+	ck_assert_uint_eq(due_count(day7, ahead), 1);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	store_checkin_clear(&c);
+	ck_assert_int_eq(store_checkin_sent(st, id7, 2, err, sizeof(err)), 0);
+	/* cancelling it: a CANCEL is due; cancelling the never-sent day-30: nothing due */
+	ck_assert_int_eq(store_checkin_cancel(st, id7, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_cancel(st, id30, err, sizeof(err)), 0);
+	ck_assert_uint_eq(due_count(day7, ahead), 1);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.pending, "cancel");
+	ck_assert_int_eq(c.sequence, 3);
+	store_checkin_clear(&c);
+	ck_assert_int_eq(store_checkin_sent(st, id7, 3, err, sizeof(err)), 0);
+	ck_assert_uint_eq(due_count(day7, ahead), 0);
+	ck_assert_int_eq(store_checkin_get(st, id7, &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.state, "cancelled");
+	store_checkin_clear(&c);
+}
+END_TEST
+
+START_TEST(test_failures)
+{
+	time_t t0 = utc("2025-03-03T10:00"), day7 = utc("2025-03-10T00:00");
+	long ahead = 14 * 86400;
+	struct store_checkin *v, c;
+	long long id7, id30;
+	size_t n;
+
+	start("a@acme.example", NULL, "anna@seller.example", NULL, t0);
+	n = list(NULL, &v);
+	id7 = find(v, n, "day-7")->id;
+	id30 = find(v, n, "day-30")->id;
+	store_checkins_free(v, n);
+	/* temporary: retried at retry_at, not before; failed at the 3rd attempt (max 3) */
+	for (int attempt = 1; attempt <= 3; attempt++) {
+		time_t at = day7 + attempt * 1000;
+		ck_assert_int_eq(store_checkin_claim(st, id7, at, ahead, &c, err, sizeof(err)), 0);
+		store_checkin_clear(&c);
+		ck_assert_int_eq(store_checkin_failed(st, id7, 0, "421 try later", at + 600, 3, err, sizeof(err)),
+		    attempt == 3);
+		if (attempt < 3) {
+			ck_assert_uint_eq(due_count(at + 599, ahead), 0);
+			ck_assert_uint_eq(due_count(at + 600, ahead), 1);
+		}
+	}
+	ck_assert_int_eq(store_checkin_get(st, id7, &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.state, "failed");
+	ck_assert_str_eq(c.last_error, "421 try later");
+	ck_assert_int_eq(c.attempts, 3);
+	store_checkin_clear(&c);
+	ck_assert_uint_eq(due_count(day7 + 86400 * 30, ahead), 1);	/* day-30 only */
+	/* permanent: failed at once */
+	ck_assert_int_eq(store_checkin_claim(st, id30, day7 + 86400 * 30, ahead, &c, err, sizeof(err)), 0);
+	store_checkin_clear(&c);
+	ck_assert_int_eq(store_checkin_failed(st, id30, 1, "550 no such user", 0, 8, err, sizeof(err)), 1);
+	ck_assert_int_eq(store_checkin_get(st, id30, &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.state, "failed");
+	store_checkin_clear(&c);
+	/* moving a failed one plans it again with a clean slate */
+	ck_assert_int_eq(store_checkin_move(st, id30, day7 + 86400 * 31, day7 + 86400 * 31 + 1800, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_get(st, id30, &c, err, sizeof(err)), 0);
+	ck_assert_str_eq(c.state, "planned");
+	ck_assert_int_eq(c.attempts, 0);
+	ck_assert_ptr_null(c.last_error);
+	store_checkin_clear(&c);
+}
+END_TEST
+
+START_TEST(test_facts)
+{
+	time_t t0 = utc("2025-03-03T10:00");
+	struct journey_facts f;
+
+	start("a@acme.example", "ACME GmbH", "anna@seller.example", NULL, t0);
+	ck_assert_int_eq(sqlite3_exec(st->db, "INSERT INTO invoices (number, buyer_address, verdict, sent_at)"
+	    " VALUES ('1', 'a@acme.example', 'ok', 1), ('2', 'A@acme.example', 'flagged', 2),"
+	    " ('3', 'other@x.example', 'flagged', 3)", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(journey_customer_facts(st, "a@acme.example", &f, err, sizeof(err)), 0);
+	ck_assert_int_eq(f.since, t0);
+	ck_assert_int_eq(f.invoice_count, 2);
+	ck_assert_int_eq(f.flagged_count, 1);
+	ck_assert_str_eq(f.name, "ACME GmbH");
+	ck_assert_str_eq(f.manager, "anna@seller.example");
+	ck_assert_int_eq(journey_customer_facts(st, "b@x.example", &f, err, sizeof(err)), 1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("store_journey");
+	TCase *tc = tcase_create("journey");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_start_idempotent);
+	tcase_add_test(tc, test_manager_mapping_and_bad_input);
+	tcase_add_test(tc, test_stop_future_only_and_restart);
+	tcase_add_test(tc, test_move_cancel_sequence);
+	tcase_add_test(tc, test_mailer_transitions);
+	tcase_add_test(tc, test_failures);
+	tcase_add_test(tc, test_facts);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
