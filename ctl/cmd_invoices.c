@@ -105,7 +105,7 @@ cmd_invoices(int argc, char **argv)
 		case 'f': flagged = 1; break;
 		case 'j': json = 1; break;
 		case 's':
-			if (ctl_parse_time(optarg, &since) != 0) {
+			if (timetext_parse(optarg, &since) != 0) {
 				fprintf(stderr, "postsalectl invoices: --since %s: not a date (YYYY-MM-DD, YYYY-MM-DD HH:MM, @UNIX)\n",
 				    optarg);
 				return CTL_ERROR;
@@ -159,7 +159,7 @@ cmd_invoices(int argc, char **argv)
 			printf("}\n");
 		} else
 			printf("%-5lld  %s  %-16s  %-28s  %12s %-3s  %-7s  %-8s  %s\n", id,
-			    ctl_fmt_time(t, when, sizeof(when)), col(stmt, 2), col(stmt, 3),
+			    timetext_fmt(t, when, sizeof(when)), col(stmt, 2), col(stmt, 3),
 			    col(stmt, 4), sqlite3_column_type(stmt, 5) == SQLITE_NULL ? "" : col(stmt, 5),
 			    col(stmt, 6), col(stmt, 7), col(stmt, 8));
 	}
@@ -217,7 +217,7 @@ cmd_show(int argc, char **argv)
 	printf("  total:       %s %s\n", col(stmt, 8),
 	    sqlite3_column_type(stmt, 9) == SQLITE_NULL ? "" : col(stmt, 9));
 	printf("  payee IBAN:  %s\n", col(stmt, 10));
-	printf("  sent:        %s\n", ctl_fmt_time((time_t) sqlite3_column_int64(stmt, 11), when, sizeof(when)));
+	printf("  sent:        %s\n", timetext_fmt((time_t) sqlite3_column_int64(stmt, 11), when, sizeof(when)));
 	printf("  sender:      %s\n", col(stmt, 12));
 	printf("  recipients:  %s\n", col(stmt, 13));
 	printf("  message-id:  %s\n", col(stmt, 14));
@@ -226,12 +226,12 @@ cmd_show(int argc, char **argv)
 	printf("  action:      %s\n", col(stmt, 17));
 	if (sqlite3_column_type(stmt, 20) != SQLITE_NULL)
 		printf("  review:      %s on %s: %s\n", col(stmt, 18),
-		    ctl_fmt_time((time_t) sqlite3_column_int64(stmt, 20), when, sizeof(when)), col(stmt, 19));
+		    timetext_fmt((time_t) sqlite3_column_int64(stmt, 20), when, sizeof(when)), col(stmt, 19));
 	else
 		printf("  review:      %s\n", col(stmt, 18));
 	if (sqlite3_column_type(stmt, 21) != SQLITE_NULL)
 		printf("  digest:      sent to finance %s\n",
-		    ctl_fmt_time((time_t) sqlite3_column_int64(stmt, 21), when, sizeof(when)));
+		    timetext_fmt((time_t) sqlite3_column_int64(stmt, 21), when, sizeof(when)));
 
 	int held = sqlite3_column_text(stmt, 17) != NULL &&
 	    strcmp((const char *) sqlite3_column_text(stmt, 17), "hold") == 0;

@@ -28,14 +28,14 @@ fmt_zone(time_t t, const char *tz, char *buf, size_t len)
 	struct icaltimetype it;
 
 	if (zone == NULL)
-		return ctl_fmt_time(t, buf, len);
+		return timetext_fmt(t, buf, len);
 	it = icaltime_from_timet_with_zone(t, 0, zone);
 	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d %s", it.year, it.month, it.day, it.hour,
 	    it.minute, tz);
 	return buf;
 }
 
-/* fmt_opt_time - ctl_fmt_time, or "-" for 0 */
+/* fmt_opt_time - timetext_fmt, or "-" for 0 */
 static char *
 fmt_opt_time(time_t t, char *buf, size_t len)
 {
@@ -43,7 +43,7 @@ fmt_opt_time(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "-");
 		return buf;
 	}
-	return ctl_fmt_time(t, buf, len);
+	return timetext_fmt(t, buf, len);
 }
 
 /* printable - s made printable for a table cell */
@@ -263,7 +263,7 @@ cmd_checkin(int argc, char **argv)
 		fprintf(stderr, "postsalectl: checkin %s: %s is not a check-in id\n", argv[1], argv[2]);
 		return CTL_ERROR;
 	}
-	if (move && ctl_parse_time(argv[3], &due) != 0) {
+	if (move && timetext_parse(argv[3], &due) != 0) {
 		fprintf(stderr, "postsalectl: checkin move: %s is not a time\n", argv[3]);
 		return CTL_ERROR;
 	}

@@ -211,7 +211,7 @@ cmd_simulate(int argc, char **argv)
 		case 'c': client = optarg; break;
 		case 'a': auth = optarg; break;
 		case 'n':
-			if (ctl_parse_time(optarg, &now) != 0) {
+			if (timetext_parse(optarg, &now) != 0) {
 				fprintf(stderr, "postsalectl simulate: --now %s: not a time (YYYY-MM-DD[ HH:MM])\n", optarg);
 				free(rcpts);
 				return CTL_ERROR;

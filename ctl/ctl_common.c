@@ -1,5 +1,5 @@
 /*
- * ctl_common.c - config, store, JSON and time helpers shared by the postsalectl commands.
+ * ctl_common.c - config, store and JSON helpers shared by the postsalectl commands.
  *
  * Trusts the command line only as far as it parses it; all text printed as JSON is
  * escaped here.
@@ -109,47 +109,4 @@ ctl_json_string(FILE *out, const char *s)
 		}
 	}
 	fputc('"', out);
-}
-
-int
-ctl_parse_time(const char *s, time_t *out)
-{
-	struct tm tm;
-	const char *end;
-	char *e;
-
-	if (s[0] == '@') {
-		long long v = strtoll(s + 1, &e, 10);
-		if (s[1] == '\0' || *e != '\0')
-			return -1;
-		*out = (time_t) v;
-		return 0;
-	}
-	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL)
-		return -1;
-	if (*end == 'T' || *end == ' ') {
-		const char *t = strptime(end + 1, "%H:%M", &tm);
-		if (t == NULL)
-			return -1;
-		end = t;
-		if (*end == ':' && (t = strptime(end + 1, "%S", &tm)) != NULL)
-			end = t;
-	}
-	if (*end == 'Z')
-		end++;
-	if (*end != '\0')
-		return -1;
-	*out = timegm(&tm);
-	return 0;
-}
-
-char *
-ctl_fmt_time(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
-	return buf;
 }

@@ -1,6 +1,6 @@
 /*
  * ctl_common.h - what every postsalectl command shares: the config chosen with the
- * global -c option, the store, JSON string output, and dates on the command line.
+ * global -c option, the store, and JSON string output (times: lib/timetext.h).
  */
 #ifndef PS_CTL_COMMON_H
 #define PS_CTL_COMMON_H
@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "store.h"
+#include "timetext.h"
 
 /* Exit statuses of the commands that do not define their own. */
 #define CTL_OK		0
@@ -30,12 +31,4 @@ void ctl_close(void);
 /* ctl_json_string - write s as a JSON string to fp (null for NULL); invalid UTF-8
  * becomes U+FFFD */
 void ctl_json_string(FILE *fp, const char *s);
-/*
- * ctl_parse_time - "2026-11-29", "2026-11-29 10:30", "2026-11-29T10:30:00Z" (UTC unless a
- * zone is given as Z) or "@UNIX" -> 0 and *out; -1 if it is none of these
- */
-int ctl_parse_time(const char *s, time_t *out);
-/* ctl_fmt_time - "2026-11-29 10:30 UTC" into buf; returns buf */
-char *ctl_fmt_time(time_t t, char *buf, size_t len);
-
 #endif

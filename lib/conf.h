@@ -100,6 +100,7 @@ struct ps_conf {
 	char *postsale_name;
 	int invite_customer;
 	long invite_alarm_ms;
+	long invite_ahead_ms;
 	char *submit_url;
 	int submit_starttls;
 	char *submit_user;

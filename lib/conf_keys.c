@@ -114,6 +114,8 @@ const struct conf_key conf_keys[] = {
 	 "Invite the customer to check-ins too, besides the account manager", NULL},
 	{"invite-alarm", CONF_DURATION, "15m", NULL, F(invite_alarm_ms), 0,
 	 "The invitation's reminder comes this long before the check-in", NULL},
+	{"invite-ahead", CONF_DURATION, "14d", NULL, F(invite_ahead_ms), 0,
+	 "A check-in's first invitation goes out when the check-in is this close", NULL},
 	{"submit-url", CONF_STRING, "smtp://127.0.0.1:25", NULL, F(submit_url), 0,
 	 "Where postsale-mailer submits: smtp://HOST:PORT or smtps://HOST:PORT", conf_check_url},
 	{"submit-starttls", CONF_ENUM, "try", "none|try|require", F(submit_starttls), 0,

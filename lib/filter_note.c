@@ -108,7 +108,7 @@ filter_note(struct filter_ctx *fc, struct store *st, const struct ps_msg *m,
 	opts.position = conf->note_position == CONF_POSITION_TOP ? NOTE_TOP : NOTE_BOTTOM;
 	opts.skip_replies = conf->note_replies == CONF_REPLIES_SKIP;
 	opts.max_part = conf->note_max_part_size;
-	if (note_inject(&opts, m->raw, m->len, text_note, html_note, &r) == NOTE_INJECTED) {
+	if (note_inject_parsed(&opts, m->raw, m->len, msg, text_note, html_note, &r) == NOTE_INJECTED) {
 		res->body = r.body;		/* taken over */
 		res->body_len = r.body_len;
 		r.body = NULL;

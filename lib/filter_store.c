@@ -72,16 +72,23 @@ filter_store_record(struct store *st, const struct ps_conf *conf, const struct p
 		if ((rc = journal_record(st, &e, &id, err, errlen)) != 0)
 			goto out;
 	}
-	for (size_t i = 0; i < next && res->onboard.kind != ONBOARD_NONE && rc == 0; i++) {
+	/* The journey: onboarding starts it, off-boarding ends it, a renewal date on any
+	 * other outbound mail moves the pre-renewal check-in. Each returns a count or -1. */
+	for (size_t i = 0; i < next && rc == 0; i++) {
 		struct journey_party cust = {.address = addr, .name = NULL};
 
+		if (res->onboard.kind == ONBOARD_NONE && !res->onboard.has_renewal)
+			break;
 		filter_bare_address(ext[i], addr, sizeof(addr));
 		if (filter_rcpt_name(msg, addr, name, sizeof(name)))
 			cust.name = name;
 		if (res->onboard.kind == ONBOARD_START)
 			rc = journey_start(st, conf, &cust, m->sender, &res->onboard, now, err, errlen);
-		else
+		else if (res->onboard.kind == ONBOARD_STOP)
 			rc = journey_stop(st, conf, addr, now, err, errlen);
+		else
+			rc = journey_renewal(st, conf, addr, res->onboard.renewal, now, err, errlen);
+		rc = rc == -1 ? -1 : 0;	/* -2: a renewal date for no known customer */
 	}
 out:
 	free(ext);

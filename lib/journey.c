@@ -218,7 +218,7 @@ journey_start(struct store *st, const struct ps_conf *conf,
 	manager = mapped != NULL ? mapped : bare_address(sender, sbuf, sizeof(sbuf));
 	if (manager == NULL || !invite_addr_valid(manager)) {
 		snprintf(err, errlen, "customer %s: manager address \"%.200s\" (%s) is not an address",
-		    address, manager ? manager : (sender ? sender : ""),
+		    address, mapped ? mapped : (sender ? sender : ""),
 		    mapped ? "account-managers" : "the sender");
 		free(mapped);
 		return -1;

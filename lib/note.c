@@ -484,6 +484,13 @@ int
 note_inject(const note_opts *o, const char *msg, size_t len,
     const char *text_note, const char *html_note, note_result *r)
 {
+	return note_inject_parsed(o, msg, len, NULL, text_note, html_note, r);
+}
+
+int
+note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeMessage *parsed,
+    const char *text_note, const char *html_note, note_result *r)
+{
 	static const note_opts defaults;
 	job j;
 	memset(&j, 0, sizeof j);
@@ -524,7 +531,7 @@ note_inject(const note_opts *o, const char *msg, size_t len,
 		unchanged(r, "no %s note for the body", text >= 0 && !text_note ? "text" : "HTML");
 		goto done;
 	}
-	if (!note_gmime_agrees(msg, len, &j.t)) {
+	if (!(parsed ? note_gmime_agrees_with(parsed, &j.t) : note_gmime_agrees(msg, len, &j.t))) {
 		unchanged(r, "MIME: GMime reads the structure differently%s", "");
 		goto done;
 	}

@@ -41,6 +41,8 @@
 
 #include <stddef.h>
 
+#include <gmime/gmime.h>
+
 #define NOTE_MARKER_NAME "X-Postsale-Note"
 #define NOTE_MARKER_VALUE "added"
 /* Largest encoded body part rewritten by default. */
@@ -90,6 +92,14 @@ typedef struct note_result {
  * a multipart/alternative gets both or neither.
  */
 int note_inject(const note_opts *o, const char *msg, size_t len,
+    const char *text_note, const char *html_note, note_result *r);
+/*
+ * note_inject_parsed - note_inject for a caller that holds GMime's reading of
+ * msg[0..len) already (parsed with the default parser options, its content types
+ * unchanged since), so that the structure check does not parse the message again.
+ * parsed NULL: the same as note_inject.
+ */
+int note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeMessage *parsed,
     const char *text_note, const char *html_note, note_result *r);
 /* note_result_clear - free what r holds and zero it */
 void note_result_clear(note_result *r);

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include <gmime/gmime.h>
+
 /* A growing byte buffer; always NUL-terminated after its len bytes. */
 typedef struct nbuf {
 	char *p;
@@ -87,6 +89,8 @@ int note_scan(const char *msg, size_t len, const char *marker, note_tree *t,
     char *why, size_t whylen);
 /* note_gmime_agrees - 1 if GMime reads the same tree of content types as t */
 int note_gmime_agrees(const char *msg, size_t len, const note_tree *t);
+/* note_gmime_agrees_with - the same, against msg as GMime has parsed it already */
+int note_gmime_agrees_with(GMimeMessage *msg, const note_tree *t);
 void note_tree_clear(note_tree *t);
 
 #endif

@@ -383,6 +383,15 @@ gmime_walk(GMimeObject *o, const note_tree *t, size_t *k)
 }
 
 int
+note_gmime_agrees_with(GMimeMessage *msg, const note_tree *t)
+{
+	GMimeObject *top = g_mime_message_get_mime_part(msg);
+	size_t k = 0;
+
+	return top && gmime_walk(top, t, &k) && k == t->nparts;
+}
+
+int
 note_gmime_agrees(const char *msg, size_t len, const note_tree *t)
 {
 	note_gmime_init();
@@ -393,9 +402,7 @@ note_gmime_agrees(const char *msg, size_t len, const note_tree *t)
 	g_object_unref(parser);
 	if (!m)
 		return 0;
-	GMimeObject *top = g_mime_message_get_mime_part(m);
-	size_t k = 0;
-	int ok = top && gmime_walk(top, t, &k) && k == t->nparts;
+	int ok = note_gmime_agrees_with(m, t);
 	g_object_unref(m);
 	return ok;
 }

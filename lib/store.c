@@ -190,10 +190,37 @@ store_open(const char *path, long timeout_ms, int flags, char *err, size_t errle
 	return st;
 }
 
+sqlite3_stmt *
+store_prepare(struct store *st, const char *sql, int *rc)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	for (size_t i = 0; i < st->nstmts; i++)
+		if (st->stmts[i].sql == sql || strcmp(st->stmts[i].sql, sql) == 0) {
+			sqlite3_reset(st->stmts[i].stmt);
+			sqlite3_clear_bindings(st->stmts[i].stmt);
+			return st->stmts[i].stmt;
+		}
+	*rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	if (*rc != SQLITE_OK || stmt == NULL) {		/* NULL: sql held no statement */
+		if (*rc == SQLITE_OK)
+			*rc = SQLITE_MISUSE;
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	st->stmts = xreallocarray(st->stmts, st->nstmts + 1, sizeof(*st->stmts));
+	st->stmts[st->nstmts++] = (struct store_stmt){.sql = sql, .stmt = stmt};
+	return stmt;
+}
+
 struct store *
 store_close(struct store *st)
 {
 	if (st != NULL) {
+		/* A connection that still holds statements would stay open (a zombie). */
+		for (size_t i = 0; i < st->nstmts; i++)
+			sqlite3_finalize(st->stmts[i].stmt);
+		free(st->stmts);
 		sqlite3_close_v2(st->db);
 		free(st->path);
 		free(st);

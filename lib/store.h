@@ -8,9 +8,16 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
+struct store_stmt {		/* a statement kept prepared for the connection */
+	const char *sql;	/* the caller's text (a string constant) */
+	sqlite3_stmt *stmt;
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
+	struct store_stmt *stmts;	/* store_prepare()'s cache, finalized by store_close() */
+	size_t nstmts;
 };
 
 #define STORE_CREATE	0x1	/* create the file and the schema when missing */
@@ -26,7 +33,15 @@ int store_schema_version(void);
  * (a missing directory, a file that is not a database, a schema newer than this build).
  */
 struct store *store_open(const char *path, long timeout_ms, int flags, char *err, size_t errlen);
+/* store_close - finalize the cached statements and close the connection; returns NULL */
 struct store *store_close(struct store *st);
+/*
+ * store_prepare - the statement for sql (a string constant that outlives st), prepared
+ * on the first call and kept by st until store_close(): reset, without bindings. The
+ * caller steps it, then calls sqlite3_reset() (which ends its read) and never
+ * sqlite3_finalize(). NULL with SQLite's code in *rc when sql does not prepare.
+ */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql, int *rc);
 /* store_user_version - the schema version in the file, or -1 */
 int store_user_version(struct store *st);
 

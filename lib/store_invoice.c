@@ -3,9 +3,9 @@
  * each invoice with its findings and its customers (store_invoice.h).
  *
  * The values come from untrusted invoices and messages; they only ever reach SQLite
- * as bound parameters. Every statement is prepared with SQLITE_PREPARE_PERSISTENT
- * and finalized before the call returns, so a connection holds no statement between
- * calls (store_close() never meets a busy statement).
+ * as bound parameters. The statements stay prepared in the connection's cache
+ * (store_prepare, finalized by store_close()); each is reset before the call returns,
+ * so a connection holds no read or busy statement between calls.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,18 +48,15 @@ journal_errmsg(struct store *st, int rc, const char *what, char *err, size_t err
 		snprintf(err, errlen, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
 }
 
-/* prepare - a persistent statement for sql, or NULL with err */
+/* prepare - the connection's statement for sql, or NULL with err */
 static sqlite3_stmt *
 prepare(struct store *st, const char *sql, const char *what, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt = NULL;
-	int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	int rc;
+	sqlite3_stmt *stmt = store_prepare(st, sql, &rc);
 
-	if (rc != SQLITE_OK) {
+	if (stmt == NULL)
 		journal_errmsg(st, rc, what, err, errlen);
-		sqlite3_finalize(stmt);
-		return NULL;
-	}
 	return stmt;
 }
 
@@ -174,7 +171,7 @@ journal_lookup(struct store *st, const inv_invoice *inv, enum journal_resend *ou
 		journal_errmsg(st, rc, "looking up an earlier invoice", err, errlen);
 		ret = -1;
 	}
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	return ret;
 }
 
@@ -240,7 +237,7 @@ journal_record(struct store *st, const struct journal_entry *e, long long *id,
 	       char *err, size_t errlen)
 {
 	const inv_invoice *inv = e->inv;
-	sqlite3_stmt *ins = NULL, *fnd = NULL, *cus = NULL;
+	sqlite3_stmt *ins, *fnd, *cus;
 	char amount[DEC_FMT_LEN], *fp = NULL, *rcpts = NULL, *ibans = NULL;
 	const char *what = "recording an invoice";
 	long long rowid;
@@ -310,10 +307,6 @@ journal_record(struct store *st, const struct journal_entry *e, long long *id,
 				goto fail;
 		}
 
-	sqlite3_finalize(ins);
-	sqlite3_finalize(fnd);
-	sqlite3_finalize(cus);
-	ins = fnd = cus = NULL;
 	if ((rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
 		goto fail;
 	if (id != NULL)
@@ -326,9 +319,6 @@ journal_record(struct store *st, const struct journal_entry *e, long long *id,
 fail:
 	journal_errmsg(st, rc, what, err, errlen);
 fail_reported:
-	sqlite3_finalize(ins);
-	sqlite3_finalize(fnd);
-	sqlite3_finalize(cus);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	free(fp);
 	free(rcpts);
@@ -349,7 +339,7 @@ journal_review(struct store *st, long long id, const char *note, time_t t,
 	bind_text(stmt, 2, note);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64) t);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
 		journal_errmsg(st, rc, "marking an invoice reviewed", err, errlen);
 		return -1;

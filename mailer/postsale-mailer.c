@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "ctl_common.h"
+#include "timetext.h"
 #include "digest.h"
 #include "log.h"
 #include "outbox.h"
@@ -176,7 +176,7 @@ main(int argc, char **argv)
 {
 	const char *path = CONF_DEFAULT_PATH, *cmd;
 	struct ps_conf *conf;
-	struct run_args a = { 0, MAILER_AHEAD_DEFAULT, NULL, 0 };
+	struct run_args a = { 0, -1, NULL, 0 };	/* ahead -1: the config's invite-ahead */
 	char err[1024];
 	int use_syslog = 0, i, status;
 
@@ -204,7 +204,7 @@ main(int argc, char **argv)
 	for (; i < argc; i++) {
 		long ms;
 		if (strcmp(argv[i], "--now") == 0 && i + 1 < argc) {
-			if (ctl_parse_time(argv[++i], &a.now) != 0) {
+			if (timetext_parse(argv[++i], &a.now) != 0) {
 				fprintf(stderr, "postsale-mailer: --now %s: not a time\n", argv[i]);
 				return EX_USAGE;
 			}
@@ -232,6 +232,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "postsale-mailer: %s\n", err);
 		return EX_CONFIG;
 	}
+	if (a.ahead < 0)
+		a.ahead = conf->invite_ahead_ms / 1000;
 	log_open("postsale-mailer", conf->syslog_facility, !use_syslog);
 	log_set_level(conf->log_level);
 	if (strcmp(cmd, "run") == 0)

@@ -14,9 +14,6 @@
 #include "store.h"
 #include "store_journey.h"
 
-/* How far ahead of a check-in its first invitation goes out, by default. */
-#define MAILER_AHEAD_DEFAULT (14L * 86400)
-
 struct mailer_counts {
 	unsigned long sent;		/* handed over (or written, in a dry run) */
 	unsigned long retry;		/* temporary failures, retried later */

@@ -3,13 +3,16 @@
 controlled change, written with Python's email package (an independent MIME writer).
 
 usage: make_invoice_mail.py XML OUT [--number N] [--payable AMOUNT] [--iban IBAN]
-       [--to ADDR] [--spoof VALUE] [--body TEXT] [--message-id ID] [--pdf]
+       [--to ADDR] [--spoof VALUE] [--body TEXT] [--message-id ID] [--embed-bytes N]
 
 The changes are textual edits of the official UBL example: the first cbc:ID (BT-1),
 cbc:PayableAmount (BT-115) and the PayeeFinancialAccount's cbc:ID (BT-84). Nothing else
 in the XML changes, so every other check sees the official, clean invoice.
+--embed-bytes N embeds a document of N bytes (base64) the way invoices carry their PDF
+rendering (cac:AdditionalDocumentReference, BG-24), to make a larger, realistic invoice.
 """
 import argparse
+import base64
 import re
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -26,6 +29,7 @@ def main():
     ap.add_argument("--spoof")
     ap.add_argument("--body")
     ap.add_argument("--message-id", default="invoice@example.com")
+    ap.add_argument("--embed-bytes", type=int, default=0)
     a = ap.parse_args()
 
     xml = open(a.xml, "rb").read().decode("utf-8")
@@ -41,6 +45,14 @@ def main():
     if a.iban:
         xml = re.sub(r"(<cac:PayeeFinancialAccount>\s*<cbc:ID>)[^<]*(</cbc:ID>)",
                      lambda m: m.group(1) + a.iban + m.group(2), xml, count=1)
+
+    if a.embed_bytes:
+        blob = base64.b64encode(bytes((i * 7919) % 251 for i in range(a.embed_bytes))).decode()
+        doc = ("<cac:AdditionalDocumentReference><cbc:ID>rendering</cbc:ID>"
+               "<cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" "
+               "filename=\"invoice.pdf\">%s</cbc:EmbeddedDocumentBinaryObject></cac:Attachment>"
+               "</cac:AdditionalDocumentReference>\n    " % blob)
+        xml = xml.replace("<cac:AccountingSupplierParty>", doc + "<cac:AccountingSupplierParty>", 1)
 
     m = EmailMessage(policy=SMTP)
     m["From"] = "Alice Accounts <alice@example.com>"

@@ -71,9 +71,10 @@ ok "locked database: exit 75, then sent once"
 # 6. two mailers at once: the second steps aside
 if command -v flock >/dev/null; then
 	flock "$T/postsale.sqlite.mailer-lock" sleep 2 &
+	HOLDER=$!
 	sleep 0.3
 	st=0; "$MAILER" -c "$CONF" run --now @$NOW 2>"$T/log" || st=$?
-	wait
+	wait $HOLDER
 	[ $st = 75 ] && grep -q "another postsale-mailer" "$T/log" || fail "second mailer: exit $st: $(cat "$T/log")"
 	ok "a second mailer steps aside"
 fi

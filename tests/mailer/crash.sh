@@ -17,7 +17,7 @@ while [ $rounds -lt 40 ] && [ -z "$done" ]; do
 	before=$(count "$T/sink")
 	"$MAILER" -c "$CONF" run --now "$NOW" 2>>"$T/log" &
 	pid=$!
-	sleep 0.$((rounds * 37 % 5 + 2))
+	sleep 0.$((rounds * 37 % 3 + 1))
 	if kill -9 "$pid" 2>/dev/null; then
 		wait "$pid" 2>/dev/null || :
 		[ "$(count "$T/sink")" -gt "$before" ] && kills=$((kills + 1))

@@ -1,0 +1,177 @@
+/*
+ * bench_filter.c - the CPU of the milter's pipeline per outbound message.
+ *
+ * usage: bench_filter [-n RUNS] [-w WARMUP] CONF FILE.eml
+ * Loads CONF, builds the filter context, opens a fresh store in a temporary directory
+ * (recording, as postsale-milter does), and runs filter_run() on the message from
+ * FILE.eml (envelope alice@example.com -> john@buyercompany.no, internal origin):
+ * WARMUP times first (lazy set-up, the first journal entry), then RUNS times inside
+ * bench_filter_runs(), the only function to count, with
+ *   valgrind --tool=callgrind --toggle-collect=bench_filter_runs
+ * (`make bench-filter` does that). Prints what the last run decided and the CPU time
+ * per run. Not a pass/fail test. The config and the message are trusted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "filter.h"
+#include "msg.h"
+#include "outbound.h"
+#include "store.h"
+#include "xalloc.h"
+#include "xmlsafe.h"
+
+#define BENCH_SENDER "<alice@example.com>"
+#define BENCH_RCPT "<john@buyercompany.no>"
+
+/* bench_read - the whole file at path; caller frees; NULL with a message on stderr */
+static char *
+bench_read(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (f == NULL) {
+		perror(path);
+		return NULL;
+	}
+	do {
+		if (n == cap)
+			buf = xrealloc(buf, cap = cap ? cap * 2 : 65536);
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* bench_once - one filter_run as the milter does it; 0, or -1 with the reason on stderr */
+static int
+bench_once(struct filter_ctx *fc, struct store *st, const struct ps_msg *m,
+    struct filter_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (filter_run(fc, st, FILTER_STORE_WRITE, m, time(NULL), res) != 0) {
+		fprintf(stderr, "bench_filter: filter_run: %s\n", res->error);
+		return -1;
+	}
+	return 0;
+}
+
+/* bench_filter_runs - runs times filter_run, keeping the last result in *last */
+__attribute__((noinline)) static int
+bench_filter_runs(struct filter_ctx *fc, struct store *st, const struct ps_msg *m, long runs,
+    struct filter_result *last)
+{
+	for (long i = 0; i < runs; i++) {
+		filter_result_clear(last);
+		if (bench_once(fc, st, m, last) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* bench_cpu - CPU seconds of this process */
+static double
+bench_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double) ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+main(int argc, char **argv)
+{
+	long runs = 200, warmup = 2;
+	struct ps_conf *conf;
+	struct filter_ctx *fc;
+	struct store *st;
+	struct ps_msg *m;
+	struct filter_result res = {0};
+	char err[512], dir[] = "/tmp/bench_filter.XXXXXX", *db, *data;
+	size_t len;
+	double t0, t1;
+	int ch, ok = 1, rc = 1;
+
+	while ((ch = getopt(argc, argv, "n:w:")) != -1) {
+		switch (ch) {
+		case 'n': runs = atol(optarg); break;
+		case 'w': warmup = atol(optarg); break;
+		default: goto usage;
+		}
+	}
+	if (optind != argc - 2 || runs < 1 || warmup < 0)
+		goto usage;
+	if ((conf = conf_load(argv[optind], err, sizeof(err))) == NULL) {
+		fprintf(stderr, "bench_filter: %s\n", err);
+		return 1;
+	}
+	if ((data = bench_read(argv[optind + 1], &len)) == NULL) {
+		conf_free(conf);
+		return 1;
+	}
+	xmlsafe_init();
+	if ((fc = filter_ctx_new(conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "bench_filter: %s\n", err);
+		free(data);
+		conf_free(conf);
+		return 1;
+	}
+	if (mkdtemp(dir) == NULL) {
+		perror("bench_filter: mkdtemp");
+		goto out_ctx;
+	}
+	db = xasprintf("%s/postsale.db", dir);
+	if ((st = store_open(db, conf->database_timeout_ms, STORE_CREATE, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "bench_filter: %s\n", err);
+		goto out_dir;
+	}
+	m = msg_new(conf->max_message_size);
+	if (msg_load_bytes(m, data, len) != 0)
+		fprintf(stderr, "bench_filter: %s is over max-message-size\n", argv[optind + 1]);
+	msg_set_sender(m, BENCH_SENDER);
+	msg_add_rcpt(m, BENCH_RCPT, outbound_rcpt_external(&conf->local_domains, BENCH_RCPT));
+	m->origin_internal = 1;
+
+	for (long i = 0; i < warmup && ok; i++) {
+		filter_result_clear(&res);
+		ok = bench_once(fc, st, m, &res) == 0;
+	}
+	t0 = bench_cpu();
+	if (ok && bench_filter_runs(fc, st, m, runs, &res) == 0) {
+		t1 = bench_cpu();
+		printf("invoice=%d invoices=%zu verdict=%s action=%s note=%s%s%s\n",
+		    res.is_invoice, res.ninv, res.ninv ? res.inv[0].verdict : "-",
+		    filter_action_name(res.action), res.note_added ? "added" : "no",
+		    res.note_reason[0] ? ": " : "", res.note_reason);
+		printf("%ld runs, %.1f us CPU per filter_run\n", runs, (t1 - t0) * 1e6 / runs);
+		rc = 0;
+	}
+	filter_result_clear(&res);
+	msg_free(m);
+	store_close(st);
+out_dir:
+	for (const char *const *s = (const char *const[]) {"", "-wal", "-shm", NULL}; *s; s++) {
+		char *f = xasprintf("%s%s", db, *s);
+		unlink(f);
+		free(f);
+	}
+	free(db);
+	rmdir(dir);
+out_ctx:
+	filter_ctx_free(fc);
+	free(data);
+	conf_free(conf);
+	return rc;
+usage:
+	fprintf(stderr, "usage: bench_filter [-n RUNS] [-w WARMUP] CONF FILE.eml\n");
+	return 1;
+}

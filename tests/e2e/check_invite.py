@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""check_invite.py MESSAGE METHOD SEQUENCE ATTENDEE ORGANIZER TZ - check a delivered
+invitation with independent parsers: Python's email package for the MIME structure
+(mixed[alternative[text/plain, text/html, text/calendar; method=M], invite.ics]) and
+Debian's python3-icalendar for the calendar; the start, read through Python's zoneinfo,
+must fall on a weekday inside 09:00-17:00 in the manager's zone. Prints the start."""
+import sys
+from email import policy
+from email.parser import BytesParser
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+
+def fail(msg):
+    print("check_invite: " + msg)
+    sys.exit(1)
+
+
+def main():
+    path, method, seq, attendee, organizer, tz = sys.argv[1:7]
+    msg = BytesParser(policy=policy.default).parse(open(path, "rb"))
+    if msg.get_content_type() != "multipart/mixed":
+        fail("top is %s" % msg.get_content_type())
+    parts = list(msg.iter_parts())
+    if [p.get_content_type() for p in parts][:1] != ["multipart/alternative"] or len(parts) != 2:
+        fail("mixed holds %s" % [p.get_content_type() for p in parts])
+    alt = [p.get_content_type() for p in parts[0].iter_parts()]
+    if alt != ["text/plain", "text/html", "text/calendar"]:
+        fail("alternative holds %s" % alt)
+    cal_part = list(parts[0].iter_parts())[2]
+    if cal_part.get_param("method") != method:
+        fail("text/calendar method=%s" % cal_part.get_param("method"))
+    if parts[1].get_filename() != "invite.ics":
+        fail("attachment %r" % parts[1].get_filename())
+    cal = icalendar.Calendar.from_ical(cal_part.get_content())
+    if str(cal.get("METHOD")) != method:
+        fail("METHOD %s" % cal.get("METHOD"))
+    ev = [c for c in cal.walk("VEVENT")][0]
+    if str(ev.get("SEQUENCE")) != seq:
+        fail("SEQUENCE %s, want %s" % (ev.get("SEQUENCE"), seq))
+    if str(ev.get("ORGANIZER")).lower() != "mailto:" + organizer.lower():
+        fail("ORGANIZER %s" % ev.get("ORGANIZER"))
+    atts = ev.get("ATTENDEE")
+    atts = atts if isinstance(atts, list) else [atts]
+    if "mailto:" + attendee.lower() not in [str(a).lower() for a in atts]:
+        fail("ATTENDEE %s" % atts)
+    if not [c for c in cal.walk("VTIMEZONE") if str(c.get("TZID")) == tz]:
+        fail("no VTIMEZONE %s" % tz)
+    start = ev.decoded("DTSTART")
+    local = start.astimezone(ZoneInfo(tz))
+    if method == "REQUEST" and (local.weekday() >= 5 or not 9 <= local.hour < 17):
+        fail("start %s is outside Mon-Fri 09:00-17:00 %s" % (local, tz))
+    print("%s %s SEQUENCE %s starts %s" % (method, ev.get("UID"), seq, local.isoformat()))
+
+
+if __name__ == "__main__":
+    main()
