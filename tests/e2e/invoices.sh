@@ -80,3 +80,30 @@ e2e_wait_maildir 4 && got=$(e2e_maildir_find "<spoof2@example.com>") || e2e_fail
 e2e_check "spoofed header replaced by the filter's own" test "$(header_of "$got" X-Postsale-Invoice)" = "resend; number=TOSL108"
 
 e2e_check "three invoices held" test "$(queue_on_hold | wc -l)" = 3
+
+# 7. The finance digest: postsale-mailer mails finance the flagged invoices, through the
+#    same Postfix; a second run sends nothing new.
+e2e_write_conf "company-ibans = NO9386011117947
+finance-address = finance@example.com
+postsale-address = postsale@example.com
+submit-url = smtp://127.0.0.1:$E2E_SMTP_PORT
+submit-starttls = none"
+before=$(e2e_maildir_count)
+e2e_check "postsale-mailer digest" "${top_builddir}/mailer/postsale-mailer" -c "$E2E_CONF" digest
+e2e_wait_maildir $((before + 1)) || e2e_fail "no digest delivered"
+digest=$(grep -l '^Delivered-To: finance@example.com' "$E2E_DIR"/maildir/inbox/new/* | head -1)
+e2e_check "the digest reached finance" test -n "$digest"
+e2e_check "the digest lists the flagged invoices (text and HTML parts)" python3 - "$digest" <<'PY'
+import sys
+from email import policy
+from email.parser import BytesParser
+m = BytesParser(policy=policy.default).parse(open(sys.argv[1], "rb"))
+text = m.get_body(("plain",)).get_content()
+html = m.get_body(("html",)).get_content()
+want = ["TOSL108-B", "TOSL108-C", "TOSL108-D"]
+missing = [n for n in want if n not in text or n not in html]
+sys.exit(1 if missing or "TOSL108\n" in text else 0)
+PY
+"${top_builddir}/mailer/postsale-mailer" -c "$E2E_CONF" digest
+sleep 2
+e2e_check "a second digest sends nothing new" test "$(e2e_maildir_count)" = $((before + 1))

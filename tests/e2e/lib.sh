@@ -103,10 +103,12 @@ EOC
 	} > "$E2E_CONF"
 }
 
-# e2e_start_milter - start postsale-milter in the foreground (logging to a file)
+# e2e_start_milter - start postsale-milter in the foreground (logging to a file);
+# E2E_MILTER_FLAGS replaces its -d (debug)
 e2e_start_milter() {
 	[ -f "$E2E_CONF" ] || e2e_write_conf
-	"$E2E_MILTER" -d -c "$E2E_CONF" -u "$E2E_USER" >>"$E2E_MILTER_LOG" 2>&1 &
+	# shellcheck disable=SC2086
+	"$E2E_MILTER" ${E2E_MILTER_FLAGS:--d} -c "$E2E_CONF" -u "$E2E_USER" >>"$E2E_MILTER_LOG" 2>&1 &
 	E2E_MILTER_PID=$!
 	if ! e2e_wait_port "$E2E_MILTER_PORT" 10; then
 		cat "$E2E_MILTER_LOG" >&2
@@ -309,6 +311,7 @@ e2e_teardown() {
 	elif [ -z "$E2E_KEEP" ]; then
 		rm -rf "$E2E_DIR"
 	fi
-	[ "$rc" != 77 ] && echo "$E2E_NAME: $E2E_PASSED passed, $E2E_FAILED failed"
+	[ "$rc" != 77 ] && [ $((E2E_PASSED + E2E_FAILED)) -gt 0 ] &&
+		echo "$E2E_NAME: $E2E_PASSED passed, $E2E_FAILED failed"
 	exit "$rc"
 }
