@@ -58,7 +58,7 @@ NOOP_PID=$!
 e2e_wait_port "$NOOP_PORT" 10 || { echo "noop-milter did not start" >&2; exit 1; }
 e2e_start_sink
 e2e_start_postfix accept ""
-trap 'kill $NOOP_PID 2>/dev/null; e2e_teardown' EXIT
+E2E_CLEANUP="kill $NOOP_PID"
 
 # run_setup PORT - send N messages to PORT; prints msg/s
 run_setup() {

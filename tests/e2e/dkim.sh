@@ -14,29 +14,32 @@ e2e_write_conf "company-name = Example Ltd
 company-ibans = NO9386011117947"
 e2e_start_milter
 
-# OpenDKIM signs for example.com with a fresh key.
+# OpenDKIM signs for example.com with a fresh key. It refuses keys and config files
+# below a directory others may write to (the build tree may be under /tmp), so they
+# live in a private directory of their own.
 DKIM_PORT=$(e2e_free_port)
-mkdir -p "$E2E_DIR"/dkim
-opendkim-genkey -D "$E2E_DIR"/dkim -d example.com -s test
-chown -R opendkim "$E2E_DIR"/dkim
-chmod 700 "$E2E_DIR"/dkim
-cat > "$E2E_DIR"/opendkim.conf <<EOC
+DKIM_DIR=$(mktemp -d /run/postsale-dkim.XXXXXX) || e2e_fail "no private directory for OpenDKIM"
+E2E_CLEANUP="rm -rf $DKIM_DIR"
+opendkim-genkey -D "$DKIM_DIR" -d example.com -s test
+chown -R opendkim "$DKIM_DIR"
+chmod 700 "$DKIM_DIR"
+cat > "$DKIM_DIR"/opendkim.conf <<EOC
 Mode s
 Domain example.com
 Selector test
-KeyFile $E2E_DIR/dkim/test.private
+KeyFile $DKIM_DIR/test.private
 Socket inet:$DKIM_PORT@127.0.0.1
 Canonicalization relaxed/relaxed
 InternalHosts 127.0.0.1
 UserID opendkim
 Background no
 Syslog no
-PidFile $E2E_DIR/opendkim.pid
+PidFile $DKIM_DIR/opendkim.pid
 EOC
-opendkim -f -x "$E2E_DIR"/opendkim.conf >"$E2E_DIR"/opendkim.log 2>&1 &
+opendkim -f -x "$DKIM_DIR"/opendkim.conf >"$E2E_DIR"/opendkim.log 2>&1 &
 DKIM_PID=$!
 e2e_wait_port "$DKIM_PORT" 10 || { cat "$E2E_DIR"/opendkim.log; e2e_fail "opendkim did not start"; exit 1; }
-trap 'kill $DKIM_PID 2>/dev/null; e2e_teardown' EXIT
+E2E_CLEANUP="kill $DKIM_PID; rm -rf $DKIM_DIR"
 
 # Two listeners: the right order (postsale, then OpenDKIM), and the wrong one.
 RIGHT=$(e2e_free_port)
@@ -62,6 +65,6 @@ for f in "$right" "$wrong"; do
 	e2e_check "$(basename "$f"): carries the note" grep -q '^X-Postsale-Note: added' "$f"
 done
 e2e_check "the note is in the body" grep -qi "thank you for your business" "$right"
-e2e_check "postsale first: the signature verifies" /usr/bin/python3 "${top_srcdir}/tests/e2e/dkim_verify.py" "$right" "$E2E_DIR"/dkim/test.txt
+e2e_check "postsale first: the signature verifies" /usr/bin/python3 "${top_srcdir}/tests/e2e/dkim_verify.py" "$right" "$DKIM_DIR"/test.txt
 e2e_check "OpenDKIM first: the note breaks the signature (the order matters)" \
-	sh -c "! /usr/bin/python3 '${top_srcdir}/tests/e2e/dkim_verify.py' '$wrong' '$E2E_DIR/dkim/test.txt'"
+	sh -c "! /usr/bin/python3 '${top_srcdir}/tests/e2e/dkim_verify.py' '$wrong' '$DKIM_DIR/test.txt'"

@@ -27,11 +27,21 @@ for line in sys.stdin:
         print(q["queue_id"])'; }
 header_of() { sed '/^$/q' "$1" | grep -i "^$2:" | sed "s/^[^:]*: //"; }
 
-# 1. Clean: delivered, tagged ok, not held.
+# 1. Clean: delivered, tagged ok, not held. postsalectl simulate, asked first, prints
+#    the message exactly as the filter then delivers it.
 $MK "$XML" "$E2E_DIR"/clean.eml --message-id clean@example.com
+"$CTL" -c "$E2E_CONF" simulate --json --from '<alice@example.com>' --rcpt '<john@buyercompany.no>' \
+	"$E2E_DIR"/clean.eml > "$E2E_DIR"/simulated.eml 2> "$E2E_DIR"/simulated.json
+e2e_check "simulate: the decisions parse as JSON and say ok" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if d["outbound"] and d["invoice"] and d["invoices"][0]["verdict"] == "ok"
+         and d["action"] == "tag" else 1)' "$E2E_DIR"/simulated.json
 e2e_check "clean invoice accepted" e2e_send "$E2E_DIR"/clean.eml --to john@buyercompany.no
 e2e_wait_maildir 1 && got=$(e2e_maildir_find "<clean@example.com>") || e2e_fail "clean invoice not delivered"
 e2e_check "clean invoice tagged ok" test "$(header_of "$got" X-Postsale-Invoice)" = "ok; number=TOSL108"
+e2e_check "simulate printed the message exactly as delivered" \
+	python3 "${top_srcdir}/tests/e2e/same_message.py" "$E2E_DIR"/simulated.eml "$got"
 
 # 2. One amount altered by 0.01 (BT-115 801.78 -> 801.79): held, journaled.
 $MK "$XML" "$E2E_DIR"/cent.eml --number TOSL108-B --payable 801.79 --message-id cent@example.com

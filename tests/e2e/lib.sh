@@ -297,9 +297,11 @@ e2e_cleanup_dir() {
 	fi
 }
 
-# e2e_teardown - stop everything; print the tally; keep the directory on failure
+# e2e_teardown - stop everything; print the tally; keep the directory on failure.
+# E2E_CLEANUP holds the scenario's own clean-up commands (extra daemons to stop).
 e2e_teardown() {
 	local rc=$?
+	[ -n "${E2E_CLEANUP:-}" ] && eval "$E2E_CLEANUP" >/dev/null 2>&1
 	[ -n "${E2E_POSTFIX_UP:-}" ] && postfix -c "$E2E_DIR"/etc stop >/dev/null 2>&1
 	e2e_stop_milter TERM
 	[ -n "${E2E_SINK_PID:-}" ] && kill "$E2E_SINK_PID" 2>/dev/null && wait "$E2E_SINK_PID" 2>/dev/null
