@@ -11,7 +11,9 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
 #endif
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +251,137 @@ int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
 	return out->n > before;
 }
 
+/* The value of each base64 octet (RFC 4648): 0-63, B64_PAD for '=', B64_SKIP for the rest. */
+#define B64_PAD 64
+#define B64_SKIP 255
+static const unsigned char b64_rank[256] = {
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,  62, 255, 255, 255,  63,
+	 52,  53,  54,  55,  56,  57,  58,  59,  60,  61, 255, 255, 255,  64, 255, 255,
+	255,   0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,
+	 15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25, 255, 255, 255, 255, 255,
+	255,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,
+	 41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+};
+
+/* b64_quad[i][c] - the bits of octet c at place i of a quartet, or B64_QUAD_BAD */
+#define B64_QUAD_BAD 0x1000000u
+static uint32_t b64_quad[4][256];
+static pthread_once_t b64_quad_once = PTHREAD_ONCE_INIT;
+
+static void b64_quad_init(void)
+{
+	for (int i = 0; i < 4; i++)
+		for (int c = 0; c < 256; c++)
+			b64_quad[i][c] = b64_rank[c] < B64_PAD ?
+				(uint32_t)b64_rank[c] << (18 - 6 * i) : B64_QUAD_BAD;
+}
+
+/*
+ * b64_decode - base64 in[0..n) into out, which may be in (the output is never longer
+ * than the input, nor ahead of it), the way GMime decodes a part
+ * (g_mime_encoding_base64_decode_step): octets outside the alphabet are skipped, the
+ * first '=' ends the data, an incomplete last quartet is dropped. Runs of quartets of
+ * alphabet octets, the bulk of a part, are decoded four octets at a time. Returns the
+ * length written.
+ */
+static size_t b64_decode(const unsigned char *in, size_t n, unsigned char *out)
+{
+	const unsigned char *p = in, *end = in + n;
+	unsigned char *o = out;
+	uint32_t acc = 0;
+	unsigned r;
+	int k = 0;		/* sextets in acc */
+
+	pthread_once(&b64_quad_once, b64_quad_init);
+	while (p < end) {
+		for (; k == 0 && end - p >= 4; p += 4, o += 3) {
+			uint32_t v = b64_quad[0][p[0]] | b64_quad[1][p[1]] | b64_quad[2][p[2]] |
+				     b64_quad[3][p[3]];
+
+			if (v & B64_QUAD_BAD)
+				break;
+			o[0] = (unsigned char)(v >> 16);
+			o[1] = (unsigned char)(v >> 8);
+			o[2] = (unsigned char)v;
+		}
+		if (p == end)
+			break;
+		if ((r = b64_rank[*p++]) == B64_SKIP)
+			continue;
+		if (r == B64_PAD) {	/* "xx=" ends with one octet, "xxx=" with two */
+			if (k == 2) {
+				*o++ = (unsigned char)(acc >> 4);
+			} else if (k == 3) {
+				*o++ = (unsigned char)(acc >> 10);
+				*o++ = (unsigned char)(acc >> 2);
+			}
+			break;
+		}
+		acc = acc << 6 | r;
+		if (++k == 4) {
+			o[0] = (unsigned char)(acc >> 16);
+			o[1] = (unsigned char)(acc >> 8);
+			o[2] = (unsigned char)acc;
+			o += 3;
+			acc = 0;
+			k = 0;
+		}
+	}
+	return (size_t)(o - out);
+}
+
+/*
+ * part_decode - the decoded content of a leaf into *out (the caller frees it with
+ * g_free, also on failure): base64 by b64_decode, other encodings by GMime. elen is
+ * the encoded length, a hint. 0, or -1 if the part cannot be read.
+ */
+static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 elen,
+		       unsigned char **out, size_t *len)
+{
+	GMimeStream *mem;
+	GByteArray *bytes;
+	size_t cap = elen >= 0 ? (size_t)elen + 1 : 4096;
+	ssize_t got = 0;
+	int rc;
+
+	if (g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64) {
+		/* the encoded bytes, read as g_mime_data_wrapper_write_to_stream would */
+		*out = g_malloc(cap);
+		*len = 0;
+		g_mime_stream_reset(encoded);
+		while (!g_mime_stream_eos(encoded)) {
+			if (*len == cap)
+				*out = g_realloc(*out, cap *= 2);
+			if ((got = g_mime_stream_read(encoded, (char *)*out + *len, cap - *len)) <= 0)
+				break;
+			*len += (size_t)got;
+		}
+		g_mime_stream_reset(encoded);
+		if (got < 0)
+			return -1;
+		*len = b64_decode(*out, *len, *out);
+		return 0;
+	}
+	mem = g_mime_stream_mem_new();
+	rc = g_mime_data_wrapper_write_to_stream(content, mem) < 0 ? -1 : 0;
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);	/* bytes are ours */
+	g_object_unref(mem);
+	*len = bytes->len;
+	*out = g_byte_array_free(bytes, FALSE);
+	return rc;
+}
+
 struct find_walk {
 	const struct inv_find_limits *lim;
 	inv_found_list *out;
@@ -262,10 +395,10 @@ static void walk_leaf(struct find_walk *w, GMimePart *part, const char *path)
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	const char *filename = g_mime_part_get_filename(part);
 	char *ctype = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
-	GMimeStream *encoded, *mem;
-	GByteArray *bytes;
+	GMimeStream *encoded;
+	unsigned char *data;
 	gint64 elen;
-	size_t bound;
+	size_t bound, len;
 
 	if (content == NULL || (encoded = g_mime_data_wrapper_get_stream(content)) == NULL)
 		goto done;
@@ -280,16 +413,14 @@ static void walk_leaf(struct find_walk *w, GMimePart *part, const char *path)
 				   (long long)elen, w->lim->max_decoded);
 		goto done;
 	}
-	mem = g_mime_stream_mem_new();
-	if (g_mime_data_wrapper_write_to_stream(content, mem) < 0) {
+	if (part_decode(content, encoded, elen, &data, &len) < 0) {
 		if (declared_pdf(filename, ctype) || declared_xml(filename, ctype))
 			found_fail(w->out, path, filename, declared_pdf(filename, ctype) ? "pdf" : "xml",
 				   INV_EBAD, "cannot decode the part");
 	} else {
-		bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-		inv_find_in_bytes(bytes->data, bytes->len, path, filename, ctype, 0, w->lim, w->out);
+		inv_find_in_bytes(data, len, path, filename, ctype, 0, w->lim, w->out);
 	}
-	g_object_unref(mem);
+	g_free(data);
 done:
 	g_free(ctype);
 }

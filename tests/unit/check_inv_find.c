@@ -256,6 +256,92 @@ START_TEST(test_bytes)
 }
 END_TEST
 
+/*
+ * The base64 parts as GMime decodes them: the finder's own decoder must give the
+ * bytes that g_mime_data_wrapper_write_to_stream gives (the reference), for clean
+ * base64 and for the malformed kinds GMime tolerates. The invoice is padded to over
+ * 8 KB, so that GMime's reads of 4 KB blocks meet the quirks: a '=' that ends the
+ * data (after 2, 3, 0 and 1 sextets of a quartet) at body offsets 4094 to 4097.
+ */
+enum { B64_CLEAN, B64_COLS75_LF, B64_JUNK, B64_EQ_4094, B64_EQ_4095, B64_EQ_4096,
+       B64_EQ_4097, B64_CUT1, B64_CUT2, B64_CUT3, B64_DATA_AFTER_PAD, B64_NVARIANTS };
+
+/* b64_variant - the base64 body of variant v of xml[0..len) (g_free) */
+static char *b64_variant(int v, const char *xml, size_t len)
+{
+	static const char junk[] = " \t!*\x80\xff-.:";
+	gchar *flat = g_base64_encode((const guchar *)xml, len);
+	size_t n = strlen(flat), keep = n, cols = v == B64_COLS75_LF ? 75 : 76;
+	GString *out = g_string_new(NULL);
+
+	if (v >= B64_CUT1 && v <= B64_CUT3) {	/* no padding, an incomplete last quartet */
+		while (flat[keep - 1] == '=')
+			keep--;
+		keep -= (size_t)(v - B64_CUT1) + 1;
+	}
+	for (size_t i = 0; i < keep; i++) {
+		/* flat[3990 + j] sits at body offset 4094 + j (76 columns and CRLF) */
+		if (v >= B64_EQ_4094 && v <= B64_EQ_4097 && i == 3990 + (size_t)(v - B64_EQ_4094))
+			g_string_append_c(out, '=');
+		if (v == B64_JUNK && i % 37 == 0)
+			g_string_append_c(out, junk[(i / 37) % (sizeof(junk) - 1)]);
+		g_string_append_c(out, flat[i]);
+		if ((i + 1) % cols == 0)
+			g_string_append(out, v == B64_COLS75_LF ? "\n" : "\r\n");
+	}
+	if (v == B64_DATA_AFTER_PAD)
+		g_string_append(out, "\r\n=QUJDRA==\r\n-- \r\nmailing list footer\r\n");
+	g_free(flat);
+	return g_string_free(out, FALSE);
+}
+
+START_TEST(test_base64_like_gmime)
+{
+	GString *xml = g_string_new(NULL);
+	char *enc, *msg;
+	GMimeMessage *m;
+	GMimeStream *mem;
+	GByteArray *ref;
+	GMimeObject *leaf;
+	inv_found_list got, want;
+
+	g_string_append_len(xml, ubl, sizeof(ubl) - 1);
+	while (xml->len < 9000)
+		g_string_append(xml, "<!-- padding to cross the 4 KB reads of GMime -->\n");
+	enc = b64_variant(_i, xml->str, xml->len);
+	msg = xasprintf("From: a@example.com\r\nMIME-Version: 1.0\r\n"
+			"Content-Type: application/xml; name=\"invoice.xml\"\r\n"
+			"Content-Transfer-Encoding: base64\r\n\r\n%s", enc);
+	m = parse_msg(msg);
+	leaf = g_mime_message_get_mime_part(m);
+	mem = g_mime_stream_mem_new();
+	ck_assert_int_ge(g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(leaf)),
+							     mem), 0);
+	ref = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+
+	memset(&got, 0, sizeof(got));
+	memset(&want, 0, sizeof(want));
+	inv_find_in_message(m, NULL, &got);
+	inv_find_in_bytes(ref->data, ref->len, "1", "invoice.xml", "application/xml", 0, NULL, &want);
+	ck_assert_msg(got.n == want.n, "variant %d: %zu entries, GMime's bytes give %zu", _i, got.n,
+		      want.n);
+	for (size_t i = 0; i < got.n; i++) {
+		ck_assert_int_eq(got.v[i].status, want.v[i].status);
+		ck_assert_uint_eq(got.v[i].xml_len, want.v[i].xml_len);
+		if (want.v[i].xml_len > 0)
+			ck_assert_mem_eq(got.v[i].xml, want.v[i].xml, want.v[i].xml_len);
+		ck_assert_str_eq(got.v[i].error ? got.v[i].error : "", want.v[i].error ? want.v[i].error : "");
+	}
+	inv_found_list_clear(&got);
+	inv_found_list_clear(&want);
+	g_object_unref(mem);
+	g_object_unref(m);
+	free(msg);
+	g_free(enc);
+	g_string_free(xml, TRUE);
+}
+END_TEST
+
 START_TEST(test_corpus_pdf)
 {
 	const char *c = getenv("POSTSALE_CORPUS");
@@ -314,6 +400,7 @@ static Suite *inv_find_suite(void)
 	tcase_add_test(tc, test_nested);
 	tcase_add_test(tc, test_limits);
 	tcase_add_loop_test(tc, test_bytes, 0, (int)(sizeof(bytes_cases) / sizeof(*bytes_cases)));
+	tcase_add_loop_test(tc, test_base64_like_gmime, 0, B64_NVARIANTS);
 	tcase_add_test(tc, test_corpus_pdf);
 	suite_add_tcase(s, tc);
 	return s;

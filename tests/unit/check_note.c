@@ -222,6 +222,50 @@ static const struct {
 	{ "From someone\nSubject: x\n\nx\n", NOTE_UNCHANGED, "From_" },
 };
 
+/* gmime_parse - GMime's reading of m with the default options, or NULL (caller unrefs) */
+static GMimeMessage *
+gmime_parse(const char *m)
+{
+	GMimeStream *s;
+	GMimeParser *p;
+	GMimeMessage *msg;
+
+	note_gmime_init();
+	s = g_mime_stream_mem_new_with_buffer(m, strlen(m));
+	p = g_mime_parser_new_with_stream(s);
+	msg = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(s);
+	return msg;
+}
+
+/*
+ * same_result - note_inject_parsed with GMime's parse of m decides as note_inject
+ * (which parses m itself) decided in *want: the same status, reason, body and headers
+ */
+static void
+same_result(const note_opts *o, const char *m, const note_result *want)
+{
+	GMimeMessage *parsed = gmime_parse(m);
+	note_result r;
+
+	if (parsed == NULL)
+		return;
+	ck_assert_int_eq(note_inject_parsed(o, m, strlen(m), parsed, TN, HN, &r), want->status);
+	ck_assert_str_eq(r.reason, want->reason);
+	ck_assert_uint_eq(r.body_len, want->body_len);
+	if (want->body_len > 0)
+		ck_assert_mem_eq(r.body, want->body, want->body_len);
+	ck_assert_uint_eq(r.nheaders, want->nheaders);
+	for (size_t i = 0; i < r.nheaders; i++) {
+		ck_assert_str_eq(r.headers[i].name, want->headers[i].name);
+		ck_assert_str_eq(r.headers[i].value, want->headers[i].value);
+		ck_assert_int_eq(r.headers[i].index, want->headers[i].index);
+	}
+	note_result_clear(&r);
+	g_object_unref(parsed);
+}
+
 START_TEST(test_inject)
 {
 	note_result r;
@@ -241,7 +285,26 @@ START_TEST(test_inject)
 		ck_assert_ptr_null(r.body);
 		ck_assert_uint_eq(r.nheaders, 0);
 	}
+	same_result(NULL, m, &r);
 	note_result_clear(&r);
+}
+END_TEST
+
+/* note_inject_parsed compares the structure with the message it is given, not with
+ * one of its own: a parse of other bytes (multipart where the bytes are text) differs. */
+START_TEST(test_inject_parsed_other)
+{
+	const char *text = "Content-Type: text/plain\n\nhello\n";
+	GMimeMessage *other = gmime_parse("Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n");
+	note_result r;
+
+	ck_assert_ptr_nonnull(other);
+	ck_assert_int_eq(note_inject_parsed(NULL, text, strlen(text), other, TN, HN, &r), NOTE_UNCHANGED);
+	ck_assert_ptr_nonnull(strstr(r.reason, "GMime reads the structure differently"));
+	note_result_clear(&r);
+	ck_assert_int_eq(note_inject_parsed(NULL, text, strlen(text), NULL, TN, HN, &r), NOTE_INJECTED);
+	note_result_clear(&r);
+	g_object_unref(other);
 }
 END_TEST
 
@@ -254,6 +317,7 @@ START_TEST(test_options)
 	note_result r;
 	ck_assert_int_eq(note_inject(&o, m, strlen(m), TN, HN, &r), NOTE_UNCHANGED);
 	ck_assert_ptr_nonnull(strstr(r.reason, "reply"));
+	same_result(&o, m, &r);
 	note_result_clear(&r);
 	o.skip_replies = 0;
 	o.position = NOTE_TOP;
@@ -262,10 +326,12 @@ START_TEST(test_options)
 	ck_assert_str_eq(r.body, "Thank you, Zo\xc3\xab.\n\nbody\n");
 	ck_assert_str_eq(r.headers[0].name, "X-Thanks");
 	ck_assert_uint_eq(r.nheaders, 1);
+	same_result(&o, m, &r);
 	note_result_clear(&r);
 	o.max_part = 4;
 	ck_assert_int_eq(note_inject(&o, m, strlen(m), TN, HN, &r), NOTE_UNCHANGED);
 	ck_assert_ptr_nonnull(strstr(r.reason, "over the limit"));
+	same_result(&o, m, &r);
 	note_result_clear(&r);
 	/* An alternative needs both notes. */
 	const char *alt = "Content-Type: multipart/alternative; boundary=a\n\n--a\n\nt\n"
@@ -290,6 +356,7 @@ note_suite(void)
 	tcase_add_loop_test(tc, test_charset, 0, sizeof cs_cases / sizeof cs_cases[0]);
 	tcase_add_test(tc, test_scan_offsets);
 	tcase_add_loop_test(tc, test_inject, 0, sizeof inj_cases / sizeof inj_cases[0]);
+	tcase_add_test(tc, test_inject_parsed_other);
 	tcase_add_test(tc, test_options);
 	suite_add_tcase(s, tc);
 	return s;

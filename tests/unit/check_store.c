@@ -1,8 +1,9 @@
 /*
  * check_store.c - the SQLite store: created with the current schema, in WAL mode,
  * migrated from an older file, and clear refusals (missing directory, a file that is no
- * database, a schema newer than this build). Facts are read back through SQLite's own
- * pragmas, not through the store module.
+ * database, a schema newer than this build), and the cache of prepared statements. Facts
+ * are read back through SQLite's own pragmas and statement list, not through the store
+ * module.
  */
 #include <check.h>
 #include <stdio.h>
@@ -151,6 +152,37 @@ START_TEST(test_locked_gives_up)
 }
 END_TEST
 
+/* store_prepare keeps one statement per SQL text, handed out reset and unbound. */
+START_TEST(test_prepare_cache)
+{
+	char err[512] = "";
+	struct store *st = store_open(path, 500, STORE_CREATE, err, sizeof(err));
+	static const char sql[] = "SELECT ?1";
+	char same[sizeof(sql)];
+	sqlite3_stmt *a, *b;
+	int rc = SQLITE_OK;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_ptr_nonnull(a = store_prepare(st, sql, &rc));
+	ck_assert_int_eq(sqlite3_bind_int(a, 1, 42), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(a), SQLITE_ROW);		/* left running */
+	memcpy(same, sql, sizeof(sql));				/* the same text elsewhere */
+	ck_assert_ptr_eq(b = store_prepare(st, same, &rc), a);
+	ck_assert_int_eq(sqlite3_stmt_busy(b), 0);
+	ck_assert_int_eq(sqlite3_step(b), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_type(b, 0), SQLITE_NULL);	/* the binding is gone */
+	sqlite3_reset(b);
+	ck_assert_ptr_null(store_prepare(st, "SELECT FROM nowhere", &rc));
+	ck_assert_int_eq(rc, SQLITE_ERROR);
+	ck_assert_ptr_null(store_prepare(st, "-- no statement", &rc));
+	ck_assert_int_ne(rc, SQLITE_OK);
+	/* one statement kept; store_close finalizes it (valgrind: nothing leaks) */
+	ck_assert_ptr_eq(sqlite3_next_stmt(st->db, NULL), a);
+	ck_assert_ptr_null(sqlite3_next_stmt(st->db, a));
+	store_close(st);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -166,6 +198,7 @@ main(void)
 	tcase_add_test(tc, test_missing_directory);
 	tcase_add_test(tc, test_not_a_database);
 	tcase_add_test(tc, test_locked_gives_up);
+	tcase_add_test(tc, test_prepare_cache);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

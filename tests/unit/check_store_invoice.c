@@ -52,6 +52,18 @@ make_inv(const char *number, const char *seller, const char *buyer, const char *
 	return inv;
 }
 
+/*
+ * idle - the connection holds no running statement (SQLite's own view): the journal's
+ * statements stay prepared between calls, but none may keep a read or a write open.
+ */
+static void
+idle(struct store *st)
+{
+	for (sqlite3_stmt *s = sqlite3_next_stmt(st->db, NULL); s != NULL; s = sqlite3_next_stmt(st->db, s))
+		ck_assert_msg(!sqlite3_stmt_busy(s), "statement left running: %s", sqlite3_sql(s));
+	ck_assert_int_eq(sqlite3_get_autocommit(st->db), 1);	/* no transaction open */
+}
+
 /* record - journal_record with a typical entry; returns the id */
 static long long
 record(struct store *st, const inv_invoice *inv, const char *verdict, const char *action,
@@ -68,6 +80,7 @@ record(struct store *st, const inv_invoice *inv, const char *verdict, const char
 
 	ck_assert_msg(journal_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_gt(id, 0);
+	idle(st);
 	return id;
 }
 
@@ -134,6 +147,7 @@ lookup(struct store *st, const inv_invoice *inv, long long *prev, char *desc, si
 	char err[512] = "";
 
 	ck_assert_msg(journal_lookup(st, inv, &r, prev, desc, dl, err, sizeof(err)) == 0, "%s", err);
+	idle(st);
 	return r;
 }
 
@@ -324,6 +338,7 @@ START_TEST(test_locked)
 	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
 	ck_assert_msg(ms >= 250 && ms < 2000, "gave up after %.0f ms (timeout 300 ms)", ms);
 	ck_assert_msg(strstr(err, path) != NULL && strstr(err, "locked") != NULL, "%s", err);
+	idle(st);
 	/* the lookup (a reader, WAL) still answers */
 	enum journal_resend r;
 	ck_assert_int_eq(journal_lookup(st, a, &r, NULL, NULL, 0, err, sizeof(err)), 0);
@@ -355,6 +370,7 @@ START_TEST(test_atomic)
 	    " BEGIN SELECT RAISE(ABORT, 'findings refused'); END", NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(journal_record(st, &e, NULL, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "findings refused") != NULL, "%s", err);
+	idle(st);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM invoices"), 0);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM customers"), 0);
 	inv_findings_free(f);
