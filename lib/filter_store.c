@@ -5,7 +5,13 @@
  * The store is consulted only for messages that need it (invoices, onboarding), so plain
  * outbound mail never waits for a lock. Any store error is returned to filter_run(),
  * whose caller follows the on-error policy.
+ *
+ * The milter's threads record one at a time, queued on a mutex: SQLite's own busy
+ * handler, which another writer would meet, sleeps in steps of milliseconds, and
+ * those sleeps sat in the SMTP transaction of every message. Other processes (the
+ * mailer, postsalectl) still meet SQLite's locking, bounded by database-timeout.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +47,11 @@ filter_store_consult(struct store *st, const struct ps_msg *m, struct filter_res
 	return 0;
 }
 
-int
-filter_store_record(struct store *st, const struct ps_conf *conf, const struct ps_msg *m,
+static pthread_mutex_t filter_record_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* filter_store_record_locked - the journal and the journey of one message */
+static int
+filter_store_record_locked(struct store *st, const struct ps_conf *conf, const struct ps_msg *m,
     GMimeMessage *msg, const struct filter_result *res, time_t now, char *err, size_t errlen)
 {
 	const char *mid = g_mime_message_get_message_id(msg);
@@ -93,4 +102,18 @@ filter_store_record(struct store *st, const struct ps_conf *conf, const struct p
 out:
 	free(ext);
 	return rc != 0 ? -1 : 0;
+}
+
+int
+filter_store_record(struct store *st, const struct ps_conf *conf, const struct ps_msg *m,
+    GMimeMessage *msg, const struct filter_result *res, time_t now, char *err, size_t errlen)
+{
+	int rc;
+
+	if (res->ninv == 0 && res->onboard.kind == ONBOARD_NONE && !res->onboard.has_renewal)
+		return 0;
+	pthread_mutex_lock(&filter_record_lock);
+	rc = filter_store_record_locked(st, conf, m, msg, res, now, err, errlen);
+	pthread_mutex_unlock(&filter_record_lock);
+	return rc;
 }

@@ -38,6 +38,13 @@ expect_fail 78 "socket inet:99999@127.0.0.1: expected inet:PORT@HOST" "$M" -n -c
 expect_fail 77 "refusing to run as root" "$M" -f -c "$E2E_CONF" -u root
 expect_fail 77 "user no-such-user-here does not exist" "$M" -f -c "$E2E_CONF" -u no-such-user-here
 
+# A template with a syntax error: refused at start-up with file:line.
+mkdir -p "$E2E_DIR"/badtmpl
+cp "${top_srcdir}"/templates/* "$E2E_DIR"/badtmpl/
+printf 'Dear {{customer_name}},\n{{#if tenure}}\nno end to this section\n' > "$E2E_DIR"/badtmpl/invoice.en.txt
+printf 'note-templates = %s\n' "$E2E_DIR"/badtmpl > "$E2E_DIR"/badtmpl.conf
+expect_fail 78 "$E2E_DIR/badtmpl/invoice.en.txt:2: unclosed {{#if tenure}}" "$M" -n -c "$E2E_DIR"/badtmpl.conf
+
 # A socket someone else holds.
 python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', $E2E_MILTER_PORT)); s.listen(); time.sleep(30)" &
 holder=$!
@@ -46,7 +53,8 @@ expect_fail 69 "cannot listen on inet:$E2E_MILTER_PORT@127.0.0.1" "$M" -f -c "$E
 kill "$holder"; wait "$holder" 2>/dev/null
 
 # A missing database directory: a clear warning, and the filter still serves mail.
-e2e_write_conf "database = $E2E_DIR/no-such-dir/postsale.db"
+e2e_write_conf "database = $E2E_DIR/no-such-dir/postsale.db
+pid-file = $E2E_DIR/db/milter.pid"
 e2e_start_milter
 e2e_check "missing database directory is named" \
 	e2e_milter_log_has "store: $E2E_DIR/no-such-dir/postsale.db: directory $E2E_DIR/no-such-dir does not exist"
@@ -89,6 +97,9 @@ e2e_wait_maildir 4
 e2e_check "the previous config is still in force" \
 	test "$(grep -c ': outbound: ' "$E2E_MILTER_LOG")" -gt "$lines_before"
 
+# The pid file (-P): written, and removed at a clean stop.
+e2e_check "the pid file holds the filter's pid" test "$(cat "$E2E_DIR"/db/milter.pid 2>/dev/null)" = "$E2E_MILTER_PID"
+
 # SIGTERM: a clean stop, exit 0, the port closed.
 kill -TERM "$E2E_MILTER_PID"
 wait "$E2E_MILTER_PID"
@@ -96,3 +107,4 @@ e2e_check "SIGTERM stops with exit 0" test $? = 0
 E2E_MILTER_PID=
 e2e_check "the port is closed" sh -c "! python3 -c \"import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $E2E_MILTER_PORT)))\""
 e2e_check "the stop is logged" e2e_milter_log_has "stopping on signal 15"
+e2e_check "the pid file is gone" test ! -e "$E2E_DIR"/db/milter.pid

@@ -91,6 +91,17 @@ e2e_check "spoofed header replaced by the filter's own" test "$(header_of "$got"
 
 e2e_check "three invoices held" test "$(queue_on_hold | wc -l)" = 3
 
+# 6b. invoice-action-error = reject: the internal sender gets 5.7.1 with the reason.
+e2e_write_conf "company-ibans = NO9386011117947
+invoice-action-error = reject
+note-invoices = no"
+kill -HUP "$E2E_MILTER_PID"
+for _ in 1 2 3 4 5 6 7 8 9 10; do e2e_milter_log_has "reloaded" && break; sleep 0.2; done
+$MK "$XML" "$E2E_DIR"/reject.eml --number TOSL108-E --payable 801.79 --message-id reject@example.com
+reply=$(e2e_send "$E2E_DIR"/reject.eml --to john@buyercompany.no 2>&1)
+e2e_check "rejected with 550 5.7.1 naming the finding" \
+	grep -q '<\*\* 550 5.7.1 postsale: not sent, finance must review invoice TOSL108-E (BR-CO-16)' <<<"$reply"
+
 # 7. The finance digest: postsale-mailer mails finance the flagged invoices, through the
 #    same Postfix; a second run sends nothing new.
 e2e_write_conf "company-ibans = NO9386011117947

@@ -104,13 +104,15 @@ EOC
 }
 
 # e2e_start_milter - start postsale-milter in the foreground (logging to a file);
-# E2E_MILTER_FLAGS replaces its -d (debug)
+# E2E_MILTER_FLAGS replaces its -d (debug); E2E_MILTER_WRAPPER runs it under a tool
+# (e.g. "valgrind --tool=callgrind" to profile a benchmark)
 e2e_start_milter() {
 	[ -f "$E2E_CONF" ] || e2e_write_conf
 	# shellcheck disable=SC2086
-	"$E2E_MILTER" ${E2E_MILTER_FLAGS:--d} -c "$E2E_CONF" -u "$E2E_USER" >>"$E2E_MILTER_LOG" 2>&1 &
+	${E2E_MILTER_WRAPPER:-} "$E2E_MILTER" ${E2E_MILTER_FLAGS:--d} -c "$E2E_CONF" -u "$E2E_USER" \
+		>>"$E2E_MILTER_LOG" 2>&1 &
 	E2E_MILTER_PID=$!
-	if ! e2e_wait_port "$E2E_MILTER_PORT" 10; then
+	if ! e2e_wait_port "$E2E_MILTER_PORT" 30; then
 		cat "$E2E_MILTER_LOG" >&2
 		e2e_fail "postsale-milter did not start"
 		exit 1
