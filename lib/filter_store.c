@@ -6,10 +6,10 @@
  * outbound mail never waits for a lock. Any store error is returned to filter_run(),
  * whose caller follows the on-error policy.
  *
- * The milter's threads record one at a time, queued on a mutex: SQLite's own busy
- * handler, which another writer would meet, sleeps in steps of milliseconds, and
- * those sleeps sat in the SMTP transaction of every message. Other processes (the
- * mailer, postsalectl) still meet SQLite's locking, bounded by database-timeout.
+ * The milter's threads record one at a time, queued on a mutex, so that under load
+ * they never run out of database-timeout waiting for each other (which would send a
+ * message into on-error for no fault of the store). Other processes (the mailer,
+ * postsalectl) still meet SQLite's locking, bounded by database-timeout.
  */
 #include <pthread.h>
 #include <stdio.h>
