@@ -18,6 +18,7 @@
 #include "filter.h"
 #include "mailcheck.h"
 #include "mime_text.h"
+#include "outbound.h"
 #include "xalloc.h"
 
 static pthread_once_t filter_gmime_once = PTHREAD_ONCE_INIT;
@@ -147,7 +148,7 @@ filter_rcpt_name(GMimeMessage *msg, const char *rcpt, char *buf, size_t len)
 	char addr[320];
 	size_t alen;
 
-	filter_bare_address(rcpt, addr, sizeof(addr));
+	outbound_bare_address(rcpt, addr, sizeof(addr));
 	alen = strlen(addr);
 	buf[0] = '\0';
 	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
@@ -170,21 +171,6 @@ filter_rcpt_name(GMimeMessage *msg, const char *rcpt, char *buf, size_t len)
 		}
 	}
 	return 0;
-}
-
-char *
-filter_bare_address(const char *rcpt, char *buf, size_t len)
-{
-	size_t n;
-
-	while (*rcpt == '<' || *rcpt == ' ')
-		rcpt++;
-	n = strcspn(rcpt, ">");
-	if (n >= len)
-		n = len - 1;
-	memcpy(buf, rcpt, n);
-	buf[n] = '\0';
-	return buf;
 }
 
 /* filter_check_invoices - find the invoices and run every check on each */

@@ -98,8 +98,6 @@ const char *filter_action_name(enum conf_action a);
  */
 char *filter_apply_bytes(const struct ps_msg *m, const struct filter_result *res, size_t *len);
 
-/* filter_bare_address - "<a@b>" -> "a@b" into buf; returns buf */
-char *filter_bare_address(const char *rcpt, char *buf, size_t len);
 /* filter_rcpt_name - the display name the To or Cc header gives rcpt; 1 if found */
 int filter_rcpt_name(GMimeMessage *msg, const char *rcpt, char *buf, size_t len);
 

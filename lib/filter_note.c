@@ -86,7 +86,7 @@ filter_note(struct filter_ctx *fc, struct store *st, const struct ps_msg *m,
 		return;
 	for (size_t i = 0; i < m->nrcpts && rcpt == NULL; i++)
 		if (outbound_rcpt_external(&conf->local_domains, m->rcpts[i]))
-			rcpt = filter_bare_address(m->rcpts[i], addr, sizeof(addr));
+			rcpt = outbound_bare_address(m->rcpts[i], addr, sizeof(addr));
 	if (rcpt == NULL)
 		return;
 	clang = g_mime_object_get_header(GMIME_OBJECT(msg), "Content-Language");

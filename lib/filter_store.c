@@ -88,7 +88,7 @@ filter_store_record_locked(struct store *st, const struct ps_conf *conf, const s
 
 		if (res->onboard.kind == ONBOARD_NONE && !res->onboard.has_renewal)
 			break;
-		filter_bare_address(ext[i], addr, sizeof(addr));
+		outbound_bare_address(ext[i], addr, sizeof(addr));
 		if (filter_rcpt_name(msg, addr, name, sizeof(name)))
 			cust.name = name;
 		if (res->onboard.kind == ONBOARD_START)

@@ -13,6 +13,7 @@
 
 #include "iban.h"
 #include "mailcheck.h"
+#include "outbound.h"
 #include "xalloc.h"
 
 #define MC_MAX_STATED 16	/* stated numbers/amounts kept per message */
@@ -585,23 +586,6 @@ check_amount(const inv_invoice *inv, const struct mailcheck_input *in, inv_findi
 
 /* ---- recipients ---- */
 
-char *
-mailcheck_bare_address(const char *rcpt, char *buf, size_t len)
-{
-	size_t n;
-
-	while (*rcpt == ' ' || *rcpt == '\t' || *rcpt == '<')
-		rcpt++;
-	n = strcspn(rcpt, "> \t");
-	if (len == 0)
-		return buf;
-	if (n >= len)
-		n = len - 1;
-	memcpy(buf, rcpt, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* email_domain - the domain of an address-like string, or NULL if it is not one */
 static const char *
 email_domain(const char *addr)
@@ -633,7 +617,7 @@ mailcheck_rcpt_matches(const inv_invoice *inv, const char *rcpt)
 	const char *rd;
 	int any = 0;
 
-	mailcheck_bare_address(rcpt, bare, sizeof(bare));
+	outbound_bare_address(rcpt, bare, sizeof(bare));
 	rd = email_domain(bare);
 	for (int i = 0; i < 2; i++) {
 		const char *bd = email_domain(cand[i]);
@@ -658,7 +642,7 @@ check_recipient(const inv_invoice *inv, const struct mailcheck_input *in, inv_fi
 	for (size_t i = 0; i < in->nrcpts; i++)
 		if (mailcheck_rcpt_matches(inv, in->rcpts[i]) == 1)
 			return;
-	mailcheck_bare_address(in->rcpts[0], bare, sizeof(bare));
+	outbound_bare_address(in->rcpts[0], bare, sizeof(bare));
 	a = clip(email_domain(inv->buyer.electronic_address) ? inv->buyer.electronic_address : "-", 120);
 	b = clip(email_domain(inv->buyer.contact_email) ? inv->buyer.contact_email : "-", 120);
 	inv_findings_add(out, "PS-MAIL-RECIPIENT", INV_SEV_ERROR,

@@ -74,10 +74,6 @@ size_t mailcheck_parse_amount(const char *s, dec_t *value, dec_t *alt, int *ambi
  * not; -1 when the invoice names no buyer e-mail */
 int mailcheck_rcpt_matches(const inv_invoice *inv, const char *rcpt);
 
-/* mailcheck_bare_address - rcpt without angle brackets and surrounding space into buf
- * (truncated to len); returns buf */
-char *mailcheck_bare_address(const char *rcpt, char *buf, size_t len);
-
 /* mailcheck_iban_known - 1 when iban (any spacing) is one of the IBANs in list. The
  * list's words are joined back where the config wrote an IBAN in groups of four
  * ("DE89 3704 0044 0532 0130 00" becomes one IBAN). */

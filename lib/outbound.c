@@ -72,3 +72,20 @@ outbound_rcpt_external(const struct conf_list *local, const char *rcpt)
 	domain[len] = '\0';
 	return !outbound_domain_local(local, domain);
 }
+
+char *
+outbound_bare_address(const char *rcpt, char *buf, size_t len)
+{
+	size_t n;
+
+	while (*rcpt == ' ' || *rcpt == '\t' || *rcpt == '<')
+		rcpt++;
+	n = strcspn(rcpt, "> \t");
+	if (len == 0)
+		return buf;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, rcpt, n);
+	buf[n] = '\0';
+	return buf;
+}

@@ -26,6 +26,8 @@ int outbound_domain_local(const struct conf_list *local, const char *domain);
  * into addr and its length, or NULL for an address without a domain.
  */
 const char *outbound_rcpt_domain(const char *addr, size_t *len);
+/* outbound_bare_address - rcpt ("<a@b>", " a@b ") as a bare address into buf; returns buf */
+char *outbound_bare_address(const char *rcpt, char *buf, size_t len);
 /* outbound_rcpt_external - 1 when the recipient's domain is not local */
 int outbound_rcpt_external(const struct conf_list *local, const char *rcpt);
 

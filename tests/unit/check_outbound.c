@@ -103,6 +103,17 @@ START_TEST(test_rcpt)
 }
 END_TEST
 
+START_TEST(test_bare_address)
+{
+	char buf[64];
+
+	ck_assert_str_eq(outbound_bare_address("<alice@example.com>", buf, sizeof(buf)), "alice@example.com");
+	ck_assert_str_eq(outbound_bare_address(" bob@customer.example ", buf, sizeof(buf)), "bob@customer.example");
+	ck_assert_str_eq(outbound_bare_address("<carol@x.example> NOTIFY=NEVER", buf, sizeof(buf)), "carol@x.example");
+	ck_assert_str_eq(outbound_bare_address("<0123456789@example.com>", buf, 8), "0123456");	/* cut to fit */
+}
+END_TEST
+
 START_TEST(test_origin)
 {
 	char err[256];
@@ -144,6 +155,7 @@ main(void)
 	tcase_add_test(tc, test_netmatch_bad);
 	tcase_add_test(tc, test_sockaddr);
 	tcase_add_loop_test(tc, test_rcpt, 0, sizeof(rcpt_cases) / sizeof(rcpt_cases[0]));
+	tcase_add_test(tc, test_bare_address);
 	tcase_add_test(tc, test_origin);
 	tcase_add_test(tc, test_msg_outbound);
 	suite_add_tcase(s, tc);
