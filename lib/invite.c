@@ -200,6 +200,62 @@ char *invite_describe(const struct invite_context *c, time_t now)
 	return s;
 }
 
+/* local_date - t as a date in zone (UTC when NULL): is_date set, for day arithmetic */
+static struct icaltimetype local_date(time_t t, icaltimezone *zone)
+{
+	struct icaltimetype d = icaltime_from_timet_with_zone(t, 0,
+	    zone ? zone : icaltimezone_get_utc_timezone());
+
+	d.is_date = 1;
+	d.hour = d.minute = d.second = 0;
+	d.zone = NULL;
+	return d;
+}
+
+/* days_between - calendar days from date a to date b */
+static long days_between(struct icaltimetype a, struct icaltimetype b)
+{
+	return (long) ((icaltime_as_timet(b) - icaltime_as_timet(a)) / 86400);
+}
+
+/* invite_describe_render - the description from a checkin template; caller frees */
+char *invite_describe_render(const tmpl *t, const struct invite_context *c, time_t when,
+			     const char *lang)
+{
+	icaltimezone *zone = c->tz ? icaltimezone_get_builtin_timezone(c->tz) : NULL;
+	struct icaltimetype day = local_date(when, zone), d;
+	tmpl_checkin_facts f;
+	tmpl_vars *v = tmpl_vars_new();
+	char *text;
+
+	memset(&f, 0, sizeof(f));
+	f.customer_name = c->customer_name;
+	f.customer = c->customer;
+	f.company = c->company;
+	f.manager = c->manager;
+	f.kind = c->kind;
+	f.ordinal = c->ordinal;
+	f.invoice_count = c->invoices_sent;
+	f.flagged_count = c->invoices_flagged;
+	if (c->customer_since > 0) {
+		d = local_date(c->customer_since, zone);
+		f.since_year = d.year;
+		f.since_month = d.month;
+		f.since_day = d.day;
+		f.since_days = days_between(d, day);
+	}
+	if (c->last_checkin > 0) {
+		d = local_date(c->last_checkin, zone);
+		f.last_year = d.year;
+		f.last_month = d.month;
+		f.last_day = d.day;
+	}
+	tmpl_vars_checkin(v, &f, lang);
+	text = tmpl_render(t, v, NULL);
+	tmpl_vars_free(v);
+	return text;
+}
+
 /* The cache of truncated VTIMEZONEs, TZID already rewritten, as iCalendar text. */
 #define ZONE_CACHE_SIZE 16
 static struct zone_cache_entry {

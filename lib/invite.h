@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "tmpl.h"
+
 enum invite_method {
 	INVITE_REQUEST = 0,	/* a new or moved check-in */
 	INVITE_CANCEL		/* a cancelled one: STATUS:CANCELLED */
@@ -41,7 +43,8 @@ struct invite_opts {
 	const char *prodid;		/* NULL: "-//postsale//check-in invitations//EN" */
 };
 
-/* What the default description says about a customer. */
+/* What the description says about a customer: invite_describe() (built in) or
+ * invite_describe_render() (a checkin template). */
 struct invite_context {
 	const char *customer_name;	/* or the address */
 	const char *customer;		/* address */
@@ -49,8 +52,13 @@ struct invite_context {
 	long invoices_sent;
 	long invoices_flagged;
 	time_t last_checkin;		/* 0 = none yet */
-	const char *checkin_kind;	/* "day-30" ... */
-	const char *const *questions;	/* NULL-terminated; NULL = built-in defaults */
+	const char *checkin_kind;	/* built in: the label, "day 30" ... */
+	const char *const *questions;	/* built in: NULL-terminated; NULL = defaults */
+	const char *kind;		/* template: the planner's kind, "day-30" ... (plan.h) */
+	int ordinal;			/* template: the n-th year of an anniversary */
+	const char *tz;			/* template: the zone of the dates; NULL = UTC */
+	const char *manager;		/* template: the account manager */
+	const char *company;		/* template: the sending company */
 };
 
 /* invite_opts_init - zero the options, alarm 15 minutes, method REQUEST */
@@ -68,10 +76,16 @@ int invite_build(const struct invite_opts *opts, char **ics, char *err, size_t e
  * customer key only, so the same check-in always has the same UID. Caller frees. */
 char *invite_uid(long long checkin_id, const char *customer, const char *domain);
 
-/* invite_describe - the default plain-text description (the lead's templates replace
- * it): customer since, invoices sent and flagged, last check-in, opening questions.
- * `now` dates "customer for N days". Caller frees. */
+/* invite_describe - the built-in English plain-text description, used when no checkin
+ * template exists: customer since, invoices sent and flagged, last check-in, opening
+ * questions. `now` dates "customer for N days". Caller frees. */
 char *invite_describe(const struct invite_context *ctx, time_t now);
+
+/* invite_describe_render - the description from the checkin template t (compiled
+ * with tmpl_checkin_names) in language lang, its dates written in ctx->tz and its day
+ * counts up to when (the check-in's start). Caller frees. */
+char *invite_describe_render(const tmpl *t, const struct invite_context *ctx, time_t when,
+			     const char *lang);
 
 /* invite_addr_valid - 1 if s is a plain addr-spec local@domain we are willing to put
  * into a calendar or a header (no spaces, controls, quotes, brackets), else 0 */

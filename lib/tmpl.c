@@ -1,5 +1,5 @@
 /*
- * tmpl.c - compile and render the thank-you note templates (see tmpl.h).
+ * tmpl.c - compile and render the thank-you note and check-in templates (see tmpl.h).
  *
  * Template text is trusted (the administrator writes it) but still checked: any
  * syntax error is reported with file:line. Values are untrusted: they come from
@@ -24,6 +24,14 @@
 const char *const tmpl_note_names[] = {
 	"customer_name", "company", "manager", "invoice_number", "since", "tenure",
 	"invoice_count", "first_invoice", "nth_invoice", "anniversary", "anniversary_nth",
+	NULL
+};
+
+const char *const tmpl_checkin_names[] = {
+	"customer_name", "customer", "company", "manager", "since", "since_days",
+	"invoice_count", "flagged_count", "flagged_plural", "last_checkin",
+	"kind_day", "kind_day7", "kind_day30", "kind_day90", "kind_quarterly", "kind_prerenewal",
+	"kind_anniversary", "kind_other", "anniversary_years", "anniversary_nth",
 	NULL
 };
 
@@ -569,11 +577,18 @@ ordinal(char *buf, size_t len, unsigned n, int german)
 	snprintf(buf, len, "%u%s", n, suf);
 }
 
+/* lang_german - 1 if lang is German ("de", "de-AT" ...) */
+static int
+lang_german(const char *lang)
+{
+	return lang && (lang[0] == 'd' || lang[0] == 'D') && (lang[1] == 'e' || lang[1] == 'E')
+	    && (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
+}
+
 void
 tmpl_vars_facts(tmpl_vars *v, const tmpl_facts *f, const char *lang)
 {
-	int german = lang && (lang[0] == 'd' || lang[0] == 'D') && (lang[1] == 'e' || lang[1] == 'E')
-	    && (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
+	int german = lang_german(lang);
 	char buf[128];
 
 	tmpl_vars_set(v, "customer_name", f->customer_name);
@@ -605,6 +620,75 @@ tmpl_vars_facts(tmpl_vars *v, const tmpl_facts *f, const char *lang)
 			ordinal(buf, sizeof buf, f->invoice_count, german);
 			tmpl_vars_set(v, "nth_invoice", buf);
 		}
+	}
+}
+
+/* set_date - name = "7 March 2026" / "7. März 2026"; nothing when the date is unknown */
+static void
+set_date(tmpl_vars *v, const char *name, int year, int month, int day, int german)
+{
+	const char *const *months = german ? months_de : months_en;
+	char buf[64];
+	if (year > 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31) {
+		snprintf(buf, sizeof buf, german ? "%d. %s %d" : "%d %s %d", day, months[month - 1],
+		    year);
+		tmpl_vars_set(v, name, buf);
+	}
+}
+
+/* set_long - name = the decimal n */
+static void
+set_long(tmpl_vars *v, const char *name, long n)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%ld", n);
+	tmpl_vars_set(v, name, buf);
+}
+
+void
+tmpl_vars_checkin(tmpl_vars *v, const tmpl_checkin_facts *f, const char *lang)
+{
+	int german = lang_german(lang);
+	const char *kind = f->kind ? f->kind : "";
+	char buf[32];
+
+	tmpl_vars_set(v, "customer_name", f->customer_name);
+	tmpl_vars_set(v, "customer", f->customer);
+	tmpl_vars_set(v, "company", f->company);
+	tmpl_vars_set(v, "manager", f->manager);
+	if (f->since_year > 0) {
+		set_date(v, "since", f->since_year, f->since_month, f->since_day, german);
+		set_long(v, "since_days", f->since_days);
+	}
+	if (f->invoice_count > 0)
+		set_long(v, "invoice_count", f->invoice_count);
+	if (f->flagged_count > 0)
+		set_long(v, "flagged_count", f->flagged_count);
+	if (f->flagged_count > 1)
+		tmpl_vars_set(v, "flagged_plural", "yes");
+	if (f->last_year > 0)
+		set_date(v, "last_checkin", f->last_year, f->last_month, f->last_day, german);
+	/* The planner's kinds (plan.h); any other day-N is kind_other with kind_day. */
+	char *end;
+	long day = strncmp(kind, "day-", 4) == 0 && isdigit((unsigned char)kind[4])
+	    ? strtol(kind + 4, &end, 10) : -1;
+	if (day >= 0 && *end == '\0') {
+		set_long(v, "kind_day", day);
+		tmpl_vars_set(v, day == 7 ? "kind_day7" : day == 30 ? "kind_day30"
+		    : day == 90 ? "kind_day90" : "kind_other", "yes");
+	} else if (strcmp(kind, "quarterly") == 0) {
+		tmpl_vars_set(v, "kind_quarterly", "yes");
+	} else if (strcmp(kind, "pre-renewal") == 0) {
+		tmpl_vars_set(v, "kind_prerenewal", "yes");
+	} else if (strcmp(kind, "anniversary") == 0) {
+		tmpl_vars_set(v, "kind_anniversary", "yes");
+		if (f->ordinal > 0) {
+			set_long(v, "anniversary_years", f->ordinal);
+			ordinal(buf, sizeof buf, (unsigned)f->ordinal, german);
+			tmpl_vars_set(v, "anniversary_nth", buf);
+		}
+	} else {
+		tmpl_vars_set(v, "kind_other", "yes");
 	}
 }
 
@@ -726,8 +810,9 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-tmpl_set *
-tmpl_set_load(const char *dir, const char *const *known, char *err, size_t errlen)
+/* set_load - compile the templates of kind only (NULL: of every kind but the check-ins') */
+static tmpl_set *
+set_load(const char *dir, const char *only, const char *const *known, char *err, size_t errlen)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -764,7 +849,8 @@ tmpl_set_load(const char *dir, const char *const *known, char *err, size_t errle
 		char *kind = xstrndup(nm, (size_t)(d1 - nm));
 		char *lang = xstrndup(d1 + 1, (size_t)(d2 - d1 - 1));
 		char norm[32];
-		if (!kind_ok(kind) || strcmp(tmpl_lang_norm(lang, norm, sizeof norm), lang) != 0) {
+		if (!kind_ok(kind) || strcmp(tmpl_lang_norm(lang, norm, sizeof norm), lang) != 0
+		    || !(only ? strcmp(kind, only) == 0 : strcmp(kind, TMPL_KIND_CHECKIN) != 0)) {
 			free(kind);
 			free(lang);
 			continue;
@@ -801,6 +887,23 @@ tmpl_set_load(const char *dir, const char *const *known, char *err, size_t errle
 		free(names[i]);
 	free(names);
 	return s;
+}
+
+tmpl_set *
+tmpl_set_load(const char *dir, const char *const *known, char *err, size_t errlen)
+{
+	return set_load(dir, NULL, known, err, errlen);
+}
+
+tmpl_set *
+tmpl_set_load_kind(const char *dir, const char *kind, const char *const *known,
+    char *err, size_t errlen)
+{
+	if (!kind_ok(kind)) {
+		snprintf(err, errlen, "%s: bad template kind \"%s\"", dir, kind ? kind : "");
+		return NULL;
+	}
+	return set_load(dir, kind, known, err, errlen);
 }
 
 tmpl_set *

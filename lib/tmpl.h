@@ -1,6 +1,6 @@
 /*
- * tmpl.h - the thank-you note templates: a small logic-less template language,
- * compiled once at start-up and rendered per message.
+ * tmpl.h - the thank-you note and check-in description templates: a small logic-less
+ * template language, compiled once at start-up and rendered per message.
  *
  * Syntax (a subset of Mustache):
  *   {{name}}                  the value of name; empty when it has none
@@ -19,6 +19,9 @@
  *
  * Template files are named KIND.LANG.txt and KIND.LANG.html (invoice.en.txt,
  * onboarding.de.html ...): a .html file is an HTML template, anything else text.
+ * The notes (invoice, onboarding) and the check-in invitations' descriptions
+ * (checkin, TMPL_KIND_CHECKIN) share one directory but not their names: the notes'
+ * set is loaded with tmpl_set_load(), the check-ins' with tmpl_set_load_kind().
  */
 #ifndef PS_TMPL_H
 #define PS_TMPL_H
@@ -43,8 +46,13 @@ typedef struct tmpl tmpl;
 typedef struct tmpl_vars tmpl_vars;
 typedef struct tmpl_set tmpl_set;
 
-/* The names the postsale templates may use (NULL-terminated); see tmpl_vars_facts(). */
+/* The kind of the check-in invitations' descriptions: checkin.LANG.txt. */
+#define TMPL_KIND_CHECKIN "checkin"
+
+/* The names the note templates may use (NULL-terminated); see tmpl_vars_facts(). */
 extern const char *const tmpl_note_names[];
+/* The names the checkin templates may use (NULL-terminated); see tmpl_vars_checkin(). */
+extern const char *const tmpl_checkin_names[];
 
 /*
  * tmpl_compile - compile src[0..len) named name (used in error messages, usually the
@@ -110,6 +118,41 @@ typedef struct tmpl_facts {
 void tmpl_vars_facts(tmpl_vars *v, const tmpl_facts *f, const char *lang);
 
 /*
+ * What a check-in invitation's description says about the customer; invite.c fills it
+ * from the store (dates already in the manager's zone). Strings may be NULL.
+ */
+typedef struct tmpl_checkin_facts {
+	const char *customer_name;	/* display name, NULL when unknown */
+	const char *customer;		/* the customer's address */
+	const char *company;		/* the sending company */
+	const char *manager;		/* the account manager */
+	const char *kind;		/* the planner's kind: "day-7", "quarterly", "pre-renewal",
+					   "anniversary" (plan.h) */
+	int ordinal;			/* the n-th year of an anniversary */
+	int since_year, since_month, since_day;	/* customer since; year 0 = unknown */
+	long since_days;		/* calendar days from then to the check-in */
+	int last_year, last_month, last_day;	/* the last check-in before; year 0 = none */
+	long invoice_count;		/* invoices sent to the customer */
+	long flagged_count;		/* of which flagged by the checks */
+} tmpl_checkin_facts;
+
+/*
+ * tmpl_vars_checkin - set the check-in values (tmpl_checkin_names) from f, in language
+ * lang ("de": German words, others English); each is absent when it does not apply:
+ *   customer_name customer company manager      as given
+ *   since "7 March 2026" / "7. März 2026", since_days "7"      (since_year > 0)
+ *   invoice_count "2"                                           (> 0)
+ *   flagged_count "1" (> 0), flagged_plural "yes"               (> 1)
+ *   last_checkin "3 March 2026"                                 (last_year > 0)
+ *   kind_day "7"                                                (any day-N)
+ *   kind_day7 kind_day30 kind_day90 kind_quarterly kind_prerenewal kind_anniversary
+ *   kind_other                      "yes" for the kind (kind_other: another day-N, or
+ *                                   a kind this list does not know)
+ *   anniversary_years "2", anniversary_nth "2nd" / "2."         (anniversary, ordinal > 0)
+ */
+void tmpl_vars_checkin(tmpl_vars *v, const tmpl_checkin_facts *f, const char *lang);
+
+/*
  * tmpl_lang_norm - the first language tag of a Content-Language value
  * ("de-DE, en" -> "de-de"), lowercased, into out; "" if there is none or it is
  * malformed. Returns out.
@@ -127,10 +170,14 @@ int tmpl_paths(const char *dir, const char *kind, const char *lang, char **txt, 
 
 /*
  * tmpl_set_load - compile every template in dir (files named KIND.LANG.txt or
- * KIND.LANG.html), for start-up and reload. The first syntax error fails the whole
- * set with "file:line: what" in err. Free with tmpl_set_free.
+ * KIND.LANG.html) but the check-ins' (TMPL_KIND_CHECKIN), for start-up and reload.
+ * The first syntax error fails the whole set with "file:line: what" in err. Free with
+ * tmpl_set_free.
  */
 tmpl_set *tmpl_set_load(const char *dir, const char *const *known, char *err, size_t errlen);
+/* tmpl_set_load_kind - the same for the templates of one kind only (KIND.LANG.*) */
+tmpl_set *tmpl_set_load_kind(const char *dir, const char *kind, const char *const *known,
+    char *err, size_t errlen);
 tmpl_set *tmpl_set_free(tmpl_set *s);
 /*
  * tmpl_set_pick - the text and HTML templates for kind and lang, with the same

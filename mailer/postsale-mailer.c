@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 #include "outbox.h"
 #include "send_checkins.h"
 #include "store.h"
+#include "tmpl.h"
 #include "xalloc.h"
 
 static volatile sig_atomic_t got_term, got_hup;
@@ -80,9 +82,52 @@ lock_mailer(const char *database)
 	return fd;
 }
 
+/*
+ * describe_load - the checkin template of the config's note-language (else English)
+ * from note-templates: 0 with *set owning *describe, or both NULL after logging why
+ * the invitations carry the built-in English description (no such template, or the
+ * default directory is not installed); -1 after logging a template error (file:line)
+ * or an unreadable configured directory.
+ */
+static int
+describe_load(const struct ps_conf *conf, tmpl_set **set, const tmpl **describe)
+{
+	const char *dir = conf->note_templates[0] ? conf->note_templates : PKGDATADIR "/templates";
+	const tmpl *html;
+	struct stat sb;
+	char err[1024];
+
+	*set = NULL;
+	*describe = NULL;
+	if (conf->note_templates[0] == '\0' && stat(dir, &sb) != 0) {
+		log_msg(LOG_NOTICE, NULL, "%s: %s: invitations carry the built-in English description",
+		    dir, strerror(errno));
+		return 0;
+	}
+	if ((*set = tmpl_set_load_kind(dir, TMPL_KIND_CHECKIN, tmpl_checkin_names, err,
+	    sizeof(err))) == NULL) {
+		log_msg(LOG_ERR, NULL, "note-templates: %s", err);
+		return -1;
+	}
+	if (tmpl_set_pick(*set, TMPL_KIND_CHECKIN, conf->note_language, describe, &html) != 0 ||
+	    *describe == NULL) {
+		char want[128];
+		snprintf(want, sizeof(want), "%s.%s.txt", TMPL_KIND_CHECKIN, conf->note_language);
+		if (strcmp(conf->note_language, TMPL_LANG_FALLBACK) != 0)
+			snprintf(want + strlen(want), sizeof(want) - strlen(want), " nor %s.%s.txt",
+			    TMPL_KIND_CHECKIN, TMPL_LANG_FALLBACK);
+		log_msg(LOG_NOTICE, NULL, "%s holds no %s: invitations carry the built-in English description",
+		    dir, want);
+		*set = tmpl_set_free(*set);
+		*describe = NULL;
+	} else
+		log_msg(LOG_INFO, NULL, "invitation descriptions from %s", tmpl_get_name(*describe));
+	return 0;
+}
+
 /* run_once - one pass of the check-ins (digest == 0) or the digest; an exit status */
 static int
-run_once(const struct ps_conf *conf, const struct run_args *a, int digest)
+run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args *a, int digest)
 {
 	struct store *st;
 	struct outbox *ob;
@@ -111,7 +156,7 @@ run_once(const struct ps_conf *conf, const struct run_args *a, int digest)
 			status = EX_TEMPFAIL;
 		}
 	} else {
-		if (mailer_send_checkins(conf, st, ob, now, a->ahead, &counts, err, sizeof(err)) != 0) {
+		if (mailer_send_checkins(conf, describe, st, ob, now, a->ahead, &counts, err, sizeof(err)) != 0) {
 			log_msg(LOG_ERR, NULL, "%s", err);
 			status = EX_TEMPFAIL;
 		}
@@ -132,9 +177,11 @@ out:
 	return status;
 }
 
-/* daemon_loop - run every mailer-interval until SIGTERM/SIGINT; SIGHUP reloads */
+/* daemon_loop - run every mailer-interval until SIGTERM/SIGINT; SIGHUP reloads the config
+ * and the templates (*setp owns *describep) */
 static int
-daemon_loop(struct ps_conf **confp, const char *path, const struct run_args *a)
+daemon_loop(struct ps_conf **confp, tmpl_set **setp, const tmpl **describep, const char *path,
+	    const struct run_args *a)
 {
 	struct sigaction sa;
 	char err[1024];
@@ -150,19 +197,27 @@ daemon_loop(struct ps_conf **confp, const char *path, const struct run_args *a)
 		struct timespec ts;
 		long ms = (*confp)->mailer_interval_ms > 1000 ? (*confp)->mailer_interval_ms : 1000;
 
-		run_once(*confp, a, 0);
+		run_once(*confp, *describep, a, 0);
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (ms % 1000) * 1000000L;
 		while (!got_term && !got_hup && nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
 		if (got_hup) {
 			struct ps_conf *fresh = conf_load(path, err, sizeof(err));
+			tmpl_set *set = NULL;
+			const tmpl *describe = NULL;
 			got_hup = 0;
 			if (fresh == NULL)
 				log_msg(LOG_ERR, NULL, "reload: %s (keeping the old settings)", err);
-			else {
+			else if (describe_load(fresh, &set, &describe) != 0) {
+				log_msg(LOG_ERR, NULL, "reload: keeping the old settings");
+				conf_free(fresh);
+			} else {
 				conf_free(*confp);
 				*confp = fresh;
+				tmpl_set_free(*setp);
+				*setp = set;
+				*describep = describe;
 				log_msg(LOG_NOTICE, NULL, "reloaded %s", path);
 			}
 		}
@@ -176,6 +231,8 @@ main(int argc, char **argv)
 {
 	const char *path = CONF_DEFAULT_PATH, *cmd;
 	struct ps_conf *conf;
+	tmpl_set *templates = NULL;
+	const tmpl *describe = NULL;
 	struct run_args a = { 0, -1, NULL, 0 };	/* ahead -1: the config's invite-ahead */
 	char err[1024];
 	int use_syslog = 0, i, status;
@@ -236,17 +293,21 @@ main(int argc, char **argv)
 		a.ahead = conf->invite_ahead_ms / 1000;
 	log_open("postsale-mailer", conf->syslog_facility, !use_syslog);
 	log_set_level(conf->log_level);
-	if (strcmp(cmd, "run") == 0)
-		status = run_once(conf, &a, 0);
+	if ((strcmp(cmd, "run") == 0 || strcmp(cmd, "daemon") == 0) &&
+	    describe_load(conf, &templates, &describe) != 0)
+		status = EX_CONFIG;
+	else if (strcmp(cmd, "run") == 0)
+		status = run_once(conf, describe, &a, 0);
 	else if (strcmp(cmd, "digest") == 0)
-		status = run_once(conf, &a, 1);
+		status = run_once(conf, NULL, &a, 1);
 	else if (strcmp(cmd, "daemon") == 0 && !a.dry_run && a.now == 0)
-		status = daemon_loop(&conf, path, &a);
+		status = daemon_loop(&conf, &templates, &describe, path, &a);
 	else {
 		fprintf(stderr, "postsale-mailer: %s: unknown command (or an option it does not take)\n", cmd);
 		usage(stderr);
 		status = EX_USAGE;
 	}
+	tmpl_set_free(templates);
 	conf_free(conf);
 	return status;
 }

@@ -39,7 +39,7 @@ kind_label(const struct store_checkin *ci, char *buf, size_t len)
 }
 
 int
-mailer_checkin_message(const struct ps_conf *conf, struct store *st,
+mailer_checkin_message(const struct ps_conf *conf, const tmpl *describe, struct store *st,
 		       const struct store_checkin *ci, time_t now, char **msg, size_t *len,
 		       const char *rcpts[2], size_t *nrcpts, char *err, size_t errlen)
 {
@@ -64,7 +64,15 @@ mailer_checkin_message(const struct ps_conf *conf, struct store *st,
 	ctx.invoices_flagged = facts.flagged_count;
 	ctx.last_checkin = last;
 	ctx.checkin_kind = kind_label(ci, label, sizeof(label));
-	desc = invite_describe(&ctx, now);
+	ctx.kind = ci->kind;
+	ctx.ordinal = ci->ordinal;
+	ctx.tz = ci->tzid;
+	ctx.manager = ci->manager;
+	ctx.company = conf->company_name;
+	if (describe != NULL)	/* dated to the check-in: a resent invitation says the same */
+		desc = invite_describe_render(describe, &ctx, ci->due_at, conf->note_language);
+	else
+		desc = invite_describe(&ctx, now);
 	summary = xasprintf("%sCheck-in: %s (%s)", cancel ? "Cancelled: " : "",
 	    ci->customer_name && ci->customer_name[0] ? ci->customer_name : ci->customer, label);
 
@@ -133,7 +141,7 @@ retry_at(const struct ps_conf *conf, time_t now, int attempts)
 /* send_one - claim, build, send and record one check-in; 0, or -1 on a store error.
  * *temp is set on a temporary submission failure. */
 static int
-send_one(const struct ps_conf *conf, struct store *st, struct outbox *ob,
+send_one(const struct ps_conf *conf, const tmpl *describe, struct store *st, struct outbox *ob,
 	 const struct store_checkin *listed, time_t now, long ahead,
 	 struct mailer_counts *counts, int *temp, char *err, size_t errlen)
 {
@@ -150,7 +158,7 @@ send_one(const struct ps_conf *conf, struct store *st, struct outbox *ob,
 	} else if ((rc = store_checkin_claim(st, listed->id, now, ahead, &ci, err, errlen)) != 0)
 		return rc < 0 ? -1 : 0;			/* 1: someone else did it */
 
-	if (mailer_checkin_message(conf, st, &ci, now, &msg, &len, rcpts, &n, why, sizeof(why)) != 0)
+	if (mailer_checkin_message(conf, describe, st, &ci, now, &msg, &len, rcpts, &n, why, sizeof(why)) != 0)
 		status = SUBMIT_PERM;
 	else
 		status = outbox_send(ob, conf->postsale_address, rcpts, n, msg, len, ci.uid,
@@ -186,8 +194,8 @@ send_one(const struct ps_conf *conf, struct store *st, struct outbox *ob,
 }
 
 int
-mailer_send_checkins(const struct ps_conf *conf, struct store *st, struct outbox *ob,
-		     time_t now, long ahead, struct mailer_counts *counts,
+mailer_send_checkins(const struct ps_conf *conf, const tmpl *describe, struct store *st,
+		     struct outbox *ob, time_t now, long ahead, struct mailer_counts *counts,
 		     char *err, size_t errlen)
 {
 	struct store_checkin *due;
@@ -197,7 +205,7 @@ mailer_send_checkins(const struct ps_conf *conf, struct store *st, struct outbox
 	if (store_checkin_due(st, now, ahead, 0, &due, &n, err, errlen) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (send_one(conf, st, ob, &due[i], now, ahead, counts, &temp, err, errlen) != 0) {
+		if (send_one(conf, describe, st, ob, &due[i], now, ahead, counts, &temp, err, errlen) != 0) {
 			rc = -1;
 			break;
 		}

@@ -13,6 +13,7 @@
 #include "outbox.h"
 #include "store.h"
 #include "store_journey.h"
+#include "tmpl.h"
 
 struct mailer_counts {
 	unsigned long sent;		/* handed over (or written, in a dry run) */
@@ -21,6 +22,10 @@ struct mailer_counts {
 };
 
 /*
+ * The descriptions: describe is the checkin template of the config's note-language
+ * (tmpl_set_load_kind, TMPL_KIND_CHECKIN), or NULL for invite_describe()'s built-in
+ * English text.
+ *
  * mailer_send_checkins - send every due check-in invitation at now (a first invitation
  * once the check-in starts within ahead seconds; updates and CANCELs at once). In a dry
  * run (outbox_is_dry_run) nothing is claimed or recorded. Stops early after three
@@ -28,8 +33,8 @@ struct mailer_counts {
  * Returns 0, or -1 with err when the store failed (what was sent is recorded, or left
  * pending to be resent with the same UID and SEQUENCE).
  */
-int mailer_send_checkins(const struct ps_conf *conf, struct store *st, struct outbox *ob,
-			 time_t now, long ahead, struct mailer_counts *counts,
+int mailer_send_checkins(const struct ps_conf *conf, const tmpl *describe, struct store *st,
+			 struct outbox *ob, time_t now, long ahead, struct mailer_counts *counts,
 			 char *err, size_t errlen);
 
 /*
@@ -38,7 +43,7 @@ int mailer_send_checkins(const struct ps_conf *conf, struct store *st, struct ou
  * (pointers into ci, at most 2, count in *nrcpts). The caller frees *msg. 0, or -1
  * with err (an address that is not one, an unknown zone: a permanent failure).
  */
-int mailer_checkin_message(const struct ps_conf *conf, struct store *st,
+int mailer_checkin_message(const struct ps_conf *conf, const tmpl *describe, struct store *st,
 			   const struct store_checkin *ci, time_t now, char **msg, size_t *len,
 			   const char *rcpts[2], size_t *nrcpts, char *err, size_t errlen);
 
