@@ -15,6 +15,7 @@
 # (default 3), BENCH_SESSIONS (parallel SMTP sessions, default 8), BENCH_SIZE (plain:
 # body bytes, 5120).
 E2E_NAME=bench
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 KIND=${BENCH_KIND:-plain}
 N=${BENCH_MESSAGES:-2000}
@@ -70,9 +71,20 @@ e2e_start_sink
 e2e_start_postfix accept ""
 E2E_CLEANUP="kill $NOOP_PID $EDIT_PID"
 
-# run_setup PORT - send N messages to PORT; prints msg/s
+# drain - wait until the queue is empty, so that no setup runs while the previous one's
+# messages are still being delivered (at most 120 s)
+drain() {
+	local tries=1200
+	while [ "$(e2e_queue_count)" != 0 ] && [ "$tries" -gt 0 ]; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+}
+
+# run_setup PORT - send N messages to PORT, after draining the queue; prints msg/s
 run_setup() {
 	local t0 t1
+	drain
 	t0=$(date +%s.%N)
 	# shellcheck disable=SC2086
 	smtp-source -s "$SESSIONS" -m "$N" $SOURCE_ARGS -f alice@example.com \

@@ -4,6 +4,7 @@
 # an unknown charset, HTML without </body>, a 10 MB text part, a 30 MB message. Each is
 # delivered; none is made worse (where a correct note cannot be guaranteed it passes
 # byte-identical, and the log says why); the filter survives them all.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 e2e_init
 e2e_write_conf "note-max-part-size = 4M"

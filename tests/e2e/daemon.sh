@@ -2,6 +2,7 @@
 # daemon.sh - postsale-milter as a daemon: config check (-n), clear errors for a bad
 # config, an unbindable socket, a missing database directory and root; SIGHUP reloads
 # (a bad file keeps the old config); SIGTERM stops cleanly.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 e2e_init
 M=$E2E_MILTER

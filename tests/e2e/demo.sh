@@ -5,6 +5,7 @@
 # what the filter decided, lets postsale-mailer send the day-7 check-in invitation, and
 # stops it all.
 E2E_NAME=demo
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 e2e_init
 XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml

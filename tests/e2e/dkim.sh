@@ -3,6 +3,7 @@
 # smtpd_milters, the note is added and then signed, and the signature verifies at the
 # Maildir (checked with python3-dkim, not OpenDKIM). The reverse order is the mistake
 # the README warns about: the note breaks the signature, and this test shows it does.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
 [ -f "$XML" ] || e2e_skip "the corpus is absent ($XML): set POSTSALE_CORPUS"

@@ -4,6 +4,7 @@
 # journaled; a misdirected invoice and an altered IBAN are flagged; a resend is not;
 # a spoofed X-Postsale-Invoice header is removed; finance gets a copy of flagged ones.
 # The invoice is the official EN 16931 example ubl-tc434-example2.xml (TOSL108).
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
 [ -f "$XML" ] || e2e_skip "the corpus is absent ($XML): set POSTSALE_CORPUS"

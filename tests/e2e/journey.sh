@@ -5,6 +5,7 @@
 # the manager's Maildir. A second run sends nothing; a moved check-in goes out as
 # SEQUENCE 1; an off-boarding message cancels (METHOD:CANCEL). Invitations are checked
 # with Python's email package, python3-icalendar and zoneinfo.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 /usr/bin/python3 -c 'import icalendar' 2>/dev/null || e2e_skip "python3-icalendar is not installed"
 e2e_init

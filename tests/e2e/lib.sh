@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh - the end-to-end harness: a private Postfix, postsale-milter, a Maildir and an
 # smtp-sink, all on loopback ports of their own, under the build tree.
 #

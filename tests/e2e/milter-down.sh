@@ -2,6 +2,7 @@
 # milter-down.sh - with postsale-milter killed, Postfix follows milter_default_action
 # and no message is lost: "accept" delivers unfiltered; "tempfail" refuses with a 4xx
 # so the client keeps the message, and the retry goes through once the filter is back.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 e2e_init
 e2e_write_conf

@@ -3,6 +3,7 @@
 # on-error within database-timeout and never stalls mail flow. accept: delivered
 # unchanged, and the log says why; tempfail: refused with a 4xx, nothing lost. Plain
 # mail, which needs no store, flows as usual.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
 [ -f "$XML" ] || e2e_skip "the corpus is absent ($XML): set POSTSALE_CORPUS"

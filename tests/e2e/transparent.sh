@@ -2,6 +2,7 @@
 # transparent.sh - mail that needs no action passes through Postfix and postsale-milter
 # unchanged: outbound mail (seen and logged by the filter), inbound mail (accepted at
 # MAIL FROM), internal mail (accepted at DATA) and a message over max-message-size.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 e2e_init
 e2e_write_conf "max-message-size = 64k"
