@@ -204,17 +204,21 @@ START_TEST(test_apply_bytes)
 	};
 	struct filter_result res = {.hdrs = hdrs, .nhdrs = 4};
 	size_t len;
-	char *out;
+	char *out, *text;
 
 	ck_assert_int_eq(msg_load_bytes(m, in, strlen(in)), 0);
 	out = filter_apply_bytes(m, &res, &len);
+	text = xmemdup(out, len);
 	/* the folded X-P goes whole; additions go last, as smfi_addheader puts them */
-	ck_assert_str_eq(xmemdup(out, len), "A: 1\r\nB: 3\r\nX-P: new\r\n\r\nbody\r\n");
+	ck_assert_str_eq(text, "A: 1\r\nB: 3\r\nX-P: new\r\n\r\nbody\r\n");
+	free(text);
+	free(out);
 	res.body = "new body\r\n";
 	res.body_len = strlen(res.body);
-	free(out);
 	out = filter_apply_bytes(m, &res, &len);
-	ck_assert_str_eq(xmemdup(out, len), "A: 1\r\nB: 3\r\nX-P: new\r\n\r\nnew body\r\n");
+	text = xmemdup(out, len);
+	ck_assert_str_eq(text, "A: 1\r\nB: 3\r\nX-P: new\r\n\r\nnew body\r\n");
+	free(text);
 	free(out);
 	msg_free(m);
 }
