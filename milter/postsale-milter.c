@@ -216,7 +216,8 @@ main(int argc, char **argv)
 {
 	struct options opt = {.config = CONF_DEFAULT_PATH};
 	struct ps_conf *conf;
-	const char *socket, *user, *pid_file, *sockpath = NULL;
+	char *socket, *user, *pid_file;
+	const char *sockpath = NULL;
 	char err[1024], *store_warning = NULL;
 	struct conf_ref *ref;
 	int ch, status, local_domains_empty, on_error_tempfail;
@@ -250,8 +251,8 @@ main(int argc, char **argv)
 	pid_file = xstrdup(opt.pid_file ? opt.pid_file : conf->pid_file);
 	if (socket_spec_check(socket, err, sizeof(err)) != 0) {
 		fprintf(stderr, PROG ": %s\n", err);
-		conf_free(conf);
-		return EX_CONFIG;
+		status = EX_CONFIG;
+		goto out;
 	}
 	xmlsafe_init();
 	if (opt.check_only) {
@@ -259,8 +260,8 @@ main(int argc, char **argv)
 
 		if (fc == NULL) {
 			fprintf(stderr, PROG ": %s\n", err);
-			conf_free(conf);
-			return EX_CONFIG;
+			status = EX_CONFIG;
+			goto out;
 		}
 		filter_ctx_free(fc);
 		/* Only look: opening the database as root would leave root's files in it. */
@@ -272,8 +273,8 @@ main(int argc, char **argv)
 		if (conf->local_domains.n == 0)
 			fprintf(stderr, PROG ": warning: local-domains is empty: every recipient counts as external\n");
 		printf(PROG ": %s: config is valid\n", opt.config);
-		conf_free(conf);
-		return EX_OK;
+		status = EX_OK;
+		goto out;
 	}
 
 	log_open(PROG, conf->syslog_facility, opt.foreground);
@@ -282,21 +283,25 @@ main(int argc, char **argv)
 	on_error_tempfail = conf->on_error == CONF_ON_ERROR_TEMPFAIL;
 	/* From here the runtime owns conf (a reload may free it). */
 	if (runtime_set_conf(conf, err, sizeof(err)) != 0) {
+		conf = NULL;		/* runtime_set_conf freed it */
 		fprintf(stderr, PROG ": %s\n", err);
-		return EX_CONFIG;
+		status = EX_CONFIG;
+		goto out;
 	}
 	conf = NULL;
 
 	if (smfi_setconn((char *) socket) != MI_SUCCESS ||
 	    smfi_register(*callbacks_desc()) != MI_SUCCESS) {
 		fprintf(stderr, PROG ": cannot set up libmilter for %s\n", socket);
-		return EX_SOFTWARE;
+		status = EX_SOFTWARE;
+		goto out;
 	}
 	errno = 0;
 	if (smfi_opensocket(1) != MI_SUCCESS) {
 		fprintf(stderr, PROG ": cannot listen on %s: %s\n", socket,
 		    errno ? strerror(errno) : "the address is in use or not allowed");
-		return EX_UNAVAILABLE;
+		status = EX_UNAVAILABLE;
+		goto out;
 	}
 	if (strncmp(socket, "unix:", 5) == 0 || strncmp(socket, "local:", 6) == 0)
 		sockpath = strchr(socket, ':') + 1;
@@ -304,8 +309,10 @@ main(int argc, char **argv)
 		sockpath = socket;
 	if (sockpath != NULL)
 		chmod(sockpath, 0660);	/* the MTA's user joins our group to connect */
-	if (drop_privileges(user, sockpath) != 0)
-		return EX_NOPERM;
+	if (drop_privileges(user, sockpath) != 0) {
+		status = EX_NOPERM;
+		goto out;
+	}
 
 	/* A store we cannot open does not stop mail: each message that needs it then
 	 * follows the on-error policy. Say so now, where the admin is looking. */
@@ -320,10 +327,13 @@ main(int argc, char **argv)
 	}
 	if (!opt.foreground && daemon(0, 0) != 0) {
 		fprintf(stderr, PROG ": cannot detach: %s\n", strerror(errno));
-		return EX_OSERR;
+		status = EX_OSERR;
+		goto out;
 	}
-	if (pid_file != NULL && *pid_file != '\0' && write_pid_file(pid_file) != 0 && !opt.foreground)
-		return EX_CANTCREAT;
+	if (pid_file != NULL && *pid_file != '\0' && write_pid_file(pid_file) != 0 && !opt.foreground) {
+		status = EX_CANTCREAT;
+		goto out;
+	}
 	if (local_domains_empty)
 		log_msg(LOG_WARNING, NULL, "local-domains is empty: every recipient counts as external");
 	log_msg(LOG_INFO, NULL, "starting on %s with %s, on-error %s", socket, opt.config,
@@ -334,5 +344,12 @@ main(int argc, char **argv)
 		unlink(pid_file);
 	if (sockpath != NULL)
 		unlink(sockpath);
+out:
+	conf_free(conf);
+	runtime_put_conf(runtime_release());
+	free(store_warning);
+	free(socket);
+	free(user);
+	free(pid_file);
 	return status;
 }

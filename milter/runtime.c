@@ -68,6 +68,18 @@ runtime_put_conf(struct conf_ref *ref)
 	return NULL;
 }
 
+struct conf_ref *
+runtime_release(void)
+{
+	struct conf_ref *ref;
+
+	pthread_mutex_lock(&runtime_lock);
+	ref = runtime_conf;
+	runtime_conf = NULL;
+	pthread_mutex_unlock(&runtime_lock);
+	return ref;
+}
+
 int
 runtime_reload(const char *path, char *err, size_t errlen, char *note, size_t notelen)
 {

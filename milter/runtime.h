@@ -23,6 +23,8 @@ int runtime_set_conf(struct ps_conf *conf, char *err, size_t errlen);
 /* runtime_get_conf - a counted reference to the config in force; release it with _put */
 struct conf_ref *runtime_get_conf(void);
 struct conf_ref *runtime_put_conf(struct conf_ref *ref);
+/* runtime_release - the runtime's own reference (the caller puts it), or NULL; at exit */
+struct conf_ref *runtime_release(void);
 /*
  * runtime_reload - read path again; on success swap it in and return 0, else keep the
  * config in force and return -1 with the reason in err. Settings that only a restart
