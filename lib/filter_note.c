@@ -42,7 +42,7 @@ filter_note_facts(struct filter_ctx *fc, struct store *st, GMimeMessage *msg,
 	long count = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (st != NULL && journey_customer_facts(st, rcpt, &jf, err, sizeof(err)) == 0) {
+	if (st != NULL && journey_customer_basics(st, rcpt, &jf, err, sizeof(err)) == 0) {
 		start = jf.since;
 		count = jf.invoice_count;
 		snprintf(manager, mlen, "%s", jf.manager);

@@ -314,11 +314,10 @@ journey_renewal(struct store *st, const struct ps_conf *conf, const char *custom
 }
 
 int
-journey_customer_facts(struct store *st, const char *customer, struct journey_facts *out,
-		       char *err, size_t errlen)
+journey_customer_basics(struct store *st, const char *customer, struct journey_facts *out,
+			char *err, size_t errlen)
 {
 	struct store_customer c;
-	long n;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -326,12 +325,24 @@ journey_customer_facts(struct store *st, const char *customer, struct journey_fa
 		return rc;
 	out->since = c.onboarded_at != 0 ? c.onboarded_at : c.first_seen;
 	out->invoice_count = c.invoice_count;
-	if ((n = store_customer_invoices(st, c.address, err, errlen)) > out->invoice_count)
-		out->invoice_count = n;
-	if ((n = store_customer_flagged(st, c.address, err, errlen)) > 0)
-		out->flagged_count = n;
 	snprintf(out->name, sizeof(out->name), "%s", c.display_name ? c.display_name : "");
 	snprintf(out->manager, sizeof(out->manager), "%s", c.manager ? c.manager : "");
 	store_customer_clear(&c);
+	return 0;
+}
+
+int
+journey_customer_facts(struct store *st, const char *customer, struct journey_facts *out,
+		       char *err, size_t errlen)
+{
+	long n;
+	int rc;
+
+	if ((rc = journey_customer_basics(st, customer, out, err, errlen)) != 0)
+		return rc;
+	if ((n = store_customer_invoices(st, customer, err, errlen)) > out->invoice_count)
+		out->invoice_count = n;
+	if ((n = store_customer_flagged(st, customer, err, errlen)) > 0)
+		out->flagged_count = n;
 	return 0;
 }

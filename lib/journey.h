@@ -63,8 +63,16 @@ struct journey_facts {
 	char manager[256];		/* "" when unknown */
 };
 
-/* journey_customer_facts - what the thank-you note and the invitation need:
- * 0 found, 1 unknown customer, -1 error */
+/*
+ * journey_customer_basics - the customer's row alone (one indexed read, for the
+ * per-message path): since, invoice_count as the journal keeps it on the customer,
+ * name, manager; flagged_count stays 0. 0 found, 1 unknown customer, -1 error.
+ */
+int journey_customer_basics(struct store *st, const char *customer, struct journey_facts *out,
+    char *err, size_t errlen);
+/* journey_customer_facts - what an invitation needs: the basics, and the invoices and
+ * flagged invoices counted in the journal (a scan of it: for the mailer's batch, not
+ * for every message); 0 found, 1 unknown customer, -1 error */
 int journey_customer_facts(struct store *st, const char *customer,
 			   struct journey_facts *out, char *err, size_t errlen);
 
