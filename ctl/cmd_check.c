@@ -12,7 +12,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
 #endif
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,50 +51,6 @@ static void print_safe(FILE *out, const char *s)
 	}
 	for (; *s; s++)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
-}
-
-/* read_all - read path ("-": stdin) into a new buffer of at most max bytes (NUL
- * added); 0, or -1 with a reason in err */
-static int read_all(const char *path, size_t max, unsigned char **buf, size_t *len,
-		    char *err, size_t errlen)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 65536, used = 0, got;
-	unsigned char *b;
-
-	if (f == NULL) {
-		snprintf(err, errlen, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	b = xmalloc(cap + 1);
-	while ((got = fread(b + used, 1, cap - used, f)) > 0) {
-		used += got;
-		if (used > max)
-			break;
-		if (used == cap) {
-			cap = cap > max / 2 ? max + 1 : cap * 2;
-			b = xrealloc(b, cap + 1);
-		}
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "cannot read: %s", strerror(errno));
-		goto fail;
-	}
-	if (used > max) {
-		snprintf(err, errlen, "file is over the limit of %zu bytes", max);
-		goto fail;
-	}
-	if (f != stdin)
-		fclose(f);
-	b[used] = '\0';
-	*buf = b;
-	*len = used;
-	return 0;
-fail:
-	if (f != stdin)
-		fclose(f);
-	free(b);
-	return -1;
 }
 
 /* looks_like_mail - 1 if the bytes start with an RFC 5322 header field or an mbox
@@ -224,7 +179,7 @@ static int check_file(const char *path, int json)
 
 	memset(&found, 0, sizeof(found));
 	inv_find_limits_default(&lim);
-	if (read_all(path, CHECK_MAX_FILE, &buf, &len, err, sizeof(err)) < 0) {
+	if (ctl_read_file(path, CHECK_MAX_FILE, &buf, &len, err, sizeof(err)) < 0) {
 		complain(path, NULL, err);
 		return EXIT_TROUBLE;
 	}

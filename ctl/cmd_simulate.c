@@ -8,7 +8,6 @@
  * deferred); standard error gets the decisions, as text or, with --json, as one JSON
  * object. The message file is untrusted input.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,34 +20,6 @@
 #include "outbound.h"
 #include "xalloc.h"
 #include "xmlsafe.h"
-
-/* simulate_read - a whole file into memory; NULL with the reason printed */
-static char *
-simulate_read(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n;
-
-	*len = 0;
-	if (fp == NULL) {
-		fprintf(stderr, "postsalectl simulate: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	do {
-		if (*len + 65536 > cap)
-			buf = xrealloc(buf, cap = cap * 2 + 65536);
-		n = fread(buf + *len, 1, cap - *len, fp);
-		*len += n;
-	} while (n > 0);
-	if (ferror(fp)) {
-		fprintf(stderr, "postsalectl simulate: %s: read error\n", path);
-		free(buf);
-		buf = NULL;
-	}
-	fclose(fp);
-	return buf;
-}
 
 /*
  * simulate_envelope - an envelope from the headers, as a mail client would make it:
@@ -195,7 +166,7 @@ cmd_simulate(int argc, char **argv)
 	struct filter_ctx *fc;
 	struct filter_result res = {0};
 	const char *from = NULL, *client = "127.0.0.1", *auth = NULL;
-	char **rcpts = NULL, err[1024], *data, *out;
+	char **rcpts = NULL, err[1024], *data = NULL, *out;
 	size_t nrcpts = 0, len, out_len;
 	time_t now = time(NULL);
 	int json = 0, ch, outbound, status = CTL_OK;
@@ -229,7 +200,15 @@ cmd_simulate(int argc, char **argv)
 		free(rcpts);
 		return CTL_ERROR;
 	}
-	if ((conf = ctl_conf()) == NULL || (data = simulate_read(argv[optind], &len)) == NULL) {
+	if ((conf = ctl_conf()) == NULL) {
+		free(rcpts);
+		return CTL_ERROR;
+	}
+	/* A file past max-message-size is read whole all the same, to show that the
+	 * filter would pass it untouched; the limit here only guards memory. */
+	if (ctl_read_file(argv[optind], conf->max_message_size * 2 + 65536,
+	    (unsigned char **) &data, &len, err, sizeof(err)) != 0) {
+		fprintf(stderr, "postsalectl simulate: %s: %s\n", argv[optind], err);
 		free(rcpts);
 		return CTL_ERROR;
 	}

@@ -4,10 +4,12 @@
  * Trusts the command line only as far as it parses it; all text printed as JSON is
  * escaped here.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctl_common.h"
+#include "xalloc.h"
 
 const char *ctl_config_path = CONF_DEFAULT_PATH;
 static struct ps_conf *ctl_the_conf;
@@ -109,4 +111,47 @@ ctl_json_string(FILE *out, const char *s)
 		}
 	}
 	fputc('"', out);
+}
+
+int
+ctl_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
+		    char *err, size_t errlen)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 65536, used = 0, got;
+	unsigned char *b;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	b = xmalloc(cap + 1);
+	while ((got = fread(b + used, 1, cap - used, f)) > 0) {
+		used += got;
+		if (used > max)
+			break;
+		if (used == cap) {
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+			b = xrealloc(b, cap + 1);
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "cannot read: %s", strerror(errno));
+		goto fail;
+	}
+	if (used > max) {
+		snprintf(err, errlen, "file is over the limit of %zu bytes", max);
+		goto fail;
+	}
+	if (f != stdin)
+		fclose(f);
+	b[used] = '\0';
+	*buf = b;
+	*len = used;
+	return 0;
+fail:
+	if (f != stdin)
+		fclose(f);
+	free(b);
+	return -1;
 }

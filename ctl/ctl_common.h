@@ -31,4 +31,11 @@ void ctl_close(void);
 /* ctl_json_string - write s as a JSON string to fp (null for NULL); invalid UTF-8
  * becomes U+FFFD */
 void ctl_json_string(FILE *fp, const char *s);
+/*
+ * ctl_read_file - read path ("-": standard input) into a new buffer of at most max
+ * bytes, with a NUL after them; 0, or -1 with the reason in err. The caller frees *buf.
+ */
+int ctl_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
+    char *err, size_t errlen);
+
 #endif
