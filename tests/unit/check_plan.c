@@ -270,7 +270,7 @@ START_TEST(test_bad_options)
 	o.n_holidays = 400;
 	ck_assert_int_eq(plan_checkins(&o, utc("2025-01-01T10:00"), &list, &n, err,
 				       sizeof(err)), -1);
-	ck_assert_msg(strstr(err, "no working day") != NULL, "err: %s", err);
+	ck_assert_msg(strstr(err, "no free slot") != NULL, "err: %s", err);
 }
 END_TEST
 
