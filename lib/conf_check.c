@@ -11,6 +11,7 @@
 
 #include "conf_check.h"
 #include "invite.h"
+#include "manager.h"
 #include "plan.h"
 #include "xalloc.h"
 
@@ -167,6 +168,14 @@ int
 conf_check_manager_zones(const char *value, char *why, size_t whylen)
 {
 	return for_each_word(value, check_manager_zone, why, whylen);
+}
+
+int
+conf_check_manager_line(const char *value, char *why, size_t whylen)
+{
+	struct manager m;
+
+	return *value == '\0' ? 0 : manager_parse(value, NULL, &m, why, whylen);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "invite.h"
 #include "journey.h"
@@ -33,39 +34,76 @@ journey_manager(const struct ps_conf *conf, const char *customer)
 	return xstrndup(v, len);
 }
 
-char *
-journey_manager_tz(const struct ps_conf *conf, const char *manager)
+/* manager_defaults - a manager described by the global keys alone */
+static void
+manager_defaults(const struct ps_conf *conf, const char *address, struct manager *m)
 {
 	const char *v;
 	size_t len;
 
-	if (manager != NULL && (v = conf_pair_lookup(&conf->manager_timezones, manager, &len)) != NULL)
-		return xstrndup(v, len);
-	return xstrdup(conf->checkin_timezone && conf->checkin_timezone[0] ? conf->checkin_timezone : "UTC");
+	memset(m, 0, sizeof(*m));
+	snprintf(m->address, sizeof(m->address), "%s", address);
+	if ((v = conf_pair_lookup(&conf->manager_timezones, address, &len)) != NULL)
+		snprintf(m->tz, sizeof(m->tz), "%.*s", (int) len, v);
+	else
+		snprintf(m->tz, sizeof(m->tz), "%s", conf->checkin_timezone &&
+		    conf->checkin_timezone[0] ? conf->checkin_timezone : "UTC");
+	snprintf(m->days, sizeof(m->days), "%s", conf->checkin_workdays);
+	if (plan_parse_workdays(conf->checkin_workdays, &m->workdays) != 0)
+		m->workdays = 0;	/* journey_plan_opts reports it */
+	if (plan_parse_hours(conf->checkin_hours, &m->day_start_min, &m->day_end_min) != 0)
+		m->day_start_min = m->day_end_min = 0;
+	m->slot_min = (int) (conf->checkin_length_ms / 60000);
 }
 
 int
-journey_plan_opts(const struct ps_conf *conf, const char *tz, const char *spread_key,
+journey_manager_get(const struct ps_conf *conf, const char *address, struct manager *out,
+		    char *err, size_t errlen)
+{
+	struct manager def;
+	char addr[256], why[512];
+
+	manager_defaults(conf, address, &def);
+	*out = def;
+	for (size_t i = 0; i < conf->managers.n; i++) {
+		manager_line_address(conf->managers.v[i], addr, sizeof(addr));
+		if (strcasecmp(addr, address) != 0)
+			continue;
+		if (manager_parse(conf->managers.v[i], &def, out, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "manager %s: %s", address, why);
+			return -1;
+		}
+		snprintf(out->address, sizeof(out->address), "%s", address);
+		return 0;
+	}
+	return 0;
+}
+
+int
+journey_plan_opts(const struct ps_conf *conf, const struct manager *m, const char *spread_key,
 		  struct plan_opts *opts, struct plan_date **holidays, char *err, size_t errlen)
 {
 	size_t i;
 
 	plan_opts_init(opts);
 	*holidays = NULL;
-	opts->tz = tz;
+	opts->tz = m->tz;
 	opts->spread_key = spread_key;
-	if (plan_tz_check(tz, err, errlen) != 0)
+	if (plan_tz_check(m->tz, err, errlen) != 0)
 		return -1;
-	if (plan_parse_hours(conf->checkin_hours, &opts->day_start_min, &opts->day_end_min) != 0) {
-		snprintf(err, errlen, "checkin-hours: \"%s\" is not HH:MM-HH:MM", conf->checkin_hours);
-		return -1;
-	}
-	if (plan_parse_workdays(conf->checkin_workdays, &opts->workdays) != 0) {
-		snprintf(err, errlen, "checkin-workdays: \"%s\" names no days", conf->checkin_workdays);
+	if (m->day_end_min <= m->day_start_min) {
+		snprintf(err, errlen, "manager %s: business hours hold no time (checkin-hours \"%s\")",
+		    m->address, conf->checkin_hours);
 		return -1;
 	}
-	opts->slot_min = (int) (conf->checkin_length_ms / 60000);
-	if (opts->slot_min <= 0) {
+	opts->day_start_min = m->day_start_min;
+	opts->day_end_min = m->day_end_min;
+	if ((opts->workdays = m->workdays) == 0) {
+		snprintf(err, errlen, "manager %s: no working days (checkin-workdays \"%s\")",
+		    m->address, conf->checkin_workdays);
+		return -1;
+	}
+	if ((opts->slot_min = m->slot_min) <= 0) {
 		snprintf(err, errlen, "checkin-length: %ld ms is shorter than a minute",
 		    conf->checkin_length_ms);
 		return -1;
@@ -101,80 +139,248 @@ journey_plan_opts(const struct ps_conf *conf, const char *tz, const char *spread
 	return 0;
 }
 
+/* The manager's bookings and the customer's stored check-ins, as the planner takes them. */
+struct journey_ctx {
+	struct manager m;
+	struct plan_opts opts;
+	struct plan_date *holidays;
+	struct store_busy *sb;
+	size_t n_sb;
+	struct plan_busy *busy;
+	struct store_checkin *own;	/* the customer's check-ins (journey_sync) */
+	size_t n_own;
+	struct plan_fixed *fixed;
+};
+
+/* ctx_free - release what ctx_load and journey_sync allocated */
+static void
+ctx_free(struct journey_ctx *x)
+{
+	free(x->holidays);
+	free(x->sb);
+	free(x->busy);
+	store_checkins_free(x->own, x->n_own);
+	free(x->fixed);
+	memset(x, 0, sizeof(*x));
+}
+
+/*
+ * ctx_load - the manager's settings, plan options and bookings that end after from,
+ * leaving out check-in exclude_id; the bookings of customer_id block its days. 0 or -1.
+ */
+static int
+ctx_load(struct store *st, const struct ps_conf *conf, const char *manager,
+	 const char *spread_key, long long customer_id, long long exclude_id, time_t from,
+	 struct journey_ctx *x, char *err, size_t errlen)
+{
+	memset(x, 0, sizeof(*x));
+	if (manager == NULL || !invite_addr_valid(manager)) {
+		snprintf(err, errlen, "manager address \"%s\" is not an address",
+		    manager ? manager : "");
+		return -1;
+	}
+	if (journey_manager_get(conf, manager, &x->m, err, errlen) != 0 ||
+	    journey_plan_opts(conf, &x->m, spread_key, &x->opts, &x->holidays, err, errlen) != 0 ||
+	    store_checkin_busy(st, manager, from, exclude_id, &x->sb, &x->n_sb, err, errlen) != 0) {
+		ctx_free(x);
+		return -1;
+	}
+	x->opts.tz = x->m.tz;
+	x->busy = xcalloc(x->n_sb + 1, sizeof(*x->busy));
+	for (size_t i = 0; i < x->n_sb; i++) {
+		x->busy[i].start = x->sb[i].start;
+		x->busy[i].end = x->sb[i].end;
+		x->busy[i].same_customer = x->sb[i].customer_id == customer_id;
+	}
+	x->opts.busy = x->busy;
+	x->opts.n_busy = x->n_sb;
+	return 0;
+}
+
+/* date_text - "YYYY-MM-DD" of d into buf */
+static char *
+date_text(const struct plan_date *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04d-%02d-%02d", d->year, d->month, d->day);
+	return buf;
+}
+
+/* own_find - the customer's stored check-in of kind and ordinal, or NULL */
+static struct store_checkin *
+own_find(struct journey_ctx *x, const char *kind, int ordinal)
+{
+	for (size_t i = 0; i < x->n_own; i++)
+		if (x->own[i].ordinal == ordinal && strcmp(x->own[i].kind, kind) == 0)
+			return &x->own[i];
+	return NULL;
+}
+
+/*
+ * ctx_fixed - tell the planner which stored check-ins of the customer stay: all but, with
+ * revive, the cancelled and the past ones of an earlier journey (planned again); a
+ * cancelled one that stays books nothing. The customer's bookings leave x->busy: the
+ * planner books the ones that stay.
+ */
+static void
+ctx_fixed(struct journey_ctx *x, long long customer_id, int revive, time_t now)
+{
+	size_t nf = 0, nb = 0;
+	int minute;
+
+	x->fixed = xcalloc(x->n_own + 1, sizeof(*x->fixed));
+	for (size_t i = 0; i < x->n_own; i++) {
+		struct store_checkin *o = &x->own[i];
+		struct plan_fixed *f = &x->fixed[nf];
+		int cancelled = strcmp(o->state, "cancelled") == 0 || strcmp(o->state, "skipped") == 0;
+		if (revive && (cancelled || o->due_at <= now))
+			continue;
+		f->kind = o->kind;
+		f->ordinal = o->ordinal;
+		f->start = o->due_at;
+		f->end = o->end_at;
+		f->inactive = cancelled;
+		if (o->planned_for[0] != '\0')
+			plan_parse_date(o->planned_for, &f->nominal);
+		else if (strcmp(o->kind, "pre-renewal") == 0)	/* stored before planned_for */
+			plan_utc_to_local(x->m.tz, o->due_at, &f->nominal, &minute);
+		nf++;
+	}
+	for (size_t i = 0; i < x->opts.n_busy; i++)
+		if (x->sb[i].customer_id != customer_id)
+			x->busy[nb++] = x->busy[i];
+	x->opts.n_busy = nb;
+	x->opts.fixed = x->fixed;
+	x->opts.n_fixed = nf;
+}
+
 /*
  * journey_sync - bring the stored check-ins of customer c in line with its plan: add the
- * missing future ones; with revive, plan cancelled ones again; move a pre-renewal one
- * whose time changed. Runs inside the caller's transaction. Returns the count changed.
+ * missing ones (those already past as skipped); with revive, plan cancelled and past
+ * ones again; move one whose due date changed (a pre-renewal check-in after a new
+ * renewal date). Runs inside the caller's transaction. Returns the count of future
+ * check-ins added or changed.
  */
 static int
 journey_sync(struct store *st, const struct ps_conf *conf, const struct store_customer *c,
 	     int revive, time_t now, char *err, size_t errlen)
 {
-	struct plan_opts opts;
-	struct plan_date *holidays = NULL;
+	struct journey_ctx x;
 	struct plan_checkin *plan = NULL;
 	size_t n = 0;
-	char *tz;
 	int changed = 0, rc = -1;
+	char day[16];
 
-	if (c->manager == NULL || !invite_addr_valid(c->manager)) {
-		snprintf(err, errlen, "customer %s: manager address \"%s\" is not an address",
-		    c->address, c->manager ? c->manager : "");
+	if (ctx_load(st, conf, c->manager, c->address, c->id, 0, c->onboarded_at - 86400, &x,
+	    err, errlen) != 0) {
+		if (c->manager == NULL || !invite_addr_valid(c->manager))
+			snprintf(err, errlen, "customer %s: manager address \"%s\" is not an address",
+			    c->address, c->manager ? c->manager : "");
 		return -1;
 	}
-	tz = journey_manager_tz(conf, c->manager);
-	if (journey_plan_opts(conf, tz, c->address, &opts, &holidays, err, errlen) != 0)
+	if (c->renewal_date[0] != '\0' && plan_parse_date(c->renewal_date, &x.opts.renewal_date) == 0)
+		x.opts.has_renewal = 1;
+	if (store_checkin_list(st, c->address, &x.own, &x.n_own, err, errlen) != 0)
 		goto out;
-	if (c->renewal_date[0] != '\0' && plan_parse_date(c->renewal_date, &opts.renewal_date) == 0)
-		opts.has_renewal = 1;
-	if (plan_checkins(&opts, c->onboarded_at, &plan, &n, err, errlen) != 0)
+	ctx_fixed(&x, c->id, revive, now);
+	if (plan_checkins(&x.opts, c->onboarded_at, &plan, &n, err, errlen) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		struct store_checkin cur;
+		struct store_checkin *cur;
 		long long id;
-		int r;
+		int past = plan[i].start <= now;
 
-		if (plan[i].start <= now)
+		if (plan[i].kept)
 			continue;
-		r = store_checkin_insert(st, c->id, c->address, c->manager, plan[i].kind,
-		    plan[i].ordinal, plan[i].start, plan[i].end, tz, journey_uid_domain(conf),
-		    &id, err, errlen);
-		if (r < 0)
-			goto out;
-		if (r == 0) {
-			changed++;
-			continue;
-		}
-		if ((r = store_checkin_get(st, id, &cur, err, errlen)) != 0) {
-			if (r > 0)
-				snprintf(err, errlen, "check-in %lld vanished", id);
-			goto out;
-		}
-		if (strcmp(cur.state, "cancelled") == 0) {
-			if (revive) {
-				if (store_checkin_revive(st, id, plan[i].start, plan[i].end, err, errlen) < 0) {
-					store_checkin_clear(&cur);
-					goto out;
-				}
-				changed++;
-			}
-		} else if ((revive && cur.due_at <= now) ||
-		    (strcmp(plan[i].kind, "pre-renewal") == 0 && cur.due_at != plan[i].start &&
-		    cur.due_at > now)) {
-			/* a past one of an earlier journey, or a renewal date that changed */
-			if (store_checkin_move(st, id, plan[i].start, plan[i].end, err, errlen) < 0) {
-				store_checkin_clear(&cur);
+		date_text(&plan[i].nominal, day, sizeof(day));
+		if ((cur = own_find(&x, plan[i].kind, plan[i].ordinal)) == NULL) {
+			if (store_checkin_insert(st, c->id, c->address, c->manager, plan[i].kind,
+			    plan[i].ordinal, plan[i].start, plan[i].end, x.m.tz,
+			    journey_uid_domain(conf), day, past ? "skipped" : NULL, &id, err,
+			    errlen) < 0)
 				goto out;
-			}
-			changed++;
+			changed += !past;
+			continue;
 		}
-		store_checkin_clear(&cur);
+		if (past)
+			continue;	/* an old one stays as it was */
+		if (strcmp(cur->state, "cancelled") == 0 || strcmp(cur->state, "skipped") == 0) {
+			if (!revive)
+				continue;
+			if (strcmp(cur->state, "skipped") == 0 ?
+			    store_checkin_move(st, cur->id, plan[i].start, plan[i].end, err, errlen) < 0 :
+			    store_checkin_revive(st, cur->id, plan[i].start, plan[i].end, err, errlen) < 0)
+				goto out;
+		} else if (store_checkin_move(st, cur->id, plan[i].start, plan[i].end, err, errlen) < 0)
+			goto out;
+		if (store_checkin_set_planned_for(st, cur->id, day, err, errlen) < 0)
+			goto out;
+		changed++;
 	}
 	rc = changed;
 out:
 	free(plan);
-	free(holidays);
-	free(tz);
+	ctx_free(&x);
+	return rc;
+}
+
+int
+journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long checkin_id,
+		       time_t not_before, time_t *new_start, char *err, size_t errlen)
+{
+	struct store_checkin c;
+	struct journey_ctx x;
+	struct plan_checkin slot;
+	time_t after;
+	int own_tx = sqlite3_get_autocommit(st->db), rc;
+
+	if (own_tx && store_journey_begin(st, err, errlen) != 0)
+		return -1;
+	if ((rc = store_checkin_get(st, checkin_id, &c, err, errlen)) != 0) {
+		if (rc > 0)
+			snprintf(err, errlen, "check-in %lld: no such check-in", checkin_id);
+		goto done;
+	}
+	if (strcmp(c.state, "cancelled") == 0) {
+		snprintf(err, errlen, "check-in %lld is cancelled", checkin_id);
+		rc = 1;
+		goto done_c;
+	}
+	after = not_before > c.end_at ? not_before : c.end_at;
+	rc = -1;
+	if (ctx_load(st, conf, c.manager, c.customer, c.customer_id, c.id, after - 86400, &x,
+	    err, errlen) != 0)
+		goto done_c;
+	if (plan_next_free(&x.opts, after, &slot, err, errlen) == 0 &&
+	    store_checkin_move(st, c.id, slot.start, slot.end, err, errlen) == 0) {
+		if (new_start != NULL)
+			*new_start = slot.start;
+		rc = 0;
+	}
+	ctx_free(&x);
+done_c:
+	store_checkin_clear(&c);
+done:
+	if (own_tx) {
+		if (rc == 0 && store_journey_commit(st, err, errlen) != 0)
+			rc = -1;
+		if (rc != 0)
+			store_journey_rollback(st);
+	}
+	return rc;
+}
+
+int
+journey_slot_check(struct store *st, const struct ps_conf *conf, const struct store_checkin *c,
+		   time_t start, time_t end, char *why, size_t whylen)
+{
+	struct journey_ctx x;
+	int rc;
+
+	if (ctx_load(st, conf, c->manager, c->customer, c->customer_id, c->id, start - 86400,
+	    &x, why, whylen) != 0)
+		return -1;
+	rc = plan_slot_check(&x.opts, start, end, why, whylen);
+	ctx_free(&x);
 	return rc;
 }
 

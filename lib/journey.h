@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "manager.h"
 #include "onboard.h"
 #include "plan.h"
 #include "store.h"
@@ -80,18 +81,47 @@ int journey_customer_facts(struct store *st, const char *customer,
  * NULL; caller frees */
 char *journey_manager(const struct ps_conf *conf, const char *customer);
 
-/* journey_manager_tz - the manager's zone (manager-timezones, else checkin-timezone);
- * caller frees */
-char *journey_manager_tz(const struct ps_conf *conf, const char *manager);
+/*
+ * journey_manager_get - the manager at address as the config describes it: its manager
+ * line, the global keys for what the line leaves out (zone: manager-timezones, else
+ * checkin-timezone; checkin-workdays, checkin-hours, checkin-length), or the global
+ * keys alone (configured 0). 0, or -1 with err (a line that no longer parses).
+ */
+int journey_manager_get(const struct ps_conf *conf, const char *address, struct manager *out,
+			char *err, size_t errlen);
 
 /*
- * journey_plan_opts - fill opts from the config for a manager zone tz and spread key
- * (both borrowed: they must outlive opts); holidays are allocated into *holidays (the
- * caller frees). 0, or -1 with err naming the key.
+ * journey_plan_opts - fill opts from the config for manager m and a spread key (both
+ * borrowed: they must outlive opts); holidays are allocated into *holidays (the caller
+ * frees). 0, or -1 with err naming the key.
  */
-int journey_plan_opts(const struct ps_conf *conf, const char *tz, const char *spread_key,
-		      struct plan_opts *opts, struct plan_date **holidays, char *err,
-		      size_t errlen);
+int journey_plan_opts(const struct ps_conf *conf, const struct manager *m,
+		      const char *spread_key, struct plan_opts *opts,
+		      struct plan_date **holidays, char *err, size_t errlen);
+
+/*
+ * journey_replan_checkin - move check-in checkin_id to the manager's next free slot that
+ * starts at or after the later of not_before and the check-in's current end (e.g. after
+ * a DECLINED reply): inside the manager's days and hours, clear of DST changes, of the
+ * manager's other check-ins and of the customer's other check-in days. SEQUENCE+1 and
+ * state planned (store_checkin_move), so the next mailer run sends the new REQUEST with
+ * the same UID. Runs in its own transaction, or in the caller's when one is open.
+ * 0 moved (*new_start set when not NULL), 1 unknown or cancelled check-in, -1 error;
+ * err says why.
+ */
+int journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long checkin_id,
+			   time_t not_before, time_t *new_start, char *err, size_t errlen);
+
+/*
+ * journey_slot_check - would the manager of check-in c keep [start, end) (postsalectl
+ * checkin move)? 0 yes; 1 no, with a sentence in why (not a working day, outside the
+ * hours, a DST change, overlapping another check-in, the customer's other check-in that
+ * day); -1 error.
+ */
+struct store_checkin;
+int journey_slot_check(struct store *st, const struct ps_conf *conf,
+		       const struct store_checkin *c, time_t start, time_t end, char *why,
+		       size_t whylen);
 
 /* journey_uid_domain - the domain of postsale-address ("localhost" when it has none) */
 const char *journey_uid_domain(const struct ps_conf *conf);
