@@ -405,13 +405,63 @@ bare_address(const char *s, char *buf, size_t len)
 }
 
 int
+journey_since(const struct ps_conf *conf, const char *manager, const char *date, time_t *out,
+	      char *err, size_t errlen)
+{
+	struct manager m;
+	struct plan_date d;
+
+	if (date == NULL || plan_parse_date(date, &d) != 0) {
+		snprintf(err, errlen, "\"%.40s\" is not a date YYYY-MM-DD", date ? date : "");
+		return -1;
+	}
+	if (journey_manager_get(conf, manager, &m, err, errlen) != 0)
+		return -1;
+	/* A midnight in a DST gap reads as RFC 5545 says: the same date either way. */
+	if (plan_local_to_utc(m.tz, &d, 0, out) < 0) {
+		snprintf(err, errlen, "manager %s: time zone \"%s\" is not known to libical",
+		    manager, m.tz);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * journey_onboard - onboard address (manager already checked) at since, with a renewal
+ * date or NULL, inside the caller's transaction; *again is 1 when the customer was
+ * already active (its onboarding and manager stay). The count of journey_sync, or -1.
+ */
+static int
+journey_onboard(struct store *st, const struct ps_conf *conf, const char *address,
+		const char *name, const char *manager, time_t since, const char *renewal,
+		time_t now, int *again, char *err, size_t errlen)
+{
+	struct store_customer c;
+	int rc;
+
+	if (store_customer_onboard_at(st, address, name, manager, since, now, &c, again, err,
+	    errlen) != 0)
+		return -1;
+	if (renewal != NULL) {
+		if (store_customer_set_renewal(st, c.id, renewal, err, errlen) != 0) {
+			store_customer_clear(&c);
+			return -1;
+		}
+		snprintf(c.renewal_date, sizeof(c.renewal_date), "%s", renewal);
+	}
+	rc = journey_sync(st, conf, &c, !*again, now, err, errlen);
+	store_customer_clear(&c);
+	return rc;
+}
+
+int
 journey_start(struct store *st, const struct ps_conf *conf,
 	      const struct journey_party *customer, const char *sender,
 	      const struct onboard_info *info, time_t now, char *err, size_t errlen)
 {
-	struct store_customer c;
 	char abuf[512], sbuf[512], *mapped;
 	const char *address, *manager;
+	time_t since = now;
 	int again, rc;
 
 	address = bare_address(customer->address, abuf, sizeof(abuf));
@@ -429,30 +479,109 @@ journey_start(struct store *st, const struct ps_conf *conf,
 		free(mapped);
 		return -1;
 	}
+	/* An onboarding date in the message counts unless it is more than a year ahead. */
+	if (info != NULL && info->has_since &&
+	    (journey_since(conf, manager, info->since, &since, err, errlen) != 0 ||
+	    since > now + JOURNEY_MAX_AHEAD))
+		since = now;
 	if (store_journey_begin(st, err, errlen) != 0) {
 		free(mapped);
 		return -1;
 	}
-	rc = store_customer_onboard(st, address, customer->name, manager, now, &c, &again,
-	    err, errlen);
+	rc = journey_onboard(st, conf, address, customer->name, manager, since,
+	    info != NULL && info->has_renewal ? info->renewal : NULL, now, &again, err, errlen);
 	free(mapped);
-	if (rc != 0)
-		goto fail;
-	if (info != NULL && info->has_renewal) {
-		if (store_customer_set_renewal(st, c.id, info->renewal, err, errlen) != 0) {
-			store_customer_clear(&c);
-			goto fail;
-		}
-		snprintf(c.renewal_date, sizeof(c.renewal_date), "%s", info->renewal);
+	if (rc < 0 || store_journey_commit(st, err, errlen) != 0) {
+		store_journey_rollback(st);
+		return -1;
 	}
-	rc = journey_sync(st, conf, &c, !again, now, err, errlen);
-	store_customer_clear(&c);
-	if (rc < 0 || store_journey_commit(st, err, errlen) != 0)
-		goto fail;
 	return rc;
-fail:
-	store_journey_rollback(st);
-	return -1;
+}
+
+int
+journey_add(struct store *st, const struct ps_conf *conf, const struct journey_new *nc,
+	    time_t now, struct journey_added *out, char *err, size_t errlen)
+{
+	struct store_customer cur;
+	struct store_checkin *v;
+	struct plan_date d;
+	char *mapped = NULL;
+	const char *manager = nc->manager;
+	time_t since;
+	size_t n;
+	int again, rc;
+
+	memset(out, 0, sizeof(*out));
+	if (nc->address == NULL || !invite_addr_valid(nc->address)) {
+		snprintf(err, errlen, "address: \"%.200s\" is not a mail address",
+		    nc->address ? nc->address : "");
+		return -1;
+	}
+	if ((manager == NULL || *manager == '\0') &&
+	    (manager = mapped = journey_manager(conf, nc->address)) == NULL) {
+		snprintf(err, errlen, "manager: none given, and account-managers has none for %s",
+		    nc->address);
+		return -1;
+	}
+	rc = -1;
+	if (!invite_addr_valid(manager)) {
+		snprintf(err, errlen, "manager: \"%.200s\" is not a mail address", manager);
+		goto out;
+	}
+	if (nc->renewal != NULL && plan_parse_date(nc->renewal, &d) != 0) {
+		snprintf(err, errlen, "renewal: \"%.40s\" is not a date YYYY-MM-DD", nc->renewal);
+		goto out;
+	}
+	if (journey_since(conf, manager, nc->since, &since, err, errlen) != 0) {
+		char why[512];
+		snprintf(why, sizeof(why), "since: %s", err);
+		snprintf(err, errlen, "%s", why);
+		goto out;
+	}
+	if (since > now + JOURNEY_MAX_AHEAD) {
+		snprintf(err, errlen, "since: %s is more than a year ahead", nc->since);
+		goto out;
+	}
+	if ((rc = store_customer_get(st, nc->address, &cur, err, errlen)) < 0)
+		goto out;
+	if (rc == 0) {
+		time_t was = cur.onboarded_at;
+		int active = was != 0 && cur.offboarded_at == 0;
+		int same = was == since;
+		store_customer_clear(&cur);
+		if (active && !same) {
+			char when[32];
+			struct plan_date od;
+			int min;
+			struct manager m;
+			if (journey_manager_get(conf, manager, &m, err, errlen) == 0 &&
+			    plan_utc_to_local(m.tz, was, &od, &min) == 0)
+				date_text(&od, when, sizeof(when));
+			else
+				snprintf(when, sizeof(when), "another day");
+			snprintf(err, errlen, "%s was onboarded on %s already (offboard it first to"
+			    " start again)", nc->address, when);
+			rc = -1;
+			goto out;
+		}
+		out->existed = active;
+	}
+	rc = journey_onboard(st, conf, nc->address, nc->name, manager, since, nc->renewal, now,
+	    &again, err, errlen);
+	if (rc < 0)
+		goto out;
+	out->planned = rc;
+	if (store_checkin_list(st, nc->address, &v, &n, err, errlen) != 0) {
+		rc = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		out->skipped += strcmp(v[i].state, "skipped") == 0;
+	store_checkins_free(v, n);
+	rc = 0;
+out:
+	free(mapped);
+	return rc;
 }
 
 int

@@ -31,14 +31,49 @@ struct journey_party {
  * second onboarding mail for an active customer adds only what is missing (e.g. the
  * pre-renewal check-in of a renewal date it brings) and moves the pre-renewal one when
  * the date changed; a customer that was off-boarded is onboarded again at now, and its
- * cancelled check-ins are planned again (same UID, SEQUENCE+1). Only check-ins that
- * start after now are stored. Returns how many check-ins were added or changed, or -1
+ * cancelled check-ins are planned again (same UID, SEQUENCE+1). The journey starts at
+ * now, or on the date of the onboarded header (info->since) when that is at most a year
+ * ahead; check-ins already past are stored as skipped and never sent. Returns how many check-ins were added or changed, or -1
  * with one line in err (a customer or manager address that is not an address, a zone
  * libical does not know, a store error: the store is left unchanged).
  */
 int journey_start(struct store *st, const struct ps_conf *conf,
 		  const struct journey_party *customer, const char *sender,
 		  const struct onboard_info *info, time_t now, char *err, size_t errlen);
+
+/* How far ahead an onboarding date may be (a typo such as 2062 is refused). */
+#define JOURNEY_MAX_AHEAD (366L * 86400)
+
+/* A customer to onboard by hand or from an import (postsalectl customer add|import). */
+struct journey_new {
+	const char *address;		/* a bare addr-spec */
+	const char *name;		/* may be NULL */
+	const char *manager;		/* NULL or "": account-managers by the domain */
+	const char *since;		/* YYYY-MM-DD in the manager's zone */
+	const char *renewal;		/* YYYY-MM-DD or NULL */
+};
+
+struct journey_added {
+	int existed;			/* it was active already, onboarded on that day */
+	int planned;			/* future check-ins added or changed */
+	int skipped;			/* its check-ins already past: recorded, never sent */
+};
+
+/*
+ * journey_add - onboard nc->address on nc->since, inside the caller's transaction
+ * (store_journey_begin): its check-ins are planned as for an onboarding message on that
+ * day; those already past are recorded as skipped, never sent. A customer already
+ * active since that same day is left as it is (a repeated import); one active since
+ * another day is an error. 0 (out filled) or -1 with err starting with the field at
+ * fault ("since: \"2026-02-30\" is not a date YYYY-MM-DD").
+ */
+int journey_add(struct store *st, const struct ps_conf *conf, const struct journey_new *nc,
+		time_t now, struct journey_added *out, char *err, size_t errlen);
+
+/* journey_since - the instant a customer of manager was onboarded on date (local
+ * midnight in the manager's zone); 0, or -1 with err */
+int journey_since(const struct ps_conf *conf, const char *manager, const char *date,
+		  time_t *out, char *err, size_t errlen);
 
 /*
  * journey_stop - off-boarding: mark the customer off-boarded and cancel its check-ins
