@@ -370,6 +370,57 @@ done:
 }
 
 int
+journey_next_free(struct store *st, const struct ps_conf *conf, const char *manager,
+		  time_t after, time_t *out, char *err, size_t errlen)
+{
+	struct journey_ctx x;
+	struct plan_checkin slot;
+	int rc;
+
+	if (ctx_load(st, conf, manager, NULL, 0, 0, after - 86400, &x, err, errlen) != 0)
+		return -1;
+	if ((rc = plan_next_free(&x.opts, after, &slot, err, errlen)) == 0)
+		*out = slot.start;
+	ctx_free(&x);
+	return rc;
+}
+
+int
+journey_managers_sync(struct store *st, const struct ps_conf *conf, time_t now, char *err,
+		      size_t errlen)
+{
+	struct manager m;
+	char **seen = NULL, addr[256];
+	size_t n = 0;
+	int rc = -1;
+
+	if (store_journey_begin(st, err, errlen) != 0)
+		return -1;
+	if (store_manager_reset(st, err, errlen) != 0 ||
+	    store_manager_seen(st, &seen, &n, err, errlen) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (invite_addr_valid(seen[i]) &&
+		    (journey_manager_get(conf, seen[i], &m, err, errlen) != 0 ||
+		    store_manager_put(st, &m, now, err, errlen) != 0))
+			goto out;
+	for (size_t i = 0; i < conf->managers.n; i++) {
+		manager_line_address(conf->managers.v[i], addr, sizeof(addr));
+		if (journey_manager_get(conf, addr, &m, err, errlen) != 0 ||
+		    store_manager_put(st, &m, now, err, errlen) != 0)
+			goto out;
+	}
+	rc = store_journey_commit(st, err, errlen);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(seen[i]);
+	free(seen);
+	if (rc != 0)
+		store_journey_rollback(st);
+	return rc;
+}
+
+int
 journey_slot_check(struct store *st, const struct ps_conf *conf, const struct store_checkin *c,
 		   time_t start, time_t end, char *why, size_t whylen)
 {
@@ -437,9 +488,12 @@ journey_onboard(struct store *st, const struct ps_conf *conf, const char *addres
 		time_t now, int *again, char *err, size_t errlen)
 {
 	struct store_customer c;
+	struct manager m;
 	int rc;
 
-	if (store_customer_onboard_at(st, address, name, manager, since, now, &c, again, err,
+	if (journey_manager_get(conf, manager, &m, err, errlen) != 0 ||
+	    store_manager_put(st, &m, now, err, errlen) != 0 ||
+	    store_customer_onboard_at(st, address, name, manager, since, now, &c, again, err,
 	    errlen) != 0)
 		return -1;
 	if (renewal != NULL) {

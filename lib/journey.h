@@ -147,6 +147,19 @@ int journey_plan_opts(const struct ps_conf *conf, const struct manager *m,
 int journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long checkin_id,
 			   time_t not_before, time_t *new_start, char *err, size_t errlen);
 
+/* journey_next_free - the manager's next free slot at or after `after` (as
+ * journey_replan_checkin would choose it); 0 and *out, or -1 with err */
+int journey_next_free(struct store *st, const struct ps_conf *conf, const char *manager,
+		      time_t after, time_t *out, char *err, size_t errlen);
+
+/*
+ * journey_managers_sync - the managers table as the config and the store describe the
+ * managers now: one row for each manager line (configured 1) and for each other manager
+ * of a customer or check-in (configured 0, the global keys). 0 or -1 with err.
+ */
+int journey_managers_sync(struct store *st, const struct ps_conf *conf, time_t now,
+			  char *err, size_t errlen);
+
 /*
  * journey_slot_check - would the manager of check-in c keep [start, end) (postsalectl
  * checkin move)? 0 yes; 1 no, with a sentence in why (not a working day, outside the

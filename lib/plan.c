@@ -771,3 +771,74 @@ int plan_utc_offset(const char *tz, time_t t, int *offset)
 	*offset = zone_offset(zone, t);
 	return 0;
 }
+
+/* plan_parse_time - see plan.h */
+int plan_parse_time(const char *tz, const char *s, time_t *out)
+{
+	struct plan_date d;
+	char date[11];
+	int h, mi, sec = 0, n = 0, oh, om;
+	long long u;
+	time_t t;
+
+	if (s == NULL)
+		return -1;
+	if (s[0] == '@') {
+		if (sscanf(s + 1, "%lld%n", &u, &n) != 1 || s[1 + n] != '\0' || s[1] == '-')
+			return -1;
+		*out = (time_t) u;
+		return PLAN_LOCAL_OK;
+	}
+	if (strlen(s) < 16 || (s[10] != ' ' && s[10] != 'T' && s[10] != 't'))
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (plan_parse_date(date, &d) != 0 || sscanf(s + 11, "%2d:%2d%n", &h, &mi, &n) != 2 ||
+	    n != 5 || h > 23 || mi > 59)
+		return -1;
+	s += 16;
+	if (s[0] == ':') {
+		if (sscanf(s + 1, "%2d%n", &sec, &n) != 1 || n != 2 || sec > 59)
+			return -1;
+		s += 3;
+	}
+	if (*s == '\0') {
+		int rc = plan_local_to_utc(tz, &d, h * 60 + mi, &t);
+		if (rc == PLAN_LOCAL_OK || rc == PLAN_LOCAL_FOLD)
+			*out = t + sec;
+		return rc;
+	}
+	if ((s[0] == 'Z' || s[0] == 'z') && s[1] == '\0')
+		oh = om = 0;
+	else if ((s[0] == '+' || s[0] == '-') && sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) == 2 &&
+		 n == 5 && s[6] == '\0' && oh <= 14 && om <= 59) {
+		if (s[0] == '-') {
+			oh = -oh;
+			om = -om;
+		}
+	} else
+		return -1;
+	if (plan_local_to_utc("UTC", &d, h * 60 + mi, &t) < 0)
+		return -1;
+	*out = t + sec - (time_t) (oh * 3600 + om * 60);
+	return PLAN_LOCAL_OK;
+}
+
+/* plan_format_rfc3339 - see plan.h */
+char *plan_format_rfc3339(const char *tz, time_t t, char *buf, size_t len)
+{
+	icaltimezone *zone = zone_get(tz);
+	struct icaltimetype lt;
+	int off;
+
+	if (zone == NULL) {
+		snprintf(buf, len, "%s", "");
+		return buf;
+	}
+	lt = icaltime_from_timet_with_zone(t, 0, zone);
+	off = zone_offset(zone, t);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", lt.year, lt.month, lt.day,
+		 lt.hour, lt.minute, lt.second, off < 0 ? '-' : '+', abs(off) / 3600,
+		 abs(off) % 3600 / 60);
+	return buf;
+}

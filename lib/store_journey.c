@@ -793,6 +793,14 @@ store_manager_put(struct store *st, const struct manager *m, time_t now, char *e
 }
 
 int
+store_manager_reset(struct store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = sj_prepare(st, "UPDATE managers SET configured = 0", err, errlen);
+
+	return stmt == NULL ? -1 : sj_exec_done(st, stmt, "updating managers", err, errlen);
+}
+
+int
 store_manager_seen(struct store *st, char ***v, size_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;

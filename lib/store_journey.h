@@ -148,6 +148,8 @@ int store_checkin_busy(struct store *st, const char *manager, time_t from,
 /* store_manager_put - insert or update a manager's row */
 int store_manager_put(struct store *st, const struct manager *m, time_t now, char *err,
 		      size_t errlen);
+/* store_manager_reset - mark every stored manager as not configured (before a sync) */
+int store_manager_reset(struct store *st, char *err, size_t errlen);
 /* store_manager_seen - the distinct manager addresses of customers and check-ins;
  * *v and its strings owned by the caller */
 int store_manager_seen(struct store *st, char ***v, size_t *n, char *err, size_t errlen);

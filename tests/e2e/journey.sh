@@ -46,7 +46,9 @@ e2e_check "a second run sends nothing" test "$(e2e_maildir_count)" = 2
 # Move the day-7 check-in: the next run sends the same UID with SEQUENCE 1.
 id=$(python3 -c 'import json,sys
 print([o["id"] for o in json.load(sys.stdin) if o["kind"] == "day-7"][0])' <<<"$checkins")
-e2e_check "checkin move" "$CTL" -c "$E2E_CONF" checkin move "$id" "$(date -u -d '+8 days' +%Y-%m-%d) 13:00"
+# 13:00 in the manager's zone (Berlin) on a weekday: inside the hours, so no --force
+n=8; while [ "$(date -u -d "+$n days" +%u)" -gt 5 ]; do n=$((n + 1)); done
+e2e_check "checkin move" "$CTL" -c "$E2E_CONF" checkin move "$id" "$(date -u -d "+$n days" +%Y-%m-%d) 13:00"
 "$MAILER" -c "$E2E_CONF" run --now "$day7"
 e2e_wait_maildir 3 || e2e_fail "no update delivered"
 upd=$(ls -t "$E2E_DIR"/maildir/inbox/new/* | head -1)

@@ -1,0 +1,104 @@
+/*
+ * cmd_managers.c - postsalectl managers: the account managers as configured (manager
+ * lines, the checkin- keys as defaults) and as the store knows them, with each one's
+ * next check-in and next free slot. Thin: lib/journey syncs the managers table, this
+ * prints it.
+ *
+ * Trusts the command line only as far as it parses it; names from the config and
+ * addresses from the store are escaped in JSON and made printable in the table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "ctl_common.h"
+#include "journey.h"
+#include "log.h"
+#include "store_journey.h"
+
+/* json_rfc3339 - t in zone tz as a JSON string, or null for 0 */
+static void
+json_rfc3339(FILE *fp, const char *tz, time_t t)
+{
+	char buf[48];
+
+	if (t == 0)
+		fputs("null", fp);
+	else
+		ctl_json_string(fp, plan_format_rfc3339(tz, t, buf, sizeof(buf)));
+}
+
+int
+cmd_managers(int argc, char **argv)
+{
+	struct ps_conf *conf;
+	struct store *st;
+	struct store_manager *v;
+	size_t n;
+	time_t now = time(NULL);
+	char err[1024], hours[16], p1[256], p2[256], next[48], free_at[48];
+	int json = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else {
+			fprintf(stderr, "usage: postsalectl managers [--json]\n");
+			return CTL_ERROR;
+		}
+	}
+	if ((conf = ctl_conf()) == NULL || (st = ctl_store(STORE_CREATE)) == NULL)
+		return CTL_ERROR;
+	if (journey_managers_sync(st, conf, now, err, sizeof(err)) != 0 ||
+	    store_manager_list(st, now, &v, &n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "postsalectl: %s\n", err);
+		return CTL_ERROR;
+	}
+	if (json)
+		fputs("[", stdout);
+	else
+		printf("%-28s %-22s %-20s %-9s %-11s %4s %8s %-25s %s\n", "ADDRESS", "NAME", "ZONE",
+		    "DAYS", "HOURS", "SLOT", "UPCOMING", "NEXT CHECK-IN", "NEXT FREE SLOT");
+	for (size_t i = 0; i < n; i++) {
+		struct manager *m = &v[i].m;
+		time_t free_slot = 0;
+		if (journey_next_free(st, conf, m->address, now, &free_slot, err, sizeof(err)) != 0)
+			free_slot = 0;	/* e.g. a holiday-filled year: shown as none */
+		manager_hours_text(m, hours, sizeof(hours));
+		if (json) {
+			printf("%s\n {\"address\": ", i ? "," : "");
+			ctl_json_string(stdout, m->address);
+			fputs(", \"name\": ", stdout);
+			ctl_json_string(stdout, m->name[0] ? m->name : NULL);
+			fputs(", \"timezone\": ", stdout);
+			ctl_json_string(stdout, m->tz);
+			fputs(", \"workdays\": ", stdout);
+			ctl_json_string(stdout, m->days);
+			fputs(", \"hours\": ", stdout);
+			ctl_json_string(stdout, hours);
+			printf(", \"slot_minutes\": %d, \"configured\": %s, \"upcoming\": %ld,"
+			    " \"next_checkin\": ", m->slot_min, m->configured ? "true" : "false",
+			    v[i].upcoming);
+			json_rfc3339(stdout, m->tz, v[i].next_checkin);
+			fputs(", \"next_free_slot\": ", stdout);
+			json_rfc3339(stdout, m->tz, free_slot);
+			fputs(", \"updated_at\": ", stdout);
+			json_rfc3339(stdout, m->tz, v[i].updated_at);
+			fputs("}", stdout);
+		} else {
+			plan_format_rfc3339(m->tz, v[i].next_checkin, next, sizeof(next));
+			plan_format_rfc3339(m->tz, free_slot, free_at, sizeof(free_at));
+			printf("%-28s %-22s %-20s %-9s %-11s %4d %8ld %-25s %s\n",
+			    log_printable(p1, sizeof(p1), m->address, strlen(m->address)),
+			    m->name[0] ? log_printable(p2, sizeof(p2), m->name, strlen(m->name)) : "-",
+			    m->tz, m->days, hours, m->slot_min, v[i].upcoming,
+			    v[i].next_checkin ? next : "-", free_slot ? free_at : "-");
+		}
+	}
+	if (json)
+		fputs(n ? "\n]\n" : "]\n", stdout);
+	free(v);
+	return CTL_OK;
+}
