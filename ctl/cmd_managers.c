@@ -64,8 +64,10 @@ cmd_managers(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		struct manager *m = &v[i].m;
 		time_t free_slot = 0;
-		if (journey_next_free(st, conf, m->address, now, &free_slot, err, sizeof(err)) != 0)
-			free_slot = 0;	/* e.g. a holiday-filled year: shown as none */
+		if (journey_next_free(st, conf, m->address, now, &free_slot, err, sizeof(err)) != 0) {
+			free_slot = 0;	/* an unreadable busy file, a year of holidays: none */
+			fprintf(stderr, "postsalectl: %s\n", err);
+		}
 		manager_hours_text(m, hours, sizeof(hours));
 		if (json) {
 			printf("%s\n {\"address\": ", i ? "," : "");
@@ -84,6 +86,8 @@ cmd_managers(int argc, char **argv)
 			json_rfc3339(stdout, m->tz, v[i].next_checkin);
 			fputs(", \"next_free_slot\": ", stdout);
 			json_rfc3339(stdout, m->tz, free_slot);
+			fputs(", \"busy_file\": ", stdout);
+			ctl_json_string(stdout, m->busy[0] ? m->busy : NULL);
 			fputs(", \"updated_at\": ", stdout);
 			json_rfc3339(stdout, m->tz, v[i].updated_at);
 			fputs("}", stdout);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "freebusy.h"
 #include "invite.h"
 #include "journey.h"
 #include "store_journey.h"
@@ -194,6 +195,16 @@ ctx_load(struct store *st, const struct ps_conf *conf, const char *manager,
 	}
 	x->opts.busy = x->busy;
 	x->opts.n_busy = x->n_sb;
+	/* the manager's own calendar: two years ahead covers every schedule */
+	if (x->m.busy[0] != '\0' && freebusy_load(x->m.busy, x->m.tz, from,
+	    from + JOURNEY_BUSY_AHEAD, &x->busy, &x->opts.n_busy, err, errlen) != 0) {
+		char why[1024];
+		snprintf(why, sizeof(why), "manager %s: busy: %s", manager, err);
+		snprintf(err, errlen, "%s", why);
+		ctx_free(x);
+		return -1;
+	}
+	x->opts.busy = x->busy;
 	return 0;
 }
 
@@ -245,8 +256,8 @@ ctx_fixed(struct journey_ctx *x, long long customer_id, int revive, time_t now)
 			plan_utc_to_local(x->m.tz, o->due_at, &f->nominal, &minute);
 		nf++;
 	}
-	for (size_t i = 0; i < x->opts.n_busy; i++)
-		if (x->sb[i].customer_id != customer_id)
+	for (size_t i = 0; i < x->opts.n_busy; i++)	/* past n_sb: the manager's calendar */
+		if (i >= x->n_sb || x->sb[i].customer_id != customer_id)
 			x->busy[nb++] = x->busy[i];
 	x->opts.n_busy = nb;
 	x->opts.fixed = x->fixed;

@@ -91,8 +91,14 @@ static int set_field(struct manager *m, const char *key, const char *v, char *wh
 			snprintf(why, whylen, "slot: '%.60s' is not a length in minutes (30, 45m, 1h)", v);
 			return -1;
 		}
+	} else if (strcasecmp(key, "busy") == 0) {
+		if (v[0] != '/' || strlen(v) >= sizeof(m->busy)) {
+			snprintf(why, whylen, "busy: '%.60s' is not an absolute path of an iCalendar file", v);
+			return -1;
+		}
+		snprintf(m->busy, sizeof(m->busy), "%s", v);
 	} else {
-		snprintf(why, whylen, "'%.40s' is not one of name, zone, days, hours, slot", key);
+		snprintf(why, whylen, "'%.40s' is not one of name, zone, days, hours, slot, busy", key);
 		return -1;
 	}
 	return 0;

@@ -4,10 +4,11 @@
  *
  * A manager is described by a `manager` line of postsale.conf:
  *   manager = anna@example.com; name=Anna Berg; zone=Europe/Berlin; days=Mon-Fri;
- *             hours=09:00-17:00; slot=30
+ *             hours=09:00-17:00; slot=30; busy=/var/lib/postsale/anna.ics
  * Every field after the address is optional and falls back to the global keys
  * (checkin-timezone or manager-timezones, checkin-workdays, checkin-hours,
- * checkin-length). The line is the administrator's text, checked here field by field.
+ * checkin-length); busy, a file of the manager's busy times (freebusy.h), is optional.
+ * The line is the administrator's text, checked here field by field.
  */
 #ifndef PS_MANAGER_H
 #define PS_MANAGER_H
@@ -22,6 +23,7 @@ struct manager {
 	unsigned workdays;		/* plan.h day bits */
 	int day_start_min, day_end_min;	/* business hours, minutes after local midnight */
 	int slot_min;			/* check-in length in minutes */
+	char busy[512];			/* an iCalendar file of busy times, "" none */
 	int configured;			/* 1: a manager line describes it */
 };
 

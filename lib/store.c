@@ -90,6 +90,7 @@ static const char *const store_migrations[] = {
 	"  workdays TEXT NOT NULL,"		/* Mon-Fri, Sun-Thu ... */
 	"  hours TEXT NOT NULL,"			/* 09:00-17:00 */
 	"  slot_min INTEGER NOT NULL,"
+	"  busy_file TEXT,"			/* the manager's busy times (iCalendar) */
 	"  configured INTEGER NOT NULL DEFAULT 0,"	/* 1: a manager line describes it */
 	"  updated_at INTEGER NOT NULL"
 	");"

@@ -775,10 +775,11 @@ store_manager_put(struct store *st, const struct manager *m, time_t now, char *e
 	char hours[16];
 
 	stmt = sj_prepare(st, "INSERT INTO managers (address, name, tzid, workdays, hours,"
-	    " slot_min, configured, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " slot_min, configured, updated_at, busy_file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
 	    " ON CONFLICT(address) DO UPDATE SET name = excluded.name, tzid = excluded.tzid,"
 	    " workdays = excluded.workdays, hours = excluded.hours, slot_min = excluded.slot_min,"
-	    " configured = excluded.configured, updated_at = excluded.updated_at", err, errlen);
+	    " configured = excluded.configured, updated_at = excluded.updated_at,"
+	    " busy_file = excluded.busy_file", err, errlen);
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_text(stmt, 1, m->address, -1, SQLITE_TRANSIENT);
@@ -789,6 +790,7 @@ store_manager_put(struct store *st, const struct manager *m, time_t now, char *e
 	sqlite3_bind_int(stmt, 6, m->slot_min);
 	sqlite3_bind_int(stmt, 7, m->configured);
 	sqlite3_bind_int64(stmt, 8, (sqlite3_int64) now);
+	bind_text_or_null(stmt, 9, m->busy[0] ? m->busy : NULL);
 	return sj_exec_done(st, stmt, "recording a manager", err, errlen);
 }
 
@@ -837,7 +839,7 @@ store_manager_list(struct store *st, time_t now, struct store_manager **v, size_
 	    " (SELECT min(due_at) FROM checkins c WHERE c.manager = m.address COLLATE NOCASE"
 	    "  AND c.due_at > ?1 AND c.state IN ('planned', 'sent')),"
 	    " (SELECT count(*) FROM checkins c WHERE c.manager = m.address COLLATE NOCASE"
-	    "  AND c.due_at > ?1 AND c.state IN ('planned', 'sent'))"
+	    "  AND c.due_at > ?1 AND c.state IN ('planned', 'sent')), m.busy_file"
 	    " FROM managers m ORDER BY m.address", err, errlen);
 	if (stmt == NULL)
 		return -1;
@@ -862,6 +864,7 @@ store_manager_list(struct store *st, time_t now, struct store_manager **v, size_
 		r->updated_at = (time_t) sqlite3_column_int64(stmt, 7);
 		r->next_checkin = (time_t) sqlite3_column_int64(stmt, 8);
 		r->upcoming = (long) sqlite3_column_int64(stmt, 9);
+		col_copy(stmt, 10, r->m.busy, sizeof(r->m.busy));
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {

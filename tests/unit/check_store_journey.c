@@ -689,6 +689,41 @@ START_TEST(test_managers)
 }
 END_TEST
 
+/* A manager's own calendar: check-ins go around it; an unreadable file is an error. */
+START_TEST(test_busy_file)
+{
+	time_t t0 = utc("2025-03-03T10:00");
+	struct store_checkin *v, *c;
+	char line[512], path[128];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/anna.ics", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	/* out of office on day 7 (Mon Mar 10); Tuesday busy 09:00-16:00 Berlin */
+	fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+	      "BEGIN:VEVENT\r\nUID:ooo\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:20250310\r\n"
+	      "END:VEVENT\r\nBEGIN:VFREEBUSY\r\nUID:fb\r\nDTSTAMP:20250101T000000Z\r\n"
+	      "FREEBUSY:20250311T080000Z/20250311T150000Z\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n", f);
+	fclose(f);
+	st = store_close(st);
+	conf = conf_free(conf);
+	snprintf(line, sizeof(line), "manager = anna@seller.example; zone=Europe/Berlin; busy=%s\n", path);
+	open_with(line);
+	ck_assert_msg(start("a@acme.example", NULL, "anna@seller.example", NULL, t0) >= 6, "%s", err);
+	n = list("a@acme.example", &v);
+	c = find(v, n, "day-7");
+	ck_assert_int_ge(c->due_at, utc("2025-03-11T15:00"));	/* 16:00 or 16:30 Berlin */
+	ck_assert_int_lt(c->due_at, utc("2025-03-11T16:00"));
+	store_checkins_free(v, n);
+	unlink(path);
+	ck_assert_int_eq(start("b@beta.example", NULL, "anna@seller.example", NULL, t0), -1);
+	ck_assert_msg(strstr(err, "busy:") != NULL && strstr(err, "anna.ics") != NULL, "%s", err);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM customers WHERE address = 'b@beta.example'"), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store_journey");
@@ -710,6 +745,7 @@ int main(void)
 	tcase_add_test(tc, test_onboarded_header);
 	tcase_add_test(tc, test_import);
 	tcase_add_test(tc, test_managers);
+	tcase_add_test(tc, test_busy_file);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
