@@ -17,16 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "test_time.h"
 #include "freebusy.h"
 
-static time_t utc(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	ck_assert_msg(strptime(s, "%Y-%m-%dT%H:%M", &tm) != NULL, "bad test time %s", s);
-	return timegm(&tm);
-}
 
 static int busy_cmp(const void *a, const void *b)
 {

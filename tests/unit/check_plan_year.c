@@ -24,17 +24,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "test_time.h"
 #include "plan.h"
 
-/* utc - "2025-02-07T08:30" (UTC) -> time_t, without the code under test */
-static time_t utc(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	ck_assert_msg(strptime(s, "%Y-%m-%dT%H:%M", &tm) != NULL, "bad test time %s", s);
-	return timegm(&tm);
-}
 
 /* use_zone - glibc's local time is zone from now on */
 static void use_zone(const char *zone)
@@ -43,31 +35,9 @@ static void use_zone(const char *zone)
 	tzset();
 }
 
-/* occurrences - how many instants glibc finds with the wall time (to the minute) that
- * t has in the current zone, and the first of them; every real offset is a multiple of
- * 15 minutes within +-14 h */
-static int occurrences(time_t t, time_t *first)
-{
-	struct tm w, x;
-	time_t wall;
-	int n = 0;
-
-	localtime_r(&t, &w);
-	wall = t + w.tm_gmtoff;
-	*first = 0;
-	for (long off = -14 * 3600; off <= 14 * 3600; off += 900) {
-		time_t u = wall - off;
-		localtime_r(&u, &x);
-		if (x.tm_year == w.tm_year && x.tm_mon == w.tm_mon && x.tm_mday == w.tm_mday &&
-		    x.tm_hour == w.tm_hour && x.tm_min == w.tm_min) {
-			if (n++ == 0 || u < *first)
-				*first = u;
-		}
-	}
-	return n;
-}
-
-/* wall_occurrences - as occurrences, for a wall time given as date and minute */
+/* wall_occurrences - how many instants glibc finds with this wall time (date and minute
+ * of the day) in the current zone, and the first of them; every real offset is a
+ * multiple of 15 minutes within +-14 h */
 static int wall_occurrences(int y, int mo, int d, int min, time_t *first)
 {
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
@@ -87,6 +57,17 @@ static int wall_occurrences(int y, int mo, int d, int min, time_t *first)
 		}
 	}
 	return n;
+}
+
+/* occurrences - wall_occurrences of the wall time (to the minute) that t has in the
+ * current zone */
+static int occurrences(time_t t, time_t *first)
+{
+	struct tm w;
+
+	localtime_r(&t, &w);
+	return wall_occurrences(w.tm_year + 1900, w.tm_mon + 1, w.tm_mday,
+				w.tm_hour * 60 + w.tm_min, first);
 }
 
 struct mgr {

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "test_time.h"
 #include "conf.h"
 #include "journey.h"
 #include "journey_import.h"
@@ -28,14 +29,6 @@ static struct ps_conf *conf;
 static struct store *st;
 static char err[1024];
 
-static time_t utc(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	ck_assert_msg(strptime(s, "%Y-%m-%dT%H:%M", &tm) != NULL, "bad test time %s", s);
-	return timegm(&tm);
-}
 
 static void open_with(const char *extra)
 {
