@@ -167,12 +167,13 @@ ctx_free(struct journey_ctx *x)
 
 /*
  * ctx_load - the manager's settings, plan options and bookings that end after from,
- * leaving out check-in exclude_id; the bookings of customer_id block its days. 0 or -1.
+ * leaving out check-in exclude_id; the bookings of customer_id block its days; the
+ * manager's busy file is read for [from, to). 0 or -1.
  */
 static int
 ctx_load(struct store *st, const struct ps_conf *conf, const char *manager,
 	 const char *spread_key, long long customer_id, long long exclude_id, time_t from,
-	 struct journey_ctx *x, char *err, size_t errlen)
+	 time_t to, struct journey_ctx *x, char *err, size_t errlen)
 {
 	memset(x, 0, sizeof(*x));
 	if (manager == NULL || !invite_addr_valid(manager)) {
@@ -195,9 +196,8 @@ ctx_load(struct store *st, const struct ps_conf *conf, const char *manager,
 	}
 	x->opts.busy = x->busy;
 	x->opts.n_busy = x->n_sb;
-	/* the manager's own calendar: two years ahead covers every schedule */
-	if (x->m.busy[0] != '\0' && freebusy_load(x->m.busy, x->m.tz, from,
-	    from + JOURNEY_BUSY_AHEAD, &x->busy, &x->opts.n_busy, err, errlen) != 0) {
+	if (x->m.busy[0] != '\0' && freebusy_load(x->m.busy, x->m.tz, from, to, &x->busy,
+	    &x->opts.n_busy, err, errlen) != 0) {
 		char why[1024];
 		snprintf(why, sizeof(why), "manager %s: busy: %s", manager, err);
 		snprintf(err, errlen, "%s", why);
@@ -206,6 +206,24 @@ ctx_load(struct store *st, const struct ps_conf *conf, const char *manager,
 	}
 	x->opts.busy = x->busy;
 	return 0;
+}
+
+/* journey_horizon - the end of the time customer c's plan can reach: its last
+ * anniversary or quarter, or its renewal, counted from the later of its onboarding and
+ * now, with JOURNEY_BUSY_AHEAD to spare for shifts */
+static time_t
+journey_horizon(const struct ps_conf *conf, const struct store_customer *c, time_t now)
+{
+	time_t base = c->onboarded_at > now ? c->onboarded_at : now, renewal;
+	long days = conf->checkin_anniversaries * 366 > conf->checkin_quarterly_until ?
+	    conf->checkin_anniversaries * 366 : conf->checkin_quarterly_until;
+	struct plan_date d;
+
+	base += (time_t) days * 86400 + JOURNEY_BUSY_AHEAD;
+	if (c->renewal_date[0] != '\0' && plan_parse_date(c->renewal_date, &d) == 0 &&
+	    plan_local_to_utc("UTC", &d, 0, &renewal) >= 0 && renewal + JOURNEY_BUSY_AHEAD > base)
+		base = renewal + JOURNEY_BUSY_AHEAD;
+	return base;
 }
 
 /* date_text - "YYYY-MM-DD" of d into buf */
@@ -281,8 +299,8 @@ journey_sync(struct store *st, const struct ps_conf *conf, const struct store_cu
 	int changed = 0, rc = -1;
 	char day[16];
 
-	if (ctx_load(st, conf, c->manager, c->address, c->id, 0, c->onboarded_at - 86400, &x,
-	    err, errlen) != 0) {
+	if (ctx_load(st, conf, c->manager, c->address, c->id, 0, c->onboarded_at - 86400,
+	    journey_horizon(conf, c, now), &x, err, errlen) != 0) {
 		if (c->manager == NULL || !invite_addr_valid(c->manager))
 			snprintf(err, errlen, "customer %s: manager address \"%s\" is not an address",
 			    c->address, c->manager ? c->manager : "");
@@ -358,8 +376,8 @@ journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long c
 	}
 	after = not_before > c.end_at ? not_before : c.end_at;
 	rc = -1;
-	if (ctx_load(st, conf, c.manager, c.customer, c.customer_id, c.id, after - 86400, &x,
-	    err, errlen) != 0)
+	if (ctx_load(st, conf, c.manager, c.customer, c.customer_id, c.id, after - 86400,
+	    after + JOURNEY_BUSY_AHEAD, &x, err, errlen) != 0)
 		goto done_c;
 	if (plan_next_free(&x.opts, after, &slot, err, errlen) == 0 &&
 	    store_checkin_move(st, c.id, slot.start, slot.end, err, errlen) == 0) {
@@ -388,7 +406,8 @@ journey_next_free(struct store *st, const struct ps_conf *conf, const char *mana
 	struct plan_checkin slot;
 	int rc;
 
-	if (ctx_load(st, conf, manager, NULL, 0, 0, after - 86400, &x, err, errlen) != 0)
+	if (ctx_load(st, conf, manager, NULL, 0, 0, after - 86400, after + JOURNEY_BUSY_AHEAD,
+	    &x, err, errlen) != 0)
 		return -1;
 	if ((rc = plan_next_free(&x.opts, after, &slot, err, errlen)) == 0)
 		*out = slot.start;
@@ -439,7 +458,7 @@ journey_slot_check(struct store *st, const struct ps_conf *conf, const struct st
 	int rc;
 
 	if (ctx_load(st, conf, c->manager, c->customer, c->customer_id, c->id, start - 86400,
-	    &x, why, whylen) != 0)
+	    end + 86400, &x, why, whylen) != 0)
 		return -1;
 	rc = plan_slot_check(&x.opts, start, end, why, whylen);
 	ctx_free(&x);

@@ -41,8 +41,9 @@ int journey_start(struct store *st, const struct ps_conf *conf,
 		  const struct journey_party *customer, const char *sender,
 		  const struct onboard_info *info, time_t now, char *err, size_t errlen);
 
-/* How far ahead of the planning window a manager's busy file is read. */
-#define JOURNEY_BUSY_AHEAD (800L * 86400)
+/* How far past the last check-in a plan can reach a manager's busy file is read, so that
+ * check-ins shifted by full days still see it. */
+#define JOURNEY_BUSY_AHEAD (400L * 86400)
 
 /* How far ahead an onboarding date may be (a typo such as 2062 is refused). */
 #define JOURNEY_MAX_AHEAD (366L * 86400)

@@ -710,6 +710,20 @@ START_TEST(test_busy_file)
 	ck_assert_int_ge(c->due_at, utc("2025-03-11T15:00"));	/* 16:00 or 16:30 Berlin */
 	ck_assert_int_lt(c->due_at, utc("2025-03-11T16:00"));
 	store_checkins_free(v, n);
+	/* a customer onboarded years ago: the calendar is still read for its future */
+	struct journey_new nc = { "old@acme.example", NULL, "anna@seller.example", "2022-03-03",
+				  "2025-04-10" };	/* pre-renewal: Tue Mar 11 */
+	struct journey_added added;
+	ck_assert_int_eq(store_journey_begin(st, err, sizeof(err)), 0);
+	ck_assert_msg(journey_add(st, conf, &nc, t0, &added, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(store_journey_commit(st, err, sizeof(err)), 0);
+	ck_assert_int_eq(added.planned, 1);
+	n = list("old@acme.example", &v);
+	c = find(v, n, "pre-renewal");
+	ck_assert_int_ge(c->due_at, utc("2025-03-11T15:00"));
+	ck_assert_int_lt(c->due_at, utc("2025-03-11T16:00"));
+	store_checkins_free(v, n);
+	ck_assert_int_eq(sql_int(OVERLAPS), 0);
 	unlink(path);
 	ck_assert_int_eq(start("b@beta.example", NULL, "anna@seller.example", NULL, t0), -1);
 	ck_assert_msg(strstr(err, "busy:") != NULL && strstr(err, "anna.ics") != NULL, "%s", err);
