@@ -534,6 +534,14 @@ static int checkin_cmp(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
+/* busy_cmp - bookings by start */
+static int busy_cmp(const void *a, const void *b)
+{
+	const struct plan_busy *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
 /* planner_init - check the options, find the zone, book opts->busy; 0 or -1 with err */
 static int planner_init(struct planner *pl, const struct plan_opts *o, char *err, size_t errlen)
 {
@@ -549,14 +557,21 @@ static int planner_init(struct planner *pl, const struct plan_opts *o, char *err
 	pl->utc = icaltimezone_get_utc_timezone();
 	pl->n_slots = (o->day_end_min - o->day_start_min) / o->slot_min;
 	pl->slot_index = (int) (plan_spread_hash(o->spread_key) % (unsigned) pl->n_slots);
+	/* the manager's bookings, sorted once (a calendar file comes in any order) */
+	pl->cap_busy = o->n_busy + 16;
+	pl->busy = xreallocarray(NULL, pl->cap_busy, sizeof(*pl->busy));
 	for (size_t i = 0; i < o->n_busy; i++) {
 		int min;
 		if (o->busy[i].end <= o->busy[i].start)
 			continue;
-		busy_add(pl, o->busy[i].start, o->busy[i].end);
+		pl->busy[pl->n_busy] = o->busy[i];
+		pl->busy[pl->n_busy++].same_customer = 0;
+		if (o->busy[i].end - o->busy[i].start > pl->max_busy_len)
+			pl->max_busy_len = o->busy[i].end - o->busy[i].start;
 		if (o->busy[i].same_customer)
 			day_add(pl, pdate(zone_local(pl->zone, o->busy[i].start, &min)));
 	}
+	qsort(pl->busy, pl->n_busy, sizeof(*pl->busy), busy_cmp);
 	return 0;
 }
 
