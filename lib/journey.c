@@ -311,8 +311,12 @@ journey_sync(struct store *st, const struct ps_conf *conf, const struct store_cu
 	if (store_checkin_list(st, c->address, &x.own, &x.n_own, err, errlen) != 0)
 		goto out;
 	ctx_fixed(&x, c->id, revive, now);
-	if (plan_checkins(&x.opts, c->onboarded_at, &plan, &n, err, errlen) != 0)
+	if (plan_checkins(&x.opts, c->onboarded_at, &plan, &n, err, errlen) != 0) {
+		char why[1024];
+		snprintf(why, sizeof(why), "customer %s, manager %s: %s", c->address, c->manager, err);
+		snprintf(err, errlen, "%s", why);
 		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct store_checkin *cur;
 		long long id;

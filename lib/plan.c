@@ -300,21 +300,19 @@ static struct icaltimetype zone_local(icaltimezone *zone, time_t t, int *min)
 }
 
 /*
- * slot_clear - 1 when the local slot (date d, minute min, slot_min long) starts at a
- * local time that exists once, ends at one that exists once, and keeps one offset
- * throughout; *start gets its UTC start
+ * slot_end_clear - for a local slot (date d, minute min, slot_min long) whose start
+ * exists once at the instant start: 1 when its end exists once too and the offset is
+ * the same throughout
  */
-static int slot_clear(icaltimezone *zone, struct icaltimetype d, int min, int slot_min,
-		      time_t *start)
+static int slot_end_clear(icaltimezone *zone, struct icaltimetype d, int min, int slot_min,
+			  time_t start)
 {
 	time_t end, end_utc;
 	int end_min = min + slot_min;
 	struct icaltimetype ed = d;
 
-	if (zone_local_to_utc(zone, d, min, start) != PLAN_LOCAL_OK)
-		return 0;
-	end = *start + (time_t) slot_min * 60;
-	if (zone_offset(zone, *start) != zone_offset(zone, end))
+	end = start + (time_t) slot_min * 60;
+	if (zone_offset(zone, start) != zone_offset(zone, end))
 		return 0;
 	if (end_min >= 24 * 60) {
 		ed = date_add_days(d, 1);
@@ -393,13 +391,16 @@ static void planner_free(struct planner *pl)
 	pl->days = NULL;
 }
 
-/* slot_free - the local slot (date t, minute min) is bookable: *start its UTC start */
+/* slot_free - the local slot (date t, minute min) is bookable: it starts at a local time
+ * that exists once, is free, ends at one that exists once and keeps one offset
+ * throughout; *start its UTC start. The cheap tests come first. */
 static int slot_free(const struct planner *pl, struct icaltimetype t, int min, time_t *start)
 {
 	time_t len = (time_t) pl->opts->slot_min * 60;
 
-	return slot_clear(pl->zone, t, min, pl->opts->slot_min, start) &&
-	    !busy_overlaps(pl, *start, *start + len);
+	return zone_local_to_utc(pl->zone, t, min, start) == PLAN_LOCAL_OK &&
+	    !busy_overlaps(pl, *start, *start + len) &&
+	    slot_end_clear(pl->zone, t, min, pl->opts->slot_min, *start);
 }
 
 /* book - append a check-in to the plan and book its time and day */

@@ -740,8 +740,11 @@ store_checkin_busy(struct store *st, const char *manager, time_t from, long long
 
 	*v = NULL;
 	*n = 0;
+	/* A check-in lasts a day at most (a slot, kept by every move): the due_at range
+	 * lets the manager index bound the scan. */
 	stmt = sj_prepare(st, "SELECT id, customer_id, due_at, end_at FROM checkins"
-	    " WHERE manager = ?1 COLLATE NOCASE AND end_at > ?2 AND id <> ?3"
+	    " WHERE manager = ?1 COLLATE NOCASE AND due_at > ?2 - 86400 AND end_at > ?2"
+	    " AND id <> ?3"
 	    " AND state NOT IN ('cancelled', 'skipped') ORDER BY due_at", err, errlen);
 	if (stmt == NULL)
 		return -1;
