@@ -1,7 +1,8 @@
 /*
  * cmd_managers.c - postsalectl managers: the account managers as configured (manager
  * lines, the checkin- keys as defaults) and as the store knows them, with each one's
- * next check-in and next free slot. Thin: lib/journey syncs the managers table, this
+ * next check-in and next free slot; --refresh first fetches the busy calendars that
+ * live at a URL into their local copies. Thin: lib/journey syncs the managers table, this
  * prints it.
  *
  * Trusts the command line only as far as it parses it; names from the config and
@@ -14,6 +15,7 @@
 
 #include "commands.h"
 #include "ctl_common.h"
+#include "freebusy.h"
 #include "journey.h"
 #include "log.h"
 #include "store_journey.h"
@@ -30,6 +32,33 @@ json_rfc3339(FILE *fp, const char *tz, time_t t)
 		ctl_json_string(fp, plan_format_rfc3339(tz, t, buf, sizeof(buf)));
 }
 
+/* managers_refresh - fetch the busy URL of every manager line into its local copy;
+ * 0, or the number of managers whose fetch failed (each said on stderr) */
+static int
+managers_refresh(const struct ps_conf *conf, time_t now)
+{
+	struct manager m;
+	char addr[256], path[1024], err[1024];
+	size_t n;
+	int failed = 0;
+
+	for (size_t i = 0; i < conf->managers.n; i++) {
+		manager_line_address(conf->managers.v[i], addr, sizeof(addr));
+		if (journey_manager_get(conf, addr, &m, err, sizeof(err)) != 0 ||
+		    !freebusy_is_url(m.busy))
+			continue;
+		journey_busy_file(conf, &m, path, sizeof(path));
+		if (freebusy_fetch(m.busy, m.tz, path, FREEBUSY_FETCH_TIMEOUT_MS, now, &n, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "postsalectl: manager %s: busy: %s\n", addr, err);
+			failed++;
+		} else
+			fprintf(stderr, "postsalectl: manager %s: %zu busy period%s from %s into %s\n",
+			    addr, n, n == 1 ? "" : "s", m.busy, path);
+	}
+	return failed;
+}
+
 int
 cmd_managers(int argc, char **argv)
 {
@@ -39,18 +68,22 @@ cmd_managers(int argc, char **argv)
 	size_t n;
 	time_t now = time(NULL);
 	char err[1024], hours[16], p1[256], p2[256], next[48], free_at[48];
-	int json = 0;
+	int json = 0, refresh = 0, status = CTL_OK;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
+		else if (strcmp(argv[i], "--refresh") == 0)
+			refresh = 1;
 		else {
-			fprintf(stderr, "usage: postsalectl managers [--json]\n");
+			fprintf(stderr, "usage: postsalectl managers [--refresh] [--json]\n");
 			return CTL_ERROR;
 		}
 	}
 	if ((conf = ctl_conf()) == NULL || (st = ctl_store(STORE_CREATE)) == NULL)
 		return CTL_ERROR;
+	if (refresh && managers_refresh(conf, now) != 0)
+		status = CTL_FAIL;
 	if (journey_managers_sync(st, conf, now, err, sizeof(err)) != 0 ||
 	    store_manager_list(st, now, &v, &n, err, sizeof(err)) != 0) {
 		fprintf(stderr, "postsalectl: %s\n", err);
@@ -104,5 +137,5 @@ cmd_managers(int argc, char **argv)
 	if (json)
 		fputs(n ? "\n]\n" : "]\n", stdout);
 	free(v);
-	return CTL_OK;
+	return status;
 }

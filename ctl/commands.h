@@ -20,7 +20,7 @@ int cmd_review(int argc, char **argv);
 int cmd_customers(int argc, char **argv);
 /* ctl/cmd_customer.c: customer add|import|offboard|renewal ... */
 int cmd_customer(int argc, char **argv);
-/* ctl/cmd_managers.c: managers [--json] */
+/* ctl/cmd_managers.c: managers [--refresh] [--json] */
 int cmd_managers(int argc, char **argv);
 /* ctl/cmd_journey.c: checkins [--customer ADDRESS] [--json] */
 int cmd_checkins(int argc, char **argv);

@@ -30,7 +30,7 @@ static const struct command {
 	    "                                          start a journey on its onboarding date\n"
 	    "  postsalectl customer import FILE.csv    the same for every row of a CSV file\n"
 	    "  postsalectl customer offboard ADDRESS | customer renewal ADDRESS DATE"},
-	{"managers", cmd_managers, "managers [--json]                       account managers, their hours and next free slot"},
+	{"managers", cmd_managers, "managers [--refresh] [--json]           account managers, their hours and next free slot"},
 	{"checkins", cmd_checkins, "checkins [--customer ADDRESS] [--json]  planned and sent check-ins"},
 	{"checkin", cmd_checkin, "checkin move ID TIME [--force] | checkin cancel ID"},
 };

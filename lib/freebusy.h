@@ -16,6 +16,7 @@
 
 #define FREEBUSY_MAX_BYTES (8u * 1024 * 1024)
 #define FREEBUSY_MAX_PERIODS 100000
+#define FREEBUSY_FETCH_TIMEOUT_MS 30000L
 
 /*
  * freebusy_read - append to *v (*n entries; the caller frees *v) the busy periods of
@@ -34,5 +35,21 @@ int freebusy_read(const char *text, const char *tz, time_t from, time_t to,
  * why names the file */
 int freebusy_load(const char *path, const char *tz, time_t from, time_t to,
 		  struct plan_busy **v, size_t *n, char *why, size_t whylen);
+
+/* freebusy_is_url - 1 for an http:// or https:// busy source */
+int freebusy_is_url(const char *s);
+
+/* freebusy_cache_path - the local copy of a manager's busy URL: the database's directory,
+ * busy-ADDRESS.ics (the address lowercased, made safe for a file name); returns buf */
+char *freebusy_cache_path(const char *database, const char *address, char *buf, size_t len);
+
+/*
+ * freebusy_fetch - GET url (http or https, redirects too, at most FREEBUSY_MAX_BYTES,
+ * within timeout_ms) and, when the body reads as iCalendar (freebusy_read, in zone tz,
+ * for the three years after now), make it the copy at path (written aside and renamed; mode 0640); *n_periods is how
+ * many periods it holds. 0, or -1 with why naming the URL (the old copy stays).
+ */
+int freebusy_fetch(const char *url, const char *tz, const char *path, long timeout_ms,
+		   time_t now, size_t *n_periods, char *why, size_t whylen);
 
 #endif

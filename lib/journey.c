@@ -140,6 +140,14 @@ journey_plan_opts(const struct ps_conf *conf, const struct manager *m, const cha
 	return 0;
 }
 
+const char *
+journey_busy_file(const struct ps_conf *conf, const struct manager *m, char *buf, size_t len)
+{
+	if (!freebusy_is_url(m->busy))
+		return m->busy;
+	return freebusy_cache_path(conf->database, m->address, buf, len);
+}
+
 /* The manager's bookings and the customer's stored check-ins, as the planner takes them. */
 struct journey_ctx {
 	struct manager m;
@@ -175,6 +183,8 @@ ctx_load(struct store *st, const struct ps_conf *conf, const char *manager,
 	 const char *spread_key, long long customer_id, long long exclude_id, time_t from,
 	 time_t to, struct journey_ctx *x, char *err, size_t errlen)
 {
+	char path[1024];
+
 	memset(x, 0, sizeof(*x));
 	if (manager == NULL || !invite_addr_valid(manager)) {
 		snprintf(err, errlen, "manager address \"%s\" is not an address",
@@ -196,10 +206,11 @@ ctx_load(struct store *st, const struct ps_conf *conf, const char *manager,
 	}
 	x->opts.busy = x->busy;
 	x->opts.n_busy = x->n_sb;
-	if (x->m.busy[0] != '\0' && freebusy_load(x->m.busy, x->m.tz, from, to, &x->busy,
-	    &x->opts.n_busy, err, errlen) != 0) {
+	if (x->m.busy[0] != '\0' && freebusy_load(journey_busy_file(conf, &x->m, path,
+	    sizeof(path)), x->m.tz, from, to, &x->busy, &x->opts.n_busy, err, errlen) != 0) {
 		char why[1024];
-		snprintf(why, sizeof(why), "manager %s: busy: %s", manager, err);
+		snprintf(why, sizeof(why), "manager %s: busy: %s%s", manager, err,
+		    freebusy_is_url(x->m.busy) ? " (postsalectl managers --refresh fetches it)" : "");
 		snprintf(err, errlen, "%s", why);
 		ctx_free(x);
 		return -1;

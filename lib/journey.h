@@ -151,6 +151,11 @@ int journey_plan_opts(const struct ps_conf *conf, const struct manager *m,
 int journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long checkin_id,
 			   time_t not_before, time_t *new_start, char *err, size_t errlen);
 
+/* journey_busy_file - the file the planner reads m's busy times from: its busy path, or
+ * for a URL the local copy next to the database (in buf) */
+const char *journey_busy_file(const struct ps_conf *conf, const struct manager *m, char *buf,
+			      size_t len);
+
 /* journey_next_free - the manager's next free slot at or after `after` (as
  * journey_replan_checkin would choose it); 0 and *out, or -1 with err */
 int journey_next_free(struct store *st, const struct ps_conf *conf, const char *manager,

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "freebusy.h"
 #include "invite.h"
 #include "manager.h"
 #include "plan.h"
@@ -92,8 +93,10 @@ static int set_field(struct manager *m, const char *key, const char *v, char *wh
 			return -1;
 		}
 	} else if (strcasecmp(key, "busy") == 0) {
-		if (v[0] != '/' || strlen(v) >= sizeof(m->busy)) {
-			snprintf(why, whylen, "busy: '%.60s' is not an absolute path of an iCalendar file", v);
+		if ((v[0] != '/' && !freebusy_is_url(v)) || strlen(v) >= sizeof(m->busy) ||
+		    strpbrk(v, " \t") != NULL) {
+			snprintf(why, whylen, "busy: '%.60s' is neither an absolute path nor an"
+				 " http(s) URL of an iCalendar file", v);
 			return -1;
 		}
 		snprintf(m->busy, sizeof(m->busy), "%s", v);

@@ -7,7 +7,8 @@
  *             hours=09:00-17:00; slot=30; busy=/var/lib/postsale/anna.ics
  * Every field after the address is optional and falls back to the global keys
  * (checkin-timezone or manager-timezones, checkin-workdays, checkin-hours,
- * checkin-length); busy, a file of the manager's busy times (freebusy.h), is optional.
+ * checkin-length); busy, the manager's busy times (an iCalendar file, or a URL of which
+ * postsalectl managers --refresh keeps a copy: freebusy.h), is optional.
  * The line is the administrator's text, checked here field by field.
  */
 #ifndef PS_MANAGER_H
@@ -23,7 +24,7 @@ struct manager {
 	unsigned workdays;		/* plan.h day bits */
 	int day_start_min, day_end_min;	/* business hours, minutes after local midnight */
 	int slot_min;			/* check-in length in minutes */
-	char busy[512];			/* an iCalendar file of busy times, "" none */
+	char busy[512];			/* busy times: an iCalendar file or URL, "" none */
 	int configured;			/* 1: a manager line describes it */
 };
 

@@ -12,7 +12,8 @@ set -u
 ctl="$top_builddir/ctl/postsalectl"
 [ -x "$ctl" ] || { echo "ctl_journey: $ctl is not built" >&2; exit 99; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ctl_journey.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
+srv=
+trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 conf="$tmp/postsale.conf"
 cat >"$conf" <<EOC
 database = $tmp/postsale.db
@@ -132,6 +133,44 @@ assert j[$id]['due_at'] == int(first.timestamp()), (j[$id], first)
 mar=$(date -u -d "$y-03-31" +%Y-%m-%d); while [ "$(date -u -d "$mar" +%u)" != 7 ]; do mar=$(date -u -d "$mar -1 day" +%Y-%m-%d); done
 expect 2 checkin move "$id" "$mar 02:30" --force
 err_has "does not exist in Europe/Berlin" "move into the gap"
+
+# 5. a manager's busy calendar at a URL: --refresh keeps a copy; booking goes around it
+mkdir "$tmp/www"
+"$PYTHON" - "$tmp/www" "$tmp/port" 2>/dev/null <<'PY' &
+import functools, http.server, os, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+s = http.server.HTTPServer(("127.0.0.1", 0), h)
+open(sys.argv[2] + ".tmp", "w").write(str(s.server_address[1]))
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+s.serve_forever()
+PY
+srv=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -s "$tmp/port" ] && break; sleep 0.3; done
+port=$(cat "$tmp/port") || exit 99
+"$PYTHON" - "$tmp/www/lena.ics" <<'PY'
+import datetime as dt, sys
+now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+f = lambda t: t.strftime("%Y%m%dT%H%M%SZ")
+open(sys.argv[1], "w", newline="").write(
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VFREEBUSY\r\nUID:fb\r\n"
+    "DTSTAMP:%s\r\nFREEBUSY:%s/%s\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n"
+    % (f(now), f(now), f(now + dt.timedelta(days=40))))
+PY
+echo "manager = lena@seller.example; zone=Europe/Berlin; busy=http://127.0.0.1:$port/lena.ics" >>"$conf"
+today=$(date -u +%Y-%m-%d)
+expect 1 customer add l@lena.example --manager lena@seller.example --since "$today"
+err_has "postsalectl managers --refresh fetches it" "a busy URL not fetched yet"
+expect 0 managers --refresh
+err_has "lena@seller.example: 1 busy period from http://127.0.0.1:$port/lena.ics" "managers --refresh"
+expect 0 customer add l@lena.example --manager lena@seller.example --since "$today"
+expect 0 checkins --customer l@lena.example --json
+py 'import time
+j = json.load(open(sys.argv[1]))
+assert len(j) >= 6 and all(c["due_at"] >= time.time() + 40 * 86400 - 120 for c in j), j
+' || fail "check-ins inside the manager's busy time"
+echo "manager = gone@seller.example; busy=http://127.0.0.1:$port/nothing.ics" >>"$conf"
+expect 1 managers --refresh
+err_has "HTTP status 404" "a busy URL that is not there"
 
 [ $fails -eq 0 ] && echo "ctl_journey: all passed"
 [ $fails -eq 0 ]
