@@ -80,6 +80,21 @@ journey_manager_get(const struct ps_conf *conf, const char *address, struct mana
 	return 0;
 }
 
+char *
+journey_manager_name(struct store *st, const struct ps_conf *conf, const char *manager)
+{
+	struct manager m;
+	char err[512], name[256];
+
+	if (manager == NULL)
+		return NULL;
+	if (journey_manager_get(conf, manager, &m, err, sizeof(err)) == 0 && m.name[0] != '\0')
+		return xstrdup(m.name);
+	if (st != NULL && store_manager_name(st, manager, name, sizeof(name), err, sizeof(err)) == 0)
+		return xstrdup(name);
+	return NULL;
+}
+
 int
 journey_plan_opts(const struct ps_conf *conf, const struct manager *m, const char *spread_key,
 		  struct plan_opts *opts, struct plan_date **holidays, char *err, size_t errlen)

@@ -129,6 +129,11 @@ char *journey_manager(const struct ps_conf *conf, const char *customer);
 int journey_manager_get(const struct ps_conf *conf, const char *address, struct manager *out,
 			char *err, size_t errlen);
 
+/* journey_manager_name - the display name of manager (the CN of invitations): its
+ * manager line's name, else the name the managers table keeps (st may be NULL), else
+ * NULL; the caller frees */
+char *journey_manager_name(struct store *st, const struct ps_conf *conf, const char *manager);
+
 /*
  * journey_plan_opts - fill opts from the config for manager m and a spread key (both
  * borrowed: they must outlive opts); holidays are allocated into *holidays (the caller

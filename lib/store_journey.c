@@ -806,6 +806,27 @@ store_manager_reset(struct store *st, char *err, size_t errlen)
 }
 
 int
+store_manager_name(struct store *st, const char *address, char *buf, size_t len, char *err,
+		   size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	buf[0] = '\0';
+	stmt = sj_prepare(st, "SELECT name FROM managers WHERE address = ?1", err, errlen);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, address, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		col_copy(stmt, 0, buf, len);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sj_fail(st, "reading a manager", err, errlen);
+	return buf[0] != '\0' ? 0 : 1;
+}
+
+int
 store_manager_seen(struct store *st, char ***v, size_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;

@@ -150,6 +150,10 @@ int store_manager_put(struct store *st, const struct manager *m, time_t now, cha
 		      size_t errlen);
 /* store_manager_reset - mark every stored manager as not configured (before a sync) */
 int store_manager_reset(struct store *st, char *err, size_t errlen);
+/* store_manager_name - the stored display name of a manager (address without case)
+ * into buf: 0 found, 1 none, -1 error */
+int store_manager_name(struct store *st, const char *address, char *buf, size_t len,
+		       char *err, size_t errlen);
 /* store_manager_seen - the distinct manager addresses of customers and check-ins;
  * *v and its strings owned by the caller */
 int store_manager_seen(struct store *st, char ***v, size_t *n, char *err, size_t errlen);

@@ -643,6 +643,10 @@ START_TEST(test_managers)
 	ck_assert_str_eq(m.name, "Kim Lee");
 	ck_assert_int_eq(m.slot_min, 45);
 	ck_assert_int_eq(m.day_end_min, 14 * 60);
+	char *name = journey_manager_name(st, conf, "KIM@seller.example");
+	ck_assert_str_eq(name, "Kim Lee");
+	free(name);
+	ck_assert_ptr_null(journey_manager_name(st, conf, "x@seller.example"));
 	ck_assert_int_eq(journey_manager_get(conf, "x@seller.example", &m, err, sizeof(err)), 0);
 	ck_assert_int_eq(m.configured, 0);
 	ck_assert_str_eq(m.tz, "UTC");
@@ -657,6 +661,13 @@ START_TEST(test_managers)
 	ck_assert_int_eq(v[2].m.configured, 0);
 	ck_assert_int_eq(v[2].upcoming, 6);
 	free(v);
+	/* the line is gone: the name the managers table keeps */
+	st = store_close(st);
+	conf = conf_free(conf);
+	open_with("");
+	name = journey_manager_name(st, conf, "kim@seller.example");
+	ck_assert_str_eq(name, "Kim Lee");
+	free(name);
 	/* bad manager lines: file:line, key and field */
 	static const struct { const char *line; const char *want; } bad[] = {
 		{ "manager = omar@seller.example; zone=Asia/Dubay", ":2: manager: zone:" },
