@@ -55,7 +55,8 @@ usage(FILE *fp)
 	fprintf(fp, "usage: postsale-mailer [-c CONFIG] [-s] run [--now TIME] [--ahead DURATION] [--dry-run --out DIR]\n"
 	    "       postsale-mailer [-c CONFIG] [-s] daemon [--ahead DURATION]\n"
 	    "       postsale-mailer [-c CONFIG] [-s] digest [--now TIME] [--dry-run --out DIR]\n"
-	    "TIME: 2026-11-29, \"2026-11-29 10:30\", 2026-11-29T10:30:00Z (UTC) or @UNIX.\n"
+	    "       postsale-mailer -h | --help | -V | --version\n"
+	    "TIME: 2026-11-29, \"2026-11-29 10:30\" (UTC), 2026-11-29T10:30:00+01:00 or @UNIX.\n"
 	    "See postsale-mailer(8).\n");
 }
 
