@@ -27,8 +27,11 @@ value_start(struct json_out *j)
 		j->after_key = 0;
 		return;
 	}
-	if (j->depth > 0 && j->depth <= JSON_MAX_DEPTH && j->has_member[j->depth - 1]++)
-		fputc(',', j->fp);
+	if (j->depth > 0 && j->depth <= JSON_MAX_DEPTH) {
+		if (j->has_member[j->depth - 1])
+			fputc(',', j->fp);
+		j->has_member[j->depth - 1] = 1;
+	}
 }
 
 /* container_open - a bracket that starts a container */

@@ -103,6 +103,29 @@ write_empty(struct json_out *j)
 	json_array_end(j);
 }
 
+static void
+write_many(struct json_out *j)
+{
+	json_array_begin(j);
+	for (int i = 0; i < 300; i++)
+		json_int(j, i);
+	json_array_end(j);
+}
+
+START_TEST(test_many_members)
+{
+	char *s = render(write_many);
+	size_t commas = 0;
+
+	/* regression: a member counter of one byte dropped the 257th comma */
+	for (const char *p = s; *p; p++)
+		commas += *p == ',';
+	ck_assert_uint_eq(commas, 299);
+	ck_assert(strstr(s, ",256,257,") != NULL);
+	free(s);
+}
+END_TEST
+
 START_TEST(test_structure)
 {
 	char *s = render(write_rows);
@@ -127,6 +150,7 @@ main(void)
 
 	tcase_add_loop_test(tc, test_escape, 0, sizeof(strings) / sizeof(strings[0]));
 	tcase_add_test(tc, test_structure);
+	tcase_add_test(tc, test_many_members);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
