@@ -102,12 +102,16 @@ def options(text):
     return opts
 
 
+def usage_of(program, flag, manpage):
+    """the usage the built program prints, the path and the source of its page"""
+    rc, usage = run([prog(program), flag])
+    if rc != 0:
+        fail("%s %s: exit %d" % (program, flag, rc))
+    return (usage,) + page(manpage)
+
+
 # --- postsalectl --------------------------------------------------------------------
-ctl = prog("ctl/postsalectl")
-rc, usage = run([ctl, "--help"])
-if rc != 0:
-    fail("postsalectl --help: exit %d" % rc)
-path, src = page("postsalectl.1")
+usage, path, src = usage_of("ctl/postsalectl", "--help", "postsalectl.1")
 subs = sections(src, ".SS")
 commands = {}       # name -> synopsis text
 cur = None
@@ -142,11 +146,7 @@ for opt in sorted(options(glob)):
         fail("%s: global option '%s' has no tagged paragraph in OPTIONS" % (path, opt))
 
 # --- postsale-mailer ----------------------------------------------------------------
-mailer = prog("mailer/postsale-mailer")
-rc, usage = run([mailer, "--help"])
-if rc != 0:
-    fail("postsale-mailer --help: exit %d" % rc)
-path, src = page("postsale-mailer.8")
+usage, path, src = usage_of("mailer/postsale-mailer", "--help", "postsale-mailer.8")
 mtags = tags(src)
 syn = [l for l in usage.splitlines() if re.match(r"(usage:)?\s*postsale-mailer ", l)]
 cmds = set()
@@ -163,11 +163,7 @@ for opt in sorted(options(" ".join(syn))):
         fail("%s: option '%s' has no tagged paragraph" % (path, opt))
 
 # --- postsale-milter ----------------------------------------------------------------
-milter = prog("milter/postsale-milter")
-rc, usage = run([milter, "-h"])
-if rc != 0:
-    fail("postsale-milter -h: exit %d" % rc)
-path, src = page("postsale-milter.8")
+usage, path, src = usage_of("milter/postsale-milter", "-h", "postsale-milter.8")
 opts = options(usage)
 if len(opts) < 5:
     fail("postsale-milter -h lists %d options: the parser of this test is out of step" % len(opts))
