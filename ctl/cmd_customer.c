@@ -28,7 +28,7 @@ customer_usage(void)
 	    "       postsalectl customer import FILE.csv\n"
 	    "       postsalectl customer offboard ADDRESS\n"
 	    "       postsalectl customer renewal ADDRESS YYYY-MM-DD\n");
-	return CTL_ERROR;
+	return CTL_USAGE;
 }
 
 /* customer_add - customer add ADDRESS --since DATE [--name N] [--manager M] [--renewal D] */
@@ -50,15 +50,17 @@ customer_add(struct ps_conf *conf, struct store *st, int argc, char **argv)
 	}
 	if (nc.since == NULL) {
 		fprintf(stderr, "postsalectl: customer add: --since YYYY-MM-DD is required\n");
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
-	if (store_journey_begin(st, err, sizeof(err)) != 0 ||
-	    journey_add(st, conf, &nc, time(NULL), &out, err, sizeof(err)) != 0 ||
-	    store_journey_commit(st, err, sizeof(err)) != 0) {
+	if (store_journey_begin(st, err, sizeof(err)) != 0)
+		return ctl_store_failed(st, "customer add", err);
+	if (journey_add(st, conf, &nc, time(NULL), &out, err, sizeof(err)) != 0) {
 		store_journey_rollback(st);
 		fprintf(stderr, "postsalectl: customer add %s: %s\n", nc.address, err);
-		return CTL_FAIL;
+		return CTL_DATAERR;
 	}
+	if (store_journey_commit(st, err, sizeof(err)) != 0)
+		return ctl_store_failed(st, "customer add", err);
 	if (out.existed)
 		printf("%s: onboarded on %s already; nothing changed\n", nc.address, nc.since);
 	else
@@ -86,21 +88,19 @@ customer_import(struct ps_conf *conf, struct store *st, const char *path)
 	char err[1024];
 	int rc;
 
-	if (ctl_read_file(path, IMPORT_MAX_BYTES, &buf, &len, err, sizeof(err)) != 0) {
+	if ((rc = ctl_read_file(path, IMPORT_MAX_BYTES, &buf, &len, err, sizeof(err))) != 0) {
 		fprintf(stderr, "postsalectl: %s\n", err);
-		return CTL_ERROR;
+		return rc;
 	}
 	rc = journey_import_csv(st, conf, path, (const char *) buf, len, time(NULL), &res,
 	    import_report, NULL, err, sizeof(err));
 	free(buf);
-	if (rc < 0) {
-		fprintf(stderr, "postsalectl: %s: %s (nothing imported)\n", path, err);
-		return CTL_ERROR;
-	}
+	if (rc < 0)
+		return ctl_store_failed(st, "customer import", err);
 	if (rc > 0) {
 		fprintf(stderr, "postsalectl: %s: %zu bad line%s: nothing imported\n", path, res.bad,
 		    res.bad == 1 ? "" : "s");
-		return CTL_FAIL;
+		return CTL_DATAERR;
 	}
 	printf("%s: %zu row%s: %zu customer%s onboarded, %zu unchanged; %zu check-in%s planned,"
 	    " %zu already past (skipped, never sent)\n", path, res.rows, res.rows == 1 ? "" : "s",
@@ -118,38 +118,43 @@ cmd_customer(int argc, char **argv)
 	char err[1024];
 	int rc;
 
+	int y, m, d;
+
 	if (argc < 3 || (strcmp(argv[1], "offboard") == 0 && argc != 3) ||
 	    (strcmp(argv[1], "renewal") == 0 && argc != 4) ||
 	    (strcmp(argv[1], "import") == 0 && argc != 3) ||
 	    (strcmp(argv[1], "offboard") != 0 && strcmp(argv[1], "renewal") != 0 &&
 	    strcmp(argv[1], "add") != 0 && strcmp(argv[1], "import") != 0))
 		return customer_usage();
+	if (strcmp(argv[1], "renewal") == 0 && timetext_parse_date(argv[3], &y, &m, &d) != 0) {
+		fprintf(stderr, "postsalectl customer renewal: %s is not a date (YYYY-MM-DD)\n", argv[3]);
+		return CTL_USAGE;
+	}
 	if ((conf = ctl_conf()) == NULL || (st = ctl_store(STORE_CREATE)) == NULL)
-		return CTL_ERROR;
+		return ctl_status();
 	if (strcmp(argv[1], "add") == 0)
 		return customer_add(conf, st, argc, argv);
 	if (strcmp(argv[1], "import") == 0)
 		return customer_import(conf, st, argv[2]);
 	if ((rc = store_customer_get(st, argv[2], &c, err, sizeof(err))) != 0) {
-		if (rc < 0) {
-			fprintf(stderr, "postsalectl: %s\n", err);
-			return CTL_ERROR;
-		}
+		if (rc < 0)
+			return ctl_store_failed(st, "customer", err);
 		fprintf(stderr, "postsalectl: %s: unknown customer\n", argv[2]);
-		return CTL_FAIL;
+		return CTL_NOTFOUND;
 	}
 	store_customer_clear(&c);
 	if (strcmp(argv[1], "offboard") == 0) {
-		if ((rc = journey_stop(st, conf, argv[2], time(NULL), err, sizeof(err))) < 0) {
-			fprintf(stderr, "postsalectl: %s\n", err);
-			return CTL_ERROR;
-		}
+		if ((rc = journey_stop(st, conf, argv[2], time(NULL), err, sizeof(err))) < 0)
+			return ctl_store_failed(st, "customer offboard", err);
 		printf("%s: off-boarded, %d future check-in%s cancelled\n", argv[2], rc, rc == 1 ? "" : "s");
 		return CTL_OK;
 	}
 	if ((rc = journey_renewal(st, conf, argv[2], argv[3], time(NULL), err, sizeof(err))) < 0) {
-		fprintf(stderr, "postsalectl: %s\n", err);
-		return rc == -2 ? CTL_FAIL : CTL_ERROR;
+		if (rc == -2) {
+			fprintf(stderr, "postsalectl: %s\n", err);
+			return CTL_NOTFOUND;
+		}
+		return ctl_store_failed(st, "customer renewal", err);
 	}
 	printf("%s: renewal on %s, %d check-in%s planned or moved\n", argv[2], argv[3], rc,
 	    rc == 1 ? "" : "s");

@@ -55,16 +55,6 @@ printable(const char *s, char *buf, size_t len)
 	return log_printable(buf, len, s, strlen(s));
 }
 
-/* json_time - a JSON number, or null for 0 */
-static void
-json_time(FILE *fp, time_t t)
-{
-	if (t == 0)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%lld", (long long) t);
-}
-
 int
 cmd_customers(int argc, char **argv)
 {
@@ -72,6 +62,7 @@ cmd_customers(int argc, char **argv)
 	struct store_customer *v;
 	size_t n;
 	char err[1024], b1[64], p1[256], p2[256], p3[256];
+	struct json_out j;
 	int json = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -79,17 +70,16 @@ cmd_customers(int argc, char **argv)
 			json = 1;
 		else {
 			fprintf(stderr, "usage: postsalectl customers [--json]\n");
-			return CTL_ERROR;
+			return CTL_USAGE;
 		}
 	}
 	if ((st = ctl_store(STORE_CREATE)) == NULL)
-		return CTL_ERROR;
-	if (store_customer_list(st, &v, &n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "postsalectl: %s\n", err);
-		return CTL_ERROR;
-	}
+		return ctl_status();
+	if (store_customer_list(st, &v, &n, err, sizeof(err)) != 0)
+		return ctl_store_failed(st, "customers", err);
+	json_init(&j, stdout);
 	if (json)
-		fputs("[", stdout);
+		json_array_begin(&j);
 	else
 		printf("%-32s %-24s %-28s %-20s %-9s %8s %s\n", "ADDRESS", "NAME", "MANAGER",
 		    "ONBOARDED", "STATE", "INVOICES", "RENEWAL");
@@ -97,20 +87,26 @@ cmd_customers(int argc, char **argv)
 		struct store_customer *c = &v[i];
 		const char *state = c->offboarded_at ? "offboarded" : c->onboarded_at ? "active" : "seen";
 		if (json) {
-			printf("%s\n {\"address\": ", i ? "," : "");
-			ctl_json_string(stdout, c->address);
-			fputs(", \"name\": ", stdout);
-			ctl_json_string(stdout, c->display_name);
-			fputs(", \"manager\": ", stdout);
-			ctl_json_string(stdout, c->manager);
-			printf(", \"first_seen\": %lld, \"onboarded_at\": ", (long long) c->first_seen);
-			json_time(stdout, c->onboarded_at);
-			fputs(", \"offboarded_at\": ", stdout);
-			json_time(stdout, c->offboarded_at);
-			printf(", \"state\": \"%s\", \"invoice_count\": %ld, \"renewal_date\": ", state,
-			    c->invoice_count);
-			ctl_json_string(stdout, c->renewal_date[0] ? c->renewal_date : NULL);
-			fputs("}", stdout);
+			json_object_begin(&j);
+			json_key(&j, "address");
+			json_str(&j, c->address);
+			json_key(&j, "name");
+			json_str(&j, c->display_name);
+			json_key(&j, "manager");
+			json_str(&j, c->manager);
+			json_key(&j, "first_seen");
+			json_time_or_null(&j, c->first_seen);
+			json_key(&j, "onboarded_at");
+			json_time_or_null(&j, c->onboarded_at);
+			json_key(&j, "offboarded_at");
+			json_time_or_null(&j, c->offboarded_at);
+			json_key(&j, "state");
+			json_str(&j, state);
+			json_key(&j, "invoice_count");
+			json_int(&j, c->invoice_count);
+			json_key(&j, "renewal_date");
+			json_str(&j, c->renewal_date[0] ? c->renewal_date : NULL);
+			json_object_end(&j);
 		} else
 			printf("%-32s %-24s %-28s %-20s %-9s %8ld %s\n",
 			    printable(c->address, p1, sizeof(p1)),
@@ -120,7 +116,7 @@ cmd_customers(int argc, char **argv)
 			    c->renewal_date[0] ? c->renewal_date : "-");
 	}
 	if (json)
-		fputs(n ? "\n]\n" : "]\n", stdout);
+		json_array_end(&j);
 	store_customers_free(v, n);
 	return CTL_OK;
 }
@@ -133,6 +129,7 @@ cmd_checkins(int argc, char **argv)
 	const char *customer = NULL;
 	size_t n;
 	char err[1024], due[96], p1[256], p2[256], p3[512];
+	struct json_out j;
 	int json = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -142,63 +139,76 @@ cmd_checkins(int argc, char **argv)
 			customer = argv[++i];
 		else {
 			fprintf(stderr, "usage: postsalectl checkins [--customer ADDRESS] [--json]\n");
-			return CTL_ERROR;
+			return CTL_USAGE;
 		}
 	}
 	if ((st = ctl_store(STORE_CREATE)) == NULL)
-		return CTL_ERROR;
-	if (store_checkin_list(st, customer, &v, &n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "postsalectl: %s\n", err);
-		return CTL_ERROR;
-	}
+		return ctl_status();
+	if (store_checkin_list(st, customer, &v, &n, err, sizeof(err)) != 0)
+		return ctl_store_failed(st, "checkins", err);
+	json_init(&j, stdout);
 	if (json)
-		fputs("[", stdout);
+		json_array_begin(&j);
 	else
 		printf("%5s %-28s %-28s %-14s %-36s %-9s %3s %3s %s\n", "ID", "CUSTOMER", "MANAGER",
 		    "KIND", "DUE (MANAGER'S ZONE)", "STATE", "SEQ", "TRY", "LAST ERROR");
 	for (size_t i = 0; i < n; i++) {
 		struct store_checkin *c = &v[i];
-		fmt_zone(c->due_at, c->tzid, due, sizeof(due));
 		if (json) {
-			printf("%s\n {\"id\": %lld, \"customer\": ", i ? "," : "", c->id);
-			ctl_json_string(stdout, c->customer);
-			fputs(", \"manager\": ", stdout);
-			ctl_json_string(stdout, c->manager);
-			printf(", \"kind\": \"%s\", \"ordinal\": %d, \"due_at\": %lld, \"end_at\": %lld,"
-			    " \"due_local\": ", c->kind, c->ordinal, (long long) c->due_at,
-			    (long long) c->end_at);
-			ctl_json_string(stdout, due);
-			fputs(", \"tzid\": ", stdout);
-			ctl_json_string(stdout, c->tzid);
-			fputs(", \"uid\": ", stdout);
-			ctl_json_string(stdout, c->uid);
-			printf(", \"state\": \"%s\", \"sequence\": %d, \"sent_sequence\": ", c->state,
-			    c->sequence);
+			json_object_begin(&j);
+			json_key(&j, "id");
+			json_int(&j, c->id);
+			json_key(&j, "customer");
+			json_str(&j, c->customer);
+			json_key(&j, "manager");
+			json_str(&j, c->manager);
+			json_key(&j, "kind");
+			json_str(&j, c->kind);
+			json_key(&j, "ordinal");
+			json_int(&j, c->ordinal);
+			json_key(&j, "due_at");
+			json_time(&j, c->due_at);
+			json_key(&j, "end_at");
+			json_time(&j, c->end_at);
+			json_key(&j, "due_local");
+			json_str(&j, plan_format_rfc3339(c->tzid, c->due_at, due, sizeof(due)));
+			json_key(&j, "tzid");
+			json_str(&j, c->tzid);
+			json_key(&j, "uid");
+			json_str(&j, c->uid);
+			json_key(&j, "state");
+			json_str(&j, c->state);
+			json_key(&j, "sequence");
+			json_int(&j, c->sequence);
+			json_key(&j, "sent_sequence");
 			if (c->sent_sequence < 0)
-				fputs("null", stdout);
+				json_null(&j);
 			else
-				printf("%d", c->sent_sequence);
-			printf(", \"pending\": ");
-			ctl_json_string(stdout, c->pending[0] ? c->pending : NULL);
-			printf(", \"attempts\": %d, \"next_attempt_at\": ", c->attempts);
-			json_time(stdout, c->next_attempt_at);
-			fputs(", \"last_error\": ", stdout);
-			ctl_json_string(stdout, c->last_error);
-			fputs("}", stdout);
+				json_int(&j, c->sent_sequence);
+			json_key(&j, "pending");
+			json_str(&j, c->pending[0] ? c->pending : NULL);
+			json_key(&j, "attempts");
+			json_int(&j, c->attempts);
+			json_key(&j, "next_attempt_at");
+			json_time_or_null(&j, c->next_attempt_at);
+			json_key(&j, "last_error");
+			json_str(&j, c->last_error);
+			json_object_end(&j);
 		} else
 			printf("%5lld %-28s %-28s %-14s %-36s %-9s %3d %3d %s\n", c->id,
 			    printable(c->customer, p1, sizeof(p1)), printable(c->manager, p2, sizeof(p2)),
-			    c->kind, due, c->state, c->sequence, c->attempts,
-			    c->last_error ? printable(c->last_error, p3, sizeof(p3)) : "");
+			    c->kind, fmt_zone(c->due_at, c->tzid, due, sizeof(due)), c->state, c->sequence,
+			    c->attempts, c->last_error ? printable(c->last_error, p3, sizeof(p3)) : "");
 	}
 	if (json)
-		fputs(n ? "\n]\n" : "]\n", stdout);
+		json_array_end(&j);
 	store_checkins_free(v, n);
 	return CTL_OK;
 }
 
 /* checkin_move_time - TIME of checkin move for check-in c: local time in its manager's
- * zone, or RFC 3339 with an offset, or @UNIX; 0, or -1 after saying why */
+ * zone, or RFC 3339 with an offset, or @UNIX; 0, or the exit status after saying why
+ * (CTL_USAGE: not a time; CTL_DATAERR: a local time that does not exist) */
 static int
 checkin_move_time(const struct ps_conf *conf, const struct store_checkin *c, const char *s,
 		  time_t *due)
@@ -209,18 +219,18 @@ checkin_move_time(const struct ps_conf *conf, const struct store_checkin *c, con
 
 	if (journey_manager_get(conf, c->manager, &m, err, sizeof(err)) != 0) {
 		fprintf(stderr, "postsalectl: %s\n", err);
-		return -1;
+		return CTL_CONFIG;
 	}
 	rc = plan_parse_time(m.tz, s, due);
 	if (rc == PLAN_LOCAL_GAP) {
 		fprintf(stderr, "postsalectl: checkin move: %s does not exist in %s (the clocks"
 		    " skip that hour)\n", s, m.tz);
-		return -1;
+		return CTL_DATAERR;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "postsalectl: checkin move: %s is not a time (2026-11-29 10:30 in"
 		    " the manager's zone %s, 2026-11-29T10:30:00+01:00, or @UNIX)\n", s, m.tz);
-		return -1;
+		return CTL_USAGE;
 	}
 	if (rc == PLAN_LOCAL_FOLD)
 		printf("note: %s happens twice in %s; read as the first, %s (RFC 5545)\n", s, m.tz,
@@ -249,48 +259,49 @@ cmd_checkin(int argc, char **argv)
 		    "       postsalectl checkin cancel ID\n"
 		    "TIME: 2026-11-29 10:30 (the manager's zone), 2026-11-29T10:30:00+01:00,"
 		    " 2026-11-29T09:30:00Z or @UNIX\n");
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
 	id = strtoll(argv[2], &end, 10);
 	if (argv[2][0] == '\0' || *end != '\0' || id <= 0) {
 		fprintf(stderr, "postsalectl: checkin %s: %s is not a check-in id\n", argv[1], argv[2]);
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
 	if ((move && (conf = ctl_conf()) == NULL) || (st = ctl_store(STORE_CREATE)) == NULL)
-		return CTL_ERROR;
+		return ctl_status();
 	if ((rc = store_checkin_get(st, id, &c, err, sizeof(err))) != 0) {
-		if (rc < 0) {
-			fprintf(stderr, "postsalectl: %s\n", err);
-			return CTL_ERROR;
-		}
+		if (rc < 0)
+			return ctl_store_failed(st, "checkin", err);
 		fprintf(stderr, "postsalectl: check-in %lld: no such check-in\n", id);
-		return CTL_FAIL;
+		return CTL_NOTFOUND;
 	}
 	if (move) {
-		if (checkin_move_time(conf, &c, argv[3], &due) != 0) {
+		if ((rc = checkin_move_time(conf, &c, argv[3], &due)) != 0) {
 			store_checkin_clear(&c);
-			return CTL_ERROR;
+			return rc;
 		}
 		rc = force ? 0 : journey_slot_check(st, conf, &c, due, due + (c.end_at - c.due_at),
 		    err, sizeof(err));
-		if (rc != 0) {
-			fprintf(stderr, "postsalectl: check-in %lld: %s%s\n", id, err,
-			    rc > 0 ? " (--force moves it all the same)" : "");
+		if (rc < 0) {
 			store_checkin_clear(&c);
-			return rc > 0 ? CTL_FAIL : CTL_ERROR;
+			return ctl_store_failed(st, "checkin move", err);
+		}
+		if (rc > 0) {
+			fprintf(stderr, "postsalectl: check-in %lld: %s (--force moves it all the"
+			    " same)\n", id, err);
+			store_checkin_clear(&c);
+			return CTL_DATAERR;
 		}
 		rc = store_checkin_move(st, id, due, due + (c.end_at - c.due_at), err, sizeof(err));
 	} else
 		rc = store_checkin_cancel(st, id, err, sizeof(err));
 	if (rc < 0) {
-		fprintf(stderr, "postsalectl: %s\n", err);
 		store_checkin_clear(&c);
-		return CTL_ERROR;
+		return ctl_store_failed(st, "checkin", err);
 	}
 	if (rc == STORE_CHECKIN_CANCELLED) {
 		fprintf(stderr, "postsalectl: check-in %lld is cancelled: nothing to %s\n", id, argv[1]);
 		store_checkin_clear(&c);
-		return CTL_FAIL;
+		return CTL_DATAERR;
 	}
 	if (move)
 		printf("check-in %lld moved to %s, SEQUENCE %d: the next mailer run sends the update\n",

@@ -20,16 +20,17 @@
 #include "log.h"
 #include "store_journey.h"
 
-/* json_rfc3339 - t in zone tz as a JSON string, or null for 0 */
+/* json_local_time - t in zone tz as an RFC 3339 string with the zone's offset, or null
+ * for 0 */
 static void
-json_rfc3339(FILE *fp, const char *tz, time_t t)
+json_local_time(struct json_out *j, const char *tz, time_t t)
 {
-	char buf[48];
+	char buf[TIMETEXT_RFC3339_LEN];
 
 	if (t == 0)
-		fputs("null", fp);
+		json_null(j);
 	else
-		ctl_json_string(fp, plan_format_rfc3339(tz, t, buf, sizeof(buf)));
+		json_str(j, plan_format_rfc3339(tz, t, buf, sizeof(buf)));
 }
 
 /* managers_refresh - fetch the busy URL of every manager line into its local copy;
@@ -68,6 +69,7 @@ cmd_managers(int argc, char **argv)
 	size_t n;
 	time_t now = time(NULL);
 	char err[1024], hours[16], p1[256], p2[256], next[48], free_at[48];
+	struct json_out j;
 	int json = 0, refresh = 0, status = CTL_OK;
 
 	for (int i = 1; i < argc; i++) {
@@ -77,20 +79,19 @@ cmd_managers(int argc, char **argv)
 			refresh = 1;
 		else {
 			fprintf(stderr, "usage: postsalectl managers [--refresh] [--json]\n");
-			return CTL_ERROR;
+			return CTL_USAGE;
 		}
 	}
 	if ((conf = ctl_conf()) == NULL || (st = ctl_store(STORE_CREATE)) == NULL)
-		return CTL_ERROR;
+		return ctl_status();
 	if (refresh && managers_refresh(conf, now) != 0)
-		status = CTL_FAIL;
+		status = EX_UNAVAILABLE;
 	if (journey_managers_sync(st, conf, now, err, sizeof(err)) != 0 ||
-	    store_manager_list(st, now, &v, &n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "postsalectl: %s\n", err);
-		return CTL_ERROR;
-	}
+	    store_manager_list(st, now, &v, &n, err, sizeof(err)) != 0)
+		return ctl_store_failed(st, "managers", err);
+	json_init(&j, stdout);
 	if (json)
-		fputs("[", stdout);
+		json_array_begin(&j);
 	else
 		printf("%-28s %-22s %-20s %-9s %-11s %4s %8s %-25s %s\n", "ADDRESS", "NAME", "ZONE",
 		    "DAYS", "HOURS", "SLOT", "UPCOMING", "NEXT CHECK-IN", "NEXT FREE SLOT");
@@ -103,27 +104,32 @@ cmd_managers(int argc, char **argv)
 		}
 		manager_hours_text(m, hours, sizeof(hours));
 		if (json) {
-			printf("%s\n {\"address\": ", i ? "," : "");
-			ctl_json_string(stdout, m->address);
-			fputs(", \"name\": ", stdout);
-			ctl_json_string(stdout, m->name[0] ? m->name : NULL);
-			fputs(", \"timezone\": ", stdout);
-			ctl_json_string(stdout, m->tz);
-			fputs(", \"workdays\": ", stdout);
-			ctl_json_string(stdout, m->days);
-			fputs(", \"hours\": ", stdout);
-			ctl_json_string(stdout, hours);
-			printf(", \"slot_minutes\": %d, \"configured\": %s, \"upcoming\": %ld,"
-			    " \"next_checkin\": ", m->slot_min, m->configured ? "true" : "false",
-			    v[i].upcoming);
-			json_rfc3339(stdout, m->tz, v[i].next_checkin);
-			fputs(", \"next_free_slot\": ", stdout);
-			json_rfc3339(stdout, m->tz, free_slot);
-			fputs(", \"busy_file\": ", stdout);
-			ctl_json_string(stdout, m->busy[0] ? m->busy : NULL);
-			fputs(", \"updated_at\": ", stdout);
-			json_rfc3339(stdout, m->tz, v[i].updated_at);
-			fputs("}", stdout);
+			json_object_begin(&j);
+			json_key(&j, "address");
+			json_str(&j, m->address);
+			json_key(&j, "name");
+			json_str(&j, m->name[0] ? m->name : NULL);
+			json_key(&j, "timezone");
+			json_str(&j, m->tz);
+			json_key(&j, "workdays");
+			json_str(&j, m->days);
+			json_key(&j, "hours");
+			json_str(&j, hours);
+			json_key(&j, "slot_minutes");
+			json_int(&j, m->slot_min);
+			json_key(&j, "configured");
+			json_bool(&j, m->configured);
+			json_key(&j, "upcoming");
+			json_int(&j, v[i].upcoming);
+			json_key(&j, "next_checkin");
+			json_local_time(&j, m->tz, v[i].next_checkin);
+			json_key(&j, "next_free_slot");
+			json_local_time(&j, m->tz, free_slot);
+			json_key(&j, "busy_file");
+			json_str(&j, m->busy[0] ? m->busy : NULL);
+			json_key(&j, "updated_at");
+			json_local_time(&j, m->tz, v[i].updated_at);
+			json_object_end(&j);
 		} else {
 			plan_format_rfc3339(m->tz, v[i].next_checkin, next, sizeof(next));
 			plan_format_rfc3339(m->tz, free_slot, free_at, sizeof(free_at));
@@ -135,7 +141,7 @@ cmd_managers(int argc, char **argv)
 		}
 	}
 	if (json)
-		fputs(n ? "\n]\n" : "]\n", stdout);
+		json_array_end(&j);
 	free(v);
 	return status;
 }

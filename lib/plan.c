@@ -14,6 +14,7 @@
 #include <libical/ical.h>
 
 #include "plan.h"
+#include "timetext.h"
 #include "xalloc.h"
 
 #define PLAN_MAX_SHIFT_DAYS 366		/* a working day must be found within a year */
@@ -78,13 +79,13 @@ static int valid_date(int y, int m, int d)
 	    d <= icaltime_days_in_month(m, y);
 }
 
-/* plan_parse_date - "2025-03-31" -> 0 and *out; -1 if not a valid date */
+/* plan_parse_date - "2025-03-31" -> 0 and *out; -1 if not a valid date (lib/timetext.c
+ * is the one date parser) */
 int plan_parse_date(const char *s, struct plan_date *out)
 {
-	int y, m, d, n = 0;
+	int y, m, d;
 
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    s[n] != 0 || !valid_date(y, m, d))
+	if (timetext_parse_date(s, &y, &m, &d) != 0)
 		return -1;
 	out->year = y;
 	out->month = m;
@@ -788,73 +789,34 @@ int plan_utc_offset(const char *tz, time_t t, int *offset)
 	return 0;
 }
 
-/* plan_parse_time - see plan.h */
+/* plan_parse_time - see plan.h; the forms and their checks are timetext_parse's */
 int plan_parse_time(const char *tz, const char *s, time_t *out)
 {
+	size_t n = s != NULL ? strlen(s) : 0;
 	struct plan_date d;
-	char date[11];
-	int h, mi, sec = 0, n = 0, oh, om;
-	long long u;
-	time_t t;
+	time_t wall, t;
+	int min, rc;
 
-	if (s == NULL)
+	if (n == 0 || timetext_parse(s, &wall) != 0)
 		return -1;
-	if (s[0] == '@') {
-		if (sscanf(s + 1, "%lld%n", &u, &n) != 1 || s[1 + n] != '\0' || s[1] == '-')
-			return -1;
-		*out = (time_t) u;
+	if (s[0] == '@' || s[n - 1] == 'Z' || s[n - 1] == 'z' ||
+	    (n > 16 && (s[n - 6] == '+' || s[n - 6] == '-') && s[n - 3] == ':')) {
+		*out = wall;	/* an instant: UTC, an offset, or seconds */
 		return PLAN_LOCAL_OK;
 	}
-	if (strlen(s) < 16 || (s[10] != ' ' && s[10] != 'T' && s[10] != 't'))
+	/* a wall time, which timetext_parse read as UTC: now in the zone */
+	if (plan_utc_to_local("UTC", wall, &d, &min) != 0 ||
+	    (rc = plan_local_to_utc(tz, &d, min, &t)) < 0)
 		return -1;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (plan_parse_date(date, &d) != 0 || sscanf(s + 11, "%2d:%2d%n", &h, &mi, &n) != 2 ||
-	    n != 5 || h > 23 || mi > 59)
-		return -1;
-	s += 16;
-	if (s[0] == ':') {
-		if (sscanf(s + 1, "%2d%n", &sec, &n) != 1 || n != 2 || sec > 59)
-			return -1;
-		s += 3;
-	}
-	if (*s == '\0') {
-		int rc = plan_local_to_utc(tz, &d, h * 60 + mi, &t);
-		if (rc == PLAN_LOCAL_OK || rc == PLAN_LOCAL_FOLD)
-			*out = t + sec;
-		return rc;
-	}
-	if ((s[0] == 'Z' || s[0] == 'z') && s[1] == '\0')
-		oh = om = 0;
-	else if ((s[0] == '+' || s[0] == '-') && sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) == 2 &&
-		 n == 5 && s[6] == '\0' && oh <= 14 && om <= 59) {
-		if (s[0] == '-') {
-			oh = -oh;
-			om = -om;
-		}
-	} else
-		return -1;
-	if (plan_local_to_utc("UTC", &d, h * 60 + mi, &t) < 0)
-		return -1;
-	*out = t + sec - (time_t) (oh * 3600 + om * 60);
-	return PLAN_LOCAL_OK;
+	if (rc != PLAN_LOCAL_GAP)
+		*out = t + wall % 60;
+	return rc;
 }
 
 /* plan_format_rfc3339 - see plan.h */
 char *plan_format_rfc3339(const char *tz, time_t t, char *buf, size_t len)
 {
 	icaltimezone *zone = zone_get(tz);
-	struct icaltimetype lt;
-	int off;
 
-	if (zone == NULL) {
-		snprintf(buf, len, "%s", "");
-		return buf;
-	}
-	lt = icaltime_from_timet_with_zone(t, 0, zone);
-	off = zone_offset(zone, t);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", lt.year, lt.month, lt.day,
-		 lt.hour, lt.minute, lt.second, off < 0 ? '-' : '+', abs(off) / 3600,
-		 abs(off) % 3600 / 60);
-	return buf;
+	return timetext_rfc3339(t, zone != NULL ? zone_offset(zone, t) : 0, buf, len);
 }
