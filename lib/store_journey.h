@@ -7,6 +7,8 @@
  * (sent_sequence = sequence); a move bumps SEQUENCE and makes it planned again; a
  * cancel bumps SEQUENCE and makes it cancelled (a METHOD:CANCEL is due when an
  * invitation went out before); failed after a permanent error or too many attempts.
+ * One that was past already when its journey was recorded (a journey started from an
+ * earlier date) is skipped: never sent, booking no time.
  * The mailer claims a check-in (pending + attempts, committed) BEFORE it sends and
  * records sent_sequence AFTER, so a crash between the two resends the same UID and
  * SEQUENCE and loses nothing.
