@@ -573,7 +573,11 @@ static int planner_init(struct planner *pl, const struct plan_opts *o, char *err
 		if (o->busy[i].same_customer)
 			day_add(pl, pdate(zone_local(pl->zone, o->busy[i].start, &min)));
 	}
-	qsort(pl->busy, pl->n_busy, sizeof(*pl->busy), busy_cmp);
+	for (size_t i = 1; i < pl->n_busy; i++)
+		if (pl->busy[i - 1].start > pl->busy[i].start) {	/* the store's come sorted */
+			qsort(pl->busy, pl->n_busy, sizeof(*pl->busy), busy_cmp);
+			break;
+		}
 	return 0;
 }
 

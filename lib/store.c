@@ -95,7 +95,8 @@ static const char *const store_migrations[] = {
 	"  updated_at INTEGER NOT NULL"
 	");"
 	"ALTER TABLE checkins ADD COLUMN planned_for TEXT;"	/* YYYY-MM-DD, manager's zone */
-	"CREATE INDEX checkins_manager ON checkins(manager COLLATE NOCASE, due_at);",
+	"CREATE INDEX checkins_manager ON checkins(manager COLLATE NOCASE, due_at, end_at, state,"
+	"  customer_id);",
 };
 
 #define STORE_VERSION ((int) (sizeof(store_migrations) / sizeof(store_migrations[0])))
