@@ -84,7 +84,8 @@ e2e_init() {
 }
 
 # e2e_write_conf [EXTRA LINES] - the milter's config: 127.0.0.1 is internal, 127.0.0.2
-# plays an outside client; example.com is the company. A key in EXTRA LINES replaces
+# plays an outside client; example.com is the company (local-domains and
+# postsale-address set, as postsale-milter -n demands). A key in EXTRA LINES replaces
 # the base line of the same key.
 e2e_write_conf() {
 	local extra=${1:-} line key
@@ -96,6 +97,8 @@ e2e_write_conf() {
 socket = inet:${E2E_MILTER_PORT}@127.0.0.1
 internal-networks = 127.0.0.1/32, ::1
 local-domains = example.com
+postsale-address = postsale@example.com
+user = ${E2E_USER}
 database = ${E2E_DIR}/db/postsale.db
 note-templates = ${top_srcdir}/templates
 log-level = debug
