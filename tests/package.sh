@@ -44,7 +44,17 @@ cleanup() {
 	if dpkg-query -W -f='${Status}' postsale 2>/dev/null | grep -q 'installed'; then
 		$APT purge postsale >"$W"/purge.log 2>&1 || { echo "FAIL - purge:"; cat "$W"/purge.log; rc=1; }
 	fi
-	[ -n "$had_user" ] || ! getent passwd postsale >/dev/null || userdel postsale
+	# The user we made goes too; a process still running as it (another program that
+	# took the user for its own while it existed) is waited for, never killed.
+	if [ -z "$had_user" ]; then
+		for _ in $(seq 120); do
+			getent passwd postsale >/dev/null || break
+			userdel postsale 2>"$W"/userdel.log && break
+			sleep 1
+		done
+		getent passwd postsale >/dev/null &&
+			{ echo "FAIL - the postsale user stays: $(cat "$W"/userdel.log)"; rc=1; }
+	fi
 	[ -n "$had_group" ] || ! getent group postsale >/dev/null || groupdel postsale
 	for p in /etc/postsale /var/lib/postsale /run/postsale /usr/sbin/postsale-milter \
 	    /lib/systemd/system/postsale-milter.service /usr/lib/tmpfiles.d/postsale.conf; do
