@@ -72,7 +72,9 @@ if [ -e "$top_srcdir/.git" ] && command -v git >/dev/null; then
 	(cd "$top_srcdir" && git ls-files -z --cached | tar --null --ignore-failed-read -T - -cf -) |
 		tar -xf - -C "$W"/src
 else
-	cp -a "$top_srcdir"/. "$W"/src/	# a release tree: the package's clean step cleans it
+	# a release tree: the package's clean step cleans what a build left in it
+	tar -C "$top_srcdir" --exclude=./tests/package-run --exclude='./tests/e2e/run-*' -cf - . |
+		tar -xf - -C "$W"/src
 fi
 
 echo "# dpkg-buildpackage -b -us -uc (DEB_BUILD_OPTIONS=nocheck: make check runs anyway)"
