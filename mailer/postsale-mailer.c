@@ -181,7 +181,8 @@ out:
 }
 
 /* digest_when - when the daemon sends the next digest after one went out at `after`
- * (0: none yet, so today's counts even when its time has passed); -1 for never */
+ * (0: none yet, so today's counts even when its time has passed); -1 for never (and
+ * an error logged when digest-time is set without a finance-address to send to) */
 static time_t
 digest_when(const struct ps_conf *conf, time_t after)
 {
@@ -189,6 +190,11 @@ digest_when(const struct ps_conf *conf, time_t after)
 
 	if (digest_schedule_get(conf, &s) != 0)
 		return (time_t) -1;
+	if (conf->finance_address == NULL || conf->finance_address[0] == '\0') {
+		log_msg(LOG_ERR, NULL, "%s: digest-time is set but finance-address is empty: no digest",
+		    conf->path ? conf->path : "the config");
+		return (time_t) -1;
+	}
 	return after == 0 ? digest_schedule_today(&s, time(NULL)) : digest_schedule_next(&s, after + 1);
 }
 
@@ -211,7 +217,7 @@ daemon_loop(struct ps_conf **confp, tmpl_set **setp, const tmpl **describep, con
 	time_t digest_at = digest_when(*confp, 0), digest_sent = 0;
 
 	log_msg(LOG_NOTICE, NULL, "started, every %ld s%s%s", (*confp)->mailer_interval_ms / 1000,
-	    digest_at == (time_t) -1 ? ", no digest (digest-time is empty)" : ", the digest at ",
+	    digest_at == (time_t) -1 ? ", no digest" : ", the digest at ",
 	    digest_at == (time_t) -1 ? "" : (*confp)->digest_time);
 	while (!got_term) {
 		struct timespec ts;

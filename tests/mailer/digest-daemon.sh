@@ -30,7 +30,7 @@ DPID=$!
 for i in $(seq 100); do grep -q "check-ins:" "$T/log1" && break; sleep 0.1; done
 sleep 2
 stop_daemon
-grep -q "no digest (digest-time is empty)" "$T/log1" || fail "no word on the empty digest-time: $(cat "$T/log1")"
+grep -q "no digest" "$T/log1" || fail "no word on the empty digest-time: $(cat "$T/log1")"
 [ "$(count "$T/sink")" = 0 ] || fail "a digest went out with digest-time empty"
 ok "digest-time empty: no digest"
 
@@ -65,3 +65,16 @@ assert "INV-1" in text and "INV-2" in text, text[:500]
 PY
 grep -q "digest" "$T/log3" || fail "the log does not mention the digest"
 ok "digest-time passed: one digest to finance with INV-1 and INV-2"
+
+# 4. digest-time without a finance-address: said once, at start-up; nothing sent.
+rm -rf "$T/sink"/*
+write_conf "mailer-interval = 1s" "digest-time = 00:00" "digest-days = Mon-Sun"
+"$MAILER" -c "$CONF" daemon 2>"$T/log4" &
+DPID=$!
+for i in $(seq 100); do [ "$(grep -c "check-ins:" "$T/log4")" -ge 2 ] && break; sleep 0.1; done
+stop_daemon
+grep -q "digest-time is set but finance-address is empty" "$T/log4" ||
+	fail "no word on the missing finance-address: $(cat "$T/log4")"
+[ "$(grep -c "finance-address" "$T/log4")" = 1 ] || fail "the missing finance-address is logged more than once"
+[ "$(count "$T/sink")" = 0 ] || fail "a digest went out without a finance-address"
+ok "digest-time without finance-address: one error line, no digest"
