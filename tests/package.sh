@@ -150,8 +150,11 @@ if [ "$(cat /proc/1/comm 2>/dev/null)" != systemd ] || [ ! -d /run/systemd/syste
 fi
 man=yes
 command -v man >/dev/null || { man=no; echo "  man(1) is not installed: Documentation= is not checked"; }
-for u in postsale-milter postsale-mailer; do
-	out=$(systemd-analyze verify --man=$man /lib/systemd/system/$u.service 2>&1); st=$?
+units=$(dpkg-query -L postsale | grep '^/lib/systemd/system/.*\.service$')
+check "the package holds both units" sh -c "echo '$units' | grep -q postsale-milter && echo '$units' | grep -q postsale-mailer"
+for f in $units; do
+	u=$(basename "$f" .service)
+	out=$(systemd-analyze verify --man=$man "$f" 2>&1); st=$?
 	[ -z "$out" ] || echo "$out" | sed 's/^/  /'
 	check "systemd-analyze verify $u.service" test "$st" = 0 -a -z "$(echo "$out" | grep "$u")"
 done
