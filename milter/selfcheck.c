@@ -12,8 +12,8 @@
 #include <grp.h>
 #include <libgen.h>
 #include <pwd.h>
+#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,13 +255,15 @@ selfcheck_store(const char *database, selfcheck_say *say)
 void
 selfcheck_store_failed(const char *database)
 {
-	static atomic_int said;
-
-	if (atomic_load(&said))
-		return;
+	/* One thread at a time: getpwuid() and getgrgid() share their buffers. */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static int said;
 	struct identity id;
 
-	identity_self(&id);
-	if (store_files(database, &id, selfcheck_say_log) > 0)
-		atomic_store(&said, 1);
+	pthread_mutex_lock(&lock);
+	if (!said) {
+		identity_self(&id);
+		said = store_files(database, &id, selfcheck_say_log) > 0;
+	}
+	pthread_mutex_unlock(&lock);
 }
