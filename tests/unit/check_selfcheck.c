@@ -1,8 +1,9 @@
 /*
  * check_selfcheck.c - what `postsale-milter -n` refuses in the config: an empty
  * local-domains, and a postsale-address that replies cannot reach (empty, localhost,
- * a .localhost name; conf_load already refuses address literals). Configs are loaded from files through
- * conf_load, as the filter reads them; each problem line must name its key.
+ * a .localhost name; conf_load refuses address literals already). Configs are loaded
+ * from files through conf_load, as the filter reads them; each problem line must name
+ * its key.
  */
 #include <check.h>
 #include <stdio.h>
