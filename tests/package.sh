@@ -52,8 +52,11 @@ cleanup() {
 			userdel postsale 2>"$W"/userdel.log && break
 			sleep 1
 		done
-		getent passwd postsale >/dev/null &&
-			{ echo "FAIL - the postsale user stays: $(cat "$W"/userdel.log)"; rc=1; }
+		if getent passwd postsale >/dev/null; then
+			echo "FAIL - the postsale user stays: $(cat "$W"/userdel.log)"
+			ps -u postsale -o pid=,args= 2>/dev/null | sed 's/^/  still running as postsale: /'
+			rc=1
+		fi
 	fi
 	[ -n "$had_group" ] || ! getent group postsale >/dev/null || groupdel postsale
 	for p in /etc/postsale /var/lib/postsale /run/postsale /usr/sbin/postsale-milter \
