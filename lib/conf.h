@@ -113,6 +113,8 @@ struct ps_conf {
 	long mailer_interval_ms;
 	long mailer_retry_ms;
 	long mailer_max_attempts;
+	char *digest_time;		/* HH:MM, or empty: the daemon sends no digest */
+	char *digest_days;
 };
 
 struct conf_key {

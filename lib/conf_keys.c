@@ -138,6 +138,10 @@ const struct conf_key conf_keys[] = {
 	 "The first wait after a temporary failure; it doubles with each attempt", NULL},
 	{"mailer-max-attempts", CONF_INT, "8", NULL, F(mailer_max_attempts), 0,
 	 "After this many temporary failures a check-in is marked failed", NULL},
+	{"digest-time", CONF_STRING, "", NULL, F(digest_time), 0,
+	 "When postsale-mailer daemon sends finance's digest, as HH:MM in the machine's local time; empty: the daemon sends none", conf_check_time},
+	{"digest-days", CONF_STRING, "Mon-Fri", NULL, F(digest_days), 0,
+	 "The days postsale-mailer daemon sends the digest (Mon-Fri, Mon,Thu, Mon-Sun ...)", conf_check_workdays},
 };
 
 const size_t conf_nkeys = sizeof(conf_keys) / sizeof(conf_keys[0]);
