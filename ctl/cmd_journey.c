@@ -221,7 +221,7 @@ checkin_move_time(const struct ps_conf *conf, const struct store_checkin *c, con
 		fprintf(stderr, "postsalectl: %s\n", err);
 		return CTL_CONFIG;
 	}
-	rc = plan_parse_time(m.tz, s, due);
+	rc = plan_parse_instant(m.tz, s, due);
 	if (rc == PLAN_LOCAL_GAP) {
 		fprintf(stderr, "postsalectl: checkin move: %s does not exist in %s (the clocks"
 		    " skip that hour)\n", s, m.tz);

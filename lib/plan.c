@@ -804,8 +804,8 @@ int plan_utc_offset(const char *tz, time_t t, int *offset)
 	return 0;
 }
 
-/* plan_parse_time - see plan.h; the forms and their checks are timetext_parse's */
-int plan_parse_time(const char *tz, const char *s, time_t *out)
+/* plan_parse_instant - see plan.h; the forms and their checks are timetext_parse's */
+int plan_parse_instant(const char *tz, const char *s, time_t *out)
 {
 	size_t n = s != NULL ? strlen(s) : 0;
 	struct plan_date d;

@@ -149,14 +149,14 @@ int plan_slot_check(const struct plan_opts *opts, time_t start, time_t end, char
 		    size_t whylen);
 
 /*
- * plan_parse_time - a time typed by a person, in timetext_parse's forms:
+ * plan_parse_instant - a time typed by a person, in timetext_parse's forms:
  * "2026-11-29 10:30", "2026-11-29T10:30[:00]" or "2026-11-29" is local time in zone tz;
  * with "Z" or "+02:00"/"-05:00" after it (RFC 3339) it is that instant; "@UNIX" is
  * seconds since 1970. PLAN_LOCAL_OK, PLAN_LOCAL_FOLD (a local time
  * in the repeated hour: *out the first occurrence), PLAN_LOCAL_GAP (a local time that
  * does not exist: *out unset), or -1 for anything else (or an unknown zone).
  */
-int plan_parse_time(const char *tz, const char *s, time_t *out);
+int plan_parse_instant(const char *tz, const char *s, time_t *out);
 
 /* plan_format_rfc3339 - t as "2026-11-29T10:30:00+01:00" in zone tz into buf (UTC, "Z",
  * for an unknown zone); returns buf */

@@ -373,29 +373,29 @@ START_TEST(test_slot_check)
 }
 END_TEST
 
-/* plan_parse_time: the manager's zone, RFC 3339 offsets, a fold, a gap, bad input. */
+/* plan_parse_instant: the manager's zone, RFC 3339 offsets, a fold, a gap, bad input. */
 START_TEST(test_parse_time)
 {
 	time_t t;
 
-	ck_assert_int_eq(plan_parse_time("Europe/Berlin", "2025-07-01 10:00", &t), PLAN_LOCAL_OK);
+	ck_assert_int_eq(plan_parse_instant("Europe/Berlin", "2025-07-01 10:00", &t), PLAN_LOCAL_OK);
 	ck_assert_int_eq(t, utc("2025-07-01T08:00"));
-	ck_assert_int_eq(plan_parse_time("Europe/Berlin", "2025-07-01T10:00:30", &t), PLAN_LOCAL_OK);
+	ck_assert_int_eq(plan_parse_instant("Europe/Berlin", "2025-07-01T10:00:30", &t), PLAN_LOCAL_OK);
 	ck_assert_int_eq(t, utc("2025-07-01T08:00") + 30);
-	ck_assert_int_eq(plan_parse_time("Europe/Berlin", "2025-07-01T10:00:00-04:00", &t), PLAN_LOCAL_OK);
+	ck_assert_int_eq(plan_parse_instant("Europe/Berlin", "2025-07-01T10:00:00-04:00", &t), PLAN_LOCAL_OK);
 	ck_assert_int_eq(t, utc("2025-07-01T14:00"));
-	ck_assert_int_eq(plan_parse_time("Europe/Berlin", "2025-07-01T10:00Z", &t), PLAN_LOCAL_OK);
+	ck_assert_int_eq(plan_parse_instant("Europe/Berlin", "2025-07-01T10:00Z", &t), PLAN_LOCAL_OK);
 	ck_assert_int_eq(t, utc("2025-07-01T10:00"));
-	ck_assert_int_eq(plan_parse_time("America/New_York", "2025-11-02 01:30", &t), PLAN_LOCAL_FOLD);
+	ck_assert_int_eq(plan_parse_instant("America/New_York", "2025-11-02 01:30", &t), PLAN_LOCAL_FOLD);
 	ck_assert_int_eq(t, utc("2025-11-02T05:30"));
-	ck_assert_int_eq(plan_parse_time("America/New_York", "2025-03-09 02:30", &t), PLAN_LOCAL_GAP);
-	ck_assert_int_eq(plan_parse_time("UTC", "@1700000000", &t), PLAN_LOCAL_OK);
+	ck_assert_int_eq(plan_parse_instant("America/New_York", "2025-03-09 02:30", &t), PLAN_LOCAL_GAP);
+	ck_assert_int_eq(plan_parse_instant("UTC", "@1700000000", &t), PLAN_LOCAL_OK);
 	ck_assert_int_eq(t, 1700000000);
-	ck_assert_int_eq(plan_parse_time("UTC", "2025-02-30 10:00", &t), -1);
-	ck_assert_int_eq(plan_parse_time("UTC", "2025-02-03 24:00", &t), -1);
-	ck_assert_int_eq(plan_parse_time("UTC", "2025-02-03 10:00+1", &t), -1);
-	ck_assert_int_eq(plan_parse_time("UTC", "tomorrow", &t), -1);
-	ck_assert_int_eq(plan_parse_time("Mars/Base", "2025-02-03 10:00", &t), -1);
+	ck_assert_int_eq(plan_parse_instant("UTC", "2025-02-30 10:00", &t), -1);
+	ck_assert_int_eq(plan_parse_instant("UTC", "2025-02-03 24:00", &t), -1);
+	ck_assert_int_eq(plan_parse_instant("UTC", "2025-02-03 10:00+1", &t), -1);
+	ck_assert_int_eq(plan_parse_instant("UTC", "tomorrow", &t), -1);
+	ck_assert_int_eq(plan_parse_instant("Mars/Base", "2025-02-03 10:00", &t), -1);
 }
 END_TEST
 
