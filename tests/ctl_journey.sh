@@ -98,11 +98,16 @@ for c in j:
     assert t.weekday() in week[c["manager"]], c
 ' || fail "imported check-ins on the managers' own days"
 
-# 4. checkin move: the manager's zone, RFC 3339, refusals, --force, fold and gap
-id=$(py 'print([c["id"] for c in json.load(open(sys.argv[1])) if c["customer"] == "a@acme.example" and c["state"] == "planned"][-1])')
+# 4. checkin move: the manager's zone, RFC 3339, refusals, --force, fold and gap; on a
+# manager of its own with one customer, whose anniversary is moved to a Monday some 150
+# days ahead (between its day-90 and its second quarter: no other check-in near)
+echo "manager = max@seller.example; zone=Europe/Berlin" >>"$conf"
+expect 0 customer add m@move.example --manager max@seller.example --since "$(date -u +%Y-%m-%d)"
+expect 0 checkins --customer m@move.example --json
+id=$(py 'print([c["id"] for c in json.load(open(sys.argv[1])) if c["kind"] == "anniversary"][0])')
 y=$(($(date -u +%Y) + 1))
-sat=$(date -u -d "$y-06-06" +%Y-%m-%d); while [ "$(date -u -d "$sat" +%u)" != 6 ]; do sat=$(date -u -d "$sat +1 day" +%Y-%m-%d); done
-mon=$(date -u -d "$sat +2 days" +%Y-%m-%d)
+mon=$(date -u -d '+150 days' +%Y-%m-%d); while [ "$(date -u -d "$mon" +%u)" != 1 ]; do mon=$(date -u -d "$mon +1 day" +%Y-%m-%d); done
+sat=$(date -u -d "$mon -2 days" +%Y-%m-%d)
 expect 65 checkin move "$id" "$sat 10:00"
 err_has "is a Saturday: not one of the manager's working days" "move to a Saturday"
 expect 0 checkin move "$id" "$sat 10:00" --force
@@ -120,8 +125,8 @@ expect 0 checkins --json
 py "j = {c['id']: c for c in json.load(open(sys.argv[1]))}
 assert ts(j[$id]['due_at']) == int(dt.datetime.fromisoformat('${mon}T14:00:00+05:30').timestamp())
 " || fail "move: an explicit offset"
-# another check-in of Anna's at that very time: refused
-other=$(py "print([c['id'] for c in json.load(open(sys.argv[1])) if c['manager'] == 'anna@seller.example' and c['id'] != $id and c['state'] == 'planned'][0])")
+# another check-in of Max's at that very time: refused
+other=$(py "print([c['id'] for c in json.load(open(sys.argv[1])) if c['manager'] == 'max@seller.example' and c['id'] != $id and c['state'] == 'planned'][0])")
 expect 65 checkin move "$other" "${mon}T14:00:00+05:30"
 err_has "overlaps another check-in of the manager" "move onto another check-in"
 # the last Sunday of October: 02:30 happens twice in Berlin; the first is meant
