@@ -184,8 +184,11 @@ cmd_checkins(int argc, char **argv)
 			json = 1;
 		else if (strcmp(argv[i], "--customer") == 0 && i + 1 < argc)
 			customer = argv[++i];
+		else if (strcmp(argv[i], "--unanswered") == 0)
+			return cmd_checkins_unanswered(argc, argv);
 		else {
-			fprintf(stderr, "usage: postsalectl checkins [--customer ADDRESS] [--json]\n");
+			fprintf(stderr, "usage: postsalectl checkins [--customer ADDRESS] [--json]\n"
+			    "       postsalectl checkins --unanswered [--manager ADDRESS] [--now TIME] [--json]\n");
 			return CTL_ERROR;
 		}
 	}
@@ -251,10 +254,13 @@ cmd_checkin(int argc, char **argv)
 	char err[1024], *end, buf[96];
 	int move, rc;
 
+	if (argc >= 2 && strcmp(argv[1], "accept-counter") == 0)
+		return cmd_checkin_accept_counter(argc, argv);
 	move = argc == 4 && strcmp(argv[1], "move") == 0;
 	if (!move && !(argc == 3 && strcmp(argv[1], "cancel") == 0)) {
 		fprintf(stderr, "usage: postsalectl checkin move ID TIME\n"
 		    "       postsalectl checkin cancel ID\n"
+		    "       postsalectl checkin accept-counter ID\n"
 		    "TIME: 2026-11-29 10:30 (UTC), 2026-11-29T10:30:00Z or @UNIX\n");
 		return CTL_ERROR;
 	}

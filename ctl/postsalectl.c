@@ -27,8 +27,10 @@ static const struct command {
 	{"review", cmd_review, "review ID --note TEXT                   mark a flagged invoice reviewed"},
 	{"customers", cmd_customers, "customers [--json]                      customers and their journeys"},
 	{"customer", cmd_customer, "customer offboard ADDRESS | customer renewal ADDRESS DATE"},
-	{"checkins", cmd_checkins, "checkins [--customer ADDRESS] [--json]  planned and sent check-ins"},
-	{"checkin", cmd_checkin, "checkin move ID TIME | checkin cancel ID"},
+	{"checkins", cmd_checkins, "checkins [--customer ADDRESS] [--json]  planned and sent check-ins\n"
+	    "  postsalectl checkins --unanswered [--manager A] [--now TIME] [--json]\n"
+	    "                                          check-ins without an answer"},
+	{"checkin", cmd_checkin, "checkin move ID TIME | checkin cancel ID | checkin accept-counter ID"},
 };
 
 /* usage - list the commands on fp */

@@ -134,6 +134,12 @@ const struct conf_key conf_keys[] = {
 	 "The first wait after a temporary failure; it doubles with each attempt", NULL},
 	{"mailer-max-attempts", CONF_INT, "8", NULL, F(mailer_max_attempts), 0,
 	 "After this many temporary failures a check-in is marked failed", NULL},
+	{"reply-mail", CONF_ENUM, "keep", "keep|discard", F(reply_mail), 0,
+	 "A manager's answer to an invitation (iTIP REPLY or COUNTER to postsale-address), once recorded: keep it for the mailbox, or discard it", NULL},
+	{"checkin-unanswered", CONF_INT, "3", NULL, F(checkin_unanswered), 0,
+	 "A check-in whose invitation has no answer this many days before it starts is unanswered (postsalectl checkins --unanswered, the summary)", NULL},
+	{"summary-interval", CONF_DURATION, "7d", NULL, F(summary_interval_ms), 0,
+	 "postsale-mailer summary mails each manager the unanswered check-ins at most this often; the summary lists those starting before the next one is due plus checkin-unanswered days", NULL},
 };
 
 const size_t conf_nkeys = sizeof(conf_keys) / sizeof(conf_keys[0]);

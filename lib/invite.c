@@ -86,10 +86,9 @@ static size_t utf8_len(const unsigned char *s)
 	return 0;
 }
 
-/* text_clean - a copy of s as valid UTF-8 without controls: invalid bytes become
- * U+FFFD, CR is dropped, LF kept if keep_lf (else a space), tab a space, other
- * controls dropped, '"' replaced by '\'' if no_quote. Caller frees. */
-static char *text_clean(const char *s, int keep_lf, int no_quote)
+/* invite_text_clean - see invite.h; caller frees */
+char *
+invite_text_clean(const char *s, int keep_lf, int no_quote)
 {
 	size_t n = strlen(s ? s : ""), o = 0;
 	char *out = xmalloc(n * 3 + 1);
@@ -382,8 +381,10 @@ static icalproperty *time_prop(icalproperty_kind kind, time_t t, const char *tz,
 	return p;
 }
 
-/* person_prop - ORGANIZER or ATTENDEE "mailto:addr" with a cleaned CN */
-static icalproperty *person_prop(int attendee, const char *addr, const char *name)
+/* person_prop - ORGANIZER or ATTENDEE "mailto:addr" with a cleaned CN; an attendee
+ * is asked for an answer (RSVP=TRUE) only when rsvp is set: a CANCEL asks for none
+ * (RFC 5546 3.2.5) */
+static icalproperty *person_prop(int attendee, const char *addr, const char *name, int rsvp)
 {
 	char *uri = xasprintf("mailto:%s", addr);
 	icalproperty *p = attendee ? icalproperty_new_attendee(uri) :
@@ -391,7 +392,7 @@ static icalproperty *person_prop(int attendee, const char *addr, const char *nam
 
 	free(uri);
 	if (name && *name) {
-		char *cn = text_clean(name, 0, 1);
+		char *cn = invite_text_clean(name, 0, 1);
 		if (*cn)
 			icalproperty_add_parameter(p, icalparameter_new_cn(cn));
 		free(cn);
@@ -400,7 +401,8 @@ static icalproperty *person_prop(int attendee, const char *addr, const char *nam
 		icalproperty_add_parameter(p, icalparameter_new_cutype(ICAL_CUTYPE_INDIVIDUAL));
 		icalproperty_add_parameter(p, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
 		icalproperty_add_parameter(p, icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
-		icalproperty_add_parameter(p, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+		if (rsvp)
+			icalproperty_add_parameter(p, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
 	}
 	return p;
 }
@@ -458,6 +460,7 @@ int invite_build(const struct invite_opts *o, char **ics, char *err, size_t errl
 	icaltimezone *utc = icaltimezone_get_utc_timezone(), *zone = NULL;
 	icalcomponent *cal, *ev;
 	char *s, *vtz = NULL;
+	int rsvp;
 
 	*ics = NULL;
 	if (opts_check(o, err, errlen) < 0)
@@ -494,23 +497,24 @@ int invite_build(const struct invite_opts *o, char **ics, char *err, size_t errl
 	icalcomponent_add_property(ev, icalproperty_new_sequence(o->sequence));
 	icalcomponent_add_property(ev, time_prop(ICAL_DTSTART_PROPERTY, o->start, o->tz, zone));
 	icalcomponent_add_property(ev, time_prop(ICAL_DTEND_PROPERTY, o->end, o->tz, zone));
-	s = text_clean(o->summary ? o->summary : "Customer check-in", 0, 0);
+	s = invite_text_clean(o->summary ? o->summary : "Customer check-in", 0, 0);
 	icalcomponent_add_property(ev, icalproperty_new_summary(s));
 	free(s);
 	if (o->description) {
-		s = text_clean(o->description, 1, 0);
+		s = invite_text_clean(o->description, 1, 0);
 		icalcomponent_add_property(ev, icalproperty_new_description(s));
 		free(s);
 	}
 	if (o->location && *o->location) {
-		s = text_clean(o->location, 0, 0);
+		s = invite_text_clean(o->location, 0, 0);
 		icalcomponent_add_property(ev, icalproperty_new_location(s));
 		free(s);
 	}
-	icalcomponent_add_property(ev, person_prop(0, o->organizer, o->organizer_name));
-	icalcomponent_add_property(ev, person_prop(1, o->manager, o->manager_name));
+	rsvp = o->method != INVITE_CANCEL;
+	icalcomponent_add_property(ev, person_prop(0, o->organizer, o->organizer_name, 0));
+	icalcomponent_add_property(ev, person_prop(1, o->manager, o->manager_name, rsvp));
 	if (o->invite_customer && strcasecmp(o->customer, o->manager) != 0)
-		icalcomponent_add_property(ev, person_prop(1, o->customer, o->customer_name));
+		icalcomponent_add_property(ev, person_prop(1, o->customer, o->customer_name, rsvp));
 	icalcomponent_add_property(ev, icalproperty_new_status(o->method == INVITE_CANCEL ?
 							       ICAL_STATUS_CANCELLED :
 							       ICAL_STATUS_CONFIRMED));
@@ -520,7 +524,7 @@ int invite_build(const struct invite_opts *o, char **ics, char *err, size_t errl
 		struct icaltriggertype trig = icaltriggertype_from_int(-60 * o->alarm_minutes);
 		icalcomponent_add_property(al, icalproperty_new_action(ICAL_ACTION_DISPLAY));
 		icalcomponent_add_property(al, icalproperty_new_trigger(trig));
-		s = text_clean(o->summary ? o->summary : "Customer check-in", 0, 0);
+		s = invite_text_clean(o->summary ? o->summary : "Customer check-in", 0, 0);
 		icalcomponent_add_property(al, icalproperty_new_description(s));
 		free(s);
 		icalcomponent_add_component(ev, al);

@@ -81,6 +81,20 @@ static const char *const store_migrations[] = {
 	");"
 	"CREATE INDEX checkins_due ON checkins(state, due_at);"
 	"CREATE UNIQUE INDEX checkins_kind ON checkins(customer_id, kind, ordinal);",
+	/* 2: the manager's iTIP answers (lib/store_reply.c), weekly summaries */
+	"ALTER TABLE checkins ADD COLUMN partstat TEXT;"		/* ACCEPTED DECLINED TENTATIVE */
+	"ALTER TABLE checkins ADD COLUMN partstat_sequence INTEGER;"	/* the SEQUENCE answered */
+	"ALTER TABLE checkins ADD COLUMN replied_at INTEGER;"		/* when it arrived */
+	"ALTER TABLE checkins ADD COLUMN reply_dtstamp INTEGER;"	/* its DTSTAMP: the latest wins */
+	"ALTER TABLE checkins ADD COLUMN reply_cn TEXT;"		/* the attendee's own CN */
+	"ALTER TABLE checkins ADD COLUMN counter_start INTEGER;"	/* a COUNTER's proposal */
+	"ALTER TABLE checkins ADD COLUMN counter_end INTEGER;"
+	"ALTER TABLE checkins ADD COLUMN counter_sequence INTEGER;"
+	"ALTER TABLE checkins ADD COLUMN counter_at INTEGER;"
+	"CREATE TABLE manager_summaries ("
+	"  manager TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  sent_at INTEGER NOT NULL"
+	");",
 };
 
 #define STORE_VERSION ((int) (sizeof(store_migrations) / sizeof(store_migrations[0])))

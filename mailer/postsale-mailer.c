@@ -1,10 +1,12 @@
 /*
  * postsale-mailer - the companion of postsale-milter: sends the check-in invitations
- * the journeys schedule, and finance's digest of flagged invoices.
+ * the journeys schedule, finance's digest of flagged invoices, and the managers' weekly
+ * summary of unanswered check-ins.
  *
  *   postsale-mailer [-c CONFIG] [-s] run [--now TIME] [--ahead DURATION] [--dry-run --out DIR]
  *   postsale-mailer [-c CONFIG] [-s] daemon [--ahead DURATION]
  *   postsale-mailer [-c CONFIG] [-s] digest [--now TIME] [--dry-run --out DIR]
+ *   postsale-mailer [-c CONFIG] [-s] summary [--now TIME] [--dry-run --out DIR]
  *
  * Trusts its command line and the config (checked at load); the store's rows are
  * handled as untrusted by the modules that build the mail. Exit statuses are sysexits:
@@ -31,6 +33,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "send_checkins.h"
+#include "summary.h"
 #include "store.h"
 #include "tmpl.h"
 #include "xalloc.h"
@@ -52,6 +55,7 @@ usage(FILE *fp)
 	fprintf(fp, "usage: postsale-mailer [-c CONFIG] [-s] run [--now TIME] [--ahead DURATION] [--dry-run --out DIR]\n"
 	    "       postsale-mailer [-c CONFIG] [-s] daemon [--ahead DURATION]\n"
 	    "       postsale-mailer [-c CONFIG] [-s] digest [--now TIME] [--dry-run --out DIR]\n"
+	    "       postsale-mailer [-c CONFIG] [-s] summary [--now TIME] [--dry-run --out DIR]\n"
 	    "TIME: 2026-11-29, \"2026-11-29 10:30\", 2026-11-29T10:30:00Z (UTC) or @UNIX.\n"
 	    "See postsale-mailer(8).\n");
 }
@@ -125,9 +129,30 @@ describe_load(const struct ps_conf *conf, tmpl_set **set, const tmpl **describe)
 	return 0;
 }
 
-/* run_once - one pass of the check-ins (digest == 0) or the digest; an exit status */
+enum mailer_job { JOB_CHECKINS, JOB_DIGEST, JOB_SUMMARY };
+
+/* run_summary - the managers' summaries; an exit status */
 static int
-run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args *a, int digest)
+run_summary(const struct ps_conf *conf, struct store *st, struct outbox *ob, time_t now,
+	    int dry_run)
+{
+	struct summary_counts sc;
+	char err[1024];
+
+	if (mailer_summary(conf, st, ob, now, &sc, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERR, NULL, "summary: %s", err);
+		return EX_TEMPFAIL;
+	}
+	log_msg(sc.sent || sc.failed ? LOG_NOTICE : LOG_INFO, NULL,
+	    "summaries: %lu sent%s, %lu not yet due, %lu failed", sc.sent,
+	    dry_run ? " (dry run: written to files, nothing marked)" : "", sc.recent, sc.failed);
+	return sc.failed > 0 ? EX_TEMPFAIL : EX_OK;
+}
+
+/* run_once - one pass of the check-ins, the digest or the summaries; an exit status */
+static int
+run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args *a,
+	 enum mailer_job job)
 {
 	struct store *st;
 	struct outbox *ob;
@@ -150,7 +175,9 @@ run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args
 		status = EX_TEMPFAIL;
 		goto out;
 	}
-	if (digest) {
+	if (job == JOB_SUMMARY) {
+		status = run_summary(conf, st, ob, now, a->dry_run);
+	} else if (job == JOB_DIGEST) {
 		if (mailer_digest(conf, st, ob, now, err, sizeof(err)) != 0) {
 			log_msg(LOG_ERR, NULL, "digest: %s", err);
 			status = EX_TEMPFAIL;
@@ -197,7 +224,7 @@ daemon_loop(struct ps_conf **confp, tmpl_set **setp, const tmpl **describep, con
 		struct timespec ts;
 		long ms = (*confp)->mailer_interval_ms > 1000 ? (*confp)->mailer_interval_ms : 1000;
 
-		run_once(*confp, *describep, a, 0);
+		run_once(*confp, *describep, a, JOB_CHECKINS);
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (ms % 1000) * 1000000L;
 		while (!got_term && !got_hup && nanosleep(&ts, &ts) != 0 && errno == EINTR)
@@ -297,9 +324,11 @@ main(int argc, char **argv)
 	    describe_load(conf, &templates, &describe) != 0)
 		status = EX_CONFIG;
 	else if (strcmp(cmd, "run") == 0)
-		status = run_once(conf, describe, &a, 0);
+		status = run_once(conf, describe, &a, JOB_CHECKINS);
 	else if (strcmp(cmd, "digest") == 0)
-		status = run_once(conf, NULL, &a, 1);
+		status = run_once(conf, NULL, &a, JOB_DIGEST);
+	else if (strcmp(cmd, "summary") == 0)
+		status = run_once(conf, NULL, &a, JOB_SUMMARY);
 	else if (strcmp(cmd, "daemon") == 0 && !a.dry_run && a.now == 0)
 		status = daemon_loop(&conf, &templates, &describe, path, &a);
 	else {
