@@ -63,7 +63,7 @@ START_TEST(test_create)
 	free(v);
 	v = pragma_text("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
 	    " WHERE type = 'table' ORDER BY name)");
-	ck_assert_str_eq(v, "checkins,customers,findings,invoices");
+	ck_assert_str_eq(v, "checkins,customers,findings,invoices,manager_summaries");
 	free(v);
 	/* opening again changes nothing */
 	st = store_open(path, 500, 0, err, sizeof(err));
