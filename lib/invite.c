@@ -143,9 +143,9 @@ static void date_fmt(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
-/* append - *s = *s + formatted text (both the caller's) */
-static void append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void append(char **s, const char *fmt, ...)
+/* invite_append - see invite.h */
+void
+invite_append(char **s, const char *fmt, ...)
 {
 	va_list ap;
 	char *add, *t;
@@ -174,28 +174,28 @@ char *invite_describe(const struct invite_context *c, time_t now)
 	char *s = NULL;
 
 	if (named && c->customer)
-		append(&s, "Check-in with %s <%s>", c->customer_name, c->customer);
+		invite_append(&s, "Check-in with %s <%s>", c->customer_name, c->customer);
 	else
-		append(&s, "Check-in with %s", named ? c->customer_name :
+		invite_append(&s, "Check-in with %s", named ? c->customer_name :
 		       c->customer ? c->customer : "the customer");
-	append(&s, c->checkin_kind ? " (%s)\n\n" : "%s\n\n",
+	invite_append(&s, c->checkin_kind ? " (%s)\n\n" : "%s\n\n",
 	       c->checkin_kind ? c->checkin_kind : "");
 	if (c->customer_since > 0) {
 		long days = (long) ((now - c->customer_since) / 86400);
 		date_fmt(c->customer_since, day, sizeof(day));
-		append(&s, "Customer since: %s (%ld days)\n", day, days < 0 ? 0 : days);
+		invite_append(&s, "Customer since: %s (%ld days)\n", day, days < 0 ? 0 : days);
 	} else
-		append(&s, "Customer since: unknown\n");
-	append(&s, "Invoices sent: %ld\nInvoices flagged: %ld\n", c->invoices_sent,
+		invite_append(&s, "Customer since: unknown\n");
+	invite_append(&s, "Invoices sent: %ld\nInvoices flagged: %ld\n", c->invoices_sent,
 	       c->invoices_flagged);
 	if (c->last_checkin > 0) {
 		date_fmt(c->last_checkin, day, sizeof(day));
-		append(&s, "Last check-in: %s\n", day);
+		invite_append(&s, "Last check-in: %s\n", day);
 	} else
-		append(&s, "Last check-in: none yet\n");
-	append(&s, "\nQuestions to open the conversation:\n");
+		invite_append(&s, "Last check-in: none yet\n");
+	invite_append(&s, "\nQuestions to open the conversation:\n");
 	for (; *q; q++)
-		append(&s, "- %s\n", *q);
+		invite_append(&s, "- %s\n", *q);
 	return s;
 }
 

@@ -92,6 +92,9 @@ char *invite_describe_render(const tmpl *t, const struct invite_context *ctx, ti
  * other controls dropped, '"' replaced by '\'' if no_quote. Caller frees. */
 char *invite_text_clean(const char *s, int keep_lf, int no_quote);
 
+/* invite_append - *s = *s + the formatted text (*s may be NULL; both the caller's) */
+void invite_append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* invite_addr_valid - 1 if s is a plain addr-spec local@domain we are willing to put
  * into a calendar or a header (no spaces, controls, quotes, brackets), else 0 */
 int invite_addr_valid(const char *s);

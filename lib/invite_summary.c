@@ -6,7 +6,6 @@
  * are validated with invite_addr_valid, texts cleaned by invite_text_clean (valid
  * UTF-8, no controls) before they enter the body, the display name passes GMime's header encoding.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "invite.h"
 #include "invite_summary.h"
 #include "plan.h"
+#include "mime_text.h"
 #include "xalloc.h"
 
 char *
@@ -31,23 +31,6 @@ invite_local_time(time_t t, const char *tz, char *buf, size_t len)
 	return buf;
 }
 
-/* add_line - append one formatted line to the body *s (the caller's) */
-static void add_line(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void
-add_line(char **s, const char *fmt, ...)
-{
-	va_list ap;
-	char *line, *t;
-
-	va_start(ap, fmt);
-	line = xvasprintf(fmt, ap);
-	va_end(ap);
-	t = xasprintf("%s%s\n", *s ? *s : "", line);
-	free(line);
-	free(*s);
-	*s = t;
-}
-
 /* summary_text - the body: one line per check-in, in the manager's zone */
 static char *
 summary_text(const struct ps_conf *conf, const char *manager_name,
@@ -55,18 +38,18 @@ summary_text(const struct ps_conf *conf, const char *manager_name,
 {
 	char *s = NULL, when[96], *name = invite_text_clean(manager_name, 0, 0);
 
-	add_line(&s, "Hello%s%s,", name[0] ? " " : "", name);
+	invite_append(&s, "Hello%s%s,\n", name[0] ? " " : "", name);
 	free(name);
-	add_line(&s, "%s", "");
-	add_line(&s, "%zu check-in%s coming up %s no answer yet. Please accept, decline or",
+	invite_append(&s, "\n");
+	invite_append(&s, "%zu check-in%s coming up %s no answer yet. Please accept, decline or\n",
 	    n, n == 1 ? "" : "s", n == 1 ? "has" : "have");
-	add_line(&s, "propose a new time in your calendar (a declined one is planned again):");
-	add_line(&s, "%s", "");
+	invite_append(&s, "propose a new time in your calendar (a declined one is planned again):\n");
+	invite_append(&s, "\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct store_checkin *c = &v[i];
 		char *who = invite_text_clean(c->customer_name, 0, 0);
 		char *addr = invite_text_clean(c->customer, 0, 0);
-		add_line(&s, "- %s  %s%s%s%s  (%s)%s",
+		invite_append(&s, "- %s  %s%s%s%s  (%s)%s\n",
 		    invite_local_time(c->due_at, c->tzid, when, sizeof(when)),
 		    who, who[0] ? " <" : "", addr, who[0] ? ">" : "", c->kind,
 		    c->sent_sequence < 0 ? "  invitation not sent yet" :
@@ -74,9 +57,9 @@ summary_text(const struct ps_conf *conf, const char *manager_name,
 		free(who);
 		free(addr);
 	}
-	add_line(&s, "%s", "");
-	add_line(&s, "-- ");
-	add_line(&s, "%s for %s", conf->postsale_name && *conf->postsale_name ?
+	invite_append(&s, "\n");
+	invite_append(&s, "-- \n");
+	invite_append(&s, "%s for %s\n", conf->postsale_name && *conf->postsale_name ?
 	    conf->postsale_name : "postsale", conf->company_name && *conf->company_name ?
 	    conf->company_name : "your company");
 	return s;
@@ -89,10 +72,9 @@ invite_summary_build(const struct ps_conf *conf, const char *manager,
 {
 	GMimeMessage *m;
 	GMimeTextPart *tp;
-	GMimeFormatOptions *opts;
 	GDateTime *date;
 	struct tm tm;
-	char *text, *subject, *key, *mid, *s, day[16];
+	char *text, *subject, *key, *mid, day[16];
 	const char *domain;
 
 	*out = NULL;
@@ -132,14 +114,7 @@ invite_summary_build(const struct ps_conf *conf, const char *manager,
 	g_mime_message_set_mime_part(m, GMIME_OBJECT(tp));
 	g_object_unref(tp);
 
-	opts = g_mime_format_options_new();
-	g_mime_format_options_set_newline_format(opts, GMIME_NEWLINE_FORMAT_DOS);
-	s = g_mime_object_to_string(GMIME_OBJECT(m), opts);
-	g_mime_format_options_free(opts);
-	g_object_unref(m);
-	*out = xstrdup(s);
-	*len = strlen(*out);
-	g_free(s);
+	*out = mime_text_message_bytes(m, len);
 	free(mid);
 	free(key);
 	free(subject);
