@@ -87,6 +87,12 @@ answer "$E2E_DIR"/forged.eml --from mallory@example.com >/dev/null
 e2e_check "the forged REPLY is logged and ignored" wait_log "was sent by <mallory@example.com> (From: <mallory@example.com>), not by the attendee: ignored (forged)"
 e2e_check "nothing recorded for day 30" test "$(db "SELECT partstat FROM checkins WHERE id = $D30")" = ""
 
+# 2b. A REPLY in bob's name (another ATTENDEE) for alice's check-in, sent by bob.
+$PY "$REPLY" "$i30" "$E2E_DIR"/other.eml --partstat DECLINED --attendee bob@example.com >/dev/null
+answer "$E2E_DIR"/other.eml --from bob@example.com >/dev/null
+e2e_check "an answer from another attendee is logged and ignored" wait_log "names ATTENDEE bob@example.com, not the invited alice@example.com: ignored"
+e2e_check "day 30 still unanswered, not re-planned" test "$(db "SELECT partstat, sequence FROM checkins WHERE id = $D30")" = "|0"
+
 # 3. A REPLY for a UID that is no check-in of ours.
 $PY "$REPLY" "$i30" "$E2E_DIR"/unknown.eml --uid ci999-0000000000000000@example.com >/dev/null
 answer "$E2E_DIR"/unknown.eml >/dev/null
@@ -99,6 +105,11 @@ $PY "$REPLY" "$i30" "$E2E_DIR"/decline.eml --partstat DECLINED >/dev/null
 answer "$E2E_DIR"/decline.eml >/dev/null
 e2e_check "the DECLINED is re-planned" wait_log "DECLINED by alice@example.com: re-planned to"
 e2e_check "the store: DECLINED, SEQUENCE 1, later" test "$(db "SELECT partstat, sequence, state, due_at > $due30 FROM checkins WHERE id = $D30")" = "DECLINED|1|planned|1"
+before=$(db "SELECT sent_sequence, sequence, attempts FROM checkins WHERE id = $D30")
+e2e_check "run --dry-run after the DECLINED" "$MAILER" -c "$E2E_CONF" run --dry-run --out "$E2E_DIR"/dry-update
+e2e_check "the dry run wrote the update: REQUEST, same UID, SEQUENCE 1" \
+	sh -c "$PY '$CHECK' \"\$(ls '$E2E_DIR'/dry-update/*.eml | head -1)\" REQUEST 1 alice@example.com postsale@example.com Europe/Berlin | grep -qF 'REQUEST $uid30 SEQUENCE 1'"
+e2e_check "the dry run recorded nothing" test "$(db "SELECT sent_sequence, sequence, attempts FROM checkins WHERE id = $D30")" = "$before"
 n=$(e2e_maildir_count)
 "$MAILER" -c "$E2E_CONF" run
 e2e_wait_maildir $((n + 1)) || e2e_fail "no new REQUEST after the DECLINED"
