@@ -14,7 +14,7 @@
 
 #include "commands.h"
 #include "ctl_common.h"
-#include "invite_summary.h"
+#include "invite.h"
 #include "log.h"
 #include "store_reply.h"
 

@@ -27,7 +27,7 @@
 #include "outbound.h"
 #include "store_journey.h"
 #include "store_reply.h"
-#include "timetext.h"
+#include "invite.h"
 #include "xalloc.h"
 
 #define REPLY_MAX_ICS (1024 * 1024)	/* a larger calendar part is not read */
@@ -203,7 +203,7 @@ record_reply(struct filter_ctx *fc, struct store *st, enum filter_store_mode mod
 	     size_t errlen)
 {
 	const char *ps = itip_partstat_name(who->partstat);
-	struct store_checkin moved;
+	time_t moved = 0;
 	char when[96];
 	int rc;
 
@@ -233,8 +233,8 @@ record_reply(struct filter_ctx *fc, struct store *st, enum filter_store_mode mod
 		return 0;
 	}
 	rc = journey_replan_checkin(st, fc->conf, ci->id, ci->due_at > now ? ci->due_at : now,
-	    err, errlen);
-	if (rc != 0 || store_checkin_get(st, ci->id, &moved, err, errlen) != 0) {
+	    &moved, err, errlen);
+	if (rc != 0) {
 		/* recorded; the check-in stays declined and the log says why */
 		note(m, res, mode, LOG_ERR, "reply: check-in %lld DECLINED by %s, but it could not be"
 		    " re-planned: %s", ci->id, who->address, rc > 0 ? "it is gone or cancelled" : err);
@@ -242,9 +242,8 @@ record_reply(struct filter_ctx *fc, struct store *st, enum filter_store_mode mod
 	}
 	note(m, res, mode, LOG_NOTICE, "reply: check-in %lld (UID %s SEQUENCE %d) DECLINED by %s:"
 	    " re-planned to %s, SEQUENCE %d; the mailer sends the new REQUEST", ci->id, r->uid,
-	    r->sequence, who->address, timetext_fmt(moved.due_at, when, sizeof(when)),
-	    moved.sequence);
-	store_checkin_clear(&moved);
+	    r->sequence, who->address, invite_local_time(moved, ci->tzid, when, sizeof(when)),
+	    ci->sequence + 1);
 	return 0;
 }
 
@@ -264,7 +263,7 @@ record_counter(struct store *st, enum filter_store_mode mode, const struct ps_ms
 		return 0;
 	}
 	end = r->end > r->start ? r->end : r->start + (ci->end_at - ci->due_at);
-	timetext_fmt(r->start, when, sizeof(when));
+	invite_local_time(r->start, ci->tzid, when, sizeof(when));
 	if (mode != FILTER_STORE_WRITE) {
 		note(m, res, mode, LOG_INFO, "reply: check-in %lld: %s proposes %s (would record)",
 		    ci->id, who->address, when);

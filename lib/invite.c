@@ -143,6 +143,21 @@ static void date_fmt(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
+static icaltimezone *zone_lookup(const char *tz);
+
+/* invite_local_time - see invite.h; returns buf */
+char *
+invite_local_time(time_t t, const char *tz, char *buf, size_t len)
+{
+	icaltimezone *zone = tz ? zone_lookup(tz) : NULL;
+	struct icaltimetype it = icaltime_from_timet_with_zone(t, 0, zone ? zone :
+	    icaltimezone_get_utc_timezone());
+
+	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d %s", it.year, it.month, it.day, it.hour,
+	    it.minute, zone ? tz : "UTC");
+	return buf;
+}
+
 /* invite_append - see invite.h */
 void
 invite_append(char **s, const char *fmt, ...)

@@ -11,25 +11,12 @@
 #include <string.h>
 
 #include <gmime/gmime.h>
-#include <libical/ical.h>
 
 #include "invite.h"
 #include "invite_summary.h"
 #include "plan.h"
 #include "mime_text.h"
 #include "xalloc.h"
-
-char *
-invite_local_time(time_t t, const char *tz, char *buf, size_t len)
-{
-	icaltimezone *zone = tz ? icaltimezone_get_builtin_timezone(tz) : NULL;
-	struct icaltimetype it = icaltime_from_timet_with_zone(t, 0, zone ? zone :
-	    icaltimezone_get_utc_timezone());
-
-	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d %s", it.year, it.month, it.day, it.hour,
-	    it.minute, zone ? tz : "UTC");
-	return buf;
-}
 
 /* summary_text - the body: one line per check-in, in the manager's zone */
 static char *

@@ -15,10 +15,6 @@
 #include "conf.h"
 #include "store_journey.h"
 
-/* invite_local_time - t as "2026-11-29 10:30 Europe/Berlin" in zone tz (libical's
- * builtin zones), "2026-11-29 10:30 UTC" when tz is unknown; returns buf */
-char *invite_local_time(time_t t, const char *tz, char *buf, size_t len);
-
 /*
  * invite_summary_build - the summary for manager (display name manager_name, may be
  * NULL) of the n check-ins v (all of that manager), made at now: an RFC 5322 message

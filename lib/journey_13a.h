@@ -17,13 +17,13 @@
 #include "store.h"
 
 /*
- * journey_replan_checkin - move check-in id to the first slot the planner offers
- * after not_before (SEQUENCE+1, state planned: the mailer sends the new REQUEST with
- * the same UID). 0 moved, STORE_CHECKIN_UNKNOWN, STORE_CHECKIN_CANCELLED, or -1 with
- * err. Runs its own transaction.
+ * journey_replan_checkin - move check-in checkin_id to the next free slot at or after
+ * not_before (SEQUENCE+1, state planned: the mailer sends the new REQUEST with the same
+ * UID). 0 moved (*new_start set when not NULL), 1 unknown or cancelled check-in, -1
+ * error; err says why. Runs its own transaction. (13a's signature, lib/journey.h.)
  */
-int journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long id,
-			   time_t not_before, char *err, size_t errlen);
+int journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long checkin_id,
+			   time_t not_before, time_t *new_start, char *err, size_t errlen);
 
 /* journey_manager_name - the display name of manager, or NULL (caller frees) */
 char *journey_manager_name(struct store *st, const struct ps_conf *conf, const char *manager);

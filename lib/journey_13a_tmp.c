@@ -19,7 +19,7 @@
 
 int
 journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long id,
-		       time_t not_before, char *err, size_t errlen)
+		       time_t not_before, time_t *new_start, char *err, size_t errlen)
 {
 	struct store_checkin c;
 	struct plan_opts opts;
@@ -32,12 +32,13 @@ journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long i
 		return -1;
 	if ((rc = store_checkin_get(st, id, &c, err, errlen)) != 0) {
 		store_journey_rollback(st);
-		return rc < 0 ? -1 : STORE_CHECKIN_UNKNOWN;
+		return rc < 0 ? -1 : 1;
 	}
 	if (strcmp(c.state, "cancelled") == 0) {
+		snprintf(err, errlen, "check-in %lld is cancelled", id);
 		store_checkin_clear(&c);
 		store_journey_rollback(st);
-		return STORE_CHECKIN_CANCELLED;
+		return 1;
 	}
 	rc = -1;
 	if (journey_plan_opts(conf, c.tzid, c.customer, &opts, &holidays, err, errlen) != 0)
@@ -56,6 +57,8 @@ journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long i
 	if (store_checkin_move(st, id, plan[0].start, plan[0].end, err, errlen) != 0 ||
 	    store_journey_commit(st, err, errlen) != 0)
 		goto out;
+	if (new_start != NULL)
+		*new_start = plan[0].start;
 	rc = 0;
 out:
 	if (rc != 0)
