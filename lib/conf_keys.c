@@ -142,6 +142,12 @@ const struct conf_key conf_keys[] = {
 	 "When postsale-mailer daemon sends finance's digest, as HH:MM in the machine's local time; empty: the daemon sends none", conf_check_time},
 	{"digest-days", CONF_STRING, "Mon-Fri", NULL, F(digest_days), 0,
 	 "The days postsale-mailer daemon sends the digest (Mon-Fri, Mon,Thu, Mon-Sun ...)", conf_check_workdays},
+	{"reply-mail", CONF_ENUM, "keep", "keep|discard", F(reply_mail), 0,
+	 "A manager's answer to an invitation (iTIP REPLY or COUNTER to postsale-address), once recorded: keep it for the mailbox, or discard it", NULL},
+	{"checkin-unanswered", CONF_INT, "3", NULL, F(checkin_unanswered), 0,
+	 "A check-in whose invitation has no answer this many days before it starts is unanswered (postsalectl checkins --unanswered, the summary)", NULL},
+	{"summary-interval", CONF_DURATION, "7d", NULL, F(summary_interval_ms), 0,
+	 "postsale-mailer summary mails each manager the unanswered check-ins at most this often; the summary lists those starting before the next one is due plus checkin-unanswered days", NULL},
 };
 
 const size_t conf_nkeys = sizeof(conf_keys) / sizeof(conf_keys[0]);

@@ -66,7 +66,7 @@ START_TEST(test_create)
 	    " WHERE type = 'table' ORDER BY name)");
 	/* every table of the schema (migrations of other areas may add more) */
 	static const char *const tables[] = { "checkins", "customers", "findings", "invoices",
-					      "managers" };
+					      "manager_summaries", "managers" };
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char *list = NULL, *tok, *save = NULL;
 		int found = 0;
