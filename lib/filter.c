@@ -124,21 +124,37 @@ filter_header_count(const struct ps_msg *m, const char *name)
 	return n;
 }
 
-/* filter_parse - the message as GMime sees it; NULL when it cannot be parsed */
+/*
+ * filter_parse - the message as GMime sees it; NULL when it cannot be parsed. GMime
+ * reads m->raw in place, without a copy of its own: *view wraps those bytes (the
+ * stream does not own them) and must outlive every GMime object of the message;
+ * filter_unparse() drops both. The pipeline never changes m->raw meanwhile.
+ */
 static GMimeMessage *
-filter_parse(const struct ps_msg *m)
+filter_parse(const struct ps_msg *m, GByteArray **view)
 {
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *msg;
 
-	stream = g_mime_stream_mem_new_with_buffer(m->raw, m->len);
+	*view = g_byte_array_new_take((guint8 *) m->raw, m->len);
+	stream = g_mime_stream_mem_new_with_byte_array(*view);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	msg = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
 	return msg;
+}
+
+/* filter_unparse - drop the parsed message, then the view of m->raw (not the bytes) */
+static void
+filter_unparse(GMimeMessage *msg, GByteArray *view)
+{
+	if (msg != NULL)
+		g_object_unref(msg);
+	g_byte_array_free(view, FALSE);		/* the bytes stay m->raw's */
 }
 
 int
@@ -330,18 +346,20 @@ filter_run(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
     const struct ps_msg *m, time_t now, struct filter_result *res)
 {
 	GMimeMessage *msg;
+	GByteArray *view;
 	char err[512];
 
-	if ((msg = filter_parse(m)) == NULL) {
+	if ((msg = filter_parse(m, &view)) == NULL) {
 		/* Not MIME we can read: nothing to find, nothing to note; only the
 		 * spoofing defence applies. */
+		filter_unparse(NULL, view);
 		filter_tag(m, res);
 		return 0;
 	}
 	/* A manager's answer to an invitation: internal mail to postsale-address. */
 	if (filter_reply_wanted(fc->conf, m) &&
 	    (filter_reply(fc, st, mode, m, msg, now, res) != 0 || m->nexternal == 0)) {
-		g_object_unref(msg);
+		filter_unparse(msg, view);
 		return res->error != NULL ? -1 : 0;
 	}
 	onboard_classify(fc->onboard, msg, m->sender, &res->onboard);
@@ -349,7 +367,7 @@ filter_run(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
 	if (mode != FILTER_STORE_NONE && st != NULL && res->is_invoice &&
 	    filter_store_consult(st, m, res, err, sizeof(err)) != 0) {
 		res->error = xstrdup(err);
-		g_object_unref(msg);
+		filter_unparse(msg, view);
 		return -1;
 	}
 	filter_verdicts(fc->conf, res);
@@ -360,10 +378,10 @@ filter_run(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
 	if (mode == FILTER_STORE_WRITE && st != NULL &&
 	    filter_store_record(st, fc->conf, m, msg, res, now, err, sizeof(err)) != 0) {
 		res->error = xstrdup(err);
-		g_object_unref(msg);
+		filter_unparse(msg, view);
 		return -1;
 	}
-	g_object_unref(msg);
+	filter_unparse(msg, view);
 	return 0;
 }
 

@@ -159,9 +159,13 @@ static void parse_into(inv_found *f, const char *what)
 	}
 }
 
-int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
+/*
+ * find_bytes - inv_find_in_bytes; own, when not NULL, holds buf as a malloc'd block that
+ * an XML entry may keep as its f->xml instead of a copy (*own is then set to NULL)
+ */
+static int find_bytes(const unsigned char *buf, size_t len, const char *part,
 		      const char *filename, const char *content_type, int flags,
-		      const struct inv_find_limits *lim, inv_found_list *out)
+		      const struct inv_find_limits *lim, inv_found_list *out, unsigned char **own)
 {
 	struct inv_find_limits deflim;
 	int all = flags & INV_FIND_REPORT_ALL, utf16;
@@ -227,7 +231,11 @@ int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
 		if (!all && !utf16 && !memmem(buf, len, "Invoice", 7) && !memmem(buf, len, "CreditNote", 10))
 			return 0;
 		f = found_add(out, part, filename, "xml");
-		f->xml = xmemdup(buf, len);
+		if (own != NULL && *own == buf) {	/* taken over: no copy */
+			f->xml = (char *)*own;
+			*own = NULL;
+		} else
+			f->xml = xmemdup(buf, len);
 		f->xml_len = len;
 		parse_into(f, "");
 		if (all || f->status == INV_OK || (f->status == INV_EBAD && has_invoice_ns(buf, len)))
@@ -249,6 +257,13 @@ int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
 		found_fail(out, part, filename, "xml", INV_EBAD,
 			   "declared as XML but does not decode to XML (damaged or badly encoded)");
 	return out->n > before;
+}
+
+int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
+		      const char *filename, const char *content_type, int flags,
+		      const struct inv_find_limits *lim, inv_found_list *out)
+{
+	return find_bytes(buf, len, part, filename, content_type, flags, lim, out, NULL);
 }
 
 /* The value of each base64 octet (RFC 4648): 0-63, B64_PAD for '=', B64_SKIP for the rest. */
@@ -341,9 +356,11 @@ static size_t b64_decode(const unsigned char *in, size_t n, unsigned char *out)
 }
 
 /*
- * part_decode - the decoded content of a leaf into *out (the caller frees it with
- * g_free, also on failure): base64 by b64_decode, other encodings by GMime. elen is
- * the encoded length, a hint. 0, or -1 if the part cannot be read.
+ * part_decode - the decoded content of a leaf into *out (malloc'd, a NUL after the
+ * bytes, as xmemdup: the caller frees it, also on failure): base64 by b64_decode, other encodings by GMime. elen is
+ * the encoded length, a hint. When the encoded bytes are a window on a memory stream
+ * (a message parsed from memory), base64 is decoded straight from there, without
+ * reading a copy first. 0, or -1 if the part cannot be read.
  */
 static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 elen,
 		       unsigned char **out, size_t *len)
@@ -355,13 +372,22 @@ static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 e
 	int rc;
 
 	if (g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64) {
+		GByteArray *src = GMIME_IS_STREAM_MEM(encoded) ?
+			g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(encoded)) : NULL;
+
+		*out = xmalloc(cap);
+		if (src != NULL && elen >= 0 && encoded->bound_start >= 0 &&
+		    (guint64)encoded->bound_start + (guint64)elen <= src->len) {
+			*len = b64_decode(src->data + encoded->bound_start, (size_t)elen, *out);
+			(*out)[*len] = '\0';	/* shorter than the input: there is room */
+			return 0;
+		}
 		/* the encoded bytes, read as g_mime_data_wrapper_write_to_stream would */
-		*out = g_malloc(cap);
 		*len = 0;
 		g_mime_stream_reset(encoded);
 		while (!g_mime_stream_eos(encoded)) {
 			if (*len == cap)
-				*out = g_realloc(*out, cap *= 2);
+				*out = xrealloc(*out, cap *= 2);
 			if ((got = g_mime_stream_read(encoded, (char *)*out + *len, cap - *len)) <= 0)
 				break;
 			*len += (size_t)got;
@@ -370,6 +396,7 @@ static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 e
 		if (got < 0)
 			return -1;
 		*len = b64_decode(*out, *len, *out);
+		(*out)[*len] = '\0';		/* shorter than the input, or empty */
 		return 0;
 	}
 	mem = g_mime_stream_mem_new();
@@ -378,7 +405,8 @@ static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 e
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);	/* bytes are ours */
 	g_object_unref(mem);
 	*len = bytes->len;
-	*out = g_byte_array_free(bytes, FALSE);
+	*out = (unsigned char *)xmemdup(bytes->data, bytes->len);	/* malloc'd, as the base64 path */
+	g_byte_array_free(bytes, TRUE);
 	return rc;
 }
 
@@ -418,9 +446,9 @@ static void walk_leaf(struct find_walk *w, GMimePart *part, const char *path)
 			found_fail(w->out, path, filename, declared_pdf(filename, ctype) ? "pdf" : "xml",
 				   INV_EBAD, "cannot decode the part");
 	} else {
-		inv_find_in_bytes(data, len, path, filename, ctype, 0, w->lim, w->out);
+		find_bytes(data, len, path, filename, ctype, 0, w->lim, w->out, &data);
 	}
-	g_free(data);
+	free(data);
 done:
 	g_free(ctype);
 }

@@ -158,7 +158,7 @@ xmlsafe_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
 	const xmlError *xe;
 	char msg[256];
 	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-	    XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES;
+	    XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES | XML_PARSE_NOBLANKS;
 
 	*out = NULL;
 	if (max_bytes == 0)
