@@ -264,7 +264,8 @@ END_TEST
  * data (after 2, 3, 0 and 1 sextets of a quartet) at body offsets 4094 to 4097.
  */
 enum { B64_CLEAN, B64_COLS75_LF, B64_JUNK, B64_EQ_4094, B64_EQ_4095, B64_EQ_4096,
-       B64_EQ_4097, B64_CUT1, B64_CUT2, B64_CUT3, B64_DATA_AFTER_PAD, B64_NVARIANTS };
+       B64_EQ_4097, B64_CUT1, B64_CUT2, B64_CUT3, B64_DATA_AFTER_PAD, B64_EVERY_OCTET,
+       B64_NVARIANTS };
 
 /* b64_variant - the base64 body of variant v of xml[0..len) (g_free) */
 static char *b64_variant(int v, const char *xml, size_t len)
@@ -285,6 +286,10 @@ static char *b64_variant(int v, const char *xml, size_t len)
 			g_string_append_c(out, '=');
 		if (v == B64_JUNK && i % 37 == 0)
 			g_string_append_c(out, junk[(i / 37) % (sizeof(junk) - 1)]);
+		/* every octet but NUL and '=' (which would end the data), at every place of
+		 * a 16-octet block: the decoder's 16-at-a-time path must step aside for each */
+		if (v == B64_EVERY_OCTET && i % 37 == 0 && 1 + (i / 37) % 255 != '=')
+			g_string_append_c(out, (char)(1 + (i / 37) % 255));
 		g_string_append_c(out, flat[i]);
 		if ((i + 1) % cols == 0)
 			g_string_append(out, v == B64_COLS75_LF ? "\n" : "\r\n");
