@@ -4,72 +4,91 @@
 # and (for invoices and notes) the no-op filter making the same edits as postsale (one
 # header; with notes, the body replaced), since Postfix's cleanup pays for applying any
 # filter's edits. One Postfix instance has a smtpd listener per setup (the same queue,
-# the same delivery to smtp-sink), and the setups take turns round by round, so that the
-# machine's noise falls on all alike. Prints msg/s and the ratios of each round and their
-# median. Not a pass/fail test.
+# the same delivery to smtp-sink), and the setups take turns round by round, kind by
+# kind, so that the machine's noise falls on all alike. Prints msg/s of each round, the
+# ratios of each round and their median. Not a pass/fail test.
 #
-# BENCH_KIND: plain (a 5 KB message that needs no action), invoice (a mail with a 50 KB
-# UBL invoice attached: the official example with its PDF rendering embedded; found,
-# checked, journaled and tagged), or note (the same invoice, and a thank-you note
-# written into it). BENCH_MESSAGES (per setup and round, default 2000), BENCH_ROUNDS
-# (default 3), BENCH_SESSIONS (parallel SMTP sessions, default 8), BENCH_SIZE (plain:
-# body bytes, 5120).
+# BENCH_KINDS (default "plain invoice note"), each measured in every round:
+#   plain    a 5 KB message that needs no action (BENCH_SIZE: body bytes, 5120)
+#   invoice  a mail with a 50 KB UBL invoice attached (the official example with its
+#            PDF rendering embedded): found, checked, journaled and tagged
+#   note     the same invoice, and a thank-you note written into it
+# (BENCH_KIND, one kind, is still understood.) BENCH_MESSAGES (per setup and round,
+# default 2000), BENCH_ROUNDS (default 3), BENCH_SESSIONS (parallel SMTP sessions,
+# default 8). BENCH_OTHER_MILTER=PATH also measures another build of postsale-milter
+# (e.g. main's, before a change) in the same rounds, with the same configuration.
 E2E_NAME=bench
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
-KIND=${BENCH_KIND:-plain}
+KINDS=${BENCH_KINDS:-${BENCH_KIND:-plain invoice note}}
 N=${BENCH_MESSAGES:-2000}
 ROUNDS=${BENCH_ROUNDS:-3}
 SESSIONS=${BENCH_SESSIONS:-8}
 SIZE=${BENCH_SIZE:-5120}
+OTHER=${BENCH_OTHER_MILTER:-}
 
 e2e_init
 command -v smtp-source >/dev/null || e2e_skip "smtp-source is not installed (package postfix)"
 NOOP=${top_builddir}/tests/bench/noop-milter
 [ -x "$NOOP" ] || e2e_skip "$NOOP is not built"
-NOOP_PORT=$(e2e_free_port)
-EDIT_PORT=$(e2e_free_port)
-PORT_NONE=$(e2e_free_port)
-PORT_NOOP=$(e2e_free_port)
-PORT_PS=$(e2e_free_port)
-PORT_EDIT=$(e2e_free_port)
-E2E_EXTRA_MASTER="127.0.0.1:$PORT_NONE inet n - n - - smtpd -o smtpd_milters=
-127.0.0.1:$PORT_NOOP inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$NOOP_PORT
-127.0.0.1:$PORT_PS inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$E2E_MILTER_PORT
-127.0.0.1:$PORT_EDIT inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$EDIT_PORT"
-
-case "$KIND" in
-plain)
-	e2e_write_conf "log-level = info"
-	SOURCE_ARGS="-l $SIZE -t bob@customer.bench"
-	EDITS=""
-	WHAT="$SIZE-byte messages that need no action" ;;
-invoice|note)
-	XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
+for kind in $KINDS; do
+	case "$kind" in
+	plain|invoice|note) ;;
+	*) echo "bench: the kinds are plain, invoice and note, not $kind" >&2; exit 2 ;;
+	esac
+done
+[ -z "$OTHER" ] || [ -x "$OTHER" ] || { echo "bench: $OTHER is not a program" >&2; exit 2; }
+XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
+case " $KINDS " in
+*" invoice "*|*" note "*)
 	[ -f "$XML" ] || e2e_skip "the corpus is absent ($XML)"
-	python3 "${top_srcdir}/tests/e2e/make_invoice_mail.py" "$XML" "$E2E_DIR"/invoice.eml --embed-bytes 21000
-	[ "$KIND" = note ] && notes=yes EDITS="-H -B" || notes=no EDITS="-H"
-	e2e_write_conf "log-level = info
+	python3 "${top_srcdir}/tests/e2e/make_invoice_mail.py" "$XML" "$E2E_DIR"/invoice.eml \
+		--embed-bytes 21000 ;;
+esac
+
+# The filters: the no-op three ways, postsale-milter with notes off and on (a process
+# each, with a configuration and a database of its own), and perhaps the other build.
+PIDS=""
+declare -A PORT
+# start_noop NAME FLAGS - a no-op filter on a port of its own
+start_noop() {
+	PORT[$1]=$(e2e_free_port)
+	# shellcheck disable=SC2086
+	"$NOOP" $2 inet:"${PORT[$1]}"@127.0.0.1 &
+	PIDS="$PIDS $!"
+	e2e_wait_port "${PORT[$1]}" 10 || { echo "noop-milter $2 did not start" >&2; exit 1; }
+}
+# start_postsale NAME NOTES [PROGRAM] - postsale-milter as in production (log level info)
+start_postsale() {
+	local prog=${3:-$E2E_MILTER}
+	PORT[$1]=$(e2e_free_port)
+	E2E_CONF=$E2E_DIR/$1.conf E2E_MILTER_PORT=${PORT[$1]} e2e_write_conf "log-level = info
+database = $E2E_DIR/db/$1.db
 company-ibans = NO9386011117947
 company-name = Example Ltd
-note-invoices = $notes"
-	SOURCE_ARGS="-F $E2E_DIR/invoice.eml -t john@buyercompany.no"
-	WHAT="$(wc -c < "$E2E_DIR"/invoice.eml)-byte mails with a 50 KB UBL invoice, notes $notes" ;;
-*)
-	echo "bench: BENCH_KIND is plain, invoice or note" >&2
-	exit 2 ;;
-esac
-E2E_MILTER_FLAGS=-f e2e_start_milter	# as in production: log level info
-"$NOOP" inet:"$NOOP_PORT"@127.0.0.1 &
-NOOP_PID=$!
-e2e_wait_port "$NOOP_PORT" 10 || { echo "noop-milter did not start" >&2; exit 1; }
-# shellcheck disable=SC2086
-"$NOOP" $EDITS inet:"$EDIT_PORT"@127.0.0.1 &
-EDIT_PID=$!
-e2e_wait_port "$EDIT_PORT" 10 || { echo "noop-milter $EDITS did not start" >&2; exit 1; }
+note-invoices = $2"
+	"$prog" -f -c "$E2E_DIR/$1.conf" -u "$E2E_USER" >>"$E2E_DIR/$1.log" 2>&1 &
+	PIDS="$PIDS $!"
+	e2e_wait_port "${PORT[$1]}" 30 || { cat "$E2E_DIR/$1.log" >&2; echo "$prog did not start" >&2; exit 1; }
+}
+start_noop noop ""
+start_noop noop-h "-H"
+start_noop noop-hb "-H -B"
+start_postsale ps no
+start_postsale ps-notes yes
+[ -n "$OTHER" ] && start_postsale other no "$OTHER" && start_postsale other-notes yes "$OTHER"
+# A smtpd listener per setup: none has no filter, the others each their own.
+declare -A SMTPD
+SMTPD[none]=$(e2e_free_port)
+E2E_EXTRA_MASTER="127.0.0.1:${SMTPD[none]} inet n - n - - smtpd -o smtpd_milters="
+for s in "${!PORT[@]}"; do
+	SMTPD[$s]=$(e2e_free_port)
+	E2E_EXTRA_MASTER="$E2E_EXTRA_MASTER
+127.0.0.1:${SMTPD[$s]} inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:${PORT[$s]}"
+done
 e2e_start_sink
 e2e_start_postfix accept ""
-E2E_CLEANUP="kill $NOOP_PID $EDIT_PID"
+E2E_CLEANUP="kill $PIDS"
 
 # drain - wait until the queue is empty, so that no setup runs while the previous one's
 # messages are still being delivered (at most 120 s)
@@ -81,54 +100,80 @@ drain() {
 	done
 }
 
-# run_setup PORT - send N messages to PORT, after draining the queue; prints msg/s
+# run_setup KIND SETUP [COUNT] - send COUNT (N) messages of KIND through SETUP, after
+# draining the queue; prints msg/s
 run_setup() {
-	local t0 t1
+	local t0 t1 n=${3:-$N} args
+	case "$1" in
+	plain) args="-l $SIZE -t bob@customer.bench" ;;
+	*) args="-F $E2E_DIR/invoice.eml -t john@buyercompany.no" ;;
+	esac
 	drain
 	t0=$(date +%s.%N)
 	# shellcheck disable=SC2086
-	smtp-source -s "$SESSIONS" -m "$N" $SOURCE_ARGS -f alice@example.com \
-		-M mail.example.com 127.0.0.1:"$1" || return 1
+	smtp-source -s "$SESSIONS" -m "$n" $args -f alice@example.com \
+		-M mail.example.com 127.0.0.1:"${SMTPD[$2]}" || return 1
 	t1=$(date +%s.%N)
-	python3 -c "print('%.1f' % ($N / ($t1 - $t0)))"
+	python3 -c "print('%.1f' % ($n / ($t1 - $t0)))"
+}
+
+# setups_of KIND - the setups a kind is measured in: the first is the no-op baseline,
+# the second the no-op making postsale's edits, the third postsale-milter
+setups_of() {
+	case "$1" in
+	plain) echo "none noop noop ps${OTHER:+ other}" ;;	# postsale makes no edit here
+	invoice) echo "none noop noop-h ps${OTHER:+ other}" ;;
+	note) echo "none noop noop-hb ps-notes${OTHER:+ other-notes}" ;;
+	esac
 }
 
 # Warm up every path once (process pools, caches).
-for p in $PORT_NONE $PORT_NOOP $PORT_PS $PORT_EDIT; do N=50 run_setup "$p" >/dev/null; done
+for kind in $KINDS; do
+	for s in $(setups_of "$kind" | tr ' ' '\n' | sort -u); do run_setup "$kind" "$s" 50 >/dev/null; done
+done
 
-declare -a none noop ps edit
-echo "bench ($KIND): $N $WHAT per setup and round, $SESSIONS sessions, $ROUNDS rounds"
+declare -A RATE
+echo "bench: $N messages per setup, kind and round, $SESSIONS sessions, $ROUNDS rounds;" \
+	"invoice mail: $( [ -f "$E2E_DIR"/invoice.eml ] && wc -c < "$E2E_DIR"/invoice.eml || echo 0) bytes"
 for r in $(seq "$ROUNDS"); do
-	none+=("$(run_setup "$PORT_NONE")")
-	noop+=("$(run_setup "$PORT_NOOP")")
-	ps+=("$(run_setup "$PORT_PS")")
-	if [ -n "$EDITS" ]; then
-		edit+=("$(run_setup "$PORT_EDIT")")
-	else
-		edit+=("${noop[-1]}")	# postsale makes no edit: the no-op is the same baseline
-	fi
-	echo "round $r: no filter ${none[-1]} msg/s, no-op filter ${noop[-1]} msg/s," \
-		"postsale-milter ${ps[-1]} msg/s${EDITS:+, no-op filter making the same edits ${edit[-1]} msg/s}"
+	for kind in $KINDS; do
+		line="round $r, $kind:"
+		for s in $(setups_of "$kind" | tr ' ' '\n' | awk '!seen[$0]++'); do
+			RATE[$kind.$s]="${RATE[$kind.$s]:-} $(run_setup "$kind" "$s")"
+			line="$line $s ${RATE[$kind.$s]##* }"
+		done
+		echo "$line msg/s"
+	done
 done
 # The ratios are taken round by round (the setups of one round ran side by side in time,
 # so they share the machine's state), and the median of those is reported.
-python3 - "${none[*]}" "${noop[*]}" "${ps[*]}" "${edit[*]}" "$EDITS" <<'PY'
+for kind in $KINDS; do
+	read -r _ noop edit ps other <<<"$(setups_of "$kind")"
+	python3 - "$kind" "${RATE[$kind.none]}" "${RATE[$kind.$noop]}" "${RATE[$kind.$edit]}" \
+		"${RATE[$kind.$ps]}" "${other:+${RATE[$kind.$other]}}" <<'PY'
 import statistics, sys
-none, noop, ps, edit = ([float(x) for x in a.split()] for a in sys.argv[1:5])
+kind = sys.argv[1]
+none, noop, edit, ps = ([float(x) for x in a.split()] for a in sys.argv[2:6])
+other = [float(x) for x in sys.argv[6].split()]
 med = statistics.median
-print("median msg/s: no filter %.1f, no-op filter %.1f, postsale-milter %.1f" % (med(none), med(noop), med(ps)))
-r = [p / n for p, n in zip(ps, noop)]
-print("ratio postsale-milter / no-op filter, per round: %s; median %.3f"
-      % (" ".join("%.3f" % x for x in r), med(r)))
-if sys.argv[5]:
-    r = [p / e for p, e in zip(ps, edit)]
-    print("ratio postsale-milter / no-op filter making the same edits (%s), per round: %s; median %.3f"
-          % (sys.argv[5], " ".join("%.3f" % x for x in r), med(r)))
-r = [n / z for n, z in zip(noop, none)]
-print("ratio no-op filter / no filter, per round: %s; median %.3f"
-      % (" ".join("%.3f" % x for x in r), med(r)))
+
+def ratio(what, a, b):
+    r = [x / y for x, y in zip(a, b)]
+    print("%s: %s, per round: %s; median %.3f" % (kind, what, " ".join("%.3f" % x for x in r), med(r)))
+
+print("%s: median msg/s: no filter %.1f, no-op %.1f, postsale-milter %.1f"
+      % (kind, med(none), med(noop), med(ps)))
+ratio("postsale-milter / no-op filter", ps, noop)
+if edit != noop:
+    ratio("postsale-milter / no-op filter making the same edits", ps, edit)
+    ratio("no-op filter making the edits / no-op filter", edit, noop)
+if other:
+    ratio("other postsale-milter (BENCH_OTHER_MILTER) / no-op filter", other, noop)
+    ratio("postsale-milter / other postsale-milter", ps, other)
+ratio("no-op filter / no filter", noop, none)
 PY
-echo "postsale-milter logged: $(grep -c ': outbound: ' "$E2E_MILTER_LOG") plain outbound," \
-	"$(grep -c ': invoice TOSL108 ' "$E2E_MILTER_LOG") invoices checked," \
-	"$(grep -c 'thank-you note added' "$E2E_MILTER_LOG") notes added," \
-	"$(grep -c ': error: ' "$E2E_MILTER_LOG") errors"
+done
+echo "postsale-milter logged: $(cat "$E2E_DIR"/ps.log "$E2E_DIR"/ps-notes.log | grep -c ': outbound: ')" \
+	"plain outbound, $(cat "$E2E_DIR"/ps.log "$E2E_DIR"/ps-notes.log | grep -c ': invoice TOSL108 ')" \
+	"invoices checked, $(grep -c 'thank-you note added' "$E2E_DIR"/ps-notes.log) notes added," \
+	"$(cat "$E2E_DIR"/ps*.log | grep -c ': error: ') errors"
