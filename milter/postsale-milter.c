@@ -31,6 +31,7 @@
 #include "conf.h"
 #include "filter.h"
 #include "log.h"
+#include "nodelay.h"
 #include "runtime.h"
 #include "selfcheck.h"
 #include "store.h"
@@ -305,6 +306,7 @@ main(int argc, char **argv)
 		status = EX_UNAVAILABLE;
 		goto out;
 	}
+	nodelay_listeners();	/* a changed message's replies go out at once (nodelay.c) */
 	if (strncmp(socket, "unix:", 5) == 0 || strncmp(socket, "local:", 6) == 0)
 		sockpath = strchr(socket, ':') + 1;
 	else if (socket[0] == '/')
