@@ -7,7 +7,9 @@
  * the same bytes: the edits postsale-milter makes to an invoice (its X-Postsale-Invoice
  * header) and to a message with a note (the new body). Postfix's cleanup pays for
  * applying a filter's edits; this baseline pays it too, so that the ratio against it is
- * postsale's own work alone.
+ * postsale's own work alone. Like postsale-milter it sets TCP_NODELAY on its listening
+ * socket (milter/nodelay.c), so that its replies to an edited message are not held back
+ * by Nagle's algorithm either.
  *
  * usage: noop-milter [-H] [-B] inet:PORT@127.0.0.1
  */
@@ -17,6 +19,8 @@
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
+
+#include "nodelay.h"
 
 #define PROTO_WANT (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NR_CONN | SMFIP_NR_RCPT | \
 	SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_HDR_LEADSPC | SMFIP_SKIP)
@@ -126,5 +130,6 @@ main(int argc, char **argv)
 		fprintf(stderr, "noop-milter: cannot listen on %s\n", argv[optind]);
 		return 69;
 	}
+	nodelay_listeners();
 	return smfi_main() == MI_SUCCESS ? 0 : 1;
 }
