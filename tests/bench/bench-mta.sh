@@ -17,6 +17,8 @@
 # default 2000), BENCH_ROUNDS (default 3), BENCH_SESSIONS (parallel SMTP sessions,
 # default 8). BENCH_OTHER_MILTER=PATH also measures another build of postsale-milter
 # (e.g. main's, before a change) in the same rounds, with the same configuration.
+# E2E_MILTER_WRAPPER runs postsale-milter under a tool, e.g. callgrind, to profile the
+# running filter under this load.
 E2E_NAME=bench
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
@@ -67,7 +69,8 @@ database = $E2E_DIR/db/$1.db
 company-ibans = NO9386011117947
 company-name = Example Ltd
 note-invoices = $2"
-	"$prog" -f -c "$E2E_DIR/$1.conf" -u "$E2E_USER" >>"$E2E_DIR/$1.log" 2>&1 &
+	# shellcheck disable=SC2086
+	${E2E_MILTER_WRAPPER:-} "$prog" -f -c "$E2E_DIR/$1.conf" -u "$E2E_USER" >>"$E2E_DIR/$1.log" 2>&1 &
 	PIDS="$PIDS $!"
 	e2e_wait_port "${PORT[$1]}" 30 || { cat "$E2E_DIR/$1.log" >&2; echo "$prog did not start" >&2; exit 1; }
 }
@@ -88,7 +91,7 @@ for s in "${!PORT[@]}"; do
 done
 e2e_start_sink
 e2e_start_postfix accept ""
-E2E_CLEANUP="kill $PIDS"
+E2E_CLEANUP="kill $PIDS; wait $PIDS"
 
 # drain - wait until the queue is empty, so that no setup runs while the previous one's
 # messages are still being delivered (at most 120 s)
