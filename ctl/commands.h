@@ -24,5 +24,7 @@ int cmd_customer(int argc, char **argv);
 int cmd_checkins(int argc, char **argv);
 /* ctl/cmd_journey.c: checkin move ID TIME | checkin cancel ID */
 int cmd_checkin(int argc, char **argv);
+/* ctl/cmd_user.c: user add|del|list|passwd: the finance console's users */
+int cmd_user(int argc, char **argv);
 
 #endif

@@ -29,6 +29,8 @@ static const struct command {
 	{"customer", cmd_customer, "customer offboard ADDRESS | customer renewal ADDRESS DATE"},
 	{"checkins", cmd_checkins, "checkins [--customer ADDRESS] [--json]  planned and sent check-ins"},
 	{"checkin", cmd_checkin, "checkin move ID TIME | checkin cancel ID"},
+	{"user", cmd_user, "user add NAME --role finance|manager|admin [--password-stdin]\n"
+	    "                                          | user del NAME | user list | user passwd NAME"},
 };
 
 /* usage - list the commands on fp */

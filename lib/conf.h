@@ -40,6 +40,7 @@ enum conf_severity { CONF_SEVERITY_WARNING, CONF_SEVERITY_ERROR };
 enum conf_position { CONF_POSITION_BOTTOM, CONF_POSITION_TOP };
 enum conf_replies { CONF_REPLIES_SKIP, CONF_REPLIES_ADD };
 enum conf_starttls { CONF_STARTTLS_NONE, CONF_STARTTLS_TRY, CONF_STARTTLS_REQUIRE };
+enum conf_mta { CONF_MTA_POSTFIX, CONF_MTA_SENDMAIL };
 
 /* The settings. Field names follow the keys; everything is owned by the struct. */
 struct ps_conf {
@@ -110,6 +111,20 @@ struct ps_conf {
 	long mailer_interval_ms;
 	long mailer_retry_ms;
 	long mailer_max_attempts;
+	/* the finance console (postsale-web) */
+	char *web_listen;
+	char *web_user;
+	char *web_tls_cert;
+	char *web_tls_key;
+	long web_session_timeout_ms;
+	char *web_url;
+	int web_mta;			/* enum conf_mta */
+	char *web_postfix_config_dir;
+	char *web_postsuper;
+	char *web_postconf;
+	char *web_sendmail;
+	char *web_sendmail_queue;
+	long invoice_detail_retention_ms;
 };
 
 struct conf_key {

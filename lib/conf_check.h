@@ -18,5 +18,7 @@ int conf_check_address(const char *value, char *why, size_t whylen);
 int conf_check_managers(const char *value, char *why, size_t whylen);
 int conf_check_manager_zones(const char *value, char *why, size_t whylen);
 int conf_check_url(const char *value, char *why, size_t whylen);
+int conf_check_listen(const char *value, char *why, size_t whylen);
+int conf_check_web_url(const char *value, char *why, size_t whylen);
 
 #endif

@@ -13,7 +13,7 @@
 #include <gmime/gmime.h>
 
 #include "digest.h"
-#include "invite_mime.h"
+#include "html.h"
 #include "xalloc.h"
 
 #define DIGEST_CELL_MAX 60	/* code points of one cell in the text table */
@@ -250,7 +250,7 @@ html_add(char **h, size_t *len, const char *s)
 static void
 html_add_escaped(char **h, size_t *len, const char *s)
 {
-	char *e = invite_html_escape(s);
+	char *e = html_escape(s);
 
 	html_add(h, len, e);
 	free(e);

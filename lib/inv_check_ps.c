@@ -50,10 +50,8 @@ whole_units(const char *cur)
 	return 0;
 }
 
-/* line_net - quantity x (price / base quantity) + charges - allowances, exact to
- * 16 decimals; -1 on overflow */
-static int
-line_net(const inv_line *l, dec_t price, dec_t *out)
+int
+inv_line_net(const inv_line *l, dec_t price, dec_t *out)
 {
 	dec_t v, base;
 	size_t i;
@@ -99,7 +97,7 @@ explains(const inv_invoice *inv, const inv_line *l, dec_t price, dec_t *want)
 {
 	dec_t v, diff;
 
-	if (line_net(l, price, &v) < 0)
+	if (inv_line_net(l, price, &v) < 0)
 		return 1;	/* beyond our range: no verdict */
 	*want = dec_round(v, l->net_amount.scale > 2 ? l->net_amount.scale : 2);
 	diff = dec_abs(dec_sub(v, l->net_amount));

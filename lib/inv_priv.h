@@ -65,6 +65,9 @@ void inv_mark_children(inv_invoice *inv);
 /* inv_round_xpath - XPath fn:round to scale digits: half toward positive infinity,
  * as the official artefacts round */
 dec_t inv_round_xpath(dec_t a, int scale);
+/* inv_line_net - quantity x (price / base quantity) + charges - allowances, exact to
+ * 16 decimals (inv_check_ps.c); -1 on overflow */
+int inv_line_net(const inv_line *l, dec_t price, dec_t *out);
 /* inv_fmt - format into one of a few rotating static-per-call buffers owned by the caller */
 #define INV_FMT(d, buf) dec_fmt((d), (buf), sizeof(buf))
 

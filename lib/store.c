@@ -81,6 +81,56 @@ static const char *const store_migrations[] = {
 	");"
 	"CREATE INDEX checkins_due ON checkins(state, due_at);"
 	"CREATE UNIQUE INDEX checkins_kind ON checkins(customer_id, kind, ordinal);",
+	/* 2: the finance console (postsale-web): what an invoice's page shows of a flagged
+	 * invoice (its lines and totals, stated and recomputed), the hold queue's outcome,
+	 * the console's users, sessions and failed logins, and the audit log. The list's
+	 * order (held, then flagged and open, then the rest) has an index of its own. */
+	"CREATE TABLE invoice_lines ("
+	"  invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,"
+	"  pos INTEGER NOT NULL,"
+	"  line_id TEXT, item TEXT, quantity TEXT, unit TEXT, price TEXT, base_quantity TEXT,"
+	"  net TEXT, computed TEXT,"			/* as stated, as recomputed */
+	"  differs INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (invoice_id, pos)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE invoice_totals ("
+	"  invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,"
+	"  pos INTEGER NOT NULL,"
+	"  term TEXT NOT NULL, label TEXT NOT NULL, stated TEXT, computed TEXT,"
+	"  differs INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (invoice_id, pos)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE invoices ADD COLUMN hold_state TEXT;"	/* released | discarded */
+	"CREATE INDEX invoices_list ON invoices((CASE WHEN action = 'hold' AND hold_state IS NULL"
+	"  THEN 0 WHEN verdict = 'flagged' AND review_state = 'open' THEN 1 ELSE 2 END), id DESC);"
+	"CREATE INDEX invoices_flagged ON invoices(id) WHERE verdict = 'flagged';"
+	"CREATE INDEX invoices_reviewed ON invoices(id) WHERE review_state = 'reviewed';"
+	"CREATE INDEX invoices_hold_state ON invoices(hold_state, id) WHERE hold_state IS NOT NULL;"
+	"CREATE INDEX invoices_queue ON invoices(queue_id) WHERE action = 'hold';"
+	"CREATE TABLE web_users ("
+	"  name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL,"			/* finance | manager | admin */
+	"  hash TEXT NOT NULL,"			/* crypt(3) yescrypt */
+	"  created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE web_sessions ("
+	"  token_hash TEXT PRIMARY KEY,"		/* SHA-256 of the cookie's token */
+	"  user TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL"
+	");"
+	"CREATE TABLE web_login_failures (key TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE INDEX web_login_failures_key ON web_login_failures(key, at);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  invoice_id INTEGER,"
+	"  at INTEGER NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"			/* release | discard | review | login ... */
+	"  outcome TEXT NOT NULL,"			/* done | refused: ... | failed: ... */
+	"  detail TEXT"
+	");"
+	"CREATE INDEX audit_invoice ON audit(invoice_id, id);",
 };
 
 #define STORE_VERSION ((int) (sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -290,6 +290,10 @@ journal_record(struct store *st, const struct journal_entry *e, long long *id,
 			goto fail;
 	}
 
+	if (e->verdict != NULL && strcmp(e->verdict, "flagged") == 0 &&
+	    (rc = journal_record_figures(st, rowid, inv)) != SQLITE_OK)
+		goto fail;
+
 	if (e->action == NULL || (strcmp(e->action, "reject") != 0 && strcmp(e->action, "tempfail") != 0))
 		for (size_t i = 0; i < e->nrcpts; i++) {
 			char *a = bare(e->rcpts[i]), *at = strrchr(a, '@');

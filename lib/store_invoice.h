@@ -74,6 +74,16 @@ char *journal_amount(const inv_invoice *inv, char *buf, size_t len);
 int journal_review(struct store *st, long long id, const char *note, time_t t,
 		   char *err, size_t errlen);
 
+/*
+ * journal_record_figures - keep what the finance console's page of invoice id needs:
+ * its lines and totals, stated and recomputed (store_invoice_figures.c). Called by
+ * journal_record() for flagged invoices, inside its transaction. SQLite's code.
+ */
+int journal_record_figures(struct store *st, long long id, const inv_invoice *inv);
+/* journal_prune_figures - drop the figures of invoices sent before `before` (the
+ * retention, invoice-detail-retention); the rows removed, or -1 with err */
+int journal_prune_figures(struct store *st, time_t before, char *err, size_t errlen);
+
 /* journal_errmsg - one line for a failed SQLite call: "PATH: WHAT: the database is
  * locked by another writer (gave up after the busy timeout ...)" for SQLITE_BUSY and
  * SQLITE_LOCKED, else "PATH: WHAT: " and SQLite's message */
