@@ -85,7 +85,7 @@ enum {
 int console_customers(struct store *st, long page, int per_page, struct store_rows *rows,
     int *more, char *err, size_t errlen);
 /* Columns of a customer's check-ins. */
-enum { CK_KIND, CK_ORDINAL, CK_DUE, CK_TZID, CK_STATE, CK_MANAGER, CK_ATTEMPTS, CK_ERROR };
+enum { CH_KIND, CH_ORDINAL, CH_DUE, CH_TZID, CH_STATE, CH_MANAGER, CH_ATTEMPTS, CH_ERROR };
 /* console_customer - customer id (CC_*) and its check-ins (CK_*, by time); 1, 0, -1 */
 int console_customer(struct store *st, long long id, struct store_rows *customer,
     struct store_rows *checkins, char *err, size_t errlen);

@@ -522,13 +522,13 @@ page_customer(struct web_page *p, const struct web_user *u, const struct store_r
 	    "<th>Last error</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < checkins->n; i++) {
 		html_raw(&p->body, "<tr>");
-		cell(p, store_rows_get(checkins, i, CK_KIND), 0, 0);
-		cell(p, when(store_rows_get(checkins, i, CK_DUE), b, sizeof(b)), 0, 0);
-		cell(p, store_rows_get(checkins, i, CK_TZID), 0, 0);
-		cell(p, store_rows_get(checkins, i, CK_MANAGER), 0, 0);
-		cell(p, store_rows_get(checkins, i, CK_STATE), 0, 0);
-		cell(p, store_rows_get(checkins, i, CK_ATTEMPTS), 1, 0);
-		cell(p, store_rows_get(checkins, i, CK_ERROR), 0, 0);
+		cell(p, store_rows_get(checkins, i, CH_KIND), 0, 0);
+		cell(p, when(store_rows_get(checkins, i, CH_DUE), b, sizeof(b)), 0, 0);
+		cell(p, store_rows_get(checkins, i, CH_TZID), 0, 0);
+		cell(p, store_rows_get(checkins, i, CH_MANAGER), 0, 0);
+		cell(p, store_rows_get(checkins, i, CH_STATE), 0, 0);
+		cell(p, store_rows_get(checkins, i, CH_ATTEMPTS), 1, 0);
+		cell(p, store_rows_get(checkins, i, CH_ERROR), 0, 0);
 		html_raw(&p->body, "</tr>\n");
 	}
 	html_raw(&p->body, "</tbody></table>\n");
