@@ -162,6 +162,32 @@ text_cell(const char *s, size_t *width)
 	return c;
 }
 
+/* console_link - the finance console's page of invoice id (web-url set); caller frees */
+static char *
+console_link(const struct ps_conf *conf, long long id)
+{
+	size_t n = strlen(conf->web_url);
+
+	return xasprintf("%.*s/invoice/%lld", (int) (n > 0 && conf->web_url[n - 1] == '/' ? n - 1 : n),
+	    conf->web_url, id);
+}
+
+/* console_links - "In the finance console:" and a line per row; caller frees */
+static char *
+console_links(const struct ps_conf *conf, const struct digest *d)
+{
+	char *out = xstrdup("\nIn the finance console (review, release, discard):\n");
+
+	for (size_t i = 0; i < d->n; i++) {
+		char *link = console_link(conf, d->rows[i].id);
+		char *next = xasprintf("%s  #%lld  %s\n", out, d->rows[i].id, link);
+		free(link);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 /* build_text - the plain-text table; caller frees */
 static char *
 build_text(const struct ps_conf *conf, const struct digest *d, const char *subject)
@@ -224,6 +250,12 @@ build_text(const struct ps_conf *conf, const struct digest *d, const char *subje
 	    "\nDetails of one invoice: postsalectl show ID\n"
 	    "Mark it reviewed: postsalectl review ID --note TEXT\n");
 	out[used] = '\0';
+	if (conf->web_url != NULL && conf->web_url[0] != '\0') {
+		char *links = console_links(conf, d), *all = xasprintf("%s%s", out, links);
+		free(out);
+		free(links);
+		out = all;
+	}
 	for (size_t i = 0; i < d->n; i++) {
 		for (int c = 0; c < C_N; c++)
 			free(cell[i][c]);
@@ -286,7 +318,16 @@ build_html(const struct ps_conf *conf, const struct digest *d, const char *subje
 		html_add(&h, &len, "<tr>");
 		for (int c = 0; c < C_N; c++) {
 			html_add(&h, &len, "<td>");
-			html_add_escaped(&h, &len, v[c]);
+			if (c == C_ID && conf->web_url != NULL && conf->web_url[0] != '\0') {
+				char *link = console_link(conf, d->rows[i].id);
+				html_add(&h, &len, "<a href=\"");
+				html_add_escaped(&h, &len, link);
+				html_add(&h, &len, "\">");
+				html_add_escaped(&h, &len, v[c]);
+				html_add(&h, &len, "</a>");
+				free(link);
+			} else
+				html_add_escaped(&h, &len, v[c]);
 			html_add(&h, &len, "</td>");
 			free(v[c]);
 		}

@@ -224,13 +224,14 @@ http_side(struct web_ctx *ctx, const struct passwd *pw, char *cert, char *key)
 	}
 	log_msg(LOG_INFO, NULL, "finance console listening on %s (%s) as %s", ctx->conf->web_listen,
 	    cert ? "https" : "http", pw ? pw->pw_name : "the invoking user");
+	/* at start, hourly and on SIGHUP: drop the figures past their retention */
 	for (;;) {
-		if (sigwait(&set, &sig) != 0 || sig != SIGHUP)
-			break;
-		/* SIGHUP: drop the figures past their retention */
 		if (journal_prune_figures(ctx->st, time(NULL) - ctx->conf->invoice_detail_retention_ms / 1000,
 		    err, sizeof(err)) < 0)
 			log_msg(LOG_WARNING, NULL, "%s", err);
+		sig = sigtimedwait(&set, NULL, &(struct timespec){ .tv_sec = 3600 });
+		if (sig > 0 && sig != SIGHUP)
+			break;
 	}
 	MHD_stop_daemon(d);
 	ctx->st = store_close(ctx->st);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../../mailer/digest.h"
+#include "digest.h"
 #include "store_invoice.h"
 
 /* ---- the stand-in outbox ---- */
@@ -331,6 +332,52 @@ START_TEST(test_since_last)
 }
 END_TEST
 
+/* The console's links (web-url): each invoice's page, in both parts; Python's email
+ * package and html.parser read them back. */
+static const char *const pylinks =
+"import sys, email, email.policy\n"
+"from html.parser import HTMLParser\n"
+"m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)\n"
+"text = m.get_body(('plain',)).get_content()\n"
+"html = m.get_body(('html',)).get_content()\n"
+"class P(HTMLParser):\n"
+"    def __init__(s):\n"
+"        super().__init__(); s.hrefs = []\n"
+"    def handle_starttag(s, t, a):\n"
+"        if t == 'a': s.hrefs.append(dict(a)['href'])\n"
+"p = P(); p.feed(html)\n"
+"want = 'https://finance.example/console?a=1&b=2/invoice/' + sys.argv[2]\n"
+"assert p.hrefs == [want], p.hrefs\n"
+"assert '#' + sys.argv[2] + '  ' + want in text, text\n";
+
+START_TEST(test_console_links)
+{
+	long long id = add("L-1", "Acme", "10.00", 1);
+	char err[512], *msg, file[300], script[300], cmd[1024];
+	const char *py = getenv("PYTHON") ? getenv("PYTHON") : "python3";
+	struct digest *d = digest_collect(st, err, sizeof(err));
+	size_t len;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(d);
+	free(conf->web_url);
+	conf->web_url = strdup("https://finance.example/console?a=1&b=2/");
+	ck_assert_int_eq(digest_build(conf, d, 1767225600, &msg, &len, err, sizeof(err)), 0);
+	snprintf(file, sizeof(file), "%s/links.eml", dir);
+	snprintf(script, sizeof(script), "%s/links.py", dir);
+	ck_assert_ptr_nonnull(fp = fopen(file, "w"));
+	fputs(msg, fp);
+	fclose(fp);
+	ck_assert_ptr_nonnull(fp = fopen(script, "w"));
+	fputs(pylinks, fp);
+	fclose(fp);
+	snprintf(cmd, sizeof(cmd), "%s %s %s %lld", py, script, file, id);
+	ck_assert_int_eq(system(cmd), 0);
+	free(msg);
+	digest_free(d);
+}
+END_TEST
+
 static Suite *
 digest_suite(void)
 {
@@ -343,6 +390,7 @@ digest_suite(void)
 	tcase_add_test(tc, test_dry_run);
 	tcase_add_test(tc, test_no_finance_address);
 	tcase_add_test(tc, test_since_last);
+	tcase_add_test(tc, test_console_links);
 	suite_add_tcase(s, tc);
 	return s;
 }
