@@ -224,11 +224,15 @@ http_side(struct web_ctx *ctx, const struct passwd *pw, char *cert, char *key)
 	}
 	log_msg(LOG_INFO, NULL, "finance console listening on %s (%s) as %s", ctx->conf->web_listen,
 	    cert ? "https" : "http", pw ? pw->pw_name : "the invoking user");
-	/* at start, hourly and on SIGHUP: drop the figures past their retention */
+	/* at start, hourly and on SIGHUP: drop the figures past their retention, on a
+	 * connection of this thread's own (ctx->st belongs to libmicrohttpd's thread) */
 	for (;;) {
-		if (journal_prune_figures(ctx->st, time(NULL) - ctx->conf->invoice_detail_retention_ms / 1000,
-		    err, sizeof(err)) < 0)
+		struct store *own = store_open(ctx->conf->database, ctx->conf->database_timeout_ms, 0,
+		    err, sizeof(err));
+		if (own == NULL || journal_prune_figures(own, time(NULL) -
+		    ctx->conf->invoice_detail_retention_ms / 1000, err, sizeof(err)) < 0)
 			log_msg(LOG_WARNING, NULL, "%s", err);
+		store_close(own);
 		sig = sigtimedwait(&set, NULL, &(struct timespec){ .tv_sec = 3600 });
 		if (sig > 0 && sig != SIGHUP)
 			break;
