@@ -53,6 +53,12 @@ whole_units(const char *cur)
 int
 inv_line_net(const inv_line *l, dec_t price, dec_t *out)
 {
+	return inv_line_net_at(l, price, 16, out);
+}
+
+int
+inv_line_net_at(const inv_line *l, dec_t price, int scale, dec_t *out)
+{
 	dec_t v, base;
 	size_t i;
 
@@ -60,7 +66,7 @@ inv_line_net(const inv_line *l, dec_t price, dec_t *out)
 		return -1;
 	base = l->has_base_quantity && !dec_is_zero(l->base_quantity) ?
 	    l->base_quantity : dec_from_int(1);
-	if (dec_div(v, base, v.scale > 16 ? v.scale : 16, &v) < 0)
+	if (dec_div(v, base, v.scale > scale ? v.scale : scale, &v) < 0)
 		return -1;
 	for (i = 0; i < l->n_ac; i++) {
 		if (!l->ac[i].has_amount)

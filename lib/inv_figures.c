@@ -38,7 +38,9 @@ inv_figures_line(const inv_invoice *inv, const inv_line *l, struct inv_fig_line 
 	put(out->price, l->has_net_price, l->net_price);
 	put(out->base_quantity, l->has_base_quantity, l->base_quantity);
 	put(out->net, l->has_net_amount, l->net_amount);
-	known = l->has_quantity && l->has_net_price && inv_line_net(l, l->net_price, &v) == 0;
+	/* exact to 16 decimals, else (large amounts) to 6: enough for a cent */
+	known = l->has_quantity && l->has_net_price && (inv_line_net(l, l->net_price, &v) == 0 ||
+	    inv_line_net_at(l, l->net_price, 6, &v) == 0);
 	if (known)
 		v = inv_round_xpath(v, l->has_net_amount && l->net_amount.scale > 2 ?
 		    l->net_amount.scale : 2);

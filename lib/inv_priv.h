@@ -68,6 +68,9 @@ dec_t inv_round_xpath(dec_t a, int scale);
 /* inv_line_net - quantity x (price / base quantity) + charges - allowances, exact to
  * 16 decimals (inv_check_ps.c); -1 on overflow */
 int inv_line_net(const inv_line *l, dec_t price, dec_t *out);
+/* inv_line_net_at - the same, the division exact to scale decimals (16 overflows for
+ * large amounts) */
+int inv_line_net_at(const inv_line *l, dec_t price, int scale, dec_t *out);
 /* inv_fmt - format into one of a few rotating static-per-call buffers owned by the caller */
 #define INV_FMT(d, buf) dec_fmt((d), (buf), sizeof(buf))
 

@@ -38,7 +38,8 @@ static const char css[] =
 	"dl{display:grid;grid-template-columns:12em auto;gap:.2em 1em}dt{font-weight:bold}"
 	"dd{margin:0}.filters{display:flex;gap:1em;align-items:end;flex-wrap:wrap}"
 	".filters label{display:flex;flex-direction:column;font-size:.9em}"
-	"code{font-size:.95em}textarea{width:30em;height:4em}";
+	"code{font-size:.95em}textarea{width:30em;height:4em}"
+	"#findings td:first-child,#totals td:first-child{white-space:nowrap}";
 
 const char *
 page_css(void)

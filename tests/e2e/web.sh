@@ -42,8 +42,8 @@ on_hold() { postqueue -c "$E2E_DIR"/etc -j | "$PY" -c '
 import json, sys
 print(" ".join(q["queue_id"] for q in map(json.loads, sys.stdin) if q["queue_name"] == "hold"))'; }
 
-# Three held invoices (BT-115 altered by 0.01): one to release, one to discard, one
-# whose seller name is a script.
+# A clean invoice (delivered), and three held ones (BT-115 altered by 0.01): one to
+# release, one to discard, one whose seller name is a script.
 $MK "$XML" "$E2E_DIR"/release.eml --number WEB-REL --payable 801.79 --message-id web-release@example.com
 $MK "$XML" "$E2E_DIR"/discard.eml --number WEB-DIS --payable 801.79 --message-id web-discard@example.com
 "$PY" - "$XML" "$E2E_DIR"/xss.xml <<'PY'
@@ -54,7 +54,8 @@ x = x.replace("<cbc:RegistrationName>Salescompany ltd.</cbc:RegistrationName>",
 open(sys.argv[2], "w", encoding="utf-8").write(x)
 PY
 $MK "$E2E_DIR"/xss.xml "$E2E_DIR"/xss.eml --number WEB-XSS --payable 801.79 --message-id web-xss@example.com
-for f in release discard xss; do
+$MK "$XML" "$E2E_DIR"/clean.eml --message-id web-clean@example.com
+for f in clean release discard xss; do
 	e2e_send "$E2E_DIR"/$f.eml --to john@buyercompany.no >/dev/null || e2e_fail "sending $f.eml"
 done
 # A plain message on hold that is no invoice's (Postfix holds mail from holdme@).
@@ -93,7 +94,7 @@ e2e_check "the browser scenario" "$PY" "${top_srcdir}/tests/e2e/web_browser.py" 
 	--release "$(id_of WEB-REL)" --discard "$(id_of WEB-DIS)" --xss "$(id_of WEB-XSS)"
 
 # What the mail server did.
-e2e_check "the released invoice arrived" e2e_wait_maildir 1 30
+e2e_check "the released invoice arrived (after the clean one)" e2e_wait_maildir 2 30
 e2e_check "it is the released one" test -n "$(e2e_maildir_find "<web-release@example.com>")"
 held=$(on_hold)
 e2e_check "the discarded invoice is gone from the queue" sh -c "! postqueue -c '$E2E_DIR/etc' -j | grep -q '$DIS_QID'"

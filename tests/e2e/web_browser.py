@@ -121,6 +121,7 @@ try:
     check("the filters find the invoice by state and number",
           [r.text for r in drv.find_elements(By.CSS_SELECTOR, "#invoices tbody tr a")] == ["WEB-REL"])
     drv.get(b + "/invoices")
+    check("the clean invoice comes after the held ones", numbers[3:] == ["TOSL108"], numbers)
     drv.save_screenshot(os.path.join(args.shots, "console-invoices.png"))
 
     drv.find_element(By.LINK_TEXT, "WEB-REL").click()
@@ -133,7 +134,9 @@ try:
           any("BT-115" in t.text and "801.79" in t.text and "801.78" in t.text for t in totals),
           [t.text for t in totals])
     check("the invoice lines are shown", len(drv.find_elements(By.CSS_SELECTOR, "#lines tbody tr")) >= 1)
+    drv.set_window_size(1400, 2300)
     drv.save_screenshot(os.path.join(args.shots, "console-invoice.png"))
+    drv.set_window_size(1400, 1000)
     drv.find_element(By.ID, "release").click()
     check("release: the page says it is released",
           "Released" in drv.find_element(By.ID, "notice").text)

@@ -19,6 +19,7 @@
 
 #include "html.h"
 #include "inv_explain.h"
+#include "inv_figures.h"
 #include "log.h"
 #include "mta.h"
 #include "passwd.h"
@@ -196,6 +197,38 @@ START_TEST(test_rule_explain)
 	ck_assert_ptr_nonnull(strstr(inv_rule_explain("PS-IBAN-UNKNOWN"), "bank account"));
 	ck_assert_ptr_nonnull(inv_rule_explain(NULL));
 	ck_assert_ptr_nonnull(inv_rule_explain("X"));
+}
+END_TEST
+
+/* --- the figures the invoice page shows --- */
+
+START_TEST(test_figures_line)
+{
+	inv_invoice inv = { 0 };
+	inv_line l = { 0 };
+	inv_allowance_charge ac[2] = { { .is_charge = 0, .has_amount = 1 }, { .is_charge = 1, .has_amount = 1 } };
+	struct inv_fig_line f;
+
+	/* the official example 2's first line: 2 x 1273.00 - 12.00 + 12.00 stated as 1273.00
+	 * (large enough that 16 decimals overflow) */
+	dec_parse("2", &l.quantity), l.has_quantity = 1;
+	dec_parse("1273.00", &l.net_price), l.has_net_price = 1;
+	dec_parse("1273.00", &l.net_amount), l.has_net_amount = 1;
+	dec_parse("12.00", &ac[0].amount);
+	dec_parse("12.00", &ac[1].amount);
+	l.ac = ac, l.n_ac = 2;
+	l.id = "1";
+	inv_figures_line(&inv, &l, &f);
+	ck_assert_str_eq(f.computed, "2546.00");
+	ck_assert_str_eq(f.net, "1273.00");
+	ck_assert_int_eq(f.differs, 1);
+	dec_parse("2546.00", &l.net_amount);
+	inv_figures_line(&inv, &l, &f);
+	ck_assert_int_eq(f.differs, 0);
+	l.has_net_price = 0;
+	inv_figures_line(&inv, &l, &f);
+	ck_assert_str_eq(f.computed, "");
+	ck_assert_int_eq(f.differs, 0);
 }
 END_TEST
 
@@ -527,6 +560,7 @@ web_suite(void)
 	tcase_add_test(tc, test_pages_escape_every_value);
 	tcase_add_test(tc, test_pages_mark_differing_and_warn);
 	tcase_add_test(tc, test_rule_explain);
+	tcase_add_test(tc, test_figures_line);
 	tcase_add_test(tc, test_passwd_hash_verify);
 	tcase_add_test(tc, test_passwd_rules);
 	tcase_add_test(tc, test_tokens);
