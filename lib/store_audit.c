@@ -14,13 +14,11 @@ int
 audit_add(struct store *st, long long invoice_id, time_t at, const char *user,
     const char *action, const char *outcome, const char *detail, char *err, size_t errlen)
 {
+	sqlite3_stmt *s = store_statement(st, SQL_AUDIT_ADD, "writing the audit log", err, errlen);
 	int rc;
-	sqlite3_stmt *s = store_prepare(st, SQL_AUDIT_ADD, &rc);
 
-	if (s == NULL) {
-		journal_errmsg(st, rc, "writing the audit log", err, errlen);
+	if (s == NULL)
 		return -1;
-	}
 	if (invoice_id > 0)
 		sqlite3_bind_int64(s, 1, invoice_id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64) at);
@@ -41,13 +39,11 @@ int
 audit_list(struct store *st, long long invoice_id, struct store_rows *rows,
     char *err, size_t errlen)
 {
+	sqlite3_stmt *s = store_statement(st, SQL_AUDIT_LIST, "reading the audit log", err, errlen);
 	int rc;
-	sqlite3_stmt *s = store_prepare(st, SQL_AUDIT_LIST, &rc);
 
-	if (s == NULL) {
-		journal_errmsg(st, rc, "reading the audit log", err, errlen);
+	if (s == NULL)
 		return -1;
-	}
 	sqlite3_bind_int64(s, 1, invoice_id);
 	if ((rc = store_rows_fetch(s, rows)) != SQLITE_DONE) {
 		journal_errmsg(st, rc, "reading the audit log", err, errlen);

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "store_invoice.h"
+#include "store_rows.h"
 #include "xalloc.h"
 
 #define SQL_LOOKUP \
@@ -46,28 +47,6 @@ journal_errmsg(struct store *st, int rc, const char *what, char *err, size_t err
 		    " (gave up after the busy timeout, database-timeout)", st->path, what);
 	else
 		snprintf(err, errlen, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
-}
-
-/* prepare - the connection's statement for sql, or NULL with err */
-static sqlite3_stmt *
-prepare(struct store *st, const char *sql, const char *what, char *err, size_t errlen)
-{
-	int rc;
-	sqlite3_stmt *stmt = store_prepare(st, sql, &rc);
-
-	if (stmt == NULL)
-		journal_errmsg(st, rc, what, err, errlen);
-	return stmt;
-}
-
-/* bind_text - bind s (NULL binds NULL); SQLite copies it */
-static void
-bind_text(sqlite3_stmt *stmt, int i, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(stmt, i);
-	else
-		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
 }
 
 const char *
@@ -143,10 +122,10 @@ journal_lookup(struct store *st, const inv_invoice *inv, enum journal_resend *ou
 		prev_desc[0] = '\0';
 	if (inv->number == NULL || inv->number[0] == '\0')
 		return 0;
-	if ((stmt = prepare(st, SQL_LOOKUP, "looking up an earlier invoice", err, errlen)) == NULL)
+	if ((stmt = store_statement(st, SQL_LOOKUP, "looking up an earlier invoice", err, errlen)) == NULL)
 		return -1;
-	bind_text(stmt, 1, inv->number);
-	bind_text(stmt, 2, journal_seller_key(inv));
+	store_bind_text(stmt, 1, inv->number);
+	store_bind_text(stmt, 2, journal_seller_key(inv));
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		char *fp = fingerprint(inv), when[32];
@@ -248,33 +227,33 @@ journal_record(struct store *st, const struct journal_entry *e, long long *id,
 		journal_errmsg(st, rc, what, err, errlen);
 		return -1;
 	}
-	if ((ins = prepare(st, SQL_INSERT_INVOICE, what, err, errlen)) == NULL ||
-	    (fnd = prepare(st, SQL_INSERT_FINDING, what, err, errlen)) == NULL ||
-	    (cus = prepare(st, SQL_CUSTOMER, what, err, errlen)) == NULL)
+	if ((ins = store_statement(st, SQL_INSERT_INVOICE, what, err, errlen)) == NULL ||
+	    (fnd = store_statement(st, SQL_INSERT_FINDING, what, err, errlen)) == NULL ||
+	    (cus = store_statement(st, SQL_CUSTOMER, what, err, errlen)) == NULL)
 		goto fail_reported;
 
 	fp = fingerprint(inv);
 	rcpts = join(e->rcpts, e->nrcpts, 1);
 	ibans = inv->n_payee_ibans > 0 ?
 	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans, 0) : NULL;
-	bind_text(ins, 1, inv->number);
-	bind_text(ins, 2, inv_syntax_name(inv->syntax));
-	bind_text(ins, 3, inv->profile);
-	bind_text(ins, 4, journal_seller_key(inv));
-	bind_text(ins, 5, inv->buyer.name);
-	bind_text(ins, 6, buyer_address(inv));
-	bind_text(ins, 7, inv->issue_date);
-	bind_text(ins, 8, inv->due_date);
-	bind_text(ins, 9, inv->currency);
-	bind_text(ins, 10, journal_amount(inv, amount, sizeof(amount)));
-	bind_text(ins, 11, ibans);
-	bind_text(ins, 12, e->sender);
-	bind_text(ins, 13, rcpts);
-	bind_text(ins, 14, e->message_id);
-	bind_text(ins, 15, e->queue_id);
-	bind_text(ins, 16, fp);
-	bind_text(ins, 17, e->verdict ? e->verdict : "ok");
-	bind_text(ins, 18, e->action);
+	store_bind_text(ins, 1, inv->number);
+	store_bind_text(ins, 2, inv_syntax_name(inv->syntax));
+	store_bind_text(ins, 3, inv->profile);
+	store_bind_text(ins, 4, journal_seller_key(inv));
+	store_bind_text(ins, 5, inv->buyer.name);
+	store_bind_text(ins, 6, buyer_address(inv));
+	store_bind_text(ins, 7, inv->issue_date);
+	store_bind_text(ins, 8, inv->due_date);
+	store_bind_text(ins, 9, inv->currency);
+	store_bind_text(ins, 10, journal_amount(inv, amount, sizeof(amount)));
+	store_bind_text(ins, 11, ibans);
+	store_bind_text(ins, 12, e->sender);
+	store_bind_text(ins, 13, rcpts);
+	store_bind_text(ins, 14, e->message_id);
+	store_bind_text(ins, 15, e->queue_id);
+	store_bind_text(ins, 16, fp);
+	store_bind_text(ins, 17, e->verdict ? e->verdict : "ok");
+	store_bind_text(ins, 18, e->action);
 	sqlite3_bind_int64(ins, 19, (sqlite3_int64) e->sent_at);
 	if ((rc = step_done(ins)) != SQLITE_OK)
 		goto fail;
@@ -283,9 +262,9 @@ journal_record(struct store *st, const struct journal_entry *e, long long *id,
 	for (size_t i = 0; e->findings != NULL && i < e->findings->n; i++) {
 		const inv_finding *f = &e->findings->v[i];
 		sqlite3_bind_int64(fnd, 1, rowid);
-		bind_text(fnd, 2, f->id);
-		bind_text(fnd, 3, f->severity == INV_SEV_ERROR ? "error" : "warning");
-		bind_text(fnd, 4, f->message ? f->message : "");
+		store_bind_text(fnd, 2, f->id);
+		store_bind_text(fnd, 3, f->severity == INV_SEV_ERROR ? "error" : "warning");
+		store_bind_text(fnd, 4, f->message ? f->message : "");
 		if ((rc = step_done(fnd)) != SQLITE_OK)
 			goto fail;
 	}
@@ -301,9 +280,9 @@ journal_record(struct store *st, const struct journal_entry *e, long long *id,
 				free(a);
 				continue;
 			}
-			bind_text(cus, 1, a);
-			bind_text(cus, 2, at ? at + 1 : "");
-			bind_text(cus, 3, inv->buyer.name);
+			store_bind_text(cus, 1, a);
+			store_bind_text(cus, 2, at ? at + 1 : "");
+			store_bind_text(cus, 3, inv->buyer.name);
 			sqlite3_bind_int64(cus, 4, (sqlite3_int64) e->sent_at);
 			rc = step_done(cus);
 			free(a);
@@ -337,10 +316,10 @@ journal_review(struct store *st, long long id, const char *note, time_t t,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if ((stmt = prepare(st, SQL_REVIEW, "marking an invoice reviewed", err, errlen)) == NULL)
+	if ((stmt = store_statement(st, SQL_REVIEW, "marking an invoice reviewed", err, errlen)) == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
-	bind_text(stmt, 2, note);
+	store_bind_text(stmt, 2, note);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64) t);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);

@@ -1,8 +1,10 @@
 /*
- * store_rows.c - query results as strings (store_rows.h).
+ * store_rows.c - query results as strings, and the statement and binding helpers of the
+ * store_*.c files (store_rows.h).
  */
 #include <stdlib.h>
 
+#include "store_invoice.h"
 #include "store_rows.h"
 #include "xalloc.h"
 
@@ -56,4 +58,15 @@ store_bind_text(sqlite3_stmt *stmt, int i, const char *s)
 		sqlite3_bind_null(stmt, i);
 	else
 		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+}
+
+sqlite3_stmt *
+store_statement(struct store *st, const char *sql, const char *what, char *err, size_t errlen)
+{
+	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql, &rc);
+
+	if (s == NULL)
+		journal_errmsg(st, rc, what, err, errlen);
+	return s;
 }

@@ -25,6 +25,10 @@ const char *store_rows_get(const struct store_rows *r, size_t i, size_t c);
 long long store_rows_int(const struct store_rows *r, size_t i, size_t c);
 /* store_rows_clear - free the cells; r is empty after */
 void store_rows_clear(struct store_rows *r);
+/* store_statement - the connection's cached statement for sql (store_prepare()), or
+ * NULL with one line in err saying what failed (journal_errmsg()) */
+sqlite3_stmt *store_statement(struct store *st, const char *sql, const char *what,
+    char *err, size_t errlen);
 /* store_bind_text - bind s (NULL binds NULL); SQLite copies it */
 void store_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 

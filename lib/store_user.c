@@ -11,18 +11,6 @@
 #include "store_user.h"
 #include "xalloc.h"
 
-/* stmt - the connection's statement for sql, or NULL with err */
-static sqlite3_stmt *
-stmt(struct store *st, const char *sql, const char *what, char *err, size_t errlen)
-{
-	int rc;
-	sqlite3_stmt *s = store_prepare(st, sql, &rc);
-
-	if (s == NULL)
-		journal_errmsg(st, rc, what, err, errlen);
-	return s;
-}
-
 /* run - step a statement that returns no rows; the rows it changed, or -1 with err */
 static int
 run(struct store *st, sqlite3_stmt *s, const char *what, char *err, size_t errlen)
@@ -41,7 +29,7 @@ int
 user_add(struct store *st, const char *name, const char *role, const char *hash,
     time_t now, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "INSERT INTO web_users (name, role, hash, created_at, changed_at)"
+	sqlite3_stmt *s = store_statement(st, "INSERT INTO web_users (name, role, hash, created_at, changed_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (name) DO NOTHING", "adding a user", err, errlen);
 
 	if (s == NULL)
@@ -56,8 +44,8 @@ user_add(struct store *st, const char *name, const char *role, const char *hash,
 int
 user_del(struct store *st, const char *name, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "DELETE FROM web_users WHERE name = ?1", "removing a user", err, errlen);
-	sqlite3_stmt *t = stmt(st, "DELETE FROM web_sessions WHERE user = ?1", "removing a user", err, errlen);
+	sqlite3_stmt *s = store_statement(st, "DELETE FROM web_users WHERE name = ?1", "removing a user", err, errlen);
+	sqlite3_stmt *t = store_statement(st, "DELETE FROM web_sessions WHERE user = ?1", "removing a user", err, errlen);
 
 	if (s == NULL || t == NULL)
 		return -1;
@@ -72,9 +60,9 @@ int
 user_set_hash(struct store *st, const char *name, const char *hash, time_t now,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "UPDATE web_users SET hash = ?2, changed_at = ?3 WHERE name = ?1",
+	sqlite3_stmt *s = store_statement(st, "UPDATE web_users SET hash = ?2, changed_at = ?3 WHERE name = ?1",
 	    "changing a password", err, errlen);
-	sqlite3_stmt *t = stmt(st, "DELETE FROM web_sessions WHERE user = ?1", "changing a password",
+	sqlite3_stmt *t = store_statement(st, "DELETE FROM web_sessions WHERE user = ?1", "changing a password",
 	    err, errlen);
 	int n;
 
@@ -92,7 +80,7 @@ user_set_hash(struct store *st, const char *name, const char *hash, time_t now,
 int
 user_hash(struct store *st, const char *name, char **hash, char **role, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "SELECT hash, role FROM web_users WHERE name = ?1",
+	sqlite3_stmt *s = store_statement(st, "SELECT hash, role FROM web_users WHERE name = ?1",
 	    "looking up a user", err, errlen);
 	struct store_rows r = { 0 };
 	int rc;
@@ -118,7 +106,7 @@ user_hash(struct store *st, const char *name, char **hash, char **role, char *er
 int
 user_list(struct store *st, struct store_rows *rows, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "SELECT name, role, created_at, changed_at FROM web_users ORDER BY name",
+	sqlite3_stmt *s = store_statement(st, "SELECT name, role, created_at, changed_at FROM web_users ORDER BY name",
 	    "listing the users", err, errlen);
 	int rc;
 
@@ -135,7 +123,7 @@ int
 session_create(struct store *st, const char *token_hash, const char *user,
     const char *csrf, time_t now, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "INSERT INTO web_sessions (token_hash, user, csrf, created_at, last_seen)"
+	sqlite3_stmt *s = store_statement(st, "INSERT INTO web_sessions (token_hash, user, csrf, created_at, last_seen)"
 	    " VALUES (?1, ?2, ?3, ?4, ?4)", "starting a session", err, errlen);
 
 	if (s == NULL)
@@ -151,7 +139,7 @@ int
 session_get(struct store *st, const char *token_hash, char **user, char **role,
     char **csrf, time_t *last_seen, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "SELECT s.user, u.role, s.csrf, s.last_seen FROM web_sessions s"
+	sqlite3_stmt *s = store_statement(st, "SELECT s.user, u.role, s.csrf, s.last_seen FROM web_sessions s"
 	    " JOIN web_users u ON u.name = s.user WHERE s.token_hash = ?1", "reading a session", err, errlen);
 	struct store_rows r = { 0 };
 	int rc;
@@ -178,7 +166,7 @@ session_get(struct store *st, const char *token_hash, char **user, char **role,
 int
 session_touch(struct store *st, const char *token_hash, time_t now, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "UPDATE web_sessions SET last_seen = ?2 WHERE token_hash = ?1",
+	sqlite3_stmt *s = store_statement(st, "UPDATE web_sessions SET last_seen = ?2 WHERE token_hash = ?1",
 	    "refreshing a session", err, errlen);
 
 	if (s == NULL)
@@ -191,7 +179,7 @@ session_touch(struct store *st, const char *token_hash, time_t now, char *err, s
 int
 session_delete(struct store *st, const char *token_hash, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "DELETE FROM web_sessions WHERE token_hash = ?1",
+	sqlite3_stmt *s = store_statement(st, "DELETE FROM web_sessions WHERE token_hash = ?1",
 	    "ending a session", err, errlen);
 
 	if (s == NULL)
@@ -203,7 +191,7 @@ session_delete(struct store *st, const char *token_hash, char *err, size_t errle
 int
 session_prune(struct store *st, time_t before, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "DELETE FROM web_sessions WHERE last_seen < ?1",
+	sqlite3_stmt *s = store_statement(st, "DELETE FROM web_sessions WHERE last_seen < ?1",
 	    "ending idle sessions", err, errlen);
 
 	if (s == NULL)
@@ -215,7 +203,7 @@ session_prune(struct store *st, time_t before, char *err, size_t errlen)
 int
 login_failures(struct store *st, const char *key, time_t since, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "SELECT count(*) FROM web_login_failures WHERE key = ?1 AND at >= ?2",
+	sqlite3_stmt *s = store_statement(st, "SELECT count(*) FROM web_login_failures WHERE key = ?1 AND at >= ?2",
 	    "counting failed logins", err, errlen);
 	int rc, n = 0;
 
@@ -237,9 +225,9 @@ int
 login_failure_add(struct store *st, const char *key, time_t now, time_t forget,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "INSERT INTO web_login_failures (key, at) VALUES (?1, ?2)",
+	sqlite3_stmt *s = store_statement(st, "INSERT INTO web_login_failures (key, at) VALUES (?1, ?2)",
 	    "recording a failed login", err, errlen);
-	sqlite3_stmt *t = stmt(st, "DELETE FROM web_login_failures WHERE key = ?1 AND at < ?2",
+	sqlite3_stmt *t = store_statement(st, "DELETE FROM web_login_failures WHERE key = ?1 AND at < ?2",
 	    "recording a failed login", err, errlen);
 
 	if (s == NULL || t == NULL)
@@ -256,7 +244,7 @@ login_failure_add(struct store *st, const char *key, time_t now, time_t forget,
 int
 login_failures_clear(struct store *st, const char *key, char *err, size_t errlen)
 {
-	sqlite3_stmt *s = stmt(st, "DELETE FROM web_login_failures WHERE key = ?1",
+	sqlite3_stmt *s = store_statement(st, "DELETE FROM web_login_failures WHERE key = ?1",
 	    "clearing failed logins", err, errlen);
 
 	if (s == NULL)

@@ -294,6 +294,34 @@ cell(struct web_page *p, const char *value, int num, int differs)
 	html_raw(&p->body, "</td>");
 }
 
+/* A column of a table of store rows: its heading, its column, how it is shown. */
+struct column {
+	const char *head;
+	size_t c;
+	enum { COL_TEXT, COL_NUM, COL_TIME } kind;
+};
+
+/* table - rows as a table with the given columns (every value escaped) */
+static void
+table(struct web_page *p, const char *id, const struct store_rows *r, const struct column *cols,
+    size_t ncols)
+{
+	char b[32];
+
+	html_fmt(&p->body, "<table id=\"%s\"><thead><tr>", id);
+	for (size_t k = 0; k < ncols; k++)
+		html_fmt(&p->body, "<th>%s</th>", cols[k].head);
+	html_raw(&p->body, "</tr></thead><tbody>\n");
+	for (size_t i = 0; i < r->n; i++) {
+		html_raw(&p->body, "<tr>");
+		for (size_t k = 0; k < ncols; k++)
+			cell(p, cols[k].kind == COL_TIME ? when(store_rows_get(r, i, cols[k].c), b, sizeof(b)) :
+			    store_rows_get(r, i, cols[k].c), cols[k].kind == COL_NUM, 0);
+		html_raw(&p->body, "</tr>\n");
+	}
+	html_raw(&p->body, "</tbody></table>\n");
+}
+
 /* figures - the lines and the totals, stated and recomputed, differing ones marked */
 static void
 figures(struct web_page *p, const struct web_ctx *ctx, const struct console_invoice *ci)
@@ -339,25 +367,17 @@ figures(struct web_page *p, const struct web_ctx *ctx, const struct console_invo
 static void
 audit(struct web_page *p, const struct store_rows *a)
 {
-	char b[32];
+	static const struct column cols[] = {
+		{"When", AUDIT_AT, COL_TIME}, {"Who", AUDIT_USER, COL_TEXT},
+		{"What", AUDIT_ACTION, COL_TEXT}, {"Outcome", AUDIT_OUTCOME, COL_TEXT},
+		{"Note", AUDIT_DETAIL, COL_TEXT},
+	};
 
 	html_raw(&p->body, "<h2>Audit log</h2>\n");
-	if (a->n == 0) {
+	if (a->n == 0)
 		html_raw(&p->body, "<p id=\"audit-empty\">No action taken in the console yet.</p>\n");
-		return;
-	}
-	html_raw(&p->body, "<table id=\"audit\"><thead><tr><th>When</th><th>Who</th><th>What</th>"
-	    "<th>Outcome</th><th>Note</th></tr></thead><tbody>\n");
-	for (size_t i = 0; i < a->n; i++) {
-		html_raw(&p->body, "<tr>");
-		cell(p, when(store_rows_get(a, i, AUDIT_AT), b, sizeof(b)), 0, 0);
-		cell(p, store_rows_get(a, i, AUDIT_USER), 0, 0);
-		cell(p, store_rows_get(a, i, AUDIT_ACTION), 0, 0);
-		cell(p, store_rows_get(a, i, AUDIT_OUTCOME), 0, 0);
-		cell(p, store_rows_get(a, i, AUDIT_DETAIL), 0, 0);
-		html_raw(&p->body, "</tr>\n");
-	}
-	html_raw(&p->body, "</tbody></table>\n");
+	else
+		table(p, "audit", a, cols, sizeof(cols) / sizeof(cols[0]));
 }
 
 void
@@ -505,6 +525,11 @@ void
 page_customer(struct web_page *p, const struct web_user *u, const struct store_rows *cust,
     const struct store_rows *checkins)
 {
+	static const struct column cols[] = {
+		{"Kind", CH_KIND, COL_TEXT}, {"When", CH_DUE, COL_TIME}, {"Time zone", CH_TZID, COL_TEXT},
+		{"Manager", CH_MANAGER, COL_TEXT}, {"State", CH_STATE, COL_TEXT},
+		{"Attempts", CH_ATTEMPTS, COL_NUM}, {"Last error", CH_ERROR, COL_TEXT},
+	};
 	char b[32];
 
 	p->status = 200;
@@ -518,43 +543,23 @@ page_customer(struct web_page *p, const struct web_user *u, const struct store_r
 	fact(p, "Invoices", store_rows_get(cust, 0, CC_INVOICES));
 	fact(p, "Last invoice", when(store_rows_get(cust, 0, CC_LAST_INVOICE), b, sizeof(b)));
 	fact(p, "Renewal", store_rows_get(cust, 0, CC_RENEWAL));
-	html_raw(&p->body, "</dl>\n<h2>Check-ins</h2>\n<table id=\"checkins\"><thead><tr><th>Kind</th>"
-	    "<th>When</th><th>Time zone</th><th>Manager</th><th>State</th><th>Attempts</th>"
-	    "<th>Last error</th></tr></thead><tbody>\n");
-	for (size_t i = 0; i < checkins->n; i++) {
-		html_raw(&p->body, "<tr>");
-		cell(p, store_rows_get(checkins, i, CH_KIND), 0, 0);
-		cell(p, when(store_rows_get(checkins, i, CH_DUE), b, sizeof(b)), 0, 0);
-		cell(p, store_rows_get(checkins, i, CH_TZID), 0, 0);
-		cell(p, store_rows_get(checkins, i, CH_MANAGER), 0, 0);
-		cell(p, store_rows_get(checkins, i, CH_STATE), 0, 0);
-		cell(p, store_rows_get(checkins, i, CH_ATTEMPTS), 1, 0);
-		cell(p, store_rows_get(checkins, i, CH_ERROR), 0, 0);
-		html_raw(&p->body, "</tr>\n");
-	}
-	html_raw(&p->body, "</tbody></table>\n");
+	html_raw(&p->body, "</dl>\n<h2>Check-ins</h2>\n");
+	table(p, "checkins", checkins, cols, sizeof(cols) / sizeof(cols[0]));
 	page_end(p);
 }
 
 void
 page_users(struct web_page *p, const struct web_user *u, const struct store_rows *rows)
 {
-	char b[32];
+	static const struct column cols[] = {
+		{"Name", USER_NAME, COL_TEXT}, {"Role", USER_ROLE, COL_TEXT},
+		{"Created", USER_CREATED, COL_TIME}, {"Password changed", USER_CHANGED, COL_TIME},
+	};
 
 	p->status = 200;
 	page_begin(p, "Users", u);
 	html_raw(&p->body, "<p>Users are added, removed and given passwords on the server with "
-	    "<code>postsalectl user add|del|passwd</code> (postsalectl(1)).</p>\n"
-	    "<table id=\"users\"><thead><tr><th>Name</th><th>Role</th><th>Created</th>"
-	    "<th>Password changed</th></tr></thead><tbody>\n");
-	for (size_t i = 0; i < rows->n; i++) {
-		html_raw(&p->body, "<tr>");
-		cell(p, store_rows_get(rows, i, USER_NAME), 0, 0);
-		cell(p, store_rows_get(rows, i, USER_ROLE), 0, 0);
-		cell(p, when(store_rows_get(rows, i, USER_CREATED), b, sizeof(b)), 0, 0);
-		cell(p, when(store_rows_get(rows, i, USER_CHANGED), b, sizeof(b)), 0, 0);
-		html_raw(&p->body, "</tr>\n");
-	}
-	html_raw(&p->body, "</tbody></table>\n");
+	    "<code>postsalectl user add|del|passwd</code> (postsalectl(1)).</p>\n");
+	table(p, "users", rows, cols, sizeof(cols) / sizeof(cols[0]));
 	page_end(p);
 }

@@ -31,8 +31,9 @@ fi
 PIDS=
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done' EXIT
 
-# setup SIZE - a store of SIZE journal rows (2 % flagged, 1 in 5 of those held, each
-# flagged one with its findings, lines and totals), a user, and postsale-web on PORT
+# setup SIZE - a store of SIZE journal rows (2 % flagged, and 100 held among the newest
+# 1,000, so that both stores show the same pages; each flagged one with its findings,
+# lines and totals), a user, and postsale-web on PORT
 setup() {
 	local n=$1 d=$DIR/$1 port
 	mkdir -p "$d"/queue
@@ -52,8 +53,9 @@ db = sqlite3.connect(sys.argv[1])
 n = int(sys.argv[2])
 rows, finds, lines, totals = [], [], [], []
 for i in range(1, n + 1):
-    flagged = i % 50 == 0
-    held = flagged and i % 250 == 0
+    # the same hold queue in both stores: 100 held among the newest 1,000
+    held = i > n - 1000 and i % 10 == 0
+    flagged = held or i % 50 == 0
     rows.append((i, "INV-%07d" % i, "ubl", "EN16931", "Us GmbH", "Buyer %d" % (i % 977),
                  "ap%d@buyer.example" % (i % 977), "2026-01-01", "2026-02-01", "EUR",
                  "%d.%02d" % (i % 10000, i % 100), "billing@us.example", "ap@buyer.example",

@@ -205,23 +205,29 @@ static const char *const pycheck =
 "    assert want in p.cells, (want, p.cells)\n"
 "    assert want in text, (want, text)\n";
 
+/* write_file - text into path */
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
 /* python_check - run pycheck on msg; 0 when it passes */
 static int
 python_check(const char *msg, const char *subject, const char *const *cells, size_t n)
 {
 	char file[300], script[300], cmd[4096];
 	const char *py = getenv("PYTHON") ? getenv("PYTHON") : "python3";
-	FILE *fp;
 	size_t used;
 
 	snprintf(file, sizeof(file), "%s/digest.eml", dir);
 	snprintf(script, sizeof(script), "%s/check.py", dir);
-	ck_assert_ptr_nonnull(fp = fopen(file, "w"));
-	fputs(msg, fp);
-	fclose(fp);
-	ck_assert_ptr_nonnull(fp = fopen(script, "w"));
-	fputs(pycheck, fp);
-	fclose(fp);
+	write_file(file, msg);
+	write_file(script, pycheck);
 	used = (size_t) snprintf(cmd, sizeof(cmd), "%s %s %s '%s' '%s'", py, script, file, subject,
 	    "<script>alert(\"x\")</script> & Co \"Ltd\" <b>bold</b>");
 	for (size_t i = 0; i < n; i++)
@@ -357,7 +363,6 @@ START_TEST(test_console_links)
 	const char *py = getenv("PYTHON") ? getenv("PYTHON") : "python3";
 	struct digest *d = digest_collect(st, err, sizeof(err));
 	size_t len;
-	FILE *fp;
 
 	ck_assert_ptr_nonnull(d);
 	free(conf->web_url);
@@ -365,12 +370,8 @@ START_TEST(test_console_links)
 	ck_assert_int_eq(digest_build(conf, d, 1767225600, &msg, &len, err, sizeof(err)), 0);
 	snprintf(file, sizeof(file), "%s/links.eml", dir);
 	snprintf(script, sizeof(script), "%s/links.py", dir);
-	ck_assert_ptr_nonnull(fp = fopen(file, "w"));
-	fputs(msg, fp);
-	fclose(fp);
-	ck_assert_ptr_nonnull(fp = fopen(script, "w"));
-	fputs(pylinks, fp);
-	fclose(fp);
+	write_file(file, msg);
+	write_file(script, pylinks);
 	snprintf(cmd, sizeof(cmd), "%s %s %s %lld", py, script, file, id);
 	ck_assert_int_eq(system(cmd), 0);
 	free(msg);
