@@ -23,7 +23,7 @@ build_pkgs="build-essential autoconf automake libtool pkg-config
 test_pkgs="postfix swaks python3 python3-icalendar opendkim opendkim-tools
   altermime clang libclang-rt-14-dev valgrind sqlite3 qpdf libxml2-utils
   python3-dkim procps iproute2 ca-certificates
-  chromium chromium-driver python3-selenium"
+  chromium chromium-driver python3-selenium openssl curl"
 
 # Node.js and npm: Debian's, unless a Node.js with its own npm is installed already.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs nodejs npm"

@@ -116,3 +116,28 @@ e2e_check "the privileged side refuses other requests" \
 	grep -q "^refused: not a request" <<<"$($PROBE "chmod 777 /" 2>/dev/null)"
 e2e_check "the plain message is still held after all that" grep -qw "$PLAIN_QID" <<<"$(on_hold)"
 e2e_check "postsale-web is still up" kill -0 "$WEB_PID"
+
+# HTTPS served by postsale-web itself (libmicrohttpd with GnuTLS), with a throwaway
+# certificate: the session cookie is Secure, and HSTS is sent.
+TLS_PORT=$(e2e_free_port)
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+	-keyout "$E2E_DIR"/tls.key -out "$E2E_DIR"/tls.pem >/dev/null 2>&1 || e2e_fail "openssl req"
+sed "s/^web-listen = .*/web-listen = 127.0.0.1:$TLS_PORT/" "$E2E_CONF" > "$E2E_DIR"/tls.conf
+printf 'web-tls-cert = %s\nweb-tls-key = %s\n' "$E2E_DIR"/tls.pem "$E2E_DIR"/tls.key >> "$E2E_DIR"/tls.conf
+"$WEB" -c "$E2E_DIR"/tls.conf -f > "$E2E_DIR"/web-tls.log 2>&1 &
+TLS_PID=$!
+E2E_CLEANUP="kill $WEB_PID $TLS_PID; wait $WEB_PID $TLS_PID"
+e2e_wait_port "$TLS_PORT" 20 || { cat "$E2E_DIR"/web-tls.log >&2; e2e_fail "postsale-web with TLS did not start"; }
+e2e_check "over HTTPS: the login sets a Secure cookie, and HSTS is sent" "$PY" - "$TLS_PORT" "$E2E_DIR"/tls.pem <<'PY'
+import http.client, ssl, sys, urllib.parse
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+ctx.check_hostname = False
+c = http.client.HTTPSConnection("127.0.0.1", int(sys.argv[1]), context=ctx, timeout=20)
+c.request("POST", "/login", urllib.parse.urlencode({"user": "clerk", "password": "pw-clerk-0123456789"}),
+          {"Content-Type": "application/x-www-form-urlencoded"})
+r = c.getresponse(); r.read()
+cookie = r.getheader("Set-Cookie") or ""
+sys.exit(0 if r.status == 303 and "; Secure" in cookie and "HttpOnly" in cookie
+         and r.getheader("Strict-Transport-Security") else 1)
+PY
+e2e_check "plain HTTP to the HTTPS port is not served" sh -c "! curl -sf http://127.0.0.1:$TLS_PORT/login >/dev/null 2>&1"

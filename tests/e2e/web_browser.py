@@ -205,7 +205,7 @@ try:
     mgr = login("mgr", pw("mgr"))
     check("the manager logs in", mgr is not None)
     for path, want in (("/invoices", 403), ("/invoice/" + args.release, 403), ("/customers", 200),
-                       ("/users", 403)):
+                       ("/customer/1", 200), ("/users", 403)):
         st, _, _ = request("GET", path, cookie=mgr)
         check("the manager gets %d on %s" % (want, path), st == want, st)
     boss = login("boss", pw("boss"))
