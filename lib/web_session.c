@@ -65,11 +65,16 @@ web_token_hash(const char *token, char *out)
 }
 
 char *
+web_cookie(const char *name, const char *token, int secure)
+{
+	return xasprintf("%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", name,
+	    token ? token : "", secure ? "; Secure" : "", token ? "" : "; Max-Age=0");
+}
+
+char *
 web_session_cookie(const char *token, int secure)
 {
-	return xasprintf("%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", WEB_COOKIE_NAME,
-	    token ? token : "", secure ? "; Secure" : "",
-	    token ? "" : "; Max-Age=0");
+	return web_cookie(WEB_COOKIE_NAME, token, secure);
 }
 
 int

@@ -14,6 +14,7 @@
 
 #define WEB_TOKEN_LEN 64		/* hex digits of a token or of its hash */
 #define WEB_COOKIE_NAME "postsale_session"
+#define WEB_LOGIN_COOKIE "postsale_login"	/* the login form's CSRF token (double submit) */
 
 enum web_role { WEB_ROLE_NONE, WEB_ROLE_FINANCE, WEB_ROLE_MANAGER, WEB_ROLE_ADMIN };
 /* What a page needs. */
@@ -27,9 +28,11 @@ int web_token_valid(const char *s);
 /* web_token_hash - the SHA-256 of token as 64 hex digits into out (WEB_TOKEN_LEN + 1) */
 void web_token_hash(const char *token, char *out);
 /*
- * web_session_cookie - the Set-Cookie value for token: HttpOnly, SameSite=Strict, Path=/,
- * Secure when secure; token NULL gives the cookie that removes it. Caller frees.
+ * web_cookie - the Set-Cookie value of cookie name with token: HttpOnly, SameSite=Strict,
+ * Path=/, Secure when secure; token NULL gives the cookie that removes it. Caller frees.
  */
+char *web_cookie(const char *name, const char *token, int secure);
+/* web_session_cookie - web_cookie() of the session cookie */
 char *web_session_cookie(const char *token, int secure);
 /* web_session_expired - 1 when a session last seen at last_seen is idle past idle_ms */
 int web_session_expired(time_t last_seen, time_t now, long idle_ms);

@@ -169,11 +169,37 @@ find_session(struct MHD_Connection *c, const struct web_ctx *ctx, struct web_use
 	return 1;
 }
 
-/* do_login - POST /login */
+/* login_form - GET /login: the form, with the login token in a cookie and a field (the
+ * browser's token when it has one: other tabs and requests keep theirs valid) */
+static void
+login_form(struct web_page *p, struct MHD_Connection *c, const struct web_ctx *ctx, int status,
+    const char *notice)
+{
+	const char *have = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_LOGIN_COOKIE);
+	char token[WEB_TOKEN_LEN + 1];
+
+	if (web_token_valid(have)) {
+		page_login(p, status, notice, have);
+		return;
+	}
+	if (web_token_new(token) != 0) {
+		page_message(p, 500, "Cannot log in", "The system gives no randomness.", NULL);
+		return;
+	}
+	page_login(p, status, notice, token);
+	p->cookie = web_cookie(WEB_LOGIN_COOKIE, token, ctx->tls);
+}
+
+/*
+ * do_login - POST /login. The form's token must be the login cookie's (a double
+ * submit: another site can neither read that cookie nor make the browser send it,
+ * SameSite=Strict), so no other site can log a browser in.
+ */
 static void
 do_login(struct web_page *p, struct MHD_Connection *c, const struct web_ctx *ctx,
     const struct web_form *f, time_t now)
 {
+	const char *lt = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, WEB_LOGIN_COOKIE);
 	const char *name = web_form_get(f, "user"), *pw = web_form_get(f, "password");
 	char addr[INET6_ADDRSTRLEN + 8], ukey[PASSWD_NAME_MAX + 8], akey[sizeof(addr) + 8];
 	char err[512], *hash = NULL, *role = NULL, token[WEB_TOKEN_LEN + 1], csrf[WEB_TOKEN_LEN + 1];
@@ -182,8 +208,12 @@ do_login(struct web_page *p, struct MHD_Connection *c, const struct web_ctx *ctx
 
 	client_addr(c, addr, sizeof(addr));
 	snprintf(akey, sizeof(akey), "addr:%s", addr);
+	if (!web_csrf_check(lt, web_form_get(f, WEB_CSRF_FIELD))) {
+		login_form(p, c, ctx, 403, "The login form expired or came from elsewhere: log in again.");
+		return;
+	}
 	if (name == NULL || pw == NULL || !passwd_name_valid(name) || strlen(pw) > PASSWD_MAX_LEN) {
-		page_login(p, 400, "Give a user name and a password.");
+		page_login(p, 400, "Give a user name and a password.", lt);
 		return;
 	}
 	snprintf(ukey, sizeof(ukey), "user:%s", name);
@@ -194,7 +224,7 @@ do_login(struct web_page *p, struct MHD_Connection *c, const struct web_ctx *ctx
 	}
 	if (nu >= THROTTLE_USER || na >= THROTTLE_ADDR) {
 		log_msg(LOG_WARNING, NULL, "login of %s from %s refused: too many failed logins", name, addr);
-		page_login(p, 429, "Too many failed logins: wait 15 minutes before you try again.");
+		page_login(p, 429, "Too many failed logins: wait 15 minutes before you try again.", lt);
 		p->retry_after = THROTTLE_WINDOW;
 		return;
 	}
@@ -213,7 +243,7 @@ do_login(struct web_page *p, struct MHD_Connection *c, const struct web_ctx *ctx
 			store_trouble(p, NULL, err);
 			return;
 		}
-		page_login(p, 401, "Wrong user name or password.");
+		page_login(p, 401, "Wrong user name or password.", lt);
 		return;
 	}
 	if (web_token_new(token) != 0 || web_token_new(csrf) != 0) {
@@ -398,6 +428,19 @@ customers_page(struct web_page *p, struct MHD_Connection *c, const struct web_ct
 	store_rows_clear(&b);
 }
 
+/* known_path - is url one of the console's pages (the others get 404 at once, with or
+ * without a session) */
+static int
+known_path(const char *url)
+{
+	static const char *const exact[] = { "/", "/logout", "/invoices", "/customers", "/users" };
+
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcmp(url, exact[i]) == 0)
+			return 1;
+	return strncmp(url, "/invoice/", 9) == 0 || strncmp(url, "/customer/", 10) == 0;
+}
+
 /* route - answer one request whose body (for a POST) is in req */
 static void
 route(struct web_page *p, struct MHD_Connection *c, struct web_ctx *ctx, const char *url,
@@ -422,12 +465,16 @@ route(struct web_page *p, struct MHD_Connection *c, struct web_ctx *ctx, const c
 		return;
 	}
 	if (!req->post && strcmp(url, "/login") == 0) {
-		page_login(p, 200, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "expired") ?
+		login_form(p, c, ctx, 200, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "expired") ?
 		    "Your session has expired: log in again." : NULL);
 		goto out_form;
 	}
 	if (req->post && strcmp(url, "/login") == 0) {
 		do_login(p, c, ctx, &f, now);
+		goto out_form;
+	}
+	if (!known_path(url)) {
+		page_message(p, 404, "Not found", "There is no such page.", NULL);
 		goto out_form;
 	}
 	if ((s = find_session(c, ctx, &u, now, err, sizeof(err))) < 0) {

@@ -128,8 +128,10 @@ page_message(struct web_page *p, int status, const char *title, const char *text
 }
 
 void
-page_login(struct web_page *p, int status, const char *notice)
+page_login(struct web_page *p, int status, const char *notice, const char *token)
 {
+	struct web_user form = { .csrf = (char *) token };
+
 	p->status = status;
 	page_begin(p, "Log in", NULL);
 	if (notice != NULL) {
@@ -137,7 +139,9 @@ page_login(struct web_page *p, int status, const char *notice)
 		html_text(&p->body, notice);
 		html_raw(&p->body, "</p>\n");
 	}
-	html_raw(&p->body, "<form method=\"post\" action=\"/login\"><dl>"
+	html_raw(&p->body, "<form method=\"post\" action=\"/login\">");
+	csrf_field(p, &form);
+	html_raw(&p->body, "<dl>"
 	    "<dt><label for=\"user\">User</label></dt><dd><input id=\"user\" name=\"user\" required autofocus autocomplete=\"username\"></dd>"
 	    "<dt><label for=\"password\">Password</label></dt><dd><input id=\"password\" type=\"password\" name=\"password\" required autocomplete=\"current-password\"></dd>"
 	    "</dl><button id=\"login\">Log in</button></form>\n");

@@ -62,7 +62,7 @@ void page_end(struct web_page *p);
 /* page_message - a page with one heading and one paragraph (errors, refusals) */
 void page_message(struct web_page *p, int status, const char *title, const char *text,
     const struct web_user *u);
-void page_login(struct web_page *p, int status, const char *notice);
+void page_login(struct web_page *p, int status, const char *notice, const char *token);
 void page_invoices(struct web_page *p, const struct web_ctx *ctx, const struct web_user *u,
     const struct console_filter *f, const struct store_rows *rows, int more, time_t now);
 void page_invoice(struct web_page *p, const struct web_ctx *ctx, const struct web_user *u,

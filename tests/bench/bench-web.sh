@@ -95,8 +95,12 @@ small, large, rounds, req, nsmall, nlarge = map(int, sys.argv[1:])
 
 def session(port):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.request("POST", "/login", urllib.parse.urlencode({"user": "bench", "password": "bench-password-1"}),
-              {"Content-Type": "application/x-www-form-urlencoded"})
+    c.request("GET", "/login")
+    r = c.getresponse(); page = r.read().decode()
+    lc = r.getheader("Set-Cookie").split(";")[0]
+    token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    c.request("POST", "/login", urllib.parse.urlencode({"csrf": token, "user": "bench", "password": "bench-password-1"}),
+              {"Content-Type": "application/x-www-form-urlencoded", "Cookie": lc})
     r = c.getresponse(); r.read()
     assert r.status == 303, r.status
     return c, r.getheader("Set-Cookie").split(";")[0]

@@ -133,11 +133,15 @@ import http.client, ssl, sys, urllib.parse
 ctx = ssl.create_default_context(cafile=sys.argv[2])
 ctx.check_hostname = False
 c = http.client.HTTPSConnection("127.0.0.1", int(sys.argv[1]), context=ctx, timeout=20)
-c.request("POST", "/login", urllib.parse.urlencode({"user": "clerk", "password": "pw-clerk-0123456789"}),
-          {"Content-Type": "application/x-www-form-urlencoded"})
+c.request("GET", "/login")
+r = c.getresponse(); page = r.read().decode()
+lc = r.getheader("Set-Cookie") or ""
+token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+c.request("POST", "/login", urllib.parse.urlencode({"csrf": token, "user": "clerk", "password": "pw-clerk-0123456789"}),
+          {"Content-Type": "application/x-www-form-urlencoded", "Cookie": lc.split(";")[0]})
 r = c.getresponse(); r.read()
 cookie = r.getheader("Set-Cookie") or ""
-sys.exit(0 if r.status == 303 and "; Secure" in cookie and "HttpOnly" in cookie
+sys.exit(0 if r.status == 303 and "; Secure" in cookie and "HttpOnly" in cookie and "; Secure" in lc
          and r.getheader("Strict-Transport-Security") else 1)
 PY
 e2e_check "plain HTTP to the HTTPS port is not served" sh -c "! curl -sf http://127.0.0.1:$TLS_PORT/login >/dev/null 2>&1"

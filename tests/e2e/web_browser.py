@@ -44,12 +44,14 @@ def pw(user):
 
 
 def request(method, path, body=None, cookie=None, ctype="application/x-www-form-urlencoded",
-            headers=None):
+            headers=None, raw_cookie=None):
     """one request on a fresh connection: (status, headers dict, body text)"""
     c = http.client.HTTPConnection(URL.hostname, URL.port, timeout=30)
     h = dict(headers or {})
     if cookie:
         h["Cookie"] = "postsale_session=" + cookie
+    if raw_cookie:
+        h["Cookie"] = raw_cookie
     if body is not None:
         h["Content-Type"] = ctype
         if isinstance(body, str):
@@ -62,9 +64,22 @@ def request(method, path, body=None, cookie=None, ctype="application/x-www-form-
     return r.status, hdrs, data
 
 
+def login_token():
+    """GET /login: the login cookie and the form's token"""
+    st, h, page = request("GET", "/login")
+    return h.get("set-cookie", "").split(";", 1)[0], parse(page).csrf
+
+
+def post_login(user, password):
+    """POST /login as a browser does after GET /login: (status, headers, page)"""
+    cookie, token = login_token()
+    return request("POST", "/login", urllib.parse.urlencode({"csrf": token, "user": user, "password": password}),
+                   raw_cookie=cookie)
+
+
 def login(user, password):
     """log in over HTTP; the session token, or None"""
-    st, h, _ = request("POST", "/login", urllib.parse.urlencode({"user": user, "password": password}))
+    st, h, _ = post_login(user, password)
     c = h.get("set-cookie", "")
     if st != 303 or not c.startswith("postsale_session="):
         return None
@@ -215,10 +230,15 @@ try:
     check("the admin's user list names the users", all(u in page for u in ("clerk", "mgr", "victim")))
 
     # --- six wrong passwords ---
-    codes = [request("POST", "/login", urllib.parse.urlencode({"user": "victim", "password": "wrong-%d" % i}))[0]
-             for i in range(6)]
+    st, _, _ = request("POST", "/login", urllib.parse.urlencode({"user": "clerk", "password": pw("clerk")}))
+    check("a login POST without the login form's token gets 403", st == 403, st)
+    cookie, token = login_token()
+    st, _, _ = request("POST", "/login", urllib.parse.urlencode({"csrf": "0" * 64, "user": "clerk",
+                       "password": pw("clerk")}), raw_cookie=cookie)
+    check("a login POST with another token gets 403", st == 403, st)
+    codes = [post_login("victim", "wrong-%d" % i)[0] for i in range(6)]
     check("five wrong passwords get 401, the sixth 429", codes == [401] * 5 + [429], codes)
-    st, h, page = request("POST", "/login", urllib.parse.urlencode({"user": "victim", "password": pw("victim")}))
+    st, h, page = post_login("victim", pw("victim"))
     check("then even the right one waits (429, Retry-After)", st == 429 and "retry-after" in h, st)
     drv.delete_all_cookies()
     drv.get(b + "/login")

@@ -132,7 +132,7 @@ START_TEST(test_pages_escape_every_value)
 	assert_inert(&p, "invoices");
 	page_message(&p, 400, HOSTILE, HOSTILE, &u);
 	assert_inert(&p, "message");
-	page_login(&p, 401, HOSTILE);
+	page_login(&p, 401, HOSTILE, HOSTILE);
 	assert_inert(&p, "login");
 	rows(&r, 3, CC_RENEWAL + 1, cus_nums, 5);
 	page_customers(&p, &u, &r, 1, 1);
@@ -315,6 +315,9 @@ START_TEST(test_cookie)
 	free(c);
 	c = web_session_cookie(NULL, 0);
 	ck_assert_ptr_nonnull(strstr(c, "Max-Age=0"));
+	free(c);
+	c = web_cookie(WEB_LOGIN_COOKIE, "abc", 1);
+	ck_assert_str_eq(c, "postsale_login=abc; Path=/; HttpOnly; SameSite=Strict; Secure");
 	free(c);
 }
 END_TEST
