@@ -16,8 +16,8 @@ struct store_rows {
 	char **cell;			/* n * ncol strings or NULLs */
 };
 
-/* store_rows_fetch - step stmt to its end, appending each row to r (ncol columns);
- * resets stmt. SQLITE_DONE, or SQLite's error code */
+/* store_rows_fetch - step stmt to its end, appending each row to r (empty, or rows of
+ * the same columns); resets stmt. SQLITE_DONE, or SQLite's error code */
 int store_rows_fetch(sqlite3_stmt *stmt, struct store_rows *r);
 /* store_rows_get - the cell of row i, column c, or NULL */
 const char *store_rows_get(const struct store_rows *r, size_t i, size_t c);

@@ -227,13 +227,12 @@ login_failure_add(struct store *st, const char *key, time_t now, time_t forget,
 {
 	sqlite3_stmt *s = store_statement(st, "INSERT INTO web_login_failures (key, at) VALUES (?1, ?2)",
 	    "recording a failed login", err, errlen);
-	sqlite3_stmt *t = store_statement(st, "DELETE FROM web_login_failures WHERE key = ?1 AND at < ?2",
+	sqlite3_stmt *t = store_statement(st, "DELETE FROM web_login_failures WHERE at < ?1",
 	    "recording a failed login", err, errlen);
 
 	if (s == NULL || t == NULL)
 		return -1;
-	store_bind_text(t, 1, key);
-	sqlite3_bind_int64(t, 2, (sqlite3_int64) forget);
+	sqlite3_bind_int64(t, 1, (sqlite3_int64) forget);
 	if (run(st, t, "forgetting old failed logins", err, errlen) < 0)
 		return -1;
 	store_bind_text(s, 1, key);

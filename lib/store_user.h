@@ -48,8 +48,8 @@ int session_prune(struct store *st, time_t before, char *err, size_t errlen);
 
 /* login_failures - how many failures key had since `since`; >= 0, or -1 */
 int login_failures(struct store *st, const char *key, time_t since, char *err, size_t errlen);
-/* login_failure_add - one failure of key at now, and forget those before `forget`;
- * 0, or -1 */
+/* login_failure_add - one failure of key at now, and forget every failure (of any
+ * key) before `forget`; 0, or -1 */
 int login_failure_add(struct store *st, const char *key, time_t now, time_t forget,
     char *err, size_t errlen);
 /* login_failures_clear - forget key's failures (after a good login); 0, or -1 */

@@ -154,8 +154,14 @@ START_TEST(test_login_failures)
 	/* old failures are forgotten as new ones come */
 	ck_assert_int_eq(login_failure_add(st, "user:alice", 3000, 3000 - 900, err, sizeof(err)), 0);
 	ck_assert_int_eq(login_failures(st, "user:alice", 0, err, sizeof(err)), 1);
-	ck_assert_int_eq(login_failures_clear(st, "user:alice", err, sizeof(err)), 0);
+	/* ... of every key */
+	ck_assert_int_eq(login_failure_add(st, "addr:10.0.0.1", 3000, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(login_failure_add(st, "user:bob", 5000, 5000 - 900, err, sizeof(err)), 0);
+	ck_assert_int_eq(login_failures(st, "addr:10.0.0.1", 0, err, sizeof(err)), 0);
 	ck_assert_int_eq(login_failures(st, "user:alice", 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(login_failures(st, "user:bob", 0, err, sizeof(err)), 1);
+	ck_assert_int_eq(login_failures_clear(st, "user:bob", err, sizeof(err)), 0);
+	ck_assert_int_eq(login_failures(st, "user:bob", 0, err, sizeof(err)), 0);
 }
 END_TEST
 
@@ -285,7 +291,11 @@ START_TEST(test_customers)
 	ck_assert_uint_eq(a.n, 1);
 	ck_assert_str_eq(store_rows_get(&a, 0, CC_ADDRESS), "ap@acme.example");
 	ck_assert_str_eq(store_rows_get(&a, 0, CC_INVOICES), "1");
-	ck_assert_int_eq(console_customer(st, store_rows_int(&a, 0, CC_ID), &b, &b, err, sizeof(err)) >= 0, 1);
+	long long id = store_rows_int(&a, 0, CC_ID);
+	store_rows_clear(&a);
+	ck_assert_int_eq(console_customer(st, id, &a, &b, err, sizeof(err)), 1);
+	ck_assert_str_eq(store_rows_get(&a, 0, CC_NAME), "Acme");
+	ck_assert_uint_eq(b.n, 0);	/* no journey: no check-ins */
 	store_rows_clear(&a);
 	store_rows_clear(&b);
 	ck_assert_int_eq(console_customer(st, 42, &a, &b, err, sizeof(err)), 0);
