@@ -7,12 +7,12 @@
 # median: ~1 means the queries are indexed and paged (the time does not grow with the
 # journal). Not a pass/fail test.
 #
-# BENCH_ROUNDS (default 3), BENCH_REQUESTS (per page, size and round, default 200),
+# BENCH_ROUNDS (default 5), BENCH_REQUESTS (per page, size and round, default 200),
 # BENCH_SMALL (1000), BENCH_LARGE (100000).
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 PY=${PYTHON:-/usr/bin/python3}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 REQ=${BENCH_REQUESTS:-200}
 SMALL=${BENCH_SMALL:-1000}
 LARGE=${BENCH_LARGE:-100000}
@@ -125,8 +125,12 @@ ratios = {name: [] for name, _ in pages(nsmall)}
 ms = {(n, name): [] for n in (nsmall, nlarge) for name, _ in pages(nsmall)}
 for rnd in range(rounds):
     for (name, ps), (_, pl) in zip(pages(nsmall), pages(nlarge)):
-        a = timed(*conns[nsmall], ps, req)
-        b = timed(*conns[nlarge], pl, req)
+        # ten turns each, interleaved, so that a busy moment falls on both alike
+        ta = tb = 0.0
+        for _ in range(10):
+            ta += timed(*conns[nsmall], ps, max(req // 10, 1))
+            tb += timed(*conns[nlarge], pl, max(req // 10, 1))
+        a, b = ta / 10, tb / 10
         ms[(nsmall, name)].append(a)
         ms[(nlarge, name)].append(b)
         ratios[name].append(b / a)
