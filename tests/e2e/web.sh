@@ -104,6 +104,38 @@ show=$("$CTL" -c "$E2E_CONF" show "$(id_of WEB-REL)")
 e2e_check "postsalectl show prints the audit log: who released it" grep -qE "release +done +by clerk" <<<"$show"
 e2e_check "the log names the release and who did it" grep -q "$REL_QID: release of invoice #$(id_of WEB-REL) by clerk: ok" "$E2E_DIR"/web.log
 
+# Through the running daemon: the invoice tried under the lock is released behind the
+# console's back (postsuper -H by hand); releasing it in the console now reaches the
+# privileged side, which refuses (not in the hold queue), and the audit log says so.
+postsuper -c "$E2E_DIR"/etc -H "$XSS_QID" >/dev/null 2>&1
+e2e_check "the privileged side of the running daemon refuses a message no longer held" \
+	"$PY" - "$WEB_PORT" "$(id_of WEB-XSS)" "$XSS_QID" <<'PY'
+import http.client, sys, urllib.parse
+port, iid, qid = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def req(method, path, body=None, cookie=""):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    h = {"Cookie": cookie}
+    if body is not None:
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+    c.request(method, path, body, h)
+    r = c.getresponse()
+    return r.status, r.getheader("Set-Cookie") or "", r.getheader("Location") or "", r.read().decode()
+def token(page):
+    return page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+_, lc, _, page = req("GET", "/login")
+lc = lc.split(";")[0]
+st, sc, _, _ = req("POST", "/login", urllib.parse.urlencode({"csrf": token(page), "user": "clerk",
+                   "password": "pw-clerk-0123456789"}), lc)
+sess = sc.split(";")[0]
+_, _, _, page = req("GET", "/invoice/" + iid, cookie=sess)
+st, _, loc, _ = req("POST", "/invoice/%s/release" % iid, "csrf=" + token(page), sess)
+_, _, _, page = req("GET", loc, cookie=sess)
+ok = st == 303 and loc.endswith("msg=refused") and ("refused: %s is not in the hold queue" % qid) in page
+print(st, loc)
+sys.exit(0 if ok else 1)
+PY
+e2e_check "the daemon's log names the refusal" grep -q "$XSS_QID: privileged side: refused release: the message is not in the hold queue" "$E2E_DIR"/web.log
+
 # The privileged side itself (the same web/priv.c), against this Postfix and journal.
 PROBE="${top_builddir}/tests/web_priv_probe $E2E_CONF $E2E_DIR/spool $E2E_USER"
 e2e_check "the privileged side refuses a queue id that is not held" \
