@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -171,6 +172,9 @@ drop_privileges(const struct passwd *pw)
 		log_msg(LOG_ERR, NULL, "still able to regain root after dropping it; stopping");
 		return -1;
 	}
+	/* and never again through a set-user-id program */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		log_msg(LOG_WARNING, NULL, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
 	return 0;
 }
 
