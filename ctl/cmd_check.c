@@ -5,9 +5,10 @@
  * What a file is, is decided by its content (the %PDF- magic, XML, mail headers), not
  * by its extension. Every file is untrusted: it is read up to a size cap, and every
  * string taken from it is made printable (human output) or JSON-escaped (--json, one
- * object per invoice, JSON Lines) before it is written. The exit status is 0 when
- * every invoice is clean, 1 when any is flagged, 2 when a file cannot be read or holds
- * no invoice (one line on stderr naming the file and the reason).
+ * array with an object per invoice) before it is written. The exit status is the
+ * verdict, 0 when every invoice is clean and 1 when any is flagged, or a sysexits
+ * status for trouble: 66 a file cannot be opened, 65 a file holds no invoice or one
+ * that cannot be read (one line on stderr naming the file and the reason), 64 usage.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
@@ -28,9 +29,8 @@
 
 #define CHECK_MAX_FILE ((size_t)64 * 1024 * 1024)	/* largest file read */
 
-#define EXIT_CLEAN 0
-#define EXIT_FLAGGED 1
-#define EXIT_TROUBLE 2
+#define EXIT_CLEAN CTL_OK
+#define EXIT_FLAGGED CTL_FLAGGED
 
 /* check_usage - the synopsis, on stream */
 static void check_usage(FILE *stream)
@@ -38,8 +38,9 @@ static void check_usage(FILE *stream)
 	fputs("usage: postsalectl check [--json] FILE...\n"
 	      "  Check the e-invoices in each FILE: UBL or CII XML, a Factur-X/ZUGFeRD PDF,\n"
 	      "  or a mail message (every invoice attachment). FILE - reads stdin.\n"
-	      "  --json  one JSON object per invoice (JSON Lines)\n"
-	      "  exit status: 0 all clean, 1 any flagged, 2 unreadable or no invoice\n", stream);
+	      "  --json  a JSON array with one object per invoice\n"
+	      "  exit status: 0 all clean, 1 any flagged, 64 usage, 65 no invoice or an\n"
+	      "  unreadable one, 66 a file that cannot be opened\n", stream);
 }
 
 /* print_safe - write s with control characters shown as '?' (s may be NULL: "-") */
@@ -66,8 +67,9 @@ static int looks_like_mail(const unsigned char *buf, size_t len)
 	return i > 0 && i < len && buf[i] == ':';
 }
 
-/* print_invoice - one invoice's block (human) or JSON line; returns 1 if flagged */
-static int print_invoice(FILE *out, const char *file, const inv_found *f, int json)
+/* print_invoice - one invoice's block on out, or its object in the array of json (when
+ * not NULL); returns 1 if flagged */
+static int print_invoice(FILE *out, const char *file, const inv_found *f, struct json_out *json)
 {
 	inv_findings *fs = inv_findings_new();
 	const inv_invoice *inv = f->inv;
@@ -78,35 +80,39 @@ static int print_invoice(FILE *out, const char *file, const inv_found *f, int js
 	inv_check(inv, fs);
 	flagged = inv_findings_flagged(fs);
 	if (json) {
-		fputs("{\"file\":", out);
-		ctl_json_string(out, file);
-		fputs(",\"part\":", out);
-		ctl_json_string(out, *f->part ? f->part : NULL);
-		fputs(",\"syntax\":", out);
-		ctl_json_string(out, inv_syntax_name(inv->syntax));
-		fputs(",\"container\":", out);
-		ctl_json_string(out, f->container);
-		fputs(",\"profile\":", out);
-		ctl_json_string(out, inv->profile);
-		fputs(",\"number\":", out);
-		ctl_json_string(out, inv->number);
-		fputs(",\"currency\":", out);
-		ctl_json_string(out, inv->currency);
-		fputs(",\"total\":", out);
-		ctl_json_string(out, tot);
-		fputs(",\"verdict\":", out);
-		ctl_json_string(out, flagged ? "flagged" : "ok");
-		fputs(",\"findings\":[", out);
+		json_object_begin(json);
+		json_key(json, "file");
+		json_str(json, file);
+		json_key(json, "part");
+		json_str(json, *f->part ? f->part : NULL);
+		json_key(json, "syntax");
+		json_str(json, inv_syntax_name(inv->syntax));
+		json_key(json, "container");
+		json_str(json, f->container);
+		json_key(json, "profile");
+		json_str(json, inv->profile);
+		json_key(json, "number");
+		json_str(json, inv->number);
+		json_key(json, "currency");
+		json_str(json, inv->currency);
+		json_key(json, "total");
+		json_str(json, tot);
+		json_key(json, "verdict");
+		json_str(json, flagged ? "flagged" : "ok");
+		json_key(json, "findings");
+		json_array_begin(json);
 		for (size_t i = 0; i < fs->n; i++) {
-			fputs(i ? ",{\"id\":" : "{\"id\":", out);
-			ctl_json_string(out, fs->v[i].id);
-			fputs(",\"severity\":", out);
-			ctl_json_string(out, fs->v[i].severity == INV_SEV_ERROR ? "error" : "warning");
-			fputs(",\"message\":", out);
-			ctl_json_string(out, fs->v[i].message);
-			fputc('}', out);
+			json_object_begin(json);
+			json_key(json, "id");
+			json_str(json, fs->v[i].id);
+			json_key(json, "severity");
+			json_str(json, fs->v[i].severity == INV_SEV_ERROR ? "error" : "warning");
+			json_key(json, "message");
+			json_str(json, fs->v[i].message);
+			json_object_end(json);
 		}
-		fputs("]}\n", out);
+		json_array_end(json);
+		json_object_end(json);
 	} else {
 		fputs("file:      ", out);
 		print_safe(out, file);
@@ -167,8 +173,8 @@ static void complain(const char *file, const char *part, const char *reason)
 	fputc('\n', stderr);
 }
 
-/* check_file - check one file; returns its exit status (0, 1 or 2) */
-static int check_file(const char *path, int json)
+/* check_file - check one file; returns its exit status (0, 1, 65 or 66) */
+static int check_file(const char *path, struct json_out *json)
 {
 	struct inv_find_limits lim;
 	inv_found_list found;
@@ -179,14 +185,14 @@ static int check_file(const char *path, int json)
 
 	memset(&found, 0, sizeof(found));
 	inv_find_limits_default(&lim);
-	if (ctl_read_file(path, CHECK_MAX_FILE, &buf, &len, err, sizeof(err)) < 0) {
+	if ((rc = ctl_read_file(path, CHECK_MAX_FILE, &buf, &len, err, sizeof(err))) != 0) {
 		complain(path, NULL, err);
-		return EXIT_TROUBLE;
+		return rc;
 	}
 	if (len == 0) {
 		complain(path, NULL, "empty file (0 bytes)");
 		free(buf);
-		return EXIT_TROUBLE;
+		return CTL_DATAERR;
 	}
 	if (!pdfx_is_pdf(buf, len) && buf[0] != '<' && looks_like_mail(buf, len)) {
 		GMimeStream *stream = g_mime_stream_mem_new_with_buffer((const char *)buf, len);
@@ -195,12 +201,12 @@ static int check_file(const char *path, int json)
 
 		if (msg == NULL) {
 			complain(path, NULL, "not a mail message GMime can parse");
-			rc = EXIT_TROUBLE;
+			rc = CTL_DATAERR;
 		} else {
 			inv_find_in_message(msg, &lim, &found);
 			if (found.n == 0) {
 				complain(path, NULL, "no invoice in the message");
-				rc = EXIT_TROUBLE;
+				rc = CTL_DATAERR;
 			}
 			g_object_unref(msg);
 		}
@@ -214,7 +220,7 @@ static int check_file(const char *path, int json)
 
 		if (f->status != INV_OK) {
 			complain(path, f->part, f->error ? f->error : "unreadable invoice");
-			rc = EXIT_TROUBLE;
+			rc = CTL_DATAERR;
 		} else if (print_invoice(stdout, path, f, json) && rc == EXIT_CLEAN) {
 			rc = EXIT_FLAGGED;
 		}
@@ -228,6 +234,7 @@ static int check_file(const char *path, int json)
 
 int cmd_check(int argc, char **argv)
 {
+	struct json_out out;
 	int json = 0, first = 1, rc = EXIT_CLEAN;
 
 	for (; first < argc; first++) {
@@ -242,23 +249,29 @@ int cmd_check(int argc, char **argv)
 		} else if (argv[first][0] == '-' && argv[first][1] != '\0') {
 			fprintf(stderr, "postsalectl check: unknown option %s\n", argv[first]);
 			check_usage(stderr);
-			return EXIT_TROUBLE;
+			return CTL_USAGE;
 		} else {
 			break;
 		}
 	}
 	if (first >= argc) {
 		check_usage(stderr);
-		return EXIT_TROUBLE;
+		return CTL_USAGE;
 	}
 	g_mime_init();
+	json_init(&out, stdout);
+	if (json)
+		json_array_begin(&out);
 	for (int i = first; i < argc; i++) {
-		int r = check_file(argv[i], json);
+		int r = check_file(argv[i], json ? &out : NULL);
 
-		if (r == EXIT_TROUBLE || (r == EXIT_FLAGGED && rc == EXIT_CLEAN))
+		/* trouble (the first) beats a verdict; flagged beats clean */
+		if ((r > EXIT_FLAGGED && rc <= EXIT_FLAGGED) || (r == EXIT_FLAGGED && rc == EXIT_CLEAN))
 			rc = r;
 		fflush(stdout);
 	}
+	if (json)
+		json_array_end(&out);
 	g_mime_shutdown();
 	return rc;
 }

@@ -41,36 +41,21 @@ col(sqlite3_stmt *stmt, int i)
 	return safe(sqlite3_column_text(stmt, i), b, sizeof(bufs[0]));
 }
 
-/* json_time - "2026-03-01T10:00:00Z" */
-static void
-json_time(FILE *fp, time_t t)
-{
-	struct tm tm;
-	char buf[32];
-
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	ctl_json_string(fp, buf);
-}
-
-/* json_findings - the rule ids of invoice id as a JSON array */
+/* json_findings - the rule ids of invoice id as a JSON array; 0, or -1 on a store error */
 static int
-json_findings(struct store *st, long long id)
+json_findings(struct store *st, long long id, struct json_out *j)
 {
 	sqlite3_stmt *stmt;
-	int n = 0, rc;
+	int rc;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT rule_id FROM findings WHERE invoice_id = ?1"
 	    " ORDER BY rowid", -1, &stmt, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
-	putchar('[');
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n++ > 0)
-			putchar(',');
-		ctl_json_string(stdout, (const char *) sqlite3_column_text(stmt, 0));
-	}
-	putchar(']');
+	json_array_begin(j);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		json_str(j, (const char *) sqlite3_column_text(stmt, 0));
+	json_array_end(j);
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -95,8 +80,11 @@ cmd_invoices(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
+	static const char *const keys[] = { "number", "buyer", "total", "currency",
+		"verdict", "action", "review_state" };
 	int flagged = 0, json = 0, c, rc;
 	time_t since = 0;
+	struct json_out j;
 	struct store *st;
 	sqlite3_stmt *stmt;
 
@@ -107,9 +95,9 @@ cmd_invoices(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 's':
 			if (timetext_parse(optarg, &since) != 0) {
-				fprintf(stderr, "postsalectl invoices: --since %s: not a date (YYYY-MM-DD, YYYY-MM-DD HH:MM, @UNIX)\n",
-				    optarg);
-				return CTL_ERROR;
+				fprintf(stderr, "postsalectl invoices: --since %s: not a date (YYYY-MM-DD, YYYY-MM-DD HH:MM,"
+				    " YYYY-MM-DDTHH:MM:SS+HH:MM, @UNIX)\n", optarg);
+				return CTL_USAGE;
 			}
 			break;
 		case 'h':
@@ -117,47 +105,51 @@ cmd_invoices(int argc, char **argv)
 			return CTL_OK;
 		default:
 			fprintf(stderr, "usage: postsalectl invoices [--flagged] [--since DATE] [--json]\n");
-			return CTL_ERROR;
+			return CTL_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "postsalectl invoices: unexpected argument '%s'\n", argv[optind]);
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
 	if ((st = ctl_store(STORE_READONLY)) == NULL)
-		return CTL_ERROR;
+		return ctl_status();
 	rc = sqlite3_prepare_v2(st->db,
 	    "SELECT id, sent_at, number, buyer, total, currency, verdict, action, review_state"
 	    " FROM invoices WHERE (?1 = 0 OR verdict = 'flagged') AND sent_at >= ?2 ORDER BY id",
 	    -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));
-		return CTL_ERROR;
+		return store_exit_db(st);
 	}
 	sqlite3_bind_int(stmt, 1, flagged);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) since);
+	json_init(&j, stdout);
+	if (json)
+		json_array_begin(&j);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(stmt, 0);
 		time_t t = (time_t) sqlite3_column_int64(stmt, 1);
 		char when[32];
 
 		if (json) {
-			printf("{\"id\":%lld,\"sent_at\":", id);
-			json_time(stdout, t);
-			static const char *const keys[] = { "number", "buyer", "total", "currency",
-				"verdict", "action", "review_state" };
-			for (int k = 0; k < 7; k++) {
-				printf(",\"%s\":", keys[k]);
-				ctl_json_string(stdout, (const char *) sqlite3_column_text(stmt, k + 2));
+			json_object_begin(&j);
+			json_key(&j, "id");
+			json_int(&j, id);
+			json_key(&j, "sent_at");
+			json_time(&j, t);
+			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+				json_key(&j, keys[k]);
+				json_str(&j, (const char *) sqlite3_column_text(stmt, (int) k + 2));
 			}
-			printf(",\"findings\":");
-			if (json_findings(st, id) != 0) {
+			json_key(&j, "findings");
+			if (json_findings(st, id, &j) != 0) {
 				putchar('\n');
 				fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));
 				sqlite3_finalize(stmt);
-				return CTL_ERROR;
+				return store_exit_db(st);
 			}
-			printf("}\n");
+			json_object_end(&j);
 		} else
 			printf("%-5lld  %s  %-16s  %-28s  %12s %-3s  %-7s  %-8s  %s\n", id,
 			    timetext_fmt(t, when, sizeof(when)), col(stmt, 2), col(stmt, 3),
@@ -167,8 +159,10 @@ cmd_invoices(int argc, char **argv)
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
 		fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));
-		return CTL_ERROR;
+		return store_exit_db(st);
 	}
+	if (json)
+		json_array_end(&j);
 	return CTL_OK;
 }
 
@@ -207,10 +201,10 @@ cmd_show(int argc, char **argv)
 	if (argc != 2 || parse_id(argv[1], &id) != 0) {
 		fprintf(stderr, argc == 2 ? "postsalectl show: '%s' is not an invoice id (see postsalectl invoices)\n" :
 		    "usage: postsalectl show ID\n", argc == 2 ? argv[1] : "");
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
 	if ((st = ctl_store(STORE_READONLY)) == NULL)
-		return CTL_ERROR;
+		return ctl_status();
 	rc = sqlite3_prepare_v2(st->db,
 	    "SELECT number, syntax, profile, seller, buyer, buyer_address, issue_date, due_date,"
 	    " total, currency, payee_iban, sent_at, sender, recipients, message_id, queue_id,"
@@ -218,7 +212,7 @@ cmd_show(int argc, char **argv)
 	    " FROM invoices WHERE id = ?1", -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
-		return CTL_ERROR;
+		return store_exit_db(st);
 	}
 	sqlite3_bind_int64(stmt, 1, id);
 	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
@@ -226,8 +220,9 @@ cmd_show(int argc, char **argv)
 			fprintf(stderr, "postsalectl show: no invoice with id %lld\n", id);
 		else
 			fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
+		rc = rc == SQLITE_DONE ? CTL_NOTFOUND : store_exit_db(st);
 		sqlite3_finalize(stmt);
-		return rc == SQLITE_DONE ? CTL_FAIL : CTL_ERROR;
+		return rc;
 	}
 	printf("Invoice #%lld\n", id);
 	printf("  number:      %s\n", col(stmt, 0));
@@ -273,7 +268,7 @@ cmd_show(int argc, char **argv)
 	    " ORDER BY rowid", -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
-		return CTL_ERROR;
+		return store_exit_db(st);
 	}
 	sqlite3_bind_int64(stmt, 1, id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -281,11 +276,13 @@ cmd_show(int argc, char **argv)
 			printf("Findings:\n");
 		printf("  %-7s  %s\n", col(stmt, 0), col(stmt, 1));
 	}
-	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
 		fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
-		return CTL_ERROR;
+		rc = store_exit_db(st);
+		sqlite3_finalize(stmt);
+		return rc;
 	}
+	sqlite3_finalize(stmt);
 	if (n == 0)
 		printf("Findings:    none\n");
 	if (held) {
@@ -319,29 +316,27 @@ cmd_review(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c != 'n') {
 			fprintf(stderr, "usage: postsalectl review ID --note TEXT\n");
-			return CTL_ERROR;
+			return CTL_USAGE;
 		}
 		note = optarg;
 	}
 	if (optind + 1 != argc || note == NULL) {
 		fprintf(stderr, "usage: postsalectl review ID --note TEXT\n");
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
 	if (parse_id(argv[optind], &id) != 0) {
 		fprintf(stderr, "postsalectl review: '%s' is not an invoice id (see postsalectl invoices)\n",
 		    argv[optind]);
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
 	if ((st = ctl_store(0)) == NULL)
-		return CTL_ERROR;
+		return ctl_status();
 	r = journal_review(st, id, note, time(NULL), err, sizeof(err));
-	if (r < 0) {
-		fprintf(stderr, "postsalectl review: %s\n", err);
-		return CTL_ERROR;
-	}
+	if (r < 0)
+		return ctl_store_failed(st, "review", err);
 	if (r == 0) {
 		fprintf(stderr, "postsalectl review: no invoice with id %lld\n", id);
-		return CTL_FAIL;
+		return CTL_NOTFOUND;
 	}
 	printf("invoice #%lld marked reviewed\n", id);
 	return CTL_OK;

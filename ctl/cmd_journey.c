@@ -35,6 +35,28 @@ fmt_zone(time_t t, const char *tz, char *buf, size_t len)
 	return buf;
 }
 
+/* fmt_zone_rfc3339 - t as RFC 3339 local time in zone tz with its offset,
+ * "2026-11-29T10:30:00+01:00"; UTC ("Z") when the zone is unknown */
+static char *
+fmt_zone_rfc3339(time_t t, const char *tz, char *buf, size_t len)
+{
+	icaltimezone *zone = tz ? icaltimezone_get_builtin_timezone(tz) : NULL;
+	struct icaltimetype it;
+	struct tm tm;
+
+	if (zone == NULL)
+		return timetext_rfc3339(t, 0, buf, len);
+	it = icaltime_from_timet_with_zone(t, 0, zone);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = it.year - 1900;
+	tm.tm_mon = it.month - 1;
+	tm.tm_mday = it.day;
+	tm.tm_hour = it.hour;
+	tm.tm_min = it.minute;
+	tm.tm_sec = it.second;
+	return timetext_rfc3339(t, (long) (timegm(&tm) - t), buf, len);
+}
+
 /* fmt_opt_time - timetext_fmt, or "-" for 0 */
 static char *
 fmt_opt_time(time_t t, char *buf, size_t len)
@@ -55,16 +77,6 @@ printable(const char *s, char *buf, size_t len)
 	return log_printable(buf, len, s, strlen(s));
 }
 
-/* json_time - a JSON number, or null for 0 */
-static void
-json_time(FILE *fp, time_t t)
-{
-	if (t == 0)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%lld", (long long) t);
-}
-
 int
 cmd_customers(int argc, char **argv)
 {
@@ -72,6 +84,7 @@ cmd_customers(int argc, char **argv)
 	struct store_customer *v;
 	size_t n;
 	char err[1024], b1[64], p1[256], p2[256], p3[256];
+	struct json_out j;
 	int json = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -79,17 +92,16 @@ cmd_customers(int argc, char **argv)
 			json = 1;
 		else {
 			fprintf(stderr, "usage: postsalectl customers [--json]\n");
-			return CTL_ERROR;
+			return CTL_USAGE;
 		}
 	}
 	if ((st = ctl_store(STORE_CREATE)) == NULL)
-		return CTL_ERROR;
-	if (store_customer_list(st, &v, &n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "postsalectl: %s\n", err);
-		return CTL_ERROR;
-	}
+		return ctl_status();
+	if (store_customer_list(st, &v, &n, err, sizeof(err)) != 0)
+		return ctl_store_failed(st, "customers", err);
+	json_init(&j, stdout);
 	if (json)
-		fputs("[", stdout);
+		json_array_begin(&j);
 	else
 		printf("%-32s %-24s %-28s %-20s %-9s %8s %s\n", "ADDRESS", "NAME", "MANAGER",
 		    "ONBOARDED", "STATE", "INVOICES", "RENEWAL");
@@ -97,20 +109,26 @@ cmd_customers(int argc, char **argv)
 		struct store_customer *c = &v[i];
 		const char *state = c->offboarded_at ? "offboarded" : c->onboarded_at ? "active" : "seen";
 		if (json) {
-			printf("%s\n {\"address\": ", i ? "," : "");
-			ctl_json_string(stdout, c->address);
-			fputs(", \"name\": ", stdout);
-			ctl_json_string(stdout, c->display_name);
-			fputs(", \"manager\": ", stdout);
-			ctl_json_string(stdout, c->manager);
-			printf(", \"first_seen\": %lld, \"onboarded_at\": ", (long long) c->first_seen);
-			json_time(stdout, c->onboarded_at);
-			fputs(", \"offboarded_at\": ", stdout);
-			json_time(stdout, c->offboarded_at);
-			printf(", \"state\": \"%s\", \"invoice_count\": %ld, \"renewal_date\": ", state,
-			    c->invoice_count);
-			ctl_json_string(stdout, c->renewal_date[0] ? c->renewal_date : NULL);
-			fputs("}", stdout);
+			json_object_begin(&j);
+			json_key(&j, "address");
+			json_str(&j, c->address);
+			json_key(&j, "name");
+			json_str(&j, c->display_name);
+			json_key(&j, "manager");
+			json_str(&j, c->manager);
+			json_key(&j, "first_seen");
+			json_time_or_null(&j, c->first_seen);
+			json_key(&j, "onboarded_at");
+			json_time_or_null(&j, c->onboarded_at);
+			json_key(&j, "offboarded_at");
+			json_time_or_null(&j, c->offboarded_at);
+			json_key(&j, "state");
+			json_str(&j, state);
+			json_key(&j, "invoice_count");
+			json_int(&j, c->invoice_count);
+			json_key(&j, "renewal_date");
+			json_str(&j, c->renewal_date[0] ? c->renewal_date : NULL);
+			json_object_end(&j);
 		} else
 			printf("%-32s %-24s %-28s %-20s %-9s %8ld %s\n",
 			    printable(c->address, p1, sizeof(p1)),
@@ -120,7 +138,7 @@ cmd_customers(int argc, char **argv)
 			    c->renewal_date[0] ? c->renewal_date : "-");
 	}
 	if (json)
-		fputs(n ? "\n]\n" : "]\n", stdout);
+		json_array_end(&j);
 	store_customers_free(v, n);
 	return CTL_OK;
 }
@@ -132,37 +150,40 @@ cmd_customer(int argc, char **argv)
 	struct store *st;
 	struct store_customer c;
 	char err[1024];
-	int rc;
+	int rc, y, m, d;
 
 	if (argc < 3 || (strcmp(argv[1], "offboard") == 0 && argc != 3) ||
 	    (strcmp(argv[1], "renewal") == 0 && argc != 4) ||
 	    (strcmp(argv[1], "offboard") != 0 && strcmp(argv[1], "renewal") != 0)) {
 		fprintf(stderr, "usage: postsalectl customer offboard ADDRESS\n"
 		    "       postsalectl customer renewal ADDRESS YYYY-MM-DD\n");
-		return CTL_ERROR;
+		return CTL_USAGE;
+	}
+	if (argc == 4 && timetext_parse_date(argv[3], &y, &m, &d) != 0) {
+		fprintf(stderr, "postsalectl customer renewal: %s is not a date (YYYY-MM-DD)\n", argv[3]);
+		return CTL_USAGE;
 	}
 	if ((conf = ctl_conf()) == NULL || (st = ctl_store(STORE_CREATE)) == NULL)
-		return CTL_ERROR;
+		return ctl_status();
 	if ((rc = store_customer_get(st, argv[2], &c, err, sizeof(err))) != 0) {
-		if (rc < 0) {
-			fprintf(stderr, "postsalectl: %s\n", err);
-			return CTL_ERROR;
-		}
+		if (rc < 0)
+			return ctl_store_failed(st, "customer", err);
 		fprintf(stderr, "postsalectl: %s: unknown customer\n", argv[2]);
-		return CTL_FAIL;
+		return CTL_NOTFOUND;
 	}
 	store_customer_clear(&c);
 	if (strcmp(argv[1], "offboard") == 0) {
-		if ((rc = journey_stop(st, conf, argv[2], time(NULL), err, sizeof(err))) < 0) {
-			fprintf(stderr, "postsalectl: %s\n", err);
-			return CTL_ERROR;
-		}
+		if ((rc = journey_stop(st, conf, argv[2], time(NULL), err, sizeof(err))) < 0)
+			return ctl_store_failed(st, "customer offboard", err);
 		printf("%s: off-boarded, %d future check-in%s cancelled\n", argv[2], rc, rc == 1 ? "" : "s");
 		return CTL_OK;
 	}
 	if ((rc = journey_renewal(st, conf, argv[2], argv[3], time(NULL), err, sizeof(err))) < 0) {
-		fprintf(stderr, "postsalectl: %s\n", err);
-		return rc == -2 ? CTL_FAIL : CTL_ERROR;
+		if (rc == -2) {
+			fprintf(stderr, "postsalectl: %s\n", err);
+			return CTL_NOTFOUND;
+		}
+		return ctl_store_failed(st, "customer renewal", err);
 	}
 	printf("%s: renewal on %s, %d check-in%s planned or moved\n", argv[2], argv[3], rc,
 	    rc == 1 ? "" : "s");
@@ -177,6 +198,7 @@ cmd_checkins(int argc, char **argv)
 	const char *customer = NULL;
 	size_t n;
 	char err[1024], due[96], p1[256], p2[256], p3[512];
+	struct json_out j;
 	int json = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -186,57 +208,69 @@ cmd_checkins(int argc, char **argv)
 			customer = argv[++i];
 		else {
 			fprintf(stderr, "usage: postsalectl checkins [--customer ADDRESS] [--json]\n");
-			return CTL_ERROR;
+			return CTL_USAGE;
 		}
 	}
 	if ((st = ctl_store(STORE_CREATE)) == NULL)
-		return CTL_ERROR;
-	if (store_checkin_list(st, customer, &v, &n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "postsalectl: %s\n", err);
-		return CTL_ERROR;
-	}
+		return ctl_status();
+	if (store_checkin_list(st, customer, &v, &n, err, sizeof(err)) != 0)
+		return ctl_store_failed(st, "checkins", err);
+	json_init(&j, stdout);
 	if (json)
-		fputs("[", stdout);
+		json_array_begin(&j);
 	else
 		printf("%5s %-28s %-28s %-14s %-36s %-9s %3s %3s %s\n", "ID", "CUSTOMER", "MANAGER",
 		    "KIND", "DUE (MANAGER'S ZONE)", "STATE", "SEQ", "TRY", "LAST ERROR");
 	for (size_t i = 0; i < n; i++) {
 		struct store_checkin *c = &v[i];
-		fmt_zone(c->due_at, c->tzid, due, sizeof(due));
 		if (json) {
-			printf("%s\n {\"id\": %lld, \"customer\": ", i ? "," : "", c->id);
-			ctl_json_string(stdout, c->customer);
-			fputs(", \"manager\": ", stdout);
-			ctl_json_string(stdout, c->manager);
-			printf(", \"kind\": \"%s\", \"ordinal\": %d, \"due_at\": %lld, \"end_at\": %lld,"
-			    " \"due_local\": ", c->kind, c->ordinal, (long long) c->due_at,
-			    (long long) c->end_at);
-			ctl_json_string(stdout, due);
-			fputs(", \"tzid\": ", stdout);
-			ctl_json_string(stdout, c->tzid);
-			fputs(", \"uid\": ", stdout);
-			ctl_json_string(stdout, c->uid);
-			printf(", \"state\": \"%s\", \"sequence\": %d, \"sent_sequence\": ", c->state,
-			    c->sequence);
+			json_object_begin(&j);
+			json_key(&j, "id");
+			json_int(&j, c->id);
+			json_key(&j, "customer");
+			json_str(&j, c->customer);
+			json_key(&j, "manager");
+			json_str(&j, c->manager);
+			json_key(&j, "kind");
+			json_str(&j, c->kind);
+			json_key(&j, "ordinal");
+			json_int(&j, c->ordinal);
+			json_key(&j, "due_at");
+			json_time(&j, c->due_at);
+			json_key(&j, "end_at");
+			json_time(&j, c->end_at);
+			json_key(&j, "due_local");
+			json_str(&j, fmt_zone_rfc3339(c->due_at, c->tzid, due, sizeof(due)));
+			json_key(&j, "tzid");
+			json_str(&j, c->tzid);
+			json_key(&j, "uid");
+			json_str(&j, c->uid);
+			json_key(&j, "state");
+			json_str(&j, c->state);
+			json_key(&j, "sequence");
+			json_int(&j, c->sequence);
+			json_key(&j, "sent_sequence");
 			if (c->sent_sequence < 0)
-				fputs("null", stdout);
+				json_null(&j);
 			else
-				printf("%d", c->sent_sequence);
-			printf(", \"pending\": ");
-			ctl_json_string(stdout, c->pending[0] ? c->pending : NULL);
-			printf(", \"attempts\": %d, \"next_attempt_at\": ", c->attempts);
-			json_time(stdout, c->next_attempt_at);
-			fputs(", \"last_error\": ", stdout);
-			ctl_json_string(stdout, c->last_error);
-			fputs("}", stdout);
+				json_int(&j, c->sent_sequence);
+			json_key(&j, "pending");
+			json_str(&j, c->pending[0] ? c->pending : NULL);
+			json_key(&j, "attempts");
+			json_int(&j, c->attempts);
+			json_key(&j, "next_attempt_at");
+			json_time_or_null(&j, c->next_attempt_at);
+			json_key(&j, "last_error");
+			json_str(&j, c->last_error);
+			json_object_end(&j);
 		} else
 			printf("%5lld %-28s %-28s %-14s %-36s %-9s %3d %3d %s\n", c->id,
 			    printable(c->customer, p1, sizeof(p1)), printable(c->manager, p2, sizeof(p2)),
-			    c->kind, due, c->state, c->sequence, c->attempts,
-			    c->last_error ? printable(c->last_error, p3, sizeof(p3)) : "");
+			    c->kind, fmt_zone(c->due_at, c->tzid, due, sizeof(due)), c->state, c->sequence,
+			    c->attempts, c->last_error ? printable(c->last_error, p3, sizeof(p3)) : "");
 	}
 	if (json)
-		fputs(n ? "\n]\n" : "]\n", stdout);
+		json_array_end(&j);
 	store_checkins_free(v, n);
 	return CTL_OK;
 }
@@ -255,41 +289,38 @@ cmd_checkin(int argc, char **argv)
 	if (!move && !(argc == 3 && strcmp(argv[1], "cancel") == 0)) {
 		fprintf(stderr, "usage: postsalectl checkin move ID TIME\n"
 		    "       postsalectl checkin cancel ID\n"
-		    "TIME: 2026-11-29 10:30 (UTC), 2026-11-29T10:30:00Z or @UNIX\n");
-		return CTL_ERROR;
+		    "TIME: 2026-11-29 10:30 (UTC), 2026-11-29T10:30:00+01:00 or @UNIX\n");
+		return CTL_USAGE;
 	}
 	id = strtoll(argv[2], &end, 10);
 	if (argv[2][0] == '\0' || *end != '\0' || id <= 0) {
 		fprintf(stderr, "postsalectl: checkin %s: %s is not a check-in id\n", argv[1], argv[2]);
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
 	if (move && timetext_parse(argv[3], &due) != 0) {
 		fprintf(stderr, "postsalectl: checkin move: %s is not a time\n", argv[3]);
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
 	if ((st = ctl_store(STORE_CREATE)) == NULL)
-		return CTL_ERROR;
+		return ctl_status();
 	if ((rc = store_checkin_get(st, id, &c, err, sizeof(err))) != 0) {
-		if (rc < 0) {
-			fprintf(stderr, "postsalectl: %s\n", err);
-			return CTL_ERROR;
-		}
+		if (rc < 0)
+			return ctl_store_failed(st, "checkin", err);
 		fprintf(stderr, "postsalectl: check-in %lld: no such check-in\n", id);
-		return CTL_FAIL;
+		return CTL_NOTFOUND;
 	}
 	if (move)
 		rc = store_checkin_move(st, id, due, due + (c.end_at - c.due_at), err, sizeof(err));
 	else
 		rc = store_checkin_cancel(st, id, err, sizeof(err));
 	if (rc < 0) {
-		fprintf(stderr, "postsalectl: %s\n", err);
 		store_checkin_clear(&c);
-		return CTL_ERROR;
+		return ctl_store_failed(st, "checkin", err);
 	}
 	if (rc == STORE_CHECKIN_CANCELLED) {
 		fprintf(stderr, "postsalectl: check-in %lld is cancelled: nothing to %s\n", id, argv[1]);
 		store_checkin_clear(&c);
-		return CTL_FAIL;
+		return CTL_DATAERR;
 	}
 	if (move)
 		printf("check-in %lld moved to %s, SEQUENCE %d: the next mailer run sends the update\n",

@@ -5,8 +5,9 @@
  * It runs the filter's own pipeline (lib/filter.c) on the message, consulting the store
  * read-only (resends, customer facts) and writing nothing. Standard output gets the
  * message exactly as it would leave the filter (nothing when it would be rejected or
- * deferred); standard error gets the decisions, as text or, with --json, as one JSON
- * object. The message file is untrusted input.
+ * deferred); standard error gets the decisions, as text or, with --json, as a JSON
+ * array of one object. The exit status is 0, or 1 when an invoice is flagged (the
+ * verdict, as for check), or a sysexits status. The message file is untrusted input.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -63,6 +64,13 @@ simulate_envelope(const struct ps_conf *conf, struct ps_msg *m, int want_rcpts, 
 	g_object_unref(msg);
 }
 
+/* hdr_op - the name of a header change */
+static const char *
+hdr_op(int op)
+{
+	return op == FILTER_HDR_DELETE ? "delete" : op == FILTER_HDR_CHANGE ? "change" : "add";
+}
+
 /* simulate_text - the decisions for people */
 static void
 simulate_text(FILE *fp, const struct ps_msg *m, const struct filter_result *res, int outbound)
@@ -90,8 +98,7 @@ simulate_text(FILE *fp, const struct ps_msg *m, const struct filter_result *res,
 	for (size_t i = 0; i < res->nadd_rcpts; i++)
 		fprintf(fp, "add recipient: %s\n", res->add_rcpts[i]);
 	for (size_t i = 0; i < res->nhdrs; i++)
-		fprintf(fp, "header: %s %s%s%s\n", res->hdrs[i].op == FILTER_HDR_DELETE ? "delete" :
-		    res->hdrs[i].op == FILTER_HDR_CHANGE ? "change" : "add", res->hdrs[i].name,
+		fprintf(fp, "header: %s %s%s%s\n", hdr_op(res->hdrs[i].op), res->hdrs[i].name,
 		    res->hdrs[i].value ? ": " : "", res->hdrs[i].value ? res->hdrs[i].value : "");
 	fprintf(fp, "note: %s%s\n", res->note_added ? "added" : "none",
 	    !res->note_added && res->note_reason[0] ? res->note_reason : "");
@@ -102,53 +109,88 @@ simulate_text(FILE *fp, const struct ps_msg *m, const struct filter_result *res,
 		fprintf(fp, "journey: would cancel the future check-ins\n");
 }
 
-/* simulate_json - the decisions as one JSON object */
+/* simulate_json - the decisions as an array of one object (the shape of every --json) */
 static void
 simulate_json(FILE *fp, const struct ps_msg *m, const struct filter_result *res, int outbound)
 {
-	fprintf(fp, "{\"outbound\":%s,\"origin\":\"%s\",\"recipients\":%zu,\"external\":%zu",
-	    outbound ? "true" : "false", m->origin_internal ? "internal" : "outside", m->nrcpts, m->nexternal);
-	fprintf(fp, ",\"invoice\":%s,\"onboarding\":\"%s\",\"invoices\":[", res->is_invoice ? "true" : "false",
-	    res->onboard.kind == ONBOARD_START ? "start" : res->onboard.kind == ONBOARD_STOP ? "stop" : "none");
+	struct json_out j;
+
+	json_init(&j, fp);
+	json_array_begin(&j);
+	json_object_begin(&j);
+	json_key(&j, "outbound");
+	json_bool(&j, outbound);
+	json_key(&j, "origin");
+	json_str(&j, m->origin_internal ? "internal" : "outside");
+	json_key(&j, "recipients");
+	json_int(&j, (long long) m->nrcpts);
+	json_key(&j, "external");
+	json_int(&j, (long long) m->nexternal);
+	json_key(&j, "invoice");
+	json_bool(&j, res->is_invoice);
+	json_key(&j, "onboarding");
+	json_str(&j, res->onboard.kind == ONBOARD_START ? "start" :
+	    res->onboard.kind == ONBOARD_STOP ? "stop" : "none");
+	json_key(&j, "invoices");
+	json_array_begin(&j);
 	for (size_t i = 0; i < res->ninv; i++) {
 		const struct filter_invoice *fi = &res->inv[i];
 
-		fprintf(fp, "%s{\"part\":", i ? "," : "");
-		ctl_json_string(fp, fi->found.part);
-		fprintf(fp, ",\"container\":\"%s\",\"number\":", fi->found.container);
-		ctl_json_string(fp, fi->found.inv ? fi->found.inv->number : NULL);
-		fprintf(fp, ",\"verdict\":\"%s\",\"findings\":[", fi->verdict);
-		for (size_t j = 0; j < fi->findings->n; j++) {
-			fprintf(fp, "%s{\"id\":", j ? "," : "");
-			ctl_json_string(fp, fi->findings->v[j].id);
-			fprintf(fp, ",\"severity\":\"%s\",\"message\":",
-			    fi->findings->v[j].severity == INV_SEV_ERROR ? "error" : "warning");
-			ctl_json_string(fp, fi->findings->v[j].message);
-			putc('}', fp);
+		json_object_begin(&j);
+		json_key(&j, "part");
+		json_str(&j, fi->found.part);
+		json_key(&j, "container");
+		json_str(&j, fi->found.container);
+		json_key(&j, "number");
+		json_str(&j, fi->found.inv ? fi->found.inv->number : NULL);
+		json_key(&j, "verdict");
+		json_str(&j, fi->verdict);
+		json_key(&j, "findings");
+		json_array_begin(&j);
+		for (size_t k = 0; k < fi->findings->n; k++) {
+			json_object_begin(&j);
+			json_key(&j, "id");
+			json_str(&j, fi->findings->v[k].id);
+			json_key(&j, "severity");
+			json_str(&j, fi->findings->v[k].severity == INV_SEV_ERROR ? "error" : "warning");
+			json_key(&j, "message");
+			json_str(&j, fi->findings->v[k].message);
+			json_object_end(&j);
 		}
-		fputs("]}", fp);
+		json_array_end(&j);
+		json_object_end(&j);
 	}
-	fprintf(fp, "],\"action\":\"%s\",\"reason\":", outbound && res->is_invoice ?
-	    filter_action_name(res->action) : "none");
-	ctl_json_string(fp, res->reason);
-	fputs(",\"add_recipients\":[", fp);
-	for (size_t i = 0; i < res->nadd_rcpts; i++) {
-		fputs(i ? "," : "", fp);
-		ctl_json_string(fp, res->add_rcpts[i]);
-	}
-	fputs("],\"headers\":[", fp);
+	json_array_end(&j);
+	json_key(&j, "action");
+	json_str(&j, outbound && res->is_invoice ? filter_action_name(res->action) : "none");
+	json_key(&j, "reason");
+	json_str(&j, res->reason);
+	json_key(&j, "add_recipients");
+	json_array_begin(&j);
+	for (size_t i = 0; i < res->nadd_rcpts; i++)
+		json_str(&j, res->add_rcpts[i]);
+	json_array_end(&j);
+	json_key(&j, "headers");
+	json_array_begin(&j);
 	for (size_t i = 0; i < res->nhdrs; i++) {
-		fprintf(fp, "%s{\"op\":\"%s\",\"name\":", i ? "," : "",
-		    res->hdrs[i].op == FILTER_HDR_DELETE ? "delete" : res->hdrs[i].op == FILTER_HDR_CHANGE ?
-		    "change" : "add");
-		ctl_json_string(fp, res->hdrs[i].name);
-		fprintf(fp, ",\"index\":%d,\"value\":", res->hdrs[i].index);
-		ctl_json_string(fp, res->hdrs[i].value);
-		putc('}', fp);
+		json_object_begin(&j);
+		json_key(&j, "op");
+		json_str(&j, hdr_op(res->hdrs[i].op));
+		json_key(&j, "name");
+		json_str(&j, res->hdrs[i].name);
+		json_key(&j, "index");
+		json_int(&j, res->hdrs[i].index);
+		json_key(&j, "value");
+		json_str(&j, res->hdrs[i].value);
+		json_object_end(&j);
 	}
-	fprintf(fp, "],\"note\":%s,\"note_reason\":", res->note_added ? "true" : "false");
-	ctl_json_string(fp, res->note_reason[0] ? res->note_reason : NULL);
-	fputs("}\n", fp);
+	json_array_end(&j);
+	json_key(&j, "note");
+	json_bool(&j, res->note_added);
+	json_key(&j, "note_reason");
+	json_str(&j, res->note_reason[0] ? res->note_reason : NULL);
+	json_object_end(&j);
+	json_array_end(&j);
 }
 
 int
@@ -183,41 +225,42 @@ cmd_simulate(int argc, char **argv)
 		case 'a': auth = optarg; break;
 		case 'n':
 			if (timetext_parse(optarg, &now) != 0) {
-				fprintf(stderr, "postsalectl simulate: --now %s: not a time (YYYY-MM-DD[ HH:MM])\n", optarg);
+				fprintf(stderr, "postsalectl simulate: --now %s: not a time (YYYY-MM-DD[ HH:MM[:SS]][+HH:MM], @UNIX)\n",
+				    optarg);
 				free(rcpts);
-				return CTL_ERROR;
+				return CTL_USAGE;
 			}
 			break;
 		case 'j': json = 1; break;
 		default:
 			free(rcpts);
-			return CTL_ERROR;
+			return CTL_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "usage: postsalectl simulate [--from ADDR] [--rcpt ADDR]... [--client ADDR]"
 		    " [--auth USER] [--now TIME] [--json] FILE.eml\n");
 		free(rcpts);
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
 	if ((conf = ctl_conf()) == NULL) {
 		free(rcpts);
-		return CTL_ERROR;
+		return ctl_status();
 	}
 	/* A file past max-message-size is read whole all the same, to show that the
 	 * filter would pass it untouched; the limit here only guards memory. */
-	if (ctl_read_file(argv[optind], conf->max_message_size * 2 + 65536,
-	    (unsigned char **) &data, &len, err, sizeof(err)) != 0) {
+	if ((status = ctl_read_file(argv[optind], conf->max_message_size * 2 + 65536,
+	    (unsigned char **) &data, &len, err, sizeof(err))) != 0) {
 		fprintf(stderr, "postsalectl simulate: %s: %s\n", argv[optind], err);
 		free(rcpts);
-		return CTL_ERROR;
+		return status;
 	}
 	xmlsafe_init();
 	if ((fc = filter_ctx_new(conf, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "postsalectl simulate: %s\n", err);
 		free(rcpts);
 		free(data);
-		return CTL_ERROR;
+		return CTL_CONFIG;
 	}
 	m = msg_new(conf->max_message_size);
 	if (msg_load_bytes(m, data, len) != 0)
@@ -241,7 +284,7 @@ cmd_simulate(int argc, char **argv)
 		fprintf(stderr, "postsalectl simulate: the filter would follow on-error (%s): %s\n",
 		    conf->on_error == CONF_ON_ERROR_TEMPFAIL ? "tempfail" : "accept unchanged", res.error);
 		filter_result_clear(&res);
-		status = CTL_ERROR;
+		status = st ? store_exit_db(st) : CTL_SOFTWARE;
 	}
 	if (json)
 		simulate_json(stderr, m, &res, outbound);
@@ -253,7 +296,7 @@ cmd_simulate(int argc, char **argv)
 		free(out);
 	}
 	if (status == CTL_OK && (res.flagged || res.warned))
-		status = res.flagged ? CTL_FAIL : CTL_OK;
+		status = res.flagged ? CTL_FLAGGED : CTL_OK;
 	filter_result_clear(&res);
 	filter_ctx_free(fc);
 	msg_free(m);

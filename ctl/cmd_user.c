@@ -61,7 +61,7 @@ ask(FILE *tty, const char *prompt, char *buf, size_t len)
 }
 
 /* get_password - the new password into buf (from stdin or the terminal, checked);
- * 0, or -1 after saying why */
+ * 0, or the exit status after saying why */
 static int
 get_password(int from_stdin, char *buf, size_t len)
 {
@@ -73,28 +73,28 @@ get_password(int from_stdin, char *buf, size_t len)
 		if (read_line(stdin, buf, len) != 0) {
 			fprintf(stderr, "postsalectl user: no password on standard input (or longer than %d bytes)\n",
 			    PASSWD_MAX_LEN);
-			return -1;
+			return CTL_DATAERR;
 		}
 	} else {
 		if ((tty = fopen("/dev/tty", "r+")) == NULL) {
 			fprintf(stderr, "postsalectl user: no terminal to ask the password on: use --password-stdin\n");
-			return -1;
+			return CTL_USAGE;
 		}
 		if (ask(tty, "Password: ", buf, len) != 0 || ask(tty, "Again: ", again, sizeof(again)) != 0) {
 			fprintf(stderr, "postsalectl user: no password given\n");
-			rc = -1;
+			rc = CTL_DATAERR;
 		} else if (strcmp(buf, again) != 0) {
 			fprintf(stderr, "postsalectl user: the two passwords differ\n");
-			rc = -1;
+			rc = CTL_DATAERR;
 		}
 		explicit_bzero(again, sizeof(again));
 		fclose(tty);
 		if (rc != 0)
-			return -1;
+			return rc;
 	}
 	if (passwd_acceptable(buf, why, sizeof(why)) != 0) {
 		fprintf(stderr, "postsalectl user: %s\n", why);
-		return -1;
+		return CTL_DATAERR;
 	}
 	return 0;
 }
@@ -107,7 +107,7 @@ user_usage(void)
 	    "       postsalectl user passwd NAME [--password-stdin]\n"
 	    "       postsalectl user del NAME\n"
 	    "       postsalectl user list\n");
-	return CTL_ERROR;
+	return CTL_USAGE;
 }
 
 /* set_password - user add (role set) or passwd (role NULL) */
@@ -118,8 +118,8 @@ set_password(const char *name, const char *role, int from_stdin)
 	char pw[PW_BUF], err[512], *hash;
 	int rc;
 
-	if (get_password(from_stdin, pw, sizeof(pw)) != 0)
-		return CTL_ERROR;
+	if ((rc = get_password(from_stdin, pw, sizeof(pw))) != 0)
+		return rc;
 	hash = passwd_hash(pw, err, sizeof(err));
 	explicit_bzero(pw, sizeof(pw));
 	if (hash == NULL) {
@@ -128,19 +128,17 @@ set_password(const char *name, const char *role, int from_stdin)
 	}
 	if ((st = ctl_store(STORE_CREATE)) == NULL) {
 		free(hash);
-		return CTL_ERROR;
+		return ctl_status();
 	}
 	rc = role ? user_add(st, name, role, hash, time(NULL), err, sizeof(err)) :
 	    user_set_hash(st, name, hash, time(NULL), err, sizeof(err));
 	free(hash);
-	if (rc < 0) {
-		fprintf(stderr, "postsalectl user: %s\n", err);
-		return CTL_ERROR;
-	}
+	if (rc < 0)
+		return ctl_store_failed(st, "user", err);
 	if (rc == 0) {
 		fprintf(stderr, role ? "postsalectl user: %s exists (postsalectl user passwd changes its password)\n" :
 		    "postsalectl user: no user %s\n", name);
-		return CTL_FAIL;
+		return role ? CTL_DATAERR : CTL_NOTFOUND;
 	}
 	printf(role ? "added %s (%s)\n" : "changed the password of %s; its sessions are ended\n", name, role);
 	return CTL_OK;
@@ -160,11 +158,9 @@ cmd_user(int argc, char **argv)
 		struct store_rows r = { 0 };
 		char a[32], b[32];
 		if (st == NULL)
-			return CTL_ERROR;
-		if (user_list(st, &r, err, sizeof(err)) != 0) {
-			fprintf(stderr, "postsalectl user: %s\n", err);
-			return CTL_ERROR;
-		}
+			return ctl_status();
+		if (user_list(st, &r, err, sizeof(err)) != 0)
+			return ctl_store_failed(st, "user", err);
 		for (size_t i = 0; i < r.n; i++)
 			printf("%-24s %-8s created %s, password changed %s\n", store_rows_get(&r, i, USER_NAME),
 			    store_rows_get(&r, i, USER_ROLE),
@@ -178,7 +174,7 @@ cmd_user(int argc, char **argv)
 	if (!passwd_name_valid(argv[2])) {
 		fprintf(stderr, "postsalectl user: '%s' is not a user name (1 to %d of a-z 0-9 . _ @ -,"
 		    " starting with a letter or digit)\n", argv[2], PASSWD_NAME_MAX);
-		return CTL_ERROR;
+		return CTL_DATAERR;
 	}
 	for (int i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "--password-stdin") == 0)
@@ -191,7 +187,7 @@ cmd_user(int argc, char **argv)
 	if (strcmp(argv[1], "add") == 0) {
 		if (role == NULL || web_role_parse(role) == WEB_ROLE_NONE) {
 			fprintf(stderr, "postsalectl user add: --role finance, manager or admin\n");
-			return CTL_ERROR;
+			return CTL_USAGE;
 		}
 		return set_password(argv[2], role, from_stdin);
 	}
@@ -201,14 +197,12 @@ cmd_user(int argc, char **argv)
 		struct store *st = ctl_store(STORE_CREATE);
 		int rc;
 		if (st == NULL)
-			return CTL_ERROR;
-		if ((rc = user_del(st, argv[2], err, sizeof(err))) < 0) {
-			fprintf(stderr, "postsalectl user: %s\n", err);
-			return CTL_ERROR;
-		}
+			return ctl_status();
+		if ((rc = user_del(st, argv[2], err, sizeof(err))) < 0)
+			return ctl_store_failed(st, "user", err);
 		if (rc == 0) {
 			fprintf(stderr, "postsalectl user: no user %s\n", argv[2]);
-			return CTL_FAIL;
+			return CTL_NOTFOUND;
 		}
 		printf("removed %s and its sessions\n", argv[2]);
 		return CTL_OK;

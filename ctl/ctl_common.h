@@ -1,21 +1,35 @@
 /*
  * ctl_common.h - what every postsalectl command shares: the config chosen with the
- * global -c option, the store, and JSON string output (times: lib/timetext.h).
+ * global -c option, the store, the exit statuses, and the JSON writer (lib/json.h) with
+ * its one shape: an array of objects, times in RFC 3339.
  */
 #ifndef PS_CTL_COMMON_H
 #define PS_CTL_COMMON_H
 
 #include <stdio.h>
+#include <sysexits.h>
 #include <time.h>
 
 #include "conf.h"
+#include "json.h"
 #include "store.h"
+#include "store_exit.h"
 #include "timetext.h"
 
-/* Exit statuses of the commands that do not define their own. */
-#define CTL_OK		0
-#define CTL_FAIL	1	/* the command ran and the answer is "no" (not found ...) */
-#define CTL_ERROR	2	/* bad usage, unreadable input, no config or store */
+/*
+ * Exit statuses (postsalectl(1), EXIT STATUS): sysexits.h for every failure, the same
+ * as postsale-mailer and postsale-milter; 0 and 1 are the verdict of check and simulate.
+ */
+#define CTL_OK		EX_OK
+#define CTL_FLAGGED	1		/* check, simulate: an invoice is flagged */
+#define CTL_USAGE	EX_USAGE	/* 64: bad usage, a malformed argument or date */
+#define CTL_DATAERR	EX_DATAERR	/* 65: input that is not what it must be */
+#define CTL_NOTFOUND	EX_NOINPUT	/* 66: no such file, invoice, customer, check-in */
+#define CTL_SOFTWARE	EX_SOFTWARE	/* 70: an internal failure */
+#define CTL_CONFIG	EX_CONFIG	/* 78: the config is missing or wrong */
+/* The older names, for commands written before the convention. */
+#define CTL_FAIL	CTL_NOTFOUND
+#define CTL_ERROR	CTL_SOFTWARE
 
 extern const char *ctl_config_path;	/* set by the dispatcher's -c */
 
@@ -26,14 +40,17 @@ struct ps_conf *ctl_conf(void);
  * STORE_READONLY for commands that only read); NULL after printing the reason.
  */
 struct store *ctl_store(int flags);
+/* ctl_status - the exit status for the last failure of ctl_conf() or ctl_store() */
+int ctl_status(void);
+/* ctl_store_failed - print "postsalectl CMD: MESSAGE" and return the exit status of
+ * the statement that just failed on st (75 locked, 77 read-only, ...) */
+int ctl_store_failed(struct store *st, const char *cmd, const char *message);
 /* ctl_close - close the store and free the config (at exit) */
 void ctl_close(void);
-/* ctl_json_string - write s as a JSON string to fp (null for NULL); invalid UTF-8
- * becomes U+FFFD */
-void ctl_json_string(FILE *fp, const char *s);
 /*
  * ctl_read_file - read path ("-": standard input) into a new buffer of at most max
- * bytes, with a NUL after them; 0, or -1 with the reason in err. The caller frees *buf.
+ * bytes, with a NUL after them; 0, or the exit status (66 cannot open, 74 cannot read,
+ * 65 too large) with the reason in err. The caller frees *buf.
  */
 int ctl_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
     char *err, size_t errlen);

@@ -2,6 +2,10 @@
  * postsalectl - the tool people use by hand: check an invoice or a message, and look at
  * what the filter recorded. This file only dispatches to the ctl/cmd_*.c commands.
  *
+ * The table below is the list of commands: the usage it prints is what the man page
+ * coverage test (tests/man/coverage.py) holds postsalectl(1) to. Exit statuses are
+ * sysexits (ctl_common.h).
+ *
  * Trusts its command line; every file it is given is untrusted input.
  */
 #include "config.h"
@@ -19,7 +23,8 @@ static const struct command {
 	const char *synopsis;
 } commands[] = {
 	{"check", cmd_check, "check [--json] FILE...                  check invoices (.xml, .pdf) or messages (.eml)"},
-	{"simulate", cmd_simulate, "simulate [--from A] [--rcpt A]... [--json] FILE.eml\n"
+	{"simulate", cmd_simulate, "simulate [--from ADDR] [--rcpt ADDR]... [--client ADDR] [--auth USER]\n"
+	    "                     [--now TIME] [--json] FILE.eml\n"
 	    "                                          what the filter would do to a message"},
 	{"invoices", cmd_invoices, "invoices [--flagged] [--since DATE] [--json]\n"
 	    "                                          the invoices the filter saw"},
@@ -29,18 +34,24 @@ static const struct command {
 	{"customer", cmd_customer, "customer offboard ADDRESS | customer renewal ADDRESS DATE"},
 	{"checkins", cmd_checkins, "checkins [--customer ADDRESS] [--json]  planned and sent check-ins"},
 	{"checkin", cmd_checkin, "checkin move ID TIME | checkin cancel ID"},
-	{"user", cmd_user, "user add NAME --role finance|manager|admin [--password-stdin]\n"
-	    "                                          | user del NAME | user list | user passwd NAME"},
+	{"user", cmd_user, "user add NAME --role ROLE [--password-stdin] | user passwd NAME [--password-stdin]\n"
+	    "                     | user del NAME | user list\n"
+	    "                                          the finance console's users; ROLE: finance,\n"
+	    "                                          manager or admin"},
 };
 
 /* usage - list the commands on fp */
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: postsalectl [-c CONFIG] COMMAND [ARGS]\n");
+	fprintf(fp, "usage: postsalectl [-c CONFIG] COMMAND [ARGS]\n"
+	    "       postsalectl -h | --help | -V | --version\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(fp, "  postsalectl %s\n", commands[i].synopsis);
-	fprintf(fp, "See postsalectl(1).\n");
+	fprintf(fp, "TIME, DATE: 2026-11-29, \"2026-11-29 10:30\" (UTC), 2026-11-29T10:30:00+01:00 or @UNIX.\n"
+	    "Exit status: 0 done; 1 check, simulate: an invoice is flagged; 64 usage; 65 bad data;\n"
+	    "66 no such file or record; 75 the store is busy, try later; 77 no permission; 78 config.\n"
+	    "See postsalectl(1).\n");
 }
 
 int

@@ -14,6 +14,7 @@
 #include <libical/ical.h>
 
 #include "plan.h"
+#include "timetext.h"
 #include "xalloc.h"
 
 #define PLAN_MAX_SHIFT_DAYS 366		/* a working day must be found within a year */
@@ -77,13 +78,13 @@ static int valid_date(int y, int m, int d)
 	    d <= icaltime_days_in_month(m, y);
 }
 
-/* plan_parse_date - "2025-03-31" -> 0 and *out; -1 if not a valid date */
+/* plan_parse_date - "2025-03-31" -> 0 and *out; -1 if not a valid date (lib/timetext.c
+ * is the one date parser) */
 int plan_parse_date(const char *s, struct plan_date *out)
 {
-	int y, m, d, n = 0;
+	int y, m, d;
 
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    s[n] != 0 || !valid_date(y, m, d))
+	if (timetext_parse_date(s, &y, &m, &d) != 0)
 		return -1;
 	out->year = y;
 	out->month = m;

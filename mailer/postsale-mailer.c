@@ -7,9 +7,11 @@
  *   postsale-mailer [-c CONFIG] [-s] digest [--now TIME] [--dry-run --out DIR]
  *
  * Trusts its command line and the config (checked at load); the store's rows are
- * handled as untrusted by the modules that build the mail. Exit statuses are sysexits:
- * 0 all done, 1 some check-in failed for good, 75 (EX_TEMPFAIL) work left for a later
- * run (a server down, a locked database), 64 usage, 78 a bad config.
+ * handled as untrusted by the modules that build the mail. Exit statuses are sysexits,
+ * as for postsalectl and postsale-milter: 0 all done, 69 (EX_UNAVAILABLE) some check-in
+ * failed for good, 75 (EX_TEMPFAIL) work left for a later run (a server down, a locked
+ * database), 64 usage, 78 a bad config, 77 a store this user cannot write, 66 no store
+ * directory, 65 a store that is no database, 73 a dry-run directory it cannot create.
  */
 #include "config.h"
 
@@ -32,6 +34,7 @@
 #include "outbox.h"
 #include "send_checkins.h"
 #include "store.h"
+#include "store_exit.h"
 #include "tmpl.h"
 #include "xalloc.h"
 
@@ -52,7 +55,8 @@ usage(FILE *fp)
 	fprintf(fp, "usage: postsale-mailer [-c CONFIG] [-s] run [--now TIME] [--ahead DURATION] [--dry-run --out DIR]\n"
 	    "       postsale-mailer [-c CONFIG] [-s] daemon [--ahead DURATION]\n"
 	    "       postsale-mailer [-c CONFIG] [-s] digest [--now TIME] [--dry-run --out DIR]\n"
-	    "TIME: 2026-11-29, \"2026-11-29 10:30\", 2026-11-29T10:30:00Z (UTC) or @UNIX.\n"
+	    "       postsale-mailer -h | --help | -V | --version\n"
+	    "TIME: 2026-11-29, \"2026-11-29 10:30\" (UTC), 2026-11-29T10:30:00+01:00 or @UNIX.\n"
 	    "See postsale-mailer(8).\n");
 }
 
@@ -125,6 +129,16 @@ describe_load(const struct ps_conf *conf, tmpl_set **set, const tmpl **describe)
 	return 0;
 }
 
+/* store_trouble - the exit status of a pass that failed: what the store says (77 it
+ * became read-only ...), else 75, work left for a later run (the server, a lock) */
+static int
+store_trouble(struct store *st)
+{
+	int status = store_exit_db(st);
+
+	return status == EX_SOFTWARE ? EX_TEMPFAIL : status;
+}
+
 /* run_once - one pass of the check-ins (digest == 0) or the digest; an exit status */
 static int
 run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args *a, int digest)
@@ -141,24 +155,24 @@ run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args
 	st = store_open(conf->database, conf->database_timeout_ms, STORE_CREATE, err, sizeof(err));
 	if (st == NULL) {
 		log_msg(LOG_ERR, NULL, "%s", err);
-		status = EX_TEMPFAIL;
+		status = store_exit_open(conf->database, STORE_CREATE);
 		goto out;
 	}
 	if ((ob = outbox_new(conf, a->dry_run ? a->out : NULL, err, sizeof(err))) == NULL) {
 		log_msg(LOG_ERR, NULL, "%s", err);
 		store_close(st);
-		status = EX_TEMPFAIL;
+		status = a->dry_run ? EX_CANTCREAT : EX_TEMPFAIL;
 		goto out;
 	}
 	if (digest) {
 		if (mailer_digest(conf, st, ob, now, err, sizeof(err)) != 0) {
 			log_msg(LOG_ERR, NULL, "digest: %s", err);
-			status = EX_TEMPFAIL;
+			status = store_trouble(st);
 		}
 	} else {
 		if (mailer_send_checkins(conf, describe, st, ob, now, a->ahead, &counts, err, sizeof(err)) != 0) {
 			log_msg(LOG_ERR, NULL, "%s", err);
-			status = EX_TEMPFAIL;
+			status = store_trouble(st);
 		}
 		log_msg(counts.sent || counts.retry || counts.failed ? LOG_NOTICE : LOG_INFO, NULL,
 		    "check-ins: %lu sent%s, %lu to retry, %lu failed", counts.sent,
@@ -167,7 +181,7 @@ run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args
 		if (status == EX_OK && counts.retry > 0)
 			status = EX_TEMPFAIL;
 		else if (status == EX_OK && counts.failed > 0)
-			status = 1;
+			status = EX_UNAVAILABLE;
 	}
 	outbox_free(ob);
 	store_close(st);

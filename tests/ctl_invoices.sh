@@ -34,8 +34,9 @@ expect() {
 has() { grep -qF -- "$1" "$tmp/out" || fail "$2: output lacks '$1'"; }
 lines() { n=$(wc -l <"$tmp/out"); [ "$n" -eq "$1" ] || fail "$2: $n lines, want $1"; }
 
-# no store yet: a clear one-line error, status 2
-expect 2 invoices
+# no store yet: a clear one-line error, status 66 (EX_NOINPUT; 2 before the sysexits
+# convention of issue 16, like every usage error below: now 64)
+expect 66 invoices
 [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "postsale.db" "$tmp/err" || fail "missing store: $(cat "$tmp/err")"
 
 # 2026-01-01 00:00 UTC = 1767225600
@@ -65,14 +66,20 @@ lines 2 "invoices --since 2026-01-02"
 expect 0 invoices --flagged --since "2026-01-03 00:00"
 lines 1 "invoices --flagged --since 2026-01-03"
 has "RE-3" "invoices --flagged --since"
-expect 2 invoices --since yesterday
+expect 64 invoices --since yesterday
 grep -q "yesterday" "$tmp/err" || fail "bad --since: $(cat "$tmp/err")"
-expect 2 invoices --bogus
+# an impossible date is refused, not read as 2 March
+expect 64 invoices --since 2026-02-30
+grep -q "2026-02-30" "$tmp/err" || fail "--since 2026-02-30: $(cat "$tmp/err")"
+expect 64 invoices --since 2026-04-31
+expect 0 invoices --since 2026-01-02T01:00:00+01:00
+lines 2 "invoices --since 2026-01-02T01:00:00+01:00 (midnight UTC)"
+expect 64 invoices --bogus
 
 expect 0 invoices --json
 "$PYTHON" - "$tmp/out" "$esc" <<'EOF' || fail "invoices --json"
 import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+rows = json.load(open(sys.argv[1], encoding="utf-8"))    # an array of objects
 assert [r["id"] for r in rows] == [1, 2, 3], rows
 r = rows[1]
 assert r["number"] == "RE-2" and r["buyer"] == "Beta GmbH" and r["total"] == "1190.01", r
@@ -91,21 +98,21 @@ has "postsuper -H 4D5E6F" "show"; has "postsuper -d 4D5E6F" "show"
 expect 0 show "$id3"
 has "PS-IBAN-UNKNOWN: not ours" "show 3"
 grep -q "postsuper" "$tmp/out" && fail "show 3: a rejected message has nothing to release"
-expect 1 show 99
+expect 66 show 99
 grep -q "no invoice with id 99" "$tmp/err" || fail "show 99: $(cat "$tmp/err")"
-expect 2 show abc
-expect 2 show
+expect 64 show abc
+expect 64 show
 
 expect 0 review "$id2" --note "called Beta, amount corrected"
 expect 0 show "$id2"
 has "reviewed on" "show after review"; has "called Beta, amount corrected" "show after review"
 expect 0 invoices --json
-"$PYTHON" -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; assert r[1]["review_state"]=="reviewed" and r[0]["review_state"]=="open", r' "$tmp/out" ||
+"$PYTHON" -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r[1]["review_state"]=="reviewed" and r[0]["review_state"]=="open", r' "$tmp/out" ||
   fail "review state in --json"
-expect 1 review 99 --note x
+expect 66 review 99 --note x
 grep -q "no invoice with id 99" "$tmp/err" || fail "review 99: $(cat "$tmp/err")"
-expect 2 review "$id2"
-expect 2 review --note x
+expect 64 review "$id2"
+expect 64 review --note x
 
 if [ "$fails" -ne 0 ]; then
   echo "ctl_invoices: $fails failures"

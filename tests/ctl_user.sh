@@ -2,7 +2,8 @@
 # ctl_user.sh - drive the built `postsalectl user add|passwd|del|list` against a store of
 # its own: names and roles checked, passwords refused when too short or absent, only
 # yescrypt hashes stored (checked by Python's crypt module, i.e. crypt(3) called from
-# another program), a new password ends the user's sessions, del removes the user.
+# another program), a new password ends the user's sessions, del removes the user;
+# the exit statuses are sysexits.h's (postsalectl(1)).
 # Exit status: 0 pass, 1 fail, 99 hard error.
 set -u
 : "${top_builddir:=.}" "${PYTHON:=python3}"
@@ -36,15 +37,15 @@ expect 0 "first-password-1" user add alice --role finance --password-stdin
 grep -q "added alice (finance)" "$tmp/out" || fail "add: $(cat "$tmp/out")"
 verify alice first-password-1 || fail "the stored hash is not a yescrypt hash of the password"
 grep -qa "first-password-1" "$db" && fail "the password is in the store in clear"
-expect 1 "other-password-1" user add alice --role admin --password-stdin
+expect 65 "other-password-1" user add alice --role admin --password-stdin
 grep -q "exists" "$tmp/err" || fail "duplicate add: $(cat "$tmp/err")"
-expect 2 "short" user add bob --role finance --password-stdin
+expect 65 "short" user add bob --role finance --password-stdin
 grep -q "too short" "$tmp/err" || fail "short password: $(cat "$tmp/err")"
-expect 2 "long-enough-pw" user add bob --role root --password-stdin
-expect 2 "long-enough-pw" user add bob --password-stdin
-expect 2 "long-enough-pw" user add "Bob Smith" --role finance --password-stdin
-expect 2 "long-enough-pw" user add "../x" --role finance --password-stdin
-expect 2 "" user add bob --role finance --password-stdin
+expect 64 "long-enough-pw" user add bob --role root --password-stdin
+expect 64 "long-enough-pw" user add bob --password-stdin
+expect 65 "long-enough-pw" user add "Bob Smith" --role finance --password-stdin
+expect 65 "long-enough-pw" user add "../x" --role finance --password-stdin
+expect 65 "" user add bob --role finance --password-stdin
 expect 0 "second-password-2" user add bob --role manager --password-stdin
 expect 0 "" user list
 [ "$(wc -l <"$tmp/out")" -eq 2 ] && grep -q "^bob  *manager" "$tmp/out" || fail "list: $(cat "$tmp/out")"
@@ -56,16 +57,16 @@ verify alice third-password-3 || fail "passwd did not change the hash"
 verify alice first-password-1 && fail "the old password still matches"
 [ "$("$PYTHON" -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM web_sessions").fetchone()[0])' "$db")" = 0 ] ||
   fail "passwd left the user's sessions"
-expect 1 "third-password-3" user passwd carol --password-stdin
+expect 66 "third-password-3" user passwd carol --password-stdin
 expect 0 "" user del bob
-expect 1 "" user del bob
+expect 66 "" user del bob
 expect 0 "" user list
 [ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "after del: $(cat "$tmp/out")"
 # no terminal and no --password-stdin: a clear refusal
 setsid "$ctl" -c "$conf" user add dave --role finance </dev/null >"$tmp/out" 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q "password-stdin" "$tmp/err" || fail "no terminal: $(cat "$tmp/err")"
-expect 2 "" user
-expect 2 "" user frobnicate x
+[ $? -eq 64 ] && grep -q "password-stdin" "$tmp/err" || fail "no terminal: $(cat "$tmp/err")"
+expect 64 "" user
+expect 64 "" user frobnicate x
 
 [ "$fails" -eq 0 ] && echo "ctl_user: all passed"
 [ "$fails" -eq 0 ]

@@ -40,15 +40,17 @@
 
 #define PROG "postsale-web"
 
-/* usage - the synopsis on stderr */
+/* usage - the synopsis on fp */
 static void
-usage(void)
+usage(FILE *fp)
 {
-	fprintf(stderr, "usage: " PROG " [-c CONFIG] [-f] [-n] [-u USER] [-V]\n"
+	fprintf(fp, "usage: " PROG " [-c CONFIG] [-f] [-n] [-u USER]\n"
+	    "       " PROG " -h | -V\n"
 	    "  -c CONFIG  the config file (default " CONF_DEFAULT_PATH ")\n"
 	    "  -f         log to stderr instead of syslog\n"
 	    "  -n         check the config and the MTA's settings, then exit\n"
 	    "  -u USER    the account of the HTTP side (default: web-user)\n"
+	    "  -h         this usage; -V the version\n"
 	    "See postsale-web(8).\n");
 }
 
@@ -268,17 +270,18 @@ main(int argc, char **argv)
 	int opt, foreground = 0, check = 0, sv[2], status = 0;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "c:fnu:V")) != -1)
+	while ((opt = getopt(argc, argv, "c:fhnu:V")) != -1)
 		switch (opt) {
 		case 'c': path = optarg; break;
 		case 'f': foreground = 1; break;
 		case 'n': check = 1; break;
 		case 'u': user = optarg; break;
+		case 'h': usage(stdout); return EX_OK;
 		case 'V': printf(PROG " " PACKAGE_VERSION "\n"); return EX_OK;
-		default: usage(); return EX_USAGE;
+		default: usage(stderr); return EX_USAGE;
 		}
 	if (optind != argc) {
-		usage();
+		usage(stderr);
 		return EX_USAGE;
 	}
 	if ((ctx.conf = conf_load(path, err, sizeof(err))) == NULL) {

@@ -73,7 +73,7 @@ if [ -f "$XML" ]; then
 	postqueue -c "$E2E_DIR"/etc -p | sed 's/^/    /'
 	say "Finance's view: postsalectl invoices, and show for the held one"
 	"$CTL" -c "$E2E_CONF" invoices | sed 's/^/  /'
-	id=$("$CTL" -c "$E2E_CONF" invoices --flagged --json | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])')
+	id=$("$CTL" -c "$E2E_CONF" invoices --flagged --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 	"$CTL" -c "$E2E_CONF" show "$id" | sed 's/^/  /'
 else
 	say "Invoices: skipped, the corpus is absent ($XML)"

@@ -35,7 +35,7 @@ $MK "$XML" "$E2E_DIR"/clean.eml --message-id clean@example.com
 	"$E2E_DIR"/clean.eml > "$E2E_DIR"/simulated.eml 2> "$E2E_DIR"/simulated.json
 e2e_check "simulate: the decisions parse as JSON and say ok" python3 -c '
 import json, sys
-d = json.load(open(sys.argv[1]))
+[d] = json.load(open(sys.argv[1]))    # every --json is an array of objects
 sys.exit(0 if d["outbound"] and d["invoice"] and d["invoices"][0]["verdict"] == "ok"
          and d["action"] == "tag" else 1)' "$E2E_DIR"/simulated.json
 e2e_check "clean invoice accepted" e2e_send "$E2E_DIR"/clean.eml --to john@buyercompany.no
@@ -55,8 +55,7 @@ e2e_check "the filter named BR-CO-16" e2e_milter_log_has "invoice TOSL108-B (ubl
 json=$("$CTL" -c "$E2E_CONF" invoices --flagged --json)
 e2e_check "the journal lists it as flagged" grep -q '"number":"TOSL108-B"' <<<"$json"
 id=$(python3 -c 'import json,sys
-for l in sys.stdin:
-    o = json.loads(l)
+for o in json.load(sys.stdin):
     if o["number"] == "TOSL108-B": print(o["id"])' <<<"$json")
 show=$("$CTL" -c "$E2E_CONF" show "$id")
 e2e_check "postsalectl show gives the release command" grep -qF "postsuper -H $held" <<<"$show"

@@ -30,12 +30,13 @@ sink_start "$T/sink"
 ok "server back: 2 delivered once"
 sink_stop
 
-# 3. 5xx: permanent, state failed with the server's reply, exit 1, shown by postsalectl
+# 3. 5xx: permanent, state failed with the server's reply, exit 69 (EX_UNAVAILABLE; 1
+#    before the sysexits convention of issue 16), shown by postsalectl
 ID=$(checkins_json --customer a@acme.example | jq_py '[c["id"] for c in j if c["kind"] == "day-7"][0]')
 "$CTL" -c "$CONF" checkin move "$ID" "@$((NOW + 86400 * 2))" >/dev/null
 sink_start "$T/sink5" -f rcpt
 st=0; "$MAILER" -c "$CONF" run --now @$((NOW + 120)) 2>"$T/log" || st=$?
-[ $st = 1 ] || fail "5xx: exit $st, not 1: $(cat "$T/log")"
+[ $st = 69 ] || fail "5xx: exit $st, not 69: $(cat "$T/log")"
 "$CTL" -c "$CONF" checkins --customer a@acme.example | grep -E "failed .* 5[0-9][0-9]" >/dev/null ||
 	fail "5xx: postsalectl checkins does not show it: $("$CTL" -c "$CONF" checkins)"
 [ "$(count "$T/sink5")" = 0 ] || fail "5xx: something was delivered"

@@ -113,10 +113,11 @@ else
 	write_conf "note-templates = $TPL"
 	checkins_json > "$T/checkins.json"
 	"$ICALPY" - "$T/en" "$T/js" "$T/checkins.json" <<'PY' || fail "manifest for ical.js"
-import email, email.policy, json, os, sys, time
+import datetime, email, email.policy, json, os, sys
 src, out, rows = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
 os.makedirs(out)
-utc = lambda t: time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(t))
+# --json times are RFC 3339 with an offset ("...Z"); fromisoformat reads them (3.11)
+utc = lambda t: datetime.datetime.fromisoformat(t).astimezone(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 with open(os.path.join(out, "manifest.tsv"), "w") as man:
     for name in sorted(os.listdir(src)):
         with open(os.path.join(src, name), "rb") as f:

@@ -31,7 +31,7 @@ START_TEST(test_defaults)
 {
 	struct ps_conf *c = conf_defaults();
 
-	/* the documented defaults (man/postsale.conf.5) */
+	/* the documented defaults (man/postsale.conf.5.in) */
 	ck_assert_int_eq(c->on_error, CONF_ON_ERROR_ACCEPT);
 	ck_assert_uint_eq(c->max_message_size, 25u * 1024 * 1024);
 	ck_assert_int_eq(c->database_timeout_ms, 500);
@@ -173,11 +173,11 @@ END_TEST
 
 START_TEST(test_man_page_documents_every_key)
 {
-	char *man = slurp("man/postsale.conf.5"), line[512];
+	char *man = slurp("man/postsale.conf.5.in"), line[512];
 
 	for (size_t i = 0; i < conf_nkeys; i++) {
 		snprintf(line, sizeof(line), "\n.B %s\n", conf_keys[i].name);
-		ck_assert_msg(strstr(man, line) != NULL, "man/postsale.conf.5 lacks '.B %s'",
+		ck_assert_msg(strstr(man, line) != NULL, "man/postsale.conf.5.in lacks '.B %s'",
 		    conf_keys[i].name);
 	}
 	free(man);
