@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ctl_common.h"
+#include "privdrop.h"
 #include "xalloc.h"
 
 const char *ctl_config_path = CONF_DEFAULT_PATH;
@@ -33,12 +34,19 @@ struct store *
 ctl_store(int flags)
 {
 	struct ps_conf *conf;
-	char err[1024];
+	char err[1024], who[64];
 
 	if (ctl_the_store != NULL)
 		return ctl_the_store;
 	if ((conf = ctl_conf()) == NULL)
 		return NULL;
+	/* As root, become the store's owner first: a root-owned file would lock the
+	 * filter out of its own store. */
+	if (privdrop_to_store_owner(conf->database, who, sizeof(who), err, sizeof(err)) != 0) {
+		fprintf(stderr, "postsalectl: %s\n", err);
+		ctl_last_status = EX_NOPERM;
+		return NULL;
+	}
 	ctl_the_store = store_open(conf->database, conf->database_timeout_ms < 5000 ? 5000 :
 	    conf->database_timeout_ms, flags, err, sizeof(err));
 	if (ctl_the_store == NULL) {

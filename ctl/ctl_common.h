@@ -37,7 +37,8 @@ extern const char *ctl_config_path;	/* set by the dispatcher's -c */
 struct ps_conf *ctl_conf(void);
 /*
  * ctl_store - the store of the config, opened once with flags (STORE_CREATE, or
- * STORE_READONLY for commands that only read); NULL after printing the reason.
+ * STORE_READONLY for commands that only read); NULL after printing the reason. Run as
+ * root, it first becomes the owner of the store's directory for good (privdrop.h).
  */
 struct store *ctl_store(int flags);
 /* ctl_status - the exit status for the last failure of ctl_conf() or ctl_store() */

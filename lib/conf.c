@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "conf_check.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -406,6 +407,8 @@ conf_load(const char *path, char *err, size_t errlen)
 	}
 	if (rc == 0 && pending != NULL)
 		rc = conf_apply(conf, seen, path, pending_line, pending, err, errlen);
+	if (rc == 0)
+		rc = conf_check_secret_file(conf, fileno(fp), err, errlen);
 	free(pending);
 	free(line);
 	free(seen);

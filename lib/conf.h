@@ -111,6 +111,8 @@ struct ps_conf {
 	long mailer_interval_ms;
 	long mailer_retry_ms;
 	long mailer_max_attempts;
+	char *digest_time;		/* HH:MM, or empty: the daemon sends no digest */
+	char *digest_days;
 	/* the finance console (postsale-web) */
 	char *web_listen;
 	char *web_user;

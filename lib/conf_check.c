@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "conf_check.h"
 #include "invite.h"
@@ -53,6 +54,18 @@ conf_check_hours(const char *value, char *why, size_t whylen)
 
 	if (plan_parse_hours(value, &start, &end) != 0) {
 		snprintf(why, whylen, "'%s' is not business hours like 09:00-17:00", value);
+		return -1;
+	}
+	return 0;
+}
+
+int
+conf_check_time(const char *value, char *why, size_t whylen)
+{
+	int min;
+
+	if (*value != '\0' && plan_parse_time(value, &min) != 0) {
+		snprintf(why, whylen, "'%s' is not a time of day like 08:00", value);
 		return -1;
 	}
 	return 0;
@@ -180,6 +193,17 @@ conf_check_url(const char *value, char *why, size_t whylen)
 	return 0;
 }
 
+int
+conf_check_secret_file(const struct ps_conf *conf, int fd, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (conf->submit_password == NULL || conf->submit_password[0] == '\0')
+		return 0;
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & S_IROTH)) {
+		snprintf(err, errlen, "%s: submit-password is set, but every user can read the file"
+		    " (mode %04o): chmod o-r %s (the package installs it 0640 root:postsale)",
+		    conf->path, (unsigned) (sb.st_mode & 07777), conf->path);
 /* conf_check_listen - ADDRESS:PORT or [IPV6]:PORT with a numeric address and port */
 int
 conf_check_listen(const char *value, char *why, size_t whylen)

@@ -119,6 +119,17 @@ int plan_parse_hours(const char *s, int *start_min, int *end_min)
 	return 0;
 }
 
+int plan_parse_time(const char *s, int *min)
+{
+	const char *p;
+	int m;
+
+	if (s == NULL || (m = parse_hhmm(s, &p)) < 0 || *p != 0 || m >= 24 * 60)
+		return -1;
+	*min = m;
+	return 0;
+}
+
 static const char *const wday_names[7] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
 
 /* wday_parse - three-letter day name at s (any case) -> 0..6, or -1 */

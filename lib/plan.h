@@ -88,6 +88,9 @@ int plan_parse_date(const char *s, struct plan_date *out);
 /* plan_parse_hours - "09:00-17:00" -> minutes after midnight; -1 if malformed */
 int plan_parse_hours(const char *s, int *start_min, int *end_min);
 
+/* plan_parse_time - "09:30" -> minutes after midnight (0 to 1439); -1 if malformed */
+int plan_parse_time(const char *s, int *min);
+
 /* plan_parse_workdays - "Mon-Fri", "Mon,Tue,Thu", "Sun-Thu" -> day bits; -1 if bad */
 int plan_parse_workdays(const char *s, unsigned *workdays);
 

@@ -6,11 +6,13 @@
  * transaction each, so a crash leaves the file at the old or the new version.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store.h"
 #include "xalloc.h"
@@ -188,6 +190,36 @@ store_migrate(struct store *st, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * store_private_file - create path when missing with no access for others (0640, or
+ * 0660 under a umask that leaves the group write), and take that access away from an
+ * existing file of ours (a store of an older release, its -wal or -shm). SQLite gives
+ * the -wal and -shm files the mode of the database, so they follow. 0, or -1 with err.
+ */
+static int
+store_private_file(const char *path, int create, char *err, size_t errlen)
+{
+	struct stat sb;
+	mode_t mask = umask(0);
+	int fd;
+
+	umask(mask);
+	if (create && (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0660 & ~mask & ~(mode_t) 0007)) >= 0) {
+		if (fchmod(fd, 0660 & ~mask & ~(mode_t) 0007) != 0) {
+			snprintf(err, errlen, "%s: chmod: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		return 0;
+	}
+	if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() &&
+	    (sb.st_mode & 0007) != 0)
+		chmod(path, sb.st_mode & 07770);
+	return 0;
+}
+
 struct store *
 store_open(const char *path, long timeout_ms, int flags, char *err, size_t errlen)
 {
@@ -208,6 +240,16 @@ store_open(const char *path, long timeout_ms, int flags, char *err, size_t errle
 	if (!(flags & STORE_CREATE) && stat(path, &sb) != 0) {
 		snprintf(err, errlen, "%s: no such database: %s", path, strerror(errno));
 		return NULL;
+	}
+	if (!(flags & STORE_READONLY)) {
+		static const char *const suffix[] = {"", "-wal", "-shm"};
+		for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+			char *file = xasprintf("%s%s", path, suffix[i]);
+			int rc_file = store_private_file(file, i == 0 && (flags & STORE_CREATE), err, errlen);
+			free(file);
+			if (rc_file != 0)
+				return NULL;
+		}
 	}
 	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (flags & STORE_CREATE)

@@ -30,8 +30,10 @@
 #include "conf.h"
 #include "timetext.h"
 #include "digest.h"
+#include "digest_schedule.h"
 #include "log.h"
 #include "outbox.h"
+#include "privdrop.h"
 #include "send_checkins.h"
 #include "store.h"
 #include "store_exit.h"
@@ -168,7 +170,8 @@ run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args
 		if (mailer_digest(conf, st, ob, now, err, sizeof(err)) != 0) {
 			log_msg(LOG_ERR, NULL, "digest: %s", err);
 			status = store_trouble(st);
-		}
+		} else
+			log_msg(LOG_NOTICE, NULL, "%s", err);
 	} else {
 		if (mailer_send_checkins(conf, describe, st, ob, now, a->ahead, &counts, err, sizeof(err)) != 0) {
 			log_msg(LOG_ERR, NULL, "%s", err);
@@ -191,8 +194,27 @@ out:
 	return status;
 }
 
-/* daemon_loop - run every mailer-interval until SIGTERM/SIGINT; SIGHUP reloads the config
- * and the templates (*setp owns *describep) */
+/* digest_when - when the daemon sends the next digest after one went out at `after`
+ * (0: none yet, so today's counts even when its time has passed); -1 for never (and
+ * an error logged when digest-time is set without a finance-address to send to) */
+static time_t
+digest_when(const struct ps_conf *conf, time_t after)
+{
+	struct digest_schedule s;
+
+	if (digest_schedule_get(conf, &s) != 0)
+		return (time_t) -1;
+	if (conf->finance_address == NULL || conf->finance_address[0] == '\0') {
+		log_msg(LOG_ERR, NULL, "%s: digest-time is set but finance-address is empty: no digest",
+		    conf->path ? conf->path : "the config");
+		return (time_t) -1;
+	}
+	return after == 0 ? digest_schedule_today(&s, time(NULL)) : digest_schedule_next(&s, after + 1);
+}
+
+/* daemon_loop - run every mailer-interval until SIGTERM/SIGINT, and the digest at
+ * digest-time on digest-days; SIGHUP reloads the config and the templates (*setp owns
+ * *describep) */
 static int
 daemon_loop(struct ps_conf **confp, tmpl_set **setp, const tmpl **describep, const char *path,
 	    const struct run_args *a)
@@ -206,12 +228,26 @@ daemon_loop(struct ps_conf **confp, tmpl_set **setp, const tmpl **describep, con
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	log_msg(LOG_NOTICE, NULL, "started, every %ld s", (*confp)->mailer_interval_ms / 1000);
+	time_t digest_at = digest_when(*confp, 0), digest_sent = 0;
+
+	log_msg(LOG_NOTICE, NULL, "started, every %ld s%s%s", (*confp)->mailer_interval_ms / 1000,
+	    digest_at == (time_t) -1 ? ", no digest" : ", the digest at ",
+	    digest_at == (time_t) -1 ? "" : (*confp)->digest_time);
 	while (!got_term) {
 		struct timespec ts;
 		long ms = (*confp)->mailer_interval_ms > 1000 ? (*confp)->mailer_interval_ms : 1000;
+		time_t now;
 
 		run_once(*confp, *describep, a, 0);
+		/* A digest that fails is tried again at the next turn; one sent is marked. */
+		if (digest_at != (time_t) -1 && time(NULL) >= digest_at &&
+		    run_once(*confp, NULL, a, 1) == EX_OK) {
+			digest_sent = time(NULL);
+			digest_at = digest_when(*confp, digest_sent);
+		}
+		now = time(NULL);
+		if (digest_at != (time_t) -1 && digest_at > now && (digest_at - now) * 1000 < ms)
+			ms = (long) (digest_at - now) * 1000;
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (ms % 1000) * 1000000L;
 		while (!got_term && !got_hup && nanosleep(&ts, &ts) != 0 && errno == EINTR)
@@ -232,6 +268,7 @@ daemon_loop(struct ps_conf **confp, tmpl_set **setp, const tmpl **describep, con
 				tmpl_set_free(*setp);
 				*setp = set;
 				*describep = describe;
+				digest_at = digest_when(fresh, digest_sent);
 				log_msg(LOG_NOTICE, NULL, "reloaded %s", path);
 			}
 		}
@@ -248,8 +285,10 @@ main(int argc, char **argv)
 	tmpl_set *templates = NULL;
 	const tmpl *describe = NULL;
 	struct run_args a = { 0, -1, NULL, 0 };	/* ahead -1: the config's invite-ahead */
-	char err[1024];
+	char err[1024], who[64];
 	int use_syslog = 0, i, status;
+
+	umask(007);	/* what it creates (the store, its lock) is never others' to read */
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
@@ -307,6 +346,15 @@ main(int argc, char **argv)
 		a.ahead = conf->invite_ahead_ms / 1000;
 	log_open("postsale-mailer", conf->syslog_facility, !use_syslog);
 	log_set_level(conf->log_level);
+	/* As root, become the store's owner before the store (and the lock beside it) is
+	 * touched: root-owned files there would lock the filter out of its store. */
+	if (privdrop_to_store_owner(conf->database, who, sizeof(who), err, sizeof(err)) != 0) {
+		log_msg(LOG_ERR, NULL, "%s", err);
+		conf_free(conf);
+		return EX_NOPERM;
+	}
+	if (who[0] != '\0')
+		log_msg(LOG_DEBUG, NULL, "running as %s, the owner of the store's directory", who);
 	if ((strcmp(cmd, "run") == 0 || strcmp(cmd, "daemon") == 0) &&
 	    describe_load(conf, &templates, &describe) != 0)
 		status = EX_CONFIG;

@@ -22,6 +22,7 @@
 #include "msg.h"
 #include "outbound.h"
 #include "runtime.h"
+#include "selfcheck.h"
 #include "storepool.h"
 #include "xalloc.h"
 
@@ -241,9 +242,11 @@ filter_message(SMFICTX *ctx, struct conn *c)
 	if (filter_run(c->cfg->filter, st, st ? FILTER_STORE_WRITE : FILTER_STORE_NONE, m,
 	    time(NULL), &res) != 0) {
 		snprintf(why, sizeof(why), "store: %s", res.error);
+		selfcheck_store_failed(c->cfg->conf->database);
 		v = on_error(c, why);
 	} else if (st == NULL && (res.is_invoice || res.onboard.kind != ONBOARD_NONE)) {
 		snprintf(why, sizeof(why), "store: %s", store_err);
+		selfcheck_store_failed(c->cfg->conf->database);
 		v = on_error(c, why);
 	} else {
 		switch (apply_result(ctx, m, &res, (c->proto & SMFIP_HDR_LEADSPC) != 0)) {

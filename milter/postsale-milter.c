@@ -32,6 +32,7 @@
 #include "filter.h"
 #include "log.h"
 #include "runtime.h"
+#include "selfcheck.h"
 #include "store.h"
 #include "xalloc.h"
 #include "xmlsafe.h"
@@ -220,10 +221,9 @@ main(int argc, char **argv)
 	const char *sockpath = NULL;
 	char err[1024], *store_warning = NULL;
 	struct conf_ref *ref;
-	int ch, status, local_domains_empty, on_error_tempfail;
-	struct stat sb;
-	char *copy;
+	int ch, status, local_domains_empty, on_error_tempfail, problems;
 
+	umask(007);	/* the store and the pid file are never others' to read */
 	while ((ch = getopt(argc, argv, "c:p:u:P:fdnVh")) != -1) {
 		switch (ch) {
 		case 'c': opt.config = optarg; break;
@@ -264,14 +264,16 @@ main(int argc, char **argv)
 			goto out;
 		}
 		filter_ctx_free(fc);
-		/* Only look: opening the database as root would leave root's files in it. */
-		copy = xstrdup(conf->database);
-		if (stat(dirname(copy), &sb) != 0 || !S_ISDIR(sb.st_mode))
-			fprintf(stderr, PROG ": warning: store: %s: directory %s does not exist\n",
-			    conf->database, copy);
-		free(copy);
-		if (conf->local_domains.n == 0)
-			fprintf(stderr, PROG ": warning: local-domains is empty: every recipient counts as external\n");
+		/* Only look (selfcheck.c): opening the database as root would leave root's
+		 * files in it. */
+		problems = selfcheck_keys(conf, selfcheck_say_stderr) +
+		    selfcheck_install(conf, user, socket, selfcheck_say_stderr);
+		if (problems > 0) {
+			fprintf(stderr, PROG ": %s: %d problem%s to fix before the filter runs\n",
+			    opt.config, problems, problems == 1 ? "" : "s");
+			status = EX_CONFIG;
+			goto out;
+		}
 		printf(PROG ": %s: config is valid\n", opt.config);
 		status = EX_OK;
 		goto out;
@@ -319,6 +321,8 @@ main(int argc, char **argv)
 	ref = runtime_get_conf();
 	if (check_store(ref->conf, err, sizeof(err)) != 0)
 		store_warning = xstrdup(err);
+	else if (selfcheck_store(ref->conf->database, selfcheck_say_log) > 0 && !opt.foreground)
+		fprintf(stderr, PROG ": error: the store is not writable by %s (the log says which file)\n", user);
 	runtime_put_conf(ref);
 	if (store_warning != NULL) {
 		fprintf(stderr, PROG ": warning: store: %s; messages that need it follow on-error\n",

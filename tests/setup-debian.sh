@@ -24,6 +24,9 @@ test_pkgs="postfix swaks python3 python3-icalendar opendkim opendkim-tools
   altermime clang libclang-rt-14-dev valgrind sqlite3 qpdf libxml2-utils
   python3-dkim procps iproute2 ca-certificates
   chromium chromium-driver python3-selenium openssl curl"
+# The Debian package test (tests/package.sh): debhelper builds it, lintian checks it,
+# systemd-analyze verifies its units (man-db lets it check their Documentation=).
+test_pkgs="$test_pkgs debhelper lintian fakeroot dpkg-dev systemd man-db"
 
 # Node.js and npm: Debian's, unless a Node.js with its own npm is installed already.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs nodejs npm"

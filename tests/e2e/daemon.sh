@@ -24,9 +24,29 @@ e2e_write_conf
 out=$("$M" -n -c "$E2E_CONF" 2>&1)
 e2e_check "-n accepts a good config" test $? = 0
 e2e_check "-n says so" grep -qF "$E2E_CONF: config is valid" <<<"$out"
-# The sample as shipped, with the templates of the source tree (not installed here).
-{ cat "${top_srcdir}/conf/postsale.conf"; echo "note-templates = ${top_srcdir}/templates"; } > "$E2E_DIR"/sample.conf
-e2e_check "-n accepts the shipped sample" "$M" -n -c "$E2E_DIR"/sample.conf
+# The sample as shipped, with the templates of the source tree (not installed here), the
+# user and places of this run: -n refuses it until the two keys are set, naming each.
+{ cat "${top_srcdir}/conf/postsale.conf"; echo "note-templates = ${top_srcdir}/templates"
+  echo "user = $E2E_USER"; echo "database = $E2E_DIR/db/postsale.db"
+  echo "socket = inet:$E2E_MILTER_PORT@127.0.0.1"; } > "$E2E_DIR"/sample.conf
+expect_fail 78 "error: local-domains is empty" "$M" -n -c "$E2E_DIR"/sample.conf
+expect_fail 78 "error: postsale-address = postsale@localhost" "$M" -n -c "$E2E_DIR"/sample.conf
+{ cat "$E2E_DIR"/sample.conf; echo "local-domains = example.com"; } > "$E2E_DIR"/sample1.conf
+expect_fail 78 "error: postsale-address = postsale@localhost" "$M" -n -c "$E2E_DIR"/sample1.conf
+{ cat "$E2E_DIR"/sample1.conf; echo "postsale-address = postsale@example.com"; } > "$E2E_DIR"/sample2.conf
+e2e_check "-n accepts the sample with local-domains and postsale-address set" \
+	"$M" -n -c "$E2E_DIR"/sample2.conf
+# -n looks at the store as the filter's user: a root-owned file there fails it, named
+# with its owner and mode; a missing socket directory or user fails it too.
+touch "$E2E_DIR"/db/postsale.db-shm
+chmod 644 "$E2E_DIR"/db/postsale.db-shm
+expect_fail 78 "store: $E2E_DIR/db/postsale.db-shm (owner root:root, mode 0644) is not writable by $E2E_USER" \
+	"$M" -n -c "$E2E_DIR"/sample2.conf
+rm -f "$E2E_DIR"/db/postsale.db-shm
+sed "s|^socket = .*|socket = unix:$E2E_DIR/no-such-dir/milter.sock|" "$E2E_DIR"/sample2.conf > "$E2E_DIR"/nosock.conf
+expect_fail 78 "socket: directory $E2E_DIR/no-such-dir of" "$M" -n -c "$E2E_DIR"/nosock.conf
+expect_fail 78 "user: no-such-user-here does not exist" "$M" -n -c "$E2E_DIR"/sample2.conf -u no-such-user-here
+e2e_check "-n created nothing in the store's directory" test -z "$(ls -A "$E2E_DIR"/db)"
 printf 'note-templates = %s\n' "$E2E_DIR" > "$E2E_DIR"/notmpl.conf
 expect_fail 78 "$E2E_DIR" "$M" -n -c "$E2E_DIR"/notmpl.conf
 

@@ -69,8 +69,9 @@ e2e_init() {
 		"$E2E_DIR"/sink "$E2E_DIR"/db "$E2E_DIR"/msgs
 	# The Postfix daemons (user postfix) and the milter (E2E_USER) must reach the tree.
 	chmod 755 "$E2E_DIR" "$E2E_DIR"/etc "$E2E_DIR"/msgs
-	E2E_USER=postsale
-	getent passwd "$E2E_USER" >/dev/null || E2E_USER=nobody
+	# The filter's user: nobody, never postsale, which tests/package.sh may create and
+	# remove while the scenarios run.
+	E2E_USER=nobody
 	chown "$E2E_USER" "$E2E_DIR"/db
 	chown nobody "$E2E_DIR"/maildir "$E2E_DIR"/sink
 	chown postfix "$E2E_DIR"/data
@@ -84,7 +85,8 @@ e2e_init() {
 }
 
 # e2e_write_conf [EXTRA LINES] - the milter's config: 127.0.0.1 is internal, 127.0.0.2
-# plays an outside client; example.com is the company. A key in EXTRA LINES replaces
+# plays an outside client; example.com is the company (local-domains and
+# postsale-address set, as postsale-milter -n demands). A key in EXTRA LINES replaces
 # the base line of the same key.
 e2e_write_conf() {
 	local extra=${1:-} line key
@@ -96,6 +98,8 @@ e2e_write_conf() {
 socket = inet:${E2E_MILTER_PORT}@127.0.0.1
 internal-networks = 127.0.0.1/32, ::1
 local-domains = example.com
+postsale-address = postsale@example.com
+user = ${E2E_USER}
 database = ${E2E_DIR}/db/postsale.db
 note-templates = ${top_srcdir}/templates
 log-level = debug

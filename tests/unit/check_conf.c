@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -150,6 +151,45 @@ slurp(const char *rel)
 	return buf;
 }
 
+/* A password in a file every user can read is refused, naming the key and the mode;
+ * the same file closed to others loads, and so does a world-readable one without it. */
+START_TEST(test_secret_needs_private_file)
+{
+	const char *path = write_conf("submit-user = postsale\nsubmit-password = s3cret\n");
+	char err[512] = "";
+	struct ps_conf *c;
+
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_ptr_null(c = conf_load(path, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "submit-password") != NULL && strstr(err, "0644") != NULL &&
+	    strstr(err, path) != NULL, "%s", err);
+	ck_assert_int_eq(chmod(path, 0640), 0);
+	ck_assert_msg((c = conf_load(path, err, sizeof(err))) != NULL, "%s", err);
+	conf_free(c);
+	path = write_conf("submit-user = postsale\n");
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_msg((c = conf_load(path, err, sizeof(err))) != NULL, "%s", err);
+	conf_free(c);
+}
+END_TEST
+
+/* digest-time is a time of day; digest-days a set of days. */
+START_TEST(test_digest_schedule_keys)
+{
+	char err[512] = "";
+	struct ps_conf *c;
+
+	ck_assert_ptr_null(conf_load(write_conf("digest-time = 25:00\n"), err, sizeof(err)));
+	ck_assert_msg(strstr(err, ":1: digest-time: '25:00' is not a time of day") != NULL, "%s", err);
+	ck_assert_ptr_null(conf_load(write_conf("digest-days = weekdays\n"), err, sizeof(err)));
+	ck_assert_msg(strstr(err, ":1: digest-days:") != NULL, "%s", err);
+	c = conf_load(write_conf("digest-time = 07:30\ndigest-days = Mon,Thu\n"), err, sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_str_eq(c->digest_time, "07:30");
+	conf_free(c);
+}
+END_TEST
+
 START_TEST(test_sample_config_documents_every_key)
 {
 	char *sample = slurp("conf/postsale.conf"), line[512], path[1024], err[512];
@@ -202,6 +242,8 @@ main(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_pair_lookup);
 	tcase_add_test(tc, test_sample_config_documents_every_key);
+	tcase_add_test(tc, test_secret_needs_private_file);
+	tcase_add_test(tc, test_digest_schedule_keys);
 	tcase_add_test(tc, test_man_page_documents_every_key);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -153,6 +154,54 @@ START_TEST(test_locked_gives_up)
 }
 END_TEST
 
+/* mode_of - the permission bits of file, or -1 */
+static int
+mode_of(const char *file)
+{
+	struct stat sb;
+
+	return stat(file, &sb) == 0 ? (int) (sb.st_mode & 07777) : -1;
+}
+
+/* The store and its -wal and -shm are never readable by others, whatever the umask:
+ * 0640 under 022, 0660 under 007; an older world-readable file of ours is tightened. */
+START_TEST(test_private_modes)
+{
+	char err[512] = "", wal[300], shm[300];
+	struct store *st;
+	mode_t old = umask(022);
+	FILE *fp;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	snprintf(shm, sizeof(shm), "%s-shm", path);
+	ck_assert_msg((st = store_open(path, 500, STORE_CREATE, err, sizeof(err))) != NULL, "%s", err);
+	ck_assert_int_eq(sqlite3_exec(st->db, "INSERT INTO customers(address, domain, first_seen)"
+	    " VALUES ('a@b.example', 'b.example', 0)", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(mode_of(path), 0640);
+	ck_assert_int_eq(mode_of(wal), 0640);
+	ck_assert_int_eq(mode_of(shm), 0640);
+	store_close(st);
+	teardown();
+	setup();
+	umask(007);
+	ck_assert_msg((st = store_open(path, 500, STORE_CREATE, err, sizeof(err))) != NULL, "%s", err);
+	ck_assert_int_eq(mode_of(path), 0660);
+	store_close(st);
+	teardown();
+	setup();
+	/* a file of an older release, world-readable */
+	umask(0);
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	fclose(fp);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	umask(022);
+	ck_assert_msg((st = store_open(path, 500, STORE_CREATE, err, sizeof(err))) != NULL, "%s", err);
+	ck_assert_int_eq(mode_of(path), 0640);
+	store_close(st);
+	umask(old);
+}
+END_TEST
+
 /* store_prepare keeps one statement per SQL text, handed out reset and unbound. */
 START_TEST(test_prepare_cache)
 {
@@ -199,6 +248,7 @@ main(void)
 	tcase_add_test(tc, test_missing_directory);
 	tcase_add_test(tc, test_not_a_database);
 	tcase_add_test(tc, test_locked_gives_up);
+	tcase_add_test(tc, test_private_modes);
 	tcase_add_test(tc, test_prepare_cache);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
