@@ -204,6 +204,11 @@ conf_check_secret_file(const struct ps_conf *conf, int fd, char *err, size_t err
 		snprintf(err, errlen, "%s: submit-password is set, but every user can read the file"
 		    " (mode %04o): chmod o-r %s (the package installs it 0640 root:postsale)",
 		    conf->path, (unsigned) (sb.st_mode & 07777), conf->path);
+		return -1;
+	}
+	return 0;
+}
+
 /* conf_check_listen - ADDRESS:PORT or [IPV6]:PORT with a numeric address and port */
 int
 conf_check_listen(const char *value, char *why, size_t whylen)
