@@ -117,6 +117,7 @@ is /var/lib/postsale 750 postsale:postsale
 is /run/postsale 750 postsale:postsale
 is /lib/systemd/system/postsale-milter.service 644 root:root
 is /lib/systemd/system/postsale-mailer.service 644 root:root
+is /lib/systemd/system/postsale-web.service 644 root:root
 is /usr/lib/sysusers.d/postsale.conf 644 root:root
 is /usr/lib/tmpfiles.d/postsale.conf 644 root:root
 is /usr/share/doc/postsale/copyright 644 root:root
