@@ -1,7 +1,7 @@
 /*
- * cmd_journey.c - postsalectl's journey commands: customers, customer offboard|renewal,
- * checkins, checkin move|cancel. Thin: parse the arguments, call lib/journey and
- * lib/store_journey, print a table or JSON.
+ * cmd_journey.c - postsalectl's journey commands: customers, checkins, checkin
+ * move|cancel (customer: cmd_customer.c; managers: cmd_managers.c). Thin: parse the
+ * arguments, call lib/journey and lib/store_journey, print a table or JSON.
  *
  * Trusts the command line only as far as it parses it; text from the store (names,
  * errors) is printed escaped in JSON and made printable in tables.
@@ -33,28 +33,6 @@ fmt_zone(time_t t, const char *tz, char *buf, size_t len)
 	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d %s", it.year, it.month, it.day, it.hour,
 	    it.minute, tz);
 	return buf;
-}
-
-/* fmt_zone_rfc3339 - t as RFC 3339 local time in zone tz with its offset,
- * "2026-11-29T10:30:00+01:00"; UTC ("Z") when the zone is unknown */
-static char *
-fmt_zone_rfc3339(time_t t, const char *tz, char *buf, size_t len)
-{
-	icaltimezone *zone = tz ? icaltimezone_get_builtin_timezone(tz) : NULL;
-	struct icaltimetype it;
-	struct tm tm;
-
-	if (zone == NULL)
-		return timetext_rfc3339(t, 0, buf, len);
-	it = icaltime_from_timet_with_zone(t, 0, zone);
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = it.year - 1900;
-	tm.tm_mon = it.month - 1;
-	tm.tm_mday = it.day;
-	tm.tm_hour = it.hour;
-	tm.tm_min = it.minute;
-	tm.tm_sec = it.second;
-	return timetext_rfc3339(t, (long) (timegm(&tm) - t), buf, len);
 }
 
 /* fmt_opt_time - timetext_fmt, or "-" for 0 */
@@ -144,53 +122,6 @@ cmd_customers(int argc, char **argv)
 }
 
 int
-cmd_customer(int argc, char **argv)
-{
-	struct ps_conf *conf;
-	struct store *st;
-	struct store_customer c;
-	char err[1024];
-	int rc, y, m, d;
-
-	if (argc < 3 || (strcmp(argv[1], "offboard") == 0 && argc != 3) ||
-	    (strcmp(argv[1], "renewal") == 0 && argc != 4) ||
-	    (strcmp(argv[1], "offboard") != 0 && strcmp(argv[1], "renewal") != 0)) {
-		fprintf(stderr, "usage: postsalectl customer offboard ADDRESS\n"
-		    "       postsalectl customer renewal ADDRESS YYYY-MM-DD\n");
-		return CTL_USAGE;
-	}
-	if (argc == 4 && timetext_parse_date(argv[3], &y, &m, &d) != 0) {
-		fprintf(stderr, "postsalectl customer renewal: %s is not a date (YYYY-MM-DD)\n", argv[3]);
-		return CTL_USAGE;
-	}
-	if ((conf = ctl_conf()) == NULL || (st = ctl_store(STORE_CREATE)) == NULL)
-		return ctl_status();
-	if ((rc = store_customer_get(st, argv[2], &c, err, sizeof(err))) != 0) {
-		if (rc < 0)
-			return ctl_store_failed(st, "customer", err);
-		fprintf(stderr, "postsalectl: %s: unknown customer\n", argv[2]);
-		return CTL_NOTFOUND;
-	}
-	store_customer_clear(&c);
-	if (strcmp(argv[1], "offboard") == 0) {
-		if ((rc = journey_stop(st, conf, argv[2], time(NULL), err, sizeof(err))) < 0)
-			return ctl_store_failed(st, "customer offboard", err);
-		printf("%s: off-boarded, %d future check-in%s cancelled\n", argv[2], rc, rc == 1 ? "" : "s");
-		return CTL_OK;
-	}
-	if ((rc = journey_renewal(st, conf, argv[2], argv[3], time(NULL), err, sizeof(err))) < 0) {
-		if (rc == -2) {
-			fprintf(stderr, "postsalectl: %s\n", err);
-			return CTL_NOTFOUND;
-		}
-		return ctl_store_failed(st, "customer renewal", err);
-	}
-	printf("%s: renewal on %s, %d check-in%s planned or moved\n", argv[2], argv[3], rc,
-	    rc == 1 ? "" : "s");
-	return CTL_OK;
-}
-
-int
 cmd_checkins(int argc, char **argv)
 {
 	struct store *st;
@@ -240,7 +171,7 @@ cmd_checkins(int argc, char **argv)
 			json_key(&j, "end_at");
 			json_time(&j, c->end_at);
 			json_key(&j, "due_local");
-			json_str(&j, fmt_zone_rfc3339(c->due_at, c->tzid, due, sizeof(due)));
+			json_str(&j, plan_format_rfc3339(c->tzid, c->due_at, due, sizeof(due)));
 			json_key(&j, "tzid");
 			json_str(&j, c->tzid);
 			json_key(&j, "uid");
@@ -275,21 +206,59 @@ cmd_checkins(int argc, char **argv)
 	return CTL_OK;
 }
 
+/* checkin_move_time - TIME of checkin move for check-in c: local time in its manager's
+ * zone, or RFC 3339 with an offset, or @UNIX; 0, or the exit status after saying why
+ * (CTL_USAGE: not a time; CTL_DATAERR: a local time that does not exist) */
+static int
+checkin_move_time(const struct ps_conf *conf, const struct store_checkin *c, const char *s,
+		  time_t *due)
+{
+	struct manager m;
+	char err[512], buf[48];
+	int rc;
+
+	if (journey_manager_get(conf, c->manager, &m, err, sizeof(err)) != 0) {
+		fprintf(stderr, "postsalectl: %s\n", err);
+		return CTL_CONFIG;
+	}
+	rc = plan_parse_instant(m.tz, s, due);
+	if (rc == PLAN_LOCAL_GAP) {
+		fprintf(stderr, "postsalectl: checkin move: %s does not exist in %s (the clocks"
+		    " skip that hour)\n", s, m.tz);
+		return CTL_DATAERR;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "postsalectl: checkin move: %s is not a time (2026-11-29 10:30 in"
+		    " the manager's zone %s, 2026-11-29T10:30:00+01:00, or @UNIX)\n", s, m.tz);
+		return CTL_USAGE;
+	}
+	if (rc == PLAN_LOCAL_FOLD)
+		printf("note: %s happens twice in %s; read as the first, %s (RFC 5545)\n", s, m.tz,
+		    plan_format_rfc3339(m.tz, *due, buf, sizeof(buf)));
+	return 0;
+}
+
 int
 cmd_checkin(int argc, char **argv)
 {
+	struct ps_conf *conf = NULL;
 	struct store *st;
 	struct store_checkin c;
 	long long id;
 	time_t due = 0;
 	char err[1024], *end, buf[96];
-	int move, rc;
+	int move, force = 0, rc;
 
+	if (argc == 5 && strcmp(argv[4], "--force") == 0) {
+		force = 1;
+		argc--;
+	}
 	move = argc == 4 && strcmp(argv[1], "move") == 0;
-	if (!move && !(argc == 3 && strcmp(argv[1], "cancel") == 0)) {
-		fprintf(stderr, "usage: postsalectl checkin move ID TIME\n"
+	if (!move && !(argc == 3 && strcmp(argv[1], "cancel") == 0 && !force)) {
+		fprintf(stderr, "usage: postsalectl checkin move ID TIME [--force]\n"
 		    "       postsalectl checkin cancel ID\n"
-		    "TIME: 2026-11-29 10:30 (UTC), 2026-11-29T10:30:00+01:00 or @UNIX\n");
+		    "TIME: 2026-11-29 10:30 (the manager's zone), 2026-11-29T10:30:00+01:00,"
+		    " 2026-11-29T09:30:00Z or @UNIX\n");
 		return CTL_USAGE;
 	}
 	id = strtoll(argv[2], &end, 10);
@@ -297,11 +266,7 @@ cmd_checkin(int argc, char **argv)
 		fprintf(stderr, "postsalectl: checkin %s: %s is not a check-in id\n", argv[1], argv[2]);
 		return CTL_USAGE;
 	}
-	if (move && timetext_parse(argv[3], &due) != 0) {
-		fprintf(stderr, "postsalectl: checkin move: %s is not a time\n", argv[3]);
-		return CTL_USAGE;
-	}
-	if ((st = ctl_store(STORE_CREATE)) == NULL)
+	if ((move && (conf = ctl_conf()) == NULL) || (st = ctl_store(STORE_CREATE)) == NULL)
 		return ctl_status();
 	if ((rc = store_checkin_get(st, id, &c, err, sizeof(err))) != 0) {
 		if (rc < 0)
@@ -309,9 +274,25 @@ cmd_checkin(int argc, char **argv)
 		fprintf(stderr, "postsalectl: check-in %lld: no such check-in\n", id);
 		return CTL_NOTFOUND;
 	}
-	if (move)
+	if (move) {
+		if ((rc = checkin_move_time(conf, &c, argv[3], &due)) != 0) {
+			store_checkin_clear(&c);
+			return rc;
+		}
+		rc = force ? 0 : journey_slot_check(st, conf, &c, due, due + (c.end_at - c.due_at),
+		    err, sizeof(err));
+		if (rc < 0) {
+			store_checkin_clear(&c);
+			return ctl_store_failed(st, "checkin move", err);
+		}
+		if (rc > 0) {
+			fprintf(stderr, "postsalectl: check-in %lld: %s (--force moves it all the"
+			    " same)\n", id, err);
+			store_checkin_clear(&c);
+			return CTL_DATAERR;
+		}
 		rc = store_checkin_move(st, id, due, due + (c.end_at - c.due_at), err, sizeof(err));
-	else
+	} else
 		rc = store_checkin_cancel(st, id, err, sizeof(err));
 	if (rc < 0) {
 		store_checkin_clear(&c);

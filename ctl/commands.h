@@ -18,11 +18,13 @@ int cmd_show(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 /* ctl/cmd_journey.c: customers [--json] */
 int cmd_customers(int argc, char **argv);
-/* ctl/cmd_journey.c: customer offboard|renewal ADDRESS [DATE] */
+/* ctl/cmd_customer.c: customer add|import|offboard|renewal ... */
 int cmd_customer(int argc, char **argv);
+/* ctl/cmd_managers.c: managers [--refresh] [--json] */
+int cmd_managers(int argc, char **argv);
 /* ctl/cmd_journey.c: checkins [--customer ADDRESS] [--json] */
 int cmd_checkins(int argc, char **argv);
-/* ctl/cmd_journey.c: checkin move ID TIME | checkin cancel ID */
+/* ctl/cmd_journey.c: checkin move ID TIME [--force] | checkin cancel ID */
 int cmd_checkin(int argc, char **argv);
 /* ctl/cmd_user.c: user add|del|list|passwd: the finance console's users */
 int cmd_user(int argc, char **argv);

@@ -31,9 +31,13 @@ static const struct command {
 	{"show", cmd_show, "show ID                                 one invoice: findings, message, release"},
 	{"review", cmd_review, "review ID --note TEXT                   mark a flagged invoice reviewed"},
 	{"customers", cmd_customers, "customers [--json]                      customers and their journeys"},
-	{"customer", cmd_customer, "customer offboard ADDRESS | customer renewal ADDRESS DATE"},
+	{"customer", cmd_customer, "customer add ADDRESS --since DATE [--name N] [--manager M] [--renewal DATE]\n"
+	    "                                          start a journey on its onboarding date\n"
+	    "  postsalectl customer import FILE.csv    the same for every row of a CSV file\n"
+	    "  postsalectl customer offboard ADDRESS | customer renewal ADDRESS DATE"},
+	{"managers", cmd_managers, "managers [--refresh] [--json]           account managers, their hours and next free slot"},
 	{"checkins", cmd_checkins, "checkins [--customer ADDRESS] [--json]  planned and sent check-ins"},
-	{"checkin", cmd_checkin, "checkin move ID TIME | checkin cancel ID"},
+	{"checkin", cmd_checkin, "checkin move ID TIME [--force] | checkin cancel ID"},
 	{"user", cmd_user, "user add NAME --role ROLE [--password-stdin] | user passwd NAME [--password-stdin]\n"
 	    "                     | user del NAME | user list\n"
 	    "                                          the finance console's users; ROLE: finance,\n"

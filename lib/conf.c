@@ -142,6 +142,25 @@ conf_list_parse(const char *value, struct conf_list *list)
 	free(copy);
 }
 
+/* conf_lines_add - one more entry of a repeatable key; its first field (up to ';' or
+ * white space) must not repeat an earlier entry's; an empty value adds nothing */
+static int
+conf_lines_add(struct conf_list *list, const char *value, char *why, size_t whylen)
+{
+	size_t n = strcspn(value, "; \t");
+
+	if (*value == '\0')
+		return 0;
+	for (size_t i = 0; i < list->n; i++)
+		if (strcspn(list->v[i], "; \t") == n && strncasecmp(list->v[i], value, n) == 0) {
+			snprintf(why, whylen, "'%.*s' is given twice", (int) (n > 80 ? 80 : n), value);
+			return -1;
+		}
+	list->v = xreallocarray(list->v, list->n + 1, sizeof(*list->v));
+	list->v[list->n++] = xstrdup(value);
+	return 0;
+}
+
 /* conf_enum_index - index of word among the '|'-separated choices, or -1 */
 static int
 conf_enum_index(const char *choices, const char *word)
@@ -171,6 +190,7 @@ conf_clear_field(struct ps_conf *conf, const struct conf_key *key)
 		*FIELD(conf, key, char *) = NULL;
 		break;
 	case CONF_LIST:
+	case CONF_LINES:
 		conf_list_clear(FIELD(conf, key, struct conf_list));
 		break;
 	case CONF_NETWORKS:
@@ -255,6 +275,8 @@ conf_set(struct ps_conf *conf, const struct conf_key *key, const char *value,
 		conf_clear_field(conf, key);
 		conf_list_parse(value, FIELD(conf, key, struct conf_list));
 		return 0;
+	case CONF_LINES:
+		return conf_lines_add(FIELD(conf, key, struct conf_list), value, why, whylen);
 	case CONF_NETWORKS:
 		if ((nm = netmatch_parse(value, why, whylen)) == NULL)
 			return -1;
@@ -341,7 +363,7 @@ conf_apply(struct ps_conf *conf, unsigned char *seen, const char *path, int line
 		snprintf(err, errlen, "%s:%d: %.60s: unknown key", path, lineno, name);
 		return -1;
 	}
-	if (seen[key - conf_keys]) {
+	if (seen[key - conf_keys] && key->type != CONF_LINES) {
 		snprintf(err, errlen, "%s:%d: %s: given twice", path, lineno, name);
 		return -1;
 	}

@@ -27,6 +27,7 @@ enum conf_type {
 	CONF_NETWORKS,		/* addresses and CIDR networks */
 	CONF_FACILITY,		/* a syslog facility name */
 	CONF_LEVEL,		/* a syslog level name */
+	CONF_LINES,		/* a key that may be given once per entry: each line one entry */
 };
 
 struct conf_list {
@@ -85,8 +86,10 @@ struct ps_conf {
 	char *onboarding_subject;
 	char *offboarding_header;
 	char *renewal_header;
+	char *onboarded_header;
 	struct conf_list account_managers;
 	struct conf_list manager_timezones;
+	struct conf_list managers;	/* manager lines, see manager.h */
 	char *checkin_timezone;
 	char *checkin_hours;
 	long checkin_length_ms;

@@ -13,6 +13,7 @@
 
 #include "conf_check.h"
 #include "invite.h"
+#include "manager.h"
 #include "plan.h"
 #include "xalloc.h"
 
@@ -181,6 +182,14 @@ int
 conf_check_manager_zones(const char *value, char *why, size_t whylen)
 {
 	return for_each_word(value, check_manager_zone, why, whylen);
+}
+
+int
+conf_check_manager_line(const char *value, char *why, size_t whylen)
+{
+	struct manager m;
+
+	return *value == '\0' ? 0 : manager_parse(value, NULL, &m, why, whylen);
 }
 
 int

@@ -19,6 +19,7 @@ int conf_check_days(const char *value, char *why, size_t whylen);
 int conf_check_address(const char *value, char *why, size_t whylen);
 int conf_check_managers(const char *value, char *why, size_t whylen);
 int conf_check_manager_zones(const char *value, char *why, size_t whylen);
+int conf_check_manager_line(const char *value, char *why, size_t whylen);
 int conf_check_time(const char *value, char *why, size_t whylen);
 int conf_check_url(const char *value, char *why, size_t whylen);
 /*

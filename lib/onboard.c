@@ -20,6 +20,7 @@ struct onboard_rules {
 	char *onboarding_header;	/* NULL when disabled */
 	char *offboarding_header;
 	char *renewal_header;
+	char *onboarded_header;
 	struct conf_list senders;	/* points into a copy we own */
 	regex_t subject;
 	int has_subject;
@@ -42,6 +43,7 @@ onboard_rules_new(const struct ps_conf *conf, char *err, size_t errlen)
 	r->onboarding_header = dup_nonempty(conf->onboarding_header);
 	r->offboarding_header = dup_nonempty(conf->offboarding_header);
 	r->renewal_header = dup_nonempty(conf->renewal_header);
+	r->onboarded_header = dup_nonempty(conf->onboarded_header);
 	r->senders.n = conf->onboarding_senders.n;
 	r->senders.v = xcalloc(r->senders.n + 1, sizeof(char *));
 	for (size_t i = 0; i < r->senders.n; i++)
@@ -68,6 +70,7 @@ onboard_rules_free(struct onboard_rules *r)
 		free(r->onboarding_header);
 		free(r->offboarding_header);
 		free(r->renewal_header);
+		free(r->onboarded_header);
 		for (size_t i = 0; i < r->senders.n; i++)
 			free(r->senders.v[i]);
 		free(r->senders.v);
@@ -127,32 +130,33 @@ sender_bare(const char *sender, char *buf, size_t len)
 	return buf;
 }
 
-/* read_renewal - a valid YYYY-MM-DD from the renewal header into out */
-static void
-read_renewal(const struct onboard_rules *r, GMimeMessage *msg, struct onboard_info *out)
+/* read_date - a valid YYYY-MM-DD (white space around it allowed) from header name into
+ * out[11]; 1 when found, else 0 */
+static int
+read_date(GMimeMessage *msg, const char *name, char *out)
 {
-	const char *v = header_value(msg, r->renewal_header);
+	const char *v = header_value(msg, name);
 	char date[11];
 	struct plan_date pd;
 	size_t n;
 
 	if (v == NULL)
-		return;
+		return 0;
 	while (isspace((unsigned char) *v))
 		v++;
 	for (n = 0; v[n] != '\0' && !isspace((unsigned char) v[n]); n++)
 		;
 	if (n != 10)
-		return;
+		return 0;
 	memcpy(date, v, 10);
 	date[10] = '\0';
 	for (const char *p = v + n; *p; p++)
 		if (!isspace((unsigned char) *p))
-			return;
+			return 0;
 	if (plan_parse_date(date, &pd) != 0)
-		return;
-	memcpy(out->renewal, date, sizeof(date));
-	out->has_renewal = 1;
+		return 0;
+	memcpy(out, date, sizeof(date));
+	return 1;
 }
 
 void
@@ -166,7 +170,8 @@ onboard_classify(const struct onboard_rules *r, GMimeMessage *msg, const char *s
 	out->kind = ONBOARD_NONE;
 	if (msg == NULL)
 		return;
-	read_renewal(r, msg, out);
+	out->has_renewal = read_date(msg, r->renewal_header, out->renewal);
+	out->has_since = read_date(msg, r->onboarded_header, out->since);
 	if (onboard_header_set(header_value(msg, r->offboarding_header))) {
 		out->kind = ONBOARD_STOP;
 		return;

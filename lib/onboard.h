@@ -2,8 +2,8 @@
  * onboard.h - is an outbound message an onboarding or an off-boarding signal?
  *
  * Pure code over a parsed message: the rules come from the config (onboarding-header,
- * onboarding-senders, onboarding-subject, offboarding-header, renewal-header) and are
- * compiled once by onboard_rules_new(); the message, its headers and the sender are
+ * onboarding-senders, onboarding-subject, offboarding-header, renewal-header,
+ * onboarded-header) and are compiled once by onboard_rules_new(); the message, its headers and the sender are
  * untrusted and only compared, never stored here.
  */
 #ifndef PS_ONBOARD_H
@@ -21,6 +21,8 @@ struct onboard_info {
 	enum onboard_kind kind;
 	int has_renewal;		/* the renewal header held a valid date */
 	char renewal[11];		/* YYYY-MM-DD */
+	int has_since;			/* the onboarded header held a valid date */
+	char since[11];			/* YYYY-MM-DD: onboarded on that day (manager's zone) */
 };
 
 struct onboard_rules;
@@ -39,7 +41,8 @@ struct onboard_rules *onboard_rules_free(struct onboard_rules *r);
  * onboarding header is set, the sender is one of onboarding-senders (without case),
  * or the decoded Subject matches onboarding-subject; else ONBOARD_NONE. A header
  * counts when its value is not empty and not "no", "0", "false" or "off". The renewal
- * header is read in every case (has_renewal 0 when absent or not a valid date).
+ * header is read in every case (has_renewal 0 when absent or not a valid date), and so
+ * is the onboarded header (has_since; 30 February is no date).
  */
 void onboard_classify(const struct onboard_rules *r, GMimeMessage *msg, const char *sender,
 		      struct onboard_info *out);

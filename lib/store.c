@@ -83,7 +83,23 @@ static const char *const store_migrations[] = {
 	");"
 	"CREATE INDEX checkins_due ON checkins(state, due_at);"
 	"CREATE UNIQUE INDEX checkins_kind ON checkins(customer_id, kind, ordinal);",
-	/* 2: the finance console (postsale-web): what an invoice's page shows of a flagged
+	/* managers as configured (manager lines, the checkin- keys as defaults); the date a
+	 * check-in was due before it was shifted to a free slot; a manager's bookings by time */
+	"CREATE TABLE managers ("
+	"  address TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  name TEXT,"				/* the CN of invitations */
+	"  tzid TEXT NOT NULL,"
+	"  workdays TEXT NOT NULL,"		/* Mon-Fri, Sun-Thu ... */
+	"  hours TEXT NOT NULL,"			/* 09:00-17:00 */
+	"  slot_min INTEGER NOT NULL,"
+	"  busy_file TEXT,"			/* the manager's busy times (iCalendar) */
+	"  configured INTEGER NOT NULL DEFAULT 0,"	/* 1: a manager line describes it */
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"ALTER TABLE checkins ADD COLUMN planned_for TEXT;"	/* YYYY-MM-DD, manager's zone */
+	"CREATE INDEX checkins_manager ON checkins(manager COLLATE NOCASE, due_at, end_at, state,"
+	"  customer_id);",
+	/* 3: the finance console (postsale-web): what an invoice's page shows of a flagged
 	 * invoice (its lines and totals, stated and recomputed), the hold queue's outcome,
 	 * the console's users, sessions and failed logins, and the audit log. The list's
 	 * order (held, then flagged and open, then the rest) has an index of its own. */

@@ -10,13 +10,14 @@
 #include <string.h>
 
 #include "invite.h"
+#include "plan.h"
 #include "store_journey.h"
 #include "xalloc.h"
 
 #define CHECKIN_COLUMNS \
 	"c.id, c.customer_id, cu.address, cu.display_name, c.manager, c.kind, c.ordinal," \
 	" c.due_at, c.end_at, c.tzid, c.uid, c.sequence, c.sent_sequence, c.state," \
-	" c.pending, c.attempts, c.next_attempt_at, c.last_error" \
+	" c.pending, c.attempts, c.next_attempt_at, c.last_error, c.planned_for" \
 	" FROM checkins c JOIN customers cu ON cu.id = c.customer_id"
 
 #define CUSTOMER_COLUMNS \
@@ -198,6 +199,7 @@ checkin_row(sqlite3_stmt *stmt, struct store_checkin *c)
 	c->attempts = sqlite3_column_int(stmt, 15);
 	c->next_attempt_at = (time_t) sqlite3_column_int64(stmt, 16);
 	c->last_error = col_dup(stmt, 17);
+	col_copy(stmt, 18, c->planned_for, sizeof(c->planned_for));
 }
 
 int
@@ -254,6 +256,15 @@ store_customer_onboard(struct store *st, const char *address, const char *name,
 		       const char *manager, time_t now, struct store_customer *out,
 		       int *again, char *err, size_t errlen)
 {
+	return store_customer_onboard_at(st, address, name, manager, now, now, out, again, err,
+	    errlen);
+}
+
+int
+store_customer_onboard_at(struct store *st, const char *address, const char *name,
+			  const char *manager, time_t since, time_t now,
+			  struct store_customer *out, int *again, char *err, size_t errlen)
+{
 	sqlite3_stmt *stmt;
 	struct store_customer cur;
 	const char *at = strrchr(address, '@');
@@ -265,7 +276,7 @@ store_customer_onboard(struct store *st, const char *address, const char *name,
 		return -1;
 	if (rc == 1) {
 		stmt = sj_prepare(st, "INSERT INTO customers (address, domain, display_name, manager,"
-		    " first_seen, onboarded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)", err, errlen);
+		    " first_seen, onboarded_at) VALUES (?1, ?2, ?3, ?4, min(?5, ?6), ?6)", err, errlen);
 		if (stmt == NULL)
 			return -1;
 		sqlite3_bind_text(stmt, 1, address, -1, SQLITE_TRANSIENT);
@@ -273,6 +284,7 @@ store_customer_onboard(struct store *st, const char *address, const char *name,
 		bind_text_or_null(stmt, 3, name);
 		bind_text_or_null(stmt, 4, manager);
 		sqlite3_bind_int64(stmt, 5, (sqlite3_int64) now);
+		sqlite3_bind_int64(stmt, 6, (sqlite3_int64) since);
 	} else {
 		*again = cur.onboarded_at != 0 && cur.offboarded_at == 0;
 		if (*again)
@@ -291,7 +303,7 @@ store_customer_onboard(struct store *st, const char *address, const char *name,
 		bind_text_or_null(stmt, 2, name);
 		bind_text_or_null(stmt, 3, manager);
 		if (!*again)
-			sqlite3_bind_int64(stmt, 4, (sqlite3_int64) now);
+			sqlite3_bind_int64(stmt, 4, (sqlite3_int64) since);
 		store_customer_clear(&cur);
 	}
 	if (sj_exec_done(st, stmt, "recording a customer", err, errlen) != 0)
@@ -395,8 +407,8 @@ checkin_find(struct store *st, long long customer_id, const char *kind, int ordi
 int
 store_checkin_insert(struct store *st, long long customer_id, const char *customer,
 		     const char *manager, const char *kind, int ordinal, time_t due,
-		     time_t end, const char *tzid, const char *uid_domain, long long *id,
-		     char *err, size_t errlen)
+		     time_t end, const char *tzid, const char *uid_domain, const char *planned_for,
+		     const char *state, long long *id, char *err, size_t errlen)
 {
 	sqlite3_stmt *stmt;
 	char *placeholder, *uid;
@@ -407,7 +419,8 @@ store_checkin_insert(struct store *st, long long customer_id, const char *custom
 	/* The UID needs the row id: insert with a unique placeholder, then set it. */
 	placeholder = xasprintf("new-%lld-%s-%d", customer_id, kind, ordinal);
 	stmt = sj_prepare(st, "INSERT INTO checkins (customer_id, manager, kind, ordinal, due_at,"
-	    " end_at, tzid, uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", err, errlen);
+	    " end_at, tzid, uid, planned_for, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " COALESCE(?10, 'planned'))", err, errlen);
 	if (stmt == NULL) {
 		free(placeholder);
 		return -1;
@@ -420,6 +433,8 @@ store_checkin_insert(struct store *st, long long customer_id, const char *custom
 	sqlite3_bind_int64(stmt, 6, (sqlite3_int64) end);
 	sqlite3_bind_text(stmt, 7, tzid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 8, placeholder, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(stmt, 9, planned_for);
+	bind_text_or_null(stmt, 10, state);
 	free(placeholder);
 	if (sj_exec_done(st, stmt, "inserting a check-in", err, errlen) != 0)
 		return -1;
@@ -699,4 +714,188 @@ store_checkin_failed(struct store *st, long long id, int permanent, const char *
 	if (sj_exec_done(st, stmt, "recording a failed attempt", err, errlen) != 0)
 		return -1;
 	return failed;
+}
+
+int
+store_checkin_set_planned_for(struct store *st, long long id, const char *date, char *err,
+			      size_t errlen)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = sj_prepare(st, "UPDATE checkins SET planned_for = ?2 WHERE id = ?1", err,
+	    errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	bind_text_or_null(stmt, 2, date);
+	return sj_exec_done(st, stmt, "recording a check-in's date", err, errlen);
+}
+
+int
+store_checkin_busy(struct store *st, const char *manager, time_t from, long long exclude_id,
+		   struct store_busy **v, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	/* A check-in lasts a day at most (a slot, kept by every move): the due_at range
+	 * lets the manager index bound the scan. */
+	stmt = sj_prepare(st, "SELECT id, customer_id, due_at, end_at FROM checkins"
+	    " WHERE manager = ?1 COLLATE NOCASE AND due_at > ?2 - 86400 AND end_at > ?2"
+	    " AND id <> ?3"
+	    " AND state NOT IN ('cancelled', 'skipped') ORDER BY due_at", err, errlen);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, manager, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) from);
+	sqlite3_bind_int64(stmt, 3, exclude_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap)
+			*v = xreallocarray(*v, cap = cap ? cap * 2 : 64, sizeof(**v));
+		(*v)[*n].id = sqlite3_column_int64(stmt, 0);
+		(*v)[*n].customer_id = sqlite3_column_int64(stmt, 1);
+		(*v)[*n].start = (time_t) sqlite3_column_int64(stmt, 2);
+		(*v)[*n].end = (time_t) sqlite3_column_int64(stmt, 3);
+		(*n)++;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+		return sj_fail(st, "reading a manager's check-ins", err, errlen);
+	}
+	return 0;
+}
+
+int
+store_manager_put(struct store *st, const struct manager *m, time_t now, char *err,
+		  size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	char hours[16];
+
+	stmt = sj_prepare(st, "INSERT INTO managers (address, name, tzid, workdays, hours,"
+	    " slot_min, configured, updated_at, busy_file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	    " ON CONFLICT(address) DO UPDATE SET name = excluded.name, tzid = excluded.tzid,"
+	    " workdays = excluded.workdays, hours = excluded.hours, slot_min = excluded.slot_min,"
+	    " configured = excluded.configured, updated_at = excluded.updated_at,"
+	    " busy_file = excluded.busy_file", err, errlen);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, m->address, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(stmt, 2, m->name[0] ? m->name : NULL);
+	sqlite3_bind_text(stmt, 3, m->tz, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 4, m->days, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 5, manager_hours_text(m, hours, sizeof(hours)), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, 6, m->slot_min);
+	sqlite3_bind_int(stmt, 7, m->configured);
+	sqlite3_bind_int64(stmt, 8, (sqlite3_int64) now);
+	bind_text_or_null(stmt, 9, m->busy[0] ? m->busy : NULL);
+	return sj_exec_done(st, stmt, "recording a manager", err, errlen);
+}
+
+int
+store_manager_reset(struct store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = sj_prepare(st, "UPDATE managers SET configured = 0", err, errlen);
+
+	return stmt == NULL ? -1 : sj_exec_done(st, stmt, "updating managers", err, errlen);
+}
+
+int
+store_manager_name(struct store *st, const char *address, char *buf, size_t len, char *err,
+		   size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	buf[0] = '\0';
+	stmt = sj_prepare(st, "SELECT name FROM managers WHERE address = ?1", err, errlen);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, address, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		col_copy(stmt, 0, buf, len);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sj_fail(st, "reading a manager", err, errlen);
+	return buf[0] != '\0' ? 0 : 1;
+}
+
+int
+store_manager_seen(struct store *st, char ***v, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	stmt = sj_prepare(st, "SELECT manager FROM customers WHERE manager IS NOT NULL"
+	    " UNION SELECT manager FROM checkins ORDER BY 1", err, errlen);
+	if (stmt == NULL)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		(*v)[(*n)++] = col_dup(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return sj_fail(st, "listing managers", err, errlen);
+	return 0;
+}
+
+int
+store_manager_list(struct store *st, time_t now, struct store_manager **v, size_t *n,
+		   char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	stmt = sj_prepare(st, "SELECT m.address, m.name, m.tzid, m.workdays, m.hours, m.slot_min,"
+	    " m.configured, m.updated_at,"
+	    " (SELECT min(due_at) FROM checkins c WHERE c.manager = m.address COLLATE NOCASE"
+	    "  AND c.due_at > ?1 AND c.state IN ('planned', 'sent')),"
+	    " (SELECT count(*) FROM checkins c WHERE c.manager = m.address COLLATE NOCASE"
+	    "  AND c.due_at > ?1 AND c.state IN ('planned', 'sent')), m.busy_file"
+	    " FROM managers m ORDER BY m.address", err, errlen);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64) now);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_manager *r;
+		if (*n == cap)
+			*v = xreallocarray(*v, cap = cap ? cap * 2 : 16, sizeof(**v));
+		r = &(*v)[(*n)++];
+		memset(r, 0, sizeof(*r));
+		col_copy(stmt, 0, r->m.address, sizeof(r->m.address));
+		col_copy(stmt, 1, r->m.name, sizeof(r->m.name));
+		col_copy(stmt, 2, r->m.tz, sizeof(r->m.tz));
+		col_copy(stmt, 3, r->m.days, sizeof(r->m.days));
+		if (plan_parse_workdays(r->m.days, &r->m.workdays) != 0)
+			r->m.workdays = 0;
+		if (plan_parse_hours((const char *) sqlite3_column_text(stmt, 4),
+		    &r->m.day_start_min, &r->m.day_end_min) != 0)
+			r->m.day_start_min = r->m.day_end_min = 0;
+		r->m.slot_min = sqlite3_column_int(stmt, 5);
+		r->m.configured = sqlite3_column_int(stmt, 6);
+		r->updated_at = (time_t) sqlite3_column_int64(stmt, 7);
+		r->next_checkin = (time_t) sqlite3_column_int64(stmt, 8);
+		r->upcoming = (long) sqlite3_column_int64(stmt, 9);
+		col_copy(stmt, 10, r->m.busy, sizeof(r->m.busy));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+		return sj_fail(st, "listing managers", err, errlen);
+	}
+	return 0;
 }

@@ -7,6 +7,8 @@
  * (sent_sequence = sequence); a move bumps SEQUENCE and makes it planned again; a
  * cancel bumps SEQUENCE and makes it cancelled (a METHOD:CANCEL is due when an
  * invitation went out before); failed after a permanent error or too many attempts.
+ * One that was past already when its journey was recorded (a journey started from an
+ * earlier date) is skipped: never sent, booking no time.
  * The mailer claims a check-in (pending + attempts, committed) BEFORE it sends and
  * records sent_sequence AFTER, so a crash between the two resends the same UID and
  * SEQUENCE and loses nothing.
@@ -20,6 +22,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "manager.h"
 #include "store.h"
 
 struct store_customer {
@@ -49,11 +52,26 @@ struct store_checkin {
 	char *uid;
 	int sequence;
 	int sent_sequence;		/* -1 = nothing sent yet */
-	char state[12];			/* planned sent cancelled failed */
+	char state[12];			/* planned sent cancelled failed skipped */
 	char pending[8];		/* request cancel, "" = nothing in flight */
 	int attempts;
 	time_t next_attempt_at;		/* 0 = none */
 	char *last_error;		/* NULL = none */
+	char planned_for[11];		/* the date it was due before a shift, "" unknown */
+};
+
+/* A booking of a manager (store_checkin_busy). */
+struct store_busy {
+	long long id, customer_id;
+	time_t start, end;
+};
+
+/* A manager as stored (store_manager_list). */
+struct store_manager {
+	struct manager m;
+	time_t updated_at;
+	time_t next_checkin;		/* the next planned or sent check-in, 0 none */
+	long upcoming;			/* planned or sent check-ins after now */
 };
 
 /* store_customer_clear - free the strings of c (not c) and zero it */
@@ -87,6 +105,11 @@ int store_customer_list(struct store *st, struct store_customer **v, size_t *n,
 int store_customer_onboard(struct store *st, const char *address, const char *name,
 			   const char *manager, time_t now, struct store_customer *out,
 			   int *again, char *err, size_t errlen);
+/* store_customer_onboard_at - store_customer_onboard with the onboarding instant since
+ * (an import); a new customer's first_seen is the earlier of since and now */
+int store_customer_onboard_at(struct store *st, const char *address, const char *name,
+			      const char *manager, time_t since, time_t now,
+			      struct store_customer *out, int *again, char *err, size_t errlen);
 /* store_customer_set_renewal - set (date "YYYY-MM-DD") or clear (NULL) the renewal date */
 int store_customer_set_renewal(struct store *st, long long customer_id, const char *date,
 			       char *err, size_t errlen);
@@ -102,14 +125,44 @@ long store_customer_flagged(struct store *st, const char *address, char *err, si
 long store_customer_invoices(struct store *st, const char *address, char *err, size_t errlen);
 
 /*
- * store_checkin_insert - a new planned check-in, its UID from invite_uid(id, customer,
- * uid_domain). 0 inserted (*id set), 1 the customer already has this kind and ordinal
- * (*id is the existing one), -1 error.
+ * store_checkin_insert - a new check-in, its UID from invite_uid(id, customer,
+ * uid_domain), in state (NULL: planned; "skipped": one in the past of an imported
+ * journey, never sent), due before any shift on planned_for (YYYY-MM-DD or NULL).
+ * 0 inserted (*id set), 1 the customer already has this kind and ordinal (*id is the
+ * existing one), -1 error.
  */
 int store_checkin_insert(struct store *st, long long customer_id, const char *customer,
 			 const char *manager, const char *kind, int ordinal, time_t due,
-			 time_t end, const char *tzid, const char *uid_domain, long long *id,
+			 time_t end, const char *tzid, const char *uid_domain,
+			 const char *planned_for, const char *state, long long *id,
 			 char *err, size_t errlen);
+/* store_checkin_set_planned_for - record the date a check-in was due before its shift */
+int store_checkin_set_planned_for(struct store *st, long long id, const char *date,
+				  char *err, size_t errlen);
+/*
+ * store_checkin_busy - the manager's bookings (address without case) that end after
+ * from, not cancelled or skipped, leaving out check-in exclude_id (0: none), by start.
+ * *v owned by the caller (free()).
+ */
+int store_checkin_busy(struct store *st, const char *manager, time_t from,
+		       long long exclude_id, struct store_busy **v, size_t *n,
+		       char *err, size_t errlen);
+/* store_manager_put - insert or update a manager's row */
+int store_manager_put(struct store *st, const struct manager *m, time_t now, char *err,
+		      size_t errlen);
+/* store_manager_reset - mark every stored manager as not configured (before a sync) */
+int store_manager_reset(struct store *st, char *err, size_t errlen);
+/* store_manager_name - the stored display name of a manager (address without case)
+ * into buf: 0 found, 1 none, -1 error */
+int store_manager_name(struct store *st, const char *address, char *buf, size_t len,
+		       char *err, size_t errlen);
+/* store_manager_seen - the distinct manager addresses of customers and check-ins;
+ * *v and its strings owned by the caller */
+int store_manager_seen(struct store *st, char ***v, size_t *n, char *err, size_t errlen);
+/* store_manager_list - the managers table by address, with each one's next check-in
+ * after now; *v owned by the caller (free()) */
+int store_manager_list(struct store *st, time_t now, struct store_manager **v, size_t *n,
+		       char *err, size_t errlen);
 /* store_checkin_get - by id: 0 found (caller clears out), 1 unknown, -1 error */
 int store_checkin_get(struct store *st, long long id, struct store_checkin *out,
 		      char *err, size_t errlen);

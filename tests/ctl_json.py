@@ -126,6 +126,7 @@ with tempfile.TemporaryDirectory() as tmp:
         "invoices": ([], 2, 2, "stdout"),
         "customers": ([], 2, 4, "stdout"),
         "checkins": ([], 6, 18, "stdout"),
+        "managers": ([], 1, 1, "stdout"),
     }
     usage = subprocess.run([ctl, "--help"], capture_output=True, text=True).stdout
     cmds = []

@@ -84,6 +84,8 @@ send "An onboarding message (X-Postsale-Onboarding) starts Carol's journey" "$E2
 show "$E2E_DIR"/welcome.eml
 say "The check-ins planned for Carol (postsalectl checkins)"
 "$CTL" -c "$E2E_CONF" checkins --customer carol@newcustomer.example | sed 's/^/  /'
+say "Alice's week, her next check-in and her next free slot (postsalectl managers)"
+"$CTL" -c "$E2E_CONF" managers | sed 's/^/  /'
 say "A week later: postsale-mailer run --now <day 7> sends Alice the invitation"
 "$MAILER" -c "$E2E_CONF" run --now "$(date -u -d '+7 days' +%Y-%m-%dT%H:%M:%SZ)" 2>&1 | sed 's/^/  /'
 n=$((n + 1))

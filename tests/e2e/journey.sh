@@ -4,7 +4,9 @@
 # then sends the account manager the day-7 invitation through the same Postfix, into
 # the manager's Maildir. A second run sends nothing; a moved check-in goes out as
 # SEQUENCE 1; an off-boarding message cancels (METHOD:CANCEL). Invitations are checked
-# with Python's email package, python3-icalendar and zoneinfo.
+# with Python's email package, python3-icalendar and zoneinfo. A customer onboarded
+# 40 days before (X-Postsale-Onboarded) gets its past check-ins skipped, and none of
+# the manager's check-ins overlap.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 /usr/bin/python3 -c 'import icalendar' 2>/dev/null || e2e_skip "python3-icalendar is not installed"
@@ -46,7 +48,9 @@ e2e_check "a second run sends nothing" test "$(e2e_maildir_count)" = 2
 # Move the day-7 check-in: the next run sends the same UID with SEQUENCE 1.
 id=$(python3 -c 'import json,sys
 print([o["id"] for o in json.load(sys.stdin) if o["kind"] == "day-7"][0])' <<<"$checkins")
-e2e_check "checkin move" "$CTL" -c "$E2E_CONF" checkin move "$id" "$(date -u -d '+8 days' +%Y-%m-%d) 13:00"
+# 13:00 in the manager's zone (Berlin) on a weekday: inside the hours, so no --force
+n=8; while [ "$(date -u -d "+$n days" +%u)" -gt 5 ]; do n=$((n + 1)); done
+e2e_check "checkin move" "$CTL" -c "$E2E_CONF" checkin move "$id" "$(date -u -d "+$n days" +%Y-%m-%d) 13:00"
 "$MAILER" -c "$E2E_CONF" run --now "$day7"
 e2e_wait_maildir 3 || e2e_fail "no update delivered"
 upd=$(ls -t "$E2E_DIR"/maildir/inbox/new/* | head -1)
@@ -63,3 +67,28 @@ e2e_wait_maildir 5 || e2e_fail "no cancellation delivered"
 can=$(ls -t "$E2E_DIR"/maildir/inbox/new/* | head -1)
 e2e_check "the cancellation is METHOD:CANCEL, SEQUENCE 2" /usr/bin/python3 "${top_srcdir}/tests/e2e/check_invite.py" \
 	"$can" CANCEL 2 alice@example.com postsale@example.com Europe/Berlin
+
+# A customer the CRM onboarded 40 days ago (X-Postsale-Onboarded): the check-ins already
+# past are recorded as skipped, never sent; none of Alice's check-ins overlap.
+since=$(date -u -d '-40 days' +%Y-%m-%d)
+sed "s/^X-Postsale-Onboarding: yes/X-Postsale-Onboarding: yes\r\nX-Postsale-Onboarded: $since/; s/welcome@/welcome-dave@/; s/Carol Customer <carol@/Dave Customer <dave@/" \
+	"$E2E_DIR"/welcome.eml > "$E2E_DIR"/dave.eml
+e2e_check "onboarding mail with a start date accepted" e2e_send "$E2E_DIR"/dave.eml --to dave@newcustomer.example
+e2e_wait_maildir 6 || e2e_fail "dave's onboarding mail not delivered"
+all=$("$CTL" -c "$E2E_CONF" checkins --json)
+e2e_check "dave's day-7 and day-30 are skipped, day-90 planned" python3 -c '
+import json, sys
+d = {o["kind"]: o["state"] for o in json.loads(sys.argv[1]) if o["customer"] == "dave@newcustomer.example"}
+sys.exit(not (d["day-7"] == d["day-30"] == "skipped" and d["day-90"] == "planned"))' "$all"
+e2e_check "no two of alice's check-ins overlap" python3 -c '
+import json, sys
+b = sorted((o["due_at"], o["end_at"]) for o in json.loads(sys.argv[1])
+           if o["state"] not in ("cancelled", "skipped"))
+sys.exit(any(s1 < e0 for (s0, e0), (s1, e1) in zip(b, b[1:])))' "$all"
+e2e_check "postsalectl managers --json: alice in Berlin, RFC 3339 times" python3 -c '
+import datetime, json, sys
+m = {o["address"]: o for o in json.loads(sys.argv[1])}["alice@example.com"]
+t = datetime.datetime.fromisoformat(m["next_checkin"])
+sys.exit(not (m["timezone"] == "Europe/Berlin" and t.utcoffset() in
+              (datetime.timedelta(hours=1), datetime.timedelta(hours=2))))' \
+	"$("$CTL" -c "$E2E_CONF" managers --json)"

@@ -6,8 +6,10 @@
  * with lib/invite and its mail with lib/invite_mime, and writes OUTDIR/NAME.ics,
  * OUTDIR/NAME.eml and one line of OUTDIR/manifest.tsv saying what the planner meant:
  *   name method uid sequence organizer attendees tz start_utc end_utc subject case
- * (attendees comma-separated; times as YYYYMMDDTHHMMSSZ; the planner's defaults:
- * Mon-Fri, 09:00-17:00 in 30-minute slots). verify_py.py and
+ *   workdays hours book
+ * (attendees comma-separated; times as YYYYMMDDTHHMMSSZ; the manager's week, by
+ * default Mon-Fri, 09:00-17:00 in 30-minute slots; book names the manager's book the
+ * check-in was planned in: no two of one book may overlap). verify_py.py and
  * verify_js.mjs read the files back with python3-icalendar, Python's email package,
  * zoneinfo and ical.js, and compare. Inputs are the fixed cases below.
  */
@@ -36,6 +38,13 @@ struct gen_case {
 	int full_schedule;		/* all check-ins, else only day-7 */
 	int cancel_too;			/* also write a CANCEL of the first one */
 	const char *renewal;		/* or NULL */
+	/* The manager's week (NULL, NULL, 0: the planner's defaults) and whether this
+	 * customer is booked around the check-ins of the case before it (one manager's
+	 * book: no overlaps, so the local time may differ from the preferred one). */
+	const char *workdays;
+	const char *hours;
+	int slot_min;
+	int same_book;
 };
 
 static const struct gen_case cases[] = {
@@ -62,6 +71,28 @@ static const struct gen_case cases[] = {
 	/* Leap day onboarding in Los Angeles. */
 	{ "la-leap", "America/Los_Angeles", "2024-02-29T20:00", "h@example.com", NULL,
 	  0, 1, 0, NULL },
+	/* Three customers of one manager onboarded on one day: one book, no overlaps. */
+	{ "book-a", "Europe/Berlin", "2025-03-24T10:00", "ba@acme.example", NULL, 0, 1, 0,
+	  "2025-07-22", NULL, NULL, 0, 0 },
+	{ "book-b", "Europe/Berlin", "2025-03-24T10:00", "bb@acme.example", NULL, 0, 1, 0,
+	  NULL, NULL, NULL, 0, 1 },
+	{ "book-c", "Europe/Berlin", "2025-03-24T10:00", "bc@acme.example", NULL, 0, 1, 0,
+	  NULL, NULL, NULL, 0, 1 },
+	/* A Sun-Thu manager in Dubai. */
+	{ "dubai", "Asia/Dubai", "2025-05-29T06:00", "i@example.ae", NULL, 1, 1, 1, NULL,
+	  "Sun-Thu", "08:00-16:00", 45, 0 },
+	/* Night shifts on the nights the clocks change: the slots beside the gap and the
+	 * fold, never in them (Berlin Sun 2025-10-26, Sydney Sun 2025-10-05). */
+	{ "night-fold-1", "Europe/Berlin", "2025-10-19T12:00", "n1@example.de", NULL, 0, 0, 1,
+	  NULL, "Sun", "01:00-04:00", 30, 0 },
+	{ "night-fold-2", "Europe/Berlin", "2025-10-19T12:00", "n2@example.de", NULL, 0, 0, 0,
+	  NULL, "Sun", "01:00-04:00", 30, 1 },
+	{ "night-fold-3", "Europe/Berlin", "2025-10-19T12:00", "n3@example.de", NULL, 0, 0, 0,
+	  NULL, "Sun", "01:00-04:00", 30, 1 },
+	{ "night-gap-1", "Australia/Sydney", "2025-09-28T01:00", "n4@example.com.au", NULL, 0,
+	  0, 0, NULL, "Sun", "01:00-04:00", 30, 0 },
+	{ "night-gap-2", "Australia/Sydney", "2025-09-28T01:00", "n5@example.com.au", NULL, 0,
+	  0, 0, NULL, "Sun", "01:00-04:00", 30, 1 },
 };
 
 static const char *organizer = "postsale@seller.example";
@@ -103,7 +134,7 @@ static void write_file(const char *dir, const char *name, const char *ext,
 /* emit - build one invite and its mail, write them and the manifest line */
 static void emit(const char *dir, FILE *manifest, const char *name,
 		 const struct gen_case *c, const struct plan_checkin *ci, long long id,
-		 enum invite_method method, int sequence, time_t onboarded)
+		 enum invite_method method, int sequence, time_t onboarded, const char *book)
 {
 	struct invite_opts o;
 	struct invite_context ctx = { 0 };
@@ -165,10 +196,11 @@ static void emit(const char *dir, FILE *manifest, const char *name,
 	write_file(dir, name, "eml", eml, len);
 	ical_utc(ci->start, s1, sizeof(s1));
 	ical_utc(ci->end, s2, sizeof(s2));
-	fprintf(manifest, "%s\t%s\t%s\t%d\t%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s\n", name,
-		method == INVITE_CANCEL ? "CANCEL" : "REQUEST", uid, sequence, organizer,
+	fprintf(manifest, "%s\t%s\t%s\t%d\t%s\t%s%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		name, method == INVITE_CANCEL ? "CANCEL" : "REQUEST", uid, sequence, organizer,
 		manager, c->invite_customer ? "," : "", c->invite_customer ? c->customer : "",
-		c->tz, s1, s2, subject, c->name);
+		c->tz, s1, s2, subject, c->name, c->workdays ? c->workdays : "Mon-Fri",
+		c->hours ? c->hours : "09:00-17:00", book);
 	free(ics);
 	free(eml);
 	free(uid);
@@ -182,6 +214,9 @@ int main(int argc, char **argv)
 	FILE *manifest;
 	long long id = 1000;
 	int n = 0;
+	struct plan_busy *busy = NULL;
+	size_t n_busy = 0;
+	const char *book = "";
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: gen-invites OUTDIR\n");
@@ -203,6 +238,19 @@ int main(int argc, char **argv)
 		plan_opts_init(&po);
 		po.tz = c->tz;
 		po.spread_key = c->customer;
+		if (!c->same_book) {
+			n_busy = 0;
+			book = c->name;
+		}
+		if ((c->workdays && plan_parse_workdays(c->workdays, &po.workdays) < 0) ||
+		    (c->hours && plan_parse_hours(c->hours, &po.day_start_min, &po.day_end_min) < 0)) {
+			fprintf(stderr, "gen-invites: %s: bad week\n", c->name);
+			return 1;
+		}
+		if (c->slot_min)
+			po.slot_min = c->slot_min;
+		po.busy = busy;
+		po.n_busy = n_busy;
 		if (!c->full_schedule) {
 			po.n_day_offsets = 1;
 			po.quarterly_months = 0;
@@ -217,14 +265,18 @@ int main(int argc, char **argv)
 			fprintf(stderr, "gen-invites: %s: %s\n", c->name, err);
 			return 1;
 		}
+		busy = xreallocarray(busy, n_busy + nlist + 1, sizeof(*busy));
+		for (size_t k = 0; k < nlist; k++)
+			busy[n_busy++] = (struct plan_busy) { list[k].start, list[k].end, 0 };
 		for (size_t k = 0; k < nlist; k++, id++) {
 			char *name = xasprintf("%s-%s-%d", c->name, list[k].kind, list[k].ordinal);
-			emit(argv[1], manifest, name, c, &list[k], id, INVITE_REQUEST, 0, onboarded);
+			emit(argv[1], manifest, name, c, &list[k], id, INVITE_REQUEST, 0, onboarded,
+			     book);
 			n++;
 			if (c->cancel_too && k == 0) {
 				char *cname = xasprintf("%s-cancel", name);
 				emit(argv[1], manifest, cname, c, &list[k], id, INVITE_CANCEL, 1,
-				     onboarded);
+				     onboarded, book);
 				free(cname);
 				n++;
 			}
@@ -233,6 +285,7 @@ int main(int argc, char **argv)
 		free(list);
 	}
 	fclose(manifest);
+	free(busy);
 	free(path);
 	printf("gen-invites: %d invitations in %s\n", n, argv[1]);
 	return 0;

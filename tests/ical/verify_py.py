@@ -18,9 +18,12 @@ python3-icalendar and NAME.eml with Python's email package, and checks:
     calendars byte-equal to NAME.ics; Date, Message-ID, From, To, Subject (decoded
     equal to the planned subject), MIME-Version; CRLF only, lines <= 998 octets;
     the HTML holds no '<' that we did not write (the values are escaped);
-  - the plan, by zoneinfo alone: every planned start is Monday to Friday within
-    09:00-17:00 local time (the generator's business hours), and all check-ins of one
-    customer keep the same local wall-clock time, whatever DST did in between.
+  - the plan, by zoneinfo alone: every planned check-in lies on one of the manager's
+    working days within the manager's hours (the manifest's workdays and hours: by
+    default Mon-Fri 09:00-17:00), starts and ends at a wall time that happens exactly
+    once, keeps one UTC offset, never overlaps another check-in of the manager's book,
+    never shares a day with another check-in of its customer; a customer alone in a
+    book keeps the same local wall-clock time, whatever DST did in between.
 Prints one line per failure and a summary; exit 1 if anything failed.
 """
 import datetime
@@ -194,23 +197,68 @@ def check_eml(name, data, ics, row):
         fail(name, "HTML text differs from the plain text")
 
 
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def workdays(spec):
+    """ "Mon-Fri", "Sun-Thu", "Tue,Thu" -> the set of Python weekday numbers """
+    out = set()
+    for part in spec.split(","):
+        a, _, b = part.strip().partition("-")
+        i, j = DAYS.index(a), DAYS.index(b or a)
+        while True:
+            out.add(i)
+            if i == j:
+                break
+            i = (i + 1) % 7
+    return out
+
+
+def hhmm(s):
+    h, m = s.split(":")
+    return datetime.time(int(h), int(m)) if h != "24" else datetime.time.max
+
+
+def ambiguous(local, tz):
+    """ the wall time happens twice (a fold) or never (a gap) in tz, by zoneinfo """
+    naive = local.replace(tzinfo=None)
+    a = naive.replace(tzinfo=tz, fold=0)
+    b = naive.replace(tzinfo=tz, fold=1)
+    return a.utcoffset() != b.utcoffset()
+
+
 def check_plan(rows):
-    by_case = {}
+    by_case, books, cases_of_book = {}, {}, {}
     for row in rows:
         if row[1] != "REQUEST":
             continue
         tz = ZoneInfo(row[6])
         start = planned(row[7]).astimezone(tz)
         end = planned(row[8]).astimezone(tz)
-        if start.weekday() >= 5:
-            fail(row[0], f"planned on a {start:%A} ({start:%Y-%m-%d %H:%M %Z})")
-        if not (datetime.time(9, 0) <= start.time() and end.time() <= datetime.time(17, 0)
-                and end.date() == start.date()):
-            fail(row[0], f"planned {start:%H:%M}-{end:%H:%M} local, outside 09:00-17:00")
-        by_case.setdefault(row[10], set()).add(start.strftime("%H:%M"))
-    for case, times in by_case.items():
-        if len(times) != 1:
-            fail(case, f"one customer at several local times: {sorted(times)}")
+        days, hours, book = row[11], row[12], row[13]
+        h0, h1 = (hhmm(x) for x in hours.split("-"))
+        if start.weekday() not in workdays(days):
+            fail(row[0], f"planned on a {start:%A} ({start:%Y-%m-%d %H:%M %Z}), not {days}")
+        if not (h0 <= start.time() and end.time() <= h1 and end.date() == start.date()):
+            fail(row[0], f"planned {start:%H:%M}-{end:%H:%M} local, outside {hours}")
+        if ambiguous(start, tz) or ambiguous(end, tz) or start.utcoffset() != end.utcoffset():
+            fail(row[0], f"planned {start:%Y-%m-%d %H:%M}-{end:%H:%M} in a DST change")
+        by_case.setdefault(row[10], []).append(start)
+        books.setdefault(book, []).append((planned(row[7]), planned(row[8]), row[0]))
+        cases_of_book.setdefault(book, set()).add(row[10])
+    for case, starts in by_case.items():
+        dates = [s.date() for s in starts]
+        if len(set(dates)) != len(dates):
+            fail(case, "two check-ins of one customer on one day")
+    for book, slots in books.items():
+        slots.sort()
+        for (s0, e0, n0), (s1, e1, n1) in zip(slots, slots[1:]):
+            if s1 < e0:
+                fail(n1, f"overlaps {n0} in the manager's book {book}")
+        if len(cases_of_book[book]) == 1:
+            times = {s.strftime("%H:%M") for s in by_case[book]}
+            if len(times) != 1:
+                fail(book, f"one customer at several local times: {sorted(times)}")
 
 
 def main():

@@ -33,7 +33,7 @@ sink_stop
 # 3. 5xx: permanent, state failed with the server's reply, exit 69 (EX_UNAVAILABLE; 1
 #    before the sysexits convention of issue 16), shown by postsalectl
 ID=$(checkins_json --customer a@acme.example | jq_py '[c["id"] for c in j if c["kind"] == "day-7"][0]')
-"$CTL" -c "$CONF" checkin move "$ID" "@$((NOW + 86400 * 2))" >/dev/null
+"$CTL" -c "$CONF" checkin move "$ID" "@$((NOW + 86400 * 2))" --force >/dev/null
 sink_start "$T/sink5" -f rcpt
 st=0; "$MAILER" -c "$CONF" run --now @$((NOW + 120)) 2>"$T/log" || st=$?
 [ $st = 69 ] || fail "5xx: exit $st, not 69: $(cat "$T/log")"
@@ -44,14 +44,14 @@ sink_stop
 ok "5xx: failed with the reply, shown by postsalectl checkins"
 
 # 4. too many temporary failures (max 3): failed
-"$CTL" -c "$CONF" checkin move "$ID" "@$((NOW + 86400 * 3))" >/dev/null
+"$CTL" -c "$CONF" checkin move "$ID" "@$((NOW + 86400 * 3))" --force >/dev/null
 for k in 0 1 2; do "$MAILER" -c "$CONF" run --now @$((NOW + 200 + k * 100000)) 2>/dev/null || :; done
 checkins_json | jq_py "[(c['state'], c['attempts']) for c in j if c['id'] == $ID]" | grep -q "('failed', 3)" ||
 	fail "3 temporary failures: $(checkins_json)"
 ok "3 temporary failures: failed"
 
 # 5. a locked database: exit 75, a clear message, nothing sent
-"$CTL" -c "$CONF" checkin move "$ID" "@$((NOW + 86400 * 4))" >/dev/null
+"$CTL" -c "$CONF" checkin move "$ID" "@$((NOW + 86400 * 4))" --force >/dev/null
 sink_start "$T/sink2"
 "$PY" -c "
 import sqlite3, sys, time

@@ -46,7 +46,7 @@ ok "second run: nothing"
 # 4. a move: the same UID, SEQUENCE 1, the new time
 ID=$(checkins_json --customer a@acme.example | jq_py '[c["id"] for c in j if c["kind"] == "day-7"][0]')
 UID1=$(checkins_json --customer a@acme.example | jq_py '[c["uid"] for c in j if c["kind"] == "day-7"][0]')
-"$CTL" -c "$CONF" checkin move "$ID" "$(day 8) 13:00" >/dev/null || fail "checkin move"
+"$CTL" -c "$CONF" checkin move "$ID" "$(day 8)T13:00:00Z" >/dev/null || fail "checkin move"
 "$MAILER" -c "$CONF" run --now $DAY7 2>"$T/log" || fail "run after move: $(cat "$T/log")"
 [ "$(count "$T/sink")" = 3 ] || fail "after the move $(count "$T/sink") messages, not 3"
 "$PY" "$CHECK_EML" "$T/sink" | grep -F "	$UID1	1	REQUEST	" > "$T/moved" || fail "no REQUEST SEQUENCE 1 for $UID1"

@@ -18,8 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "test_time.h"
 #include "conf.h"
 #include "journey.h"
+#include "journey_import.h"
 #include "store_journey.h"
 
 static char dir[64];
@@ -27,14 +29,6 @@ static struct ps_conf *conf;
 static struct store *st;
 static char err[1024];
 
-static time_t utc(const char *s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	ck_assert_msg(strptime(s, "%Y-%m-%dT%H:%M", &tm) != NULL, "bad test time %s", s);
-	return timegm(&tm);
-}
 
 static void open_with(const char *extra)
 {
@@ -403,6 +397,351 @@ START_TEST(test_facts)
 }
 END_TEST
 
+/* sql_int - one integer from a query of the test's own */
+static long long sql_int(const char *sql)
+{
+	sqlite3_stmt *stmt;
+	long long v;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+	v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* Overlapping check-ins of one manager, and pairs of one customer on one Berlin day,
+ * counted by SQL of the test's own (Berlin is UTC+1 or +2: a day boundary that both
+ * readings agree on is enough for check-ins inside 09:00-17:00). */
+#define OVERLAPS "SELECT count(*) FROM checkins a JOIN checkins b ON a.id < b.id" \
+	" AND a.manager = b.manager COLLATE NOCASE AND a.due_at < b.end_at AND b.due_at < a.end_at" \
+	" WHERE a.state NOT IN ('cancelled', 'skipped') AND b.state NOT IN ('cancelled', 'skipped')"
+#define SAME_DAY "SELECT count(*) FROM checkins a JOIN checkins b ON a.id < b.id" \
+	" AND a.customer_id = b.customer_id AND date(a.due_at + 7200, 'unixepoch') =" \
+	" date(b.due_at + 7200, 'unixepoch') WHERE a.state <> 'cancelled' AND b.state <> 'cancelled'"
+
+START_TEST(test_no_double_booking)
+{
+	time_t t0 = utc("2025-03-03T10:00");
+	char addr[64];
+
+	/* twelve customers of one manager onboarded on one day: no two share a slot */
+	for (int k = 0; k < 12; k++) {
+		snprintf(addr, sizeof(addr), "c%d@many.example", k);
+		ck_assert_msg(start(addr, NULL, "anna@seller.example", NULL, t0 + k) >= 6, "%s", err);
+	}
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM checkins"), 12 * 6);
+	ck_assert_int_eq(sql_int(OVERLAPS), 0);
+	/* the issue's case: a renewal 30 days after day 90 (Jul 1: pre-renewal May 31, a
+	 * Saturday, so Fri May 30 - day 90 is Sun Jun 1 -> Mon Jun 2) and one right on it */
+	ck_assert_int_ge(start("r@renew.example", NULL, "anna@seller.example", "2025-07-01", t0), 7);
+	ck_assert_int_ge(start("s@renew.example", NULL, "anna@seller.example", "2025-07-02", t0), 7);
+	ck_assert_int_eq(sql_int(OVERLAPS), 0);
+	ck_assert_int_eq(sql_int(SAME_DAY), 0);
+	/* a later renewal date moves only the pre-renewal check-in, still clear of the rest */
+	ck_assert_int_eq(journey_renewal(st, conf, "r@renew.example", "2025-06-03", t0 + 60, err,
+					 sizeof(err)), 1);
+	ck_assert_int_eq(sql_int(OVERLAPS), 0);
+	ck_assert_int_eq(sql_int(SAME_DAY), 0);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM checkins WHERE sequence > 0"), 1);
+}
+END_TEST
+
+START_TEST(test_replan)
+{
+	time_t t0 = utc("2025-03-03T10:00"), at = 0;
+	struct store_checkin *v, before, after;
+	long long id;
+	size_t n;
+
+	ck_assert_int_ge(start("a@acme.example", NULL, "anna@seller.example", NULL, t0), 6);
+	ck_assert_int_ge(start("b@beta.example", NULL, "anna@seller.example", NULL, t0), 6);
+	n = list("a@acme.example", &v);
+	id = find(v, n, "day-7")->id;
+	store_checkins_free(v, n);
+	ck_assert_int_eq(store_checkin_get(st, id, &before, err, sizeof(err)), 0);
+	ck_assert_int_eq(journey_replan_checkin(st, conf, id, t0, &at, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_get(st, id, &after, err, sizeof(err)), 0);
+	ck_assert_int_eq(after.due_at, at);
+	ck_assert_int_ge(after.due_at, before.end_at);	/* the next free slot after it */
+	ck_assert_int_lt(after.due_at, before.due_at + 86400);	/* the same day: slots were free */
+	ck_assert_int_eq(after.sequence, before.sequence + 1);
+	ck_assert_str_eq(after.state, "planned");
+	ck_assert_str_eq(after.uid, before.uid);
+	ck_assert_int_eq(sql_int(OVERLAPS), 0);
+	store_checkin_clear(&before);
+	store_checkin_clear(&after);
+	/* inside a transaction of the caller's: it joins it */
+	ck_assert_int_eq(store_journey_begin(st, err, sizeof(err)), 0);
+	ck_assert_int_eq(journey_replan_checkin(st, conf, id, t0, NULL, err, sizeof(err)), 0);
+	store_journey_rollback(st);
+	ck_assert_int_eq(store_checkin_get(st, id, &after, err, sizeof(err)), 0);
+	ck_assert_int_eq(after.due_at, at);	/* rolled back with the caller's */
+	store_checkin_clear(&after);
+	ck_assert_int_eq(journey_replan_checkin(st, conf, 999999, t0, NULL, err, sizeof(err)), 1);
+	ck_assert_int_eq(store_checkin_cancel(st, id, err, sizeof(err)), 0);
+	ck_assert_int_eq(journey_replan_checkin(st, conf, id, t0, NULL, err, sizeof(err)), 1);
+}
+END_TEST
+
+START_TEST(test_add_since)
+{
+	time_t now = utc("2025-06-10T12:00");
+	struct journey_new nc = { "old@acme.example", "Old Co", "anna@seller.example",
+				  "2025-01-15", NULL };
+	struct journey_added out;
+	struct store_checkin *v;
+	struct store_customer c;
+	size_t n;
+
+	ck_assert_int_eq(store_journey_begin(st, err, sizeof(err)), 0);
+	ck_assert_msg(journey_add(st, conf, &nc, now, &out, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(store_journey_commit(st, err, sizeof(err)), 0);
+	/* Jan 15 + 7, 30, 90 are past on Jun 10; quarterly Jul 15, Oct 15, anniversary Jan 15 */
+	ck_assert_int_eq(out.skipped, 3);
+	ck_assert_int_eq(out.planned, 3);
+	n = list("old@acme.example", &v);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(v[i].state, v[i].due_at <= now ? "skipped" : "planned");
+	store_checkins_free(v, n);
+	ck_assert_int_eq(store_customer_get(st, "old@acme.example", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.onboarded_at, utc("2025-01-14T23:00"));	/* midnight in Berlin */
+	store_customer_clear(&c);
+	/* nothing past is ever due for the mailer */
+	ck_assert_int_eq(store_checkin_due(st, now, 400L * 86400, 0, &v, &n, err, sizeof(err)), 0);
+	ck_assert_uint_eq(n, 3);
+	store_checkins_free(v, n);
+	/* the same again: unchanged; another date: refused, naming the first */
+	ck_assert_int_eq(journey_add(st, conf, &nc, now, &out, err, sizeof(err)), 0);
+	ck_assert_int_eq(out.existed, 1);
+	nc.since = "2025-01-16";
+	ck_assert_int_eq(journey_add(st, conf, &nc, now, &out, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "2025-01-15") != NULL, "%s", err);
+	/* dates that do not exist, a year too far, an address that is none */
+	nc.address = "new@acme.example";
+	nc.since = "2025-02-29";
+	ck_assert_int_eq(journey_add(st, conf, &nc, now, &out, err, sizeof(err)), -1);
+	ck_assert_msg(strncmp(err, "since:", 6) == 0, "%s", err);
+	nc.since = "2027-01-01";
+	ck_assert_int_eq(journey_add(st, conf, &nc, now, &out, err, sizeof(err)), -1);
+	nc.since = "2025-07-01";
+	nc.renewal = "2026-04-31";
+	ck_assert_int_eq(journey_add(st, conf, &nc, now, &out, err, sizeof(err)), -1);
+	ck_assert_msg(strncmp(err, "renewal:", 8) == 0, "%s", err);
+	nc.renewal = NULL;
+	nc.address = "not an address";
+	ck_assert_int_eq(journey_add(st, conf, &nc, now, &out, err, sizeof(err)), -1);
+	ck_assert_msg(strncmp(err, "address:", 8) == 0, "%s", err);
+	/* a future start: everything planned */
+	nc.address = "new@acme.example";
+	ck_assert_int_eq(journey_add(st, conf, &nc, now, &out, err, sizeof(err)), 0);
+	ck_assert_int_eq(out.skipped, 0);
+	ck_assert_int_eq(out.planned, 6);
+}
+END_TEST
+
+START_TEST(test_onboarded_header)
+{
+	struct journey_party p = { "h@acme.example", NULL };
+	struct onboard_info info;
+	struct store_customer c;
+	time_t now = utc("2025-06-10T12:00");
+
+	memset(&info, 0, sizeof(info));
+	info.kind = ONBOARD_START;
+	info.has_since = 1;
+	snprintf(info.since, sizeof(info.since), "2025-05-01");
+	ck_assert_int_eq(journey_start(st, conf, &p, "anna@seller.example", &info, now, err,
+				       sizeof(err)), 4);	/* day 7 (May 8) and 30 (Sat May 31 -> Mon Jun 2) are past */
+	ck_assert_int_eq(store_customer_get(st, "h@acme.example", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.onboarded_at, utc("2025-04-30T22:00"));
+	store_customer_clear(&c);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM checkins WHERE state = 'skipped'"), 2);
+}
+END_TEST
+
+/* import_count - a report function counting the messages, keeping the last */
+static char last_report[1024];
+static int n_reports;
+static void import_count(void *arg, const char *msg)
+{
+	(void) arg;
+	n_reports++;
+	snprintf(last_report, sizeof(last_report), "%s", msg);
+}
+
+START_TEST(test_import)
+{
+	static const char bad[] =
+	    "address,name,manager,since,renewal\n"
+	    "ok1@imp.example,\"One, Inc.\",anna@seller.example,2025-01-15,\n"
+	    "ok2@imp.example,Two,anna@seller.example,2025-06-01,2026-05-01\n"
+	    "bad-address,Three,anna@seller.example,2025-01-15,\n"
+	    "ok3@imp.example,Four,anna@seller.example,2025-02-30,\n"
+	    "ok4@imp.example,Five,,2025-02-01,\n"
+	    "ok1@imp.example,Again,anna@seller.example,2025-01-15,\n";
+	static const char good[] =
+	    "\xef\xbb\xbf" "Since,Address,Manager\r\n"
+	    "2025-01-15,ok1@imp.example,anna@seller.example\r\n"
+	    "\r\n"
+	    "2025-06-01,ok2@imp.example,anna@seller.example\r\n";
+	struct journey_import_result res;
+	time_t now = utc("2025-06-10T12:00");
+
+	ck_assert_int_eq(journey_import_csv(st, conf, "crm.csv", bad, strlen(bad), now, &res,
+					    import_count, NULL, err, sizeof(err)), 1);
+	ck_assert_int_eq(n_reports, 4);
+	ck_assert_uint_eq(res.bad, 4);
+	ck_assert_msg(strncmp(last_report, "crm.csv:7: address:", 19) == 0, "%s", last_report);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM customers"), 0);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM checkins"), 0);
+	/* a header without since; an unknown column; an unterminated quote */
+	n_reports = 0;
+	ck_assert_int_eq(journey_import_csv(st, conf, "h.csv", "address,name\n", 13, now, &res,
+					    import_count, NULL, err, sizeof(err)), 1);
+	ck_assert_msg(strstr(last_report, "h.csv:1:") && strstr(last_report, "since"), "%s", last_report);
+	ck_assert_int_eq(journey_import_csv(st, conf, "h.csv", "address,since,phone\n", 20, now,
+					    &res, import_count, NULL, err, sizeof(err)), 1);
+	ck_assert_msg(strstr(last_report, "phone") != NULL, "%s", last_report);
+	ck_assert_int_eq(journey_import_csv(st, conf, "q.csv", "address,since\n\"a@b.example,2025-01-01\n",
+					    38, now, &res, import_count, NULL, err, sizeof(err)), 1);
+	ck_assert_msg(strstr(last_report, "q.csv:2: a quote opened on line 2") != NULL, "%s", last_report);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM customers"), 0);
+	/* a good file: BOM, CRLF, any column order, a blank line */
+	ck_assert_msg(journey_import_csv(st, conf, "good.csv", good, strlen(good), now, &res,
+					 import_count, NULL, err, sizeof(err)) == 0, "%s", last_report);
+	ck_assert_uint_eq(res.rows, 2);
+	ck_assert_uint_eq(res.added, 2);
+	ck_assert_uint_eq(res.skipped, 4);	/* ok1: day 7, 30, 90; ok2: day 7 (Sun Jun 8 -> Mon Jun 9) */
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM customers"), 2);
+	ck_assert_int_eq(sql_int(OVERLAPS), 0);
+	ck_assert_int_eq(sql_int(SAME_DAY), 0);
+}
+END_TEST
+
+START_TEST(test_managers)
+{
+	struct store_manager *v;
+	struct manager m;
+	size_t n;
+	char path[128];
+	FILE *f;
+
+	st = store_close(st);
+	conf = conf_free(conf);
+	open_with("manager = omar@seller.example; name=Omar Haddad; zone=Asia/Dubai; days=Sun-Thu\n"
+		  "manager = kim@seller.example; name = Kim Lee ; zone=Australia/Sydney;"
+		  " days=Tue,Thu; hours=10:00-14:00; slot=45\n"
+		  "checkin-hours = 08:00-16:00\n");
+	ck_assert_int_eq(journey_manager_get(conf, "OMAR@seller.example", &m, err, sizeof(err)), 0);
+	ck_assert_str_eq(m.name, "Omar Haddad");
+	ck_assert_str_eq(m.tz, "Asia/Dubai");
+	ck_assert_uint_eq(m.workdays, 0x1f);	/* Sun-Thu */
+	ck_assert_int_eq(m.day_start_min, 8 * 60);	/* the global key */
+	ck_assert_int_eq(m.slot_min, 30);
+	ck_assert_int_eq(journey_manager_get(conf, "kim@seller.example", &m, err, sizeof(err)), 0);
+	ck_assert_str_eq(m.name, "Kim Lee");
+	ck_assert_int_eq(m.slot_min, 45);
+	ck_assert_int_eq(m.day_end_min, 14 * 60);
+	char *name = journey_manager_name(st, conf, "KIM@seller.example");
+	ck_assert_str_eq(name, "Kim Lee");
+	free(name);
+	ck_assert_ptr_null(journey_manager_name(st, conf, "x@seller.example"));
+	ck_assert_int_eq(journey_manager_get(conf, "x@seller.example", &m, err, sizeof(err)), 0);
+	ck_assert_int_eq(m.configured, 0);
+	ck_assert_str_eq(m.tz, "UTC");
+	ck_assert_int_ge(start("a@acme.example", NULL, "x@seller.example", NULL,
+			       utc("2025-03-03T10:00")), 6);
+	ck_assert_int_eq(journey_managers_sync(st, conf, utc("2025-03-03T10:00"), err, sizeof(err)), 0);
+	ck_assert_int_eq(store_manager_list(st, utc("2025-03-03T10:00"), &v, &n, err, sizeof(err)), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(v[0].m.address, "kim@seller.example");
+	ck_assert_int_eq(v[0].m.configured, 1);
+	ck_assert_str_eq(v[2].m.address, "x@seller.example");
+	ck_assert_int_eq(v[2].m.configured, 0);
+	ck_assert_int_eq(v[2].upcoming, 6);
+	free(v);
+	/* the line is gone: the name the managers table keeps */
+	st = store_close(st);
+	conf = conf_free(conf);
+	open_with("");
+	name = journey_manager_name(st, conf, "kim@seller.example");
+	ck_assert_str_eq(name, "Kim Lee");
+	free(name);
+	/* bad manager lines: file:line, key and field */
+	static const struct { const char *line; const char *want; } bad[] = {
+		{ "manager = omar@seller.example; zone=Asia/Dubay", ":2: manager: zone:" },
+		{ "manager = omar; zone=Asia/Dubai", ":2: manager: 'omar' is not a mail address" },
+		{ "manager = o@x.example; days=Fri-Sut", ":2: manager: days:" },
+		{ "manager = o@x.example; hours=17:00-09:00", ":2: manager: hours:" },
+		{ "manager = o@x.example; slot=0", ":2: manager: slot:" },
+		{ "manager = o@x.example; hours=09:00-09:30; slot=45", ":2: manager: slot:" },
+		{ "manager = o@x.example; colour=blue", ":2: manager: 'colour' is not one of" },
+		{ "manager = o@x.example\nmanager = O@x.example; name=again", ":3: manager: 'O@x.example' is given twice" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ps_conf *c;
+		snprintf(path, sizeof(path), "%s/bad.conf", dir);
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fprintf(f, "database = %s/db.sqlite\n%s\n", dir, bad[i].line);
+		fclose(f);
+		c = conf_load(path, err, sizeof(err));
+		ck_assert_ptr_null(c);
+		ck_assert_msg(strstr(err, bad[i].want) != NULL, "%s: got %s", bad[i].line, err);
+	}
+}
+END_TEST
+
+/* A manager's own calendar: check-ins go around it; an unreadable file is an error. */
+START_TEST(test_busy_file)
+{
+	time_t t0 = utc("2025-03-03T10:00");
+	struct store_checkin *v, *c;
+	char line[512], path[128];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/anna.ics", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	/* out of office on day 7 (Mon Mar 10); Tuesday busy 09:00-16:00 Berlin */
+	fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+	      "BEGIN:VEVENT\r\nUID:ooo\r\nDTSTAMP:20250101T000000Z\r\nDTSTART;VALUE=DATE:20250310\r\n"
+	      "END:VEVENT\r\nBEGIN:VFREEBUSY\r\nUID:fb\r\nDTSTAMP:20250101T000000Z\r\n"
+	      "FREEBUSY:20250311T080000Z/20250311T150000Z\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n", f);
+	fclose(f);
+	st = store_close(st);
+	conf = conf_free(conf);
+	snprintf(line, sizeof(line), "manager = anna@seller.example; zone=Europe/Berlin; busy=%s\n", path);
+	open_with(line);
+	ck_assert_msg(start("a@acme.example", NULL, "anna@seller.example", NULL, t0) >= 6, "%s", err);
+	n = list("a@acme.example", &v);
+	c = find(v, n, "day-7");
+	ck_assert_int_ge(c->due_at, utc("2025-03-11T15:00"));	/* 16:00 or 16:30 Berlin */
+	ck_assert_int_lt(c->due_at, utc("2025-03-11T16:00"));
+	store_checkins_free(v, n);
+	/* a customer onboarded years ago: the calendar is still read for its future */
+	struct journey_new nc = { "old@acme.example", NULL, "anna@seller.example", "2022-03-03",
+				  "2025-04-10" };	/* pre-renewal: Tue Mar 11 */
+	struct journey_added added;
+	ck_assert_int_eq(store_journey_begin(st, err, sizeof(err)), 0);
+	ck_assert_msg(journey_add(st, conf, &nc, t0, &added, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(store_journey_commit(st, err, sizeof(err)), 0);
+	ck_assert_int_eq(added.planned, 1);
+	n = list("old@acme.example", &v);
+	c = find(v, n, "pre-renewal");
+	ck_assert_int_ge(c->due_at, utc("2025-03-11T15:00"));
+	ck_assert_int_lt(c->due_at, utc("2025-03-11T16:00"));
+	store_checkins_free(v, n);
+	ck_assert_int_eq(sql_int(OVERLAPS), 0);
+	unlink(path);
+	ck_assert_int_eq(start("b@beta.example", NULL, "anna@seller.example", NULL, t0), -1);
+	ck_assert_msg(strstr(err, "busy:") != NULL && strstr(err, "anna.ics") != NULL, "%s", err);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM customers WHERE address = 'b@beta.example'"), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store_journey");
@@ -418,6 +757,13 @@ int main(void)
 	tcase_add_test(tc, test_mailer_transitions);
 	tcase_add_test(tc, test_failures);
 	tcase_add_test(tc, test_facts);
+	tcase_add_test(tc, test_no_double_booking);
+	tcase_add_test(tc, test_replan);
+	tcase_add_test(tc, test_add_since);
+	tcase_add_test(tc, test_onboarded_header);
+	tcase_add_test(tc, test_import);
+	tcase_add_test(tc, test_managers);
+	tcase_add_test(tc, test_busy_file);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
