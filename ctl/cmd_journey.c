@@ -137,8 +137,11 @@ cmd_checkins(int argc, char **argv)
 			json = 1;
 		else if (strcmp(argv[i], "--customer") == 0 && i + 1 < argc)
 			customer = argv[++i];
+		else if (strcmp(argv[i], "--unanswered") == 0)
+			return cmd_checkins_unanswered(argc, argv);
 		else {
-			fprintf(stderr, "usage: postsalectl checkins [--customer ADDRESS] [--json]\n");
+			fprintf(stderr, "usage: postsalectl checkins [--customer ADDRESS] [--json]\n"
+			    "       postsalectl checkins --unanswered [--manager ADDRESS] [--now TIME] [--json]\n");
 			return CTL_USAGE;
 		}
 	}
@@ -249,6 +252,8 @@ cmd_checkin(int argc, char **argv)
 	char err[1024], *end, buf[96];
 	int move, force = 0, rc;
 
+	if (argc >= 2 && strcmp(argv[1], "accept-counter") == 0)
+		return cmd_checkin_accept_counter(argc, argv);
 	if (argc == 5 && strcmp(argv[4], "--force") == 0) {
 		force = 1;
 		argc--;
@@ -257,6 +262,7 @@ cmd_checkin(int argc, char **argv)
 	if (!move && !(argc == 3 && strcmp(argv[1], "cancel") == 0 && !force)) {
 		fprintf(stderr, "usage: postsalectl checkin move ID TIME [--force]\n"
 		    "       postsalectl checkin cancel ID\n"
+		    "       postsalectl checkin accept-counter ID\n"
 		    "TIME: 2026-11-29 10:30 (the manager's zone), 2026-11-29T10:30:00+01:00,"
 		    " 2026-11-29T09:30:00Z or @UNIX\n");
 		return CTL_USAGE;

@@ -26,6 +26,10 @@ int cmd_managers(int argc, char **argv);
 int cmd_checkins(int argc, char **argv);
 /* ctl/cmd_journey.c: checkin move ID TIME [--force] | checkin cancel ID */
 int cmd_checkin(int argc, char **argv);
+/* ctl/cmd_reply.c: checkins --unanswered [--manager ADDRESS] [--now TIME] [--json] */
+int cmd_checkins_unanswered(int argc, char **argv);
+/* ctl/cmd_reply.c: checkin accept-counter ID */
+int cmd_checkin_accept_counter(int argc, char **argv);
 /* ctl/cmd_user.c: user add|del|list|passwd: the finance console's users */
 int cmd_user(int argc, char **argv);
 

@@ -36,8 +36,10 @@ static const struct command {
 	    "  postsalectl customer import FILE.csv    the same for every row of a CSV file\n"
 	    "  postsalectl customer offboard ADDRESS | customer renewal ADDRESS DATE"},
 	{"managers", cmd_managers, "managers [--refresh] [--json]           account managers, their hours and next free slot"},
-	{"checkins", cmd_checkins, "checkins [--customer ADDRESS] [--json]  planned and sent check-ins"},
-	{"checkin", cmd_checkin, "checkin move ID TIME [--force] | checkin cancel ID"},
+	{"checkins", cmd_checkins, "checkins [--customer ADDRESS] [--json]  planned and sent check-ins\n"
+	    "  postsalectl checkins --unanswered [--manager A] [--now TIME] [--json]\n"
+	    "                                          check-ins without an answer"},
+	{"checkin", cmd_checkin, "checkin move ID TIME [--force] | checkin cancel ID | checkin accept-counter ID"},
 	{"user", cmd_user, "user add NAME --role ROLE [--password-stdin] | user passwd NAME [--password-stdin]\n"
 	    "                     | user del NAME | user list\n"
 	    "                                          the finance console's users; ROLE: finance,\n"

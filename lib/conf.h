@@ -41,6 +41,7 @@ enum conf_severity { CONF_SEVERITY_WARNING, CONF_SEVERITY_ERROR };
 enum conf_position { CONF_POSITION_BOTTOM, CONF_POSITION_TOP };
 enum conf_replies { CONF_REPLIES_SKIP, CONF_REPLIES_ADD };
 enum conf_starttls { CONF_STARTTLS_NONE, CONF_STARTTLS_TRY, CONF_STARTTLS_REQUIRE };
+enum conf_reply_mail { CONF_REPLY_MAIL_KEEP, CONF_REPLY_MAIL_DISCARD };
 enum conf_mta { CONF_MTA_POSTFIX, CONF_MTA_SENDMAIL };
 
 /* The settings. Field names follow the keys; everything is owned by the struct. */
@@ -116,6 +117,10 @@ struct ps_conf {
 	long mailer_max_attempts;
 	char *digest_time;		/* HH:MM, or empty: the daemon sends no digest */
 	char *digest_days;
+	/* the managers' answers (lib/filter_reply.c) and the weekly summary */
+	int reply_mail;			/* enum conf_reply_mail */
+	long checkin_unanswered;	/* days */
+	long summary_interval_ms;
 	/* the finance console (postsale-web) */
 	char *web_listen;
 	char *web_user;

@@ -14,6 +14,8 @@
 
 #include "digest.h"
 #include "html.h"
+#include "invite_mime.h"
+#include "mime_text.h"
 #include "xalloc.h"
 
 #define DIGEST_CELL_MAX 60	/* code points of one cell in the text table */
@@ -363,10 +365,9 @@ digest_build(const struct ps_conf *conf, const struct digest *d, time_t now,
 	GMimeMessage *m;
 	GMimeMultipart *alt;
 	GMimeObject *part;
-	GMimeFormatOptions *opts;
 	GDateTime *date;
 	const char *domain;
-	char *subject, *text, *html, *mid, *s;
+	char *subject, *text, *html, *mid;
 	unsigned long long h = 1469598103934665603ULL;
 
 	if (conf->finance_address == NULL || conf->finance_address[0] == '\0') {
@@ -415,14 +416,7 @@ digest_build(const struct ps_conf *conf, const struct digest *d, time_t now,
 	g_mime_message_set_mime_part(m, GMIME_OBJECT(alt));
 	g_object_unref(alt);
 
-	opts = g_mime_format_options_new();
-	g_mime_format_options_set_newline_format(opts, GMIME_NEWLINE_FORMAT_DOS);
-	s = g_mime_object_to_string(GMIME_OBJECT(m), opts);
-	g_mime_format_options_free(opts);
-	g_object_unref(m);
-	*msg = xstrdup(s);
-	*len = strlen(*msg);
-	g_free(s);
+	*msg = mime_text_message_bytes(m, len);
 	free(mid);
 	free(subject);
 	free(text);

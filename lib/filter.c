@@ -338,6 +338,12 @@ filter_run(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
 		filter_tag(m, res);
 		return 0;
 	}
+	/* A manager's answer to an invitation: internal mail to postsale-address. */
+	if (filter_reply_wanted(fc->conf, m) &&
+	    (filter_reply(fc, st, mode, m, msg, now, res) != 0 || m->nexternal == 0)) {
+		g_object_unref(msg);
+		return res->error != NULL ? -1 : 0;
+	}
 	onboard_classify(fc->onboard, msg, m->sender, &res->onboard);
 	filter_check_invoices(fc, m, msg, res);
 	if (mode != FILTER_STORE_NONE && st != NULL && res->is_invoice &&

@@ -79,6 +79,11 @@ struct filter_result {
 	int note_added;
 	char note_reason[256];		/* why no note, when one was due */
 	char *error;			/* an internal failure: the caller follows on-error */
+	/* internal mail to postsale-address: an iTIP answer (filter_reply.c) */
+	int reply;			/* it carries a calendar */
+	int reply_recorded;		/* the answer was recorded on its check-in */
+	int discard;			/* reply-mail = discard: drop the message */
+	char reply_note[512];		/* what became of it (printable), for simulate */
 };
 
 /*
@@ -108,5 +113,11 @@ int filter_store_record(struct store *st, const struct ps_conf *conf, const stru
     GMimeMessage *msg, const struct filter_result *res, time_t now, char *err, size_t errlen);
 void filter_note(struct filter_ctx *fc, struct store *st, const struct ps_msg *m,
     GMimeMessage *msg, struct filter_result *res, time_t now);
+/* filter_reply_wanted - 1 when m comes from inside and is addressed to postsale-address */
+int filter_reply_wanted(const struct ps_conf *conf, const struct ps_msg *m);
+/* filter_reply - read and record the iTIP answer in msg (filter_reply.c); 0, or -1
+ * with res->error (the store failed: on-error applies) */
+int filter_reply(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
+    const struct ps_msg *m, GMimeMessage *msg, time_t now, struct filter_result *res);
 
 #endif

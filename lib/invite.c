@@ -86,10 +86,9 @@ static size_t utf8_len(const unsigned char *s)
 	return 0;
 }
 
-/* text_clean - a copy of s as valid UTF-8 without controls: invalid bytes become
- * U+FFFD, CR is dropped, LF kept if keep_lf (else a space), tab a space, other
- * controls dropped, '"' replaced by '\'' if no_quote. Caller frees. */
-static char *text_clean(const char *s, int keep_lf, int no_quote)
+/* invite_text_clean - see invite.h; caller frees */
+char *
+invite_text_clean(const char *s, int keep_lf, int no_quote)
 {
 	size_t n = strlen(s ? s : ""), o = 0;
 	char *out = xmalloc(n * 3 + 1);
@@ -144,9 +143,24 @@ static void date_fmt(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
-/* append - *s = *s + formatted text (both the caller's) */
-static void append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void append(char **s, const char *fmt, ...)
+static icaltimezone *zone_lookup(const char *tz);
+
+/* invite_local_time - see invite.h; returns buf */
+char *
+invite_local_time(time_t t, const char *tz, char *buf, size_t len)
+{
+	icaltimezone *zone = tz ? zone_lookup(tz) : NULL;
+	struct icaltimetype it = icaltime_from_timet_with_zone(t, 0, zone ? zone :
+	    icaltimezone_get_utc_timezone());
+
+	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d %s", it.year, it.month, it.day, it.hour,
+	    it.minute, zone ? tz : "UTC");
+	return buf;
+}
+
+/* invite_append - see invite.h */
+void
+invite_append(char **s, const char *fmt, ...)
 {
 	va_list ap;
 	char *add, *t;
@@ -175,28 +189,28 @@ char *invite_describe(const struct invite_context *c, time_t now)
 	char *s = NULL;
 
 	if (named && c->customer)
-		append(&s, "Check-in with %s <%s>", c->customer_name, c->customer);
+		invite_append(&s, "Check-in with %s <%s>", c->customer_name, c->customer);
 	else
-		append(&s, "Check-in with %s", named ? c->customer_name :
+		invite_append(&s, "Check-in with %s", named ? c->customer_name :
 		       c->customer ? c->customer : "the customer");
-	append(&s, c->checkin_kind ? " (%s)\n\n" : "%s\n\n",
+	invite_append(&s, c->checkin_kind ? " (%s)\n\n" : "%s\n\n",
 	       c->checkin_kind ? c->checkin_kind : "");
 	if (c->customer_since > 0) {
 		long days = (long) ((now - c->customer_since) / 86400);
 		date_fmt(c->customer_since, day, sizeof(day));
-		append(&s, "Customer since: %s (%ld days)\n", day, days < 0 ? 0 : days);
+		invite_append(&s, "Customer since: %s (%ld days)\n", day, days < 0 ? 0 : days);
 	} else
-		append(&s, "Customer since: unknown\n");
-	append(&s, "Invoices sent: %ld\nInvoices flagged: %ld\n", c->invoices_sent,
+		invite_append(&s, "Customer since: unknown\n");
+	invite_append(&s, "Invoices sent: %ld\nInvoices flagged: %ld\n", c->invoices_sent,
 	       c->invoices_flagged);
 	if (c->last_checkin > 0) {
 		date_fmt(c->last_checkin, day, sizeof(day));
-		append(&s, "Last check-in: %s\n", day);
+		invite_append(&s, "Last check-in: %s\n", day);
 	} else
-		append(&s, "Last check-in: none yet\n");
-	append(&s, "\nQuestions to open the conversation:\n");
+		invite_append(&s, "Last check-in: none yet\n");
+	invite_append(&s, "\nQuestions to open the conversation:\n");
 	for (; *q; q++)
-		append(&s, "- %s\n", *q);
+		invite_append(&s, "- %s\n", *q);
 	return s;
 }
 
@@ -382,8 +396,10 @@ static icalproperty *time_prop(icalproperty_kind kind, time_t t, const char *tz,
 	return p;
 }
 
-/* person_prop - ORGANIZER or ATTENDEE "mailto:addr" with a cleaned CN */
-static icalproperty *person_prop(int attendee, const char *addr, const char *name)
+/* person_prop - ORGANIZER or ATTENDEE "mailto:addr" with a cleaned CN; an attendee
+ * is asked for an answer (RSVP=TRUE) only when rsvp is set: a CANCEL asks for none
+ * (RFC 5546 3.2.5) */
+static icalproperty *person_prop(int attendee, const char *addr, const char *name, int rsvp)
 {
 	char *uri = xasprintf("mailto:%s", addr);
 	icalproperty *p = attendee ? icalproperty_new_attendee(uri) :
@@ -391,7 +407,7 @@ static icalproperty *person_prop(int attendee, const char *addr, const char *nam
 
 	free(uri);
 	if (name && *name) {
-		char *cn = text_clean(name, 0, 1);
+		char *cn = invite_text_clean(name, 0, 1);
 		if (*cn)
 			icalproperty_add_parameter(p, icalparameter_new_cn(cn));
 		free(cn);
@@ -400,7 +416,8 @@ static icalproperty *person_prop(int attendee, const char *addr, const char *nam
 		icalproperty_add_parameter(p, icalparameter_new_cutype(ICAL_CUTYPE_INDIVIDUAL));
 		icalproperty_add_parameter(p, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
 		icalproperty_add_parameter(p, icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
-		icalproperty_add_parameter(p, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+		if (rsvp)
+			icalproperty_add_parameter(p, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
 	}
 	return p;
 }
@@ -458,6 +475,7 @@ int invite_build(const struct invite_opts *o, char **ics, char *err, size_t errl
 	icaltimezone *utc = icaltimezone_get_utc_timezone(), *zone = NULL;
 	icalcomponent *cal, *ev;
 	char *s, *vtz = NULL;
+	int rsvp;
 
 	*ics = NULL;
 	if (opts_check(o, err, errlen) < 0)
@@ -494,23 +512,24 @@ int invite_build(const struct invite_opts *o, char **ics, char *err, size_t errl
 	icalcomponent_add_property(ev, icalproperty_new_sequence(o->sequence));
 	icalcomponent_add_property(ev, time_prop(ICAL_DTSTART_PROPERTY, o->start, o->tz, zone));
 	icalcomponent_add_property(ev, time_prop(ICAL_DTEND_PROPERTY, o->end, o->tz, zone));
-	s = text_clean(o->summary ? o->summary : "Customer check-in", 0, 0);
+	s = invite_text_clean(o->summary ? o->summary : "Customer check-in", 0, 0);
 	icalcomponent_add_property(ev, icalproperty_new_summary(s));
 	free(s);
 	if (o->description) {
-		s = text_clean(o->description, 1, 0);
+		s = invite_text_clean(o->description, 1, 0);
 		icalcomponent_add_property(ev, icalproperty_new_description(s));
 		free(s);
 	}
 	if (o->location && *o->location) {
-		s = text_clean(o->location, 0, 0);
+		s = invite_text_clean(o->location, 0, 0);
 		icalcomponent_add_property(ev, icalproperty_new_location(s));
 		free(s);
 	}
-	icalcomponent_add_property(ev, person_prop(0, o->organizer, o->organizer_name));
-	icalcomponent_add_property(ev, person_prop(1, o->manager, o->manager_name));
+	rsvp = o->method != INVITE_CANCEL;
+	icalcomponent_add_property(ev, person_prop(0, o->organizer, o->organizer_name, 0));
+	icalcomponent_add_property(ev, person_prop(1, o->manager, o->manager_name, rsvp));
 	if (o->invite_customer && strcasecmp(o->customer, o->manager) != 0)
-		icalcomponent_add_property(ev, person_prop(1, o->customer, o->customer_name));
+		icalcomponent_add_property(ev, person_prop(1, o->customer, o->customer_name, rsvp));
 	icalcomponent_add_property(ev, icalproperty_new_status(o->method == INVITE_CANCEL ?
 							       ICAL_STATUS_CANCELLED :
 							       ICAL_STATUS_CONFIRMED));
@@ -520,7 +539,7 @@ int invite_build(const struct invite_opts *o, char **ics, char *err, size_t errl
 		struct icaltriggertype trig = icaltriggertype_from_int(-60 * o->alarm_minutes);
 		icalcomponent_add_property(al, icalproperty_new_action(ICAL_ACTION_DISPLAY));
 		icalcomponent_add_property(al, icalproperty_new_trigger(trig));
-		s = text_clean(o->summary ? o->summary : "Customer check-in", 0, 0);
+		s = invite_text_clean(o->summary ? o->summary : "Customer check-in", 0, 0);
 		icalcomponent_add_property(al, icalproperty_new_description(s));
 		free(s);
 		icalcomponent_add_component(ev, al);

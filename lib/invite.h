@@ -87,6 +87,18 @@ char *invite_describe(const struct invite_context *ctx, time_t now);
 char *invite_describe_render(const tmpl *t, const struct invite_context *ctx, time_t when,
 			     const char *lang);
 
+/* invite_text_clean - a copy of untrusted s as valid UTF-8 without controls: invalid
+ * bytes become U+FFFD, CR is dropped, LF kept if keep_lf (else a space), tab a space,
+ * other controls dropped, '"' replaced by '\'' if no_quote. Caller frees. */
+char *invite_text_clean(const char *s, int keep_lf, int no_quote);
+
+/* invite_local_time - t as "2026-11-29 10:30 Europe/Berlin" in zone tz (libical's
+ * builtin zones), "2026-11-29 10:30 UTC" when tz is unknown; returns buf */
+char *invite_local_time(time_t t, const char *tz, char *buf, size_t len);
+
+/* invite_append - *s = *s + the formatted text (*s may be NULL; both the caller's) */
+void invite_append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* invite_addr_valid - 1 if s is a plain addr-spec local@domain we are willing to put
  * into a calendar or a header (no spaces, controls, quotes, brackets), else 0 */
 int invite_addr_valid(const char *s);

@@ -14,6 +14,7 @@
 #include "freebusy.h"
 #include "invite.h"
 #include "journey.h"
+#include "store_reply.h"
 #include "store_journey.h"
 #include "xalloc.h"
 
@@ -90,9 +91,12 @@ journey_manager_name(struct store *st, const struct ps_conf *conf, const char *m
 		return NULL;
 	if (journey_manager_get(conf, manager, &m, err, sizeof(err)) == 0 && m.name[0] != '\0')
 		return xstrdup(m.name);
-	if (st != NULL && store_manager_name(st, manager, name, sizeof(name), err, sizeof(err)) == 0)
+	if (st == NULL)
+		return NULL;
+	if (store_manager_name(st, manager, name, sizeof(name), err, sizeof(err)) == 0)
 		return xstrdup(name);
-	return NULL;
+	/* else the name the manager's own answers gave */
+	return store_reply_manager_cn(st, manager);
 }
 
 int

@@ -293,3 +293,19 @@ mime_text_subject(GMimeMessage *msg)
 
 	return s != NULL ? xstrdup(s) : NULL;
 }
+
+char *
+mime_text_message_bytes(GMimeMessage *msg, size_t *len)
+{
+	GMimeFormatOptions *opts = g_mime_format_options_new();
+	char *s, *out;
+
+	g_mime_format_options_set_newline_format(opts, GMIME_NEWLINE_FORMAT_DOS);
+	s = g_mime_object_to_string(GMIME_OBJECT(msg), opts);
+	g_mime_format_options_free(opts);
+	g_object_unref(msg);
+	out = xstrdup(s);
+	*len = strlen(out);
+	g_free(s);
+	return out;
+}

@@ -99,7 +99,21 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE checkins ADD COLUMN planned_for TEXT;"	/* YYYY-MM-DD, manager's zone */
 	"CREATE INDEX checkins_manager ON checkins(manager COLLATE NOCASE, due_at, end_at, state,"
 	"  customer_id);",
-	/* 3: the finance console (postsale-web): what an invoice's page shows of a flagged
+	/* 3: the manager's iTIP answers (lib/store_reply.c), weekly summaries */
+	"ALTER TABLE checkins ADD COLUMN partstat TEXT;"		/* ACCEPTED DECLINED TENTATIVE */
+	"ALTER TABLE checkins ADD COLUMN partstat_sequence INTEGER;"	/* the SEQUENCE answered */
+	"ALTER TABLE checkins ADD COLUMN replied_at INTEGER;"		/* when it arrived */
+	"ALTER TABLE checkins ADD COLUMN reply_dtstamp INTEGER;"	/* its DTSTAMP: the latest wins */
+	"ALTER TABLE checkins ADD COLUMN reply_cn TEXT;"		/* the attendee's own CN */
+	"ALTER TABLE checkins ADD COLUMN counter_start INTEGER;"	/* a COUNTER's proposal */
+	"ALTER TABLE checkins ADD COLUMN counter_end INTEGER;"
+	"ALTER TABLE checkins ADD COLUMN counter_sequence INTEGER;"
+	"ALTER TABLE checkins ADD COLUMN counter_at INTEGER;"
+	"CREATE TABLE manager_summaries ("
+	"  manager TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  sent_at INTEGER NOT NULL"
+	");",
+	/* 4: the finance console (postsale-web): what an invoice's page shows of a flagged
 	 * invoice (its lines and totals, stated and recomputed), the hold queue's outcome,
 	 * the console's users, sessions and failed logins, and the audit log. The list's
 	 * order (held, then flagged and open, then the rest) has an index of its own. */

@@ -1,10 +1,12 @@
 /*
  * postsale-mailer - the companion of postsale-milter: sends the check-in invitations
- * the journeys schedule, and finance's digest of flagged invoices.
+ * the journeys schedule, finance's digest of flagged invoices, and the managers' weekly
+ * summary of unanswered check-ins.
  *
  *   postsale-mailer [-c CONFIG] [-s] run [--now TIME] [--ahead DURATION] [--dry-run --out DIR]
  *   postsale-mailer [-c CONFIG] [-s] daemon [--ahead DURATION]
  *   postsale-mailer [-c CONFIG] [-s] digest [--now TIME] [--dry-run --out DIR]
+ *   postsale-mailer [-c CONFIG] [-s] summary [--now TIME] [--dry-run --out DIR]
  *
  * Trusts its command line and the config (checked at load); the store's rows are
  * handled as untrusted by the modules that build the mail. Exit statuses are sysexits,
@@ -35,6 +37,7 @@
 #include "outbox.h"
 #include "privdrop.h"
 #include "send_checkins.h"
+#include "summary.h"
 #include "store.h"
 #include "store_exit.h"
 #include "tmpl.h"
@@ -57,6 +60,7 @@ usage(FILE *fp)
 	fprintf(fp, "usage: postsale-mailer [-c CONFIG] [-s] run [--now TIME] [--ahead DURATION] [--dry-run --out DIR]\n"
 	    "       postsale-mailer [-c CONFIG] [-s] daemon [--ahead DURATION]\n"
 	    "       postsale-mailer [-c CONFIG] [-s] digest [--now TIME] [--dry-run --out DIR]\n"
+	    "       postsale-mailer [-c CONFIG] [-s] summary [--now TIME] [--dry-run --out DIR]\n"
 	    "       postsale-mailer -h | --help | -V | --version\n"
 	    "TIME: 2026-11-29, \"2026-11-29 10:30\" (UTC), 2026-11-29T10:30:00+01:00 or @UNIX.\n"
 	    "See postsale-mailer(8).\n");
@@ -141,9 +145,30 @@ store_trouble(struct store *st)
 	return status == EX_SOFTWARE ? EX_TEMPFAIL : status;
 }
 
-/* run_once - one pass of the check-ins (digest == 0) or the digest; an exit status */
+enum mailer_job { JOB_CHECKINS, JOB_DIGEST, JOB_SUMMARY };
+
+/* run_summary - the managers' summaries; an exit status */
 static int
-run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args *a, int digest)
+run_summary(const struct ps_conf *conf, struct store *st, struct outbox *ob, time_t now,
+	    int dry_run)
+{
+	struct summary_counts sc;
+	char err[1024];
+
+	if (mailer_summary(conf, st, ob, now, &sc, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERR, NULL, "summary: %s", err);
+		return EX_TEMPFAIL;
+	}
+	log_msg(sc.sent || sc.failed ? LOG_NOTICE : LOG_INFO, NULL,
+	    "summaries: %lu sent%s, %lu not yet due, %lu failed", sc.sent,
+	    dry_run ? " (dry run: written to files, nothing marked)" : "", sc.recent, sc.failed);
+	return sc.failed > 0 ? EX_TEMPFAIL : EX_OK;
+}
+
+/* run_once - one pass of the check-ins, the digest or the summaries; an exit status */
+static int
+run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args *a,
+	 enum mailer_job job)
 {
 	struct store *st;
 	struct outbox *ob;
@@ -166,7 +191,9 @@ run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args
 		status = a->dry_run ? EX_CANTCREAT : EX_TEMPFAIL;
 		goto out;
 	}
-	if (digest) {
+	if (job == JOB_SUMMARY) {
+		status = run_summary(conf, st, ob, now, a->dry_run);
+	} else if (job == JOB_DIGEST) {
 		if (mailer_digest(conf, st, ob, now, err, sizeof(err)) != 0) {
 			log_msg(LOG_ERR, NULL, "digest: %s", err);
 			status = store_trouble(st);
@@ -238,10 +265,10 @@ daemon_loop(struct ps_conf **confp, tmpl_set **setp, const tmpl **describep, con
 		long ms = (*confp)->mailer_interval_ms > 1000 ? (*confp)->mailer_interval_ms : 1000;
 		time_t now;
 
-		run_once(*confp, *describep, a, 0);
+		run_once(*confp, *describep, a, JOB_CHECKINS);
 		/* A digest that fails is tried again at the next turn; one sent is marked. */
 		if (digest_at != (time_t) -1 && time(NULL) >= digest_at &&
-		    run_once(*confp, NULL, a, 1) == EX_OK) {
+		    run_once(*confp, NULL, a, JOB_DIGEST) == EX_OK) {
 			digest_sent = time(NULL);
 			digest_at = digest_when(*confp, digest_sent);
 		}
@@ -359,9 +386,11 @@ main(int argc, char **argv)
 	    describe_load(conf, &templates, &describe) != 0)
 		status = EX_CONFIG;
 	else if (strcmp(cmd, "run") == 0)
-		status = run_once(conf, describe, &a, 0);
+		status = run_once(conf, describe, &a, JOB_CHECKINS);
 	else if (strcmp(cmd, "digest") == 0)
-		status = run_once(conf, NULL, &a, 1);
+		status = run_once(conf, NULL, &a, JOB_DIGEST);
+	else if (strcmp(cmd, "summary") == 0)
+		status = run_once(conf, NULL, &a, JOB_SUMMARY);
 	else if (strcmp(cmd, "daemon") == 0 && !a.dry_run && a.now == 0)
 		status = daemon_loop(&conf, &templates, &describe, path, &a);
 	else {

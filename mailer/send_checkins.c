@@ -17,6 +17,7 @@
 #include "invite.h"
 #include "invite_mime.h"
 #include "journey.h"
+#include "journey.h"
 #include "log.h"
 #include "send_checkins.h"
 #include "xalloc.h"
@@ -48,7 +49,7 @@ mailer_checkin_message(const struct ps_conf *conf, const tmpl *describe, struct 
 	struct invite_opts o;
 	struct invite_mail m;
 	const char *to_names[2] = { NULL, NULL };
-	char label[48], ferr[256], *desc, *summary, *ics = NULL, *text;
+	char label[48], ferr[256], *desc, *summary, *ics = NULL, *text, *manager_name;
 	time_t last = 0;
 	int cancel = strcmp(ci->state, "cancelled") == 0, rc;
 
@@ -87,6 +88,7 @@ mailer_checkin_message(const struct ps_conf *conf, const tmpl *describe, struct 
 	o.organizer = conf->postsale_address;
 	o.organizer_name = conf->postsale_name;
 	o.manager = ci->manager;
+	o.manager_name = manager_name = journey_manager_name(st, conf, ci->manager);
 	o.customer = ci->customer;
 	o.customer_name = ci->customer_name;
 	o.invite_customer = conf->invite_customer;
@@ -120,6 +122,7 @@ mailer_checkin_message(const struct ps_conf *conf, const tmpl *describe, struct 
 	free(ics);
 	free(summary);
 	free(desc);
+	free(manager_name);
 	return rc;
 }
 

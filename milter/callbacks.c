@@ -40,6 +40,7 @@ enum verdict {
 	V_SKIP_BODY,		/* keep the rest of the body to yourself */
 	V_TEMPFAIL,		/* the on-error policy says tempfail */
 	V_REJECT,		/* a flagged invoice the policy rejects (reply set) */
+	V_DISCARD,		/* a recorded iTIP answer, with reply-mail = discard */
 };
 
 /* Per-connection state, from negotiation to close. */
@@ -65,6 +66,8 @@ milter_status(struct conn *c, unsigned long nr_flag, enum verdict v)
 		return SMFIS_TEMPFAIL;
 	case V_REJECT:
 		return SMFIS_REJECT;
+	case V_DISCARD:
+		return SMFIS_DISCARD;
 	case V_SKIP_BODY:
 		if (c != NULL && (c->proto & SMFIP_SKIP))
 			return SMFIS_SKIP;
@@ -189,7 +192,7 @@ cb_data(SMFICTX *ctx)
 	struct conn *c = conn_of(ctx);
 
 	note_qid(ctx, c);
-	if (c->msg->nexternal == 0) {
+	if (c->msg->nexternal == 0 && !filter_reply_wanted(c->cfg->conf, c->msg)) {
 		log_msg(LOG_DEBUG, c->msg->qid, "no external recipient: not outbound");
 		return milter_status(c, 0, V_STEP_ASIDE);
 	}
@@ -244,7 +247,7 @@ filter_message(SMFICTX *ctx, struct conn *c)
 		snprintf(why, sizeof(why), "store: %s", res.error);
 		selfcheck_store_failed(c->cfg->conf->database);
 		v = on_error(c, why);
-	} else if (st == NULL && (res.is_invoice || res.onboard.kind != ONBOARD_NONE)) {
+	} else if (st == NULL && (res.is_invoice || res.onboard.kind != ONBOARD_NONE || res.reply)) {
 		snprintf(why, sizeof(why), "store: %s", store_err);
 		selfcheck_store_failed(c->cfg->conf->database);
 		v = on_error(c, why);
@@ -255,7 +258,9 @@ filter_message(SMFICTX *ctx, struct conn *c)
 		case APPLY_FAILED: v = on_error(c, "the MTA refused a change to the message"); break;
 		default: break;
 		}
-		if (!res.is_invoice && res.onboard.kind == ONBOARD_NONE)
+		if (res.discard && v == V_NEXT)
+			v = V_DISCARD;
+		if (!res.is_invoice && res.onboard.kind == ONBOARD_NONE && !res.reply)
 			log_msg(LOG_INFO, m->qid, "outbound: %zu recipient(s), %zu external, %zu bytes: no action",
 			    m->nrcpts, m->nexternal, m->len);
 	}

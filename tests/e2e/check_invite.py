@@ -3,8 +3,15 @@
 invitation with independent parsers: Python's email package for the MIME structure
 (mixed[alternative[text/plain, text/html, text/calendar; method=M], invite.ics]) and
 Debian's python3-icalendar for the calendar; the start, read through Python's zoneinfo,
-must fall on a weekday inside 09:00-17:00 in the manager's zone. Prints the start."""
+must fall on a weekday inside 09:00-17:00 in the manager's zone. A CANCEL asks nobody to
+answer (no RSVP=TRUE, RFC 5546 3.2.5). Where node and tests/node_modules/ical.js are
+installed, ical.js reads the same calendar too (check_invite_js.mjs). Prints the UID and
+the start."""
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from email import policy
 from email.parser import BytesParser
 from zoneinfo import ZoneInfo
@@ -51,7 +58,27 @@ def main():
     local = start.astimezone(ZoneInfo(tz))
     if method == "REQUEST" and (local.weekday() >= 5 or not 9 <= local.hour < 17):
         fail("start %s is outside Mon-Fri 09:00-17:00 %s" % (local, tz))
+    if method == "CANCEL" and [a for a in atts if str(a.params.get("RSVP", "")).upper() == "TRUE"]:
+        fail("a CANCEL asks for an answer (RSVP=TRUE)")
+    check_js(cal_part.get_content(), method, str(ev.get("UID")), seq, int(start.timestamp()))
     print("%s %s SEQUENCE %s starts %s" % (method, ev.get("UID"), seq, local.isoformat()))
+
+
+def check_js(text, method, uid, seq, start):
+    """the same calendar read by ical.js, where node and the npm module are installed"""
+    here = os.path.dirname(os.path.abspath(__file__))
+    if not shutil.which("node") or not os.path.isdir(os.path.join(here, "..", "node_modules", "ical.js")):
+        print("check_invite: ical.js skipped (node or tests/node_modules/ical.js missing)")
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".ics", delete=False) as f:
+        f.write(text if isinstance(text, str) else text.decode("utf-8"))
+    try:
+        r = subprocess.run(["node", os.path.join(here, "check_invite_js.mjs"), f.name, method,
+                            uid, seq, str(start)], capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    if r.returncode != 0:
+        fail("ical.js: " + (r.stdout + r.stderr).strip())
 
 
 if __name__ == "__main__":

@@ -56,7 +56,9 @@ for (const line of manifest) {
   if (got !== attendees.toLowerCase()) fail(name, `ATTENDEEs ${got} != ${attendees}`);
   for (const p of atts) {
     if (p.getParameter("role") !== "REQ-PARTICIPANT" ||
-        p.getParameter("partstat") !== "NEEDS-ACTION" || p.getParameter("rsvp") !== "TRUE")
+        p.getParameter("partstat") !== "NEEDS-ACTION" ||
+        // a CANCEL asks for no answer (RFC 5546 3.2.5)
+        p.getParameter("rsvp") !== (method === "CANCEL" ? undefined : "TRUE"))
       fail(name, `ATTENDEE ${p.getFirstValue()} parameters`);
   }
   for (const [prop, want] of [["dtstart", start], ["dtend", end]]) {

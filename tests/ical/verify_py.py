@@ -8,7 +8,8 @@ python3-icalendar and NAME.eml with Python's email package, and checks:
   - the raw calendar: CRLF line ends only, no line over 75 octets, valid UTF-8;
   - VCALENDAR: VERSION 2.0, PRODID, METHOD; one VEVENT; UID, SEQUENCE, DTSTAMP in UTC;
     ORGANIZER is the postsale mailbox and not an attendee; the ATTENDEEs are exactly
-    the expected ones, each ROLE=REQ-PARTICIPANT, PARTSTAT=NEEDS-ACTION, RSVP=TRUE;
+    the expected ones, each ROLE=REQ-PARTICIPANT, PARTSTAT=NEEDS-ACTION, RSVP=TRUE (a
+    CANCEL asks for no answer: no RSVP, RFC 5546 3.2.5);
     STATUS CANCELLED for a CANCEL, a VALARM DISPLAY -PT15M for a REQUEST;
   - one VTIMEZONE whose TZID is the IANA name (no libical prefix), the one DTSTART
     and DTEND name; and DTSTART/DTEND as local times in that zone, converted to UTC by
@@ -120,7 +121,7 @@ def check_ics(name, data, row):
     for a in atts:
         p = a.params
         if (p.get("ROLE"), p.get("PARTSTAT"), p.get("RSVP")) != \
-                ("REQ-PARTICIPANT", "NEEDS-ACTION", "TRUE"):
+                ("REQ-PARTICIPANT", "NEEDS-ACTION", None if method == "CANCEL" else "TRUE"):
             fail(name, f"ATTENDEE {a} params {dict(p)}")
     for prop, want_utc in (("DTSTART", start), ("DTEND", end)):
         p = ev.get(prop)

@@ -21,6 +21,7 @@
 #include "invite.h"
 #include "html.h"
 #include "invite_mime.h"
+#include "invite_summary.h"
 
 #define T_20250331_0730Z 1743406200	/* date -u -d 2025-03-31T07:30Z +%s */
 
@@ -135,6 +136,18 @@ START_TEST(test_cancel)
 	ck_assert_ptr_nonnull(strstr(u, "\r\nSEQUENCE:1\r\n"));
 	ck_assert_ptr_nonnull(strstr(u, "\r\nUID:ci7-0123456789abcdef@seller.example\r\n"));
 	ck_assert_ptr_null(strstr(u, "VALARM"));
+	/* RFC 5546 3.2.5: a CANCEL asks nobody to answer; the attendee keeps its CN */
+	ck_assert_ptr_null(strstr(u, "RSVP"));
+	ck_assert_ptr_nonnull(strstr(u, "ATTENDEE;CN="));
+	o.invite_customer = 1;
+	o.customer = "carol@customer.example";
+	o.customer_name = "Carol";
+	free(u);
+	free(ics);
+	ck_assert_msg(invite_build(&o, &ics, err, sizeof(err)) == 0, "%s", err);
+	u = unfold(ics);
+	ck_assert_ptr_null(strstr(u, "RSVP"));
+	ck_assert_ptr_nonnull(strstr(u, ":mailto:carol@customer.example\r\n"));
 	free(u);
 	free(ics);
 }
@@ -353,6 +366,51 @@ START_TEST(test_mime)
 }
 END_TEST
 
+/* The managers' summary: one line per check-in in the manager's zone (2026-12-03
+ * 09:00Z is 10:00 in Berlin, CET), names cleaned of controls, the header To the
+ * manager with the display name. */
+START_TEST(test_summary)
+{
+	struct ps_conf *conf = conf_defaults();
+	struct store_checkin v[2];
+	char err[256] = "", *msg = NULL;
+	size_t len;
+
+	free(conf->postsale_address);
+	conf->postsale_address = strdup("postsale@seller.example");
+	memset(v, 0, sizeof(v));
+	v[0].customer = "carol@customer.example";
+	v[0].customer_name = "Carol\r\nBcc: evil@example.com";
+	v[0].manager = "anna@seller.example";
+	v[0].tzid = "Europe/Berlin";
+	v[0].due_at = 1796288400;	/* 2026-12-03T09:00:00Z */
+	v[0].sent_sequence = 0;
+	snprintf(v[0].kind, sizeof(v[0].kind), "day-7");
+	snprintf(v[0].state, sizeof(v[0].state), "sent");
+	v[1] = v[0];
+	v[1].customer_name = NULL;
+	v[1].sent_sequence = -1;
+	ck_assert_int_eq(invite_summary_build(conf, "anna@seller.example", "Anna M\xc3\xbcller", v, 0,
+	    0, &msg, &len, err, sizeof(err)), -1);
+	ck_assert_msg(invite_summary_build(conf, "anna@seller.example", "Anna", v, 2, 1796200000,
+	    &msg, &len, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_ptr_nonnull(strstr(msg, "\r\nTo: Anna <anna@seller.example>\r\n"));
+	ck_assert_ptr_nonnull(strstr(msg, "Subject: postsale: 2 check-ins without an answer\r\n"));
+	ck_assert_ptr_nonnull(strcasestr(msg, "Message-Id: <postsale-summary.20261202."));
+	ck_assert_ptr_null(strstr(msg, "\r\nBcc:"));
+	ck_assert_ptr_nonnull(strstr(msg, "2026-12-03 10:00 Europe/Berlin"));
+	/* the body is quoted-printable: join its soft line breaks to read it */
+	for (char *p; (p = strstr(msg, "=\r\n")) != NULL;)
+		memmove(p, p + 3, strlen(p + 3) + 1);
+	ck_assert_ptr_nonnull(strstr(msg, "invitation not sent yet"));
+	ck_assert_ptr_nonnull(strstr(msg, "Carol Bcc: evil@example.com <carol@customer.example>"));
+	free(msg);
+	ck_assert_int_eq(invite_summary_build(conf, "not an address", NULL, v, 2, 0, &msg, &len,
+	    err, sizeof(err)), -1);
+	conf_free(conf);
+}
+END_TEST
+
 static Suite *invite_suite(void)
 {
 	Suite *s = suite_create("invite");
@@ -369,6 +427,7 @@ static Suite *invite_suite(void)
 	tcase_add_test(tc, test_header_encode);
 	tcase_add_test(tc, test_html_escape);
 	tcase_add_test(tc, test_mime);
+	tcase_add_test(tc, test_summary);
 	suite_add_tcase(s, tc);
 	return s;
 }
