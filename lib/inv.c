@@ -184,23 +184,7 @@ inv_mark_children(inv_invoice *inv)
 dec_t
 inv_round_xpath(dec_t a, int scale)
 {
-	static const int64_t p10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000,
-	    10000000, 100000000, 1000000000, 10000000000LL, 100000000000LL,
-	    1000000000000LL, 10000000000000LL, 100000000000000LL,
-	    1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
-	    1000000000000000000LL };
-	__int128 m, n, q;
-
-	if (scale < 0 || a.scale <= scale)
-		return a;
-	m = p10[a.scale - scale];
-	n = (__int128)a.units * 2 + m;	/* floor((2u + m) / 2m) = floor(u/m + 1/2) */
-	q = n / (2 * m);
-	if (n % (2 * m) != 0 && n < 0)
-		q--;
-	a.units = (int64_t)q;
-	a.scale = scale;
-	return a;
+	return dec_round_half_up(a, scale);
 }
 
 inv_line *

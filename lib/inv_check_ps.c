@@ -81,7 +81,7 @@ line_net(const inv_line *l, dec_t price, dec_t *out)
 static dec_t
 price_slack(const inv_line *l, dec_t price)
 {
-	dec_t half = { 5, price.scale + 1 }, s, base;
+	dec_t half = dec_from_scaled(5, price.scale + 1), s, base;
 
 	if (price.scale + 1 > DEC_MAX_SCALE || dec_mul(dec_abs(l->quantity), half, &s) < 0)
 		return dec_from_int(0);
@@ -89,7 +89,7 @@ price_slack(const inv_line *l, dec_t price)
 	    dec_abs(l->base_quantity) : dec_from_int(1);
 	if (dec_div(s, base, 16, &s) < 0)
 		return dec_from_int(0);
-	return dec_add(s, (dec_t){ 1, 2 });
+	return dec_add(s, dec_from_scaled(1, 2));
 }
 
 /* explains - does price (net, or gross as some sellers state the line) give the
