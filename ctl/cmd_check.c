@@ -5,9 +5,12 @@
  * What a file is, is decided by its content (the %PDF- magic, XML, mail headers), not
  * by its extension. Every file is untrusted: it is read up to a size cap, and every
  * string taken from it is made printable (human output) or JSON-escaped (--json, one
- * object per invoice, JSON Lines) before it is written. The exit status is 0 when
- * every invoice is clean, 1 when any is flagged, 2 when a file cannot be read or holds
- * no invoice (one line on stderr naming the file and the reason).
+ * object per invoice, JSON Lines) before it is written. Errors and warnings are
+ * printed apart; postsale's own rules are warnings unless the config's error-rules
+ * names them (the config is read when it exists or -c names it). The exit status is
+ * 0 when no invoice has an error (warnings allowed), 1 when any has an error, 2 when
+ * a file cannot be read or holds no invoice (one line on stderr naming the file and
+ * the reason).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
@@ -16,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <gmime/gmime.h>
 
 #include "cmd_check.h"
@@ -23,6 +28,7 @@
 #include "dec.h"
 #include "inv.h"
 #include "inv_find.h"
+#include "inv_severity.h"
 #include "pdfx.h"
 #include "xalloc.h"
 
@@ -39,7 +45,10 @@ static void check_usage(FILE *stream)
 	      "  Check the e-invoices in each FILE: UBL or CII XML, a Factur-X/ZUGFeRD PDF,\n"
 	      "  or a mail message (every invoice attachment). FILE - reads stdin.\n"
 	      "  --json  one JSON object per invoice (JSON Lines)\n"
-	      "  exit status: 0 all clean, 1 any flagged, 2 unreadable or no invoice\n", stream);
+	      "  Errors and warnings are listed apart; postsale's own rules (PS-*) are\n"
+	      "  warnings unless the config's error-rules names them.\n"
+	      "  exit status: 0 no errors (warnings allowed), 1 any error, 2 unreadable\n"
+	      "  or no invoice\n", stream);
 }
 
 /* print_safe - write s with control characters shown as '?' (s may be NULL: "-") */
@@ -66,17 +75,51 @@ static int looks_like_mail(const unsigned char *buf, size_t len)
 	return i > 0 && i < len && buf[i] == ':';
 }
 
-/* print_invoice - one invoice's block (human) or JSON line; returns 1 if flagged */
-static int print_invoice(FILE *out, const char *file, const inv_found *f, int json)
+/* print_findings - the findings of one severity, one line each, under a heading */
+static void print_findings(FILE *out, const inv_findings *fs, enum inv_severity sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *msg = fs->v[i].message ? fs->v[i].message : "";
+		size_t idlen = strlen(fs->v[i].id);
+
+		if (fs->v[i].severity != sev)
+			continue;
+		if (n++ == 0)
+			fputs(sev == INV_SEV_ERROR ? "errors:\n" : "warnings:\n", out);
+		/* the message repeats the id ("BR-CO-10: ..."); say it once */
+		if (strncmp(msg, fs->v[i].id, idlen) == 0 && msg[idlen] == ':')
+			msg += idlen + 1 + (msg[idlen + 1] == ' ');
+		fputs("  ", out);
+		print_safe(out, fs->v[i].id);
+		fputs(": ", out);
+		print_safe(out, msg);
+		fputc('\n', out);
+	}
+}
+
+/* print_invoice - one invoice's block (human) or JSON line; returns 1 if it has an
+ * error finding */
+static int print_invoice(FILE *out, const char *file, const inv_found *f, int json,
+			 const struct ps_conf *conf)
 {
 	inv_findings *fs = inv_findings_new();
 	const inv_invoice *inv = f->inv;
 	char total[DEC_FMT_LEN];
 	const char *tot = inv->has_total_with_vat ? dec_fmt(inv->total_with_vat, total, sizeof(total)) : NULL;
+	size_t nerr = 0, nwarn = 0;
 	int flagged;
 
 	inv_check(inv, fs);
-	flagged = inv_findings_flagged(fs);
+	inv_findings_apply_severity(fs, conf->error_rules.v, conf->error_rules.n);
+	for (size_t i = 0; i < fs->n; i++) {
+		if (fs->v[i].severity == INV_SEV_ERROR)
+			nerr++;
+		else
+			nwarn++;
+	}
+	flagged = nerr > 0;
 	if (json) {
 		fputs("{\"file\":", out);
 		ctl_json_string(out, file);
@@ -96,6 +139,7 @@ static int print_invoice(FILE *out, const char *file, const inv_found *f, int js
 		ctl_json_string(out, tot);
 		fputs(",\"verdict\":", out);
 		ctl_json_string(out, flagged ? "flagged" : "ok");
+		fprintf(out, ",\"errors\":%zu,\"warnings\":%zu", nerr, nwarn);
 		fputs(",\"findings\":[", out);
 		for (size_t i = 0; i < fs->n; i++) {
 			fputs(i ? ",{\"id\":" : "{\"id\":", out);
@@ -133,20 +177,11 @@ static int print_invoice(FILE *out, const char *file, const inv_found *f, int js
 		print_safe(out, inv->currency);
 		fputs("\ntotal:     ", out);
 		print_safe(out, tot);
-		fprintf(out, "\nverdict:   %s\n", flagged ? "flagged" : "ok");
-		for (size_t i = 0; i < fs->n; i++) {
-			const char *msg = fs->v[i].message ? fs->v[i].message : "";
-			size_t idlen = strlen(fs->v[i].id);
-
-			/* the message repeats the id ("BR-CO-10: ..."); say it once */
-			if (strncmp(msg, fs->v[i].id, idlen) == 0 && msg[idlen] == ':')
-				msg += idlen + 1 + (msg[idlen + 1] == ' ');
-			fputs("  ", out);
-			print_safe(out, fs->v[i].id);
-			fprintf(out, " %s: ", fs->v[i].severity == INV_SEV_ERROR ? "error" : "warning");
-			print_safe(out, msg);
-			fputc('\n', out);
-		}
+		fprintf(out, "\nverdict:   %s", flagged ? "flagged" : "ok");
+		fprintf(out, " (%zu error%s, %zu warning%s)\n", nerr, nerr == 1 ? "" : "s",
+			nwarn, nwarn == 1 ? "" : "s");
+		print_findings(out, fs, INV_SEV_ERROR);
+		print_findings(out, fs, INV_SEV_WARNING);
 		fputc('\n', out);
 	}
 	inv_findings_free(fs);
@@ -168,7 +203,7 @@ static void complain(const char *file, const char *part, const char *reason)
 }
 
 /* check_file - check one file; returns its exit status (0, 1 or 2) */
-static int check_file(const char *path, int json)
+static int check_file(const char *path, int json, const struct ps_conf *conf)
 {
 	struct inv_find_limits lim;
 	inv_found_list found;
@@ -215,7 +250,7 @@ static int check_file(const char *path, int json)
 		if (f->status != INV_OK) {
 			complain(path, f->part, f->error ? f->error : "unreadable invoice");
 			rc = EXIT_TROUBLE;
-		} else if (print_invoice(stdout, path, f, json) && rc == EXIT_CLEAN) {
+		} else if (print_invoice(stdout, path, f, json, conf) && rc == EXIT_CLEAN) {
 			rc = EXIT_FLAGGED;
 		}
 	}
@@ -229,6 +264,7 @@ static int check_file(const char *path, int json)
 int cmd_check(int argc, char **argv)
 {
 	int json = 0, first = 1, rc = EXIT_CLEAN;
+	struct ps_conf *conf, *own = NULL;
 
 	for (; first < argc; first++) {
 		if (strcmp(argv[first], "--json") == 0) {
@@ -251,14 +287,21 @@ int cmd_check(int argc, char **argv)
 		check_usage(stderr);
 		return EXIT_TROUBLE;
 	}
+	/* the site's error-rules, when there is a config; the defaults otherwise */
+	if (strcmp(ctl_config_path, CONF_DEFAULT_PATH) != 0 || access(ctl_config_path, F_OK) == 0) {
+		if ((conf = ctl_conf()) == NULL)
+			return EXIT_TROUBLE;
+	} else
+		conf = own = conf_defaults();
 	g_mime_init();
 	for (int i = first; i < argc; i++) {
-		int r = check_file(argv[i], json);
+		int r = check_file(argv[i], json, conf);
 
 		if (r == EXIT_TROUBLE || (r == EXIT_FLAGGED && rc == EXIT_CLEAN))
 			rc = r;
 		fflush(stdout);
 	}
 	g_mime_shutdown();
+	conf_free(own);
 	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "conf_check.h"
+#include "inv_severity.h"
 
 #define F(field) offsetof(struct ps_conf, field)
 
@@ -50,6 +51,8 @@ const struct conf_key conf_keys[] = {
 	 "The same for an invoice whose findings are all warnings", NULL},
 	{"unreadable-invoice-severity", CONF_ENUM, "warning", "warning|error", F(unreadable_invoice_severity), 0,
 	 "Severity of PS-UNREADABLE, the finding for an invoice attachment the engine cannot read (a broken PDF, base64 garbage)", NULL},
+	{"error-rules", CONF_LIST, "", NULL, F(error_rules), 0,
+	 "postsale's own rules (PS-*) to treat as errors; every other one is a warning. The official rules are always errors", inv_error_rules_check},
 	{"finance-address", CONF_STRING, "", NULL, F(finance_address), 0,
 	 "Finance's mailbox: receives the digest, and copies of flagged invoices when finance-copy is on", conf_check_address},
 	{"finance-copy", CONF_BOOL, "no", NULL, F(finance_copy), 0,

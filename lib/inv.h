@@ -168,6 +168,7 @@ typedef struct inv_invoice {
 	/* Amounts that could not be parsed as decimals: first one, and count. */
 	char *bad_amount_where;		/* element name */
 	char *bad_amount_value;
+	const char *bad_amount_reason;	/* dec_strerror() of the first (static) */
 	size_t n_bad_amounts;
 } inv_invoice;
 
