@@ -361,9 +361,12 @@ inv_check_co(const inv_invoice *inv, inv_findings *out)
 		inv_findings_add(out, "BR-CO-03", ERR,
 		    "both VAT point date (BT-7) %s and its code (BT-8) %s are given",
 		    inv->tax_point_date, inv->tax_point_code);
-	/* BR-CO-04: every line has a VAT category */
+	/* BR-CO-04: every line has a VAT category (EXTENDED: not its sub-invoice lines,
+	 * GROUP or INFORMATION lines, which its schematron exempts) */
 	for (i = 0; i < inv->n_lines; i++)
-		if (inv->lines[i].vat_category == NULL || inv->lines[i].vat_scheme_other)
+		if ((inv->lines[i].vat_category == NULL || inv->lines[i].vat_scheme_other) &&
+		    !(inv_profile_is_extended(inv) && (inv->lines[i].parent_id != NULL ||
+		    inv->lines[i].has_children || inv->lines[i].status_reason != NULL)))
 			inv_findings_add(out, "BR-CO-04", ERR,
 			    "line %s has no VAT category code (BT-151)",
 			    inv->lines[i].id ? inv->lines[i].id : "?");
@@ -399,10 +402,14 @@ inv_check_co(const inv_invoice *inv, inv_findings *out)
 void
 inv_check(const inv_invoice *inv, inv_findings *out)
 {
+	size_t from;
+
 	if (inv == NULL || out == NULL)
 		return;
+	from = out->n;
 	inv_check_core(inv, out);
 	inv_check_co(inv, out);
 	inv_check_vat(inv, out);
+	inv_check_profile(inv, out, from);	/* MINIMUM, BASIC WL, EXTENDED: their own rules */
 	inv_check_ps(inv, out);
 }
