@@ -176,7 +176,8 @@ int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
 		return 0;
 	}
 	if (buf == NULL || len == 0) {
-		if (all || declared_pdf(filename, content_type))
+		/* an empty part is no evidence of an invoice, whatever its name says */
+		if (all)
 			found_fail(out, part, filename, declared_pdf(filename, content_type) ? "pdf" : "xml",
 				   INV_EBAD, "empty: 0 bytes");
 		return out->n > before;
@@ -187,7 +188,11 @@ int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
 		int rc = pdfx_extract(buf, len, lim->max_pdf, lim->max_xml, &a, err, sizeof(err));
 		inv_found *f;
 
-		if (rc == PDFX_NONE) {
+		/* A PDF that cannot be opened (a password-protected contract, a damaged file)
+		 * is an invoice only where it shows one (pdfx_extract: PDFX_EBAD); without
+		 * such evidence it is an ordinary attachment (PDFX_EOPEN), like a readable
+		 * PDF without an invoice. */
+		if (rc == PDFX_NONE || rc == PDFX_EOPEN) {
 			if (all)
 				found_fail(out, part, filename, "pdf", INV_NOT_INVOICE, "no invoice: %s", err);
 			return out->n > before;
@@ -239,7 +244,9 @@ int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
 	if (all)
 		found_fail(out, part, filename, "xml", INV_NOT_INVOICE,
 			   "not XML, a PDF or a mail message");
-	else if (declared_pdf(filename, content_type))
+	/* a part named .pdf that is not a PDF is no invoice, unless it names an invoice
+	 * namespace */
+	else if (declared_pdf(filename, content_type) && has_invoice_ns(buf, len))
 		found_fail(out, part, filename, "pdf", INV_EBAD,
 			   "declared as a PDF but does not start with %%PDF- (damaged or badly encoded)");
 	else if (declared_xml(filename, content_type) && has_invoice_ns(buf, len))
