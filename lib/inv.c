@@ -40,6 +40,8 @@ static const char *const inv_rule_table[] = {
 	"BR-O-11", "BR-O-12", "BR-O-13", "BR-O-14",
 	"BR-AF-05", "BR-AF-06", "BR-AF-07", "BR-AF-08", "BR-AF-09", "BR-AF-10",
 	"BR-AG-05", "BR-AG-06", "BR-AG-07", "BR-AG-08", "BR-AG-09", "BR-AG-10",
+	/* Factur-X EXTENDED's own replacements (inv_check_profile.c) */
+	"BR-FXEXT-CO-04", "BR-FXEXT-CO-11", "BR-FXEXT-CO-12", "BR-FXEXT-CO-15",
 	/* ours */
 	"PS-LINE-NET", "PS-DUE-DATE", "PS-CURRENCY", "PS-AMOUNT",
 	NULL

@@ -55,6 +55,7 @@ typedef struct inv_allowance_charge {
 	int has_vat_rate;
 	int vat_scheme_other;		/* category read from a tax category that does not
 					   say it is VAT: counted in sums, not checked */
+	int is_logistics;		/* an EXTENDED logistics service charge (BT-X-272) */
 } inv_allowance_charge;
 
 /* An invoice line (BG-25). */

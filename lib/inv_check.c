@@ -361,12 +361,10 @@ inv_check_co(const inv_invoice *inv, inv_findings *out)
 		inv_findings_add(out, "BR-CO-03", ERR,
 		    "both VAT point date (BT-7) %s and its code (BT-8) %s are given",
 		    inv->tax_point_date, inv->tax_point_code);
-	/* BR-CO-04: every line has a VAT category (EXTENDED: not its sub-invoice lines,
-	 * GROUP or INFORMATION lines, which its schematron exempts) */
+	/* BR-CO-04: every line has a VAT category (EXTENDED has its own BR-FXEXT-CO-04
+	 * instead, for DETAIL lines only: inv_check_profile.c) */
 	for (i = 0; i < inv->n_lines; i++)
-		if ((inv->lines[i].vat_category == NULL || inv->lines[i].vat_scheme_other) &&
-		    !(inv_profile_is_extended(inv) && (inv->lines[i].parent_id != NULL ||
-		    inv->lines[i].has_children || inv->lines[i].status_reason != NULL)))
+		if (inv->lines[i].vat_category == NULL || inv->lines[i].vat_scheme_other)
 			inv_findings_add(out, "BR-CO-04", ERR,
 			    "line %s has no VAT category code (BT-151)",
 			    inv->lines[i].id ? inv->lines[i].id : "?");
@@ -411,5 +409,7 @@ inv_check(const inv_invoice *inv, inv_findings *out)
 	inv_check_co(inv, out);
 	inv_check_vat(inv, out);
 	inv_check_profile(inv, out, from);	/* MINIMUM, BASIC WL, EXTENDED: their own rules */
+	if (inv_profile_is_extended(inv))
+		inv_check_extended(inv, out);
 	inv_check_ps(inv, out);
 }

@@ -9,15 +9,19 @@
  *             BR-CO-26 and the exempt-category rules listed below; no line,
  *             breakdown-sum or payable-amount rules (no BR-CO-16).
  *   BASIC WL  is BASIC without lines: no line rules, and no BR-IC-11/BR-IC-12.
- *   EXTENDED  has no BR-CO-26; its taxable-amount rules are the tolerant
- *             BR-FXEXT-*-08 (out of our scope), not BR-*-08; sub-invoice lines and
- *             GROUP/INFORMATION lines need no VAT category (BR-CO-04), while the
+ *   EXTENDED  has no BR-CO-26, and replaces BR-CO-04, BR-CO-10..13, BR-CO-15 and
+ *             BR-*-08 by rules of its own that allow for sub-invoice lines and a cent
+ *             of rounding per amount: BR-FXEXT-CO-04 (a VAT category on every
+ *             DETAIL line, not on GROUP or INFORMATION lines), BR-FXEXT-CO-11, -12
+ *             (logistics service charges count as charges) and -15, checked here;
+ *             BR-FXEXT-CO-10, -13 and BR-FXEXT-*-08 are not (out of our scope). The
  *             line rate rules (BR-*-05) apply to every line that states a category
  *             (inv_check_vat.c).
- * Input is a model built from untrusted XML; this file only filters findings.
+ * Input is a model built from untrusted XML: every value may be missing.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "inv_priv.h"
 
@@ -41,9 +45,10 @@ static const char *const basicwl_dropped[] = {
 	NULL
 };
 
-/* Official rules of EN 16931 that the EXTENDED schematron does not have. */
+/* Official rules of EN 16931 that the EXTENDED schematron does not have (it has
+ * BR-FXEXT-* rules of its own instead). */
 static const char *const extended_dropped[] = {
-	"BR-CO-26",
+	"BR-CO-04", "BR-CO-10", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-15", "BR-CO-26",
 	"BR-S-08", "BR-Z-08", "BR-E-08", "BR-AE-08", "BR-IC-08", "BR-G-08", "BR-O-08",
 	"BR-AF-08", "BR-AG-08",
 	NULL
@@ -100,4 +105,95 @@ inv_check_profile(const inv_invoice *inv, inv_findings *out, size_t from)
 		free(out->v[i].message);
 	}
 	out->n = keep;
+}
+
+/* within_cents - |a - b| <= 0.01 x n */
+static int
+within_cents(dec_t a, dec_t b, size_t n)
+{
+	dec_t tol;
+
+	if (dec_mul(dec_from_scaled(1, 2), dec_from_int((int64_t)n), &tol) < 0)
+		return 1;
+	return dec_cmp(dec_abs(dec_sub(a, b)), tol) <= 0;
+}
+
+/* ext_sum - round2 of the document level allowances (charge 0), charges (1) or
+ * logistics service charges (2); *n counts them */
+static dec_t
+ext_sum(const inv_invoice *inv, int kind, size_t *n)
+{
+	dec_t s = dec_from_int(0);
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < inv->n_ac; i++) {
+		const inv_allowance_charge *ac = &inv->ac[i];
+
+		if (kind == 0 ? ac->is_charge : kind == 1 ? !ac->is_charge || ac->is_logistics :
+		    !ac->is_logistics)
+			continue;
+		(*n)++;
+		if (ac->has_amount)
+			s = dec_add(s, ac->amount);
+	}
+	return inv_round_xpath(s, 2);
+}
+
+void
+inv_check_extended(const inv_invoice *inv, inv_findings *out)
+{
+	char a[DEC_FMT_LEN], b[DEC_FMT_LEN], c[DEC_FMT_LEN];
+	size_t i, n_allow, n_charge, n_logi;
+	dec_t allow, charge, logi, want;
+
+	/* BR-FXEXT-CO-04: DETAIL lines (or lines without a subtype) have a VAT category */
+	for (i = 0; i < inv->n_lines; i++) {
+		const inv_line *l = &inv->lines[i];
+
+		if (l->status_reason != NULL && strcasecmp(l->status_reason, "DETAIL") != 0)
+			continue;
+		if (l->vat_category == NULL || l->vat_scheme_other)
+			inv_findings_add(out, "BR-FXEXT-CO-04", INV_SEV_ERROR,
+			    "line %s has no VAT category code (BT-151)", l->id ? l->id : "?");
+	}
+	if (!inv->has_totals)
+		return;
+	allow = ext_sum(inv, 0, &n_allow);
+	charge = ext_sum(inv, 1, &n_charge);
+	logi = ext_sum(inv, 2, &n_logi);
+	/* BR-FXEXT-CO-11: BT-107 = sum of BT-92, within a cent per allowance */
+	if ((n_allow > 0 || inv->has_allowance_total) && (!inv->has_allowance_total ||
+	    !within_cents(inv->allowance_total, allow, n_allow)))
+		inv_findings_add(out, "BR-FXEXT-CO-11", INV_SEV_ERROR,
+		    "sum of document level allowances %s differs from BT-107 %s by more than "
+		    "a cent per allowance", INV_FMT(allow, a), inv->has_allowance_total ?
+		    INV_FMT(inv->allowance_total, b) : "(missing)");
+	/* BR-FXEXT-CO-12: BT-108 = sum of BT-99 and the logistics service charges */
+	want = dec_add(charge, logi);
+	if ((n_charge + n_logi > 0 || inv->has_charge_total) && (!inv->has_charge_total ||
+	    !within_cents(inv->charge_total, want, n_charge + n_logi)))
+		inv_findings_add(out, "BR-FXEXT-CO-12", INV_SEV_ERROR,
+		    "sum of document level and logistics service charges %s differs from "
+		    "BT-108 %s by more than a cent per charge", INV_FMT(want, a),
+		    inv->has_charge_total ? INV_FMT(inv->charge_total, b) : "(missing)");
+	/* BR-FXEXT-CO-15: BT-112 = BT-109 + BT-110, within a cent per line, allowance
+	 * and charge; without exactly one BT-110, BT-112 = BT-109. Missing totals are
+	 * BR-13/BR-14's business. */
+	if (!inv->has_total_with_vat || !inv->has_total_without_vat)
+		return;
+	if (inv->n_vat_total == 1) {
+		want = dec_add(inv->total_without_vat, inv->vat_total);
+		if (!within_cents(inv->total_with_vat, want, inv->n_lines + n_allow + n_charge +
+		    n_logi))
+			inv_findings_add(out, "BR-FXEXT-CO-15", INV_SEV_ERROR,
+			    "BT-109 %s + BT-110 %s differs from BT-112 %s by more than a cent "
+			    "per line, allowance and charge", INV_FMT(inv->total_without_vat, a),
+			    INV_FMT(inv->vat_total, b), INV_FMT(inv->total_with_vat, c));
+	} else if (inv->n_vat_total > 1 &&
+	    dec_cmp(inv->total_with_vat, inv->total_without_vat) != 0)
+		inv_findings_add(out, "BR-FXEXT-CO-15", INV_SEV_ERROR,
+		    "%zu invoice total VAT amounts (BT-110), and BT-112 %s is not BT-109 %s",
+		    inv->n_vat_total, INV_FMT(inv->total_with_vat, a),
+		    INV_FMT(inv->total_without_vat, b));
 }

@@ -579,6 +579,15 @@ START_TEST(profiles_own_rules)
 		"<ram:LineID>1</ram:LineID><ram:LineStatusReasonCode>GROUP</ram:LineStatusReasonCode>",
 		"<ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>E</ram:CategoryCode><ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n",
 		"", NULL };
+	static const char *const line_no_vat[] = {
+		"<ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>E</ram:CategoryCode><ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n",
+		"", NULL };
+	static const char *const grand_cent[] = {
+		"<ram:GrandTotalAmount>50.00", "<ram:GrandTotalAmount>50.01",
+		"<ram:DuePayableAmount>50.00", "<ram:DuePayableAmount>50.01", NULL };
+	static const char *const grand_2cents[] = {
+		"<ram:GrandTotalAmount>50.00", "<ram:GrandTotalAmount>50.02",
+		"<ram:DuePayableAmount>50.00", "<ram:DuePayableAmount>50.02", NULL };
 	static const struct {
 		const char *pid;
 		int with_line;
@@ -602,9 +611,18 @@ START_TEST(profiles_own_rules)
 		{ BASICWL, 0, k_no_delivery, "BR-IC-11", 0 },
 		{ BASICWL, 0, k_no_delivery, "BR-IC-12", 0 },
 		{ MINIMUM, 0, k_no_delivery, "BR-IC-12", 1 },
-		/* a GROUP line without a VAT category: EXTENDED exempts it from BR-CO-04 */
+		/* a GROUP line without a VAT category: EXTENDED exempts it (its own
+		 * BR-FXEXT-CO-04 asks a category of DETAIL lines only) */
 		{ EN, 1, group_line_no_vat, "BR-CO-04", 1 },
 		{ EXTENDED, 1, group_line_no_vat, "BR-CO-04", 0 },
+		{ EXTENDED, 1, group_line_no_vat, "BR-FXEXT-CO-04", 0 },
+		{ EXTENDED, 1, line_no_vat, "BR-FXEXT-CO-04", 1 },
+		{ EXTENDED, 1, line_no_vat, "BR-CO-04", 0 },
+		/* BT-112 a cent off: BR-CO-15; EXTENDED allows a cent per line */
+		{ EN, 1, grand_cent, "BR-CO-15", 1 },
+		{ EXTENDED, 1, grand_cent, "BR-CO-15", 0 },
+		{ EXTENDED, 1, grand_cent, "BR-FXEXT-CO-15", 0 },
+		{ EXTENDED, 1, grand_2cents, "BR-FXEXT-CO-15", 1 },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
