@@ -494,13 +494,16 @@ int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t ma
 		set_err(err, errlen, "empty file, not a PDF");
 		return PDFX_EBAD;
 	}
-	if (len > max_pdf) {
-		set_err(err, errlen, "PDF of %zu bytes is over the limit of %zu bytes", len, max_pdf);
-		return PDFX_EBAD;
-	}
 	if (!pdfx_is_pdf(pdf, len)) {
 		set_err(err, errlen, "not a PDF (no %%PDF- header)");
 		return PDFX_EBAD;
+	}
+	if (len > max_pdf) {	/* not opened: an invoice only if its bytes show one */
+		char what[128];
+
+		snprintf(what, sizeof(what), "PDF of %zu bytes is over the limit of %zu bytes",
+			 len, max_pdf);
+		return unopened(pdf, len, err, errlen, what);
 	}
 
 	memset(&w, 0, sizeof(w));
