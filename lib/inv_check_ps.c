@@ -5,13 +5,16 @@
  *                figures allow (one cent, plus the drift of a price rounded to its
  *                decimals; whole units for currencies used without minor units).
  *                Some sellers state the line at the gross price (e.g. insurance
- *                with insurance tax included): that is accepted too;
- *   PS-DUE-DATE  the payment due date is not before the issue date (a warning:
- *                published genuine samples have it, e.g. a final invoice issued
- *                after the payment fell due);
+ *                with insurance tax included): that is accepted too. The message
+ *                names the likely cause (a base quantity equal to the price ...);
+ *   PS-DUE-DATE  the payment due date is not before the issue date (published
+ *                genuine samples have it, e.g. a final invoice issued after the
+ *                payment fell due);
  *   PS-CURRENCY  every amount is in the invoice currency (BT-111 aside);
- *   PS-AMOUNT    every amount is a decimal number.
- * Input is a model built from untrusted XML.
+ *   PS-AMOUNT    every amount is an xs:decimal (the message says why not).
+ * All are warnings here, as every rule beyond the official artefacts is: true and
+ * worth showing, not grounds to hold an invoice; error-rules raises chosen ones
+ * (inv_severity.c). Input is a model built from untrusted XML.
  */
 #include <string.h>
 
