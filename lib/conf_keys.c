@@ -44,7 +44,7 @@ const struct conf_key conf_keys[] = {
 	{"company-ibans", CONF_LIST, "", NULL, F(company_ibans), 0,
 	 "The company's own bank accounts (IBANs)", NULL},
 	{"invoice-check-recipient", CONF_BOOL, "yes", NULL, F(invoice_check_recipient), 0,
-	 "Flag an invoice whose envelope recipients match neither the buyer's electronic address, nor its contact e-mail, nor its domain (PS-MAIL-RECIPIENT)", NULL},
+	 "Note an invoice whose envelope recipients match neither the buyer's electronic address, nor its contact e-mail, nor its domain (PS-MAIL-RECIPIENT: a warning unless error-rules names it)", NULL},
 	{"invoice-action-error", CONF_ENUM, "hold", "tag|hold|reject|tempfail", F(invoice_action_error), 0,
 	 "What a flagged invoice with an error finding gets: tag (header only), hold (Postfix hold queue), reject (5.7.1 to the internal sender) or tempfail", NULL},
 	{"invoice-action-warning", CONF_ENUM, "tag", "tag|hold|reject|tempfail", F(invoice_action_warning), 0,
