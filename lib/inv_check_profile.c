@@ -8,7 +8,8 @@
  *   MINIMUM   has the core presence rules BR-01..BR-09 and BR-13..BR-15, BR-CO-09,
  *             BR-CO-26 and the exempt-category rules listed below; no line,
  *             breakdown-sum or payable-amount rules (no BR-CO-16).
- *   BASIC WL  is BASIC without lines: no line rules, and no BR-IC-11/BR-IC-12.
+ *   BASIC WL  is BASIC without lines: no line rules, no BR-CO-18/19, and no
+ *             BR-IC-11/BR-IC-12.
  *   EXTENDED  has no BR-CO-26, and replaces BR-CO-04, BR-CO-10..13, BR-CO-15 and
  *             BR-*-08 by rules of its own that allow for sub-invoice lines and a cent
  *             of rounding per amount: BR-FXEXT-CO-04 (a VAT category on every
@@ -38,10 +39,22 @@ static const char *const minimum_rules[] = {
 	NULL
 };
 
-/* Official rules of EN 16931 that the BASIC WL schematron does not have. */
-static const char *const basicwl_dropped[] = {
-	"BR-16", "BR-CO-04", "BR-CO-10", "BR-CO-20", "BR-CO-23", "BR-CO-24",
-	"BR-IC-11", "BR-IC-12",
+/* The official rules of the BASIC WL schematron that inv_check decides: no line
+ * rules (BR-16, BR-CO-04, BR-CO-10, BR-CO-20/23/24, BR-*-05, BR-*-08, BR-O-12), no
+ * BR-CO-18/BR-CO-19 (structure rules without an id there), no BR-IC-11/BR-IC-12. */
+static const char *const basicwl_rules[] = {
+	"BR-01", "BR-02", "BR-03", "BR-04", "BR-05", "BR-06", "BR-07", "BR-08", "BR-09",
+	"BR-10", "BR-11", "BR-12", "BR-13", "BR-14", "BR-15",
+	"BR-CO-03", "BR-CO-09", "BR-CO-11", "BR-CO-12", "BR-CO-13", "BR-CO-14", "BR-CO-15",
+	"BR-CO-16", "BR-CO-17", "BR-CO-21", "BR-CO-22", "BR-CO-26",
+	"BR-S-06", "BR-S-07", "BR-S-09", "BR-S-10",
+	"BR-Z-06", "BR-Z-07", "BR-Z-09", "BR-Z-10",
+	"BR-E-06", "BR-E-07", "BR-E-09", "BR-E-10",
+	"BR-AE-06", "BR-AE-07", "BR-AE-09", "BR-AE-10",
+	"BR-IC-06", "BR-IC-07", "BR-IC-09", "BR-IC-10",
+	"BR-G-06", "BR-G-07", "BR-G-09", "BR-G-10",
+	"BR-AF-06", "BR-AF-07", "BR-AF-10", "BR-AG-06", "BR-AG-07", "BR-AG-10",
+	"BR-O-06", "BR-O-07", "BR-O-09", "BR-O-10", "BR-O-11", "BR-O-13", "BR-O-14",
 	NULL
 };
 
@@ -80,7 +93,7 @@ inv_profile_has_rule(const inv_invoice *inv, const char *id)
 	if (profile_is(inv, "MINIMUM"))
 		return in_table(minimum_rules, id);
 	if (profile_is(inv, "BASIC-WL"))
-		return !in_table(basicwl_dropped, id);
+		return in_table(basicwl_rules, id);
 	if (profile_is(inv, "EXTENDED"))
 		return !in_table(extended_dropped, id);
 	return 1;

@@ -582,6 +582,13 @@ START_TEST(profiles_own_rules)
 	static const char *const line_no_vat[] = {
 		"<ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>E</ram:CategoryCode><ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n",
 		"", NULL };
+	static const char *const o_beside_z[] = {
+		"<ram:CategoryCode>E</ram:CategoryCode><ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n <ram:SpecifiedTradePaymentTerms>",
+		"<ram:CategoryCode>O</ram:CategoryCode></ram:ApplicableTradeTax>\n"
+		" <ram:ApplicableTradeTax><ram:CalculatedAmount>0.00</ram:CalculatedAmount><ram:TypeCode>VAT</ram:TypeCode>"
+		"<ram:BasisAmount>0.00</ram:BasisAmount><ram:CategoryCode>Z</ram:CategoryCode>"
+		"<ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n <ram:SpecifiedTradePaymentTerms>",
+		NULL };
 	static const char *const grand_cent[] = {
 		"<ram:GrandTotalAmount>50.00", "<ram:GrandTotalAmount>50.01",
 		"<ram:DuePayableAmount>50.00", "<ram:DuePayableAmount>50.01", NULL };
@@ -618,6 +625,11 @@ START_TEST(profiles_own_rules)
 		{ EXTENDED, 1, group_line_no_vat, "BR-FXEXT-CO-04", 0 },
 		{ EXTENDED, 1, line_no_vat, "BR-FXEXT-CO-04", 1 },
 		{ EXTENDED, 1, line_no_vat, "BR-CO-04", 0 },
+		/* O beside Z: BR-O-11 everywhere; BASIC WL has no BR-O-12 (a line rule) */
+		{ EN, 1, o_beside_z, "BR-O-11", 1 },
+		{ EN, 1, o_beside_z, "BR-O-12", 1 },
+		{ BASICWL, 0, o_beside_z, "BR-O-11", 1 },
+		{ BASICWL, 0, o_beside_z, "BR-O-12", 0 },
 		/* BT-112 a cent off: BR-CO-15; EXTENDED allows a cent per line */
 		{ EN, 1, grand_cent, "BR-CO-15", 1 },
 		{ EXTENDED, 1, grand_cent, "BR-CO-15", 0 },
