@@ -75,6 +75,7 @@ cmd_invoices(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"flagged", no_argument, NULL, 'f'},
+		{"findings", no_argument, NULL, 'F'},
 		{"since", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
@@ -92,6 +93,7 @@ cmd_invoices(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': flagged = 1; break;
+		case 'F': flagged = 2; break;	/* flagged, or with warnings (issue 9) */
 		case 'j': json = 1; break;
 		case 's':
 			if (timetext_parse(optarg, &since) != 0) {
@@ -101,10 +103,10 @@ cmd_invoices(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: postsalectl invoices [--flagged] [--since DATE] [--json]\n");
+			printf("usage: postsalectl invoices [--flagged|--findings] [--since DATE] [--json]\n");
 			return CTL_OK;
 		default:
-			fprintf(stderr, "usage: postsalectl invoices [--flagged] [--since DATE] [--json]\n");
+			fprintf(stderr, "usage: postsalectl invoices [--flagged|--findings] [--since DATE] [--json]\n");
 			return CTL_USAGE;
 		}
 	}
@@ -116,7 +118,9 @@ cmd_invoices(int argc, char **argv)
 		return ctl_status();
 	rc = sqlite3_prepare_v2(st->db,
 	    "SELECT id, sent_at, number, buyer, total, currency, verdict, action, review_state"
-	    " FROM invoices WHERE (?1 = 0 OR verdict = 'flagged') AND sent_at >= ?2 ORDER BY id",
+	    " FROM invoices WHERE (?1 = 0 OR verdict = 'flagged' OR (?1 = 2 AND EXISTS"
+	    " (SELECT 1 FROM findings f WHERE f.invoice_id = invoices.id))) AND sent_at >= ?2"
+	    " ORDER BY id",
 	    -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));

@@ -68,6 +68,7 @@ struct ps_conf {
 	int invoice_action_error;
 	int invoice_action_warning;
 	int unreadable_invoice_severity;
+	struct conf_list error_rules;	/* PS-* rule ids raised to errors */
 	char *finance_address;
 	int finance_copy;
 	size_t invoice_max_pdf_size;

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "conf_check.h"
+#include "inv_severity.h"
 
 #define F(field) offsetof(struct ps_conf, field)
 
@@ -43,13 +44,15 @@ const struct conf_key conf_keys[] = {
 	{"company-ibans", CONF_LIST, "", NULL, F(company_ibans), 0,
 	 "The company's own bank accounts (IBANs)", NULL},
 	{"invoice-check-recipient", CONF_BOOL, "yes", NULL, F(invoice_check_recipient), 0,
-	 "Flag an invoice whose envelope recipients match neither the buyer's electronic address, nor its contact e-mail, nor its domain (PS-MAIL-RECIPIENT)", NULL},
+	 "Note an invoice whose envelope recipients match neither the buyer's electronic address, nor its contact e-mail, nor its domain (PS-MAIL-RECIPIENT: a warning unless error-rules names it)", NULL},
 	{"invoice-action-error", CONF_ENUM, "hold", "tag|hold|reject|tempfail", F(invoice_action_error), 0,
 	 "What a flagged invoice with an error finding gets: tag (header only), hold (Postfix hold queue), reject (5.7.1 to the internal sender) or tempfail", NULL},
 	{"invoice-action-warning", CONF_ENUM, "tag", "tag|hold|reject|tempfail", F(invoice_action_warning), 0,
 	 "The same for an invoice whose findings are all warnings", NULL},
 	{"unreadable-invoice-severity", CONF_ENUM, "warning", "warning|error", F(unreadable_invoice_severity), 0,
 	 "Severity of PS-UNREADABLE, the finding for an invoice attachment the engine cannot read (a broken PDF, base64 garbage)", NULL},
+	{"error-rules", CONF_LIST, "", NULL, F(error_rules), 0,
+	 "postsale's own rules (PS-*) to treat as errors; every other one is a warning. The official rules are always errors", inv_error_rules_check},
 	{"finance-address", CONF_STRING, "", NULL, F(finance_address), 0,
 	 "Finance's mailbox: receives the digest, and copies of flagged invoices when finance-copy is on", conf_check_address},
 	{"finance-copy", CONF_BOOL, "no", NULL, F(finance_copy), 0,

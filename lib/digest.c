@@ -1,6 +1,7 @@
 /*
- * digest.c - finance's digest of flagged invoices (digest.h): the rows from the
- * store, the message built with GMime, and marking the rows digested.
+ * digest.c - finance's digest of flagged invoices, and of those with warnings only
+ * (digest.h): the rows from the store, the message built with GMime, and marking the
+ * rows digested.
  *
  * Row values are untrusted (they come from invoices): control characters are dropped
  * from the text table and every value is HTML-escaped in the HTML table; header values
@@ -20,11 +21,14 @@
 
 #define DIGEST_CELL_MAX 60	/* code points of one cell in the text table */
 
+/* flagged invoices, and those with warnings only (postsale's own rules: issue 9) */
 #define SQL_COLLECT \
 	"SELECT i.id, i.sent_at, i.number, coalesce(i.buyer, i.recipients), i.total, i.currency," \
-	" (SELECT group_concat(rule_id, ', ') FROM findings f WHERE f.invoice_id = i.id)," \
-	" i.action, i.review_state FROM invoices i" \
-	" WHERE i.verdict = 'flagged' AND i.digested_at IS NULL ORDER BY i.id"
+	" (SELECT group_concat(rule_id || CASE severity WHEN 'warning' THEN ' (warning)'" \
+	"  ELSE '' END, ', ') FROM findings f WHERE f.invoice_id = i.id)," \
+	" i.action, i.review_state, i.verdict = 'flagged' FROM invoices i" \
+	" WHERE (i.verdict = 'flagged' OR EXISTS (SELECT 1 FROM findings f" \
+	"  WHERE f.invoice_id = i.id)) AND i.digested_at IS NULL ORDER BY i.id"
 
 /* col_dup - a column as a new string, or NULL */
 static char *
@@ -60,6 +64,8 @@ digest_collect(struct store *st, char *err, size_t errlen)
 		r->findings = col_dup(stmt, 6);
 		r->action = col_dup(stmt, 7);
 		r->review_state = col_dup(stmt, 8);
+		r->flagged = sqlite3_column_int(stmt, 9);
+		d->n_warned += !r->flagged;
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(stmt);
@@ -114,6 +120,9 @@ digest_subject(const struct digest *d)
 	char since[32];
 
 	fmt_time(d->since, since, sizeof(since));
+	if (d->n_warned > 0)
+		return xasprintf("postsale: %zu flagged invoice%s, %zu with warnings, since %s",
+		    d->n - d->n_warned, d->n - d->n_warned == 1 ? "" : "s", d->n_warned, since);
 	return xasprintf("postsale: %zu flagged invoice%s since %s", d->n, d->n == 1 ? "" : "s",
 	    since);
 }

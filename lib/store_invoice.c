@@ -92,10 +92,7 @@ fingerprint(const inv_invoice *inv)
 	if (inv->has_amount_due || inv->has_total_with_vat) {
 		v = inv->has_amount_due ? inv->amount_due : inv->total_with_vat;
 		/* 100.00 and 100.0 are the same amount: print without trailing zeros */
-		while (v.scale > 0 && v.units % 10 == 0) {
-			v.units /= 10;
-			v.scale--;
-		}
+		v = dec_trim(v, 0);
 		dec_fmt(v, amount, sizeof(amount));
 	}
 	char *cur = lower(inv->currency), *name = lower(inv->buyer.name),

@@ -125,7 +125,8 @@ teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-/* add - journal an invoice; flagged ones with two findings */
+/* add - journal an invoice; flagged (1) ones with two findings, warned (2) ones with
+ * one warning of postsale's own rules */
 static long long
 add(const char *number, const char *buyer, const char *due, int flagged)
 {
@@ -141,12 +142,14 @@ add(const char *number, const char *buyer, const char *due, int flagged)
 	inv->currency = strdup("EUR");
 	ck_assert_int_eq(dec_parse(due, &inv->amount_due), 0);
 	inv->has_amount_due = 1;
-	if (flagged) {
+	if (flagged == 1) {
 		inv_findings_add(f, "BR-CO-15", INV_SEV_ERROR, "sum");
 		inv_findings_add(f, "PS-IBAN-UNKNOWN", INV_SEV_ERROR, "iban");
-	}
+	} else if (flagged == 2)
+		inv_findings_add(f, "PS-LINE-NET", INV_SEV_WARNING, "line");
 	struct journal_entry e = { .inv = inv, .container = "xml", .rcpts = rcpts, .nrcpts = 1,
-		.verdict = flagged ? "flagged" : "ok", .action = flagged ? "hold" : "none",
+		.verdict = flagged == 1 ? "flagged" : "ok", .action = flagged ? flagged == 1 ?
+		"hold" : "tag" : "none",
 		.findings = f, .queue_id = "4Q1", .sent_at = 1767225600 };
 	ck_assert_msg(journal_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
 	inv_findings_free(f);
@@ -262,6 +265,26 @@ START_TEST(test_two_runs)
 	ck_assert_int_eq(mailer_digest(conf, st, ob, 1767300100, err, sizeof(err)), 0);
 	ck_assert_uint_eq(ob->calls, 1);
 	ck_assert_msg(strstr(err, "no flagged invoices") != NULL, "%s", err);
+	outbox_free(ob);
+}
+END_TEST
+
+/* Invoices with warnings only (postsale's own rules, issue 9) are listed for finance
+ * too, their ids marked, and the subject counts them apart. */
+START_TEST(test_warnings_listed)
+{
+	struct outbox *ob = outbox_new(conf, NULL, NULL, 0);
+	char err[512] = "";
+
+	add("RW-1", "Acme Ltd", "100.00", 1);
+	add("RW-2", "Clean Corp", "50.00", 0);
+	add("RW-3", "Warned Corp", "75.50", 2);
+	ck_assert_msg(mailer_digest(conf, st, ob, 1767300000, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(ob->sent, 1);
+	ck_assert_ptr_nonnull(strstr(ob->last, "postsale: 1 flagged invoice, 1 with warnings, since"));
+	ck_assert_ptr_nonnull(strstr(ob->last, "RW-3"));
+	ck_assert_ptr_nonnull(strstr(ob->last, "PS-LINE-NET (warning)"));
+	ck_assert_ptr_null(strstr(ob->last, "RW-2"));
 	outbox_free(ob);
 }
 END_TEST
@@ -387,6 +410,7 @@ digest_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_two_runs);
+	tcase_add_test(tc, test_warnings_listed);
 	tcase_add_test(tc, test_failed_send);
 	tcase_add_test(tc, test_dry_run);
 	tcase_add_test(tc, test_no_finance_address);
