@@ -331,7 +331,7 @@ else:
         for bad in ("BR-CO-10", "PS-NO-SUCH-RULE"):
             bad_conf = write("bad.conf", "\n\nerror-rules = PS-LINE-NET %s\n" % bad)
             rc, out, err = run(p, conf=bad_conf)
-            ok = rc == 2 and out == "" and "bad.conf:3" in err and "error-rules" in err and bad in err
+            ok = rc == 78 and out == "" and "bad.conf:3" in err and "error-rules" in err and bad in err
             if not count("bad error-rules: file:line and key", ok):
                 fail("error-rules = %s: rc %d %r %r" % (bad, rc, out[:200], err))
     # corpus PDFs made hostile
