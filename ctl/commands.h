@@ -25,4 +25,7 @@ int cmd_checkins(int argc, char **argv);
 /* ctl/cmd_journey.c: checkin move ID TIME | checkin cancel ID */
 int cmd_checkin(int argc, char **argv);
 
+/* ctl/cmd_unrecorded.c: unrecorded [--json] | unrecorded replay */
+int cmd_unrecorded(int argc, char **argv);
+
 #endif

@@ -34,6 +34,8 @@ static const struct command {
 	{"customer", cmd_customer, "customer offboard ADDRESS | customer renewal ADDRESS DATE"},
 	{"checkins", cmd_checkins, "checkins [--customer ADDRESS] [--json]  planned and sent check-ins"},
 	{"checkin", cmd_checkin, "checkin move ID TIME | checkin cancel ID"},
+	{"unrecorded", cmd_unrecorded, "unrecorded [--json] | unrecorded replay\n"
+	    "                                          what the filter could not record yet"},
 };
 
 /* usage - list the commands on fp */

@@ -7,6 +7,10 @@
  * logged. Inbound and internal mail is accepted at the earliest callback that can tell
  * (MAIL FROM for the origin, DATA for the recipients), so it costs almost nothing.
  * Every status returned to libmilter is chosen in one place, milter_status().
+ *
+ * Each connection is counted (sessions.h) so that a stop waits for it. While the filter
+ * stops, a new connection or a new message is deferred (4xx): what has begun is
+ * filtered in full, and nothing starts that the stop could cut off.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,6 +26,7 @@
 #include "msg.h"
 #include "outbound.h"
 #include "runtime.h"
+#include "sessions.h"
 #include "storepool.h"
 #include "xalloc.h"
 
@@ -41,6 +46,10 @@ enum verdict {
 	V_REJECT,		/* a flagged invoice the policy rejects (reply set) */
 };
 
+/* The reply of the on-error policy tempfail, and of a message begun while stopping. */
+#define PS_REPLY_ERROR "postsale: internal error checking this message, please try again later"
+#define PS_REPLY_STOPPING "postsale: the filter is restarting, please try again later"
+
 /* Per-connection state, from negotiation to close. */
 struct conn {
 	struct conf_ref *cfg;		/* the config this connection started with */
@@ -49,6 +58,7 @@ struct conn {
 	int have_sa;
 	char addr[INET6_ADDRSTRLEN];	/* printable client address */
 	struct ps_msg *msg;
+	int counted;			/* sessions_begin() was called for it */
 };
 
 static int warned_no_qid;
@@ -76,14 +86,16 @@ milter_status(struct conn *c, unsigned long nr_flag, enum verdict v)
 	}
 }
 
-/* on_error - log why, and follow the on-error policy */
+/* on_error - log why, and follow the on-error policy (a tempfail says why to the sender) */
 static enum verdict
-on_error(struct conn *c, const char *why)
+on_error(SMFICTX *ctx, struct conn *c, const char *why)
 {
 	int tempfail = c->cfg->conf->on_error == CONF_ON_ERROR_TEMPFAIL;
 
 	log_msg(LOG_ERR, c->msg->qid, "%s; on-error policy: %s", why,
 	    tempfail ? "tempfail" : "accept unchanged");
+	if (tempfail)
+		smfi_setreply(ctx, "451", "4.3.0", PS_REPLY_ERROR);
 	return tempfail ? V_TEMPFAIL : V_STEP_ASIDE;
 }
 
@@ -117,6 +129,8 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	c->cfg = runtime_get_conf();
 	c->msg = msg_new(c->cfg->conf->max_message_size);
 	c->proto = f1 & PS_PROTO_WANT;
+	c->counted = 1;
+	sessions_begin();
 	smfi_setpriv(ctx, c);
 	if ((f0 & PS_ACTIONS) != PS_ACTIONS)
 		log_msg(LOG_WARNING, NULL, "the MTA offers milter actions 0x%lx, postsale needs 0x%lx;"
@@ -135,6 +149,10 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	(void) hostname;
 	if (c == NULL)			/* an MTA that does not negotiate (milter v2) */
 		return SMFIS_ACCEPT;
+	if (sessions_stopping()) {	/* accepted just before the listener closed */
+		log_msg(LOG_INFO, NULL, "stopping: connection deferred");
+		return SMFIS_TEMPFAIL;
+	}
 	if (hostaddr != NULL && (hostaddr->sa_family == AF_INET || hostaddr->sa_family == AF_INET6)) {
 		size_t len = hostaddr->sa_family == AF_INET ? sizeof(struct sockaddr_in)
 		    : sizeof(struct sockaddr_in6);
@@ -157,6 +175,11 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 
 	msg_reset(c->msg);
 	note_qid(ctx, c);
+	if (sessions_stopping()) {
+		log_msg(LOG_INFO, c->msg->qid, "stopping: new message deferred");
+		smfi_setreply(ctx, "451", "4.3.2", PS_REPLY_STOPPING);
+		return milter_status(c, 0, V_TEMPFAIL);
+	}
 	c->msg->origin_internal = outbound_origin_internal(c->cfg->conf->internal_networks, auth,
 	    c->have_sa ? (struct sockaddr *) &c->sa : NULL, c->addr);
 	if (!c->msg->origin_internal) {
@@ -227,7 +250,8 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return milter_status(c, 0, V_NEXT);
 }
 
-/* filter_message - run the pipeline on a collected outbound message and apply it */
+/* filter_message - run the pipeline on a collected outbound message and apply it;
+ * all its store work shares one deadline, database-timeout from now */
 static enum verdict
 filter_message(SMFICTX *ctx, struct conn *c)
 {
@@ -237,25 +261,26 @@ filter_message(SMFICTX *ctx, struct conn *c)
 	char store_err[512] = "", why[1024];
 	enum verdict v = V_NEXT;
 
-	st = storepool_get(c->cfg->conf, store_err, sizeof(store_err));
-	if (filter_run(c->cfg->filter, st, st ? FILTER_STORE_WRITE : FILTER_STORE_NONE, m,
-	    time(NULL), &res) != 0) {
-		snprintf(why, sizeof(why), "store: %s", res.error);
-		v = on_error(c, why);
-	} else if (st == NULL && (res.is_invoice || res.onboard.kind != ONBOARD_NONE)) {
-		snprintf(why, sizeof(why), "store: %s", store_err);
-		v = on_error(c, why);
+	st = storepool_take(c->cfg->conf, store_err, sizeof(store_err));
+	store_set_deadline(st, store_clock_ms() + c->cfg->conf->database_timeout_ms);
+	if (filter_run(c->cfg->filter, st, FILTER_STORE_WRITE, m, time(NULL), &res) != 0) {
+		snprintf(why, sizeof(why), "store: %s", st == NULL ? store_err : res.error);
+		v = on_error(ctx, c, why);
 	} else {
+		if (res.error != NULL)
+			log_msg(LOG_WARNING, m->qid, "store: %s; the invoice is flagged on its own"
+			    " findings, so its verdict applies", st == NULL ? store_err : res.error);
 		switch (apply_result(ctx, m, &res, (c->proto & SMFIP_HDR_LEADSPC) != 0)) {
 		case APPLY_REJECT: v = V_REJECT; break;
 		case APPLY_TEMPFAIL: v = V_TEMPFAIL; break;
-		case APPLY_FAILED: v = on_error(c, "the MTA refused a change to the message"); break;
+		case APPLY_FAILED: v = on_error(ctx, c, "the MTA refused a change to the message"); break;
 		default: break;
 		}
 		if (!res.is_invoice && res.onboard.kind == ONBOARD_NONE)
 			log_msg(LOG_INFO, m->qid, "outbound: %zu recipient(s), %zu external, %zu bytes: no action",
 			    m->nrcpts, m->nexternal, m->len);
 	}
+	storepool_give(st);
 	filter_result_clear(&res);
 	return v;
 }
@@ -276,7 +301,7 @@ cb_eom(SMFICTX *ctx)
 	if (m->oversized)
 		return milter_status(c, 0, V_STEP_ASIDE);
 	if (m->raw == NULL)
-		return milter_status(c, 0, on_error(c, "no message bytes were collected"));
+		return milter_status(c, 0, on_error(ctx, c, "no message bytes were collected"));
 	return milter_status(c, 0, filter_message(ctx, c));
 }
 
@@ -299,6 +324,8 @@ cb_close(SMFICTX *ctx)
 		smfi_setpriv(ctx, NULL);
 		msg_free(c->msg);
 		runtime_put_conf(c->cfg);
+		if (c->counted)
+			sessions_end();
 		free(c);
 	}
 	return SMFIS_CONTINUE;

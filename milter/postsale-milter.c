@@ -6,7 +6,10 @@
  * libmilter's own signal thread would stop the filter on SIGHUP, so smfi_main() runs in
  * a thread of its own while the main thread waits for signals: Linux hands a signal sent
  * to the process to the main thread when that thread is waiting for it. SIGHUP reloads
- * the config (a bad file keeps the old one running), SIGTERM and SIGINT stop cleanly.
+ * the config (a bad file keeps the old one running), SIGTERM and SIGINT stop cleanly:
+ * the listener closes (smfi_stop()), the connections in progress are waited for (at
+ * most stop-timeout; while stopping, a new message is deferred), then the process exits.
+ * A second thread writes the spool of unrecorded records into the store (replay.c).
  *
  * Trusts: its command line and config file (checked), nothing the MTA sends.
  */
@@ -31,8 +34,11 @@
 #include "conf.h"
 #include "filter.h"
 #include "log.h"
+#include "replay.h"
 #include "runtime.h"
+#include "sessions.h"
 #include "store.h"
+#include "storepool.h"
 #include "xalloc.h"
 #include "xmlsafe.h"
 
@@ -165,13 +171,42 @@ milter_thread(void *arg)
 	return NULL;
 }
 
+/* drain - wait for the connections in progress, at most stop-timeout; then for the
+ * milter thread (tid), within what is left of it */
+static void
+drain(pthread_t tid)
+{
+	struct conf_ref *ref = runtime_get_conf();
+	long timeout = ref->conf->stop_timeout_ms;
+	long long start = store_clock_ms();
+	struct timespec until;
+	int left;
+
+	runtime_put_conf(ref);
+	sessions_stop();
+	if ((left = sessions_count()) > 0)
+		log_msg(LOG_INFO, NULL, "waiting up to %ld ms (stop-timeout) for %d session(s) in progress",
+		    timeout, left);
+	left = sessions_wait(timeout);
+	if (left > 0)
+		log_msg(LOG_WARNING, NULL, "stop-timeout ran out with %d session(s) still open;"
+		    " the MTA treats what they still send as if the filter were down"
+		    " (milter_default_action)", left);
+	else
+		log_msg(LOG_INFO, NULL, "no session in progress: stopping");
+	clock_gettime(CLOCK_REALTIME, &until);
+	timeout -= (long) (store_clock_ms() - start);
+	until.tv_sec += (timeout > 0 ? timeout : 0) / 1000 + 1;
+	pthread_timedjoin_np(tid, NULL, &until);
+}
+
 /* serve - run the filter until a stop signal or the end of smfi_main(); exit status */
 static int
 serve(const char *config_path)
 {
 	sigset_t set;
 	pthread_t tid;
-	int sig;
+	int sig, status;
 	char err[1024], note[256];
 
 	sigemptyset(&set);
@@ -185,6 +220,9 @@ serve(const char *config_path)
 		log_msg(LOG_ERR, NULL, "cannot start the milter thread: %s", strerror(errno));
 		return EX_OSERR;
 	}
+	if (replay_start() != 0)
+		log_msg(LOG_ERR, NULL, "cannot start the replay thread: unrecorded records wait"
+		    " for postsalectl unrecorded replay");
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
@@ -198,16 +236,19 @@ serve(const char *config_path)
 				log_msg(LOG_INFO, NULL, "config %s reloaded", config_path);
 			continue;
 		}
-		if (sig == SIGUSR1) {		/* smfi_main() ended by itself */
-			pthread_join(tid, NULL);
+		if (sig == SIGUSR1) {		/* smfi_main() ended (libmilter saw a signal too) */
 			log_msg(milter_result == MI_SUCCESS ? LOG_INFO : LOG_ERR, NULL,
 			    "milter loop ended (%s)", milter_result == MI_SUCCESS ? "ok" : "failure");
-			return milter_result == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+			status = milter_result == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+		} else {
+			log_msg(LOG_INFO, NULL, "stopping on signal %d: no new connections", sig);
+			smfi_stop();
+			status = EX_OK;
 		}
-		log_msg(LOG_INFO, NULL, "stopping on signal %d", sig);
-		smfi_stop();
-		pthread_join(tid, NULL);
-		return EX_OK;
+		drain(tid);
+		replay_stop();
+		storepool_close_all();
+		return status;
 	}
 }
 
