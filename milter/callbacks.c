@@ -129,8 +129,10 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	c->cfg = runtime_get_conf();
 	c->msg = msg_new(c->cfg->conf->max_message_size);
 	c->proto = f1 & PS_PROTO_WANT;
-	c->counted = 1;
-	sessions_begin();
+	if (!sessions_stopping()) {	/* one that comes while stopping is deferred, not waited for */
+		c->counted = 1;
+		sessions_begin();
+	}
 	smfi_setpriv(ctx, c);
 	if ((f0 & PS_ACTIONS) != PS_ACTIONS)
 		log_msg(LOG_WARNING, NULL, "the MTA offers milter actions 0x%lx, postsale needs 0x%lx;"
@@ -149,10 +151,6 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 	(void) hostname;
 	if (c == NULL)			/* an MTA that does not negotiate (milter v2) */
 		return SMFIS_ACCEPT;
-	if (sessions_stopping()) {	/* accepted just before the listener closed */
-		log_msg(LOG_INFO, NULL, "stopping: connection deferred");
-		return SMFIS_TEMPFAIL;
-	}
 	if (hostaddr != NULL && (hostaddr->sa_family == AF_INET || hostaddr->sa_family == AF_INET6)) {
 		size_t len = hostaddr->sa_family == AF_INET ? sizeof(struct sockaddr_in)
 		    : sizeof(struct sockaddr_in6);
@@ -163,6 +161,10 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		    (void *) &((struct sockaddr_in6 *) hostaddr)->sin6_addr, c->addr, sizeof(c->addr));
 	} else
 		strcpy(c->addr, "unknown");
+	if (sessions_stopping()) {	/* the listener stays open until the sessions end */
+		log_msg(LOG_INFO, NULL, "stopping: connection from %s deferred", c->addr);
+		return SMFIS_TEMPFAIL;
+	}
 	return milter_status(c, SMFIP_NR_CONN, V_NEXT);
 }
 

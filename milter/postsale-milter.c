@@ -7,8 +7,9 @@
  * a thread of its own while the main thread waits for signals: Linux hands a signal sent
  * to the process to the main thread when that thread is waiting for it. SIGHUP reloads
  * the config (a bad file keeps the old one running), SIGTERM and SIGINT stop cleanly:
- * the listener closes (smfi_stop()), the connections in progress are waited for (at
- * most stop-timeout; while stopping, a new message is deferred), then the process exits.
+ * the connections in progress are waited for (at most stop-timeout; while stopping, a
+ * new connection or message is deferred), then the listener closes and the process
+ * exits.
  * A second thread writes the spool of unrecorded records into the store (replay.c).
  *
  * Trusts: its command line and config file (checked), nothing the MTA sends.
@@ -56,6 +57,7 @@ struct options {
 
 static pthread_t main_thread;
 static volatile int milter_result;
+static int milter_joined;		/* the milter thread ended before the exit */
 
 /* usage - print the synopsis and exit with status */
 static void
@@ -171,8 +173,23 @@ milter_thread(void *arg)
 	return NULL;
 }
 
-/* drain - wait for the connections in progress, at most stop-timeout; then for the
- * milter thread (tid), within what is left of it */
+/* stopper - close libmilter's listener; it can take a few seconds (libmilter notices
+ * between two polls of its socket), so the stop does not wait for it */
+static void *
+stopper(void *arg)
+{
+	(void) arg;
+	smfi_stop();
+	return NULL;
+}
+
+/*
+ * drain - stop: wait for the connections in progress, at most stop-timeout, then close
+ * the listener and wait for the milter thread (tid) within what is left of it, plus a
+ * second. The listener stays open while the sessions finish: Debian's libmilter hands
+ * sessions to a pool of workers that smfi_stop() tears down, so it would cut them off.
+ * Meanwhile a new connection is deferred at once (callbacks.c), and is not waited for.
+ */
 static void
 drain(pthread_t tid)
 {
@@ -180,6 +197,7 @@ drain(pthread_t tid)
 	long timeout = ref->conf->stop_timeout_ms;
 	long long start = store_clock_ms();
 	struct timespec until;
+	pthread_t stop_tid;
 	int left;
 
 	runtime_put_conf(ref);
@@ -194,10 +212,20 @@ drain(pthread_t tid)
 		    " (milter_default_action)", left);
 	else
 		log_msg(LOG_INFO, NULL, "no session in progress: stopping");
-	clock_gettime(CLOCK_REALTIME, &until);
+	if (pthread_create(&stop_tid, NULL, stopper, NULL) == 0)
+		pthread_detach(stop_tid);
+	/* Time for the listener to close, when it can (then main frees what it holds);
+	 * otherwise the process leaves without it, within the stop-timeout or so. */
 	timeout -= (long) (store_clock_ms() - start);
-	until.tv_sec += (timeout > 0 ? timeout : 0) / 1000 + 1;
-	pthread_timedjoin_np(tid, NULL, &until);
+	timeout = timeout < 500 ? 500 : timeout > 2000 ? 2000 : timeout;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout / 1000;
+	until.tv_nsec += (timeout % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	milter_joined = pthread_timedjoin_np(tid, NULL, &until) == 0;
 }
 
 /* serve - run the filter until a stop signal or the end of smfi_main(); exit status */
@@ -236,16 +264,17 @@ serve(const char *config_path)
 				log_msg(LOG_INFO, NULL, "config %s reloaded", config_path);
 			continue;
 		}
-		if (sig == SIGUSR1) {		/* smfi_main() ended (libmilter saw a signal too) */
+		if (sig == SIGUSR1) {		/* smfi_main() ended by itself */
+			pthread_join(tid, NULL);
+			milter_joined = 1;
 			log_msg(milter_result == MI_SUCCESS ? LOG_INFO : LOG_ERR, NULL,
 			    "milter loop ended (%s)", milter_result == MI_SUCCESS ? "ok" : "failure");
 			status = milter_result == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
 		} else {
-			log_msg(LOG_INFO, NULL, "stopping on signal %d: no new connections", sig);
-			smfi_stop();
+			log_msg(LOG_INFO, NULL, "stopping on signal %d: new connections are deferred", sig);
+			drain(tid);
 			status = EX_OK;
 		}
-		drain(tid);
 		replay_stop();
 		storepool_close_all();
 		return status;
@@ -385,6 +414,8 @@ main(int argc, char **argv)
 		unlink(pid_file);
 	if (sockpath != NULL)
 		unlink(sockpath);
+	if (!milter_joined)		/* libmilter still runs: free nothing under it */
+		_exit(status);
 out:
 	conf_free(conf);
 	runtime_put_conf(runtime_release());
