@@ -62,8 +62,7 @@ def make(args, xml, i):
 
 def send(args):
     xml = open(args.xml, "rb").read().decode("utf-8")
-    msgs = [make(args, xml, i) for i in range(args.count)]
-    results = [None] * len(msgs)
+    results = [None] * args.count
     next_i = [0]
     lock = threading.Lock()
 
@@ -72,9 +71,9 @@ def send(args):
             with lock:
                 i = next_i[0]
                 next_i[0] += 1
-            if i >= len(msgs):
+            if i >= args.count:
                 return
-            kind, mid, number, rcpt, data = msgs[i]
+            kind, mid, number, rcpt, data = make(args, xml, i)
             rec = {"kind": kind, "message_id": mid, "number": number, "code": None, "wait": None}
             try:
                 s = smtplib.SMTP("127.0.0.1", args.port, timeout=120)

@@ -25,22 +25,8 @@ invoice-action-error = hold"
 e2e_start_milter
 E2E_VIRTUAL_DOMAINS="buyercompany.no" e2e_start_postfix accept
 DB=$E2E_DIR/db/postsale.db
-LOAD="python3 ${top_srcdir}/tests/e2e/load.py"
+. "${top_srcdir}/tests/e2e/loadlib.sh"
 
-held_ids() { postqueue -c "$E2E_DIR"/etc -j | python3 -c '
-import json, sys
-for line in sys.stdin:
-    q = json.loads(line)
-    if q["queue_name"] == "hold":
-        print(q["queue_id"])'; }
-# wait_queue - until Postfix has delivered everything that is not on hold
-wait_queue() {
-	for _ in $(seq 1 600); do
-		[ "$(postqueue -c "$E2E_DIR"/etc -j | grep -vc '"queue_name": *"hold"')" = 0 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 # within_ms FILE KIND LIMIT - the longest wait of KIND in the send report is below LIMIT ms
 within_ms() {
 	python3 -c '
@@ -73,11 +59,7 @@ e2e_check "the unrecorded invoices were logged in full" \
 kill "$LOCKER" 2>/dev/null
 wait "$LOCKER" 2>/dev/null
 
-e2e_check "Postfix delivered all that is not held" wait_queue
-held_ids > "$E2E_DIR"/held
-for sessions in 8 24; do
-	: > "$E2E_DIR/held-$sessions"
-done
+e2e_check "Postfix delivered all that is not held" load_wait_queue
 python3 - "$E2E_DIR" <<'PY' > "$E2E_DIR"/sent-all.json
 import json, sys
 d = sys.argv[1]
@@ -85,21 +67,12 @@ runs = [json.load(open("%s/sent-%d.json" % (d, s))) for s in (8, 24)]
 print(json.dumps({"seconds": sum(r["seconds"] for r in runs),
                   "messages": [m for r in runs for m in r["messages"]]}))
 PY
-figures=$($LOAD check "$E2E_DIR"/sent-all.json "$E2E_DIR"/maildir "$E2E_DIR"/held)
+figures=$(load_figures "$E2E_DIR"/sent-all.json)
 rc=$?
 echo "    figures: $figures"
 e2e_check "nothing lost, duplicated or corrupted; no flagged invoice delivered unheld" test "$rc" = 0
-e2e_check "every flagged invoice held" python3 -c '
-import json, sys
-f = json.loads(sys.argv[1]); sys.exit(0 if f["held"] == f["flagged_sent"] > 0 else 1)' "$figures"
+e2e_check "every flagged invoice held" load_all_flagged_held "$figures"
 
 # The spool drains into the journal: every invoice exactly once.
-for _ in $(seq 1 300); do [ -z "$(find "$DB"-unrecorded -name '*.rec' 2>/dev/null)" ] && break; sleep 0.1; done
-e2e_check "the spool is empty once the lock is gone" test -z "$(find "$DB"-unrecorded -name '*.rec' 2>/dev/null)"
-invoices=$(python3 -c '
-import json, sys
-print(sum(1 for m in json.load(open(sys.argv[1]))["messages"] if m["kind"] != "plain" and m["code"] == 250))' "$E2E_DIR"/sent-all.json)
-e2e_check "the journal holds every invoice ($invoices)" \
-	test "$(sqlite3 "$DB" "SELECT count(DISTINCT message_id) FROM invoices WHERE message_id LIKE 'S%@load.example.com'")" = "$invoices"
-e2e_check "and none twice" \
-	test "$(sqlite3 "$DB" "SELECT count(*) FROM invoices WHERE message_id LIKE 'S%@load.example.com'")" = "$invoices"
+e2e_check "the spool is empty once the lock is gone" load_wait_spool_empty "$DB"
+e2e_check "the journal holds every invoice, none twice" load_journal_check "$DB" "$E2E_DIR"/sent-all.json
