@@ -5,6 +5,8 @@
  *
  * The command line is trusted as far as it parses; the record files hold values from
  * untrusted invoices and messages and are made printable (or JSON-escaped) on output.
+ * Exit: 0 nothing is missing, 1 records wait (an answer, as a flagged invoice is for
+ * check), else sysexits.h as the other commands.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -58,75 +60,80 @@ print_text(const char *path, const struct spool_record *r)
 
 /* print_json - one record as a JSON object */
 static void
-print_json(const char *path, const struct spool_record *r)
+print_json(struct json_out *j, const char *path, const struct spool_record *r)
 {
-	printf("{\"file\":");
-	ctl_json_string(stdout, path);
-	printf(",\"queue_id\":");
-	ctl_json_string(stdout, r->queue_id);
-	printf(",\"at\":%lld,\"reason\":", r->at);
-	ctl_json_string(stdout, r->reason);
-	printf(",\"items\":[");
+	json_object_begin(j);
+	json_key(j, "file");
+	json_str(j, path);
+	json_key(j, "queue_id");
+	json_str(j, r->queue_id);
+	json_key(j, "at");
+	json_time(j, (time_t) r->at);
+	json_key(j, "reason");
+	json_str(j, r->reason);
+	json_key(j, "items");
+	json_array_begin(j);
 	for (size_t i = 0; i < r->nitems; i++) {
 		const struct spool_item *it = &r->items[i];
 
-		printf("%s{\"kind\":", i ? "," : "");
-		ctl_json_string(stdout, spool_kind_name(it->kind));
+		json_object_begin(j);
+		json_key(j, "kind");
+		json_str(j, spool_kind_name(it->kind));
 		if (it->kind == SPOOL_INVOICE) {
-			printf(",\"number\":");
-			ctl_json_string(stdout, it->row.number);
-			printf(",\"verdict\":");
-			ctl_json_string(stdout, it->row.verdict);
-			printf(",\"action\":");
-			ctl_json_string(stdout, it->row.action);
-			printf(",\"findings\":[");
-			for (size_t j = 0; j < it->row.nfindings; j++) {
-				printf("%s", j ? "," : "");
-				ctl_json_string(stdout, it->row.findings[j].rule_id);
-			}
-			printf("]");
+			json_key(j, "number");
+			json_str(j, it->row.number);
+			json_key(j, "verdict");
+			json_str(j, it->row.verdict);
+			json_key(j, "action");
+			json_str(j, it->row.action);
+			json_key(j, "findings");
+			json_array_begin(j);
+			for (size_t k = 0; k < it->row.nfindings; k++)
+				json_str(j, it->row.findings[k].rule_id);
+			json_array_end(j);
 		} else {
-			printf(",\"customer\":");
-			ctl_json_string(stdout, it->customer);
+			json_key(j, "customer");
+			json_str(j, it->customer);
 		}
-		printf("}");
+		json_object_end(j);
 	}
-	printf("]}");
+	json_array_end(j);
+	json_object_end(j);
 }
 
-/* list - every record of the spool; CTL_OK when empty, CTL_FAIL when some wait */
+/* list - every record of the spool; 0 when empty, 1 when some wait */
 static int
 list(const struct ps_conf *conf, int json)
 {
+	struct json_out j;
 	char **paths, err[1024];
-	size_t n, shown = 0;
+	size_t n;
 	int status;
 
 	if (spool_list(conf->database, &paths, &n, err, sizeof(err)) != 0) {
-		fprintf(stderr, "postsalectl: %s\n", err);
-		return CTL_ERROR;
+		fprintf(stderr, "postsalectl unrecorded: %s\n", err);
+		return EX_IOERR;
 	}
-	status = n > 0 ? CTL_FAIL : CTL_OK;
+	status = n > 0 ? CTL_FLAGGED : CTL_OK;
+	json_init(&j, stdout);
 	if (json)
-		printf("[");
+		json_array_begin(&j);
 	for (size_t i = 0; i < n; i++) {
 		struct spool_record r = {0};
 
 		if (spool_load(paths[i], &r, err, sizeof(err)) != 0) {
-			fprintf(stderr, "postsalectl: %s\n", err);
-			status = CTL_ERROR;
+			fprintf(stderr, "postsalectl unrecorded: %s\n", err);
+			status = CTL_DATAERR;
 			continue;
 		}
-		if (json) {
-			printf("%s", shown ? ",\n" : "");
-			print_json(paths[i], &r);
-		} else
+		if (json)
+			print_json(&j, paths[i], &r);
+		else
 			print_text(paths[i], &r);
-		shown++;
 		spool_record_clear(&r);
 	}
 	if (json)
-		printf("]\n");
+		json_array_end(&j);
 	else if (n == 0)
 		printf("nothing unrecorded: the journal holds every invoice the filter saw\n");
 	spool_list_free(paths, n);
@@ -142,11 +149,11 @@ replay(const struct ps_conf *conf)
 	size_t done = 0, left = 0;
 
 	if (st == NULL)
-		return CTL_ERROR;
+		return ctl_status();
 	if (filter_store_replay(st, conf, &done, &left, err, sizeof(err)) != 0) {
-		fprintf(stderr, "postsalectl: %zu record(s) written, %zu still waiting: %s\n",
-		    done, left, err);
-		return CTL_FAIL;
+		fprintf(stderr, "postsalectl unrecorded replay: %zu record(s) written, %zu still"
+		    " waiting: %s\n", done, left, err);
+		return CTL_FLAGGED;
 	}
 	printf("%zu record(s) written to the store, %zu waiting\n", done, left);
 	return CTL_OK;
@@ -166,15 +173,15 @@ cmd_unrecorded(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (ch != 'j') {
 			fprintf(stderr, "usage: postsalectl unrecorded [--json] | unrecorded replay\n");
-			return CTL_ERROR;
+			return CTL_USAGE;
 		}
 		json = 1;
 	}
 	if (optind < argc && strcmp(argv[optind], "replay") != 0) {
 		fprintf(stderr, "usage: postsalectl unrecorded [--json] | unrecorded replay\n");
-		return CTL_ERROR;
+		return CTL_USAGE;
 	}
 	if ((conf = ctl_conf()) == NULL)
-		return CTL_ERROR;
+		return ctl_status();
 	return optind < argc ? replay(conf) : list(conf, json);
 }
