@@ -218,13 +218,7 @@ drain(pthread_t tid)
 	 * otherwise the process leaves without it, within the stop-timeout or so. */
 	timeout -= (long) (store_clock_ms() - start);
 	timeout = timeout < 500 ? 500 : timeout > 2000 ? 2000 : timeout;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout / 1000;
-	until.tv_nsec += (timeout % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	sessions_time_after(CLOCK_REALTIME, timeout, &until);
 	milter_joined = pthread_timedjoin_np(tid, NULL, &until) == 0;
 }
 

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "replay.h"
 #include "runtime.h"
+#include "sessions.h"
 #include "store.h"
 
 #define REPLAY_INTERVAL_S 2
@@ -64,8 +65,7 @@ replay_main(void *arg)
 		pthread_mutex_unlock(&replay_lock);
 		replay_round(&st, last_err, sizeof(last_err));
 		pthread_mutex_lock(&replay_lock);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += REPLAY_INTERVAL_S;
+		sessions_time_after(CLOCK_REALTIME, REPLAY_INTERVAL_S * 1000L, &until);
 		while (!replay_quit &&
 		    pthread_cond_timedwait(&replay_wake, &replay_lock, &until) == 0)
 			;

@@ -72,6 +72,18 @@ sessions_count(void)
 	return n;
 }
 
+void
+sessions_time_after(clockid_t clock, long ms, struct timespec *ts)
+{
+	clock_gettime(clock, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 int
 sessions_wait(long timeout_ms)
 {
@@ -79,13 +91,7 @@ sessions_wait(long timeout_ms)
 	int n;
 
 	pthread_once(&sessions_once, sessions_init);
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	sessions_time_after(CLOCK_MONOTONIC, timeout_ms, &until);
 	pthread_mutex_lock(&sessions_lock);
 	while (sessions_open > 0 &&
 	    pthread_cond_timedwait(&sessions_done, &sessions_lock, &until) == 0)

@@ -5,6 +5,8 @@
 #ifndef PS_SESSIONS_H
 #define PS_SESSIONS_H
 
+#include <time.h>
+
 /* sessions_begin / sessions_end - a connection opened, closed */
 void sessions_begin(void);
 void sessions_end(void);
@@ -16,5 +18,7 @@ int sessions_stopping(void);
 int sessions_wait(long timeout_ms);
 /* sessions_count - the connections open now */
 int sessions_count(void);
+/* sessions_time_after - the time ms from now on clock, for a timed wait */
+void sessions_time_after(clockid_t clock, long ms, struct timespec *ts);
 
 #endif

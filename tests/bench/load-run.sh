@@ -9,19 +9,12 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 E2E_NAME=load-run
 . "${top_srcdir}/tests/e2e/lib.sh"
-XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
-[ -f "$XML" ] || e2e_skip "the corpus is absent ($XML): set POSTSALE_CORPUS"
-command -v sqlite3 >/dev/null || e2e_skip "the sqlite3 CLI is not installed"
 MESSAGES=${LOAD_MESSAGES:-20000}
 SESSIONS=${LOAD_SESSIONS:-8}
 ROUND=$((MESSAGES / 4))
-e2e_init
-e2e_write_conf "log-level = notice
-invoice-action-error = hold"
-e2e_start_milter
-E2E_VIRTUAL_DOMAINS="buyercompany.no" e2e_start_postfix accept
-DB=$E2E_DIR/db/postsale.db
 . "${top_srcdir}/tests/e2e/loadlib.sh"
+load_setup "log-level = notice
+invoice-action-error = hold"
 rss_kb() { awk '/^VmRSS/ { print $2 }' /proc/"$E2E_MILTER_PID"/status; }
 
 echo "load: $MESSAGES messages, $SESSIONS sessions, rounds of $ROUND; filter RSS at start $(rss_kb) kB"
@@ -37,12 +30,7 @@ for round in 1 2 3 4; do
 done
 wait
 load_wait_spool_empty "$DB" || echo "load: the spool did not drain"
-python3 - "$E2E_DIR" <<'PY' > "$E2E_DIR"/sent-all.json
-import json, sys
-runs = [json.load(open("%s/sent-%d.json" % (sys.argv[1], r))) for r in (1, 2, 3, 4)]
-print(json.dumps({"seconds": sum(r["seconds"] for r in runs),
-                  "messages": [m for r in runs for m in r["messages"]]}))
-PY
+$LOAD merge "$E2E_DIR"/sent-all.json "$E2E_DIR"/sent-[1-4].json
 figures=$(load_figures "$E2E_DIR"/sent-all.json)
 e2e_check "load: $figures" test $? = 0
 e2e_check "load: every flagged invoice held" load_all_flagged_held "$figures"

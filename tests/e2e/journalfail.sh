@@ -10,17 +10,10 @@
 # file: the write fails, not the lock), and dropped again later.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
-XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
-[ -f "$XML" ] || e2e_skip "the corpus is absent ($XML): set POSTSALE_CORPUS"
-command -v sqlite3 >/dev/null || e2e_skip "the sqlite3 CLI is not installed"
-e2e_init
-e2e_write_conf "on-error = accept
+. "${top_srcdir}/tests/e2e/loadlib.sh"
+load_setup "on-error = accept
 log-level = info
 invoice-action-error = hold"
-e2e_start_milter
-E2E_VIRTUAL_DOMAINS="buyercompany.no" e2e_start_postfix accept
-DB=$E2E_DIR/db/postsale.db
-. "${top_srcdir}/tests/e2e/loadlib.sh"
 journal_rows() { sqlite3 "$DB" ".timeout 5000" "SELECT count(*) FROM invoices"; }
 
 $LOAD send "$E2E_SMTP_PORT" "$XML" "$E2E_DIR"/sent.json --count 240 --sessions 8 \

@@ -9,6 +9,8 @@
       Records for each message its kind, Message-ID, invoice number, the server's reply
       and the end-of-data wait: the time from the DATA command to the reply after the
       final dot, as the client sees it (an independent clock: not the filter's log).
+  load.py merge OUT.json IN.json...
+      One send report of several (their messages, their seconds added).
   load.py check OUT.json MAILDIR HELD_IDS_FILE
       The figures: sent, delivered, held, lost, duplicated, corrupted; the waits per kind.
       A delivered plain message is corrupted when its body differs from what was sent; a
@@ -169,6 +171,12 @@ def check(args):
     return 1 if bad else 0
 
 
+def merge(args):
+    runs = [json.load(open(p)) for p in args.inputs]
+    json.dump({"seconds": sum(r["seconds"] for r in runs),
+               "messages": [m for r in runs for m in r["messages"]]}, open(args.out, "w"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -182,6 +190,9 @@ def main():
     s.add_argument("--invoice-every", type=int, default=2)
     s.add_argument("--flagged-every", type=int, default=3)
     s.add_argument("--ready")
+    m = sub.add_parser("merge")
+    m.add_argument("out")
+    m.add_argument("inputs", nargs="+")
     c = sub.add_parser("check")
     c.add_argument("sent")
     c.add_argument("maildir")
@@ -189,6 +200,9 @@ def main():
     a = ap.parse_args()
     if a.cmd == "send":
         send(a)
+        return 0
+    if a.cmd == "merge":
+        merge(a)
         return 0
     return check(a)
 

@@ -1,8 +1,25 @@
 # shellcheck shell=bash
-# loadlib.sh - what the load scenarios (storeload.sh, journalfail.sh) share, on top of
-# lib.sh: the load driver, Postfix's hold queue, and the journal and its spool.
+# loadlib.sh - what the load scenarios (storeload.sh, journalfail.sh, make load) share,
+# on top of lib.sh: the set-up, the load driver, Postfix's hold queue, and the journal
+# and its spool.
 
 LOAD="python3 ${top_srcdir}/tests/e2e/load.py"
+XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
+
+# load_setup [CONF LINES] - check what a load needs, then start the milter (with the
+# config lines; E2E_MILTER_BIN runs another build, e.g. an older one to compare) and
+# the private Postfix (milter_default_action = accept, so that a message the filter
+# let pass unchecked would show); DB is the store
+load_setup() {
+	[ -f "$XML" ] || e2e_skip "the corpus is absent ($XML): set POSTSALE_CORPUS"
+	command -v sqlite3 >/dev/null || e2e_skip "the sqlite3 CLI is not installed"
+	e2e_init
+	[ -n "${E2E_MILTER_BIN:-}" ] && E2E_MILTER=$E2E_MILTER_BIN
+	e2e_write_conf "${1:-}"
+	e2e_start_milter
+	E2E_VIRTUAL_DOMAINS="buyercompany.no" e2e_start_postfix accept
+	DB=$E2E_DIR/db/postsale.db
+}
 
 # load_held_ids - the queue ids Postfix holds
 load_held_ids() {
