@@ -21,14 +21,15 @@ echo "load: $MESSAGES messages, $SESSIONS sessions, rounds of $ROUND; filter RSS
 for round in 1 2 3 4; do
 	if [ "$round" = 2 ]; then
 		(echo "BEGIN EXCLUSIVE; SELECT 'locked';"; sleep 20) | sqlite3 "$DB" >/dev/null &
-		E2E_CLEANUP="kill $!"
+		LOCKER=$!
+		E2E_CLEANUP="kill $LOCKER"
 	fi
 	out=$($LOAD send "$E2E_SMTP_PORT" "$XML" "$E2E_DIR/sent-$round.json" --count "$ROUND" \
 		--sessions "$SESSIONS" --prefix "R$round")
 	load_wait_queue || echo "load: round $round: Postfix's queue did not drain"
 	echo "load: round $round$([ "$round" = 2 ] && echo " (store locked 20 s)"): $out; filter RSS $(rss_kb) kB after $((round * ROUND)) messages"
 done
-wait
+wait "$LOCKER"
 load_wait_spool_empty "$DB" || echo "load: the spool did not drain"
 $LOAD merge "$E2E_DIR"/sent-all.json "$E2E_DIR"/sent-[1-4].json
 figures=$(load_figures "$E2E_DIR"/sent-all.json)
