@@ -9,8 +9,8 @@
  * Every status returned to libmilter is chosen in one place, milter_status().
  *
  * Each connection is counted (sessions.h) so that a stop waits for it. While the filter
- * stops, a new connection or a new message is deferred (4xx): what has begun is
- * filtered in full, and nothing starts that the stop could cut off.
+ * stops, a new outbound message is deferred (4xx): what has begun is filtered in full,
+ * and nothing starts that the stop could cut off. Other mail passes as always.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -129,7 +129,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	c->cfg = runtime_get_conf();
 	c->msg = msg_new(c->cfg->conf->max_message_size);
 	c->proto = f1 & PS_PROTO_WANT;
-	if (!sessions_stopping()) {	/* one that comes while stopping is deferred, not waited for */
+	if (!sessions_stopping()) {	/* one that comes while stopping is not waited for */
 		c->counted = 1;
 		sessions_begin();
 	}
@@ -161,10 +161,6 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		    (void *) &((struct sockaddr_in6 *) hostaddr)->sin6_addr, c->addr, sizeof(c->addr));
 	} else
 		strcpy(c->addr, "unknown");
-	if (sessions_stopping()) {	/* the listener stays open until the sessions end */
-		log_msg(LOG_INFO, NULL, "stopping: connection from %s deferred", c->addr);
-		return SMFIS_TEMPFAIL;
-	}
 	return milter_status(c, SMFIP_NR_CONN, V_NEXT);
 }
 
@@ -177,17 +173,17 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 
 	msg_reset(c->msg);
 	note_qid(ctx, c);
-	if (sessions_stopping()) {
-		log_msg(LOG_INFO, c->msg->qid, "stopping: new message deferred");
-		smfi_setreply(ctx, "451", "4.3.2", PS_REPLY_STOPPING);
-		return milter_status(c, 0, V_TEMPFAIL);
-	}
 	c->msg->origin_internal = outbound_origin_internal(c->cfg->conf->internal_networks, auth,
 	    c->have_sa ? (struct sockaddr *) &c->sa : NULL, c->addr);
 	if (!c->msg->origin_internal) {
 		log_msg(LOG_DEBUG, c->msg->qid, "client %s is not internal and not authenticated:"
 		    " not outbound", c->addr);
 		return milter_status(c, 0, V_STEP_ASIDE);
+	}
+	if (sessions_stopping()) {	/* the stop would not wait for it: the sender retries */
+		log_msg(LOG_INFO, c->msg->qid, "stopping: new outbound message deferred");
+		smfi_setreply(ctx, "451", "4.3.2", PS_REPLY_STOPPING);
+		return milter_status(c, 0, V_TEMPFAIL);
 	}
 	msg_set_sender(c->msg, argv[0] ? argv[0] : "");
 	log_msg(LOG_DEBUG, c->msg->qid, "from=%s client=%s auth=%s",

@@ -8,8 +8,7 @@
  * to the process to the main thread when that thread is waiting for it. SIGHUP reloads
  * the config (a bad file keeps the old one running), SIGTERM and SIGINT stop cleanly:
  * the connections in progress are waited for (at most stop-timeout; while stopping, a
- * new connection or message is deferred), then the listener closes and the process
- * exits.
+ * new outbound message is deferred), then the listener closes and the process exits.
  * A second thread writes the spool of unrecorded records into the store (replay.c).
  *
  * Trusts: its command line and config file (checked), nothing the MTA sends.
@@ -188,7 +187,8 @@ stopper(void *arg)
  * the listener and wait for the milter thread (tid) within what is left of it, plus a
  * second. The listener stays open while the sessions finish: Debian's libmilter hands
  * sessions to a pool of workers that smfi_stop() tears down, so it would cut them off.
- * Meanwhile a new connection is deferred at once (callbacks.c), and is not waited for.
+ * Meanwhile a new connection is not waited for, and its outbound mail is deferred at
+ * MAIL FROM (callbacks.c).
  */
 static void
 drain(pthread_t tid)
@@ -265,7 +265,7 @@ serve(const char *config_path)
 			    "milter loop ended (%s)", milter_result == MI_SUCCESS ? "ok" : "failure");
 			status = milter_result == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
 		} else {
-			log_msg(LOG_INFO, NULL, "stopping on signal %d: new connections are deferred", sig);
+			log_msg(LOG_INFO, NULL, "stopping on signal %d: new outbound mail is deferred", sig);
 			drain(tid);
 			status = EX_OK;
 		}
