@@ -33,4 +33,7 @@ int cmd_checkin_accept_counter(int argc, char **argv);
 /* ctl/cmd_user.c: user add|del|list|passwd: the finance console's users */
 int cmd_user(int argc, char **argv);
 
+/* ctl/cmd_unrecorded.c: unrecorded [--json] | unrecorded replay */
+int cmd_unrecorded(int argc, char **argv);
+
 #endif

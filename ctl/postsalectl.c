@@ -44,6 +44,8 @@ static const struct command {
 	    "                     | user del NAME | user list\n"
 	    "                                          the finance console's users; ROLE: finance,\n"
 	    "                                          manager or admin"},
+	{"unrecorded", cmd_unrecorded, "unrecorded [--json] | unrecorded replay\n"
+	    "                                          what the filter could not record yet"},
 };
 
 /* usage - list the commands on fp */

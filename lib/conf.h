@@ -61,6 +61,7 @@ struct ps_conf {
 	/* the store */
 	char *database;
 	long database_timeout_ms;
+	long stop_timeout_ms;		/* stop-timeout: how long SIGTERM waits for sessions */
 	/* invoices */
 	char *company_name;
 	struct conf_list company_ibans;

@@ -352,23 +352,23 @@ filter_run(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
 	}
 	onboard_classify(fc->onboard, msg, m->sender, &res->onboard);
 	filter_check_invoices(fc, m, msg, res);
-	if (mode != FILTER_STORE_NONE && st != NULL && res->is_invoice &&
-	    filter_store_consult(st, m, res, err, sizeof(err)) != 0) {
+	if (mode == FILTER_STORE_WRITE && st == NULL &&
+	    (res->is_invoice || res->onboard.kind != ONBOARD_NONE))
+		res->error = xstrdup("the store is not open");
+	else if (mode != FILTER_STORE_NONE && st != NULL && res->is_invoice &&
+	    filter_store_consult(st, m, res, err, sizeof(err)) != 0)
 		res->error = xstrdup(err);
+	filter_verdicts(fc->conf, res);
+	if (res->error != NULL && !res->flagged) {	/* incomplete: the on-error policy */
 		g_object_unref(msg);
 		return -1;
 	}
-	filter_verdicts(fc->conf, res);
 	filter_tag(m, res);
 	filter_act(fc->conf, res);
 	if (res->action == CONF_ACTION_TAG || res->action == CONF_ACTION_HOLD)
 		filter_note(fc, mode != FILTER_STORE_NONE ? st : NULL, m, msg, res, now);
-	if (mode == FILTER_STORE_WRITE && st != NULL &&
-	    filter_store_record(st, fc->conf, m, msg, res, now, err, sizeof(err)) != 0) {
-		res->error = xstrdup(err);
-		g_object_unref(msg);
-		return -1;
-	}
+	if (mode == FILTER_STORE_WRITE)
+		res->unrecorded = filter_store_record(st, fc->conf, m, msg, res, now);
 	g_object_unref(msg);
 	return 0;
 }

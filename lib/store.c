@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "store.h"
 #include "xalloc.h"
@@ -250,6 +251,50 @@ store_private_file(const char *path, int create, char *err, size_t errlen)
 	return 0;
 }
 
+long long
+store_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+store_set_deadline(struct store *st, long long deadline)
+{
+	if (st != NULL)
+		st->deadline = deadline;
+}
+
+/*
+ * store_busy - SQLite's busy handler: sleep a little longer each time (as SQLite's own
+ * handler does) until the lock is free, the timeout of this wait runs out, or the
+ * deadline passes; 0 gives up (the statement fails with SQLITE_BUSY).
+ */
+static int
+store_busy(void *arg, int count)
+{
+	static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+	const int ndelays = (int) (sizeof(delays) / sizeof(delays[0]));
+	struct store *st = arg;
+	long long now = store_clock_ms(), limit;
+	int ms;
+
+	if (count == 0)
+		st->busy_since = now;
+	limit = st->busy_since + st->timeout_ms;
+	if (st->deadline != 0 && st->deadline < limit)
+		limit = st->deadline;
+	if (now >= limit)
+		return 0;
+	ms = delays[count < ndelays ? count : ndelays - 1];
+	if (ms > limit - now)
+		ms = (int) (limit - now);
+	sqlite3_sleep(ms);
+	return 1;
+}
+
 struct store *
 store_open(const char *path, long timeout_ms, int flags, char *err, size_t errlen)
 {
@@ -292,7 +337,8 @@ store_open(const char *path, long timeout_ms, int flags, char *err, size_t errle
 		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		return store_close(st);
 	}
-	sqlite3_busy_timeout(st->db, (int) timeout_ms);
+	st->timeout_ms = timeout_ms;
+	sqlite3_busy_handler(st->db, store_busy, st);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (!(flags & STORE_READONLY)) {
 		char *msg = NULL;
