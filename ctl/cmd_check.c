@@ -5,10 +5,13 @@
  * What a file is, is decided by its content (the %PDF- magic, XML, mail headers), not
  * by its extension. Every file is untrusted: it is read up to a size cap, and every
  * string taken from it is made printable (human output) or JSON-escaped (--json, one
- * array with an object per invoice) before it is written. The exit status is the
- * verdict, 0 when every invoice is clean and 1 when any is flagged, or a sysexits
- * status for trouble: 66 a file cannot be opened, 65 a file holds no invoice or one
- * that cannot be read (one line on stderr naming the file and the reason), 64 usage.
+ * array with an object per invoice) before it is written. Errors and warnings are
+ * printed apart; postsale's own rules are warnings unless the config's error-rules
+ * names them (the config is read when it exists or -c names it). The exit status is
+ * the verdict, 0 when no invoice has an error (warnings allowed) and 1 when any has
+ * one, or a sysexits status for trouble: 66 a file cannot be opened, 65 a file holds no
+ * invoice or one that cannot be read (one line on stderr naming the file and the
+ * reason), 64 usage.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
@@ -17,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <gmime/gmime.h>
 
 #include "cmd_check.h"
@@ -24,6 +29,7 @@
 #include "dec.h"
 #include "inv.h"
 #include "inv_find.h"
+#include "inv_severity.h"
 #include "pdfx.h"
 #include "xalloc.h"
 
@@ -39,8 +45,10 @@ static void check_usage(FILE *stream)
 	      "  Check the e-invoices in each FILE: UBL or CII XML, a Factur-X/ZUGFeRD PDF,\n"
 	      "  or a mail message (every invoice attachment). FILE - reads stdin.\n"
 	      "  --json  a JSON array with one object per invoice\n"
-	      "  exit status: 0 all clean, 1 any flagged, 64 usage, 65 no invoice or an\n"
-	      "  unreadable one, 66 a file that cannot be opened\n", stream);
+	      "  Errors and warnings are listed apart; postsale's own rules (PS-*) are\n"
+	      "  warnings unless the config's error-rules names them.\n"
+	      "  exit status: 0 no errors (warnings allowed), 1 any error, 64 usage,\n"
+	      "  65 no invoice or an unreadable one, 66 a file that cannot be opened\n", stream);
 }
 
 /* print_safe - write s with control characters shown as '?' (s may be NULL: "-") */
@@ -67,18 +75,51 @@ static int looks_like_mail(const unsigned char *buf, size_t len)
 	return i > 0 && i < len && buf[i] == ':';
 }
 
+/* print_findings - the findings of one severity, one line each, under a heading */
+static void print_findings(FILE *out, const inv_findings *fs, enum inv_severity sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *msg = fs->v[i].message ? fs->v[i].message : "";
+		size_t idlen = strlen(fs->v[i].id);
+
+		if (fs->v[i].severity != sev)
+			continue;
+		if (n++ == 0)
+			fputs(sev == INV_SEV_ERROR ? "errors:\n" : "warnings:\n", out);
+		/* the message repeats the id ("BR-CO-10: ..."); say it once */
+		if (strncmp(msg, fs->v[i].id, idlen) == 0 && msg[idlen] == ':')
+			msg += idlen + 1 + (msg[idlen + 1] == ' ');
+		fputs("  ", out);
+		print_safe(out, fs->v[i].id);
+		fputs(": ", out);
+		print_safe(out, msg);
+		fputc('\n', out);
+	}
+}
+
 /* print_invoice - one invoice's block on out, or its object in the array of json (when
- * not NULL); returns 1 if flagged */
-static int print_invoice(FILE *out, const char *file, const inv_found *f, struct json_out *json)
+ * not NULL); returns 1 if it has an error finding */
+static int print_invoice(FILE *out, const char *file, const inv_found *f, struct json_out *json,
+			 const struct ps_conf *conf)
 {
 	inv_findings *fs = inv_findings_new();
 	const inv_invoice *inv = f->inv;
 	char total[DEC_FMT_LEN];
 	const char *tot = inv->has_total_with_vat ? dec_fmt(inv->total_with_vat, total, sizeof(total)) : NULL;
+	size_t nerr = 0, nwarn = 0;
 	int flagged;
 
 	inv_check(inv, fs);
-	flagged = inv_findings_flagged(fs);
+	inv_findings_apply_severity(fs, conf->error_rules.v, conf->error_rules.n);
+	for (size_t i = 0; i < fs->n; i++) {
+		if (fs->v[i].severity == INV_SEV_ERROR)
+			nerr++;
+		else
+			nwarn++;
+	}
+	flagged = nerr > 0;
 	if (json) {
 		json_object_begin(json);
 		json_key(json, "file");
@@ -99,6 +140,10 @@ static int print_invoice(FILE *out, const char *file, const inv_found *f, struct
 		json_str(json, tot);
 		json_key(json, "verdict");
 		json_str(json, flagged ? "flagged" : "ok");
+		json_key(json, "errors");
+		json_int(json, (long long) nerr);
+		json_key(json, "warnings");
+		json_int(json, (long long) nwarn);
 		json_key(json, "findings");
 		json_array_begin(json);
 		for (size_t i = 0; i < fs->n; i++) {
@@ -139,20 +184,11 @@ static int print_invoice(FILE *out, const char *file, const inv_found *f, struct
 		print_safe(out, inv->currency);
 		fputs("\ntotal:     ", out);
 		print_safe(out, tot);
-		fprintf(out, "\nverdict:   %s\n", flagged ? "flagged" : "ok");
-		for (size_t i = 0; i < fs->n; i++) {
-			const char *msg = fs->v[i].message ? fs->v[i].message : "";
-			size_t idlen = strlen(fs->v[i].id);
-
-			/* the message repeats the id ("BR-CO-10: ..."); say it once */
-			if (strncmp(msg, fs->v[i].id, idlen) == 0 && msg[idlen] == ':')
-				msg += idlen + 1 + (msg[idlen + 1] == ' ');
-			fputs("  ", out);
-			print_safe(out, fs->v[i].id);
-			fprintf(out, " %s: ", fs->v[i].severity == INV_SEV_ERROR ? "error" : "warning");
-			print_safe(out, msg);
-			fputc('\n', out);
-		}
+		fprintf(out, "\nverdict:   %s", flagged ? "flagged" : "ok");
+		fprintf(out, " (%zu error%s, %zu warning%s)\n", nerr, nerr == 1 ? "" : "s",
+			nwarn, nwarn == 1 ? "" : "s");
+		print_findings(out, fs, INV_SEV_ERROR);
+		print_findings(out, fs, INV_SEV_WARNING);
 		fputc('\n', out);
 	}
 	inv_findings_free(fs);
@@ -174,7 +210,7 @@ static void complain(const char *file, const char *part, const char *reason)
 }
 
 /* check_file - check one file; returns its exit status (0, 1, 65 or 66) */
-static int check_file(const char *path, struct json_out *json)
+static int check_file(const char *path, struct json_out *json, const struct ps_conf *conf)
 {
 	struct inv_find_limits lim;
 	inv_found_list found;
@@ -221,7 +257,7 @@ static int check_file(const char *path, struct json_out *json)
 		if (f->status != INV_OK) {
 			complain(path, f->part, f->error ? f->error : "unreadable invoice");
 			rc = CTL_DATAERR;
-		} else if (print_invoice(stdout, path, f, json) && rc == EXIT_CLEAN) {
+		} else if (print_invoice(stdout, path, f, json, conf) && rc == EXIT_CLEAN) {
 			rc = EXIT_FLAGGED;
 		}
 	}
@@ -236,6 +272,7 @@ int cmd_check(int argc, char **argv)
 {
 	struct json_out out;
 	int json = 0, first = 1, rc = EXIT_CLEAN;
+	struct ps_conf *conf, *own = NULL;
 
 	for (; first < argc; first++) {
 		if (strcmp(argv[first], "--json") == 0) {
@@ -258,12 +295,18 @@ int cmd_check(int argc, char **argv)
 		check_usage(stderr);
 		return CTL_USAGE;
 	}
+	/* the site's error-rules, when there is a config; the defaults otherwise */
+	if (strcmp(ctl_config_path, CONF_DEFAULT_PATH) != 0 || access(ctl_config_path, F_OK) == 0) {
+		if ((conf = ctl_conf()) == NULL)
+			return ctl_status();
+	} else
+		conf = own = conf_defaults();
 	g_mime_init();
 	json_init(&out, stdout);
 	if (json)
 		json_array_begin(&out);
 	for (int i = first; i < argc; i++) {
-		int r = check_file(argv[i], json ? &out : NULL);
+		int r = check_file(argv[i], json ? &out : NULL, conf);
 
 		/* trouble (the first) beats a verdict; flagged beats clean */
 		if ((r > EXIT_FLAGGED && rc <= EXIT_FLAGGED) || (r == EXIT_FLAGGED && rc == EXIT_CLEAN))
@@ -273,5 +316,6 @@ int cmd_check(int argc, char **argv)
 	if (json)
 		json_array_end(&out);
 	g_mime_shutdown();
+	conf_free(own);
 	return rc;
 }

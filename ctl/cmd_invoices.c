@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "ctl_common.h"
+#include "store_audit.h"
 #include "store_invoice.h"
 
 /* safe - s with control characters as '?', into buf; "-" for NULL or empty */
@@ -74,6 +75,7 @@ cmd_invoices(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"flagged", no_argument, NULL, 'f'},
+		{"findings", no_argument, NULL, 'F'},
 		{"since", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
@@ -91,6 +93,7 @@ cmd_invoices(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': flagged = 1; break;
+		case 'F': flagged = 2; break;	/* flagged, or with warnings (issue 9) */
 		case 'j': json = 1; break;
 		case 's':
 			if (timetext_parse(optarg, &since) != 0) {
@@ -100,10 +103,10 @@ cmd_invoices(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: postsalectl invoices [--flagged] [--since DATE] [--json]\n");
+			printf("usage: postsalectl invoices [--flagged|--findings] [--since DATE] [--json]\n");
 			return CTL_OK;
 		default:
-			fprintf(stderr, "usage: postsalectl invoices [--flagged] [--since DATE] [--json]\n");
+			fprintf(stderr, "usage: postsalectl invoices [--flagged|--findings] [--since DATE] [--json]\n");
 			return CTL_USAGE;
 		}
 	}
@@ -115,7 +118,9 @@ cmd_invoices(int argc, char **argv)
 		return ctl_status();
 	rc = sqlite3_prepare_v2(st->db,
 	    "SELECT id, sent_at, number, buyer, total, currency, verdict, action, review_state"
-	    " FROM invoices WHERE (?1 = 0 OR verdict = 'flagged') AND sent_at >= ?2 ORDER BY id",
+	    " FROM invoices WHERE (?1 = 0 OR verdict = 'flagged' OR (?1 = 2 AND EXISTS"
+	    " (SELECT 1 FROM findings f WHERE f.invoice_id = invoices.id))) AND sent_at >= ?2"
+	    " ORDER BY id",
 	    -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));
@@ -165,6 +170,29 @@ cmd_invoices(int argc, char **argv)
 	return CTL_OK;
 }
 
+/* show_audit - the invoice's audit log (the finance console's actions) */
+static int
+show_audit(struct store *st, long long id)
+{
+	struct store_rows r = { 0 };
+	char err[512], when[32];
+
+	if (audit_list(st, id, &r, err, sizeof(err)) != 0) {
+		fprintf(stderr, "postsalectl show: %s\n", err);
+		return CTL_ERROR;
+	}
+	printf(r.n ? "Audit log:\n" : "Audit log:   empty\n");
+	for (size_t i = 0; i < r.n; i++) {
+		const char *d = store_rows_get(&r, i, AUDIT_DETAIL);
+		printf("  %s  %-8s %s  by %s%s%s%s\n",
+		    timetext_fmt((time_t) store_rows_int(&r, i, AUDIT_AT), when, sizeof(when)),
+		    store_rows_get(&r, i, AUDIT_ACTION), store_rows_get(&r, i, AUDIT_OUTCOME),
+		    store_rows_get(&r, i, AUDIT_USER), d ? " (" : "", d ? d : "", d ? ")" : "");
+	}
+	store_rows_clear(&r);
+	return CTL_OK;
+}
+
 int
 cmd_show(int argc, char **argv)
 {
@@ -184,7 +212,7 @@ cmd_show(int argc, char **argv)
 	rc = sqlite3_prepare_v2(st->db,
 	    "SELECT number, syntax, profile, seller, buyer, buyer_address, issue_date, due_date,"
 	    " total, currency, payee_iban, sent_at, sender, recipients, message_id, queue_id,"
-	    " verdict, action, review_state, review_note, reviewed_at, digested_at"
+	    " verdict, action, review_state, review_note, reviewed_at, digested_at, hold_state"
 	    " FROM invoices WHERE id = ?1", -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
@@ -228,8 +256,11 @@ cmd_show(int argc, char **argv)
 		printf("  digest:      sent to finance %s\n",
 		    timetext_fmt((time_t) sqlite3_column_int64(stmt, 21), when, sizeof(when)));
 
+	if (sqlite3_column_type(stmt, 22) != SQLITE_NULL)
+		printf("  hold queue:  %s\n", col(stmt, 22));
 	int held = sqlite3_column_text(stmt, 17) != NULL &&
-	    strcmp((const char *) sqlite3_column_text(stmt, 17), "hold") == 0;
+	    strcmp((const char *) sqlite3_column_text(stmt, 17), "hold") == 0 &&
+	    sqlite3_column_type(stmt, 22) == SQLITE_NULL;
 	char qid[128];
 	const unsigned char *q = sqlite3_column_text(stmt, 15);
 	int qid_ok = q != NULL && *q != '\0' && strspn((const char *) q,
@@ -266,8 +297,10 @@ cmd_show(int argc, char **argv)
 			printf("  postsuper -d %s\n", qid);
 		} else
 			printf("Held, but its queue id was not recorded: find it with postqueue -j (message-id above)\n");
+		if (ctl_conf()->web_url[0] != '\0')
+			printf("Or in the finance console: %s/invoice/%lld\n", ctl_conf()->web_url, id);
 	}
-	return CTL_OK;
+	return show_audit(st, id);
 }
 
 int

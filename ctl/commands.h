@@ -30,5 +30,10 @@ int cmd_checkin(int argc, char **argv);
 int cmd_checkins_unanswered(int argc, char **argv);
 /* ctl/cmd_reply.c: checkin accept-counter ID */
 int cmd_checkin_accept_counter(int argc, char **argv);
+/* ctl/cmd_user.c: user add|del|list|passwd: the finance console's users */
+int cmd_user(int argc, char **argv);
+
+/* ctl/cmd_unrecorded.c: unrecorded [--json] | unrecorded replay */
+int cmd_unrecorded(int argc, char **argv);
 
 #endif

@@ -40,6 +40,12 @@ static const struct command {
 	    "  postsalectl checkins --unanswered [--manager A] [--now TIME] [--json]\n"
 	    "                                          check-ins without an answer"},
 	{"checkin", cmd_checkin, "checkin move ID TIME [--force] | checkin cancel ID | checkin accept-counter ID"},
+	{"user", cmd_user, "user add NAME --role ROLE [--password-stdin] | user passwd NAME [--password-stdin]\n"
+	    "                     | user del NAME | user list\n"
+	    "                                          the finance console's users; ROLE: finance,\n"
+	    "                                          manager or admin"},
+	{"unrecorded", cmd_unrecorded, "unrecorded [--json] | unrecorded replay\n"
+	    "                                          what the filter could not record yet"},
 };
 
 /* usage - list the commands on fp */

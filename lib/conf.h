@@ -42,6 +42,7 @@ enum conf_position { CONF_POSITION_BOTTOM, CONF_POSITION_TOP };
 enum conf_replies { CONF_REPLIES_SKIP, CONF_REPLIES_ADD };
 enum conf_starttls { CONF_STARTTLS_NONE, CONF_STARTTLS_TRY, CONF_STARTTLS_REQUIRE };
 enum conf_reply_mail { CONF_REPLY_MAIL_KEEP, CONF_REPLY_MAIL_DISCARD };
+enum conf_mta { CONF_MTA_POSTFIX, CONF_MTA_SENDMAIL };
 
 /* The settings. Field names follow the keys; everything is owned by the struct. */
 struct ps_conf {
@@ -60,6 +61,7 @@ struct ps_conf {
 	/* the store */
 	char *database;
 	long database_timeout_ms;
+	long stop_timeout_ms;		/* stop-timeout: how long SIGTERM waits for sessions */
 	/* invoices */
 	char *company_name;
 	struct conf_list company_ibans;
@@ -67,6 +69,7 @@ struct ps_conf {
 	int invoice_action_error;
 	int invoice_action_warning;
 	int unreadable_invoice_severity;
+	struct conf_list error_rules;	/* PS-* rule ids raised to errors */
 	char *finance_address;
 	int finance_copy;
 	size_t invoice_max_pdf_size;
@@ -120,6 +123,20 @@ struct ps_conf {
 	int reply_mail;			/* enum conf_reply_mail */
 	long checkin_unanswered;	/* days */
 	long summary_interval_ms;
+	/* the finance console (postsale-web) */
+	char *web_listen;
+	char *web_user;
+	char *web_tls_cert;
+	char *web_tls_key;
+	long web_session_timeout_ms;
+	char *web_url;
+	int web_mta;			/* enum conf_mta */
+	char *web_postfix_config_dir;
+	char *web_postsuper;
+	char *web_postconf;
+	char *web_sendmail;
+	char *web_sendmail_queue;
+	long invoice_detail_retention_ms;
 };
 
 struct conf_key {

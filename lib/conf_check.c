@@ -4,6 +4,7 @@
  * The values are the administrator's; they are checked so that a typo is reported at
  * start-up with file:line and key, not found later in the middle of mail flow.
  */
+#include <arpa/inet.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,58 @@ conf_check_secret_file(const struct ps_conf *conf, int fd, char *err, size_t err
 		snprintf(err, errlen, "%s: submit-password is set, but every user can read the file"
 		    " (mode %04o): chmod o-r %s (the package installs it 0640 root:postsale)",
 		    conf->path, (unsigned) (sb.st_mode & 07777), conf->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* conf_check_listen - ADDRESS:PORT or [IPV6]:PORT with a numeric address and port */
+int
+conf_check_listen(const char *value, char *why, size_t whylen)
+{
+	const char *colon = strrchr(value, ':');
+	char host[64];
+	unsigned char addr[16];
+	size_t hl;
+	long port;
+	char *end;
+
+	if (colon == NULL || colon == value)
+		goto bad;
+	hl = (size_t) (colon - value);
+	if (value[0] == '[') {
+		if (hl < 3 || value[hl - 1] != ']' || hl - 2 >= sizeof(host))
+			goto bad;
+		memcpy(host, value + 1, hl - 2);
+		host[hl - 2] = '\0';
+		if (inet_pton(AF_INET6, host, addr) != 1)
+			goto bad;
+	} else {
+		if (hl >= sizeof(host))
+			goto bad;
+		memcpy(host, value, hl);
+		host[hl] = '\0';
+		if (inet_pton(AF_INET, host, addr) != 1)
+			goto bad;
+	}
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || port < 1 || port > 65535)
+		goto bad;
+	return 0;
+bad:
+	snprintf(why, whylen, "'%s' is not ADDRESS:PORT (127.0.0.1:8026, [::1]:8026)", value);
+	return -1;
+}
+
+/* conf_check_web_url - empty, or an http:// or https:// address without spaces or quotes */
+int
+conf_check_web_url(const char *value, char *why, size_t whylen)
+{
+	if (value[0] == '\0')
+		return 0;
+	if ((strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) ||
+	    strcspn(value, " \t\"'<>") != strlen(value)) {
+		snprintf(why, whylen, "'%s' is not an http:// or https:// address", value);
 		return -1;
 	}
 	return 0;

@@ -28,5 +28,7 @@ int conf_check_url(const char *value, char *why, size_t whylen);
  * the fix. fd is the open config file.
  */
 int conf_check_secret_file(const struct ps_conf *conf, int fd, char *err, size_t errlen);
+int conf_check_listen(const char *value, char *why, size_t whylen);
+int conf_check_web_url(const char *value, char *why, size_t whylen);
 
 #endif

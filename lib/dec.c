@@ -1,156 +1,454 @@
 /*
  * dec.c - exact decimal numbers for money and quantities.
  *
- * Values are int64 units at a decimal scale of 0..18. Intermediate results use
- * 128-bit integers, so that comparisons and products are exact; every result that
- * does not fit in an int64 is reported (or saturated where the API says so).
+ * The coefficient is a magnitude in base-10^9 limbs of 32 bits (DEC_LIMBS of them)
+ * and a sign. Intermediate results use a wider magnitude of the same kind (big),
+ * wide enough for the product of two coefficients and for a dividend shifted by two
+ * scales, so that comparisons, sums, products and quotients are exact; every result
+ * that does not fit a dec_t is reported (or saturated where the API says so). Only
+ * 32- and 64-bit integers are used: no __int128, no floating point.
  * Input strings are untrusted.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dec.h"
 
-typedef __int128 i128;
+#define BASE 1000000000u
 
-static const int64_t pow10_tab[DEC_MAX_SCALE + 1] = {
-	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
-	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
-	1000000000000LL, 10000000000000LL, 100000000000000LL,
-	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
-	1000000000000000000LL
+_Static_assert(DEC_MAX_DIGITS == 144 && DEC_MAX_SCALE == 72,
+    "dec_strerror names the limits");
+#define BIG_LIMBS (2 * DEC_LIMBS + 4)
+#define BIG_DIGITS (BIG_LIMBS * 9)
+
+typedef struct {
+	uint32_t l[BIG_LIMBS];	/* least significant first, each < BASE */
+} big;
+
+static const uint32_t pow10_9[10] = {
+	1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
+	1000000000u
 };
 
-#define I128_MAX ((i128)(((unsigned __int128)1 << 127) - 1))
-
-/* fits64 - 1 if v fits an int64 */
-static int
-fits64(i128 v)
+/* big_from_dec - the magnitude of a */
+static void
+big_from_dec(const dec_t *a, big *b)
 {
-	return v >= (i128)INT64_MIN && v <= (i128)INT64_MAX;
+	memset(b, 0, sizeof(*b));
+	memcpy(b->l, a->limb, sizeof(a->limb));
 }
 
-/* mul_pow10 - v * 10^n in 128 bits; -1 on overflow */
+/* big_is_zero - 1 if b is zero */
 static int
-mul_pow10(i128 v, int n, i128 *out)
+big_is_zero(const big *b)
 {
-	while (n > 0) {
-		int step = n > DEC_MAX_SCALE ? DEC_MAX_SCALE : n;
-		i128 m = pow10_tab[step];
+	int i;
 
-		if (v > I128_MAX / m || v < -(I128_MAX / m))
+	for (i = 0; i < BIG_LIMBS; i++)
+		if (b->l[i] != 0)
+			return 0;
+	return 1;
+}
+
+/* big_to_dec - *out = sign * b / 10^scale; -1 if b has more than DEC_LIMBS limbs */
+static int
+big_to_dec(const big *b, int scale, int neg, dec_t *out)
+{
+	int i;
+
+	for (i = DEC_LIMBS; i < BIG_LIMBS; i++)
+		if (b->l[i] != 0)
 			return -1;
-		v *= m;
-		n -= step;
-	}
-	*out = v;
+	memcpy(out->limb, b->l, sizeof(out->limb));
+	out->scale = scale;
+	out->neg = neg && !big_is_zero(b);
 	return 0;
 }
 
-/* div_round - n / d rounded half away from zero (d != 0) */
-static i128
-div_round(i128 n, i128 d)
+/* big_cmp - compare magnitudes */
+static int
+big_cmp(const big *a, const big *b)
 {
-	i128 q = n / d, r = n % d;
-	i128 ar = r < 0 ? -r : r, ad = d < 0 ? -d : d;
+	int i;
 
-	if (ar >= ad - ar)	/* 2|r| >= |d| without overflow */
-		q += ((n < 0) != (d < 0)) ? -1 : 1;
-	return q;
+	for (i = BIG_LIMBS - 1; i >= 0; i--)
+		if (a->l[i] != b->l[i])
+			return a->l[i] < b->l[i] ? -1 : 1;
+	return 0;
 }
 
-/* is_xml_space - XML whitespace */
+/* big_add - *out = a + b; -1 on overflow of the widest limb */
 static int
-is_xml_space(char c)
+big_add(const big *a, const big *b, big *out)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	uint32_t carry = 0;
+	int i;
+
+	for (i = 0; i < BIG_LIMBS; i++) {
+		uint32_t s = a->l[i] + b->l[i] + carry;	/* < 2^31: no wrap */
+
+		carry = s >= BASE;
+		out->l[i] = carry ? s - BASE : s;
+	}
+	return carry ? -1 : 0;
+}
+
+/* big_sub - *out = a - b, with a >= b */
+static void
+big_sub(const big *a, const big *b, big *out)
+{
+	uint32_t borrow = 0;
+	int i;
+
+	for (i = 0; i < BIG_LIMBS; i++) {
+		uint32_t x = a->l[i], y = b->l[i] + borrow;
+
+		borrow = x < y;
+		out->l[i] = borrow ? x + BASE - y : x - y;
+	}
+}
+
+/* big_mul_small - *out = a * m + add (m <= BASE); -1 on overflow */
+static int
+big_mul_small(const big *a, uint32_t m, uint32_t add, big *out)
+{
+	uint64_t carry = add;
+	int i;
+
+	for (i = 0; i < BIG_LIMBS; i++) {
+		uint64_t p = (uint64_t)a->l[i] * m + carry;
+
+		out->l[i] = (uint32_t)(p % BASE);
+		carry = p / BASE;
+	}
+	return carry ? -1 : 0;
+}
+
+/* big_mul_pow10 - *b *= 10^n in place; -1 on overflow */
+static int
+big_mul_pow10(big *b, int n)
+{
+	int k = n / 9, i;
+
+	if (n <= 0)
+		return 0;
+	if (k > 0) {
+		for (i = BIG_LIMBS - k; i < BIG_LIMBS; i++)
+			if (i >= 0 && b->l[i] != 0)
+				return -1;
+		if (k >= BIG_LIMBS)
+			return big_is_zero(b) ? 0 : -1;
+		memmove(b->l + k, b->l, (size_t)(BIG_LIMBS - k) * sizeof(b->l[0]));
+		memset(b->l, 0, (size_t)k * sizeof(b->l[0]));
+	}
+	return big_mul_small(b, pow10_9[n % 9], 0, b);
+}
+
+/* big_divmod_small - *q = a / d (0 < d <= BASE), returns a % d */
+static uint32_t
+big_divmod_small(const big *a, uint32_t d, big *q)
+{
+	uint64_t rem = 0;
+	int i;
+
+	for (i = BIG_LIMBS - 1; i >= 0; i--) {
+		uint64_t cur = rem * BASE + a->l[i];
+
+		q->l[i] = (uint32_t)(cur / d);
+		rem = cur % d;
+	}
+	return (uint32_t)rem;
+}
+
+/* big_div_pow10 - *b = floor(*b / 10^n) in place; returns 1 if a nonzero remainder
+ * was dropped */
+static int
+big_div_pow10(big *b, int n)
+{
+	int k = n / 9, i, inexact = 0;
+
+	if (n <= 0)
+		return 0;
+	if (k >= BIG_LIMBS) {
+		inexact = !big_is_zero(b);
+		memset(b, 0, sizeof(*b));
+		return inexact;
+	}
+	for (i = 0; i < k; i++)
+		inexact |= b->l[i] != 0;
+	if (k > 0) {
+		memmove(b->l, b->l + k, (size_t)(BIG_LIMBS - k) * sizeof(b->l[0]));
+		memset(b->l + BIG_LIMBS - k, 0, (size_t)k * sizeof(b->l[0]));
+	}
+	if (n % 9 != 0)
+		inexact |= big_divmod_small(b, pow10_9[n % 9], b) != 0;
+	return inexact;
+}
+
+/* big_mul - *out = a * b; -1 on overflow */
+static int
+big_mul(const big *a, const big *b, big *out)
+{
+	uint64_t acc[BIG_LIMBS];
+	int i, j, na = 0, nb = 0;
+
+	for (i = 0; i < BIG_LIMBS; i++) {
+		if (a->l[i] != 0)
+			na = i + 1;
+		if (b->l[i] != 0)
+			nb = i + 1;
+	}
+	if (na + nb > BIG_LIMBS + 1)
+		return -1;
+	memset(acc, 0, sizeof(acc));
+	for (i = 0; i < na; i++) {
+		uint64_t carry = 0;
+
+		for (j = 0; j < nb || carry != 0; j++) {
+			uint64_t cur;
+
+			if (i + j >= BIG_LIMBS)
+				return -1;
+			cur = acc[i + j] + carry + (j < nb ? (uint64_t)a->l[i] * b->l[j] : 0);
+			acc[i + j] = cur % BASE;
+			carry = cur / BASE;
+		}
+	}
+	for (i = 0; i < BIG_LIMBS; i++)
+		out->l[i] = (uint32_t)acc[i];
+	return 0;
+}
+
+/* big_digits - the decimal digits of b, most significant first, into buf (at least
+ * BIG_DIGITS + 1 bytes); "0" for zero; returns the count */
+static int
+big_digits(const big *b, char *buf)
+{
+	int top = BIG_LIMBS - 1, n = 0, i, d;
+	char tmp[10];
+
+	while (top > 0 && b->l[top] == 0)
+		top--;
+	n = snprintf(buf, 10, "%u", (unsigned)b->l[top]);
+	for (i = top - 1; i >= 0; i--) {
+		snprintf(tmp, sizeof(tmp), "%09u", (unsigned)b->l[i]);
+		for (d = 0; d < 9; d++)
+			buf[n++] = tmp[d];
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* big_div - *q = floor(n / d), d != 0 */
+static void
+big_div(const big *n, const big *d, big *q)
+{
+	char digits[BIG_DIGITS + 1];
+	big r;
+	int i, nd, c, single = 1;
+
+	for (i = 1; i < BIG_LIMBS; i++)
+		if (d->l[i] != 0)
+			single = 0;
+	if (single) {
+		big_divmod_small(n, d->l[0], q);
+		return;
+	}
+	/* schoolbook long division, one decimal digit at a time */
+	memset(q, 0, sizeof(*q));
+	memset(&r, 0, sizeof(r));
+	nd = big_digits(n, digits);
+	for (i = 0; i < nd; i++) {
+		big_mul_small(&r, 10, (uint32_t)(digits[i] - '0'), &r);	/* r < 10 d: fits */
+		for (c = 0; big_cmp(&r, d) >= 0; c++)
+			big_sub(&r, d, &r);
+		big_mul_small(q, 10, (uint32_t)c, q);	/* q <= n: fits */
+	}
+}
+
+/* round_away - floor((m + 5 * 10^(n-1)) / 10^n) in place: m / 10^n rounded half
+ * away from zero (m is a magnitude); n >= 1 */
+static void
+round_away(big *m, int n)
+{
+	big h;
+
+	memset(&h, 0, sizeof(h));
+	h.l[0] = 5;
+	big_mul_pow10(&h, n - 1);	/* n <= 2 * DEC_MAX_SCALE: fits */
+	if (big_add(m, &h, m) < 0) {	/* cannot happen for dec_t-sized m */
+		big_div_pow10(m, n);
+		return;
+	}
+	big_div_pow10(m, n);
 }
 
 int
 dec_parse(const char *s, dec_t *out)
 {
-	int neg = 0, scale = 0, digits = 0, point = 0;
-	i128 v = 0;
+	const char *ip, *fp = NULL;
+	size_t ni = 0, nf = 0, keep, total, i;
+	int neg = 0, k;
+	big b;
 
 	if (s == NULL)
-		return -1;
-	while (is_xml_space(*s))
+		return DEC_ESYNTAX;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
 		s++;
 	if (*s == '+' || *s == '-')
 		neg = *s++ == '-';
-	for (;; s++) {
-		if (*s == '.' && !point) {
-			point = 1;
-			continue;
-		}
-		if (*s < '0' || *s > '9')
-			break;
-		digits++;
-		if (point && scale == DEC_MAX_SCALE) {
-			if (*s != '0')	/* more precision than we hold */
-				return -1;
-			continue;	/* trailing zero beyond 18 digits: same value */
-		}
-		v = v * 10 + (*s - '0');
-		if (v > (i128)INT64_MAX + 1)
-			return -1;
-		if (point)
-			scale++;
-	}
-	while (is_xml_space(*s))
+	ip = s;
+	while (*s >= '0' && *s <= '9')
 		s++;
-	if (*s != '\0' || digits == 0)
-		return -1;
-	if (neg)
-		v = -v;
-	if (!fits64(v))
-		return -1;
-	out->units = (int64_t)v;
-	out->scale = scale;
+	ni = (size_t)(s - ip);
+	if (*s == '.') {
+		fp = ++s;
+		while (*s >= '0' && *s <= '9')
+			s++;
+		nf = (size_t)(s - fp);
+	}
+	if (ni + nf == 0)
+		return DEC_ESYNTAX;
+	if (*s == 'e' || *s == 'E')
+		return DEC_EEXPONENT;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	if (*s != '\0')
+		return DEC_ESYNTAX;
+
+	/* trailing zeros beyond DEC_MAX_SCALE do not change the value */
+	keep = nf;
+	if (keep > DEC_MAX_SCALE) {
+		for (i = DEC_MAX_SCALE; i < nf; i++)
+			if (fp[i] != '0')
+				return DEC_ERANGE;
+		keep = DEC_MAX_SCALE;
+	}
+	while (ni > 0 && *ip == '0') {	/* leading zeros neither */
+		ip++;
+		ni--;
+	}
+	/* significant digits: the integer part and the kept fraction, less leading zeros */
+	total = ni + keep;
+	if (ni == 0)
+		for (i = 0; i < keep && fp[i] == '0'; i++)
+			total--;
+	if (total > DEC_MAX_DIGITS)
+		return DEC_ERANGE;
+
+	/* fill the limbs from the least significant digit */
+	memset(&b, 0, sizeof(b));
+	k = 0;
+	for (i = 0; i < ni + keep; i++) {
+		size_t pos = ni + keep - 1 - i;	/* digit index from the left */
+		char c = pos < ni ? ip[pos] : fp[pos - ni];
+
+		if ((size_t)k / 9 >= DEC_LIMBS)
+			break;		/* only leading zeros are left (total checked) */
+		b.l[k / 9] += (uint32_t)(c - '0') * pow10_9[k % 9];
+		k++;
+	}
+	if (big_to_dec(&b, (int)keep, neg, out) < 0)
+		return DEC_ERANGE;
 	return 0;
+}
+
+const char *
+dec_strerror(int rc)
+{
+	switch (rc) {
+	case 0:
+		return "a decimal number";
+	case DEC_EEXPONENT:
+		return "exponent notation (like 1E3) is not allowed in an xs:decimal";
+	case DEC_ERANGE:
+		return "too long: more than 144 significant digits or 72 decimal places";
+	default:
+		return "not a decimal number (xs:decimal: optional sign, digits, one point)";
+	}
+}
+
+dec_t
+dec_from_scaled(int64_t units, int scale)
+{
+	dec_t d;
+	uint64_t u = units < 0 ? 0ULL - (uint64_t)units : (uint64_t)units;
+	int i = 0;
+
+	memset(&d, 0, sizeof(d));
+	while (u != 0) {
+		d.limb[i++] = (uint32_t)(u % BASE);
+		u /= BASE;
+	}
+	d.scale = scale < 0 ? 0 : scale > DEC_MAX_SCALE ? DEC_MAX_SCALE : scale;
+	d.neg = units < 0;
+	return d;
 }
 
 dec_t
 dec_from_int(int64_t v)
 {
-	dec_t d = { v, 0 };
+	return dec_from_scaled(v, 0);
+}
 
-	return d;
+/* align - the magnitudes of a and b at the larger scale (always fits a big) */
+static int
+align(const dec_t *a, const dec_t *b, big *x, big *y)
+{
+	int scale = a->scale > b->scale ? a->scale : b->scale;
+
+	big_from_dec(a, x);
+	big_from_dec(b, y);
+	big_mul_pow10(x, scale - a->scale);
+	big_mul_pow10(y, scale - b->scale);
+	return scale;
 }
 
 int
 dec_cmp(dec_t a, dec_t b)
 {
-	i128 x = a.units, y = b.units;
+	big x, y;
+	int c, za = dec_is_zero(a), zb = dec_is_zero(b);
+	int sa = za ? 0 : a.neg ? -1 : 1, sb = zb ? 0 : b.neg ? -1 : 1;
 
-	/* scales are <= 18 and units < 2^63, so 10^18 * 2^63 fits 128 bits */
-	if (a.scale < b.scale)
-		x *= pow10_tab[b.scale - a.scale];
-	else if (b.scale < a.scale)
-		y *= pow10_tab[a.scale - b.scale];
-	return (x > y) - (x < y);
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	if (sa == 0)
+		return 0;
+	align(&a, &b, &x, &y);
+	c = big_cmp(&x, &y);
+	return sa < 0 ? -c : c;
 }
 
-/* add_sub - a + sign*b at the larger scale into *out; -1 on overflow, *sat saturated */
+/* add_sub - a + sign*b at the larger scale into *out; -1 on overflow (then *sat,
+ * if given, is the saturated value) */
 static int
 add_sub(dec_t a, dec_t b, int sign, dec_t *out, dec_t *sat)
 {
-	int scale = a.scale > b.scale ? a.scale : b.scale;
-	i128 x = (i128)a.units * pow10_tab[scale - a.scale];
-	i128 y = (i128)b.units * pow10_tab[scale - b.scale];
-	i128 r = sign > 0 ? x + y : x - y;
+	big x, y, r;
+	int scale = align(&a, &b, &x, &y), bneg = sign > 0 ? b.neg : !b.neg, neg;
 
-	if (!fits64(r)) {
-		if (sat != NULL) {
-			sat->units = r < 0 ? INT64_MIN : INT64_MAX;
-			sat->scale = scale;
-		}
-		return -1;
+	if (a.neg == bneg) {
+		big_add(&x, &y, &r);	/* both < 10^(144+72): no carry out */
+		neg = a.neg;
+	} else if (big_cmp(&x, &y) >= 0) {
+		big_sub(&x, &y, &r);
+		neg = a.neg;
+	} else {
+		big_sub(&y, &x, &r);
+		neg = bneg;
 	}
-	out->units = (int64_t)r;
-	out->scale = scale;
-	return 0;
+	if (big_to_dec(&r, scale, neg, out) == 0)
+		return 0;
+	if (sat != NULL) {
+		int i;
+
+		for (i = 0; i < DEC_LIMBS; i++)
+			sat->limb[i] = BASE - 1;
+		sat->scale = scale;
+		sat->neg = neg;
+	}
+	return -1;
 }
 
 dec_t
@@ -186,59 +484,106 @@ dec_sub_ok(dec_t a, dec_t b, dec_t *out)
 int
 dec_mul(dec_t a, dec_t b, dec_t *out)
 {
-	i128 p = (i128)a.units * b.units;	/* |p| < 2^126: cannot overflow */
+	big x, y, p;
 	int scale = a.scale + b.scale;
 
+	big_from_dec(&a, &x);
+	big_from_dec(&b, &y);
+	if (big_mul(&x, &y, &p) < 0)	/* 2 x 144 digits: cannot happen */
+		return -1;
 	if (scale > DEC_MAX_SCALE) {
-		p = div_round(p, pow10_tab[scale - DEC_MAX_SCALE]);
+		round_away(&p, scale - DEC_MAX_SCALE);
 		scale = DEC_MAX_SCALE;
 	}
-	if (!fits64(p))
-		return -1;
-	out->units = (int64_t)p;
-	out->scale = scale;
-	return 0;
+	return big_to_dec(&p, scale, a.neg != b.neg, out);
 }
 
 int
 dec_div(dec_t a, dec_t b, int scale, dec_t *out)
 {
-	i128 n = a.units, d = b.units, q;
+	big n, d, t, q;
 	int e;
 
-	if (b.units == 0 || scale < 0 || scale > DEC_MAX_SCALE)
+	if (dec_is_zero(b) || scale < 0 || scale > DEC_MAX_SCALE)
 		return -1;
 	/* a/b = (na / 10^sa) / (nb / 10^sb); result units = that * 10^scale */
+	big_from_dec(&a, &n);
+	big_from_dec(&b, &d);
 	e = scale + b.scale - a.scale;
 	if (e >= 0) {
-		if (mul_pow10(n, e, &n) < 0)
+		if (big_mul_pow10(&n, e) < 0)
 			return -1;
-	} else if (mul_pow10(d, -e, &d) < 0)
+	} else if (big_mul_pow10(&d, -e) < 0)
 		return -1;
-	q = div_round(n, d);
-	if (!fits64(q))
+	/* q = floor((2n + d) / 2d): n / d rounded half away from zero */
+	if (big_add(&n, &n, &t) < 0 || big_add(&t, &d, &t) < 0 || big_add(&d, &d, &d) < 0)
 		return -1;
-	out->units = (int64_t)q;
-	out->scale = scale;
+	big_div(&t, &d, &q);
+	return big_to_dec(&q, scale, a.neg != b.neg, out);
+}
+
+int
+dec_shift(dec_t a, int n, dec_t *out)
+{
+	if (n < 0 || a.scale + n > DEC_MAX_SCALE)
+		return -1;
+	*out = a;
+	out->scale += n;
 	return 0;
 }
 
 dec_t
 dec_round(dec_t a, int scale)
 {
+	big m;
 	dec_t r;
 
 	if (scale < 0 || a.scale <= scale)
 		return a;
-	r.units = (int64_t)div_round(a.units, pow10_tab[a.scale - scale]);
-	r.scale = scale;
+	big_from_dec(&a, &m);
+	round_away(&m, a.scale - scale);
+	if (big_to_dec(&m, scale, a.neg, &r) < 0)
+		return a;	/* cannot happen: rounding adds at most one digit */
+	return r;
+}
+
+dec_t
+dec_round_half_up(dec_t a, int scale)
+{
+	big m, h;
+	dec_t r;
+	int n, inexact;
+
+	if (scale < 0 || a.scale <= scale)
+		return a;
+	if (!a.neg)
+		return dec_round(a, scale);	/* the same for positive values */
+	/* -m / 10^n rounded half up = -ceil((m - h) / 10^n), h = 10^n / 2 */
+	n = a.scale - scale;
+	big_from_dec(&a, &m);
+	memset(&h, 0, sizeof(h));
+	h.l[0] = 5;
+	big_mul_pow10(&h, n - 1);
+	if (big_cmp(&m, &h) <= 0)
+		memset(&m, 0, sizeof(m));	/* -0.5 <= value: rounds to 0 */
+	else {
+		big one;
+
+		big_sub(&m, &h, &m);
+		inexact = big_div_pow10(&m, n);
+		memset(&one, 0, sizeof(one));
+		one.l[0] = (uint32_t)inexact;
+		big_add(&m, &one, &m);
+	}
+	if (big_to_dec(&m, scale, 1, &r) < 0)
+		return a;
 	return r;
 }
 
 int
 dec_rescale(dec_t a, int scale, dec_t *out)
 {
-	i128 v;
+	big m;
 
 	if (scale < 0 || scale > DEC_MAX_SCALE)
 		return -1;
@@ -246,67 +591,88 @@ dec_rescale(dec_t a, int scale, dec_t *out)
 		*out = dec_round(a, scale);
 		return 0;
 	}
-	v = (i128)a.units * pow10_tab[scale - a.scale];
-	if (!fits64(v))
+	big_from_dec(&a, &m);
+	if (big_mul_pow10(&m, scale - a.scale) < 0)
 		return -1;
-	out->units = (int64_t)v;
-	out->scale = scale;
-	return 0;
+	return big_to_dec(&m, scale, a.neg, out);
+}
+
+dec_t
+dec_trim(dec_t a, int min_scale)
+{
+	big m, q;
+
+	big_from_dec(&a, &m);
+	while (a.scale > min_scale && a.scale > 0 && big_divmod_small(&m, 10, &q) == 0) {
+		m = q;
+		a.scale--;
+	}
+	big_to_dec(&m, a.scale, a.neg, &a);
+	return a;
 }
 
 dec_t
 dec_neg(dec_t a)
 {
-	if (a.units == INT64_MIN)
-		a.units = INT64_MAX;	/* saturate */
-	else
-		a.units = -a.units;
+	a.neg = !a.neg && !dec_is_zero(a);
 	return a;
 }
 
 dec_t
 dec_abs(dec_t a)
 {
-	return a.units < 0 ? dec_neg(a) : a;
+	a.neg = 0;
+	return a;
 }
 
 int
 dec_sign(dec_t a)
 {
-	return (a.units > 0) - (a.units < 0);
+	if (dec_is_zero(a))
+		return 0;
+	return a.neg ? -1 : 1;
 }
 
 int
 dec_is_zero(dec_t a)
 {
-	return a.units == 0;
+	int i;
+
+	for (i = 0; i < DEC_LIMBS; i++)
+		if (a.limb[i] != 0)
+			return 0;
+	return 1;
 }
 
 char *
 dec_fmt(dec_t a, char *buf, size_t len)
 {
-	char digits[24], tmp[DEC_FMT_LEN];
-	unsigned long long u;
-	int nd = 0, scale = a.scale, i;
+	char digits[BIG_DIGITS + 1], tmp[DEC_FMT_LEN];
+	int nd, scale = a.scale, i;
 	size_t o = 0;
+	big m;
 
 	if (len == 0)
 		return buf;
 	if (scale < 0 || scale > DEC_MAX_SCALE)
 		scale = 0;
-	u = a.units < 0 ? 0ULL - (unsigned long long)a.units : (unsigned long long)a.units;
-	do {
-		digits[nd++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	while (nd <= scale)
-		digits[nd++] = '0';
-	if (a.units < 0)
+	big_from_dec(&a, &m);
+	nd = big_digits(&m, digits);
+	if (a.neg && !big_is_zero(&m))
 		tmp[o++] = '-';
-	for (i = nd - 1; i >= 0; i--) {
-		tmp[o++] = digits[i];
-		if (i == scale && scale > 0)
-			tmp[o++] = '.';
+	if (nd <= scale) {		/* 0.00ddd */
+		tmp[o++] = '0';
+		tmp[o++] = '.';
+		for (i = nd; i < scale; i++)
+			tmp[o++] = '0';
+		for (i = 0; i < nd; i++)
+			tmp[o++] = digits[i];
+	} else {
+		for (i = 0; i < nd; i++) {
+			if (i == nd - scale)
+				tmp[o++] = '.';
+			tmp[o++] = digits[i];
+		}
 	}
 	tmp[o] = '\0';
 	snprintf(buf, len, "%s", tmp);

@@ -1,6 +1,7 @@
 /*
- * digest.c - finance's digest of flagged invoices (digest.h): the rows from the
- * store, the message built with GMime, and marking the rows digested.
+ * digest.c - finance's digest of flagged invoices, and of those with warnings only
+ * (digest.h): the rows from the store, the message built with GMime, and marking the
+ * rows digested.
  *
  * Row values are untrusted (they come from invoices): control characters are dropped
  * from the text table and every value is HTML-escaped in the HTML table; header values
@@ -13,17 +14,21 @@
 #include <gmime/gmime.h>
 
 #include "digest.h"
+#include "html.h"
 #include "invite_mime.h"
 #include "mime_text.h"
 #include "xalloc.h"
 
 #define DIGEST_CELL_MAX 60	/* code points of one cell in the text table */
 
+/* flagged invoices, and those with warnings only (postsale's own rules: issue 9) */
 #define SQL_COLLECT \
 	"SELECT i.id, i.sent_at, i.number, coalesce(i.buyer, i.recipients), i.total, i.currency," \
-	" (SELECT group_concat(rule_id, ', ') FROM findings f WHERE f.invoice_id = i.id)," \
-	" i.action, i.review_state FROM invoices i" \
-	" WHERE i.verdict = 'flagged' AND i.digested_at IS NULL ORDER BY i.id"
+	" (SELECT group_concat(rule_id || CASE severity WHEN 'warning' THEN ' (warning)'" \
+	"  ELSE '' END, ', ') FROM findings f WHERE f.invoice_id = i.id)," \
+	" i.action, i.review_state, i.verdict = 'flagged' FROM invoices i" \
+	" WHERE (i.verdict = 'flagged' OR EXISTS (SELECT 1 FROM findings f" \
+	"  WHERE f.invoice_id = i.id)) AND i.digested_at IS NULL ORDER BY i.id"
 
 /* col_dup - a column as a new string, or NULL */
 static char *
@@ -59,6 +64,8 @@ digest_collect(struct store *st, char *err, size_t errlen)
 		r->findings = col_dup(stmt, 6);
 		r->action = col_dup(stmt, 7);
 		r->review_state = col_dup(stmt, 8);
+		r->flagged = sqlite3_column_int(stmt, 9);
+		d->n_warned += !r->flagged;
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(stmt);
@@ -113,6 +120,9 @@ digest_subject(const struct digest *d)
 	char since[32];
 
 	fmt_time(d->since, since, sizeof(since));
+	if (d->n_warned > 0)
+		return xasprintf("postsale: %zu flagged invoice%s, %zu with warnings, since %s",
+		    d->n - d->n_warned, d->n - d->n_warned == 1 ? "" : "s", d->n_warned, since);
 	return xasprintf("postsale: %zu flagged invoice%s since %s", d->n, d->n == 1 ? "" : "s",
 	    since);
 }
@@ -161,6 +171,32 @@ text_cell(const char *s, size_t *width)
 	c[o] = '\0';
 	*width = w;
 	return c;
+}
+
+/* console_link - the finance console's page of invoice id (web-url set); caller frees */
+static char *
+console_link(const struct ps_conf *conf, long long id)
+{
+	size_t n = strlen(conf->web_url);
+
+	return xasprintf("%.*s/invoice/%lld", (int) (n > 0 && conf->web_url[n - 1] == '/' ? n - 1 : n),
+	    conf->web_url, id);
+}
+
+/* console_links - "In the finance console:" and a line per row; caller frees */
+static char *
+console_links(const struct ps_conf *conf, const struct digest *d)
+{
+	char *out = xstrdup("\nIn the finance console (review, release, discard):\n");
+
+	for (size_t i = 0; i < d->n; i++) {
+		char *link = console_link(conf, d->rows[i].id);
+		char *next = xasprintf("%s  #%lld  %s\n", out, d->rows[i].id, link);
+		free(link);
+		free(out);
+		out = next;
+	}
+	return out;
 }
 
 /* build_text - the plain-text table; caller frees */
@@ -225,6 +261,12 @@ build_text(const struct ps_conf *conf, const struct digest *d, const char *subje
 	    "\nDetails of one invoice: postsalectl show ID\n"
 	    "Mark it reviewed: postsalectl review ID --note TEXT\n");
 	out[used] = '\0';
+	if (conf->web_url != NULL && conf->web_url[0] != '\0') {
+		char *links = console_links(conf, d), *all = xasprintf("%s%s", out, links);
+		free(out);
+		free(links);
+		out = all;
+	}
 	for (size_t i = 0; i < d->n; i++) {
 		for (int c = 0; c < C_N; c++)
 			free(cell[i][c]);
@@ -251,7 +293,7 @@ html_add(char **h, size_t *len, const char *s)
 static void
 html_add_escaped(char **h, size_t *len, const char *s)
 {
-	char *e = invite_html_escape(s);
+	char *e = html_escape(s);
 
 	html_add(h, len, e);
 	free(e);
@@ -287,7 +329,16 @@ build_html(const struct ps_conf *conf, const struct digest *d, const char *subje
 		html_add(&h, &len, "<tr>");
 		for (int c = 0; c < C_N; c++) {
 			html_add(&h, &len, "<td>");
-			html_add_escaped(&h, &len, v[c]);
+			if (c == C_ID && conf->web_url != NULL && conf->web_url[0] != '\0') {
+				char *link = console_link(conf, d->rows[i].id);
+				html_add(&h, &len, "<a href=\"");
+				html_add_escaped(&h, &len, link);
+				html_add(&h, &len, "\">");
+				html_add_escaped(&h, &len, v[c]);
+				html_add(&h, &len, "</a>");
+				free(link);
+			} else
+				html_add_escaped(&h, &len, v[c]);
 			html_add(&h, &len, "</td>");
 			free(v[c]);
 		}

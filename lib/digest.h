@@ -26,17 +26,20 @@ struct digest_row {
 	char *findings;			/* the rule ids, "BR-CO-15, PS-IBAN-UNKNOWN" */
 	char *action;			/* tag, hold, reject, tempfail */
 	char *review_state;		/* open, reviewed */
+	int flagged;			/* 1 flagged (an error), 0 warnings only */
 };
 
 struct digest {
 	struct digest_row *rows;	/* oldest first */
 	size_t n;
 	time_t since;			/* the last digest, else the oldest row's time, else 0 */
+	size_t n_warned;		/* rows with warnings only */
 };
 
-/* digest_collect - the flagged invoices no digest has listed yet (verdict 'flagged',
- * digested_at NULL). A new digest the caller frees with digest_free(), or NULL with
- * one line in err on a store error. */
+/* digest_collect - the invoices no digest has listed yet (digested_at NULL) that are
+ * flagged or have warnings (postsale's own rules); warning ids say "(warning)". A new
+ * digest the caller frees with digest_free(), or NULL with one line in err on a store
+ * error. */
 struct digest *digest_collect(struct store *st, char *err, size_t errlen);
 /* digest_free - accepts NULL, returns NULL */
 struct digest *digest_free(struct digest *d);

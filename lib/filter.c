@@ -16,6 +16,7 @@
 #include <gmime/gmime.h>
 
 #include "filter.h"
+#include "inv_severity.h"
 #include "mailcheck.h"
 #include "mime_text.h"
 #include "outbound.h"
@@ -219,9 +220,8 @@ filter_check_invoices(struct filter_ctx *fc, const struct ps_msg *m, GMimeMessag
 		fi->found = found.v[i];		/* moved: the list gives up its entries */
 		fi->findings = inv_findings_new();
 		if (fi->found.status != INV_OK)
-			inv_findings_add(fi->findings, "PS-UNREADABLE",
-			    conf->unreadable_invoice_severity == CONF_SEVERITY_ERROR ? INV_SEV_ERROR :
-			    INV_SEV_WARNING, "part %s (%s, %s) cannot be read: %s",
+			inv_findings_add(fi->findings, "PS-UNREADABLE", INV_SEV_WARNING,
+			    "part %s (%s, %s) cannot be read: %s",
 			    fi->found.part, fi->found.filename ? fi->found.filename : "no name",
 			    fi->found.container, fi->found.error ? fi->found.error : "unknown reason");
 		else {
@@ -240,6 +240,12 @@ filter_verdicts(const struct ps_conf *conf, struct filter_result *res)
 	for (size_t i = 0; i < res->ninv; i++) {
 		struct filter_invoice *fi = &res->inv[i];
 
+		/* postsale's own rules: warnings unless error-rules names them */
+		inv_findings_apply_severity(fi->findings, conf->error_rules.v, conf->error_rules.n);
+		if (conf->unreadable_invoice_severity == CONF_SEVERITY_ERROR)
+			for (size_t j = 0; j < fi->findings->n; j++)
+				if (strcmp(fi->findings->v[j].id, "PS-UNREADABLE") == 0)
+					fi->findings->v[j].severity = INV_SEV_ERROR;
 		for (size_t j = 0; j < fi->findings->n; j++) {
 			if (fi->findings->v[j].severity == INV_SEV_ERROR)
 				fi->has_error = 1;
@@ -364,23 +370,23 @@ filter_run(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
 	}
 	onboard_classify(fc->onboard, msg, m->sender, &res->onboard);
 	filter_check_invoices(fc, m, msg, res);
-	if (mode != FILTER_STORE_NONE && st != NULL && res->is_invoice &&
-	    filter_store_consult(st, m, res, err, sizeof(err)) != 0) {
+	if (mode == FILTER_STORE_WRITE && st == NULL &&
+	    (res->is_invoice || res->onboard.kind != ONBOARD_NONE))
+		res->error = xstrdup("the store is not open");
+	else if (mode != FILTER_STORE_NONE && st != NULL && res->is_invoice &&
+	    filter_store_consult(st, m, res, err, sizeof(err)) != 0)
 		res->error = xstrdup(err);
+	filter_verdicts(fc->conf, res);
+	if (res->error != NULL && !res->flagged) {	/* incomplete: the on-error policy */
 		filter_unparse(msg, view);
 		return -1;
 	}
-	filter_verdicts(fc->conf, res);
 	filter_tag(m, res);
 	filter_act(fc->conf, res);
 	if (res->action == CONF_ACTION_TAG || res->action == CONF_ACTION_HOLD)
 		filter_note(fc, mode != FILTER_STORE_NONE ? st : NULL, m, msg, res, now);
-	if (mode == FILTER_STORE_WRITE && st != NULL &&
-	    filter_store_record(st, fc->conf, m, msg, res, now, err, sizeof(err)) != 0) {
-		res->error = xstrdup(err);
-		filter_unparse(msg, view);
-		return -1;
-	}
+	if (mode == FILTER_STORE_WRITE)
+		res->unrecorded = filter_store_record(st, fc->conf, m, msg, res, now);
 	filter_unparse(msg, view);
 	return 0;
 }

@@ -78,19 +78,24 @@ struct filter_result {
 	size_t nadd_rcpts;
 	int note_added;
 	char note_reason[256];		/* why no note, when one was due */
-	char *error;			/* an internal failure: the caller follows on-error */
 	/* internal mail to postsale-address: an iTIP answer (filter_reply.c) */
 	int reply;			/* it carries a calendar */
 	int reply_recorded;		/* the answer was recorded on its check-in */
 	int discard;			/* reply-mail = discard: drop the message */
 	char reply_note[512];		/* what became of it (printable), for simulate */
+	char *error;			/* an internal failure: the caller follows on-error,
+					   unless the message is flagged anyway */
+	int unrecorded;			/* filter_store_record(): 1 kept in the spool, -1 lost */
 };
 
 /*
  * filter_run - decide what to do with the outbound message m. st may be NULL (as with
- * FILTER_STORE_NONE). Fills *res (which the caller zeroes) and returns 0; on an
- * internal failure (the store is locked or missing ...) returns -1 with res->error set,
- * and the caller follows the on-error policy.
+ * FILTER_STORE_NONE, or FILTER_STORE_WRITE when the store cannot be opened). Fills
+ * *res (which the caller zeroes) and returns 0. When the store could not be read for a
+ * message that needs it, the check is incomplete: -1 with res->error set, and the
+ * caller follows the on-error policy; but an invoice flagged on its own findings keeps
+ * its verdict (0, res->error set for the log). Recording never fails the run: what
+ * the store cannot take is kept in the spool (res->unrecorded).
  */
 int filter_run(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
     const struct ps_msg *m, time_t now, struct filter_result *res);
@@ -109,8 +114,22 @@ int filter_rcpt_name(GMimeMessage *msg, const char *rcpt, char *buf, size_t len)
 /* Internal steps, one file each (filter_store.c, filter_note.c). */
 int filter_store_consult(struct store *st, const struct ps_msg *m, struct filter_result *res,
     char *err, size_t errlen);
+/*
+ * filter_store_record - record the invoices and the journey of the message in st (NULL:
+ * the store is not open). What the store cannot take before st's deadline is kept in
+ * the spool of unrecorded records and logged in full. 0 all recorded, 1 kept in the
+ * spool, -1 neither recorded nor kept (the log lines are then the only record).
+ */
 int filter_store_record(struct store *st, const struct ps_conf *conf, const struct ps_msg *m,
-    GMimeMessage *msg, const struct filter_result *res, time_t now, char *err, size_t errlen);
+    GMimeMessage *msg, const struct filter_result *res, time_t now);
+/*
+ * filter_store_replay - write the spool of conf's database into st, oldest record
+ * first, up to the first one the store refuses (it stays, with what is left of it).
+ * *done: the records written and removed; *left: those still waiting. 0, or -1 with
+ * the reason in err.
+ */
+int filter_store_replay(struct store *st, const struct ps_conf *conf, size_t *done,
+    size_t *left, char *err, size_t errlen);
 void filter_note(struct filter_ctx *fc, struct store *st, const struct ps_msg *m,
     GMimeMessage *msg, struct filter_result *res, time_t now);
 /* filter_reply_wanted - 1 when m comes from inside and is addressed to postsale-address */

@@ -18,11 +18,23 @@
 #include "outbound.h"
 #include "xalloc.h"
 
-/* filter_note_due - which template kind the message gets, or NULL for none */
+/* filter_read_invoice - 1 if at least one invoice of the message was read */
+static int
+filter_read_invoice(const struct filter_result *res)
+{
+	for (size_t i = 0; i < res->ninv; i++)
+		if (res->inv[i].found.inv != NULL)
+			return 1;
+	return 0;
+}
+
+/* filter_note_due - which template kind the message gets, or NULL for none; never
+ * an invoice note in a message in which no invoice was read */
 static const char *
 filter_note_due(const struct ps_conf *conf, const struct filter_result *res)
 {
-	if (res->is_invoice && conf->note_invoices && (!res->flagged || conf->note_flagged_invoices))
+	if (res->is_invoice && filter_read_invoice(res) && conf->note_invoices &&
+	    (!res->flagged || conf->note_flagged_invoices))
 		return "invoice";
 	if (res->onboard.kind == ONBOARD_START && conf->note_onboarding)
 		return "onboarding";

@@ -40,6 +40,8 @@ static const char *const inv_rule_table[] = {
 	"BR-O-11", "BR-O-12", "BR-O-13", "BR-O-14",
 	"BR-AF-05", "BR-AF-06", "BR-AF-07", "BR-AF-08", "BR-AF-09", "BR-AF-10",
 	"BR-AG-05", "BR-AG-06", "BR-AG-07", "BR-AG-08", "BR-AG-09", "BR-AG-10",
+	/* Factur-X EXTENDED's own replacements (inv_check_profile.c) */
+	"BR-FXEXT-CO-04", "BR-FXEXT-CO-11", "BR-FXEXT-CO-12", "BR-FXEXT-CO-15",
 	/* ours */
 	"PS-LINE-NET", "PS-DUE-DATE", "PS-CURRENCY", "PS-AMOUNT",
 	NULL
@@ -184,23 +186,7 @@ inv_mark_children(inv_invoice *inv)
 dec_t
 inv_round_xpath(dec_t a, int scale)
 {
-	static const int64_t p10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000,
-	    10000000, 100000000, 1000000000, 10000000000LL, 100000000000LL,
-	    1000000000000LL, 10000000000000LL, 100000000000000LL,
-	    1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
-	    1000000000000000000LL };
-	__int128 m, n, q;
-
-	if (scale < 0 || a.scale <= scale)
-		return a;
-	m = p10[a.scale - scale];
-	n = (__int128)a.units * 2 + m;	/* floor((2u + m) / 2m) = floor(u/m + 1/2) */
-	q = n / (2 * m);
-	if (n % (2 * m) != 0 && n < 0)
-		q--;
-	a.units = (int64_t)q;
-	a.scale = scale;
-	return a;
+	return dec_round_half_up(a, scale);
 }
 
 inv_line *

@@ -55,6 +55,7 @@ typedef struct inv_allowance_charge {
 	int has_vat_rate;
 	int vat_scheme_other;		/* category read from a tax category that does not
 					   say it is VAT: counted in sums, not checked */
+	int is_logistics;		/* an EXTENDED logistics service charge (BT-X-272) */
 } inv_allowance_charge;
 
 /* An invoice line (BG-25). */
@@ -168,6 +169,7 @@ typedef struct inv_invoice {
 	/* Amounts that could not be parsed as decimals: first one, and count. */
 	char *bad_amount_where;		/* element name */
 	char *bad_amount_value;
+	const char *bad_amount_reason;	/* dec_strerror() of the first (static) */
 	size_t n_bad_amounts;
 } inv_invoice;
 

@@ -361,7 +361,8 @@ inv_check_co(const inv_invoice *inv, inv_findings *out)
 		inv_findings_add(out, "BR-CO-03", ERR,
 		    "both VAT point date (BT-7) %s and its code (BT-8) %s are given",
 		    inv->tax_point_date, inv->tax_point_code);
-	/* BR-CO-04: every line has a VAT category */
+	/* BR-CO-04: every line has a VAT category (EXTENDED has its own BR-FXEXT-CO-04
+	 * instead, for DETAIL lines only: inv_check_profile.c) */
 	for (i = 0; i < inv->n_lines; i++)
 		if (inv->lines[i].vat_category == NULL || inv->lines[i].vat_scheme_other)
 			inv_findings_add(out, "BR-CO-04", ERR,
@@ -399,10 +400,16 @@ inv_check_co(const inv_invoice *inv, inv_findings *out)
 void
 inv_check(const inv_invoice *inv, inv_findings *out)
 {
+	size_t from;
+
 	if (inv == NULL || out == NULL)
 		return;
+	from = out->n;
 	inv_check_core(inv, out);
 	inv_check_co(inv, out);
 	inv_check_vat(inv, out);
+	inv_check_profile(inv, out, from);	/* MINIMUM, BASIC WL, EXTENDED: their own rules */
+	if (inv_profile_is_extended(inv))
+		inv_check_extended(inv, out);
 	inv_check_ps(inv, out);
 }

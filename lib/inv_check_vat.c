@@ -102,8 +102,11 @@ check_rates(const inv_invoice *inv, const struct vat_cat *c, inv_findings *out)
 	for (i = 0; i < inv->n_lines; i++) {
 		const inv_line *l = &inv->lines[i];
 
-		/* EXTENDED sub-lines and information lines are not taxed themselves */
-		if (!same_cat(l->vat_category, c->code) || !inv_line_in_vat(inv, l) ||
+		/* the EN 16931 view of an EXTENDED invoice leaves out group and information
+		 * lines; the EXTENDED schematron checks the rate of every line that states
+		 * a category */
+		if (!same_cat(l->vat_category, c->code) ||
+		    (!inv_profile_is_extended(inv) && !inv_line_in_vat(inv, l)) ||
 		    l->vat_scheme_other || rate_ok(r, l->has_vat_rate, l->vat_rate))
 			continue;
 		inv_findings_add(out, rule_id(c, 5, id, sizeof(id)), ERR,

@@ -98,6 +98,7 @@ read_logistics_charge(inv_invoice *inv, xmlNodePtr n, inv_allowance_charge *ac)
 	xmlNodePtr t;
 
 	ac->is_charge = 1;
+	ac->is_logistics = 1;
 	invx_amount(inv, invx_kid(n, "ram:AppliedAmount"), &ac->amount, &ac->has_amount, 1);
 	ac->reason = invx_text(invx_kid(n, "ram:Description"));
 	if (ac->reason == NULL)

@@ -6,7 +6,8 @@
  * decoded only if its transfer-encoded size shows the decoded bytes fit max_decoded,
  * and what the bytes are is decided by their content: the %PDF- magic (then
  * pdfx_extract), or XML whose root and namespace inv_parse() accepts. File names and
- * content types are only used to report an unreadable invoice instead of dropping it.
+ * content types are only used to word the report of a part that shows an invoice
+ * (an invoice namespace, an invoice attachment's name) but cannot be read.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
@@ -137,7 +138,7 @@ static int ends_with(const char *s, const char *suffix)
 	return strcasecmp(s + n - m, suffix) == 0;
 }
 
-/* declared_pdf, declared_xml - what the part says it is (only to report unreadable ones) */
+/* declared_pdf, declared_xml - what the part says it is (only to word reports) */
 static int declared_pdf(const char *filename, const char *ctype)
 {
 	return ends_with(filename, ".pdf") || (ctype && strcasecmp(ctype, "application/pdf") == 0);
@@ -184,7 +185,8 @@ static int find_bytes(const unsigned char *buf, size_t len, const char *part,
 		return 0;
 	}
 	if (buf == NULL || len == 0) {
-		if (all || declared_pdf(filename, content_type))
+		/* an empty part is no evidence of an invoice, whatever its name says */
+		if (all)
 			found_fail(out, part, filename, declared_pdf(filename, content_type) ? "pdf" : "xml",
 				   INV_EBAD, "empty: 0 bytes");
 		return out->n > before;
@@ -195,7 +197,11 @@ static int find_bytes(const unsigned char *buf, size_t len, const char *part,
 		int rc = pdfx_extract(buf, len, lim->max_pdf, lim->max_xml, &a, err, sizeof(err));
 		inv_found *f;
 
-		if (rc == PDFX_NONE) {
+		/* A PDF that cannot be opened (a password-protected contract, a damaged file)
+		 * is an invoice only where it shows one (pdfx_extract: PDFX_EBAD); without
+		 * such evidence it is an ordinary attachment (PDFX_EOPEN), like a readable
+		 * PDF without an invoice. */
+		if (rc == PDFX_NONE || rc == PDFX_EOPEN) {
 			if (all)
 				found_fail(out, part, filename, "pdf", INV_NOT_INVOICE, "no invoice: %s", err);
 			return out->n > before;
@@ -251,15 +257,14 @@ static int find_bytes(const unsigned char *buf, size_t len, const char *part,
 	if (all)
 		found_fail(out, part, filename, "xml", INV_NOT_INVOICE,
 			   "not XML, a PDF or a mail message");
-	else if (declared_pdf(filename, content_type))
+	/* a part named .pdf that is not a PDF is no invoice, unless it names an invoice
+	 * namespace */
+	else if (declared_pdf(filename, content_type) && has_invoice_ns(buf, len))
 		found_fail(out, part, filename, "pdf", INV_EBAD,
 			   "declared as a PDF but does not start with %%PDF- (damaged or badly encoded)");
 	else if (declared_xml(filename, content_type) && has_invoice_ns(buf, len))
 		found_fail(out, part, filename, "xml", INV_EBAD,
 			   "declared as XML but does not start like XML");
-	else if (declared_xml(filename, content_type))
-		found_fail(out, part, filename, "xml", INV_EBAD,
-			   "declared as XML but does not decode to XML (damaged or badly encoded)");
 	return out->n > before;
 }
 
@@ -505,20 +510,15 @@ static void walk_leaf(struct find_walk *w, GMimePart *part, const char *path)
 	bound = elen < 0 ? (size_t)-1 : (size_t)elen;
 	if (elen >= 0 && g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64)
 		bound = bound / 4 * 3 + 3;
+	/* A part too large to decode, or that does not decode, shows no evidence of an
+	 * invoice, whatever its name says: not reported (issue 9); a part left unread
+	 * for its size sets the list's limited flag. */
 	if (bound > w->lim->max_decoded) {
-		if (declared_pdf(filename, ctype) || declared_xml(filename, ctype))
-			found_fail(w->out, path, filename, declared_pdf(filename, ctype) ? "pdf" : "xml",
-				   INV_EBAD, "part of %lld encoded bytes is over the limit of %zu bytes",
-				   (long long)elen, w->lim->max_decoded);
+		w->out->limited = 1;
 		goto done;
 	}
-	if (part_decode(content, encoded, elen, &data, &len) < 0) {
-		if (declared_pdf(filename, ctype) || declared_xml(filename, ctype))
-			found_fail(w->out, path, filename, declared_pdf(filename, ctype) ? "pdf" : "xml",
-				   INV_EBAD, "cannot decode the part");
-	} else {
+	if (part_decode(content, encoded, elen, &data, &len) == 0)
 		find_bytes(data, len, path, filename, ctype, 0, w->lim, w->out, &data);
-	}
 	free(data);
 done:
 	g_free(ctype);

@@ -5,9 +5,11 @@
  * name alone: XML whose root and namespace inv_parse() takes for a UBL or CII
  * invoice, or a PDF (by its %PDF- magic) that carries a Factur-X/ZUGFeRD/XRechnung
  * attachment (pdfx_extract). The message and its parts are untrusted; the walk is
- * bounded by struct inv_find_limits. An invoice that cannot be read (a broken PDF,
- * base64 garbage in a part that says it is a PDF, an invoice-namespaced XML that is
- * not well-formed) is reported with its error, not dropped.
+ * bounded by struct inv_find_limits. An invoice that cannot be read is reported with
+ * its error, not dropped, where there is evidence that it is one: an XML part in an
+ * invoice namespace that is not well-formed, a PDF whose catalog or bytes name an
+ * invoice attachment. A PDF that cannot be opened without such evidence (password-
+ * protected, damaged, a .pdf that is not a PDF) is an ordinary attachment.
  */
 #ifndef PS_INV_FIND_H
 #define PS_INV_FIND_H

@@ -227,15 +227,17 @@ void
 invx_amount(inv_invoice *inv, xmlNodePtr n, dec_t *v, int *has, int check_currency)
 {
 	char *t, *cur, name[64];
+	int rc = DEC_ESYNTAX;
 
 	*has = 0;
 	if (n == NULL)
 		return;
 	t = invx_text(n);
-	if (t == NULL || dec_parse(t, v) < 0) {
+	if (t == NULL || (rc = dec_parse(t, v)) < 0) {
 		if (inv->n_bad_amounts++ == 0) {
 			inv->bad_amount_where = xstrdup(element_name(n, name, sizeof(name)));
 			inv->bad_amount_value = xstrdup(t != NULL ? t : "");
+			inv->bad_amount_reason = dec_strerror(t != NULL ? rc : DEC_ESYNTAX);
 		}
 		free(t);
 		return;

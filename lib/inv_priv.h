@@ -58,6 +58,16 @@ void inv_check_core(const inv_invoice *inv, inv_findings *out);
 void inv_check_co(const inv_invoice *inv, inv_findings *out);
 void inv_check_vat(const inv_invoice *inv, inv_findings *out);
 void inv_check_ps(const inv_invoice *inv, inv_findings *out);
+/* inv_check_profile - drop the findings from index from on that the invoice's own
+ * Factur-X profile (MINIMUM, BASIC WL, EXTENDED) does not have (inv_check_profile.c) */
+void inv_check_profile(const inv_invoice *inv, inv_findings *out, size_t from);
+/* inv_profile_has_rule - 1 if the invoice's profile has the rule id */
+int inv_profile_has_rule(const inv_invoice *inv, const char *id);
+/* inv_profile_is_extended - a CII invoice of the Factur-X EXTENDED profile */
+int inv_profile_is_extended(const inv_invoice *inv);
+/* inv_check_extended - the EXTENDED schematron's own replacements of the EN 16931
+ * rules it drops: BR-FXEXT-CO-04, -11, -12, -15 (inv_check_profile.c) */
+void inv_check_extended(const inv_invoice *inv, inv_findings *out);
 
 /* Helpers for the checks. */
 /* inv_mark_children - set has_children on lines named by another line's parent_id */
@@ -65,6 +75,12 @@ void inv_mark_children(inv_invoice *inv);
 /* inv_round_xpath - XPath fn:round to scale digits: half toward positive infinity,
  * as the official artefacts round */
 dec_t inv_round_xpath(dec_t a, int scale);
+/* inv_line_net - quantity x (price / base quantity) + charges - allowances, exact to
+ * 16 decimals (inv_check_ps.c); -1 on overflow */
+int inv_line_net(const inv_line *l, dec_t price, dec_t *out);
+/* inv_line_net_at - the same, the division exact to scale decimals (16 overflows for
+ * large amounts) */
+int inv_line_net_at(const inv_line *l, dec_t price, int scale, dec_t *out);
 /* inv_fmt - format into one of a few rotating static-per-call buffers owned by the caller */
 #define INV_FMT(d, buf) dec_fmt((d), (buf), sizeof(buf))
 

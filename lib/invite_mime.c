@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "html.h"
 #include "invite_mime.h"
 #include "plan.h"
 #include "xalloc.h"
@@ -56,29 +57,6 @@ static void buf_fmt(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	buf_str(b, s);
 	free(s);
-}
-
-/* invite_html_escape - s with & < > " ' as character references; caller frees */
-char *invite_html_escape(const char *s)
-{
-	struct buf b = { 0 };
-
-	buf_add(&b, "", 0);
-	while (s && *s) {
-		size_t n = strcspn(s, "&<>\"'");
-		buf_add(&b, s, n);
-		s += n;
-		switch (*s) {
-		case 0: continue;
-		case '&': buf_str(&b, "&amp;"); break;
-		case '<': buf_str(&b, "&lt;"); break;
-		case '>': buf_str(&b, "&gt;"); break;
-		case '"': buf_str(&b, "&quot;"); break;
-		default: buf_str(&b, "&#39;"); break;
-		}
-		s++;
-	}
-	return b.data;
 }
 
 /* header_clean - s without controls (CR, LF, tabs become spaces); caller frees */
@@ -357,10 +335,10 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 
 	/* The three alternatives first, so that the boundaries can be checked against them. */
 	text_part(&part[0], "text/plain; charset=UTF-8", m->text ? m->text : "");
-	html_text = invite_html_escape(m->text ? m->text : "");
+	html_text = html_escape(m->text ? m->text : "");
 	subject = header_clean(m->subject ? m->subject : "Check-in");
 	{
-		char *title = invite_html_escape(subject);
+		char *title = html_escape(subject);
 		struct buf h = { 0 };
 		buf_fmt(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 			"<title>%s</title></head>\n<body>\n<p>", title);

@@ -46,9 +46,6 @@ struct invite_mail {
 int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 		      char *err, size_t errlen);
 
-/* invite_html_escape - s with & < > " ' as character references; caller frees */
-char *invite_html_escape(const char *s);
-
 /* invite_header_encode - a header value as is when printable ASCII, else as RFC 2047
  * UTF-8 "B" encoded words of at most 75 characters, never splitting a character,
  * separated by CRLF SP; `used` is the length of "Name: " before it. Caller frees. */

@@ -208,7 +208,7 @@ check_number(const inv_invoice *inv, const struct mailcheck_input *in, inv_findi
 		if (same_number(tok[i], inv->number))
 			return;
 	char *bt1 = clip(inv->number, 80);
-	inv_findings_add(out, "PS-MAIL-NUMBER", INV_SEV_ERROR,
+	inv_findings_add(out, "PS-MAIL-NUMBER", INV_SEV_WARNING,
 	    "the %s names invoice %s, the invoice's number (BT-1) is %s",
 	    nsubject > 0 ? "Subject" : "body", tok[0], bt1);
 	free(bt1);
@@ -560,7 +560,7 @@ check_amount(const inv_invoice *inv, const struct mailcheck_input *in, inv_findi
 	}
 	if (wrong_currency != NULL) {
 		char *cur = clip(inv->currency, 8);
-		inv_findings_add(out, "PS-MAIL-AMOUNT", INV_SEV_ERROR,
+		inv_findings_add(out, "PS-MAIL-AMOUNT", INV_SEV_WARNING,
 		    "the %s states %s, the invoice's currency (BT-5) is %s",
 		    (size_t) (wrong_currency - a) < nsubject ? "Subject" : "body",
 		    wrong_currency->written, cur);
@@ -571,15 +571,15 @@ check_amount(const inv_invoice *inv, const struct mailcheck_input *in, inv_findi
 	if (inv->has_amount_due) {
 		dec_fmt(inv->amount_due, due, sizeof(due));
 		if (inv->has_total_with_vat && dec_cmp(inv->amount_due, inv->total_with_vat) != 0)
-			inv_findings_add(out, "PS-MAIL-AMOUNT", INV_SEV_ERROR,
+			inv_findings_add(out, "PS-MAIL-AMOUNT", INV_SEV_WARNING,
 			    "the %s states %s, the invoice's amount due (BT-115) is %s and its total (BT-112) %s",
 			    where, a[0].written, due, dec_fmt(inv->total_with_vat, tot, sizeof(tot)));
 		else
-			inv_findings_add(out, "PS-MAIL-AMOUNT", INV_SEV_ERROR,
+			inv_findings_add(out, "PS-MAIL-AMOUNT", INV_SEV_WARNING,
 			    "the %s states %s, the invoice's amount due (BT-115) is %s", where,
 			    a[0].written, due);
 	} else
-		inv_findings_add(out, "PS-MAIL-AMOUNT", INV_SEV_ERROR,
+		inv_findings_add(out, "PS-MAIL-AMOUNT", INV_SEV_WARNING,
 		    "the %s states %s, the invoice's total (BT-112) is %s", where, a[0].written,
 		    dec_fmt(inv->total_with_vat, tot, sizeof(tot)));
 }
@@ -645,7 +645,7 @@ check_recipient(const inv_invoice *inv, const struct mailcheck_input *in, inv_fi
 	outbound_bare_address(in->rcpts[0], bare, sizeof(bare));
 	a = clip(email_domain(inv->buyer.electronic_address) ? inv->buyer.electronic_address : "-", 120);
 	b = clip(email_domain(inv->buyer.contact_email) ? inv->buyer.contact_email : "-", 120);
-	inv_findings_add(out, "PS-MAIL-RECIPIENT", INV_SEV_ERROR,
+	inv_findings_add(out, "PS-MAIL-RECIPIENT", INV_SEV_WARNING,
 	    "no recipient (%s%s) is the buyer's electronic address (BT-49) %s or contact e-mail (BT-58) %s, nor in their domain",
 	    bare, in->nrcpts > 1 ? ", ..." : "", a, b);
 	free(a);
@@ -695,11 +695,11 @@ check_ibans(const struct ps_conf *conf, const inv_invoice *inv, inv_findings *ou
 		char *c = clip(iban ? iban : "", 64);
 
 		if (iban == NULL || !iban_valid(iban))
-			inv_findings_add(out, "PS-IBAN-INVALID", INV_SEV_ERROR,
+			inv_findings_add(out, "PS-IBAN-INVALID", INV_SEV_WARNING,
 			    "the payee IBAN (BT-84) %s fails the ISO 13616 mod-97 check", c);
 		else if (conf != NULL && conf->company_ibans.n > 0 &&
 		    !mailcheck_iban_known(&conf->company_ibans, iban))
-			inv_findings_add(out, "PS-IBAN-UNKNOWN", INV_SEV_ERROR,
+			inv_findings_add(out, "PS-IBAN-UNKNOWN", INV_SEV_WARNING,
 			    "the payee IBAN (BT-84) %s is not one of the company's accounts (company-ibans)", c);
 		free(c);
 	}

@@ -437,6 +437,47 @@ static int is_invoice(const unsigned char *data, size_t len)
 	return rc == INV_OK;
 }
 
+/* mem_has_icase - 1 if needle (ASCII, lower case) occurs in buf[0..len), any case */
+static int mem_has_icase(const unsigned char *buf, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = 0; n <= len && i <= len - n; i++) {
+		size_t j = 0;
+
+		while (j < n && (buf[i + j] | (buf[i + j] >= 'A' && buf[i + j] <= 'Z' ? 0x20 : 0)) ==
+		       (unsigned char)needle[j])
+			j++;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* raw_evidence - 1 if the raw bytes of a PDF qpdf cannot open show an invoice: one of
+ * the invoice attachment names, or associated-file entries (/AF, /AFRelationship),
+ * whose names an encryption leaves in clear text */
+static int raw_evidence(const unsigned char *pdf, size_t len)
+{
+	for (size_t i = 0; i < sizeof(pdfx_invoice_names) / sizeof(*pdfx_invoice_names); i++)
+		if (mem_has_icase(pdf, len, pdfx_invoice_names[i]))
+			return 1;
+	return mem_has_icase(pdf, len, "/afrelationship") || mem_has_icase(pdf, len, "/af[") ||
+	       mem_has_icase(pdf, len, "/af [");
+}
+
+/* unopened - the result for a PDF qpdf could not open: EBAD with evidence of an
+ * invoice, EOPEN (an ordinary attachment) without */
+static int unopened(const unsigned char *pdf, size_t len, char *err, size_t errlen, const char *what)
+{
+	if (raw_evidence(pdf, len)) {
+		set_err(err, errlen, "%s; it names an invoice attachment", what);
+		return PDFX_EBAD;
+	}
+	set_err(err, errlen, "%s; no sign of an invoice in it", what);
+	return PDFX_EOPEN;
+}
+
 int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t max_xml,
 		 pdfx_attachment *out, char *err, size_t errlen)
 {
@@ -453,13 +494,16 @@ int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t ma
 		set_err(err, errlen, "empty file, not a PDF");
 		return PDFX_EBAD;
 	}
-	if (len > max_pdf) {
-		set_err(err, errlen, "PDF of %zu bytes is over the limit of %zu bytes", len, max_pdf);
-		return PDFX_EBAD;
-	}
 	if (!pdfx_is_pdf(pdf, len)) {
 		set_err(err, errlen, "not a PDF (no %%PDF- header)");
 		return PDFX_EBAD;
+	}
+	if (len > max_pdf) {	/* not opened: an invoice only if its bytes show one */
+		char what[128];
+
+		snprintf(what, sizeof(what), "PDF of %zu bytes is over the limit of %zu bytes",
+			 len, max_pdf);
+		return unopened(pdf, len, err, errlen, what);
 	}
 
 	memset(&w, 0, sizeof(w));
@@ -467,10 +511,12 @@ int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t ma
 	qpdf_silence_errors(q);
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
 	if (qpdf_read_memory(q, "pdf", (const char *)pdf, len, "") & QPDF_ERRORS) {
+		char what[512];
 		const char *r = qpdf_reason(q, &off);
 
-		set_err(err, errlen, "damaged PDF at offset %llu: %s", off, r);
-		rc = PDFX_EBAD;
+		snprintf(what, sizeof(what), "cannot open the PDF (password-protected or "
+			 "damaged) at offset %llu: %s", off, r);
+		rc = unopened(pdf, len, err, errlen, what);
 		goto done;
 	}
 	if (qpdf_is_encrypted(q) && !qpdf_allow_extract_all(q)) {
@@ -480,9 +526,10 @@ int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t ma
 	root = qpdf_get_root(q);
 	if (qpdf_has_error(q) || !qpdf_oh_is_dictionary(q, root)) {
 		const char *r = qpdf_has_error(q) ? qpdf_reason(q, &off) : "no catalog dictionary";
+		char what[512];
 
-		set_err(err, errlen, "damaged PDF: %s", r);
-		rc = PDFX_EBAD;
+		snprintf(what, sizeof(what), "damaged PDF: %s", r);
+		rc = unopened(pdf, len, err, errlen, what);
 		goto done;
 	}
 	af = qpdf_oh_get_key(q, root, "/AF");
@@ -496,9 +543,10 @@ int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t ma
 	walk_tree(&w, tree, 0);
 	if (qpdf_has_error(q)) {
 		const char *r = qpdf_reason(q, &off);
+		char what[512];
 
-		set_err(err, errlen, "damaged PDF at offset %llu: %s", off, r);
-		rc = PDFX_EBAD;
+		snprintf(what, sizeof(what), "damaged PDF at offset %llu: %s", off, r);
+		rc = unopened(pdf, len, err, errlen, what);
 		goto done;
 	}
 

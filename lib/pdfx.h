@@ -26,7 +26,11 @@ typedef struct pdfx_attachment {
 
 #define PDFX_OK 0		/* *out holds the invoice attachment */
 #define PDFX_NONE 1		/* a readable PDF without an invoice attachment */
-#define PDFX_EBAD (-1)		/* not a PDF, damaged, too large, unsupported: err says why */
+#define PDFX_EBAD (-1)		/* an invoice PDF that cannot be read (its catalog or bytes
+				   name an invoice attachment), or not a PDF, or too large:
+				   err says why */
+#define PDFX_EOPEN (-2)		/* a PDF that cannot be opened (password-protected, damaged)
+				   and shows no sign of an invoice: an ordinary attachment */
 
 /* pdfx_is_pdf - 1 if buf starts like a PDF ("%PDF-" within the first 1024 bytes) */
 int pdfx_is_pdf(const unsigned char *buf, size_t len);
@@ -37,8 +41,11 @@ int pdfx_is_pdf(const unsigned char *buf, size_t len);
  * ZUGFeRD-invoice.xml or xrechnung.xml (found through /AF or /Names /EmbeddedFiles);
  * failing those, the first other embedded file whose content inv_parse() takes for
  * an invoice. PDFs over max_pdf bytes and attachments that decode to more than
- * max_xml bytes are refused. On PDFX_OK the caller owns *out (pdfx_attachment_clear);
- * otherwise *out is left cleared and err (if errlen > 0) holds a one-line reason.
+ * max_xml bytes are refused. A PDF qpdf cannot open is PDFX_EBAD only where its bytes
+ * show an invoice (one of the names above, or associated-file /AF entries, which stay
+ * in clear text even in an encrypted file); otherwise it is PDFX_EOPEN. On PDFX_OK
+ * the caller owns *out (pdfx_attachment_clear); otherwise *out is left cleared and
+ * err (if errlen > 0) holds a one-line reason.
  */
 int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t max_xml,
 		 pdfx_attachment *out, char *err, size_t errlen);

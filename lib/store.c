@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "store.h"
 #include "xalloc.h"
@@ -113,6 +114,56 @@ static const char *const store_migrations[] = {
 	"  manager TEXT PRIMARY KEY COLLATE NOCASE,"
 	"  sent_at INTEGER NOT NULL"
 	");",
+	/* 4: the finance console (postsale-web): what an invoice's page shows of a flagged
+	 * invoice (its lines and totals, stated and recomputed), the hold queue's outcome,
+	 * the console's users, sessions and failed logins, and the audit log. The list's
+	 * order (held, then flagged and open, then the rest) has an index of its own. */
+	"CREATE TABLE invoice_lines ("
+	"  invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,"
+	"  pos INTEGER NOT NULL,"
+	"  line_id TEXT, item TEXT, quantity TEXT, unit TEXT, price TEXT, base_quantity TEXT,"
+	"  net TEXT, computed TEXT,"			/* as stated, as recomputed */
+	"  differs INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (invoice_id, pos)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE invoice_totals ("
+	"  invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,"
+	"  pos INTEGER NOT NULL,"
+	"  term TEXT NOT NULL, label TEXT NOT NULL, stated TEXT, computed TEXT,"
+	"  differs INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (invoice_id, pos)"
+	") WITHOUT ROWID;"
+	"ALTER TABLE invoices ADD COLUMN hold_state TEXT;"	/* released | discarded */
+	"CREATE INDEX invoices_list ON invoices((CASE WHEN action = 'hold' AND hold_state IS NULL"
+	"  THEN 0 WHEN verdict = 'flagged' AND review_state = 'open' THEN 1 ELSE 2 END), id DESC);"
+	"CREATE INDEX invoices_flagged ON invoices(id) WHERE verdict = 'flagged';"
+	"CREATE INDEX invoices_reviewed ON invoices(id) WHERE review_state = 'reviewed';"
+	"CREATE INDEX invoices_hold_state ON invoices(hold_state, id) WHERE hold_state IS NOT NULL;"
+	"CREATE INDEX invoices_queue ON invoices(queue_id) WHERE action = 'hold';"
+	"CREATE TABLE web_users ("
+	"  name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL,"			/* finance | manager | admin */
+	"  hash TEXT NOT NULL,"			/* crypt(3) yescrypt */
+	"  created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE web_sessions ("
+	"  token_hash TEXT PRIMARY KEY,"		/* SHA-256 of the cookie's token */
+	"  user TEXT NOT NULL REFERENCES web_users(name) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL"
+	");"
+	"CREATE TABLE web_login_failures (key TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE INDEX web_login_failures_key ON web_login_failures(key, at);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  invoice_id INTEGER,"
+	"  at INTEGER NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"			/* release | discard | review | login ... */
+	"  outcome TEXT NOT NULL,"			/* done | refused: ... | failed: ... */
+	"  detail TEXT"
+	");"
+	"CREATE INDEX audit_invoice ON audit(invoice_id, id);",
 };
 
 #define STORE_VERSION ((int) (sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -200,6 +251,50 @@ store_private_file(const char *path, int create, char *err, size_t errlen)
 	return 0;
 }
 
+long long
+store_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+store_set_deadline(struct store *st, long long deadline)
+{
+	if (st != NULL)
+		st->deadline = deadline;
+}
+
+/*
+ * store_busy - SQLite's busy handler: sleep a little longer each time (as SQLite's own
+ * handler does) until the lock is free, the timeout of this wait runs out, or the
+ * deadline passes; 0 gives up (the statement fails with SQLITE_BUSY).
+ */
+static int
+store_busy(void *arg, int count)
+{
+	static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+	const int ndelays = (int) (sizeof(delays) / sizeof(delays[0]));
+	struct store *st = arg;
+	long long now = store_clock_ms(), limit;
+	int ms;
+
+	if (count == 0)
+		st->busy_since = now;
+	limit = st->busy_since + st->timeout_ms;
+	if (st->deadline != 0 && st->deadline < limit)
+		limit = st->deadline;
+	if (now >= limit)
+		return 0;
+	ms = delays[count < ndelays ? count : ndelays - 1];
+	if (ms > limit - now)
+		ms = (int) (limit - now);
+	sqlite3_sleep(ms);
+	return 1;
+}
+
 struct store *
 store_open(const char *path, long timeout_ms, int flags, char *err, size_t errlen)
 {
@@ -242,7 +337,8 @@ store_open(const char *path, long timeout_ms, int flags, char *err, size_t errle
 		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 		return store_close(st);
 	}
-	sqlite3_busy_timeout(st->db, (int) timeout_ms);
+	st->timeout_ms = timeout_ms;
+	sqlite3_busy_handler(st->db, store_busy, st);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (!(flags & STORE_READONLY)) {
 		char *msg = NULL;

@@ -18,6 +18,9 @@ struct store {
 	char *path;
 	struct store_stmt *stmts;	/* store_prepare()'s cache, finalized by store_close() */
 	size_t nstmts;
+	long timeout_ms;		/* the longest wait for one lock (database-timeout) */
+	long long deadline;		/* store_clock_ms() time no wait goes past; 0: none */
+	long long busy_since;		/* when the current wait for a lock began */
 };
 
 #define STORE_CREATE	0x1	/* create the file and the schema when missing */
@@ -44,5 +47,15 @@ struct store *store_close(struct store *st);
 sqlite3_stmt *store_prepare(struct store *st, const char *sql, int *rc);
 /* store_user_version - the schema version in the file, or -1 */
 int store_user_version(struct store *st);
+
+/* store_clock_ms - a monotonic clock in milliseconds, for deadlines */
+long long store_clock_ms(void);
+/*
+ * store_set_deadline - from now on no wait of st for a lock lasts past deadline (a
+ * store_clock_ms() time), whatever is left of the timeout; 0 lifts it. The milter sets
+ * one per message, so that all the waits of a message together stay within
+ * database-timeout. Without one each wait may last the whole timeout.
+ */
+void store_set_deadline(struct store *st, long long deadline);
 
 #endif

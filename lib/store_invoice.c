@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "store_invoice.h"
+#include "store_rows.h"
 #include "xalloc.h"
 
 #define SQL_LOOKUP \
@@ -46,28 +47,6 @@ journal_errmsg(struct store *st, int rc, const char *what, char *err, size_t err
 		    " (gave up after the busy timeout, database-timeout)", st->path, what);
 	else
 		snprintf(err, errlen, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
-}
-
-/* prepare - the connection's statement for sql, or NULL with err */
-static sqlite3_stmt *
-prepare(struct store *st, const char *sql, const char *what, char *err, size_t errlen)
-{
-	int rc;
-	sqlite3_stmt *stmt = store_prepare(st, sql, &rc);
-
-	if (stmt == NULL)
-		journal_errmsg(st, rc, what, err, errlen);
-	return stmt;
-}
-
-/* bind_text - bind s (NULL binds NULL); SQLite copies it */
-static void
-bind_text(sqlite3_stmt *stmt, int i, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(stmt, i);
-	else
-		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
 }
 
 const char *
@@ -113,10 +92,7 @@ fingerprint(const inv_invoice *inv)
 	if (inv->has_amount_due || inv->has_total_with_vat) {
 		v = inv->has_amount_due ? inv->amount_due : inv->total_with_vat;
 		/* 100.00 and 100.0 are the same amount: print without trailing zeros */
-		while (v.scale > 0 && v.units % 10 == 0) {
-			v.units /= 10;
-			v.scale--;
-		}
+		v = dec_trim(v, 0);
 		dec_fmt(v, amount, sizeof(amount));
 	}
 	char *cur = lower(inv->currency), *name = lower(inv->buyer.name),
@@ -143,10 +119,10 @@ journal_lookup(struct store *st, const inv_invoice *inv, enum journal_resend *ou
 		prev_desc[0] = '\0';
 	if (inv->number == NULL || inv->number[0] == '\0')
 		return 0;
-	if ((stmt = prepare(st, SQL_LOOKUP, "looking up an earlier invoice", err, errlen)) == NULL)
+	if ((stmt = store_statement(st, SQL_LOOKUP, "looking up an earlier invoice", err, errlen)) == NULL)
 		return -1;
-	bind_text(stmt, 1, inv->number);
-	bind_text(stmt, 2, journal_seller_key(inv));
+	store_bind_text(stmt, 1, inv->number);
+	store_bind_text(stmt, 2, journal_seller_key(inv));
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		char *fp = fingerprint(inv), when[32];
@@ -232,14 +208,118 @@ step_done(sqlite3_stmt *stmt)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
-int
-journal_record(struct store *st, const struct journal_entry *e, long long *id,
-	       char *err, size_t errlen)
+#define SQL_EXISTING \
+	"SELECT id FROM invoices WHERE number IS ?1 AND seller IS ?2 AND queue_id IS ?3" \
+	" AND message_id IS ?4 AND sent_at = ?5"
+
+/* xdup - a copy of s, NULL for NULL */
+static char *
+xdup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+journal_row_add_finding(struct journal_row *row, const char *rule_id, const char *severity,
+			const char *message)
+{
+	struct journal_finding *f;
+
+	row->findings = xreallocarray(row->findings, row->nfindings + 1, sizeof(*row->findings));
+	f = &row->findings[row->nfindings++];
+	f->rule_id = xstrdup(rule_id ? rule_id : "");
+	f->severity = xstrdup(severity ? severity : "error");
+	f->message = xstrdup(message ? message : "");
+}
+
+void
+journal_row_from_entry(const struct journal_entry *e, struct journal_row *row)
 {
 	const inv_invoice *inv = e->inv;
+	char amount[DEC_FMT_LEN];
+
+	row->number = xdup(inv->number);
+	row->syntax = xdup(inv_syntax_name(inv->syntax));
+	row->profile = xdup(inv->profile);
+	row->seller = xdup(journal_seller_key(inv));
+	row->buyer = xdup(inv->buyer.name);
+	row->buyer_address = xdup(buyer_address(inv));
+	row->issue_date = xdup(inv->issue_date);
+	row->due_date = xdup(inv->due_date);
+	row->currency = xdup(inv->currency);
+	row->total = xdup(journal_amount(inv, amount, sizeof(amount)));
+	row->payee_ibans = inv->n_payee_ibans > 0 ?
+	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans, 0) : NULL;
+	row->sender = xdup(e->sender);
+	row->message_id = xdup(e->message_id);
+	row->queue_id = xdup(e->queue_id);
+	row->fingerprint = fingerprint(inv);
+	row->verdict = xstrdup(e->verdict ? e->verdict : "ok");
+	row->action = xdup(e->action);
+	row->rcpts = xcalloc(e->nrcpts + 1, sizeof(*row->rcpts));
+	for (size_t i = 0; i < e->nrcpts; i++)
+		row->rcpts[row->nrcpts++] = bare(e->rcpts[i]);
+	for (size_t i = 0; e->findings != NULL && i < e->findings->n; i++)
+		journal_row_add_finding(row, e->findings->v[i].id,
+		    e->findings->v[i].severity == INV_SEV_ERROR ? "error" : "warning",
+		    e->findings->v[i].message);
+	row->sent_at = (long long) e->sent_at;
+	row->inv = inv;
+}
+
+void
+journal_row_clear(struct journal_row *row)
+{
+	char **strs[] = {&row->number, &row->syntax, &row->profile, &row->seller, &row->buyer,
+	    &row->buyer_address, &row->issue_date, &row->due_date, &row->currency, &row->total,
+	    &row->payee_ibans, &row->sender, &row->message_id, &row->queue_id,
+	    &row->fingerprint, &row->verdict, &row->action};
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		free(*strs[i]);
+	for (size_t i = 0; i < row->nrcpts; i++)
+		free(row->rcpts[i]);
+	free(row->rcpts);
+	for (size_t i = 0; i < row->nfindings; i++) {
+		free(row->findings[i].rule_id);
+		free(row->findings[i].severity);
+		free(row->findings[i].message);
+	}
+	free(row->findings);
+	memset(row, 0, sizeof(*row));
+}
+
+/* existing - the id of a row already holding r (a replay), 0 when none, -1 on error */
+static long long
+existing(struct store *st, const struct journal_row *r, int *rc)
+{
+	sqlite3_stmt *stmt = store_prepare(st, SQL_EXISTING, rc);
+	long long id = 0;
+
+	if (stmt == NULL)
+		return -1;
+	store_bind_text(stmt, 1, r->number);
+	store_bind_text(stmt, 2, r->seller);
+	store_bind_text(stmt, 3, r->queue_id);
+	store_bind_text(stmt, 4, r->message_id);
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64) r->sent_at);
+	*rc = sqlite3_step(stmt);
+	if (*rc == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	else if (*rc != SQLITE_DONE)
+		id = -1;
+	sqlite3_reset(stmt);
+	return id;
+}
+
+int
+journal_write_row(struct store *st, const struct journal_row *r, int flags, long long *id,
+		  char *err, size_t errlen)
+{
 	sqlite3_stmt *ins, *fnd, *cus;
-	char amount[DEC_FMT_LEN], *fp = NULL, *rcpts = NULL, *ibans = NULL;
+	char *rcpts = NULL;
 	const char *what = "recording an invoice";
+	const char *const *v = (const char *const *) r->rcpts;
 	long long rowid;
 	int rc;
 
@@ -248,62 +328,70 @@ journal_record(struct store *st, const struct journal_entry *e, long long *id,
 		journal_errmsg(st, rc, what, err, errlen);
 		return -1;
 	}
-	if ((ins = prepare(st, SQL_INSERT_INVOICE, what, err, errlen)) == NULL ||
-	    (fnd = prepare(st, SQL_INSERT_FINDING, what, err, errlen)) == NULL ||
-	    (cus = prepare(st, SQL_CUSTOMER, what, err, errlen)) == NULL)
+	if ((ins = store_statement(st, SQL_INSERT_INVOICE, what, err, errlen)) == NULL ||
+	    (fnd = store_statement(st, SQL_INSERT_FINDING, what, err, errlen)) == NULL ||
+	    (cus = store_statement(st, SQL_CUSTOMER, what, err, errlen)) == NULL)
 		goto fail_reported;
+	if (flags & JOURNAL_REPLAY) {
+		if ((rowid = existing(st, r, &rc)) < 0)
+			goto fail;
+		if (rowid > 0) {		/* recorded before: nothing to do */
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			if (id != NULL)
+				*id = rowid;
+			return 0;
+		}
+	}
 
-	fp = fingerprint(inv);
-	rcpts = join(e->rcpts, e->nrcpts, 1);
-	ibans = inv->n_payee_ibans > 0 ?
-	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans, 0) : NULL;
-	bind_text(ins, 1, inv->number);
-	bind_text(ins, 2, inv_syntax_name(inv->syntax));
-	bind_text(ins, 3, inv->profile);
-	bind_text(ins, 4, journal_seller_key(inv));
-	bind_text(ins, 5, inv->buyer.name);
-	bind_text(ins, 6, buyer_address(inv));
-	bind_text(ins, 7, inv->issue_date);
-	bind_text(ins, 8, inv->due_date);
-	bind_text(ins, 9, inv->currency);
-	bind_text(ins, 10, journal_amount(inv, amount, sizeof(amount)));
-	bind_text(ins, 11, ibans);
-	bind_text(ins, 12, e->sender);
-	bind_text(ins, 13, rcpts);
-	bind_text(ins, 14, e->message_id);
-	bind_text(ins, 15, e->queue_id);
-	bind_text(ins, 16, fp);
-	bind_text(ins, 17, e->verdict ? e->verdict : "ok");
-	bind_text(ins, 18, e->action);
-	sqlite3_bind_int64(ins, 19, (sqlite3_int64) e->sent_at);
+	rcpts = join(v, r->nrcpts, 0);
+	store_bind_text(ins, 1, r->number);
+	store_bind_text(ins, 2, r->syntax);
+	store_bind_text(ins, 3, r->profile);
+	store_bind_text(ins, 4, r->seller ? r->seller : "");
+	store_bind_text(ins, 5, r->buyer);
+	store_bind_text(ins, 6, r->buyer_address);
+	store_bind_text(ins, 7, r->issue_date);
+	store_bind_text(ins, 8, r->due_date);
+	store_bind_text(ins, 9, r->currency);
+	store_bind_text(ins, 10, r->total);
+	store_bind_text(ins, 11, r->payee_ibans);
+	store_bind_text(ins, 12, r->sender);
+	store_bind_text(ins, 13, rcpts);
+	store_bind_text(ins, 14, r->message_id);
+	store_bind_text(ins, 15, r->queue_id);
+	store_bind_text(ins, 16, r->fingerprint);
+	store_bind_text(ins, 17, r->verdict ? r->verdict : "ok");
+	store_bind_text(ins, 18, r->action);
+	sqlite3_bind_int64(ins, 19, (sqlite3_int64) r->sent_at);
 	if ((rc = step_done(ins)) != SQLITE_OK)
 		goto fail;
 	rowid = sqlite3_last_insert_rowid(st->db);
 
-	for (size_t i = 0; e->findings != NULL && i < e->findings->n; i++) {
-		const inv_finding *f = &e->findings->v[i];
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct journal_finding *f = &r->findings[i];
 		sqlite3_bind_int64(fnd, 1, rowid);
-		bind_text(fnd, 2, f->id);
-		bind_text(fnd, 3, f->severity == INV_SEV_ERROR ? "error" : "warning");
-		bind_text(fnd, 4, f->message ? f->message : "");
+		store_bind_text(fnd, 2, f->rule_id);
+		store_bind_text(fnd, 3, f->severity);
+		store_bind_text(fnd, 4, f->message);
 		if ((rc = step_done(fnd)) != SQLITE_OK)
 			goto fail;
 	}
 
-	if (e->action == NULL || (strcmp(e->action, "reject") != 0 && strcmp(e->action, "tempfail") != 0))
-		for (size_t i = 0; i < e->nrcpts; i++) {
-			char *a = bare(e->rcpts[i]), *at = strrchr(a, '@');
-			if (a[0] == '\0') {
-				free(a);
+	/* the finance console's figures, from the model (not kept in a replayed record) */
+	if (r->inv != NULL && r->verdict != NULL && strcmp(r->verdict, "flagged") == 0 &&
+	    (rc = journal_record_figures(st, rowid, r->inv)) != SQLITE_OK)
+		goto fail;
+
+	if (r->action == NULL || (strcmp(r->action, "reject") != 0 && strcmp(r->action, "tempfail") != 0))
+		for (size_t i = 0; i < r->nrcpts; i++) {
+			const char *a = r->rcpts[i], *at = strrchr(a, '@');
+			if (a[0] == '\0')
 				continue;
-			}
-			bind_text(cus, 1, a);
-			bind_text(cus, 2, at ? at + 1 : "");
-			bind_text(cus, 3, inv->buyer.name);
-			sqlite3_bind_int64(cus, 4, (sqlite3_int64) e->sent_at);
-			rc = step_done(cus);
-			free(a);
-			if (rc != SQLITE_OK)
+			store_bind_text(cus, 1, a);
+			store_bind_text(cus, 2, at ? at + 1 : "");
+			store_bind_text(cus, 3, r->buyer);
+			sqlite3_bind_int64(cus, 4, (sqlite3_int64) r->sent_at);
+			if ((rc = step_done(cus)) != SQLITE_OK)
 				goto fail;
 		}
 
@@ -311,19 +399,28 @@ journal_record(struct store *st, const struct journal_entry *e, long long *id,
 		goto fail;
 	if (id != NULL)
 		*id = rowid;
-	free(fp);
 	free(rcpts);
-	free(ibans);
 	return 0;
 
 fail:
 	journal_errmsg(st, rc, what, err, errlen);
 fail_reported:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	free(fp);
 	free(rcpts);
-	free(ibans);
 	return -1;
+}
+
+int
+journal_record(struct store *st, const struct journal_entry *e, long long *id,
+	       char *err, size_t errlen)
+{
+	struct journal_row row = {0};
+	int rc;
+
+	journal_row_from_entry(e, &row);
+	rc = journal_write_row(st, &row, 0, id, err, errlen);
+	journal_row_clear(&row);
+	return rc;
 }
 
 int
@@ -333,10 +430,10 @@ journal_review(struct store *st, long long id, const char *note, time_t t,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if ((stmt = prepare(st, SQL_REVIEW, "marking an invoice reviewed", err, errlen)) == NULL)
+	if ((stmt = store_statement(st, SQL_REVIEW, "marking an invoice reviewed", err, errlen)) == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
-	bind_text(stmt, 2, note);
+	store_bind_text(stmt, 2, note);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64) t);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);

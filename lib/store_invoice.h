@@ -61,6 +61,50 @@ struct journal_entry {
 int journal_record(struct store *st, const struct journal_entry *e, long long *id,
 		   char *err, size_t errlen);
 
+/* A finding as the journal keeps it. */
+struct journal_finding {
+	char *rule_id;
+	char *severity;			/* "error" | "warning" */
+	char *message;
+};
+
+/*
+ * journal_row - one invoice exactly as journal_write_row() stores it: plain strings
+ * (NULL for none), so that it can wait in the spool of unrecorded records
+ * (store_spool.h) and be written later. rcpts are bare addresses.
+ */
+struct journal_row {
+	char *number, *syntax, *profile, *seller, *buyer, *buyer_address;
+	char *issue_date, *due_date, *currency, *total, *payee_ibans;
+	char *sender, *message_id, *queue_id, *fingerprint, *verdict, *action;
+	char **rcpts;
+	size_t nrcpts;
+	struct journal_finding *findings;
+	size_t nfindings;
+	long long sent_at;
+	const inv_invoice *inv;		/* the model it came from (not owned), for the finance
+					   console's figures; NULL in a replayed record */
+};
+
+/* journal_row_from_entry - fill *row (zeroed by the caller) with copies of e's values */
+void journal_row_from_entry(const struct journal_entry *e, struct journal_row *row);
+/* journal_row_clear - free what *row holds and zero it */
+void journal_row_clear(struct journal_row *row);
+/* journal_row_add_finding - append a finding (copies) */
+void journal_row_add_finding(struct journal_row *row, const char *rule_id,
+			     const char *severity, const char *message);
+
+#define JOURNAL_REPLAY	0x1	/* skip a row the journal already holds (same number,
+				   seller, queue id, message id and time): a replay */
+
+/*
+ * journal_write_row - journal_record() for a row: the invoice, its findings and its
+ * customers in one transaction. With JOURNAL_REPLAY a row that is already there is
+ * not written again (0, *id the existing row). 0, or -1 with one line in err.
+ */
+int journal_write_row(struct store *st, const struct journal_row *row, int flags,
+		      long long *id, char *err, size_t errlen);
+
 /* journal_seller_key - the seller as the journal keys it (BT-27, else BT-31, else "");
  * static or the model's string */
 const char *journal_seller_key(const inv_invoice *inv);
@@ -73,6 +117,16 @@ char *journal_amount(const inv_invoice *inv, char *buf, size_t len);
  * 'reviewed'); 1 done, 0 no such invoice, -1 + err on a store error */
 int journal_review(struct store *st, long long id, const char *note, time_t t,
 		   char *err, size_t errlen);
+
+/*
+ * journal_record_figures - keep what the finance console's page of invoice id needs:
+ * its lines and totals, stated and recomputed (store_invoice_figures.c). Called by
+ * journal_record() for flagged invoices, inside its transaction. SQLite's code.
+ */
+int journal_record_figures(struct store *st, long long id, const inv_invoice *inv);
+/* journal_prune_figures - drop the figures of invoices sent before `before` (the
+ * retention, invoice-detail-retention); the rows removed, or -1 with err */
+int journal_prune_figures(struct store *st, time_t before, char *err, size_t errlen);
 
 /* journal_errmsg - one line for a failed SQLite call: "PATH: WHAT: the database is
  * locked by another writer (gave up after the busy timeout ...)" for SQLITE_BUSY and

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "html.h"
 #include "tmpl.h"
 #include "xalloc.h"
 
@@ -440,9 +441,8 @@ put_value(obuf *b, const char *s, tmpl_kind kind)
 			break;
 		space = 0;
 		used += k;
-		if (kind == TMPL_HTML && k == 1 && strchr("&<>\"'", (int)c)) {
-			const char *e = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;"
-			    : c == '"' ? "&quot;" : "&#39;";
+		const char *e = kind == TMPL_HTML && k == 1 ? html_entity((unsigned char) c) : NULL;
+		if (e != NULL) {
 			ob_add(b, e, strlen(e));
 		} else {
 			ob_add(b, s + i, k);

@@ -7,6 +7,10 @@
  * logged. Inbound and internal mail is accepted at the earliest callback that can tell
  * (MAIL FROM for the origin, DATA for the recipients), so it costs almost nothing.
  * Every status returned to libmilter is chosen in one place, milter_status().
+ *
+ * Each connection is counted (sessions.h) so that a stop waits for it. While the filter
+ * stops, a new outbound message is deferred (4xx): what has begun is filtered in full,
+ * and nothing starts that the stop could cut off. Other mail passes as always.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -23,6 +27,7 @@
 #include "outbound.h"
 #include "runtime.h"
 #include "selfcheck.h"
+#include "sessions.h"
 #include "storepool.h"
 #include "xalloc.h"
 
@@ -43,6 +48,10 @@ enum verdict {
 	V_DISCARD,		/* a recorded iTIP answer, with reply-mail = discard */
 };
 
+/* The reply of the on-error policy tempfail, and of a message begun while stopping. */
+#define PS_REPLY_ERROR "postsale: internal error checking this message, please try again later"
+#define PS_REPLY_STOPPING "postsale: the filter is restarting, please try again later"
+
 /* Per-connection state, from negotiation to close. */
 struct conn {
 	struct conf_ref *cfg;		/* the config this connection started with */
@@ -51,6 +60,7 @@ struct conn {
 	int have_sa;
 	char addr[INET6_ADDRSTRLEN];	/* printable client address */
 	struct ps_msg *msg;
+	int counted;			/* sessions_begin() was called for it */
 };
 
 static int warned_no_qid;
@@ -80,14 +90,16 @@ milter_status(struct conn *c, unsigned long nr_flag, enum verdict v)
 	}
 }
 
-/* on_error - log why, and follow the on-error policy */
+/* on_error - log why, and follow the on-error policy (a tempfail says why to the sender) */
 static enum verdict
-on_error(struct conn *c, const char *why)
+on_error(SMFICTX *ctx, struct conn *c, const char *why)
 {
 	int tempfail = c->cfg->conf->on_error == CONF_ON_ERROR_TEMPFAIL;
 
 	log_msg(LOG_ERR, c->msg->qid, "%s; on-error policy: %s", why,
 	    tempfail ? "tempfail" : "accept unchanged");
+	if (tempfail)
+		smfi_setreply(ctx, "451", "4.3.0", PS_REPLY_ERROR);
 	return tempfail ? V_TEMPFAIL : V_STEP_ASIDE;
 }
 
@@ -121,6 +133,10 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	c->cfg = runtime_get_conf();
 	c->msg = msg_new(c->cfg->conf->max_message_size);
 	c->proto = f1 & PS_PROTO_WANT;
+	if (!sessions_stopping()) {	/* one that comes while stopping is not waited for */
+		c->counted = 1;
+		sessions_begin();
+	}
 	smfi_setpriv(ctx, c);
 	if ((f0 & PS_ACTIONS) != PS_ACTIONS)
 		log_msg(LOG_WARNING, NULL, "the MTA offers milter actions 0x%lx, postsale needs 0x%lx;"
@@ -167,6 +183,11 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 		log_msg(LOG_DEBUG, c->msg->qid, "client %s is not internal and not authenticated:"
 		    " not outbound", c->addr);
 		return milter_status(c, 0, V_STEP_ASIDE);
+	}
+	if (sessions_stopping()) {	/* the stop would not wait for it: the sender retries */
+		log_msg(LOG_INFO, c->msg->qid, "stopping: new outbound message deferred");
+		smfi_setreply(ctx, "451", "4.3.2", PS_REPLY_STOPPING);
+		return milter_status(c, 0, V_TEMPFAIL);
 	}
 	msg_set_sender(c->msg, argv[0] ? argv[0] : "");
 	log_msg(LOG_DEBUG, c->msg->qid, "from=%s client=%s auth=%s",
@@ -231,7 +252,8 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return milter_status(c, 0, V_NEXT);
 }
 
-/* filter_message - run the pipeline on a collected outbound message and apply it */
+/* filter_message - run the pipeline on a collected outbound message and apply it;
+ * all its store work shares one deadline, database-timeout from now */
 static enum verdict
 filter_message(SMFICTX *ctx, struct conn *c)
 {
@@ -241,21 +263,20 @@ filter_message(SMFICTX *ctx, struct conn *c)
 	char store_err[512] = "", why[1024];
 	enum verdict v = V_NEXT;
 
-	st = storepool_get(c->cfg->conf, store_err, sizeof(store_err));
-	if (filter_run(c->cfg->filter, st, st ? FILTER_STORE_WRITE : FILTER_STORE_NONE, m,
-	    time(NULL), &res) != 0) {
-		snprintf(why, sizeof(why), "store: %s", res.error);
+	st = storepool_take(c->cfg->conf, store_err, sizeof(store_err));
+	store_set_deadline(st, store_clock_ms() + c->cfg->conf->database_timeout_ms);
+	if (filter_run(c->cfg->filter, st, FILTER_STORE_WRITE, m, time(NULL), &res) != 0) {
+		snprintf(why, sizeof(why), "store: %s", st == NULL ? store_err : res.error);
 		selfcheck_store_failed(c->cfg->conf->database);
-		v = on_error(c, why);
-	} else if (st == NULL && (res.is_invoice || res.onboard.kind != ONBOARD_NONE || res.reply)) {
-		snprintf(why, sizeof(why), "store: %s", store_err);
-		selfcheck_store_failed(c->cfg->conf->database);
-		v = on_error(c, why);
+		v = on_error(ctx, c, why);
 	} else {
+		if (res.error != NULL)
+			log_msg(LOG_WARNING, m->qid, "store: %s; the invoice is flagged on its own"
+			    " findings, so its verdict applies", st == NULL ? store_err : res.error);
 		switch (apply_result(ctx, m, &res, (c->proto & SMFIP_HDR_LEADSPC) != 0)) {
 		case APPLY_REJECT: v = V_REJECT; break;
 		case APPLY_TEMPFAIL: v = V_TEMPFAIL; break;
-		case APPLY_FAILED: v = on_error(c, "the MTA refused a change to the message"); break;
+		case APPLY_FAILED: v = on_error(ctx, c, "the MTA refused a change to the message"); break;
 		default: break;
 		}
 		if (res.discard && v == V_NEXT)
@@ -264,6 +285,7 @@ filter_message(SMFICTX *ctx, struct conn *c)
 			log_msg(LOG_INFO, m->qid, "outbound: %zu recipient(s), %zu external, %zu bytes: no action",
 			    m->nrcpts, m->nexternal, m->len);
 	}
+	storepool_give(st);
 	filter_result_clear(&res);
 	return v;
 }
@@ -284,7 +306,7 @@ cb_eom(SMFICTX *ctx)
 	if (m->oversized)
 		return milter_status(c, 0, V_STEP_ASIDE);
 	if (m->raw == NULL)
-		return milter_status(c, 0, on_error(c, "no message bytes were collected"));
+		return milter_status(c, 0, on_error(ctx, c, "no message bytes were collected"));
 	return milter_status(c, 0, filter_message(ctx, c));
 }
 
@@ -307,6 +329,8 @@ cb_close(SMFICTX *ctx)
 		smfi_setpriv(ctx, NULL);
 		msg_free(c->msg);
 		runtime_put_conf(c->cfg);
+		if (c->counted)
+			sessions_end();
 		free(c);
 	}
 	return SMFIS_CONTINUE;

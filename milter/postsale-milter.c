@@ -6,7 +6,10 @@
  * libmilter's own signal thread would stop the filter on SIGHUP, so smfi_main() runs in
  * a thread of its own while the main thread waits for signals: Linux hands a signal sent
  * to the process to the main thread when that thread is waiting for it. SIGHUP reloads
- * the config (a bad file keeps the old one running), SIGTERM and SIGINT stop cleanly.
+ * the config (a bad file keeps the old one running), SIGTERM and SIGINT stop cleanly:
+ * the connections in progress are waited for (at most stop-timeout; while stopping, a
+ * new outbound message is deferred), then the listener closes and the process exits.
+ * A second thread writes the spool of unrecorded records into the store (replay.c).
  *
  * Trusts: its command line and config file (checked), nothing the MTA sends.
  */
@@ -32,9 +35,12 @@
 #include "filter.h"
 #include "log.h"
 #include "nodelay.h"
+#include "replay.h"
 #include "runtime.h"
 #include "selfcheck.h"
+#include "sessions.h"
 #include "store.h"
+#include "storepool.h"
 #include "xalloc.h"
 #include "xmlsafe.h"
 
@@ -52,6 +58,7 @@ struct options {
 
 static pthread_t main_thread;
 static volatile int milter_result;
+static int milter_joined;		/* the milter thread ended before the exit */
 
 /* usage - print the synopsis and exit with status */
 static void
@@ -167,13 +174,63 @@ milter_thread(void *arg)
 	return NULL;
 }
 
+/* stopper - close libmilter's listener; it can take a few seconds (libmilter notices
+ * between two polls of its socket), so the stop does not wait for it */
+static void *
+stopper(void *arg)
+{
+	(void) arg;
+	smfi_stop();
+	return NULL;
+}
+
+/*
+ * drain - stop: wait for the connections in progress, at most stop-timeout, then close
+ * the listener and wait for the milter thread (tid) within what is left of it, plus a
+ * second. The listener stays open while the sessions finish: Debian's libmilter hands
+ * sessions to a pool of workers that smfi_stop() tears down, so it would cut them off.
+ * Meanwhile a new connection is not waited for, and its outbound mail is deferred at
+ * MAIL FROM (callbacks.c).
+ */
+static void
+drain(pthread_t tid)
+{
+	struct conf_ref *ref = runtime_get_conf();
+	long timeout = ref->conf->stop_timeout_ms;
+	long long start = store_clock_ms();
+	struct timespec until;
+	pthread_t stop_tid;
+	int left;
+
+	runtime_put_conf(ref);
+	sessions_stop();
+	if ((left = sessions_count()) > 0)
+		log_msg(LOG_INFO, NULL, "waiting up to %ld ms (stop-timeout) for %d session(s) in progress",
+		    timeout, left);
+	left = sessions_wait(timeout);
+	if (left > 0)
+		log_msg(LOG_WARNING, NULL, "stop-timeout ran out with %d session(s) still open;"
+		    " the MTA treats what they still send as if the filter were down"
+		    " (milter_default_action)", left);
+	else
+		log_msg(LOG_INFO, NULL, "no session in progress: stopping");
+	if (pthread_create(&stop_tid, NULL, stopper, NULL) == 0)
+		pthread_detach(stop_tid);
+	/* Time for the listener to close, when it can (then main frees what it holds);
+	 * otherwise the process leaves without it, within the stop-timeout or so. */
+	timeout -= (long) (store_clock_ms() - start);
+	timeout = timeout < 500 ? 500 : timeout > 2000 ? 2000 : timeout;
+	sessions_time_after(CLOCK_REALTIME, timeout, &until);
+	milter_joined = pthread_timedjoin_np(tid, NULL, &until) == 0;
+}
+
 /* serve - run the filter until a stop signal or the end of smfi_main(); exit status */
 static int
 serve(const char *config_path)
 {
 	sigset_t set;
 	pthread_t tid;
-	int sig;
+	int sig, status;
 	char err[1024], note[256];
 
 	sigemptyset(&set);
@@ -187,6 +244,9 @@ serve(const char *config_path)
 		log_msg(LOG_ERR, NULL, "cannot start the milter thread: %s", strerror(errno));
 		return EX_OSERR;
 	}
+	if (replay_start() != 0)
+		log_msg(LOG_ERR, NULL, "cannot start the replay thread: unrecorded records wait"
+		    " for postsalectl unrecorded replay");
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
@@ -202,14 +262,18 @@ serve(const char *config_path)
 		}
 		if (sig == SIGUSR1) {		/* smfi_main() ended by itself */
 			pthread_join(tid, NULL);
+			milter_joined = 1;
 			log_msg(milter_result == MI_SUCCESS ? LOG_INFO : LOG_ERR, NULL,
 			    "milter loop ended (%s)", milter_result == MI_SUCCESS ? "ok" : "failure");
-			return milter_result == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+			status = milter_result == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+		} else {
+			log_msg(LOG_INFO, NULL, "stopping on signal %d: new outbound mail is deferred", sig);
+			drain(tid);
+			status = EX_OK;
 		}
-		log_msg(LOG_INFO, NULL, "stopping on signal %d", sig);
-		smfi_stop();
-		pthread_join(tid, NULL);
-		return EX_OK;
+		replay_stop();
+		storepool_close_all();
+		return status;
 	}
 }
 
@@ -350,6 +414,8 @@ main(int argc, char **argv)
 		unlink(pid_file);
 	if (sockpath != NULL)
 		unlink(sockpath);
+	if (!milter_joined)		/* libmilter still runs: free nothing under it */
+		_exit(status);
 out:
 	conf_free(conf);
 	runtime_put_conf(runtime_release());

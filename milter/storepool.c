@@ -1,43 +1,58 @@
 /*
- * storepool.c - a store connection per thread (SQLite connections are not shared
- * between threads here: each opens its own, WAL lets them write concurrently).
+ * storepool.c - a pool of store connections: a connection serves one message at a
+ * time (SQLite connections are not shared between threads here); WAL lets them read
+ * while another writes.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "storepool.h"
+#include "xalloc.h"
 
-static pthread_key_t storepool_key;
-static pthread_once_t storepool_once = PTHREAD_ONCE_INIT;
-
-/* storepool_release - close a thread's connection when the thread ends */
-static void
-storepool_release(void *p)
-{
-	store_close(p);
-}
-
-/* storepool_init - the thread key, once */
-static void
-storepool_init(void)
-{
-	pthread_key_create(&storepool_key, storepool_release);
-}
+static pthread_mutex_t storepool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct store **storepool_idle;
+static size_t storepool_n, storepool_cap;
 
 struct store *
-storepool_get(const struct ps_conf *conf, char *err, size_t errlen)
+storepool_take(const struct ps_conf *conf, char *err, size_t errlen)
 {
-	struct store *st;
+	struct store *st = NULL;
 
-	pthread_once(&storepool_once, storepool_init);
-	st = pthread_getspecific(storepool_key);
+	pthread_mutex_lock(&storepool_lock);
+	if (storepool_n > 0)
+		st = storepool_idle[--storepool_n];
+	pthread_mutex_unlock(&storepool_lock);
 	if (st != NULL && strcmp(st->path, conf->database) == 0)
 		return st;
-	st = store_close(st);
-	pthread_setspecific(storepool_key, NULL);
+	store_close(st);
 	/* The schema was created at start-up; here the file must already exist. */
-	if ((st = store_open(conf->database, conf->database_timeout_ms, 0, err, errlen)) == NULL)
-		return NULL;
-	pthread_setspecific(storepool_key, st);
-	return st;
+	return store_open(conf->database, conf->database_timeout_ms, 0, err, errlen);
+}
+
+void
+storepool_give(struct store *st)
+{
+	if (st == NULL)
+		return;
+	store_set_deadline(st, 0);
+	pthread_mutex_lock(&storepool_lock);
+	if (storepool_n == storepool_cap) {
+		storepool_cap = storepool_cap ? storepool_cap * 2 : 16;
+		storepool_idle = xreallocarray(storepool_idle, storepool_cap, sizeof(*storepool_idle));
+	}
+	storepool_idle[storepool_n++] = st;
+	pthread_mutex_unlock(&storepool_lock);
+}
+
+void
+storepool_close_all(void)
+{
+	pthread_mutex_lock(&storepool_lock);
+	while (storepool_n > 0)
+		store_close(storepool_idle[--storepool_n]);
+	free(storepool_idle);
+	storepool_idle = NULL;
+	storepool_cap = 0;
+	pthread_mutex_unlock(&storepool_lock);
 }

@@ -114,6 +114,17 @@ grep -q "no invoice with id 99" "$tmp/err" || fail "review 99: $(cat "$tmp/err")
 expect 64 review "$id2"
 expect 64 review --note x
 
+# --findings: the flagged ones and those with warnings only (postsale's own rules,
+# warnings by default since issue 9), never the clean ones
+id4=$("$fill" "$tmp/postsale.db" RE-4 "Delta AG" 20.00 ok tag 4F0F0F 1767484800 \
+  "PS-LINE-NET:warning:line 1: the base quantity equals the price") || exit 99
+expect 0 invoices --findings
+lines 3 "invoices --findings"
+has "RE-4" "invoices --findings"; has "RE-2" "invoices --findings"
+grep -q "RE-1" "$tmp/out" && fail "invoices --findings lists the clean RE-1"
+expect 0 invoices --flagged
+grep -q "RE-4" "$tmp/out" && fail "invoices --flagged lists RE-4, which has warnings only"
+
 if [ "$fails" -ne 0 ]; then
   echo "ctl_invoices: $fails failures"
   exit 1

@@ -76,7 +76,10 @@ if [ -e "$top_srcdir/.git" ] && command -v git >/dev/null; then
 		tar -xf - -C "$W"/src
 else
 	# a release tree: the package's clean step cleans what a build left in it
-	tar -C "$top_srcdir" --exclude=./tests/package-run --exclude='./tests/e2e/run-*' -cf - . |
+	# (not the build tree when it lies inside, as make distcheck's _build does: the copy
+	# would hold itself)
+	tar -C "$top_srcdir" --exclude=./tests/package-run --exclude='./tests/e2e/run-*' \
+	    --exclude=./_build --exclude="./$(basename "$top_builddir")" -cf - . |
 		tar -xf - -C "$W"/src
 fi
 
@@ -109,6 +112,7 @@ is() {
 }
 is /usr/sbin/postsale-milter 755 root:root
 is /usr/sbin/postsale-mailer 755 root:root
+is /usr/sbin/postsale-web 755 root:root
 is /usr/bin/postsalectl 755 root:root
 is /etc/postsale/postsale.conf 640 root:postsale
 is /usr/share/postsale/templates/invoice.en.txt 644 root:root
@@ -117,6 +121,7 @@ is /var/lib/postsale 750 postsale:postsale
 is /run/postsale 750 postsale:postsale
 is /lib/systemd/system/postsale-milter.service 644 root:root
 is /lib/systemd/system/postsale-mailer.service 644 root:root
+is /lib/systemd/system/postsale-web.service 644 root:root
 is /usr/lib/sysusers.d/postsale.conf 644 root:root
 is /usr/lib/tmpfiles.d/postsale.conf 644 root:root
 is /usr/share/doc/postsale/copyright 644 root:root

@@ -13,14 +13,17 @@ cd "$here"
 # Build tools and the libraries postsale links against.
 build_pkgs="build-essential autoconf automake libtool pkg-config
   libmilter-dev libxml2-dev libical-dev check libgmime-3.0-dev libglib2.0-dev
-  libsqlite3-dev libqpdf-dev libcurl4-openssl-dev zlib1g-dev"
+  libsqlite3-dev libqpdf-dev libcurl4-openssl-dev zlib1g-dev
+  libmicrohttpd-dev libgnutls28-dev libcrypt-dev"
 # What the tests, the demo and the benchmarks drive: a real Postfix, swaks, independent
 # parsers (Python's email package, python3-icalendar, ical.js through npm), OpenDKIM,
-# python3-dkim as the DKIM verifier, altermime as a comparison, clang for the libFuzzer
+# python3-dkim as the DKIM verifier, headless Chromium driven by python3-selenium for the
+# finance console, altermime as a comparison, clang for the libFuzzer
 # targets, valgrind, sqlite3, qpdf.
 test_pkgs="postfix swaks python3 python3-icalendar opendkim opendkim-tools
   altermime clang libclang-rt-14-dev valgrind sqlite3 qpdf libxml2-utils
-  python3-dkim procps iproute2 ca-certificates"
+  python3-dkim procps iproute2 ca-certificates
+  chromium chromium-driver python3-selenium openssl curl"
 # The Debian package test (tests/package.sh): debhelper builds it, lintian checks it,
 # systemd-analyze verifies its units (man-db lets it check their Documentation=).
 test_pkgs="$test_pkgs debhelper lintian fakeroot dpkg-dev systemd man-db"

@@ -18,6 +18,47 @@ from email.message import EmailMessage
 from email.policy import SMTP
 
 
+def build(xml, number=None, payable=None, iban=None, to="John <john@buyercompany.no>",
+          spoof=None, body=None, message_id="invoice@example.com", embed_bytes=0):
+    """The invoice mail (bytes) of the UBL text xml with the changes asked for."""
+    orig = re.search(r"<cbc:ID>([^<]*)</cbc:ID>", xml).group(1)
+    if number:
+        xml = xml.replace("<cbc:ID>%s</cbc:ID>" % orig, "<cbc:ID>%s</cbc:ID>" % number, 1)
+    else:
+        number = orig
+    found = re.search(r"<cbc:PayableAmount currencyID=\"(\w+)\">([^<]*)<", xml)
+    currency, amount = found.group(1), found.group(2)
+    if payable:
+        xml = xml.replace(found.group(0), found.group(0).replace(">%s<" % amount, ">%s<" % payable))
+        amount = payable
+    if iban:
+        xml = re.sub(r"(<cac:PayeeFinancialAccount>\s*<cbc:ID>)[^<]*(</cbc:ID>)",
+                     lambda m: m.group(1) + iban + m.group(2), xml, count=1)
+
+    if embed_bytes:
+        blob = base64.b64encode(bytes((i * 7919) % 251 for i in range(embed_bytes))).decode()
+        doc = ("<cac:AdditionalDocumentReference><cbc:ID>rendering</cbc:ID>"
+               "<cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" "
+               "filename=\"invoice.pdf\">%s</cbc:EmbeddedDocumentBinaryObject></cac:Attachment>"
+               "</cac:AdditionalDocumentReference>\n    " % blob)
+        xml = xml.replace("<cac:AccountingSupplierParty>", doc + "<cac:AccountingSupplierParty>", 1)
+
+    m = EmailMessage(policy=SMTP)
+    m["From"] = "Alice Accounts <alice@example.com>"
+    m["To"] = to
+    m["Subject"] = "Invoice %s" % number
+    m["Message-ID"] = "<%s>" % message_id
+    m["Date"] = "Sun, 22 Nov 2026 09:00:00 +0000"
+    if spoof:
+        m["X-Postsale-Invoice"] = spoof
+    m.set_content(body if body is not None else
+                  "Dear John,\n\nplease find attached invoice %s.\n"
+                  "Amount due: %s %s\n\nKind regards,\nAlice\n" % (number, amount, currency))
+    m.add_attachment(xml.encode("utf-8"), maintype="application", subtype="xml",
+                     filename="invoice-%s.xml" % number)
+    return m.as_bytes()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("xml")
@@ -33,41 +74,9 @@ def main():
     a = ap.parse_args()
 
     xml = open(a.xml, "rb").read().decode("utf-8")
-    number = re.search(r"<cbc:ID>([^<]*)</cbc:ID>", xml).group(1)
-    if a.number:
-        xml = xml.replace("<cbc:ID>%s</cbc:ID>" % number, "<cbc:ID>%s</cbc:ID>" % a.number, 1)
-        number = a.number
-    payable = re.search(r"<cbc:PayableAmount currencyID=\"(\w+)\">([^<]*)<", xml)
-    currency, amount = payable.group(1), payable.group(2)
-    if a.payable:
-        xml = xml.replace(payable.group(0), payable.group(0).replace(">%s<" % amount, ">%s<" % a.payable))
-        amount = a.payable
-    if a.iban:
-        xml = re.sub(r"(<cac:PayeeFinancialAccount>\s*<cbc:ID>)[^<]*(</cbc:ID>)",
-                     lambda m: m.group(1) + a.iban + m.group(2), xml, count=1)
-
-    if a.embed_bytes:
-        blob = base64.b64encode(bytes((i * 7919) % 251 for i in range(a.embed_bytes))).decode()
-        doc = ("<cac:AdditionalDocumentReference><cbc:ID>rendering</cbc:ID>"
-               "<cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode=\"application/pdf\" "
-               "filename=\"invoice.pdf\">%s</cbc:EmbeddedDocumentBinaryObject></cac:Attachment>"
-               "</cac:AdditionalDocumentReference>\n    " % blob)
-        xml = xml.replace("<cac:AccountingSupplierParty>", doc + "<cac:AccountingSupplierParty>", 1)
-
-    m = EmailMessage(policy=SMTP)
-    m["From"] = "Alice Accounts <alice@example.com>"
-    m["To"] = a.to
-    m["Subject"] = "Invoice %s" % number
-    m["Message-ID"] = "<%s>" % a.message_id
-    m["Date"] = "Sun, 22 Nov 2026 09:00:00 +0000"
-    if a.spoof:
-        m["X-Postsale-Invoice"] = a.spoof
-    m.set_content(a.body if a.body is not None else
-                  "Dear John,\n\nplease find attached invoice %s.\n"
-                  "Amount due: %s %s\n\nKind regards,\nAlice\n" % (number, amount, currency))
-    m.add_attachment(xml.encode("utf-8"), maintype="application", subtype="xml",
-                     filename="invoice-%s.xml" % number)
-    open(a.out, "wb").write(m.as_bytes())
+    out = build(xml, number=a.number, payable=a.payable, iban=a.iban, to=a.to, spoof=a.spoof,
+                body=a.body, message_id=a.message_id, embed_bytes=a.embed_bytes)
+    open(a.out, "wb").write(out)
 
 
 if __name__ == "__main__":

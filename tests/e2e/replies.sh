@@ -106,6 +106,7 @@ answer "$E2E_DIR"/decline.eml >/dev/null
 e2e_check "the DECLINED is re-planned" wait_log "DECLINED by alice@example.com: re-planned to"
 e2e_check "the store: DECLINED, SEQUENCE 1, later" test "$(db "SELECT partstat, sequence, state, due_at > $due30 FROM checkins WHERE id = $D30")" = "DECLINED|1|planned|1"
 before=$(db "SELECT sent_sequence, sequence, attempts FROM checkins WHERE id = $D30")
+mkdir -p "$E2E_DIR"/dry-update && chown "$E2E_USER" "$E2E_DIR"/dry-update	# the mailer runs as the store's owner
 e2e_check "run --dry-run after the DECLINED" "$MAILER" -c "$E2E_CONF" run --dry-run --out "$E2E_DIR"/dry-update
 e2e_check "the dry run wrote the update: REQUEST, same UID, SEQUENCE 1" \
 	sh -c "$PY '$CHECK' \"\$(ls '$E2E_DIR'/dry-update/*.eml | head -1)\" REQUEST 1 alice@example.com postsale@example.com Europe/Berlin | grep -qF 'REQUEST $uid30 SEQUENCE 1'"
@@ -148,6 +149,7 @@ e2e_check "it parses (python3-icalendar, ical.js)" $PY "$CHECK" "$new90" REQUEST
 
 # 6. The managers' summary: day 30 and day 90 wait for an answer to SEQUENCE 1.
 e2e_check "unanswered: day 30 and 90 (moved since)" test "$(unanswered)" = "$D30 $D90"
+mkdir -p "$E2E_DIR"/dry-summary && chown "$E2E_USER" "$E2E_DIR"/dry-summary	# the mailer runs as the store's owner
 e2e_check "summary --dry-run" "$MAILER" -c "$E2E_CONF" summary --dry-run --out "$E2E_DIR"/dry-summary
 e2e_check "the dry summary lists two check-ins" grep -q '^Subject: postsale: 2 check-ins without an answer' "$E2E_DIR"/dry-summary/*.eml
 e2e_check "the dry run marked nothing" test "$(db "SELECT count(*) FROM manager_summaries")" = 0
@@ -170,6 +172,7 @@ e2e_check "a second summary waits for summary-interval" test "$(e2e_maildir_coun
 # 7. run --dry-run writes the CANCEL (no RSVP) and records nothing.
 e2e_check "checkin cancel day 7" "$CTL" -c "$E2E_CONF" checkin cancel "$D7"
 before=$(db "SELECT sent_sequence, sequence, attempts FROM checkins WHERE id = $D7")
+mkdir -p "$E2E_DIR"/dry-run && chown "$E2E_USER" "$E2E_DIR"/dry-run	# the mailer runs as the store's owner
 e2e_check "run --dry-run" "$MAILER" -c "$E2E_CONF" run --dry-run --out "$E2E_DIR"/dry-run
 dry=$(grep -l 'method=CANCEL' "$E2E_DIR"/dry-run/*.eml | head -1)
 e2e_check "the dry run wrote the CANCEL, SEQUENCE 1 (python3-icalendar, ical.js)" $PY "$CHECK" "$dry" CANCEL 1 \

@@ -8,6 +8,7 @@ The lists come from the programs themselves, never from a hand list here:
   - postsale-mailer --help: every command and option a tagged paragraph in
     postsale-mailer(8);
   - postsale-milter -h: every option a tagged paragraph in postsale-milter(8);
+  - postsale-web -h: every option a tagged paragraph in postsale-web(8);
   - the key table (tests/man/conf_defaults prints lib/conf_keys.c): every key a tagged
     paragraph in postsale.conf(5) whose "Default:" equals the table's default.
 Every generated page must also format without a warning (groff -ww -z, and man
@@ -171,6 +172,15 @@ for opt in sorted(opts | {"-h"}):
     if opt not in tags(src):
         fail("%s: option '%s' has no tagged paragraph" % (path, opt))
 
+# --- postsale-web -------------------------------------------------------------------
+usage, path, src = usage_of("web/postsale-web", "-h", "postsale-web.8")
+wopts = options(usage)
+if len(wopts) < 5:
+    fail("postsale-web -h lists %d options: the parser of this test is out of step" % len(wopts))
+for opt in sorted(wopts):
+    if opt not in tags(src):
+        fail("%s: option '%s' has no tagged paragraph" % (path, opt))
+
 # --- postsale.conf(5) against the key table -----------------------------------------
 dump = prog("tests/man/conf_defaults")
 p = subprocess.run([dump], capture_output=True, text=True, check=True)
@@ -216,7 +226,8 @@ for key, want in table.items():
              (path, key, documented[key], want))
 
 # --- every page formats cleanly, every @variable@ substituted -----------------------
-pages = ["postsalectl.1", "postsale.conf.5", "postsale-milter.8", "postsale-mailer.8"]
+pages = ["postsalectl.1", "postsale.conf.5", "postsale-milter.8", "postsale-mailer.8",
+         "postsale-web.8"]
 for name in pages:
     path, src = page(name)
     left = re.findall(r"@[a-zA-Z_]+@", src)

@@ -4,23 +4,35 @@
  * /work/shared/corpus; skipped with exit 77 where it is absent).
  *
  *  1. ORACLE-xml.tsv: for every file, our error ids restricted to the official
- *     EN 16931 rules in scope (inv_rules() minus our own PS-* ids, on which the
- *     oracle has no verdict) equal the official fatal ids restricted to that scope.
- *     Factur-X MINIMUM, BASIC-WL and EXTENDED samples are genuine invoices of
- *     reduced or extended profiles (corpus README): they must give no flag at all.
+ *     rules in scope (inv_rules() minus our own PS-* ids, on which the oracle has
+ *     no verdict) equal the official fatal ids restricted to that scope. For a
+ *     Factur-X MINIMUM, BASIC WL or EXTENDED invoice the verdict is the one of its
+ *     own profile's schematron (ORACLE-profile.tsv), not the EN 16931 one.
  *  2. en16931/rule-tests/manifest.tsv: for every test with an id in scope, the
  *     expect_error ids in scope fire and the expect_success ids in scope do not.
+ *  3. The whole corpus: every XML and every PDF under the corpus (the rule-test
+ *     fragments aside, part 2) goes through the filter's own finder
+ *     (inv_find_in_bytes, pdfx for PDFs) and the checks, with postsale's rules at
+ *     their default severity. Where the official verdict (ORACLE-xml.tsv,
+ *     ORACLE-pdf.tsv, or ORACLE-profile.tsv for MINIMUM/BASIC WL/EXTENDED) is clean,
+ *     no finding may be an error; where it is not, the in-scope ids must equal the
+ *     official ones. Warnings are listed per file.
  *
- * Prints both counts and each disagreement (file and id); exits 1 on any
+ * Prints the counts and each disagreement (file and id); exits 1 on any
  * disagreement. The expectations come from the corpus only, never from us.
  */
+#define _XOPEN_SOURCE 700	/* nftw */
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "inv.h"
+#include "inv_find.h"
+#include "inv_severity.h"
 
 #define MAX_FIELDS 10
 
@@ -84,6 +96,103 @@ in_list(const char *list, const char *id)
 	return 0;
 }
 
+/* The profile verdicts: key (file, or "file#attachment"), profile, fatal ids. */
+struct verdict {
+	char *key, *profile, *fatal;
+};
+static struct verdict *profile_rows, *xml_rows, *pdf_rows;
+static size_t n_profile_rows, n_xml_rows, n_pdf_rows;
+
+/* load_table - read a verdict table: key column 0, fatal ids in column fatal_col,
+ * profile in column profile_col (-1: none) */
+static struct verdict *
+load_table(const char *name, int profile_col, int fatal_col, size_t *n)
+{
+	char path[4096], line[8192], *f[MAX_FIELDS];
+	struct verdict *v = NULL;
+	FILE *fp;
+	int nf;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/%s", corpus, name);
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fgets(line, sizeof(line), fp) != NULL)	/* header */
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			if ((nf = split_tabs(line, f)) <= fatal_col)
+				continue;
+			v = realloc(v, (*n + 1) * sizeof(*v));
+			v[*n].key = strdup(f[0]);
+			v[*n].profile = strdup(profile_col >= 0 ? f[profile_col] : "");
+			v[*n].fatal = strdup(f[fatal_col]);
+			(*n)++;
+		}
+	fclose(fp);
+	return v;
+}
+
+/* find_row - the row of key, or NULL */
+static const struct verdict *
+find_row(const struct verdict *v, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].key, key) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* own_profile - the profile row of key when its profile has rules of its own
+ * (MINIMUM, BASIC WL, EXTENDED: the EN 16931 verdict does not apply), else NULL */
+static const struct verdict *
+own_profile(const char *key)
+{
+	const struct verdict *r = find_row(profile_rows, n_profile_rows, key);
+
+	if (r != NULL && (strcmp(r->profile, "minimum") == 0 ||
+	    strcmp(r->profile, "basicwl") == 0 || strcmp(r->profile, "extended") == 0))
+		return r;
+	return NULL;
+}
+
+/* compare - our findings against the official fatal ids; prints each
+ * disagreement, returns 1 if any */
+static int
+compare(const char *key, const inv_findings *got, const char *fatal)
+{
+	const char *const *r;
+	int bad = 0, clean = strcmp(fatal, "CLEAN") == 0;
+	size_t i;
+
+	for (i = 0; clean && i < got->n; i++)
+		if (got->v[i].severity == INV_SEV_ERROR) {
+			printf("DISAGREE %s: officially clean, yet an error: %s\n", key,
+			    got->v[i].message);
+			bad = 1;
+		}
+	for (r = inv_rules(); *r != NULL; r++) {
+		int want, have = 0;
+
+		if (!inv_rule_is_official(*r))
+			continue;	/* ours: no official verdict */
+		want = in_list(fatal, *r);
+		for (i = 0; i < got->n; i++)
+			if (strcmp(got->v[i].id, *r) == 0 && got->v[i].severity == INV_SEV_ERROR)
+				have = 1;
+		if (want && !have) {
+			printf("DISAGREE %s: %s expected (official), not found\n", key, *r);
+			bad = 1;
+		} else if (!want && have && !clean) {
+			for (i = 0; i < got->n; i++)
+				if (strcmp(got->v[i].id, *r) == 0)
+					break;
+			printf("DISAGREE %s: %s raised, official verdict has not: %s\n", key,
+			    *r, got->v[i].message);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
 /* check_file - parse and check a corpus file; NULL findings on parse failure */
 static inv_findings *
 check_file(const char *rel, char *err, size_t errlen)
@@ -115,8 +224,8 @@ static int
 oracle_xml(void)
 {
 	char path[4096], line[8192], err[512], *f[MAX_FIELDS];
-	int files = 0, agree = 0, bad, genuine_only, ps_hits = 0;
-	const char *const *r;
+	int files = 0, agree = 0, bad, ps_hits = 0, n_profile = 0;
+	const struct verdict *prof;
 	inv_findings *got;
 	size_t i;
 	FILE *fp;
@@ -134,61 +243,27 @@ oracle_xml(void)
 		if (split_tabs(line, f) < 4)
 			continue;
 		files++;
-		genuine_only = strstr(f[0], "/MINIMUM/") != NULL ||
-		    strstr(f[0], "/BASIC-WL/") != NULL || strstr(f[0], "/EXTENDED/") != NULL;
 		got = check_file(f[0], err, sizeof(err));
 		if (got == NULL) {
 			printf("DISAGREE %s: not parsed: %s\n", f[0], err);
 			continue;
 		}
-		bad = 0;
-		if (genuine_only) {
-			for (i = 0; i < got->n; i++)
-				if (got->v[i].severity == INV_SEV_ERROR) {
-					printf("DISAGREE %s: genuine %s sample flagged: %s\n",
-					    f[0], "reduced/extended profile", got->v[i].message);
-					bad = 1;
-				}
-		} else {
-			for (r = inv_rules(); *r != NULL; r++) {
-				int want = in_list(f[3], *r), have = 0;
-
-				if (strncmp(*r, "PS-", 3) == 0) {
-					/* ours: no official verdict; counted apart */
-					for (i = 0; i < got->n; i++)
-						if (strcmp(got->v[i].id, *r) == 0) {
-							printf("NOTE %s: %s\n", f[0],
-							    got->v[i].message);
-							ps_hits++;
-						}
-					continue;
-				}
-
-				for (i = 0; i < got->n; i++)
-					if (strcmp(got->v[i].id, *r) == 0 &&
-					    got->v[i].severity == INV_SEV_ERROR)
-						have = 1;
-				if (want && !have) {
-					printf("DISAGREE %s: %s expected (official), not found\n",
-					    f[0], *r);
-					bad = 1;
-				} else if (!want && have) {
-					for (i = 0; i < got->n; i++)
-						if (strcmp(got->v[i].id, *r) == 0)
-							break;
-					printf("DISAGREE %s: %s raised, official verdict has "
-					    "not: %s\n", f[0], *r, got->v[i].message);
-					bad = 1;
-				}
+		for (i = 0; i < got->n; i++)
+			if (!inv_rule_is_official(got->v[i].id)) {
+				printf("NOTE %s: %s\n", f[0], got->v[i].message);
+				ps_hits++;
 			}
-		}
+		prof = own_profile(f[0]);
+		bad = compare(f[0], got, prof != NULL ? prof->fatal : f[3]);
+		n_profile += prof != NULL;
 		agree += !bad;
 		inv_findings_free(got);
 	}
 	fclose(fp);
-	printf("ORACLE-xml in scope: %d/%d\n", agree, files);
-	printf("(our PS-* rules, which have no official verdict, raised %d findings on "
-	    "EN 16931-profile files)\n", ps_hits);
+	printf("ORACLE-xml in scope: %d/%d (%d judged by their own profile's rules)\n",
+	    agree, files, n_profile);
+	printf("(our PS-* rules, which have no official verdict, raised %d findings)\n",
+	    ps_hits);
 	return files - agree;
 }
 
@@ -262,6 +337,102 @@ rule_tests(void)
 	return tests - agree;
 }
 
+/* Part 3's counts. */
+static int whole_files, whole_agree, whole_unjudged, whole_errors, whole_warnings;
+
+/* has_suffix - case-insensitive file name suffix */
+static int
+has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), m = strlen(suffix);
+
+	return n >= m && strcasecmp(name + n - m, suffix) == 0;
+}
+
+/* whole_one - part 3 for one file (nftw callback) */
+static int
+whole_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	const char *rel = path + strlen(corpus) + 1;
+	const struct verdict *row;
+	inv_found_list found = {0};
+	char key[4096], *buf;
+	const char *fatal;
+	inv_findings *got;
+	size_t len = 0, i;
+	int pdf, bad;
+
+	(void)st;
+	(void)ftw;
+	if (type != FTW_F || strncmp(rel, "en16931/rule-tests/", 19) == 0)
+		return 0;
+	pdf = has_suffix(rel, ".pdf");
+	if (!pdf && !has_suffix(rel, ".xml"))
+		return 0;
+	whole_files++;
+	if ((buf = slurp(path, &len)) == NULL) {
+		printf("DISAGREE %s: cannot read: %s\n", rel, strerror(errno));
+		return 0;
+	}
+	inv_find_in_bytes((const unsigned char *)buf, len, "", rel, NULL, INV_FIND_REPORT_ALL,
+	    NULL, &found);
+	free(buf);
+	if (found.n != 1 || found.v[0].status != INV_OK) {
+		printf("DISAGREE %s: not read as an invoice: %s\n", rel,
+		    found.n > 0 && found.v[0].error ? found.v[0].error : "nothing found");
+		inv_found_list_clear(&found);
+		return 0;
+	}
+	if (pdf)
+		snprintf(key, sizeof(key), "%s#%s", rel, found.v[0].attachment ?
+		    found.v[0].attachment : "");
+	else
+		snprintf(key, sizeof(key), "%s", rel);
+	if ((row = own_profile(key)) != NULL)
+		fatal = row->fatal;
+	else if ((row = find_row(pdf ? pdf_rows : xml_rows, pdf ? n_pdf_rows : n_xml_rows,
+	    rel)) != NULL)
+		fatal = row->fatal;
+	else {
+		printf("UNJUDGED %s: no official verdict in the tables\n", rel);
+		whole_unjudged++;
+		inv_found_list_clear(&found);
+		return 0;
+	}
+	got = inv_findings_new();
+	inv_check(found.v[0].inv, got);
+	inv_findings_apply_severity(got, NULL, 0);	/* the default config */
+	bad = compare(key, got, fatal);
+	for (i = 0; i < got->n; i++) {
+		if (got->v[i].severity == INV_SEV_ERROR) {
+			whole_errors++;
+			continue;
+		}
+		whole_warnings++;
+		printf("WARNING %s: %s\n", key, got->v[i].message);
+	}
+	whole_agree += !bad;
+	inv_findings_free(got);
+	inv_found_list_clear(&found);
+	return 0;
+}
+
+/* whole_corpus - part 3; returns the number of disagreeing files */
+static int
+whole_corpus(void)
+{
+	xml_rows = load_table("ORACLE-xml.tsv", -1, 3, &n_xml_rows);
+	pdf_rows = load_table("ORACLE-pdf.tsv", -1, 6, &n_pdf_rows);
+	if (nftw(corpus, whole_one, 16, FTW_PHYS) != 0) {
+		fprintf(stderr, "cannot walk %s: %s\n", corpus, strerror(errno));
+		return 1;
+	}
+	printf("whole corpus: %d XML and PDF files, %d agree with the official verdict, "
+	    "%d without one; %d error findings, %d warnings (listed above)\n",
+	    whole_files, whole_agree, whole_unjudged, whole_errors, whole_warnings);
+	return whole_files - whole_agree - whole_unjudged;
+}
+
 int
 main(void)
 {
@@ -275,7 +446,9 @@ main(void)
 		fprintf(stderr, "check_corpus: corpus %s not found, skipping\n", corpus);
 		return 77;
 	}
+	profile_rows = load_table("ORACLE-profile.tsv", 1, 2, &n_profile_rows);
 	bad = oracle_xml();
 	bad += rule_tests();
+	bad += whole_corpus();
 	return bad ? 1 : 0;
 }

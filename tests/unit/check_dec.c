@@ -1,6 +1,7 @@
 /*
  * check_dec.c - exact decimals (lib/dec.c). Expected values are worked out by
- * hand from decimal arithmetic; rounding is half away from zero (EN 16931).
+ * hand from decimal arithmetic (the 30+ digit ones checked with Python's decimal
+ * module); rounding is half away from zero (EN 16931), or half up (XPath).
  */
 #include <check.h>
 #include <stdint.h>
@@ -32,32 +33,41 @@ START_TEST(parse_ok)
 {
 	static const struct {
 		const char *in;
-		int64_t units;
 		int scale;
 		const char *out;
 	} t[] = {
-		{ "0", 0, 0, "0" },
-		{ "229.60", 22960, 2, "229.60" },
-		{ "-1234.5600", -12345600, 4, "-1234.5600" },
-		{ "+7", 7, 0, "7" },
-		{ "  12.5\n", 125, 1, "12.5" },
-		{ ".5", 5, 1, "0.5" },
-		{ "5.", 5, 0, "5" },
-		{ "-0.01", -1, 2, "-0.01" },
-		{ "000123.000", 123000, 3, "123.000" },
-		{ "9223372036854775807", INT64_MAX, 0, "9223372036854775807" },
-		{ "-9223372036854775808", INT64_MIN, 0, "-9223372036854775808" },
-		{ "0.000000000000000001", 1, 18, "0.000000000000000001" },
-		{ "1.0000000000000000000000", 1000000000000000000LL, 18,
-		    "1.000000000000000000" },
+		{ "0", 0, "0" },
+		{ "229.60", 2, "229.60" },
+		{ "-1234.5600", 4, "-1234.5600" },
+		{ "+7", 0, "7" },
+		{ "  12.5\n", 1, "12.5" },
+		{ ".5", 1, "0.5" },
+		{ "5.", 0, "5" },
+		{ "-0.01", 2, "-0.01" },
+		{ "-0", 0, "0" },
+		{ "000123.000", 3, "123.000" },
+		{ "9223372036854775807", 0, "9223372036854775807" },
+		{ "-9223372036854775808", 0, "-9223372036854775808" },
+		{ "9223372036854775808", 0, "9223372036854775808" },	/* past int64 */
+		{ "0.000000000000000001", 18, "0.000000000000000001" },
+		{ "0.0000000000000000001", 19, "0.0000000000000000001" },
+		/* XRechnung's test suite writes amounts like these */
+		{ "10.000000000000000000", 18, "10.000000000000000000" },
+		{ "1.0000000000000000000000", 22, "1.0000000000000000000000" },
+		/* 30+ significant digits */
+		{ "123456789012345678901234567890.12", 2, "123456789012345678901234567890.12" },
+		{ "-0.000000000000000000000000000000000001", 36,
+		    "-0.000000000000000000000000000000000001" },
+		/* trailing zeros past the 72 decimals a dec_t keeps: the same value */
+		{ "1.000000000000000000000000000000000000000000000000000000000000000000000000000000",
+		    72, "1.000000000000000000000000000000000000000000000000000000000000000000000000" },
 	};
 	size_t i;
 	dec_t d;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		ck_assert_msg(dec_parse(t[i].in, &d) == 0, "parse %s", t[i].in);
-		ck_assert_msg(d.units == t[i].units && d.scale == t[i].scale,
-		    "parse %s: got %lld/%d", t[i].in, (long long)d.units, d.scale);
+		ck_assert_msg(d.scale == t[i].scale, "parse %s: scale %d", t[i].in, d.scale);
 		ck_assert_str_eq(S(d), t[i].out);
 	}
 }
@@ -66,16 +76,36 @@ END_TEST
 START_TEST(parse_bad)
 {
 	static const char *const bad[] = {
-		"", " ", "-", "+", ".", "1.2.3", "1,5", "1e3", "abc", "12a", "--1", "1 2",
-		"9223372036854775808", "-9223372036854775809", "99999999999999999999",
-		"0.0000000000000000001", "92233720368547758.08",
+		"", " ", "-", "+", ".", "1.2.3", "1,5", "abc", "12a", "--1", "1 2", "INF",
+		"NaN", "0x10", "1.5-", "+-1",
 	};
+	/* xs:decimal has no exponent: a clear error of its own */
+	static const char *const exponent[] = { "1e3", "1E3", "1.5E-2", "-2e+10", "1e" };
+	char big[400];
 	size_t i;
 	dec_t d;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		ck_assert_msg(dec_parse(bad[i], &d) == -1, "\"%s\" accepted", bad[i]);
-	ck_assert_int_eq(dec_parse(NULL, &d), -1);
+		ck_assert_msg(dec_parse(bad[i], &d) == DEC_ESYNTAX, "\"%s\" accepted", bad[i]);
+	ck_assert_int_eq(dec_parse(NULL, &d), DEC_ESYNTAX);
+	for (i = 0; i < sizeof(exponent) / sizeof(exponent[0]); i++)
+		ck_assert_msg(dec_parse(exponent[i], &d) == DEC_EEXPONENT, "\"%s\" not an "
+		    "exponent error", exponent[i]);
+	ck_assert_ptr_nonnull(strstr(dec_strerror(DEC_EEXPONENT), "exponent"));
+	/* 145 significant digits: more than a dec_t holds, said so */
+	memset(big, '9', 145);
+	big[145] = '\0';
+	ck_assert_int_eq(dec_parse(big, &d), DEC_ERANGE);
+	ck_assert_ptr_nonnull(strstr(dec_strerror(DEC_ERANGE), "144"));
+	big[144] = '\0';
+	ck_assert_int_eq(dec_parse(big, &d), 0);	/* 144 fit */
+	/* a nonzero digit past 72 decimals */
+	memset(big, '0', 80);
+	big[0] = '0';
+	big[1] = '.';
+	big[79] = '1';
+	big[80] = '\0';
+	ck_assert_int_eq(dec_parse(big, &d), DEC_ERANGE);
 }
 END_TEST
 
@@ -84,32 +114,59 @@ START_TEST(compare_and_scale_mixing)
 	ck_assert_int_eq(dec_cmp(D("1.50"), D("1.5")), 0);
 	ck_assert_int_lt(dec_cmp(D("1.49"), D("1.5")), 0);
 	ck_assert_int_gt(dec_cmp(D("-1.4"), D("-1.41")), 0);
+	ck_assert_int_eq(dec_cmp(D("-0.00"), D("0")), 0);
 	ck_assert_int_lt(dec_cmp(D("-9223372036854775808"), D("0.000000000000000001")), 0);
 	ck_assert_int_gt(dec_cmp(D("9223372036854775807"), D("9.223372036854775807")), 0);
+	ck_assert_int_eq(dec_cmp(D("10.000000000000000000"), D("10")), 0);
+	ck_assert_int_lt(dec_cmp(D("123456789012345678901234567890.11"),
+	    D("123456789012345678901234567890.12")), 0);
+	ck_assert_int_gt(dec_cmp(D("-123456789012345678901234567890.11"),
+	    D("-123456789012345678901234567890.12")), 0);
 	ck_assert_str_eq(S(dec_add(D("1.5"), D("2.25"))), "3.75");
 	ck_assert_str_eq(S(dec_sub(D("1"), D("0.001"))), "0.999");
 	ck_assert_str_eq(S(dec_sub(D("-1.20"), D("3.4"))), "-4.60");
+	ck_assert_str_eq(S(dec_sub(D("1.20"), D("3.4"))), "-2.20");
+	ck_assert_str_eq(S(dec_add(D("-1.20"), D("3.4"))), "2.20");
 	ck_assert_str_eq(S(dec_add(D("0.1"), D("0.2"))), "0.3");	/* not 0.30000000000000004 */
+	/* 30+ digits, worked out with decimal arithmetic */
+	ck_assert_str_eq(S(dec_add(D("123456789012345678901234567890.12"), D("0.88"))),
+	    "123456789012345678901234567891.00");
+	ck_assert_str_eq(S(dec_sub(D("-98765432109876543210987654321.000000001"),
+	    D("1.999999999"))), "-98765432109876543210987654323.000000000");
+	ck_assert_str_eq(S(dec_add(D("9223372036854775807"), D("1"))), "9223372036854775808");
 }
 END_TEST
 
 START_TEST(overflow)
 {
-	dec_t d;
+	char nines[200];
+	dec_t d, max;
 
-	ck_assert_int_eq(dec_add_ok(D("9223372036854775807"), D("1"), &d), -1);
-	ck_assert_int_eq(dec_sub_ok(D("-9223372036854775808"), D("1"), &d), -1);
-	/* aligning 1 (scale 0) to scale 18 beside 9.22: the sum does not fit */
-	ck_assert_int_eq(dec_add_ok(D("9.223372036854775807"), D("1"), &d), -1);
-	ck_assert_int_eq(dec_mul(D("9223372036854775807"), D("2"), &d), -1);
-	ck_assert_int_eq(dec_mul(D("4611686018427387904"), D("-2"), &d), 0);
-	ck_assert_int_eq(d.units, INT64_MIN);
+	memset(nines, '9', 144);
+	nines[144] = '\0';
+	max = D(nines);
+	ck_assert_int_eq(dec_add_ok(max, D("1"), &d), -1);
+	ck_assert_int_eq(dec_sub_ok(dec_neg(max), D("1"), &d), -1);
+	ck_assert_int_eq(dec_add_ok(max, D("-1"), &d), 0);
+	/* aligning a 144-digit integer to scale 1 does not fit */
+	ck_assert_int_eq(dec_add_ok(max, D("0.1"), &d), -1);
+	ck_assert_int_eq(dec_mul(max, D("2"), &d), -1);
+	ck_assert_int_eq(dec_mul(max, D("1"), &d), 0);
+	/* exact or nothing: 144 nines x 0.5 needs 145 digits */
+	ck_assert_int_eq(dec_mul(max, D("0.5"), &d), -1);
 	ck_assert_int_eq(dec_div(D("1"), D("0"), 2, &d), -1);
-	ck_assert_int_eq(dec_div(D("9223372036854775807"), D("0.1"), 0, &d), -1);
-	ck_assert_int_eq(dec_rescale(D("92233720368547758"), 3, &d), -1);
-	/* saturation of the plain forms */
-	ck_assert_int_eq(dec_add(D("9223372036854775807"), D("1")).units, INT64_MAX);
-	ck_assert_int_eq(dec_sub(D("-9223372036854775808"), D("1")).units, INT64_MIN);
+	ck_assert_int_eq(dec_div(D("1"), D("0.000"), 2, &d), -1);
+	ck_assert_int_eq(dec_div(max, D("0.1"), 0, &d), -1);
+	ck_assert_int_eq(dec_div(D("1"), D("3"), DEC_MAX_SCALE + 1, &d), -1);
+	ck_assert_int_eq(dec_rescale(max, 1, &d), -1);
+	ck_assert_int_eq(dec_shift(D("1.5"), DEC_MAX_SCALE, &d), -1);
+	/* saturation of the plain forms: the largest magnitude, never a wrap */
+	ck_assert_int_gt(dec_cmp(dec_add(max, D("1")), D("0")), 0);
+	ck_assert_int_eq(dec_cmp(dec_add(max, D("1")), max), 0);
+	ck_assert_int_lt(dec_cmp(dec_sub(dec_neg(max), D("1")), D("0")), 0);
+	/* what used to overflow 64 bits is exact now */
+	ck_assert_int_eq(dec_mul(D("9223372036854775807"), D("2"), &d), 0);
+	ck_assert_str_eq(S(d), "18446744073709551614");
 }
 END_TEST
 
@@ -121,11 +178,17 @@ START_TEST(multiply_divide)
 	ck_assert_str_eq(S(d), "3.6100");
 	ck_assert_int_eq(dec_mul(D("-2.5"), D("4"), &d), 0);
 	ck_assert_str_eq(S(d), "-10.0");
-	/* scale 10 + 10 > 18: reduced to 18, half away from zero */
-	ck_assert_int_eq(dec_mul(D("0.0000000001"), D("0.0000000005"), &d), 0);
-	ck_assert_str_eq(S(d), "0.000000000000000000");
-	ck_assert_int_eq(dec_mul(D("0.000000001"), D("0.0000000005"), &d), 0);
-	ck_assert_str_eq(S(d), "0.000000000000000001");
+	ck_assert_int_eq(dec_mul(D("-2.5"), D("-4"), &d), 0);
+	ck_assert_str_eq(S(d), "10.0");
+	ck_assert_int_eq(dec_mul(D("111111111111111111111"), D("111111111111111111111"), &d), 0);
+	ck_assert_str_eq(S(d), "12345679012345679012320987654320987654321");
+	ck_assert_int_eq(dec_mul(D("10.000000000000000000"), D("3.5"), &d), 0);
+	ck_assert_str_eq(S(d), "35.0000000000000000000");
+	/* scale 40 + 40 > 72: reduced to 72, half away from zero */
+	ck_assert_int_eq(dec_mul(D("0.0000000000000000000000000000000000000001"),
+	    D("0.0000000000000000000000000000000000000005"), &d), 0);
+	ck_assert_int_eq(d.scale, DEC_MAX_SCALE);
+	ck_assert_int_eq(dec_is_zero(d), 1);
 	ck_assert_int_eq(dec_div(D("10"), D("3"), 2, &d), 0);
 	ck_assert_str_eq(S(d), "3.33");
 	ck_assert_int_eq(dec_div(D("20"), D("3"), 2, &d), 0);
@@ -142,6 +205,15 @@ START_TEST(multiply_divide)
 	ck_assert_str_eq(S(d), "361.0900");
 	ck_assert_int_eq(dec_div(D("1.23456"), D("0.001"), 0, &d), 0);	/* 1234.56 */
 	ck_assert_str_eq(S(d), "1235");
+	ck_assert_int_eq(dec_div(D("2"), D("3"), 40, &d), 0);
+	ck_assert_str_eq(S(d), "0.6666666666666666666666666666666666666667");
+	/* a divisor of more than one limb takes the long division */
+	ck_assert_int_eq(dec_div(D("12345678901234567890123456789"),
+	    D("98765432109876543210"), 20, &d), 0);
+	ck_assert_str_eq(S(d), "124999998.86093750001548828124");
+	ck_assert_int_eq(dec_div(D("-12345678901234567890123456789"),
+	    D("98765432109876543210"), 20, &d), 0);
+	ck_assert_str_eq(S(d), "-124999998.86093750001548828124");
 }
 END_TEST
 
@@ -158,35 +230,58 @@ START_TEST(rounding_half_away_from_zero)
 		{ "-0.4999", 0, "0" }, { "0.005", 2, "0.01" }, { "-0.005", 2, "-0.01" },
 		{ "1.2", 2, "1.2" },		/* never widened */
 		{ "9.995", 2, "10.00" }, { "-9.995", 2, "-10.00" },
+		{ "10.000000000000000000", 2, "10.00" },
+		{ "123456789012345678901234567890.125", 2, "123456789012345678901234567890.13" },
+		{ "0.0000000000000000000000000000005", 30, "0.000000000000000000000000000001" },
+	};
+	/* XPath fn:round: half toward positive infinity */
+	static const struct {
+		const char *in;
+		int scale;
+		const char *out;
+	} u[] = {
+		{ "2.345", 2, "2.35" }, { "-2.345", 2, "-2.34" }, { "-2.346", 2, "-2.35" },
+		{ "-0.5", 0, "0" }, { "-1.5", 0, "-1" }, { "-2.5", 0, "-2" }, { "-2.51", 0, "-3" },
+		{ "-0.4", 0, "0" }, { "-0.6", 0, "-1" }, { "-9.995", 2, "-9.99" },
+		{ "-9.9951", 2, "-10.00" }, { "-1.0000000000000000000001", 2, "-1.00" },
 	};
 	size_t i;
 	dec_t d;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		ck_assert_msg(strcmp(S(dec_round(D(t[i].in), t[i].scale)), t[i].out) == 0,
-		    "round %s to %d", t[i].in, t[i].scale);
+		    "round %s to %d: %s", t[i].in, t[i].scale, S(dec_round(D(t[i].in), t[i].scale)));
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		ck_assert_msg(strcmp(S(dec_round_half_up(D(u[i].in), u[i].scale)), u[i].out) == 0,
+		    "round half up %s to %d: %s", u[i].in, u[i].scale,
+		    S(dec_round_half_up(D(u[i].in), u[i].scale)));
 	ck_assert_int_eq(dec_rescale(D("1.2"), 3, &d), 0);
 	ck_assert_str_eq(S(d), "1.200");
 	ck_assert_int_eq(dec_rescale(D("1.2345"), 2, &d), 0);
 	ck_assert_str_eq(S(d), "1.23");
+	ck_assert_str_eq(S(dec_trim(D("100.00"), 0)), "100");
+	ck_assert_str_eq(S(dec_trim(D("100.50"), 0)), "100.5");
+	ck_assert_str_eq(S(dec_trim(D("100.000"), 2)), "100.00");
+	ck_assert_int_eq(dec_shift(D("12.5"), 2, &d), 0);
+	ck_assert_str_eq(S(d), "0.125");
 }
 END_TEST
 
 START_TEST(format)
 {
 	char small[4];
-	dec_t d = { -5, 3 };
 
-	ck_assert_str_eq(S(d), "-0.005");
-	d.units = INT64_MIN;
-	d.scale = 18;
-	ck_assert_str_eq(S(d), "-9.223372036854775808");
+	ck_assert_str_eq(S(dec_from_scaled(-5, 3)), "-0.005");
+	ck_assert_str_eq(S(dec_from_scaled(INT64_MIN, 18)), "-9.223372036854775808");
 	ck_assert_str_eq(dec_fmt(D("229.60"), small, sizeof(small)), "229");
 	ck_assert_str_eq(S(dec_neg(D("-3.10"))), "3.10");
+	ck_assert_str_eq(S(dec_neg(D("0.0"))), "0.0");
 	ck_assert_str_eq(S(dec_abs(D("-3.10"))), "3.10");
 	ck_assert_int_eq(dec_sign(D("-0.00")), 0);
 	ck_assert_int_eq(dec_is_zero(D("-0.00")), 1);
 	ck_assert_str_eq(S(dec_from_int(-42)), "-42");
+	ck_assert_str_eq(S(dec_from_int(0)), "0");
+	ck_assert_str_eq(S(D("0.00")), "0.00");
 }
 END_TEST
 

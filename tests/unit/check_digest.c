@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../../mailer/digest.h"
+#include "digest.h"
 #include "store_invoice.h"
 
 /* ---- the stand-in outbox ---- */
@@ -124,7 +125,8 @@ teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-/* add - journal an invoice; flagged ones with two findings */
+/* add - journal an invoice; flagged (1) ones with two findings, warned (2) ones with
+ * one warning of postsale's own rules */
 static long long
 add(const char *number, const char *buyer, const char *due, int flagged)
 {
@@ -140,12 +142,14 @@ add(const char *number, const char *buyer, const char *due, int flagged)
 	inv->currency = strdup("EUR");
 	ck_assert_int_eq(dec_parse(due, &inv->amount_due), 0);
 	inv->has_amount_due = 1;
-	if (flagged) {
+	if (flagged == 1) {
 		inv_findings_add(f, "BR-CO-15", INV_SEV_ERROR, "sum");
 		inv_findings_add(f, "PS-IBAN-UNKNOWN", INV_SEV_ERROR, "iban");
-	}
+	} else if (flagged == 2)
+		inv_findings_add(f, "PS-LINE-NET", INV_SEV_WARNING, "line");
 	struct journal_entry e = { .inv = inv, .container = "xml", .rcpts = rcpts, .nrcpts = 1,
-		.verdict = flagged ? "flagged" : "ok", .action = flagged ? "hold" : "none",
+		.verdict = flagged == 1 ? "flagged" : "ok", .action = flagged ? flagged == 1 ?
+		"hold" : "tag" : "none",
 		.findings = f, .queue_id = "4Q1", .sent_at = 1767225600 };
 	ck_assert_msg(journal_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
 	inv_findings_free(f);
@@ -204,23 +208,29 @@ static const char *const pycheck =
 "    assert want in p.cells, (want, p.cells)\n"
 "    assert want in text, (want, text)\n";
 
+/* write_file - text into path */
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
 /* python_check - run pycheck on msg; 0 when it passes */
 static int
 python_check(const char *msg, const char *subject, const char *const *cells, size_t n)
 {
 	char file[300], script[300], cmd[4096];
 	const char *py = getenv("PYTHON") ? getenv("PYTHON") : "python3";
-	FILE *fp;
 	size_t used;
 
 	snprintf(file, sizeof(file), "%s/digest.eml", dir);
 	snprintf(script, sizeof(script), "%s/check.py", dir);
-	ck_assert_ptr_nonnull(fp = fopen(file, "w"));
-	fputs(msg, fp);
-	fclose(fp);
-	ck_assert_ptr_nonnull(fp = fopen(script, "w"));
-	fputs(pycheck, fp);
-	fclose(fp);
+	write_file(file, msg);
+	write_file(script, pycheck);
 	used = (size_t) snprintf(cmd, sizeof(cmd), "%s %s %s '%s' '%s'", py, script, file, subject,
 	    "<script>alert(\"x\")</script> & Co \"Ltd\" <b>bold</b>");
 	for (size_t i = 0; i < n; i++)
@@ -255,6 +265,26 @@ START_TEST(test_two_runs)
 	ck_assert_int_eq(mailer_digest(conf, st, ob, 1767300100, err, sizeof(err)), 0);
 	ck_assert_uint_eq(ob->calls, 1);
 	ck_assert_msg(strstr(err, "no flagged invoices") != NULL, "%s", err);
+	outbox_free(ob);
+}
+END_TEST
+
+/* Invoices with warnings only (postsale's own rules, issue 9) are listed for finance
+ * too, their ids marked, and the subject counts them apart. */
+START_TEST(test_warnings_listed)
+{
+	struct outbox *ob = outbox_new(conf, NULL, NULL, 0);
+	char err[512] = "";
+
+	add("RW-1", "Acme Ltd", "100.00", 1);
+	add("RW-2", "Clean Corp", "50.00", 0);
+	add("RW-3", "Warned Corp", "75.50", 2);
+	ck_assert_msg(mailer_digest(conf, st, ob, 1767300000, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(ob->sent, 1);
+	ck_assert_ptr_nonnull(strstr(ob->last, "postsale: 1 flagged invoice, 1 with warnings, since"));
+	ck_assert_ptr_nonnull(strstr(ob->last, "RW-3"));
+	ck_assert_ptr_nonnull(strstr(ob->last, "PS-LINE-NET (warning)"));
+	ck_assert_ptr_null(strstr(ob->last, "RW-2"));
 	outbox_free(ob);
 }
 END_TEST
@@ -331,6 +361,47 @@ START_TEST(test_since_last)
 }
 END_TEST
 
+/* The console's links (web-url): each invoice's page, in both parts; Python's email
+ * package and html.parser read them back. */
+static const char *const pylinks =
+"import sys, email, email.policy\n"
+"from html.parser import HTMLParser\n"
+"m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)\n"
+"text = m.get_body(('plain',)).get_content()\n"
+"html = m.get_body(('html',)).get_content()\n"
+"class P(HTMLParser):\n"
+"    def __init__(s):\n"
+"        super().__init__(); s.hrefs = []\n"
+"    def handle_starttag(s, t, a):\n"
+"        if t == 'a': s.hrefs.append(dict(a)['href'])\n"
+"p = P(); p.feed(html)\n"
+"want = 'https://finance.example/console?a=1&b=2/invoice/' + sys.argv[2]\n"
+"assert p.hrefs == [want], p.hrefs\n"
+"assert '#' + sys.argv[2] + '  ' + want in text, text\n";
+
+START_TEST(test_console_links)
+{
+	long long id = add("L-1", "Acme", "10.00", 1);
+	char err[512], *msg, file[300], script[300], cmd[1024];
+	const char *py = getenv("PYTHON") ? getenv("PYTHON") : "python3";
+	struct digest *d = digest_collect(st, err, sizeof(err));
+	size_t len;
+
+	ck_assert_ptr_nonnull(d);
+	free(conf->web_url);
+	conf->web_url = strdup("https://finance.example/console?a=1&b=2/");
+	ck_assert_int_eq(digest_build(conf, d, 1767225600, &msg, &len, err, sizeof(err)), 0);
+	snprintf(file, sizeof(file), "%s/links.eml", dir);
+	snprintf(script, sizeof(script), "%s/links.py", dir);
+	write_file(file, msg);
+	write_file(script, pylinks);
+	snprintf(cmd, sizeof(cmd), "%s %s %s %lld", py, script, file, id);
+	ck_assert_int_eq(system(cmd), 0);
+	free(msg);
+	digest_free(d);
+}
+END_TEST
+
 static Suite *
 digest_suite(void)
 {
@@ -339,10 +410,12 @@ digest_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_two_runs);
+	tcase_add_test(tc, test_warnings_listed);
 	tcase_add_test(tc, test_failed_send);
 	tcase_add_test(tc, test_dry_run);
 	tcase_add_test(tc, test_no_finance_address);
 	tcase_add_test(tc, test_since_last);
+	tcase_add_test(tc, test_console_links);
 	suite_add_tcase(s, tc);
 	return s;
 }

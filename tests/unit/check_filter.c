@@ -134,7 +134,10 @@ START_TEST(test_clean_invoice)
 	ck_assert_uint_eq(res.nhdrs, 1);
 	ck_assert_int_eq(res.hdrs[0].op, FILTER_HDR_ADD);
 	ck_assert_str_eq(res.hdrs[0].name, "X-Postsale-Invoice");
-	ck_assert_str_eq(res.hdrs[0].value, "ok; number=TOSL108");
+	/* the official example's first line states 2 x 1273.00 = 1273.00, which EN 16931
+	 * accepts: postsale's own PS-LINE-NET is a warning, tagged, never a hold */
+	ck_assert_str_eq(res.hdrs[0].value, "ok; number=TOSL108; findings=PS-LINE-NET");
+	ck_assert_int_eq(res.inv[0].findings->v[0].severity, INV_SEV_WARNING);
 	filter_result_clear(&res);
 	msg_free(m);
 	free(mail);
@@ -146,8 +149,8 @@ START_TEST(test_altered_invoice)
 {
 	static const enum conf_action actions[] = {CONF_ACTION_HOLD, CONF_ACTION_REJECT};
 	static const char *const reasons[] = {
-		"postsale: held for finance review: invoice TOSL108 (BR-CO-16)",
-		"postsale: not sent, finance must review invoice TOSL108 (BR-CO-16)",
+		"postsale: held for finance review: invoice TOSL108 (BR-CO-16, PS-LINE-NET)",
+		"postsale: not sent, finance must review invoice TOSL108 (BR-CO-16, PS-LINE-NET)",
 	};
 
 	for (size_t i = 0; i < 2; i++) {
@@ -159,10 +162,10 @@ START_TEST(test_altered_invoice)
 		run(conf, m, &res);
 		ck_assert_str_eq(res.inv[0].verdict, "flagged");
 		ck_assert_int_eq(inv_findings_has(res.inv[0].findings, "BR-CO-16"), 1);
-		ck_assert_uint_eq(res.inv[0].findings->n, 1);	/* nothing else is wrong */
+		ck_assert_uint_eq(res.inv[0].findings->n, 2);	/* and the line warning */
 		ck_assert_int_eq(res.action, actions[i]);
 		ck_assert_str_eq(res.reason, reasons[i]);
-		ck_assert_str_eq(res.hdrs[0].value, "flagged; number=TOSL108; findings=BR-CO-16");
+		ck_assert_str_eq(res.hdrs[0].value, "flagged; number=TOSL108; findings=BR-CO-16,PS-LINE-NET");
 		filter_result_clear(&res);
 		msg_free(m);
 		free(mail);
@@ -181,8 +184,18 @@ START_TEST(test_misdirected_copy_to_finance)
 	free(conf->finance_address);
 	conf->finance_address = xstrdup("finance@example.com");
 	conf->finance_copy = 1;
+	/* by default postsale's own rules are warnings: tagged, no copy to finance */
 	run(conf, m, &res);
 	ck_assert_int_eq(inv_findings_has(res.inv[0].findings, "PS-MAIL-RECIPIENT"), 1);
+	ck_assert_int_eq(res.flagged, 0);
+	ck_assert_uint_eq(res.nadd_rcpts, 0);
+	filter_result_clear(&res);
+	/* error-rules names it: flagged, and finance gets its copy */
+	conf->error_rules.v = xcalloc(2, sizeof(char *));
+	conf->error_rules.v[0] = xstrdup("PS-MAIL-RECIPIENT");
+	conf->error_rules.n = 1;
+	run(conf, m, &res);
+	ck_assert_int_eq(res.flagged, 1);
 	ck_assert_uint_eq(res.nadd_rcpts, 1);
 	ck_assert_str_eq(res.add_rcpts[0], "<finance@example.com>");
 	filter_result_clear(&res);

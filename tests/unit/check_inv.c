@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "inv.h"
+#include "inv_severity.h"
 
 /*
  * A clean UBL invoice, by hand:
@@ -238,20 +239,27 @@ static const struct {
 	    "<cbc:TaxExemptionReason>Exempt</cbc:TaxExemptionReason>", NULL, NULL,
 	    "BR-S-10", "BR-S-08", 1 },
 	/* price 5.00 per 2 units: 3 x 5.00 / 2 - 1.00 = 6.50, not 14.00 */
-	{ "base quantity 2", "@BASE2@", "2", NULL, NULL, "PS-LINE-NET", "BR-CO-10", 1 },
+	{ "base quantity 2", "@BASE2@", "2", NULL, NULL, "PS-LINE-NET", "BR-CO-10", 0 },
 	/* price 4.666 per unit: 3 x 4.666 = 13.998 - 1 = 12.998: not 14.00 */
-	{ "price changed", "@PRICE2@", "4.666", NULL, NULL, "PS-LINE-NET", "", 1 },
+	{ "price changed", "@PRICE2@", "4.666", NULL, NULL, "PS-LINE-NET", "", 0 },
 	/* price 5.0049 (rounded to 4 decimals): 3 x 5.0049 - 1 = 14.0147, within one
 	 * cent + 3 x 0.00005 = 0.01015 of 14.00? No: 0.0147 > 0.01015 */
-	{ "price slightly high", "@PRICE2@", "5.0049", NULL, NULL, "PS-LINE-NET", "", 1 },
+	{ "price slightly high", "@PRICE2@", "5.0049", NULL, NULL, "PS-LINE-NET", "", 0 },
 	/* price 5.0033: 14.0099, within 0.01015: fine */
 	{ "price within rounding", "@PRICE2@", "5.0033", NULL, NULL, "", "PS-LINE-NET", 0 },
 	/* due date before the issue date: a warning, not a flag */
 	{ "due before issue", "@DUE@", "2024-02-01", NULL, NULL, "PS-DUE-DATE", "", 0 },
 	/* a line amount in USD on a EUR invoice */
-	{ "second currency", "@CUR1@", "USD", NULL, NULL, "PS-CURRENCY", "", 1 },
+	{ "second currency", "@CUR1@", "USD", NULL, NULL, "PS-CURRENCY", "", 0 },
 	/* an amount that is no decimal: reported, and BT-106 no longer adds up */
 	{ "bad amount", "@NET1@", "20,00", NULL, NULL, "PS-AMOUNT BR-CO-10", "", 1 },
+	/* exponent notation: xs:decimal has none (PS-AMOUNT says so), BT-106 then fails */
+	{ "exponent amount", "@NET1@", "2.0E1", NULL, NULL, "PS-AMOUNT BR-CO-10", "", 1 },
+	/* 18 and more decimals, as XRechnung's test suite writes them: the same value */
+	{ "20 decimals", "@NET1@", "20.00000000000000000000", NULL, NULL, "",
+	    "PS-AMOUNT BR-CO-10 BR-CO-13 BR-S-08 PS-LINE-NET", 0 },
+	{ "30+ digit price", "@PRICE2@", "5.000000000000000000000000000000", NULL, NULL, "",
+	    "PS-AMOUNT PS-LINE-NET", 0 },
 };
 
 START_TEST(ubl_mutations)
@@ -528,6 +536,210 @@ START_TEST(findings_list)
 }
 END_TEST
 
+/* profile_ids - check doc with profile id pid after the edits (from, to pairs); the
+ * findings (caller frees) */
+static inv_findings *
+profile_check(const char *pid, int with_line, const char *const *edits)
+{
+	const char *reason = "<ram:ExemptionReason>Bildung</ram:ExemptionReason>";
+	char *doc = cii_doc(pid, with_line, "0", reason, "50.00"), *next;
+	inv_findings *f;
+
+	for (; edits != NULL && edits[0] != NULL; edits += 2) {
+		ck_assert_ptr_nonnull(strstr(doc, edits[0]));
+		next = replace_all(doc, edits[0], edits[1]);
+		free(doc);
+		doc = next;
+	}
+	f = check_doc(doc, NULL);
+	free(doc);
+	return f;
+}
+
+#define EN "urn:cen.eu:en16931:2017"
+#define MINIMUM "urn:factur-x.eu:1p0:minimum"
+#define BASICWL "urn:factur-x.eu:1p0:basicwl"
+#define EXTENDED "urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended"
+
+/* Each profile by its own schematron's rules (Factur-X 1.09.2): only the rules the
+ * profile has, under their ids. */
+START_TEST(profiles_own_rules)
+{
+	static const char *const payable[] = {
+		"<ram:DuePayableAmount>50.00", "<ram:DuePayableAmount>49.00", NULL };
+	static const char *const no_seller_id[] = {
+		"<ram:SpecifiedTaxRegistration><ram:ID schemeID=\"VA\">DE999999999</ram:ID></ram:SpecifiedTaxRegistration>",
+		"", NULL };
+	static const char *const k_no_delivery[] = {
+		"<ram:CategoryCode>E</ram:CategoryCode><ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n <ram:SpecifiedTradePaymentTerms>",
+		"<ram:CategoryCode>K</ram:CategoryCode><ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n <ram:SpecifiedTradePaymentTerms>",
+		NULL };
+	static const char *const group_line_no_vat[] = {
+		"<ram:LineID>1</ram:LineID>",
+		"<ram:LineID>1</ram:LineID><ram:LineStatusReasonCode>GROUP</ram:LineStatusReasonCode>",
+		"<ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>E</ram:CategoryCode><ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n",
+		"", NULL };
+	static const char *const line_no_vat[] = {
+		"<ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>E</ram:CategoryCode><ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n",
+		"", NULL };
+	static const char *const o_beside_z[] = {
+		"<ram:CategoryCode>E</ram:CategoryCode><ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n <ram:SpecifiedTradePaymentTerms>",
+		"<ram:CategoryCode>O</ram:CategoryCode></ram:ApplicableTradeTax>\n"
+		" <ram:ApplicableTradeTax><ram:CalculatedAmount>0.00</ram:CalculatedAmount><ram:TypeCode>VAT</ram:TypeCode>"
+		"<ram:BasisAmount>0.00</ram:BasisAmount><ram:CategoryCode>Z</ram:CategoryCode>"
+		"<ram:RateApplicablePercent>0</ram:RateApplicablePercent></ram:ApplicableTradeTax>\n <ram:SpecifiedTradePaymentTerms>",
+		NULL };
+	static const char *const grand_cent[] = {
+		"<ram:GrandTotalAmount>50.00", "<ram:GrandTotalAmount>50.01",
+		"<ram:DuePayableAmount>50.00", "<ram:DuePayableAmount>50.01", NULL };
+	static const char *const grand_2cents[] = {
+		"<ram:GrandTotalAmount>50.00", "<ram:GrandTotalAmount>50.02",
+		"<ram:DuePayableAmount>50.00", "<ram:DuePayableAmount>50.02", NULL };
+	static const struct {
+		const char *pid;
+		int with_line;
+		const char *const *edits;
+		const char *id;
+		int want;
+	} t[] = {
+		/* BT-115 is not BT-112: MINIMUM has no BR-CO-16, the others do */
+		{ EN, 1, payable, "BR-CO-16", 1 },
+		{ MINIMUM, 0, payable, "BR-CO-16", 0 },
+		{ BASICWL, 0, payable, "BR-CO-16", 1 },
+		{ EXTENDED, 1, payable, "BR-CO-16", 1 },
+		/* a seller without identifiers: EXTENDED has no BR-CO-26, MINIMUM has */
+		{ EN, 1, no_seller_id, "BR-CO-26", 1 },
+		{ EXTENDED, 1, no_seller_id, "BR-CO-26", 0 },
+		{ MINIMUM, 0, no_seller_id, "BR-CO-26", 1 },
+		/* intra-community supply without a delivery date or country: BASIC WL has
+		 * neither BR-IC-11 nor BR-IC-12 */
+		{ EN, 1, k_no_delivery, "BR-IC-11", 1 },
+		{ EN, 1, k_no_delivery, "BR-IC-12", 1 },
+		{ BASICWL, 0, k_no_delivery, "BR-IC-11", 0 },
+		{ BASICWL, 0, k_no_delivery, "BR-IC-12", 0 },
+		{ MINIMUM, 0, k_no_delivery, "BR-IC-12", 1 },
+		/* a GROUP line without a VAT category: EXTENDED exempts it (its own
+		 * BR-FXEXT-CO-04 asks a category of DETAIL lines only) */
+		{ EN, 1, group_line_no_vat, "BR-CO-04", 1 },
+		{ EXTENDED, 1, group_line_no_vat, "BR-CO-04", 0 },
+		{ EXTENDED, 1, group_line_no_vat, "BR-FXEXT-CO-04", 0 },
+		{ EXTENDED, 1, line_no_vat, "BR-FXEXT-CO-04", 1 },
+		{ EXTENDED, 1, line_no_vat, "BR-CO-04", 0 },
+		/* O beside Z: BR-O-11 everywhere; BASIC WL has no BR-O-12 (a line rule) */
+		{ EN, 1, o_beside_z, "BR-O-11", 1 },
+		{ EN, 1, o_beside_z, "BR-O-12", 1 },
+		{ BASICWL, 0, o_beside_z, "BR-O-11", 1 },
+		{ BASICWL, 0, o_beside_z, "BR-O-12", 0 },
+		/* BT-112 a cent off: BR-CO-15; EXTENDED allows a cent per line */
+		{ EN, 1, grand_cent, "BR-CO-15", 1 },
+		{ EXTENDED, 1, grand_cent, "BR-CO-15", 0 },
+		{ EXTENDED, 1, grand_cent, "BR-FXEXT-CO-15", 0 },
+		{ EXTENDED, 1, grand_2cents, "BR-FXEXT-CO-15", 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		inv_findings *f = profile_check(t[i].pid, t[i].with_line, t[i].edits);
+
+		ck_assert_msg(inv_findings_has(f, t[i].id) == t[i].want, "case %zu (%s): %s %s; got %s",
+		    i, t[i].pid, t[i].id, t[i].want ? "missing" : "raised", ids(f));
+		inv_findings_free(f);
+	}
+}
+END_TEST
+
+/* postsale's own rules: warnings by default, errors where error-rules names them;
+ * official findings keep their severity; the config value is checked. */
+START_TEST(own_rules_severity)
+{
+	inv_findings *f = inv_findings_new();
+	char *raise[] = { "PS-IBAN-UNKNOWN" }, why[256];
+	const struct inv_ps_rule *r;
+
+	inv_findings_add(f, "PS-IBAN-UNKNOWN", INV_SEV_ERROR, "x");
+	inv_findings_add(f, "PS-LINE-NET", INV_SEV_ERROR, "y");
+	inv_findings_add(f, "BR-CO-10", INV_SEV_ERROR, "z");
+	inv_findings_apply_severity(f, NULL, 0);
+	ck_assert_int_eq(f->v[0].severity, INV_SEV_WARNING);
+	ck_assert_int_eq(f->v[1].severity, INV_SEV_WARNING);
+	ck_assert_int_eq(f->v[2].severity, INV_SEV_ERROR);
+	inv_findings_apply_severity(f, raise, 1);
+	ck_assert_int_eq(f->v[0].severity, INV_SEV_ERROR);
+	ck_assert_int_eq(f->v[1].severity, INV_SEV_WARNING);
+	inv_findings_free(f);
+	for (r = inv_ps_rules(); r->id != NULL; r++) {
+		ck_assert_int_eq(r->severity, INV_SEV_WARNING);
+		ck_assert_int_eq(inv_rule_is_official(r->id), 0);
+	}
+	ck_assert_int_eq(inv_error_rules_check("", why, sizeof(why)), 0);
+	ck_assert_int_eq(inv_error_rules_check("PS-LINE-NET, PS-MAIL-AMOUNT\tPS-UNREADABLE", why,
+	    sizeof(why)), 0);
+	ck_assert_int_eq(inv_error_rules_check("PS-LINE-NET BR-CO-10", why, sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "BR-CO-10 is an official rule"));
+	ck_assert_int_eq(inv_error_rules_check("PS-LINE-NTE", why, sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "unknown rule id \"PS-LINE-NTE\""));
+}
+END_TEST
+
+/* The messages say the likely cause, and why an amount is not a decimal. */
+START_TEST(own_rules_messages)
+{
+	static const char *const base_is_price[] = { "@BASE2@", "5.00", NULL };
+	static const char *const exponent[] = { "@NET1@", "2E1", NULL };
+	inv_findings *f;
+	char *doc;
+	size_t i;
+
+	doc = ubl_doc(base_is_price[0], base_is_price[1], NULL, NULL);
+	f = check_doc(doc, NULL);
+	for (i = 0; i < f->n && strcmp(f->v[i].id, "PS-LINE-NET") != 0; i++)
+		;
+	ck_assert_msg(i < f->n, "no PS-LINE-NET: %s", ids(f));
+	ck_assert_ptr_nonnull(strstr(f->v[i].message, "the base quantity equals the price"));
+	inv_findings_free(f);
+	free(doc);
+	doc = ubl_doc(exponent[0], exponent[1], NULL, NULL);
+	f = check_doc(doc, NULL);
+	for (i = 0; i < f->n && strcmp(f->v[i].id, "PS-AMOUNT") != 0; i++)
+		;
+	ck_assert_msg(i < f->n, "no PS-AMOUNT: %s", ids(f));
+	ck_assert_ptr_nonnull(strstr(f->v[i].message, "exponent notation"));
+	ck_assert_ptr_nonnull(strstr(f->v[i].message, "\"2E1\""));
+	inv_findings_free(f);
+	free(doc);
+}
+END_TEST
+
+/* postsale.conf(5) documents every rule of postsale's own with its default severity. */
+START_TEST(own_rules_documented)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096], want[256], *man;
+	const struct inv_ps_rule *r;
+	size_t len;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/man/postsale.conf.5", top ? top : ".");
+	fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "cannot open %s", path);
+	man = calloc(1, 1 << 20);
+	len = fread(man, 1, (1 << 20) - 1, fp);
+	fclose(fp);
+	man[len] = '\0';
+	for (r = inv_ps_rules(); r->id != NULL; r++) {
+		const char *at;
+
+		snprintf(want, sizeof(want), "\n.B %s\n", r->id);
+		at = strstr(man, want);
+		ck_assert_msg(at != NULL, "postsale.conf(5) lacks %s", r->id);
+		at = strstr(at, "Default severity:\n.BR ");
+		ck_assert_msg(at != NULL && strncmp(at + 22, r->severity == INV_SEV_ERROR ?
+		    "\"error\"" : "\"warning\"", r->severity == INV_SEV_ERROR ? 7 : 9) == 0,
+		    "postsale.conf(5): %s without its default severity", r->id);
+	}
+	free(man);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -546,6 +758,10 @@ main(void)
 	tcase_add_test(tc, deep_nesting);
 	tcase_add_test(tc, huge_input);
 	tcase_add_test(tc, findings_list);
+	tcase_add_test(tc, profiles_own_rules);
+	tcase_add_test(tc, own_rules_severity);
+	tcase_add_test(tc, own_rules_messages);
+	tcase_add_test(tc, own_rules_documented);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

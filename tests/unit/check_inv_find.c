@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <gmime/gmime.h>
@@ -100,8 +101,9 @@ END_TEST
 /*
  * mixed [ 1 alternative [ 1.1 text, 1.2 html ], 2 invoice as QP text/plain named
  * notes.txt, 3 message/rfc822 { mixed [ 3.1 text, 3.2 invoice base64 ] },
- * 4 a non-invoice XML named factur-x.xml, 5 "PDF" of base64 garbage,
- * 6 invoice-namespaced XML that is not well-formed ]
+ * 4 a non-invoice XML named factur-x.xml, 5 "PDF" of base64 garbage (an ordinary
+ * attachment since issue 9: no sign of an invoice), 6 invoice-namespaced XML that is
+ * not well-formed ]
  */
 START_TEST(test_nested)
 {
@@ -139,7 +141,7 @@ START_TEST(test_nested)
 	inv_found_list l;
 
 	find(msg, &l);
-	ck_assert_uint_eq(l.n, 4);
+	ck_assert_uint_eq(l.n, 3);
 	ck_assert_str_eq(l.v[0].part, "2");
 	ck_assert_str_eq(l.v[0].filename, "notes.txt");
 	ck_assert_int_eq(l.v[0].status, INV_OK);
@@ -147,15 +149,11 @@ START_TEST(test_nested)
 	ck_assert_str_eq(l.v[1].part, "3.2");
 	ck_assert_str_eq(l.v[1].filename, "Rechnung\xc3\xbc.bin");	/* RFC 2231 decoded */
 	ck_assert_int_eq(l.v[1].status, INV_OK);
-	ck_assert_str_eq(l.v[2].part, "5");
-	ck_assert_str_eq(l.v[2].container, "pdf");
+	ck_assert_str_eq(l.v[2].part, "6");
 	ck_assert_int_eq(l.v[2].status, INV_EBAD);
+	ck_assert_ptr_null(l.v[2].inv);
 	ck_assert_ptr_nonnull(l.v[2].error);
 	ck_assert_ptr_null(strchr(l.v[2].error, '\n'));
-	ck_assert_str_eq(l.v[3].part, "6");
-	ck_assert_int_eq(l.v[3].status, INV_EBAD);
-	ck_assert_ptr_null(l.v[3].inv);
-	ck_assert_ptr_nonnull(l.v[3].error);
 	ck_assert_int_eq(l.limited, 0);
 	inv_found_list_clear(&l);
 	free(msg);
@@ -194,10 +192,10 @@ START_TEST(test_limits)
 	inv_found_list_clear(&l);
 
 	inv_find_limits_default(&lim);
-	lim.max_decoded = 100;	/* the parts are larger: not read, and not declared invoices */
-	ck_assert_int_eq(inv_find_in_message(m, &lim, &l), 5);	/* text/xml: reported as too large */
-	for (size_t i = 0; i < l.n; i++)
-		ck_assert_int_eq(l.v[i].status, INV_EBAD);
+	lim.max_decoded = 100;	/* the parts are larger: not read, so nothing shows an
+				 * invoice (issue 9); the list says a limit stopped it */
+	ck_assert_int_eq(inv_find_in_message(m, &lim, &l), 0);
+	ck_assert_int_eq(l.limited, 1);
 	inv_found_list_clear(&l);
 
 	g_object_unref(m);
@@ -217,11 +215,23 @@ static const struct {
 	{ "invoice", ubl, 0, NULL, NULL, 1, INV_OK, "xml" },
 	{ "html body", "<html><body>Invoice</body></html>", 0, NULL, "text/html", 0, 0, NULL },
 	{ "other xml", "<?xml version=\"1.0\"?><note/>", 0, "a.xml", NULL, 0, 0, NULL },
+	{ "declared xml, not xml", "%% garbage", 0, "a.xml", "application/xml", 0, 0, NULL },
+	{ "declared xml, not xml, invoice namespace",
+	  "%% <Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">", 0,
+	  "a.xml", "application/xml", 1, INV_EBAD, "xml" },
 	{ "other xml, all", "<?xml version=\"1.0\"?><note/>", INV_FIND_REPORT_ALL, NULL, NULL, 1, INV_NOT_INVOICE, "xml" },
 	{ "text", "hello", 0, "a.txt", "text/plain", 0, 0, NULL },
 	{ "text, all", "hello", INV_FIND_REPORT_ALL, NULL, NULL, 1, INV_NOT_INVOICE, "xml" },
-	{ "declared pdf", "hello", 0, "r.PDF", NULL, 1, INV_EBAD, "pdf" },
-	{ "broken pdf", "%PDF-1.7\n1 0 obj <<", 0, NULL, NULL, 1, INV_EBAD, "pdf" },
+	/* a PDF that cannot be opened is an invoice only where it shows one (issue 9) */
+	{ "declared pdf, not one", "hello", 0, "r.PDF", "application/pdf", 0, 0, NULL },
+	{ "declared pdf, not one, all", "hello", INV_FIND_REPORT_ALL, "r.pdf", NULL, 1, INV_NOT_INVOICE, "xml" },
+	{ "empty pdf", "", 0, "r.pdf", "application/pdf", 0, 0, NULL },
+	{ "broken pdf", "%PDF-1.7\n1 0 obj <<", 0, NULL, NULL, 0, 0, NULL },
+	{ "broken pdf, all", "%PDF-1.7\n1 0 obj <<", INV_FIND_REPORT_ALL, NULL, NULL, 1, INV_NOT_INVOICE, "pdf" },
+	{ "broken pdf naming factur-x.xml", "%PDF-1.7\n1 0 obj << /F (factur-x.xml) /AFRelationship",
+	  0, NULL, NULL, 1, INV_EBAD, "pdf" },
+	{ "broken pdf with AF entries", "%PDF-1.7\n1 0 obj << /Type /Catalog /AF [2 0 R] >>",
+	  0, NULL, NULL, 1, INV_EBAD, "pdf" },
 	{ "wrong namespace", "<Invoice xmlns=\"urn:example:not-ubl\"/>", 0, NULL, NULL, 0, 0, NULL },
 	{ "not well-formed, all", "<Invoice", INV_FIND_REPORT_ALL, NULL, NULL, 1, INV_EBAD, "xml" },
 	{ "entity bomb", "<?xml version=\"1.0\"?><!DOCTYPE Invoice [<!ENTITY a \"aaaaaaaaaa\">"
@@ -379,19 +389,109 @@ START_TEST(test_corpus_pdf)
 			"Content-Transfer-Encoding: base64\r\n\r\n%.*s\r\n--b--\r\n",
 			enc, (int)(strlen(enc) / 2 / 78 * 78), enc);
 	find(msg, &l);
-	ck_assert_uint_eq(l.n, 2);
+	/* the first half of this Factur-X PDF holds neither its attachment's name nor its
+	 * /AF entries: a damaged PDF without a sign of an invoice is an ordinary
+	 * attachment (issue 9) */
+	ck_assert_uint_eq(l.n, 1);
 	ck_assert_str_eq(l.v[0].part, "2");
 	ck_assert_str_eq(l.v[0].container, "pdf");
 	ck_assert_str_eq(l.v[0].attachment, "factur-x.xml");
 	ck_assert_int_eq(l.v[0].status, INV_OK);
-	ck_assert_str_eq(l.v[1].part, "3");
-	ck_assert_str_eq(l.v[1].filename, "half.pdf");
-	ck_assert_int_eq(l.v[1].status, INV_EBAD);
-	ck_assert_ptr_nonnull(strstr(l.v[1].error, "PDF"));
+	inv_found_list_clear(&l);
+	/* its first half cut out: the catalog and its names are left, so it is an invoice
+	 * (read by qpdf's recovery, or reported unreadable), never dropped */
+	memset(&l, 0, sizeof(l));
+	memcpy(pdf + st.st_size / 2 - 9, "%PDF-1.7\n", 9);
+	ck_assert_int_eq(inv_find_in_bytes(pdf + st.st_size / 2 - 9, (size_t)st.st_size / 2 + 9,
+	    "3", "tail.pdf", "application/pdf", 0, NULL, &l), 1);
 	inv_found_list_clear(&l);
 	free(msg);
 	g_free(enc);
 	free(pdf);
+}
+END_TEST
+
+/* qpdf_file - run qpdf with args on in, into a new temporary file; its bytes, or NULL
+ * when the qpdf program is missing (the test then says so and skips) */
+static unsigned char *qpdf_file(const char *args, const char *in, size_t *len)
+{
+	char out[] = "/tmp/check_inv_find.XXXXXX", cmd[8192];
+	unsigned char *buf = NULL;
+	struct stat st;
+	FILE *f;
+	int fd = mkstemp(out);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "qpdf %s -- %s %s 2>/dev/null", args, in, out);
+	if (system(cmd) == 0 && (f = fopen(out, "rb")) != NULL) {
+		ck_assert_int_eq(fstat(fileno(f), &st), 0);
+		buf = xmalloc((size_t)st.st_size + 1);
+		ck_assert_uint_eq(fread(buf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
+		*len = (size_t)st.st_size;
+		fclose(f);
+	}
+	unlink(out);
+	return buf;
+}
+
+/* find_one - inv_find_in_bytes on a PDF named a.pdf; the number of entries, *status */
+static int find_one(const unsigned char *buf, size_t len, int *status)
+{
+	inv_found_list l;
+	int n;
+
+	memset(&l, 0, sizeof(l));
+	n = inv_find_in_bytes(buf, len, "2", "a.pdf", "application/pdf", 0, NULL, &l);
+	*status = n > 0 ? l.v[0].status : -99;
+	inv_found_list_clear(&l);
+	return n;
+}
+
+/* A password-protected PDF is an invoice only where its catalog still names one:
+ * a contract ("the password follows by phone") is not; an encrypted Factur-X is an
+ * unreadable invoice. Both made by qpdf --encrypt. */
+START_TEST(test_encrypted_pdf)
+{
+	const char *c = getenv("POSTSALE_CORPUS");
+	char fx[4096];
+	unsigned char *plain, *enc;
+	size_t len;
+	int status;
+
+	if ((plain = qpdf_file("--empty", "", &len)) == NULL) {
+		fprintf(stderr, "check_inv_find: no qpdf program, encrypted PDF test skipped\n");
+		return;
+	}
+	free(plain);
+	/* qpdf --empty writes an empty PDF; encrypt that one */
+	enc = qpdf_file("--empty --encrypt secret owner 256", "", &len);
+	ck_assert_ptr_nonnull(enc);
+	ck_assert_int_eq(find_one(enc, len, &status), 0);	/* an ordinary attachment */
+	free(enc);
+	/* damaged: the same, cut short */
+	enc = qpdf_file("--empty --encrypt secret owner 256", "", &len);
+	ck_assert_int_eq(find_one(enc, len / 3, &status), 0);
+	free(enc);
+
+	if (c == NULL || *c == '\0')
+		c = "/work/shared/corpus";
+	snprintf(fx, sizeof(fx), "%s/facturx/ferd-zugferd-2.4/EN16931/EN16931_Einfach_fx.pdf", c);
+	if (access(fx, R_OK) != 0) {
+		fprintf(stderr, "check_inv_find: corpus %s absent, encrypted Factur-X skipped\n", c);
+		return;
+	}
+	enc = qpdf_file("--encrypt secret owner 256", fx, &len);
+	ck_assert_ptr_nonnull(enc);
+	ck_assert_int_eq(find_one(enc, len, &status), 1);	/* its /AF entries show it */
+	ck_assert_int_eq(status, INV_EBAD);
+	free(enc);
+	/* only an owner password: qpdf opens it, the invoice is read */
+	enc = qpdf_file("--encrypt \"\" owner 256", fx, &len);
+	ck_assert_ptr_nonnull(enc);
+	ck_assert_int_eq(find_one(enc, len, &status), 1);
+	ck_assert_int_eq(status, INV_OK);
+	free(enc);
 }
 END_TEST
 
@@ -407,6 +507,7 @@ static Suite *inv_find_suite(void)
 	tcase_add_loop_test(tc, test_bytes, 0, (int)(sizeof(bytes_cases) / sizeof(*bytes_cases)));
 	tcase_add_loop_test(tc, test_base64_like_gmime, 0, B64_NVARIANTS);
 	tcase_add_test(tc, test_corpus_pdf);
+	tcase_add_test(tc, test_encrypted_pdf);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "invite.h"
+#include "html.h"
 #include "invite_mime.h"
 #include "invite_summary.h"
 
@@ -305,7 +306,7 @@ END_TEST
 
 START_TEST(test_html_escape)
 {
-	char *e = invite_html_escape("<a href=\"x\">&'</a>");
+	char *e = html_escape("<a href=\"x\">&'</a>");
 
 	ck_assert_str_eq(e, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
 	free(e);

@@ -333,7 +333,8 @@ START_TEST(test_bad_inputs)
 	for (size_t cut = 9; cut < len; cut += len / 7) {
 		int rc = extract(pdf, cut, &a, err, sizeof(err));
 
-		ck_assert_msg(rc == PDFX_EBAD || rc == PDFX_NONE, "cut %zu: rc %d", cut, rc);
+		ck_assert_msg(rc == PDFX_EBAD || rc == PDFX_NONE || rc == PDFX_EOPEN,
+			      "cut %zu: rc %d", cut, rc);
 		assert_one_line(err);
 	}
 	/* a stream whose /Length lies, shorter and longer (same width keeps the xref right) */
@@ -354,11 +355,19 @@ START_TEST(test_bad_inputs)
 		assert_one_line(err);
 		free(copy);
 	}
-	/* garbage after the header */
+	/* garbage after the header: it cannot be opened, nothing in it names an invoice,
+	 * so it is an ordinary attachment (issue 9) */
 	copy = (unsigned char *)xmemdup(pdf, len);
 	memset(copy + 20, 'x', len - 20);
+	ck_assert_int_eq(extract(copy, len, &a, err, sizeof(err)), PDFX_EOPEN);
+	assert_one_line(err);
+	ck_assert_ptr_nonnull(strstr(err, "no sign of an invoice"));
+	/* the same with the invoice's name left in it: an unreadable invoice */
+	memcpy(copy + 100, "(factur-x.xml)", 14);
 	ck_assert_int_eq(extract(copy, len, &a, err, sizeof(err)), PDFX_EBAD);
 	assert_one_line(err);
+	memcpy(copy + 100, "(ZUGFeRD-invoice.xml)", 21);
+	ck_assert_int_eq(extract(copy, len, &a, err, sizeof(err)), PDFX_EBAD);
 	free(copy);
 	/* a NULL err buffer is fine */
 	ck_assert_int_eq(extract((const unsigned char *)"", 0, &a, NULL, 0), PDFX_EBAD);
@@ -426,7 +435,11 @@ static int verdict_agrees(const char *pdfpath, const unsigned char *xml, size_t 
 	fs = inv_findings_new();
 	inv_check(inv, fs);
 	if (genuine) {
-		ok = !inv_findings_flagged(fs);
+		/* judged by its own profile's rules (check_corpus, ORACLE-profile.tsv),
+		 * which raise no more than the EN 16931 ones here: ours within those */
+		for (size_t i = 0; i < fs->n; i++)
+			if (fs->v[i].severity == INV_SEV_ERROR && !in_list(fatal, fs->v[i].id))
+				ok = 0;
 	} else {
 		for (size_t i = 0; i < fs->n; i++)	/* ours ⊆ official */
 			if (fs->v[i].severity == INV_SEV_ERROR && inv_rule_in_scope(fs->v[i].id) &&

@@ -66,7 +66,9 @@ START_TEST(test_create)
 	    " WHERE type = 'table' ORDER BY name)");
 	/* every table of the schema (migrations of other areas may add more) */
 	static const char *const tables[] = { "checkins", "customers", "findings", "invoices",
-					      "manager_summaries", "managers" };
+					      "manager_summaries", "managers", "invoice_lines",
+					      "invoice_totals", "web_users", "web_sessions",
+					      "web_login_failures", "audit" };
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char *list = NULL, *tok, *save = NULL;
 		int found = 0;

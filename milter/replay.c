@@ -1,0 +1,98 @@
+/*
+ * replay.c - a thread that looks at the spool of unrecorded records every few seconds
+ * and, while it holds records, writes them into the store with a connection of its own
+ * (never on a message's path). It logs what it wrote, and why the store still refuses
+ * when the reason changes, so a locked store does not fill the log.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "filter.h"
+#include "log.h"
+#include "replay.h"
+#include "runtime.h"
+#include "sessions.h"
+#include "store.h"
+
+#define REPLAY_INTERVAL_S 2
+
+static pthread_t replay_tid;
+static pthread_mutex_t replay_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t replay_wake = PTHREAD_COND_INITIALIZER;
+static int replay_running, replay_quit;
+
+/* replay_round - one look at the spool; st is the thread's connection (kept) */
+static void
+replay_round(struct store **st, char *last_err, size_t last_len)
+{
+	struct conf_ref *ref = runtime_get_conf();
+	const struct ps_conf *conf = ref->conf;
+	char err[512] = "";
+	size_t done = 0, left = 0;
+	int rc;
+
+	if (*st != NULL && strcmp((*st)->path, conf->database) != 0)
+		*st = store_close(*st);
+	if (*st == NULL)
+		*st = store_open(conf->database, conf->database_timeout_ms, 0, err, sizeof(err));
+	if (*st == NULL)
+		rc = -1;
+	else
+		rc = filter_store_replay(*st, conf, &done, &left, err, sizeof(err));
+	if (done > 0)
+		log_msg(LOG_NOTICE, NULL, "journal: %zu unrecorded record(s) written to the store,"
+		    " %zu still waiting", done, left);
+	if (rc != 0 && left > 0 && strcmp(err, last_err) != 0)
+		log_msg(LOG_WARNING, NULL, "journal: %zu unrecorded record(s) wait for the store: %s",
+		    left, err);
+	snprintf(last_err, last_len, "%s", rc != 0 ? err : "");
+	runtime_put_conf(ref);
+}
+
+/* replay_main - the thread: a round, then sleep until the next or the stop */
+static void *
+replay_main(void *arg)
+{
+	struct store *st = NULL;
+	char last_err[512] = "";
+	struct timespec until;
+
+	(void) arg;
+	pthread_mutex_lock(&replay_lock);
+	while (!replay_quit) {
+		pthread_mutex_unlock(&replay_lock);
+		replay_round(&st, last_err, sizeof(last_err));
+		pthread_mutex_lock(&replay_lock);
+		sessions_time_after(CLOCK_REALTIME, REPLAY_INTERVAL_S * 1000L, &until);
+		while (!replay_quit &&
+		    pthread_cond_timedwait(&replay_wake, &replay_lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&replay_lock);
+	store_close(st);
+	return NULL;
+}
+
+int
+replay_start(void)
+{
+	if (pthread_create(&replay_tid, NULL, replay_main, NULL) != 0)
+		return -1;
+	replay_running = 1;
+	return 0;
+}
+
+void
+replay_stop(void)
+{
+	if (!replay_running)
+		return;
+	pthread_mutex_lock(&replay_lock);
+	replay_quit = 1;
+	pthread_cond_broadcast(&replay_wake);
+	pthread_mutex_unlock(&replay_lock);
+	pthread_join(replay_tid, NULL);
+	replay_running = 0;
+}

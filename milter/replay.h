@@ -1,0 +1,13 @@
+/*
+ * replay.h - the thread that writes the spool of unrecorded records into the store
+ * once it takes them again (lib/store_spool.h, filter_store_replay()).
+ */
+#ifndef PS_REPLAY_H
+#define PS_REPLAY_H
+
+/* replay_start - start the thread (it looks every few seconds); 0 or -1 */
+int replay_start(void);
+/* replay_stop - end the thread after its current record, and wait for it */
+void replay_stop(void);
+
+#endif

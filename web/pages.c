@@ -1,0 +1,569 @@
+/*
+ * pages.c - the finance console's pages: plain server-rendered HTML and one small
+ * style sheet; no JavaScript, so every page works with it off.
+ *
+ * SECURITY: every value from the store (invoice numbers, names, findings, notes: they
+ * come from invoices and from users) reaches the page through html_text(), the one
+ * escaper (lib/html.h); html_raw() and html_fmt() write only the program's own markup
+ * and numbers. The Content-Security-Policy (http.c) forbids scripts besides.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inv_explain.h"
+#include "store_audit.h"
+#include "store_user.h"
+#include "timetext.h"
+#include "web.h"
+#include "web_csrf.h"
+#include "web_form.h"
+#include "xalloc.h"
+
+static const char css[] =
+	"body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}"
+	"header{background:#1f3a5f;color:#fff;padding:.6em 1em;display:flex;gap:1.5em;align-items:center}"
+	"header a{color:#fff}header nav{flex:1;display:flex;gap:1em}"
+	"header form{margin:0}main{padding:1em 1.5em;max-width:80em}"
+	"table{border-collapse:collapse;margin:.5em 0 1.5em;background:#fff}"
+	"th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}"
+	"th{background:#eef2f7}td.num{text-align:right;font-variant-numeric:tabular-nums}"
+	"tr.held td:first-child{border-left:4px solid #c0392b}"
+	"tr.flagged td:first-child{border-left:4px solid #e67e22}"
+	".diff{background:#fde2e1;font-weight:bold}.warn{color:#b03a2e;font-weight:bold}"
+	".notice{background:#e8f4ea;border:1px solid #9c9;padding:.5em 1em}"
+	".error{background:#fde2e1;border:1px solid #c99;padding:.5em 1em}"
+	"form.inline{display:inline}button{padding:.3em .9em}"
+	"button.danger{background:#c0392b;color:#fff;border:1px solid #922}"
+	"dl{display:grid;grid-template-columns:12em auto;gap:.2em 1em}dt{font-weight:bold}"
+	"dd{margin:0}.filters{display:flex;gap:1em;align-items:end;flex-wrap:wrap}"
+	".filters label{display:flex;flex-direction:column;font-size:.9em}"
+	"code{font-size:.95em}textarea{width:30em;height:4em}"
+	"#findings td:first-child,#totals td:first-child{white-space:nowrap}";
+
+const char *
+page_css(void)
+{
+	return css;
+}
+
+/* when - a time from the store as "2026-03-01 08:00 UTC", "-" for none, into buf */
+static const char *
+when(const char *unix_time, char *buf, size_t len)
+{
+	if (unix_time == NULL)
+		return "-";
+	return timetext_fmt((time_t) strtoll(unix_time, NULL, 10), buf, len);
+}
+
+/* span - a duration as "3d 4h", "2h 5m" or "12m" into buf */
+static const char *
+span(long long s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = 0;
+	if (s >= 86400)
+		snprintf(buf, len, "%lldd %lldh", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(buf, len, "%lldh %lldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%lldm", s / 60);
+	return buf;
+}
+
+/* csrf_field - the hidden field every form carries */
+static void
+csrf_field(struct web_page *p, const struct web_user *u)
+{
+	html_raw(&p->body, "<input type=\"hidden\" name=\"" WEB_CSRF_FIELD "\" value=\"");
+	html_text(&p->body, u ? u->csrf : "");
+	html_raw(&p->body, "\">");
+}
+
+void
+page_begin(struct web_page *p, const char *title, const struct web_user *u)
+{
+	html_raw(&p->body, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+	html_text(&p->body, title);
+	html_raw(&p->body, " - postsale</title><link rel=\"stylesheet\" href=\"/style.css\"></head>\n"
+	    "<body><header><strong>postsale</strong><nav>");
+	if (u != NULL) {
+		if (web_role_may(u->role, WEB_RIGHT_INVOICES))
+			html_raw(&p->body, "<a href=\"/invoices\">Invoices</a>");
+		if (web_role_may(u->role, WEB_RIGHT_CUSTOMERS))
+			html_raw(&p->body, "<a href=\"/customers\">Customers</a>");
+		if (web_role_may(u->role, WEB_RIGHT_USERS))
+			html_raw(&p->body, "<a href=\"/users\">Users</a>");
+		html_raw(&p->body, "</nav><span>");
+		html_text(&p->body, u->name);
+		html_raw(&p->body, " (");
+		html_raw(&p->body, web_role_name(u->role));
+		html_raw(&p->body, ")</span><form class=\"inline\" method=\"post\" action=\"/logout\">");
+		csrf_field(p, u);
+		html_raw(&p->body, "<button>Log out</button></form>");
+	} else
+		html_raw(&p->body, "</nav>");
+	html_raw(&p->body, "</header>\n<main>\n<h1>");
+	html_text(&p->body, title);
+	html_raw(&p->body, "</h1>\n");
+}
+
+void
+page_end(struct web_page *p)
+{
+	html_raw(&p->body, "</main></body></html>\n");
+}
+
+void
+page_message(struct web_page *p, int status, const char *title, const char *text,
+    const struct web_user *u)
+{
+	p->status = status;
+	page_begin(p, title, u);
+	html_raw(&p->body, "<p class=\"error\">");
+	html_text(&p->body, text);
+	html_raw(&p->body, "</p>\n");
+	page_end(p);
+}
+
+void
+page_login(struct web_page *p, int status, const char *notice, const char *token)
+{
+	struct web_user form = { .csrf = (char *) token };
+
+	p->status = status;
+	page_begin(p, "Log in", NULL);
+	if (notice != NULL) {
+		html_raw(&p->body, "<p class=\"error\" id=\"notice\">");
+		html_text(&p->body, notice);
+		html_raw(&p->body, "</p>\n");
+	}
+	html_raw(&p->body, "<form method=\"post\" action=\"/login\">");
+	csrf_field(p, &form);
+	html_raw(&p->body, "<dl>"
+	    "<dt><label for=\"user\">User</label></dt><dd><input id=\"user\" name=\"user\" required autofocus autocomplete=\"username\"></dd>"
+	    "<dt><label for=\"password\">Password</label></dt><dd><input id=\"password\" type=\"password\" name=\"password\" required autocomplete=\"current-password\"></dd>"
+	    "</dl><button id=\"login\">Log in</button></form>\n");
+	page_end(p);
+}
+
+/* hold_cell - how long an invoice has been in the hold queue, with a warning as it
+ * nears maximal_queue_lifetime (after which Postfix returns it to the sender) */
+static void
+hold_cell(struct web_page *p, const struct web_ctx *ctx, const struct store_rows *r, size_t i,
+    time_t now)
+{
+	const char *action = store_rows_get(r, i, CI_ACTION), *hs = store_rows_get(r, i, CI_HOLD_STATE);
+	long long age = (long long) now - store_rows_int(r, i, CI_SENT);
+	char b[32], c[32];
+
+	if (action == NULL || strcmp(action, "hold") != 0) {
+		html_raw(&p->body, "<td>-</td>");
+		return;
+	}
+	if (hs != NULL) {
+		html_raw(&p->body, "<td>");
+		html_text(&p->body, hs);
+		html_raw(&p->body, "</td>");
+		return;
+	}
+	if (ctx->hold_lifetime > 0 && age >= ctx->hold_lifetime)
+		html_fmt(&p->body, "<td class=\"warn\">%s: past maximal_queue_lifetime</td>", span(age, b, sizeof(b)));
+	else if (ctx->hold_lifetime > 0 && age * 5 >= ctx->hold_lifetime * 4)
+		html_fmt(&p->body, "<td class=\"warn\">%s: expires in %s</td>", span(age, b, sizeof(b)),
+		    span(ctx->hold_lifetime - age, c, sizeof(c)));
+	else
+		html_fmt(&p->body, "<td>%s</td>", span(age, b, sizeof(b)));
+}
+
+/* day - t as "YYYY-MM-DD" into buf, "" for 0 */
+static const char *
+day(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (t != 0) {
+		gmtime_r(&t, &tm);
+		strftime(buf, len, "%Y-%m-%d", &tm);
+	}
+	return buf;
+}
+
+/* filter_query - the list's filters as a query string, without the page; the form's
+ * "to" day is inclusive (f->to is the start of the day after). Caller frees. */
+static char *
+filter_query(const struct console_filter *f)
+{
+	char from[16], to[16];
+	char *num = web_url_encode(f->number ? f->number : ""), *q;
+
+	q = xasprintf("state=%s&from=%s&to=%s&number=%s", console_state_name(f->state),
+	    day(f->from, from, sizeof(from)), day(f->to ? f->to - 86400 : 0, to, sizeof(to)), num);
+	free(num);
+	return q;
+}
+
+void
+page_invoices(struct web_page *p, const struct web_ctx *ctx, const struct web_user *u,
+    const struct console_filter *f, const struct store_rows *rows, int more, time_t now)
+{
+	static const char *const states[] = { "all", "held", "flagged", "reviewed", "released", "discarded" };
+	char *q = filter_query(f), buf[32];
+
+	p->status = 200;
+	page_begin(p, "Invoices", u);
+	html_raw(&p->body, "<form class=\"filters\" method=\"get\" action=\"/invoices\">"
+	    "<label>State<select name=\"state\">");
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		html_fmt(&p->body, "<option%s>%s</option>", f->state == (enum console_state) i ?
+		    " selected" : "", states[i]);
+	html_raw(&p->body, "</select></label><label>From<input type=\"date\" name=\"from\" value=\"");
+	html_text(&p->body, day(f->from, buf, sizeof(buf)));
+	html_raw(&p->body, "\"></label><label>To<input type=\"date\" name=\"to\" value=\"");
+	html_text(&p->body, day(f->to ? f->to - 86400 : 0, buf, sizeof(buf)));
+	html_raw(&p->body, "\"></label>");
+	html_raw(&p->body, "<label>Number<input name=\"number\" value=\"");
+	html_text(&p->body, f->number);
+	html_raw(&p->body, "\"></label><button>Show</button></form>\n");
+
+	html_raw(&p->body, "<table id=\"invoices\"><thead><tr><th>Number</th><th>Buyer</th>"
+	    "<th>Amount due</th><th>Findings</th><th>Action taken</th><th>In the hold queue</th>"
+	    "<th>Review</th><th>Sent</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < rows->n; i++) {
+		const char *action = store_rows_get(rows, i, CI_ACTION);
+		const char *hs = store_rows_get(rows, i, CI_HOLD_STATE);
+		const char *verdict = store_rows_get(rows, i, CI_VERDICT);
+		int held = action && strcmp(action, "hold") == 0 && hs == NULL;
+		int flagged = verdict && strcmp(verdict, "flagged") == 0;
+
+		html_fmt(&p->body, "<tr class=\"%s\"><td><a href=\"/invoice/%lld\">",
+		    held ? "held" : flagged ? "flagged" : "", store_rows_int(rows, i, CI_ID));
+		html_text(&p->body, store_rows_get(rows, i, CI_NUMBER) ? store_rows_get(rows, i, CI_NUMBER) : "(no number)");
+		html_raw(&p->body, "</a></td><td>");
+		html_text(&p->body, store_rows_get(rows, i, CI_BUYER));
+		html_raw(&p->body, "</td><td class=\"num\">");
+		html_text(&p->body, store_rows_get(rows, i, CI_TOTAL));
+		html_raw(&p->body, " ");
+		html_text(&p->body, store_rows_get(rows, i, CI_CURRENCY));
+		html_raw(&p->body, "</td><td>");
+		html_text(&p->body, store_rows_get(rows, i, CI_FINDINGS) ? store_rows_get(rows, i, CI_FINDINGS) : "-");
+		html_raw(&p->body, "</td><td>");
+		html_text(&p->body, action ? action : "-");
+		html_raw(&p->body, "</td>");
+		hold_cell(p, ctx, rows, i, now);
+		html_raw(&p->body, "<td>");
+		html_text(&p->body, flagged ? store_rows_get(rows, i, CI_REVIEW) : "-");
+		html_raw(&p->body, "</td><td>");
+		html_text(&p->body, when(store_rows_get(rows, i, CI_SENT), buf, sizeof(buf)));
+		html_raw(&p->body, "</td></tr>\n");
+	}
+	html_raw(&p->body, "</tbody></table>\n");
+	if (rows->n == 0)
+		html_raw(&p->body, "<p>No invoices match.</p>\n");
+	html_raw(&p->body, "<p>");
+	if (f->page > 0) {
+		html_raw(&p->body, "<a rel=\"prev\" href=\"/invoices?");
+		html_text(&p->body, q);
+		html_fmt(&p->body, "&amp;page=%ld\">Newer</a> ", f->page - 1);
+	}
+	if (more) {
+		html_raw(&p->body, "<a rel=\"next\" href=\"/invoices?");
+		html_text(&p->body, q);
+		html_fmt(&p->body, "&amp;page=%ld\">Older</a>", f->page + 1);
+	}
+	html_raw(&p->body, "</p>\n");
+	free(q);
+	page_end(p);
+}
+
+/* fact - one <dt>/<dd> pair of an invoice's facts */
+static void
+fact(struct web_page *p, const char *label, const char *value)
+{
+	html_raw(&p->body, "<dt>");
+	html_raw(&p->body, label);
+	html_raw(&p->body, "</dt><dd>");
+	html_text(&p->body, value ? value : "-");
+	html_raw(&p->body, "</dd>");
+}
+
+/* cell - a table cell with the value (numeric cells right-aligned, differing marked) */
+static void
+cell(struct web_page *p, const char *value, int num, int differs)
+{
+	html_fmt(&p->body, "<td class=\"%s%s\">", num ? "num" : "", differs ? " diff" : "");
+	html_text(&p->body, value ? value : "");
+	html_raw(&p->body, "</td>");
+}
+
+/* A column of a table of store rows: its heading, its column, how it is shown. */
+struct column {
+	const char *head;
+	size_t c;
+	enum { COL_TEXT, COL_NUM, COL_TIME } kind;
+};
+
+/* table - rows as a table with the given columns (every value escaped) */
+static void
+table(struct web_page *p, const char *id, const struct store_rows *r, const struct column *cols,
+    size_t ncols)
+{
+	char b[32];
+
+	html_fmt(&p->body, "<table id=\"%s\"><thead><tr>", id);
+	for (size_t k = 0; k < ncols; k++)
+		html_fmt(&p->body, "<th>%s</th>", cols[k].head);
+	html_raw(&p->body, "</tr></thead><tbody>\n");
+	for (size_t i = 0; i < r->n; i++) {
+		html_raw(&p->body, "<tr>");
+		for (size_t k = 0; k < ncols; k++)
+			cell(p, cols[k].kind == COL_TIME ? when(store_rows_get(r, i, cols[k].c), b, sizeof(b)) :
+			    store_rows_get(r, i, cols[k].c), cols[k].kind == COL_NUM, 0);
+		html_raw(&p->body, "</tr>\n");
+	}
+	html_raw(&p->body, "</tbody></table>\n");
+}
+
+/* figures - the lines and the totals, stated and recomputed, differing ones marked */
+static void
+figures(struct web_page *p, const struct web_ctx *ctx, const struct console_invoice *ci)
+{
+	if (ci->lines.n == 0 && ci->totals.n == 0) {
+		html_fmt(&p->body, "<p>The journal keeps the lines and totals of flagged invoices for %ld days"
+		    " (invoice-detail-retention); it has none for this one.</p>\n",
+		    ctx->conf->invoice_detail_retention_ms / 86400000);
+		return;
+	}
+	html_raw(&p->body, "<h2>Lines</h2>\n<table id=\"lines\"><thead><tr><th>Line</th><th>Item</th>"
+	    "<th>Quantity</th><th>Unit</th><th>Price</th><th>Per</th><th>Net as stated</th>"
+	    "<th>Net recomputed</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < ci->lines.n; i++) {
+		int d = store_rows_int(&ci->lines, i, CL_DIFFERS) != 0;
+		html_fmt(&p->body, "<tr%s>", d ? " class=\"differs\"" : "");
+		cell(p, store_rows_get(&ci->lines, i, CL_LINE_ID), 0, 0);
+		cell(p, store_rows_get(&ci->lines, i, CL_ITEM), 0, 0);
+		cell(p, store_rows_get(&ci->lines, i, CL_QUANTITY), 1, 0);
+		cell(p, store_rows_get(&ci->lines, i, CL_UNIT), 0, 0);
+		cell(p, store_rows_get(&ci->lines, i, CL_PRICE), 1, 0);
+		cell(p, store_rows_get(&ci->lines, i, CL_BASE), 1, 0);
+		cell(p, store_rows_get(&ci->lines, i, CL_NET), 1, d);
+		cell(p, store_rows_get(&ci->lines, i, CL_COMPUTED), 1, d);
+		html_raw(&p->body, "</tr>\n");
+	}
+	html_raw(&p->body, "</tbody></table>\n<h2>Totals</h2>\n<table id=\"totals\"><thead><tr>"
+	    "<th>Term</th><th>What</th><th>As stated</th><th>Recomputed</th><th></th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < ci->totals.n; i++) {
+		int d = store_rows_int(&ci->totals, i, CT_DIFFERS) != 0;
+		html_fmt(&p->body, "<tr%s>", d ? " class=\"differs\"" : "");
+		cell(p, store_rows_get(&ci->totals, i, CT_TERM), 0, 0);
+		cell(p, store_rows_get(&ci->totals, i, CT_LABEL), 0, 0);
+		cell(p, store_rows_get(&ci->totals, i, CT_STATED), 1, d);
+		cell(p, store_rows_get(&ci->totals, i, CT_COMPUTED), 1, d);
+		cell(p, d ? "differs" : "", 0, d);
+		html_raw(&p->body, "</tr>\n");
+	}
+	html_raw(&p->body, "</tbody></table>\n");
+}
+
+/* audit - the invoice's audit log */
+static void
+audit(struct web_page *p, const struct store_rows *a)
+{
+	static const struct column cols[] = {
+		{"When", AUDIT_AT, COL_TIME}, {"Who", AUDIT_USER, COL_TEXT},
+		{"What", AUDIT_ACTION, COL_TEXT}, {"Outcome", AUDIT_OUTCOME, COL_TEXT},
+		{"Note", AUDIT_DETAIL, COL_TEXT},
+	};
+
+	html_raw(&p->body, "<h2>Audit log</h2>\n");
+	if (a->n == 0)
+		html_raw(&p->body, "<p id=\"audit-empty\">No action taken in the console yet.</p>\n");
+	else
+		table(p, "audit", a, cols, sizeof(cols) / sizeof(cols[0]));
+}
+
+void
+page_invoice(struct web_page *p, const struct web_ctx *ctx, const struct web_user *u,
+    const struct console_invoice *ci, const char *notice, time_t now)
+{
+	const struct store_rows *r = &ci->invoice;
+	long long id = store_rows_int(r, 0, CI_ID);
+	const char *action = store_rows_get(r, 0, CI_ACTION), *hs = store_rows_get(r, 0, CI_HOLD_STATE);
+	int held = action && strcmp(action, "hold") == 0 && hs == NULL;
+	char title[128], b[32], amount[256];
+
+	snprintf(title, sizeof(title), "Invoice %.100s", store_rows_get(r, 0, CI_NUMBER) ?
+	    store_rows_get(r, 0, CI_NUMBER) : "(no number)");
+	p->status = 200;
+	page_begin(p, title, u);
+	if (notice != NULL) {
+		html_raw(&p->body, "<p class=\"notice\" id=\"notice\">");
+		html_text(&p->body, notice);
+		html_raw(&p->body, "</p>\n");
+	}
+	snprintf(amount, sizeof(amount), "%s %s", store_rows_get(r, 0, CI_TOTAL) ?
+	    store_rows_get(r, 0, CI_TOTAL) : "-", store_rows_get(r, 0, CI_CURRENCY) ?
+	    store_rows_get(r, 0, CI_CURRENCY) : "");
+	html_raw(&p->body, "<dl id=\"facts\">");
+	fact(p, "Number", store_rows_get(r, 0, CI_NUMBER));
+	fact(p, "Seller", store_rows_get(r, 0, CI_SELLER));
+	fact(p, "Buyer", store_rows_get(r, 0, CI_BUYER));
+	fact(p, "Amount due", amount);
+	fact(p, "Issued", store_rows_get(r, 0, CI_ISSUE));
+	fact(p, "Due", store_rows_get(r, 0, CI_DUE));
+	fact(p, "Payee IBAN", store_rows_get(r, 0, CI_IBAN));
+	fact(p, "Format", store_rows_get(r, 0, CI_SYNTAX));
+	fact(p, "Profile", store_rows_get(r, 0, CI_PROFILE));
+	fact(p, "Sent", when(store_rows_get(r, 0, CI_SENT), b, sizeof(b)));
+	fact(p, "Sender", store_rows_get(r, 0, CI_SENDER));
+	fact(p, "Recipients", store_rows_get(r, 0, CI_RCPTS));
+	fact(p, "Message-ID", store_rows_get(r, 0, CI_MESSAGE_ID));
+	fact(p, "Queue id", store_rows_get(r, 0, CI_QUEUE_ID));
+	fact(p, "Verdict", store_rows_get(r, 0, CI_VERDICT));
+	fact(p, "Action taken", action);
+	fact(p, "Hold queue", held ? "held" : hs ? hs : "-");
+	fact(p, "Review", store_rows_get(r, 0, CI_REVIEW));
+	if (store_rows_get(r, 0, CI_REVIEW_NOTE) != NULL)
+		fact(p, "Review note", store_rows_get(r, 0, CI_REVIEW_NOTE));
+	html_raw(&p->body, "</dl>\n");
+	if (held) {
+		html_raw(&p->body, "<p>In the hold queue for ");
+		html_raw(&p->body, span((long long) now - store_rows_int(r, 0, CI_SENT), b, sizeof(b)));
+		if (ctx->hold_lifetime > 0) {
+			html_raw(&p->body, " of at most ");
+			html_raw(&p->body, span(ctx->hold_lifetime, b, sizeof(b)));
+			html_raw(&p->body, " (maximal_queue_lifetime)");
+		}
+		html_raw(&p->body, ".</p>\n");
+	}
+
+	html_raw(&p->body, "<h2>Findings</h2>\n");
+	if (ci->findings.n == 0)
+		html_raw(&p->body, "<p>None.</p>\n");
+	else
+		html_raw(&p->body, "<table id=\"findings\"><thead><tr><th>Rule</th><th>Severity</th>"
+		    "<th>What it means</th><th>Details</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < ci->findings.n; i++) {
+		html_raw(&p->body, "<tr>");
+		cell(p, store_rows_get(&ci->findings, i, CF_RULE), 0, 0);
+		cell(p, store_rows_get(&ci->findings, i, CF_SEVERITY), 0, 0);
+		cell(p, inv_rule_explain(store_rows_get(&ci->findings, i, CF_RULE)), 0, 0);
+		cell(p, store_rows_get(&ci->findings, i, CF_MESSAGE), 0, 0);
+		html_raw(&p->body, "</tr>\n");
+	}
+	if (ci->findings.n > 0)
+		html_raw(&p->body, "</tbody></table>\n");
+	figures(p, ctx, ci);
+
+	html_raw(&p->body, "<h2>Actions</h2>\n");
+	if (held) {
+		html_fmt(&p->body, "<form class=\"inline\" method=\"post\" action=\"/invoice/%lld/release\">", id);
+		csrf_field(p, u);
+		html_raw(&p->body, "<button id=\"release\">Release: send it to its recipients</button></form> ");
+		html_fmt(&p->body, "<a id=\"discard\" href=\"/invoice/%lld/discard\">Discard...</a>\n", id);
+	}
+	html_fmt(&p->body, "<form method=\"post\" action=\"/invoice/%lld/review\"><p>", id);
+	csrf_field(p, u);
+	html_raw(&p->body, "<label for=\"note\">Note</label><br><textarea id=\"note\" name=\"note\" maxlength=\"2000\">"
+	    "</textarea><br><button id=\"review\">Mark reviewed</button></p></form>\n");
+	audit(p, &ci->audit);
+	page_end(p);
+}
+
+void
+page_discard_confirm(struct web_page *p, const struct web_user *u, const struct console_invoice *ci)
+{
+	long long id = store_rows_int(&ci->invoice, 0, CI_ID);
+
+	p->status = 200;
+	page_begin(p, "Discard this invoice?", u);
+	html_raw(&p->body, "<p>The message with invoice <strong>");
+	html_text(&p->body, store_rows_get(&ci->invoice, 0, CI_NUMBER));
+	html_raw(&p->body, "</strong> to <strong>");
+	html_text(&p->body, store_rows_get(&ci->invoice, 0, CI_RCPTS));
+	html_raw(&p->body, "</strong> will be deleted from the mail server's queue. It cannot be undone.</p>\n");
+	html_fmt(&p->body, "<form method=\"post\" action=\"/invoice/%lld/discard\">", id);
+	csrf_field(p, u);
+	html_raw(&p->body, "<input type=\"hidden\" name=\"confirm\" value=\"yes\">"
+	    "<button class=\"danger\" id=\"confirm-discard\">Discard it</button> ");
+	html_fmt(&p->body, "<a href=\"/invoice/%lld\">Cancel</a></form>\n", id);
+	page_end(p);
+}
+
+void
+page_customers(struct web_page *p, const struct web_user *u, const struct store_rows *rows,
+    long page, int more)
+{
+	char b[32];
+
+	p->status = 200;
+	page_begin(p, "Customers", u);
+	html_raw(&p->body, "<table id=\"customers\"><thead><tr><th>Address</th><th>Name</th>"
+	    "<th>Account manager</th><th>First seen</th><th>Onboarded</th><th>Off-boarded</th>"
+	    "<th>Invoices</th><th>Renewal</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < rows->n; i++) {
+		html_fmt(&p->body, "<tr><td><a href=\"/customer/%lld\">", store_rows_int(rows, i, CC_ID));
+		html_text(&p->body, store_rows_get(rows, i, CC_ADDRESS));
+		html_raw(&p->body, "</a></td>");
+		cell(p, store_rows_get(rows, i, CC_NAME), 0, 0);
+		cell(p, store_rows_get(rows, i, CC_MANAGER), 0, 0);
+		cell(p, when(store_rows_get(rows, i, CC_FIRST_SEEN), b, sizeof(b)), 0, 0);
+		cell(p, when(store_rows_get(rows, i, CC_ONBOARDED), b, sizeof(b)), 0, 0);
+		cell(p, when(store_rows_get(rows, i, CC_OFFBOARDED), b, sizeof(b)), 0, 0);
+		cell(p, store_rows_get(rows, i, CC_INVOICES), 1, 0);
+		cell(p, store_rows_get(rows, i, CC_RENEWAL), 0, 0);
+		html_raw(&p->body, "</tr>\n");
+	}
+	html_raw(&p->body, "</tbody></table>\n<p>");
+	if (page > 0)
+		html_fmt(&p->body, "<a rel=\"prev\" href=\"/customers?page=%ld\">Newer</a> ", page - 1);
+	if (more)
+		html_fmt(&p->body, "<a rel=\"next\" href=\"/customers?page=%ld\">Older</a>", page + 1);
+	html_raw(&p->body, "</p>\n");
+	page_end(p);
+}
+
+void
+page_customer(struct web_page *p, const struct web_user *u, const struct store_rows *cust,
+    const struct store_rows *checkins)
+{
+	static const struct column cols[] = {
+		{"Kind", CH_KIND, COL_TEXT}, {"When", CH_DUE, COL_TIME}, {"Time zone", CH_TZID, COL_TEXT},
+		{"Manager", CH_MANAGER, COL_TEXT}, {"State", CH_STATE, COL_TEXT},
+		{"Attempts", CH_ATTEMPTS, COL_NUM}, {"Last error", CH_ERROR, COL_TEXT},
+	};
+	char b[32];
+
+	p->status = 200;
+	page_begin(p, store_rows_get(cust, 0, CC_ADDRESS), u);
+	html_raw(&p->body, "<dl>");
+	fact(p, "Name", store_rows_get(cust, 0, CC_NAME));
+	fact(p, "Account manager", store_rows_get(cust, 0, CC_MANAGER));
+	fact(p, "First seen", when(store_rows_get(cust, 0, CC_FIRST_SEEN), b, sizeof(b)));
+	fact(p, "Onboarded", when(store_rows_get(cust, 0, CC_ONBOARDED), b, sizeof(b)));
+	fact(p, "Off-boarded", when(store_rows_get(cust, 0, CC_OFFBOARDED), b, sizeof(b)));
+	fact(p, "Invoices", store_rows_get(cust, 0, CC_INVOICES));
+	fact(p, "Last invoice", when(store_rows_get(cust, 0, CC_LAST_INVOICE), b, sizeof(b)));
+	fact(p, "Renewal", store_rows_get(cust, 0, CC_RENEWAL));
+	html_raw(&p->body, "</dl>\n<h2>Check-ins</h2>\n");
+	table(p, "checkins", checkins, cols, sizeof(cols) / sizeof(cols[0]));
+	page_end(p);
+}
+
+void
+page_users(struct web_page *p, const struct web_user *u, const struct store_rows *rows)
+{
+	static const struct column cols[] = {
+		{"Name", USER_NAME, COL_TEXT}, {"Role", USER_ROLE, COL_TEXT},
+		{"Created", USER_CREATED, COL_TIME}, {"Password changed", USER_CHANGED, COL_TIME},
+	};
+
+	p->status = 200;
+	page_begin(p, "Users", u);
+	html_raw(&p->body, "<p>Users are added, removed and given passwords on the server with "
+	    "<code>postsalectl user add|del|passwd</code> (postsalectl(1)).</p>\n");
+	table(p, "users", rows, cols, sizeof(cols) / sizeof(cols[0]));
+	page_end(p);
+}
