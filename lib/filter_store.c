@@ -101,6 +101,8 @@ filter_record_items(const struct ps_conf *conf, const struct ps_msg *m, GMimeMes
 		it->sender = xstrdup(m->sender ? m->sender : "");
 		if (res->onboard.has_renewal)
 			it->renewal = xstrdup(res->onboard.renewal);
+		if (res->onboard.has_since)
+			it->since = xstrdup(res->onboard.since);
 	}
 	free(ext);
 	rec->queue_id = xstrdup(m->qid);
@@ -123,6 +125,10 @@ filter_write_item(struct store *st, const struct ps_conf *conf, const struct spo
 		if (it->renewal != NULL) {
 			info.has_renewal = 1;
 			snprintf(info.renewal, sizeof(info.renewal), "%s", it->renewal);
+		}
+		if (it->since != NULL) {
+			info.has_since = 1;
+			snprintf(info.since, sizeof(info.since), "%s", it->since);
 		}
 		rc = journey_start(st, conf, &cust, it->sender, &info, at, err, errlen);
 		break;

@@ -84,6 +84,7 @@ spool_item_clear(struct spool_item *it)
 	free(it->name);
 	free(it->sender);
 	free(it->renewal);
+	free(it->since);
 }
 
 void
@@ -142,6 +143,7 @@ put_item(FILE *fp, const struct spool_item *it)
 		put(fp, "name", it->name);
 		put(fp, "sender", it->sender);
 		put(fp, "renewal", it->renewal);
+		put(fp, "since", it->since);
 		return;
 	}
 	for (size_t i = 0; i < NFIELDS; i++)
@@ -285,6 +287,8 @@ set_item_value(struct spool_item *it, const char *key, const char *value)
 			slot = &it->sender;
 		else if (strcmp(key, "renewal") == 0)
 			slot = &it->renewal;
+		else if (strcmp(key, "since") == 0)
+			slot = &it->since;
 	} else if (strcmp(key, "sent-at") == 0) {
 		it->row.sent_at = strtoll(value, NULL, 10);
 		return 0;

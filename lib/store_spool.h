@@ -32,6 +32,7 @@ struct spool_item {
 	char *name;			/* its display name, or NULL */
 	char *sender;			/* the envelope sender (journey start) */
 	char *renewal;			/* YYYY-MM-DD, or NULL */
+	char *since;			/* journey start: onboarded on YYYY-MM-DD, or NULL */
 };
 
 struct spool_record {

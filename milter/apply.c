@@ -73,9 +73,11 @@ apply_log(const struct ps_msg *m, const struct filter_result *res)
 	else if (res->note_reason[0] != '\0')
 		log_msg(LOG_INFO, m->qid, "no thank-you note: %s", res->note_reason);
 	if (res->onboard.kind == ONBOARD_START)
-		log_msg(LOG_INFO, m->qid, "onboarding: journey started for the external recipients");
+		log_msg(LOG_INFO, m->qid, "onboarding: journey %s for the external recipients",
+		    res->unrecorded ? "not yet recorded (see above)" : "started");
 	else if (res->onboard.kind == ONBOARD_STOP)
-		log_msg(LOG_INFO, m->qid, "off-boarding: future check-ins cancelled");
+		log_msg(LOG_INFO, m->qid, "off-boarding: %s",
+		    res->unrecorded ? "not yet recorded (see above)" : "future check-ins cancelled");
 }
 
 enum apply_outcome

@@ -273,6 +273,8 @@ filter_message(SMFICTX *ctx, struct conn *c)
 		if (res.error != NULL)
 			log_msg(LOG_WARNING, m->qid, "store: %s; the invoice is flagged on its own"
 			    " findings, so its verdict applies", st == NULL ? store_err : res.error);
+		if (res.error != NULL || res.unrecorded != 0)
+			selfcheck_store_failed(c->cfg->conf->database);
 		switch (apply_result(ctx, m, &res, (c->proto & SMFIP_HDR_LEADSPC) != 0)) {
 		case APPLY_REJECT: v = V_REJECT; break;
 		case APPLY_TEMPFAIL: v = V_TEMPFAIL; break;

@@ -64,6 +64,7 @@ e2e_check "start-up names the file, owner and mode" e2e_milter_log_has "$want"
 lines=$(grep -cF "$want" "$E2E_MILTER_LOG")
 e2e_check "onboarding mail still accepted (on-error accept)" onboard dave other.example
 e2e_wait_maildir 2 || e2e_fail "mail not delivered with a read-only store"
-e2e_check "the failure follows on-error" e2e_milter_log_has "on-error policy: accept unchanged"
+e2e_check "the record the store refused is kept for replay (issue 10)" \
+	e2e_milter_log_has "journey: journey-start for dave@other.example not recorded"
 e2e_check "the first failure names the file again" test "$(grep -cF "$want" "$E2E_MILTER_LOG")" -gt "$lines"
 e2e_check "-n fails on it" sh -c "! '$E2E_MILTER' -n -c '$E2E_CONF' 2>/dev/null"

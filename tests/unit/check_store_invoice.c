@@ -417,6 +417,7 @@ sample(struct spool_record *r, const char *number, int with_journey)
 	it->customer = strdup("ap@acme.example");
 	it->sender = strdup("<am@example.com>");
 	it->renewal = strdup("2027-01-31");
+	it->since = strdup("2026-03-03");
 }
 
 START_TEST(test_roundtrip)
@@ -450,6 +451,7 @@ START_TEST(test_roundtrip)
 	ck_assert_str_eq(back.items[0].row.findings[0].message, "amount 100.00 is not 99.99 = x");
 	ck_assert_int_eq(back.items[1].kind, SPOOL_JOURNEY_START);
 	ck_assert_str_eq(back.items[1].renewal, "2027-01-31");
+	ck_assert_str_eq(back.items[1].since, "2026-03-03");
 	ck_assert_ptr_null(back.items[1].name);
 	spool_record_clear(&back);
 	spool_record_clear(&r);
