@@ -17,6 +17,8 @@ import tempfile
 import time
 import urllib.parse
 
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -28,6 +30,12 @@ for a in ("base", "db", "dir", "shots", "release", "discard", "xss"):
 args = ap.parse_args()
 URL = urllib.parse.urlparse(args.base)
 failed = 0
+
+
+def after_submit(drv, ident):
+    """the element of id ident on the page a submitted form leads to: a click on a submit
+    button returns before the browser has the next page (a release runs postsuper first)"""
+    return WebDriverWait(drv, 20).until(EC.presence_of_element_located((By.ID, ident)))
 
 
 def check(what, cond, detail=""):
@@ -154,16 +162,17 @@ try:
     drv.set_window_size(1400, 1000)
     drv.find_element(By.ID, "release").click()
     check("release: the page says it is released",
-          "Released" in drv.find_element(By.ID, "notice").text)
+          "Released" in after_submit(drv, "notice").text)
     audit = drv.find_element(By.ID, "audit").text
     check("release: the audit log says who", "clerk" in audit and "release" in audit and "done" in audit, audit)
 
     drv.get(b + "/invoice/" + args.discard)
     drv.find_element(By.ID, "discard").click()
+    after_submit(drv, "confirm-discard")
     check("discard asks for a confirmation first", drv.current_url.endswith("/discard") and
           drv.find_elements(By.ID, "confirm-discard"), drv.current_url)
     drv.find_element(By.ID, "confirm-discard").click()
-    check("discard: the page says it is discarded", "Discarded" in drv.find_element(By.ID, "notice").text)
+    check("discard: the page says it is discarded", "Discarded" in after_submit(drv, "notice").text)
     check("discard: in the audit log", "discard" in drv.find_element(By.ID, "audit").text)
 
     drv.get(b + "/invoice/" + args.xss)
