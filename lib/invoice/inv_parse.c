@@ -3,8 +3,8 @@
  * its root element and namespace (never by a file name), and dispatch to the UBL
  * or CII reader. Also the tree-walk helpers both readers use.
  *
- * All input is untrusted (lib/xmlsafe.c loads it). The readers walk the tree
- * directly: no XPath is compiled, each element is visited a bounded number of
+ * All input is untrusted (xmltree.c loads it, behind xmlsafe's guards). The
+ * readers walk the compact tree directly: no XPath is compiled, each element is visited a bounded number of
  * times, and nothing is quadratic in the number of lines.
  */
 #include <stdio.h>
@@ -12,11 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/parser.h>
-
 #include "inv_priv.h"
 #include "util/xalloc.h"
-#include "xmlsafe.h"
 
 /* The prefixes the readers use, and the namespaces they stand for. */
 static const struct {
@@ -33,15 +30,12 @@ static const struct {
 
 /* name_match - does element n have namespace URI uri and local name local (len bytes)? */
 static int
-name_match(xmlNodePtr n, const char *uri, const char *local, size_t len)
+name_match(xmltree_ptr n, const char *uri, const char *local, size_t len)
 {
-	const char *name;
-
-	if (n->type != XML_ELEMENT_NODE || n->ns == NULL || n->ns->href == NULL)
+	if (n->type != XMLTREE_ELEMENT || n->uri == NULL)
 		return 0;
-	name = (const char *)n->name;
-	return strncmp(name, local, len) == 0 && name[len] == '\0' &&
-	    strcmp((const char *)n->ns->href, uri) == 0;
+	return strncmp(n->name, local, len) == 0 && n->name[len] == '\0' &&
+	    strcmp(n->uri, uri) == 0;
 }
 
 /* split - resolve "pfx:local" (up to len bytes) to a namespace URI and local part */
@@ -64,43 +58,43 @@ split(const char *qname, size_t len, const char **local, size_t *local_len)
 }
 
 /* kid_n - first child of n named by the first len bytes of qname */
-static xmlNodePtr
-kid_n(xmlNodePtr n, const char *qname, size_t len)
+static xmltree_ptr
+kid_n(xmltree_ptr n, const char *qname, size_t len)
 {
 	const char *uri, *local;
 	size_t local_len;
-	xmlNodePtr c;
+	xmltree_ptr c;
 
 	if (n == NULL || (uri = split(qname, len, &local, &local_len)) == NULL)
 		return NULL;
-	for (c = n->children; c != NULL; c = c->next)
+	for (c = n->kids; c != NULL; c = c->next)
 		if (name_match(c, uri, local, local_len))
 			return c;
 	return NULL;
 }
 
-xmlNodePtr
-invx_kid(xmlNodePtr n, const char *qname)
+xmltree_ptr
+invx_kid(xmltree_ptr n, const char *qname)
 {
 	return kid_n(n, qname, strlen(qname));
 }
 
-xmlNodePtr
-invx_next(xmlNodePtr n)
+xmltree_ptr
+invx_next(xmltree_ptr n)
 {
-	xmlNodePtr c;
+	xmltree_ptr c;
 
-	if (n == NULL || n->ns == NULL)
+	if (n == NULL || n->uri == NULL)
 		return NULL;
 	for (c = n->next; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && c->ns != NULL &&
-		    xmlStrEqual(c->name, n->name) && xmlStrEqual(c->ns->href, n->ns->href))
+		if (c->type == XMLTREE_ELEMENT && c->uri != NULL &&
+		    strcmp(c->name, n->name) == 0 && strcmp(c->uri, n->uri) == 0)
 			return c;
 	return NULL;
 }
 
-xmlNodePtr
-invx_path(xmlNodePtr n, const char *path)
+xmltree_ptr
+invx_path(xmltree_ptr n, const char *path)
 {
 	const char *p = path, *slash;
 
@@ -115,7 +109,7 @@ invx_path(xmlNodePtr n, const char *path)
 }
 
 int
-invx_is(xmlNodePtr n, const char *qname)
+invx_is(xmltree_ptr n, const char *qname)
 {
 	const char *uri, *local;
 	size_t local_len;
@@ -143,38 +137,29 @@ trim_dup(const char *s)
 }
 
 char *
-invx_text(xmlNodePtr n)
+invx_text(xmltree_ptr n)
 {
-	xmlChar *c;
-	char *s;
+	char *c, *s;
 
 	if (n == NULL)
 		return NULL;
 	/* the common case: a single text child, read without a copy */
-	if (n->children != NULL && n->children->next == NULL &&
-	    n->children->type == XML_TEXT_NODE)
-		return trim_dup((const char *)n->children->content);
-	c = xmlNodeGetContent(n);
-	s = trim_dup((const char *)c);
-	xmlFree(c);
+	if (n->kids != NULL && n->kids->next == NULL && n->kids->type == XMLTREE_TEXT)
+		return trim_dup(n->kids->text);
+	c = xmltree_content(n);
+	s = trim_dup(c);
+	free(c);
 	return s;
 }
 
 char *
-invx_attr(xmlNodePtr n, const char *name)
+invx_attr(xmltree_ptr n, const char *name)
 {
-	xmlChar *v;
-	char *s;
-
-	if (n == NULL || (v = xmlGetProp(n, (const xmlChar *)name)) == NULL)
-		return NULL;
-	s = trim_dup((const char *)v);
-	xmlFree(v);
-	return s;
+	return trim_dup(xmltree_attr(n, name));
 }
 
 int
-invx_text_eq(xmlNodePtr n, const char *lit)
+invx_text_eq(xmltree_ptr n, const char *lit)
 {
 	char *t = invx_text(n);
 	int eq = t != NULL && strcasecmp(t, lit) == 0;
@@ -184,7 +169,7 @@ invx_text_eq(xmlNodePtr n, const char *lit)
 }
 
 int
-invx_bool(xmlNodePtr n)
+invx_bool(xmltree_ptr n)
 {
 	char *t = invx_text(n);
 	int v = -1;
@@ -200,7 +185,7 @@ invx_bool(xmlNodePtr n)
 }
 
 char *
-invx_date(xmlNodePtr n)
+invx_date(xmltree_ptr n)
 {
 	char *t = invx_text(n), *d;
 	size_t i;
@@ -217,14 +202,14 @@ invx_date(xmlNodePtr n)
 
 /* element_name - "prefix:name" style label of n for messages (static buffer per call) */
 static const char *
-element_name(xmlNodePtr n, char *buf, size_t len)
+element_name(xmltree_ptr n, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", (const char *)n->name);
 	return buf;
 }
 
 void
-invx_amount(inv_invoice *inv, xmlNodePtr n, dec_t *v, int *has, int check_currency)
+invx_amount(inv_invoice *inv, xmltree_ptr n, dec_t *v, int *has, int check_currency)
 {
 	char *t, *cur, name[64];
 	int rc = DEC_ESYNTAX;
@@ -259,25 +244,25 @@ invx_amount(inv_invoice *inv, xmlNodePtr n, dec_t *v, int *has, int check_curren
 
 /* detect - which syntax the root element is; 0 with syntax and doctype set, or -1 */
 static int
-detect(xmlNodePtr root, enum inv_syntax *syntax, enum inv_doctype *doctype)
+detect(xmltree_ptr root, enum inv_syntax *syntax, enum inv_doctype *doctype)
 {
-	const char *href = root->ns != NULL ? (const char *)root->ns->href : NULL;
+	const char *href = root->uri;
 
 	if (href == NULL)
 		return -1;
-	if (strcmp(href, INV_NS_UBL_INVOICE) == 0 && xmlStrEqual(root->name, BAD_CAST "Invoice")) {
+	if (strcmp(href, INV_NS_UBL_INVOICE) == 0 && strcmp(root->name, "Invoice") == 0) {
 		*syntax = INV_SYNTAX_UBL;
 		*doctype = INV_DOC_INVOICE;
 		return 0;
 	}
 	if (strcmp(href, INV_NS_UBL_CREDITNOTE) == 0 &&
-	    xmlStrEqual(root->name, BAD_CAST "CreditNote")) {
+	    strcmp(root->name, "CreditNote") == 0) {
 		*syntax = INV_SYNTAX_UBL;
 		*doctype = INV_DOC_CREDIT_NOTE;
 		return 0;
 	}
 	if (strcmp(href, INV_NS_CII) == 0 &&
-	    xmlStrEqual(root->name, BAD_CAST "CrossIndustryInvoice")) {
+	    strcmp(root->name, "CrossIndustryInvoice") == 0) {
 		*syntax = INV_SYNTAX_CII;
 		*doctype = INV_DOC_INVOICE;	/* refined from the type code */
 		return 0;
@@ -288,24 +273,23 @@ detect(xmlNodePtr root, enum inv_syntax *syntax, enum inv_doctype *doctype)
 int
 inv_parse(const char *buf, size_t len, inv_invoice **out, char *err, size_t errlen)
 {
-	xmlDocPtr doc;
-	xmlNodePtr root;
+	struct xmltree *doc;
+	xmltree_ptr root;
 	inv_invoice *inv;
 	enum inv_syntax syntax;
 	enum inv_doctype doctype;
 	char name[80], ns[120];
 
 	*out = NULL;
-	if (xmlsafe_parse(buf, len, 0, 0, &doc, err, errlen) != XMLSAFE_OK)
+	if (xmltree_parse(buf, len, 0, 0, &doc, err, errlen) != XMLSAFE_OK)
 		return INV_EBAD;
-	root = xmlDocGetRootElement(doc);
+	root = xmltree_root(doc);
 	if (detect(root, &syntax, &doctype) < 0) {
 		snprintf(name, sizeof(name), "%s", (const char *)root->name);
-		snprintf(ns, sizeof(ns), "%s", root->ns != NULL && root->ns->href != NULL ?
-		    (const char *)root->ns->href : "no namespace");
+		snprintf(ns, sizeof(ns), "%s", root->uri != NULL ? root->uri : "no namespace");
 		snprintf(err, errlen, "not an invoice: root element <%s> in namespace %s "
 		    "(expected UBL Invoice/CreditNote or CII CrossIndustryInvoice)", name, ns);
-		xmlFreeDoc(doc);
+		xmltree_free(doc);
 		return INV_NOT_INVOICE;
 	}
 	inv = xcalloc(1, sizeof(*inv));
@@ -317,7 +301,7 @@ inv_parse(const char *buf, size_t len, inv_invoice **out, char *err, size_t errl
 		inv_cii_read(root, inv);
 	if (inv->profile == NULL)
 		inv_set_profile(inv);
-	xmlFreeDoc(doc);
+	xmltree_free(doc);
 	*out = inv;
 	return INV_OK;
 }
