@@ -28,14 +28,21 @@ static const struct {
 	{ NULL, NULL }
 };
 
-/* name_match - does element n have namespace URI uri and local name local (len bytes)? */
+/* name_match - does element n have namespace URI uri and local name local (len bytes,
+ * len > 0)? *seen is a namespace string of the tree already found equal to uri (the
+ * tree's names are shared: siblings mostly hold the same pointer), or NULL. */
 static int
-name_match(xmltree_ptr n, const char *uri, const char *local, size_t len)
+name_match(xmltree_ptr n, const char *uri, const char *local, size_t len, const char **seen)
 {
-	if (n->type != XMLTREE_ELEMENT || n->uri == NULL)
+	if (n->type != XMLTREE_ELEMENT || n->uri == NULL || n->name[0] != local[0] ||
+	    strncmp(n->name, local, len) != 0 || n->name[len] != '\0')
 		return 0;
-	return strncmp(n->name, local, len) == 0 && n->name[len] == '\0' &&
-	    strcmp(n->uri, uri) == 0;
+	if (n->uri != *seen) {
+		if (strcmp(n->uri, uri) != 0)
+			return 0;
+		*seen = n->uri;
+	}
+	return 1;
 }
 
 /* split - resolve "pfx:local" (up to len bytes) to a namespace URI and local part */
@@ -61,14 +68,14 @@ split(const char *qname, size_t len, const char **local, size_t *local_len)
 static xmltree_ptr
 kid_n(xmltree_ptr n, const char *qname, size_t len)
 {
-	const char *uri, *local;
+	const char *uri, *local, *seen = NULL;
 	size_t local_len;
 	xmltree_ptr c;
 
-	if (n == NULL || (uri = split(qname, len, &local, &local_len)) == NULL)
+	if (n == NULL || (uri = split(qname, len, &local, &local_len)) == NULL || local_len == 0)
 		return NULL;
 	for (c = n->kids; c != NULL; c = c->next)
-		if (name_match(c, uri, local, local_len))
+		if (name_match(c, uri, local, local_len, &seen))
 			return c;
 	return NULL;
 }
@@ -111,12 +118,13 @@ invx_path(xmltree_ptr n, const char *path)
 int
 invx_is(xmltree_ptr n, const char *qname)
 {
-	const char *uri, *local;
+	const char *uri, *local, *seen = NULL;
 	size_t local_len;
 
-	if (n == NULL || (uri = split(qname, strlen(qname), &local, &local_len)) == NULL)
+	if (n == NULL || (uri = split(qname, strlen(qname), &local, &local_len)) == NULL ||
+	    local_len == 0)
 		return 0;
-	return name_match(n, uri, local, local_len);
+	return name_match(n, uri, local, local_len, &seen);
 }
 
 /* trim_dup - copy s without leading/trailing XML whitespace; NULL if blank */
