@@ -2,7 +2,7 @@
  * invite.c - the iCalendar invitation of a check-in, built with libical 3.
  *
  * Trust: every string in struct invite_opts is untrusted (it comes from mail the
- * milter saw, the store and the config). Addresses must pass invite_addr_valid();
+ * milter saw, the store and the config). Addresses must pass text_addr_valid();
  * texts are made valid UTF-8 without control characters (newlines kept in the
  * description; libical escapes them); names lose the double quotes a parameter
  * value cannot carry.
@@ -26,6 +26,8 @@
 #include "invite.h"
 #include "journey/plan.h"
 #include "util/xalloc.h"
+#include "util/text.h"
+#include "util/zone.h"
 
 #define INVITE_PRODID "-//postsale//check-in invitations//EN"
 
@@ -37,55 +39,6 @@ void invite_opts_init(struct invite_opts *opts)
 	opts->alarm_minutes = 15;
 }
 
-/* invite_addr_valid - 1 if s is a plain addr-spec local@domain, else 0 */
-int invite_addr_valid(const char *s)
-{
-	const char *at, *p;
-
-	if (s == NULL || (at = strrchr(s, '@')) == NULL || at == s || at - s > 64 ||
-	    strlen(at + 1) == 0 || strlen(at + 1) > 255)
-		return 0;
-	for (p = s; p < at; p++) {
-		unsigned char c = (unsigned char) *p;
-		if (c <= ' ' || c == 0x7f || strchr("()<>[]:;@\\,\"", c) != NULL)
-			return 0;
-	}
-	if (s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
-		return 0;
-	/* domain: labels of letters, digits, '-' (or UTF-8), separated by single dots */
-	for (p = at + 1; *p; p++) {
-		unsigned char c = (unsigned char) *p;
-		if (c == '.') {
-			if (p == at + 1 || p[1] == 0 || p[1] == '.')
-				return 0;
-		} else if (!(isalnum(c) || c == '-' || c >= 0x80))
-			return 0;
-	}
-	return 1;
-}
-
-/* utf8_len - length of the valid UTF-8 sequence at s, or 0 if it is not one */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80 ||
-		    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 /* invite_text_clean - see invite.h; caller frees */
 char *
 invite_text_clean(const char *s, int keep_lf, int no_quote)
@@ -95,7 +48,7 @@ invite_text_clean(const char *s, int keep_lf, int no_quote)
 	const unsigned char *p = (const unsigned char *) (s ? s : "");
 
 	while (*p) {
-		size_t l = utf8_len(p);
+		size_t l = text_utf8_len(p, strlen((const char *) p));
 		if (l == 0) {
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;
@@ -121,18 +74,6 @@ invite_text_clean(const char *s, int keep_lf, int no_quote)
 	}
 	out[o] = 0;
 	return out;
-}
-
-/* invite_uid - "ci<id>-<16 hex>@<domain>"; caller frees */
-char *invite_uid(long long checkin_id, const char *customer, const char *domain)
-{
-	char *key = xasprintf("%s/%lld", customer ? customer : "", checkin_id);
-	unsigned long long h = plan_spread_hash(key);
-	char *uid = xasprintf("ci%lld-%016llx@%s", checkin_id, h,
-			      domain && *domain ? domain : "postsale.invalid");
-
-	free(key);
-	return uid;
 }
 
 static void date_fmt(time_t t, char *buf, size_t len)
@@ -425,12 +366,12 @@ static icalproperty *person_prop(int attendee, const char *addr, const char *nam
 /* opts_check - -1 and a message naming the first bad field */
 static int opts_check(const struct invite_opts *o, char *err, size_t errlen)
 {
-	if (!invite_addr_valid(o->organizer)) {
+	if (!text_addr_valid(o->organizer)) {
 		snprintf(err, errlen, "invite: organizer \"%.100s\" is not a mail address",
 			 o->organizer ? o->organizer : "");
 		return -1;
 	}
-	if (!invite_addr_valid(o->manager)) {
+	if (!text_addr_valid(o->manager)) {
 		snprintf(err, errlen, "invite: manager \"%.100s\" is not a mail address",
 			 o->manager ? o->manager : "");
 		return -1;
@@ -440,7 +381,7 @@ static int opts_check(const struct invite_opts *o, char *err, size_t errlen)
 			 "organizer must be the postsale mailbox", o->organizer);
 		return -1;
 	}
-	if (o->invite_customer && !invite_addr_valid(o->customer)) {
+	if (o->invite_customer && !text_addr_valid(o->customer)) {
 		snprintf(err, errlen, "invite: customer \"%.100s\" is not a mail address",
 			 o->customer ? o->customer : "");
 		return -1;

@@ -2,7 +2,7 @@
  * invite_mime.c - the mail that carries a check-in invitation, built by hand.
  *
  * Trust: addresses, names, subject and text are untrusted. Addresses must pass
- * invite_addr_valid(); header texts are cleaned of controls (no header injection)
+ * text_addr_valid(); header texts are cleaned of controls (no header injection)
  * and RFC 2047-encoded when not ASCII; the HTML part holds only escaped text. Bodies
  * that are ASCII with short lines go 7bit, other text quoted-printable, the calendar
  * base64 when not ASCII, so the message needs neither 8BITMIME nor SMTPUTF8. Every
@@ -17,6 +17,8 @@
 #include "invite_mime.h"
 #include "journey/plan.h"
 #include "util/xalloc.h"
+#include "util/ident.h"
+#include "util/text.h"
 
 /* A growing byte buffer. */
 struct buf {
@@ -291,7 +293,7 @@ static void date_rfc5322(time_t t, char *out, size_t len)
 /* boundary_make - a boundary that none of the bodies contains */
 static char *boundary_make(const char *tag, const char *seed, const struct buf *bodies)
 {
-	unsigned long long h = plan_spread_hash(seed);
+	unsigned long long h = ident_hash(seed);
 
 	for (unsigned n = 0;; n++) {
 		char *bd = xasprintf("=_ps_%s_%016llx_%u", tag, h, n);
@@ -313,7 +315,7 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 
 	*out = NULL;
 	*len = 0;
-	if (!invite_addr_valid(m->from)) {
+	if (!text_addr_valid(m->from)) {
 		snprintf(err, errlen, "invite mail: From \"%.100s\" is not a mail address",
 			 m->from ? m->from : "");
 		return -1;
@@ -323,7 +325,7 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 		return -1;
 	}
 	for (size_t i = 0; i < m->n_to; i++)
-		if (!invite_addr_valid(m->to[i])) {
+		if (!text_addr_valid(m->to[i])) {
 			snprintf(err, errlen, "invite mail: To \"%.100s\" is not a mail address",
 				 m->to[i] ? m->to[i] : "");
 			return -1;
@@ -373,7 +375,7 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 		msgid = header_clean(m->message_id);
 	else {
 		char *key = xasprintf("%s/%d/%s", m->uid ? m->uid : m->ics, m->sequence, method);
-		msgid = xasprintf("invite-%016llx-%d@%s", plan_spread_hash(key), m->sequence,
+		msgid = xasprintf("invite-%016llx-%d@%s", ident_hash(key), m->sequence,
 				  at + 1);
 		free(key);
 	}

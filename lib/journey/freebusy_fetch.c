@@ -20,6 +20,7 @@
 
 #include "freebusy.h"
 #include "util/xalloc.h"
+#include "conf/manager.h"
 
 /* The body as it arrives. */
 struct fetch_body {
@@ -46,11 +47,6 @@ static size_t fetch_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 	b->len += n;
 	b->data[b->len] = '\0';
 	return n;
-}
-
-int freebusy_is_url(const char *s)
-{
-	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
 }
 
 char *freebusy_cache_path(const char *database, const char *address, char *buf, size_t len)
@@ -113,7 +109,7 @@ int freebusy_fetch(const char *url, const char *tz, const char *path, long timeo
 	int ret = -1;
 
 	*n_periods = 0;
-	if (!freebusy_is_url(url)) {
+	if (!manager_busy_is_url(url)) {
 		snprintf(why, whylen, "%s: not an http or https URL", url);
 		return -1;
 	}
