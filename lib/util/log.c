@@ -6,6 +6,7 @@
  * lines with CR/LF or terminal escapes.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,8 @@
 #include "log.h"
 
 static int log_to_stderr = 1;
-static int log_max_level = LOG_INFO;
+/* written on SIGHUP (the config reloaded) while the milter's workers read it */
+static atomic_int log_max_level = LOG_INFO;
 static const char *log_ident = "postsale";
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -44,7 +46,7 @@ log_open(const char *ident, int facility, int to_stderr)
 void
 log_set_level(int level)
 {
-	log_max_level = level;
+	atomic_store_explicit(&log_max_level, level, memory_order_relaxed);
 }
 
 int
@@ -86,7 +88,7 @@ log_msg(int level, const char *qid, const char *fmt, ...)
 	int off = 0;
 	va_list ap;
 
-	if (level > log_max_level)
+	if (level > atomic_load_explicit(&log_max_level, memory_order_relaxed))
 		return;
 	if (qid != NULL && *qid != '\0')
 		off = snprintf(line, sizeof(line), "%s: ", qid);
