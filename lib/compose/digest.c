@@ -18,6 +18,7 @@
 #include "invite_mime.h"
 #include "mime/mime_text.h"
 #include "util/xalloc.h"
+#include "util/text.h"
 
 #define DIGEST_CELL_MAX 60	/* code points of one cell in the text table */
 
@@ -156,18 +157,15 @@ cells(const struct digest_row *r, char *out[C_N])
 static char *
 text_cell(const char *s, size_t *width)
 {
-	size_t n = strlen(s), o = 0, w = 0;
-	char *c = xmalloc(n + 4);
+	char *c = text_printable_dup(s, strlen(s), TEXT_SPACE);
+	size_t o, w = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char b = (unsigned char) s[i];
-		if ((b & 0xc0) != 0x80) {
+	for (o = 0; c[o] != '\0'; o++)
+		if (((unsigned char) c[o] & 0xc0) != 0x80) {
 			if (w == DIGEST_CELL_MAX)
 				break;
 			w++;
 		}
-		c[o++] = b < 0x20 || b == 0x7f ? ' ' : (char) b;
-	}
 	c[o] = '\0';
 	*width = w;
 	return c;

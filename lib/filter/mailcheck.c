@@ -15,6 +15,7 @@
 #include "mailcheck.h"
 #include "mime/outbound.h"
 #include "util/xalloc.h"
+#include "util/text.h"
 
 #define MC_MAX_STATED 16	/* stated numbers/amounts kept per message */
 #define MC_TOKEN 64		/* longest invoice number read from the text */
@@ -78,13 +79,7 @@ skip_space(const char *p)
 static char *
 clip(const char *s, size_t n)
 {
-	size_t len = strnlen(s, n);
-	char *c = xstrndup(s, len);
-
-	for (char *p = c; *p; p++)
-		if ((unsigned char) *p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	return c;
+	return text_printable_dup(s, strnlen(s, n), TEXT_SPACE);
 }
 
 /* ---- invoice numbers ---- */

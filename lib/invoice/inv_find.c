@@ -27,6 +27,7 @@
 #include "inv_find.h"
 #include "pdfx.h"
 #include "util/xalloc.h"
+#include "util/text.h"
 
 /* inv_find_limits_default - generous for real mail, small enough for a mail filter */
 void inv_find_limits_default(struct inv_find_limits *lim)
@@ -89,9 +90,7 @@ static void found_fail(inv_found_list *out, const char *part, const char *filena
 	va_start(ap, fmt);
 	f->error = xvasprintf(fmt, ap);
 	va_end(ap);
-	for (char *p = f->error; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	text_printable_inplace(f->error, 0);
 	f->status = status;
 }
 

@@ -26,6 +26,7 @@
 #include "inv.h"
 #include "pdfx.h"
 #include "util/xalloc.h"
+#include "util/text.h"
 
 #define PDFX_MAX_DEPTH 32	/* name tree levels */
 #define PDFX_MAX_NODES 4096	/* name tree nodes and file specs looked at */
@@ -90,9 +91,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	for (char *p = err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	text_printable_inplace(err, 0);
 }
 
 /* qpdf_reason - qpdf's pending error (or, failing that, its next warning) as text

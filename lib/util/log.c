@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "text.h"
 
 static int log_to_stderr = 1;
 /* written on SIGHUP (the config reloaded) while the milter's workers read it */
@@ -105,20 +106,9 @@ log_msg(int level, const char *qid, const char *fmt, ...)
 	pthread_mutex_unlock(&log_lock);
 }
 
+/* log_printable - the rule of log lines: text_printable with TEXT_ASCII */
 char *
 log_printable(char *buf, size_t bufsize, const char *s, size_t len)
 {
-	size_t i, n;
-
-	if (bufsize == 0)
-		return buf;
-	n = len < bufsize - 1 ? len : bufsize - 1;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char) s[i];
-		buf[i] = (c >= 0x20 && c < 0x7f) ? (char) c : '?';
-	}
-	buf[n] = '\0';
-	if (n < len && bufsize >= 4)
-		memcpy(buf + bufsize - 4, "...", 4);
-	return buf;
+	return text_printable(buf, bufsize, s, len, TEXT_ASCII);
 }
