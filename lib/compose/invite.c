@@ -48,7 +48,7 @@ invite_text_clean(const char *s, int keep_lf, int no_quote)
 	const unsigned char *p = (const unsigned char *) (s ? s : "");
 
 	while (*p) {
-		size_t l = text_utf8_len(p, strlen((const char *) p));
+		size_t l = text_utf8_len(p, 4);	/* a NUL ends any sequence */
 		if (l == 0) {
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;

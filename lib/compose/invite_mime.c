@@ -17,49 +17,9 @@
 #include "invite_mime.h"
 #include "journey/plan.h"
 #include "util/xalloc.h"
+#include "util/buf.h"
 #include "util/ident.h"
 #include "util/text.h"
-
-/* A growing byte buffer. */
-struct buf {
-	char *data;
-	size_t len, cap;
-};
-
-/* buf_reserve - room for n more bytes and a NUL */
-static void buf_reserve(struct buf *b, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->data = xrealloc(b->data, b->cap);
-	}
-}
-
-static void buf_add(struct buf *b, const void *p, size_t n)
-{
-	buf_reserve(b, n);
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = 0;
-}
-
-static void buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_fmt(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_fmt(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	buf_str(b, s);
-	free(s);
-}
 
 /* header_clean - s without controls (CR, LF, tabs become spaces); caller frees */
 static char *header_clean(const char *s)
@@ -111,7 +71,7 @@ static void b64_body(struct buf *b, const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i += 57) {
 		b64_add(b, (const unsigned char *) p + i, n - i < 57 ? n - i : 57);
-		buf_str(b, "\r\n");
+		buf_adds(b, "\r\n");
 	}
 }
 
@@ -129,7 +89,7 @@ char *invite_header_encode(const char *s, size_t used)
 
 	buf_add(&b, "", 0);
 	if (is_ascii(s) && n + used <= 78) {
-		buf_str(&b, s);
+		buf_adds(&b, s);
 		return b.data;
 	}
 	/* "=?UTF-8?B?" + 4*ceil(k/3) + "?=" <= 75: at most 45 bytes of text per word */
@@ -144,10 +104,10 @@ char *invite_header_encode(const char *s, size_t used)
 			k += l;
 		}
 		if (i > 0)
-			buf_str(&b, "\r\n ");
-		buf_str(&b, "=?UTF-8?B?");
+			buf_adds(&b, "\r\n ");
+		buf_adds(&b, "=?UTF-8?B?");
 		b64_add(&b, (const unsigned char *) s + i, k);
-		buf_str(&b, "?=");
+		buf_adds(&b, "?=");
 		i += k;
 	}
 	return b.data;
@@ -167,7 +127,7 @@ static void qp_body(struct buf *b, const char *p)
 		if (c == '\r' && p[1] == '\n')
 			continue;
 		if (c == '\n') {
-			buf_str(b, "\r\n");
+			buf_adds(b, "\r\n");
 			col = 0;
 			continue;
 		}
@@ -186,14 +146,14 @@ static void qp_body(struct buf *b, const char *p)
 		if (c >= 0xc0)
 			need = 3 * utf8_char_len(c);
 		if (col + need > 75) {
-			buf_str(b, "=\r\n");
+			buf_adds(b, "=\r\n");
 			col = 0;
 		}
 		buf_add(b, enc, elen);
 		col += elen;
 	}
 	if (col > 0)
-		buf_str(b, "\r\n");
+		buf_adds(b, "\r\n");
 }
 
 /* text_7bit_ok - ASCII, no bare CR, no NUL, lines <= 998 octets */
@@ -224,13 +184,13 @@ static void crlf_body(struct buf *b, const char *p)
 		if (*p == '\r' && p[1] == '\n')
 			p++;
 		if (*p == '\n') {
-			buf_str(b, "\r\n");
+			buf_adds(b, "\r\n");
 			p++;
 		} else
 			buf_add(b, p++, 1);	/* a bare CR: text_7bit_ok() sends it QP */
 	}
 	if (b->len < 2 || memcmp(b->data + b->len - 2, "\r\n", 2) != 0)
-		buf_str(b, "\r\n");
+		buf_adds(b, "\r\n");
 }
 
 /* text_part - a text/SUBTYPE part: 7bit when possible, else quoted-printable */
@@ -238,7 +198,7 @@ static void text_part(struct buf *b, const char *ctype, const char *text)
 {
 	int plain = text_7bit_ok(text);
 
-	buf_fmt(b, "Content-Type: %s\r\nContent-Transfer-Encoding: %s\r\n\r\n", ctype,
+	buf_printf(b, "Content-Type: %s\r\nContent-Transfer-Encoding: %s\r\n\r\n", ctype,
 		plain ? "7bit" : "quoted-printable");
 	if (plain)
 		crlf_body(b, text);
@@ -250,31 +210,31 @@ static void text_part(struct buf *b, const char *ctype, const char *text)
 static void address_header(struct buf *b, const char *name, const char *const *addrs,
 			   const char *const *names, size_t n)
 {
-	buf_fmt(b, "%s: ", name);
+	buf_printf(b, "%s: ", name);
 	for (size_t i = 0; i < n; i++) {
 		const char *dn = names ? names[i] : NULL;
 		if (i > 0)
-			buf_str(b, ",\r\n ");
+			buf_adds(b, ",\r\n ");
 		if (dn && *dn) {
 			char *clean = header_clean(dn);
 			if (is_ascii(clean)) {
-				buf_str(b, "\"");
+				buf_adds(b, "\"");
 				for (const char *p = clean; *p; p++) {
 					if (*p == '"' || *p == '\\')
-						buf_str(b, "\\");
+						buf_adds(b, "\\");
 					buf_add(b, p, 1);
 				}
-				buf_str(b, "\" ");
+				buf_adds(b, "\" ");
 			} else {
 				char *enc = invite_header_encode(clean, 78);
-				buf_fmt(b, "%s\r\n ", enc);
+				buf_printf(b, "%s\r\n ", enc);
 				free(enc);
 			}
 			free(clean);
 		}
-		buf_fmt(b, "<%s>", addrs[i]);
+		buf_printf(b, "<%s>", addrs[i]);
 	}
-	buf_str(b, "\r\n");
+	buf_adds(b, "\r\n");
 }
 
 /* date_rfc5322 - "Mon, 31 Mar 2025 07:30:00 +0000", locale-independent */
@@ -342,22 +302,22 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 	{
 		char *title = html_escape(subject);
 		struct buf h = { 0 };
-		buf_fmt(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		buf_printf(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 			"<title>%s</title></head>\n<body>\n<p>", title);
 		for (const char *p = html_text; *p; p++) {
 			if (*p == '\n')
-				buf_str(&h, "<br>\n");
+				buf_adds(&h, "<br>\n");
 			else if (*p != '\r')
 				buf_add(&h, p, 1);
 		}
-		buf_str(&h, "</p>\n</body></html>\n");
+		buf_adds(&h, "</p>\n</body></html>\n");
 		text_part(&part[1], "text/html; charset=UTF-8", h.data);
 		free(h.data);
 		free(title);
 	}
 	free(html_text);
 	ics_ascii = text_7bit_ok(m->ics);
-	buf_fmt(&part[2], "Content-Type: text/calendar; method=%s; charset=UTF-8\r\n"
+	buf_printf(&part[2], "Content-Type: text/calendar; method=%s; charset=UTF-8\r\n"
 		"Content-Transfer-Encoding: %s\r\n\r\n", method, ics_ascii ? "7bit" : "base64");
 	if (ics_ascii)
 		crlf_body(&part[2], m->ics);
@@ -380,11 +340,11 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 		free(key);
 	}
 	date_rfc5322(m->date, date, sizeof(date));
-	buf_fmt(&b, "Date: %s\r\nMessage-ID: <%s>\r\n", date, msgid);
+	buf_printf(&b, "Date: %s\r\nMessage-ID: <%s>\r\n", date, msgid);
 	address_header(&b, "From", &m->from, &m->from_name, 1);
 	address_header(&b, "To", m->to, m->to_names, m->n_to);
 	enc = invite_header_encode(subject, 9);
-	buf_fmt(&b, "Subject: %s\r\nMIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n"
+	buf_printf(&b, "Subject: %s\r\nMIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n"
 		"Content-Class: urn:content-classes:calendarmessage\r\n"
 		"Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n\r\n"
 		"This is a calendar invitation in MIME format.\r\n\r\n--%s\r\n"
@@ -393,17 +353,17 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 	free(enc);
 
 	for (int i = 0; i < 3; i++) {
-		buf_fmt(&b, "--%s\r\n", bd_alt);
+		buf_printf(&b, "--%s\r\n", bd_alt);
 		buf_add(&b, part[i].data, part[i].len);
-		buf_str(&b, "\r\n");	/* the delimiter's CRLF: the body keeps its own */
+		buf_adds(&b, "\r\n");	/* the delimiter's CRLF: the body keeps its own */
 		free(part[i].data);
 	}
-	buf_fmt(&b, "--%s--\r\n\r\n", bd_alt);
-	buf_fmt(&b, "--%s\r\nContent-Type: application/ics; name=\"invite.ics\"\r\n"
+	buf_printf(&b, "--%s--\r\n\r\n", bd_alt);
+	buf_printf(&b, "--%s\r\nContent-Type: application/ics; name=\"invite.ics\"\r\n"
 		"Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
 		"Content-Transfer-Encoding: base64\r\n\r\n", bd_mixed);
 	b64_body(&b, m->ics, strlen(m->ics));
-	buf_fmt(&b, "--%s--\r\n", bd_mixed);
+	buf_printf(&b, "--%s--\r\n", bd_mixed);
 
 	free(all.data);
 	free(bd_alt);

@@ -20,6 +20,8 @@
 
 #include "util/html.h"
 #include "tmpl.h"
+#include "util/buf.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 const char *const tmpl_note_names[] = {
@@ -82,27 +84,6 @@ struct tmpl_set {
 	set_entry *entries;
 	size_t nentries, cap;
 };
-
-/* A growing output buffer. */
-typedef struct obuf {
-	char *p;
-	size_t len, cap;
-} obuf;
-
-static void
-ob_add(obuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
 
 static node *
 add_node(tmpl *t, node_op op)
@@ -381,39 +362,9 @@ tmpl_get_name(const tmpl *t)
 	return t->name;
 }
 
-/* utf8_len - length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t need;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	else if (c >= 0xc2 && c <= 0xdf)
-		need = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		need = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		need = 4, min = 0x10000;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	unsigned cp = c & (0x7f >> need);
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
-
 /* put_value - append the cleaned (and for HTML escaped) value s to b */
 static void
-put_value(obuf *b, const char *s, tmpl_kind kind)
+put_value(struct buf *b, const char *s, tmpl_kind kind)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), used = 0, i = 0;
@@ -423,16 +374,16 @@ put_value(obuf *b, const char *s, tmpl_kind kind)
 		unsigned c = p[i];
 		if (c < 0x20 || c == 0x7f || c == ' ') {
 			if (!space) {
-				ob_add(b, " ", 1);
+				buf_add(b, " ", 1);
 				used++;
 				space = 1;
 			}
 			i++;
 			continue;
 		}
-		size_t k = utf8_len(p + i, n - i);
+		size_t k = text_utf8_len(p + i, n - i);
 		if (k == 0) {
-			ob_add(b, "?", 1);
+			buf_add(b, "?", 1);
 			used++, i++;
 			space = 0;
 			continue;
@@ -443,28 +394,28 @@ put_value(obuf *b, const char *s, tmpl_kind kind)
 		used += k;
 		const char *e = kind == TMPL_HTML && k == 1 ? html_entity((unsigned char) c) : NULL;
 		if (e != NULL) {
-			ob_add(b, e, strlen(e));
+			buf_add(b, e, strlen(e));
 		} else {
-			ob_add(b, s + i, k);
+			buf_add(b, s + i, k);
 		}
 		i += k;
 		mark = b->len;
 	}
-	if (b->len > mark && b->p[b->len - 1] == ' ')
-		b->len--, b->p[b->len] = '\0';
+	if (b->len > mark && b->data[b->len - 1] == ' ')
+		b->len--, b->data[b->len] = '\0';
 }
 
 char *
 tmpl_render(const tmpl *t, const tmpl_vars *v, size_t *lenp)
 {
-	obuf b = { 0 };
-	ob_add(&b, "", 0);
+	struct buf b = { 0 };
+	buf_add(&b, "", 0);
 	size_t i = 0;
 	while (i < t->nnodes) {
 		const node *n = &t->nodes[i];
 		switch (n->op) {
 		case OP_TEXT:
-			ob_add(&b, t->text + n->off, n->len);
+			buf_add(&b, t->text + n->off, n->len);
 			break;
 		case OP_VAR: {
 			const char *val = v ? tmpl_vars_get(v, n->name) : NULL;
@@ -491,7 +442,7 @@ tmpl_render(const tmpl *t, const tmpl_vars *v, size_t *lenp)
 	}
 	if (lenp)
 		*lenp = b.len;
-	return b.p;
+	return b.data;
 }
 
 tmpl_vars *

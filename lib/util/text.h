@@ -35,7 +35,8 @@ char *text_printable_inplace(char *s, unsigned flags);
 
 /* text_utf8_len - length (1..4) of the valid UTF-8 sequence at the n bytes at s, or 0
  * if they do not start one (overlong forms, surrogates and code points past U+10FFFF
- * are not valid) */
+ * are not valid). A NUL-terminated s may pass n = 4: a NUL ends any sequence, and no
+ * byte past the first that is not a continuation byte is read. */
 size_t text_utf8_len(const unsigned char *s, size_t n);
 
 /* text_addr_valid - 1 if s is a plain addr-spec local@domain we are willing to put
