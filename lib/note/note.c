@@ -19,6 +19,7 @@
 #include "note.h"
 #include "note_int.h"
 #include "util/xalloc.h"
+#include "mime/hdr.h"
 
 /* One replacement of input bytes [start, end) by data. */
 typedef struct edit {
@@ -602,30 +603,6 @@ note_result_clear(note_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* field_span - the first header field called name in hdr[0..n): [*fs, *fe) */
-static int
-field_span(const char *hdr, size_t n, const char *name, size_t *fs, size_t *fe)
-{
-	size_t nl = strlen(name);
-	for (size_t pos = 0; pos < n;) {
-		const char *e = memchr(hdr + pos, '\n', n - pos);
-		size_t next = e ? (size_t)(e - hdr) + 1 : n;
-		if (hdr[pos] != ' ' && hdr[pos] != '\t' && pos + nl < n
-		    && strncasecmp(hdr + pos, name, nl) == 0 && hdr[pos + nl] == ':') {
-			size_t end = next;
-			while (end < n && (hdr[end] == ' ' || hdr[end] == '\t')) {
-				const char *e2 = memchr(hdr + end, '\n', n - end);
-				end = e2 ? (size_t)(e2 - hdr) + 1 : n;
-			}
-			*fs = pos;
-			*fe = end;
-			return 1;
-		}
-		pos = next;
-	}
-	return 0;
-}
-
 char *
 note_result_message(const char *msg, size_t len, const note_result *r, size_t *outlen)
 {
@@ -649,12 +626,12 @@ note_result_message(const char *msg, size_t len, const note_result *r, size_t *o
 		buf_adds(&line, ": ");
 		buf_adds(&line, r->headers[i].value);
 		buf_adds(&line, eol);
-		size_t fs, fe;
-		if (r->headers[i].index == 1 && field_span(h.data, h.len, r->headers[i].name, &fs, &fe)) {
+		struct hdr_field f;
+		if (r->headers[i].index == 1 && hdr_find(h.data, h.len, r->headers[i].name, 1, &f)) {
 			struct buf n2 = { 0 };
-			buf_add(&n2, h.data, fs);
+			buf_add(&n2, h.data, f.start);
 			buf_add(&n2, line.data, line.len);
-			buf_add(&n2, h.data + fe, h.len - fe);
+			buf_add(&n2, h.data + f.end, h.len - f.end);
 			buf_free(&h);
 			h = n2;
 		} else {
