@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "test_run.h"
 
 START_TEST(test_append)
 {
@@ -62,17 +63,10 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("buf");
-	TCase *tc = tcase_create("buf");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "buf");
 
 	tcase_add_test(tc, test_append);
 	tcase_add_test(tc, test_grow);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mime/hdr.h"
+#include "test_run.h"
 
 static const char block[] =
 	"From: a@example.com\r\n"
@@ -81,18 +82,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("hdr");
-	TCase *tc = tcase_create("hdr");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "hdr");
 
 	tcase_add_test(tc, test_walk);
 	tcase_add_test(tc, test_find_count);
 	tcase_add_test(tc, test_edges);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

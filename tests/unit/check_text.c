@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/text.h"
+#include "test_run.h"
 
 static const struct {
 	const char *in;
@@ -79,19 +80,12 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("text");
-	TCase *tc = tcase_create("text");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "text");
 
 	tcase_add_loop_test(tc, test_printable, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_printable_dup_inplace);
 	tcase_add_test(tc, test_utf8_len);
 	tcase_add_test(tc, test_addr);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

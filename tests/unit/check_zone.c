@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/zone.h"
+#include "test_run.h"
 
 static const struct {
 	const char *name;
@@ -137,20 +138,13 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("zone");
-	TCase *tc = tcase_create("zone");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "zone");
 
 	tcase_add_loop_test(tc, test_names, 0, sizeof(names) / sizeof(names[0]));
 	tcase_add_test(tc, test_name_ok);
 	tcase_add_test(tc, test_cached);
 	tcase_add_test(tc, test_threads);
 	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }
