@@ -477,18 +477,13 @@ static int unopened(const unsigned char *pdf, size_t len, char *err, size_t errl
 	return PDFX_EOPEN;
 }
 
-int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t max_xml,
-		 pdfx_attachment *out, char *err, size_t errlen)
-{
-	struct pdfx_walk w;
-	qpdf_data q;
-	qpdf_oh root, af, tree;
-	unsigned long long off;
-	int rc = PDFX_NONE, best = -1, best_rank = 1000;
+/* PDFX_GO: not a result; the caller goes on. */
+#define PDFX_GO 2
 
-	memset(out, 0, sizeof(*out));
-	if (err && errlen)
-		err[0] = '\0';
+/* extract_precheck - empty, not a PDF, or too big to open: that result, else PDFX_GO */
+static int extract_precheck(const unsigned char *pdf, size_t len, size_t max_pdf, char *err,
+			    size_t errlen)
+{
 	if (len == 0) {
 		set_err(err, errlen, "empty file, not a PDF");
 		return PDFX_EBAD;
@@ -504,99 +499,126 @@ int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t ma
 			 len, max_pdf);
 		return unopened(pdf, len, err, errlen, what);
 	}
+	return PDFX_GO;
+}
 
-	memset(&w, 0, sizeof(w));
-	q = w.q = qpdf_init();
+/* extract_walk - open the PDF in w->q and gather the embedded files of /AF and the
+ * /EmbeddedFiles name tree into w; PDFX_GO, or the result of a PDF qpdf cannot read */
+static int extract_walk(struct pdfx_walk *w, const unsigned char *pdf, size_t len, char *err,
+			size_t errlen)
+{
+	qpdf_data q = w->q;
+	qpdf_oh root, af, tree;
+	unsigned long long off;
+	char what[512];
+
 	qpdf_silence_errors(q);
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
+	/* An encrypted file is read with the empty user password; extraction is still
+	 * possible, the permission bits are advice to viewers. */
 	if (qpdf_read_memory(q, "pdf", (const char *)pdf, len, "") & QPDF_ERRORS) {
-		char what[512];
 		const char *r = qpdf_reason(q, &off);
 
 		snprintf(what, sizeof(what), "cannot open the PDF (password-protected or "
 			 "damaged) at offset %llu: %s", off, r);
-		rc = unopened(pdf, len, err, errlen, what);
-		goto done;
-	}
-	if (qpdf_is_encrypted(q) && !qpdf_allow_extract_all(q)) {
-		/* qpdf read it with the empty user password; extraction is still possible,
-		 * the permission bits are advice to viewers. Nothing to do. */
+		return unopened(pdf, len, err, errlen, what);
 	}
 	root = qpdf_get_root(q);
 	if (qpdf_has_error(q) || !qpdf_oh_is_dictionary(q, root)) {
 		const char *r = qpdf_has_error(q) ? qpdf_reason(q, &off) : "no catalog dictionary";
-		char what[512];
 
 		snprintf(what, sizeof(what), "damaged PDF: %s", r);
-		rc = unopened(pdf, len, err, errlen, what);
-		goto done;
+		return unopened(pdf, len, err, errlen, what);
 	}
 	af = qpdf_oh_get_key(q, root, "/AF");
 	if (qpdf_oh_is_array(q, af)) {
 		int n = qpdf_oh_get_array_n_items(q, af);
 
-		for (int i = 0; i < n && w.nodes++ < PDFX_MAX_NODES; i++)
-			walk_add(&w, qpdf_oh_get_array_item(q, af, i), NULL);
+		for (int i = 0; i < n && w->nodes++ < PDFX_MAX_NODES; i++)
+			walk_add(w, qpdf_oh_get_array_item(q, af, i), NULL);
 	}
 	tree = qpdf_oh_get_key(q, qpdf_oh_get_key(q, root, "/Names"), "/EmbeddedFiles");
-	walk_tree(&w, tree, 0);
+	walk_tree(w, tree, 0);
 	if (qpdf_has_error(q)) {
 		const char *r = qpdf_reason(q, &off);
-		char what[512];
 
 		snprintf(what, sizeof(what), "damaged PDF at offset %llu: %s", off, r);
-		rc = unopened(pdf, len, err, errlen, what);
-		goto done;
+		return unopened(pdf, len, err, errlen, what);
 	}
+	return PDFX_GO;
+}
 
-	/* The invoice by its specified name. */
-	for (size_t i = 0; i < w.ncand; i++) {
-		char *name = spec_name(q, &w.cand[i]);
+/* extract_named - the attachment with the best invoice name (by its file
+ * specification, else its name tree key) into out: PDFX_OK or PDFX_EBAD, or PDFX_GO
+ * when no attachment has such a name */
+static int extract_named(struct pdfx_walk *w, size_t max_xml, pdfx_attachment *out,
+			 char *err, size_t errlen)
+{
+	int best = -1, best_rank = 1000;
+	char why[256];
+
+	for (size_t i = 0; i < w->ncand; i++) {
+		char *name = spec_name(w->q, &w->cand[i]);
 		int rank = invoice_rank(name);
 
-		if (rank < 0 && w.cand[i].key)
-			rank = invoice_rank(w.cand[i].key);
+		if (rank < 0 && w->cand[i].key)
+			rank = invoice_rank(w->cand[i].key);
 		if (rank >= 0 && rank < best_rank)
 			best = (int)i, best_rank = rank;
 		free(name);
 	}
-	if (best >= 0) {
+	if (best < 0)
+		return PDFX_GO;
+	cand_fill(w->q, &w->cand[best], out);
+	if (spec_decode(w->q, w->cand[best].spec, max_xml, out, why, sizeof(why)) == 0)
+		return PDFX_OK;
+	set_err(err, errlen, "attachment %s: %s", out->name, why);
+	pdfx_attachment_clear(out);
+	return PDFX_EBAD;
+}
+
+/* extract_by_content - the first embedded file whose content is an invoice into out:
+ * PDFX_OK, else PDFX_NONE with the reason */
+static int extract_by_content(struct pdfx_walk *w, size_t max_xml, pdfx_attachment *out,
+			      char *err, size_t errlen)
+{
+	for (size_t i = 0, tried = 0; i < w->ncand && tried < PDFX_MAX_FALLBACK; i++, tried++) {
 		char why[256];
 
-		cand_fill(q, &w.cand[best], out);
-		if (spec_decode(q, w.cand[best].spec, max_xml, out, why, sizeof(why)) == 0) {
-			rc = PDFX_OK;
-		} else {
-			set_err(err, errlen, "attachment %s: %s", out->name, why);
-			pdfx_attachment_clear(out);
-			rc = PDFX_EBAD;
-		}
-		goto done;
-	}
-
-	/* Failing that, the first embedded file whose content is an invoice. */
-	for (size_t i = 0, tried = 0; i < w.ncand && tried < PDFX_MAX_FALLBACK; i++, tried++) {
-		char why[256];
-
-		cand_fill(q, &w.cand[i], out);
-		if (spec_decode(q, w.cand[i].spec, max_xml, out, why, sizeof(why)) == 0 &&
-		    is_invoice(out->data, out->len)) {
-			rc = PDFX_OK;
-			goto done;
-		}
+		cand_fill(w->q, &w->cand[i], out);
+		if (spec_decode(w->q, w->cand[i].spec, max_xml, out, why, sizeof(why)) == 0 &&
+		    is_invoice(out->data, out->len))
+			return PDFX_OK;
 		pdfx_attachment_clear(out);
-		(void)qpdf_get_error(q);	/* a broken unrelated attachment is not our concern */
+		(void)qpdf_get_error(w->q);	/* a broken unrelated attachment is not our concern */
 	}
-	if (w.ncand)
-		set_err(err, errlen, "PDF has %zu embedded files, none of them an invoice", w.ncand);
+	if (w->ncand)
+		set_err(err, errlen, "PDF has %zu embedded files, none of them an invoice", w->ncand);
 	else
 		set_err(err, errlen, "PDF has no embedded files");
-	rc = PDFX_NONE;
-done:
+	return PDFX_NONE;
+}
+
+int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t max_xml,
+		 pdfx_attachment *out, char *err, size_t errlen)
+{
+	struct pdfx_walk w;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (err && errlen)
+		err[0] = '\0';
+	if ((rc = extract_precheck(pdf, len, max_pdf, err, errlen)) != PDFX_GO)
+		return rc;
+	memset(&w, 0, sizeof(w));
+	w.q = qpdf_init();
+	if ((rc = extract_walk(&w, pdf, len, err, errlen)) == PDFX_GO &&
+	    (rc = extract_named(&w, max_xml, out, err, errlen)) == PDFX_GO)
+		rc = extract_by_content(&w, max_xml, out, err, errlen);
 	for (size_t i = 0; i < w.ncand; i++)
 		free(w.cand[i].key);
 	free(w.cand);
 	free(w.seen);
-	qpdf_cleanup(&q);
+	qpdf_cleanup(&w.q);
 	return rc;
 }
