@@ -263,18 +263,9 @@ static char *boundary_make(const char *tag, const char *seed, const struct buf *
 	}
 }
 
-/* invite_mime_build - see invite_mime.h; *out is the caller's (free()) */
-int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
-		      char *err, size_t errlen)
+/* mail_check - the addresses and the calendar of m; 0, or -1 with err */
+static int mail_check(const struct invite_mail *m, char *err, size_t errlen)
 {
-	const char *method = m->method == INVITE_CANCEL ? "CANCEL" : "REQUEST";
-	struct buf b = { 0 }, part[3] = { { 0 } }, all = { 0 };
-	char date[64], *msgid, *subject, *enc, *html_text, *bd_mixed, *bd_alt;
-	const char *at;
-	int ics_ascii;
-
-	*out = NULL;
-	*len = 0;
 	if (!text_addr_valid(m->from)) {
 		snprintf(err, errlen, "invite mail: From \"%.100s\" is not a mail address",
 			 m->from ? m->from : "");
@@ -294,51 +285,85 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 		snprintf(err, errlen, "invite mail: no VCALENDAR to send");
 		return -1;
 	}
+	return 0;
+}
 
-	/* The three alternatives first, so that the boundaries can be checked against them. */
-	text_part(&part[0], "text/plain; charset=UTF-8", m->text ? m->text : "");
-	html_text = html_escape(m->text ? m->text : "");
-	subject = header_clean(m->subject ? m->subject : "Check-in");
-	{
-		char *title = html_escape(subject);
-		struct buf h = { 0 };
-		buf_printf(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-			"<title>%s</title></head>\n<body>\n<p>", title);
-		for (const char *p = html_text; *p; p++) {
-			if (*p == '\n')
-				buf_adds(&h, "<br>\n");
-			else if (*p != '\r')
-				buf_add(&h, p, 1);
-		}
-		buf_adds(&h, "</p>\n</body></html>\n");
-		text_part(&part[1], "text/html; charset=UTF-8", h.data);
-		free(h.data);
-		free(title);
+/* html_page - the HTML alternative: the title and the text escaped, its lines as
+ * <br> (caller frees) */
+static char *html_page(const char *subject, const char *text)
+{
+	char *title = html_escape(subject), *html_text = html_escape(text);
+	struct buf h = { 0 };
+
+	buf_printf(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		"<title>%s</title></head>\n<body>\n<p>", title);
+	for (const char *p = html_text; *p; p++) {
+		if (*p == '\n')
+			buf_adds(&h, "<br>\n");
+		else if (*p != '\r')
+			buf_add(&h, p, 1);
 	}
+	buf_adds(&h, "</p>\n</body></html>\n");
 	free(html_text);
-	ics_ascii = text_7bit_ok(m->ics);
+	free(title);
+	return buf_steal(&h, NULL);
+}
+
+/* alternatives - the three parts (plain text, HTML, calendar), with their headers */
+static void alternatives(const struct invite_mail *m, const char *subject, const char *method,
+			 struct buf part[3])
+{
+	char *html = html_page(subject, m->text ? m->text : "");
+	int ics_ascii = text_7bit_ok(m->ics);
+
+	text_part(&part[0], "text/plain; charset=UTF-8", m->text ? m->text : "");
+	text_part(&part[1], "text/html; charset=UTF-8", html);
+	free(html);
 	buf_printf(&part[2], "Content-Type: text/calendar; method=%s; charset=UTF-8\r\n"
 		"Content-Transfer-Encoding: %s\r\n\r\n", method, ics_ascii ? "7bit" : "base64");
 	if (ics_ascii)
 		crlf_body(&part[2], m->ics);
 	else
 		b64_body(&part[2], m->ics, strlen(m->ics));
+}
 
+/* message_id - m's own, cleaned, or one made of the UID, sequence and method in the
+ * sender's domain (caller frees) */
+static char *message_id(const struct invite_mail *m, const char *method)
+{
+	char *key, *msgid;
+
+	if (m->message_id)
+		return header_clean(m->message_id);
+	key = xasprintf("%s/%d/%s", m->uid ? m->uid : m->ics, m->sequence, method);
+	msgid = xasprintf("invite-%016llx-%d@%s", ident_hash(key), m->sequence,
+			  strrchr(m->from, '@') + 1);
+	free(key);
+	return msgid;
+}
+
+/* invite_mime_build - see invite_mime.h; *out is the caller's (free()) */
+int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
+		      char *err, size_t errlen)
+{
+	const char *method = m->method == INVITE_CANCEL ? "CANCEL" : "REQUEST";
+	struct buf b = { 0 }, part[3] = { { 0 } }, all = { 0 };
+	char date[64], *msgid, *subject, *enc, *bd_mixed, *bd_alt;
+
+	*out = NULL;
+	*len = 0;
+	if (mail_check(m, err, errlen) < 0)
+		return -1;
+	/* The three alternatives first, so that the boundaries can be checked against them. */
+	subject = header_clean(m->subject ? m->subject : "Check-in");
+	alternatives(m, subject, method, part);
 	for (int i = 0; i < 3; i++)
 		buf_add(&all, part[i].data, part[i].len);
 	bd_alt = boundary_make("alt", m->uid ? m->uid : m->ics, &all);
 	bd_mixed = boundary_make("mix", m->uid ? m->uid : m->ics, &all);
 
 	/* Headers. */
-	at = strrchr(m->from, '@');
-	if (m->message_id)
-		msgid = header_clean(m->message_id);
-	else {
-		char *key = xasprintf("%s/%d/%s", m->uid ? m->uid : m->ics, m->sequence, method);
-		msgid = xasprintf("invite-%016llx-%d@%s", ident_hash(key), m->sequence,
-				  at + 1);
-		free(key);
-	}
+	msgid = message_id(m, method);
 	date_rfc5322(m->date, date, sizeof(date));
 	buf_printf(&b, "Date: %s\r\nMessage-ID: <%s>\r\n", date, msgid);
 	address_header(&b, "From", &m->from, &m->from_name, 1);
