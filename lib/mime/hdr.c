@@ -50,6 +50,12 @@ hdr_next(const char *msg, size_t end, size_t *pos, struct hdr_field *f)
 	return 1;
 }
 
+size_t
+hdr_body_start(const char *msg, size_t end, size_t blank)
+{
+	return line_next(msg, end, blank);
+}
+
 int
 hdr_name_is(const char *msg, const struct hdr_field *f, const char *name)
 {

@@ -27,6 +27,9 @@ struct hdr_field {
  * it; 0 at the end of the block, *pos then at the empty line (or at end)
  */
 int hdr_next(const char *msg, size_t end, size_t *pos, struct hdr_field *f);
+/* hdr_body_start - the offset past the empty line at blank (where hdr_next stopped),
+ * where the body starts; end when the block has no empty line */
+size_t hdr_body_start(const char *msg, size_t end, size_t blank);
 /* hdr_name_is - 1 when the field is called name (ASCII case ignored) */
 int hdr_name_is(const char *msg, const struct hdr_field *f, const char *name);
 /* hdr_find - the index-th (from 1) field called name in the block msg[0..n): 1 and *f,

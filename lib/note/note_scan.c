@@ -133,11 +133,7 @@ parse_headers(scan *sc, int idx, size_t s, size_t e)
 	/* pos is at the empty line (or at e): the body starts after it */
 	p = &sc->t->parts[idx];
 	p->hblank = pos;
-	if (pos < e) {
-		const char *nl = memchr(msg + pos, '\n', e - pos);
-		p->body_start = nl ? (size_t)(nl - msg) + 1 : e;
-	} else
-		p->body_start = e;
+	p->body_start = hdr_body_start(msg, e, pos);
 	return 0;
 }
 
