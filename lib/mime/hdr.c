@@ -57,15 +57,6 @@ hdr_body_start(const char *msg, size_t end, size_t blank)
 }
 
 int
-hdr_name_is(const char *msg, const struct hdr_field *f, const char *name)
-{
-	size_t n = strlen(name);
-
-	return f->colon != HDR_NO_NAME && f->colon - f->start == n &&
-	    strncasecmp(msg + f->start, name, n) == 0;
-}
-
-int
 hdr_find(const char *msg, size_t n, const char *name, int index, struct hdr_field *f)
 {
 	size_t pos = 0;

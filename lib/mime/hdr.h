@@ -10,6 +10,8 @@
 #define PS_HDR_H
 
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
 #define HDR_NO_NAME ((size_t) -1)
 
@@ -30,8 +32,15 @@ int hdr_next(const char *msg, size_t end, size_t *pos, struct hdr_field *f);
 /* hdr_body_start - the offset past the empty line at blank (where hdr_next stopped),
  * where the body starts; end when the block has no empty line */
 size_t hdr_body_start(const char *msg, size_t end, size_t blank);
-/* hdr_name_is - 1 when the field is called name (ASCII case ignored) */
-int hdr_name_is(const char *msg, const struct hdr_field *f, const char *name);
+/* hdr_name_is - 1 when the field is called name (ASCII case ignored); inline: the
+ * scanners ask it of every field, for several names */
+static inline int hdr_name_is(const char *msg, const struct hdr_field *f, const char *name)
+{
+	size_t n = strlen(name);
+
+	return f->colon != HDR_NO_NAME && f->colon - f->start == n &&
+	    strncasecmp(msg + f->start, name, n) == 0;
+}
 /* hdr_find - the index-th (from 1) field called name in the block msg[0..n): 1 and *f,
  * else 0 */
 int hdr_find(const char *msg, size_t n, const char *name, int index, struct hdr_field *f);

@@ -80,8 +80,8 @@ msg_append(struct ps_msg *m, const void *p, size_t len)
 		m->oversized = 1;
 		return -1;
 	}
-	if (m->cap == 0)
-		buf_reserve(&m->bytes, 8192);
+	if (m->cap == 0)	/* the first chunk: room for a whole small message at once */
+		buf_reserve(&m->bytes, len > 8192 ? len : 8192);
 	buf_add(&m->bytes, p, len);
 	return 0;
 }

@@ -76,7 +76,15 @@ text_printable(char *buf, size_t bufsize, const char *s, size_t len, unsigned fl
 		return buf;
 	while (i < len) {
 		char rep;
-		size_t outlen, k = printable_seq(p + i, len - i, flags, &rep, &outlen);
+		size_t outlen, k;
+
+		if (p[i] >= 0x20 && p[i] < 0x7f) {	/* printable ASCII: most bytes */
+			if (o + 1 > bufsize - 1)
+				break;
+			buf[o++] = (char) p[i++];
+			continue;
+		}
+		k = printable_seq(p + i, len - i, flags, &rep, &outlen);
 		if (o + outlen > bufsize - 1)
 			break;
 		if (outlen == 1 && k == 1)
