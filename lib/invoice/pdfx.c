@@ -26,6 +26,7 @@
 #include "inv.h"
 #include "pdfx.h"
 #include "util/xalloc.h"
+#include "util/buf.h"
 #include "util/text.h"
 
 #define PDFX_MAX_DEPTH 32	/* name tree levels */
@@ -251,8 +252,7 @@ static int inflate_capped(const unsigned char *in, size_t inlen, size_t max,
 			  unsigned char **out, size_t *outlen, char *why, size_t whylen)
 {
 	z_stream z;
-	unsigned char *buf = NULL;
-	size_t cap, used = 0;
+	struct buf b = { 0 };
 	int rc = Z_OK;
 
 	memset(&z, 0, sizeof(z));
@@ -260,30 +260,29 @@ static int inflate_capped(const unsigned char *in, size_t inlen, size_t max,
 		set_err(why, whylen, "zlib inflateInit failed");
 		return -1;
 	}
-	cap = inlen < max / 4 ? inlen * 4 + 256 : max + 1;
-	if (cap > max + 1)
-		cap = max + 1;
-	buf = xmalloc(cap + 1);
+	/* room for max + 1 bytes at the most: one byte over max is enough to refuse */
+	buf_reserve(&b, inlen < max / 4 ? inlen * 4 + 256 : max + 1);
 	z.next_in = (unsigned char *)in;
 	while (rc != Z_STREAM_END) {
-		size_t in_chunk = inlen - (size_t)(z.next_in - in);
+		size_t in_chunk = inlen - (size_t)(z.next_in - in), room;
 
-		if (used == cap) {
-			if (cap > max) {
-				set_err(why, whylen, "decodes to more than %zu bytes", max);
-				goto fail;
-			}
-			cap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
-			buf = xrealloc(buf, cap + 1);
+		if (b.len > max) {
+			set_err(why, whylen, "decodes to more than %zu bytes", max);
+			goto fail;
 		}
+		if (b.cap - 1 - b.len == 0)
+			buf_reserve(&b, b.len > (max + 1) / 2 ? max + 1 - b.len : b.len);
+		room = b.cap - 1 - b.len;
+		if (room > max + 1 - b.len)
+			room = max + 1 - b.len;
 		z.avail_in = in_chunk > UINT_MAX ? UINT_MAX : (uInt)in_chunk;
-		z.next_out = buf + used;
-		z.avail_out = cap - used > UINT_MAX ? UINT_MAX : (uInt)(cap - used);
+		z.next_out = (unsigned char *)b.data + b.len;
+		z.avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
 		{
 			uInt before = z.avail_out;
 
 			rc = inflate(&z, Z_NO_FLUSH);
-			used += before - z.avail_out;
+			b.len += before - z.avail_out;
 		}
 		if (rc == Z_STREAM_END)
 			break;
@@ -296,18 +295,16 @@ static int inflate_capped(const unsigned char *in, size_t inlen, size_t max,
 			goto fail;
 		}
 	}
-	if (used > max) {
+	if (b.len > max) {
 		set_err(why, whylen, "decodes to more than %zu bytes", max);
 		goto fail;
 	}
 	inflateEnd(&z);
-	buf[used] = '\0';
-	*out = buf;
-	*outlen = used;
+	*out = (unsigned char *)buf_steal(&b, outlen);
 	return 0;
 fail:
 	inflateEnd(&z);
-	free(buf);
+	buf_free(&b);
 	return -1;
 }
 
