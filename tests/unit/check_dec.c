@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/dec.h"
+#include "test_run.h"
 
 /* D - parse or fail the test */
 static dec_t
@@ -288,10 +289,8 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("dec");
-	TCase *tc = tcase_create("dec");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "dec");
 
 	tcase_add_test(tc, parse_ok);
 	tcase_add_test(tc, parse_bad);
@@ -300,10 +299,5 @@ main(void)
 	tcase_add_test(tc, multiply_divide);
 	tcase_add_test(tc, rounding_half_away_from_zero);
 	tcase_add_test(tc, format);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

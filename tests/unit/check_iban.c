@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "invoice/iban.h"
+#include "test_run.h"
 
 START_TEST(valid)
 {
@@ -59,18 +60,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("iban");
-	TCase *tc = tcase_create("iban");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "iban");
 
 	tcase_add_test(tc, valid);
 	tcase_add_test(tc, invalid);
 	tcase_add_test(tc, normalise);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

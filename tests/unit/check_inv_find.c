@@ -20,6 +20,7 @@
 
 #include "invoice/inv_find.h"
 #include "util/xalloc.h"
+#include "test_run.h"
 
 static const char ubl[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -495,11 +496,14 @@ START_TEST(test_encrypted_pdf)
 }
 END_TEST
 
-static Suite *inv_find_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("inv_find");
-	TCase *tc = tcase_create("inv_find");
+	Suite *s;
+	TCase *tc = test_tcase(&s, "inv_find");
+	int status;
 
+	g_mime_init();
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_single_part);
 	tcase_add_test(tc, test_nested);
@@ -508,20 +512,7 @@ static Suite *inv_find_suite(void)
 	tcase_add_loop_test(tc, test_base64_like_gmime, 0, B64_NVARIANTS);
 	tcase_add_test(tc, test_corpus_pdf);
 	tcase_add_test(tc, test_encrypted_pdf);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr;
-	int failed;
-
-	g_mime_init();
-	sr = srunner_create(inv_find_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = test_run(s);
 	g_mime_shutdown();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

@@ -23,6 +23,7 @@
 #include "compose/invite_mime.h"
 #include "compose/invite_summary.h"
 #include "util/ident.h"
+#include "test_run.h"
 
 #define T_20250331_0730Z 1743406200	/* date -u -d 2025-03-31T07:30Z +%s */
 
@@ -394,10 +395,11 @@ START_TEST(test_summary)
 }
 END_TEST
 
-static Suite *invite_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("invite");
-	TCase *tc = tcase_create("invite");
+	Suite *s;
+	TCase *tc = test_tcase(&s, "invite");
 
 	tcase_add_test(tc, test_request);
 	tcase_add_test(tc, test_cancel);
@@ -410,17 +412,5 @@ static Suite *invite_suite(void)
 	tcase_add_test(tc, test_html_escape);
 	tcase_add_test(tc, test_mime);
 	tcase_add_test(tc, test_summary);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(invite_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

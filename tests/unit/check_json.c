@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/json.h"
+#include "test_run.h"
 
 /* render - what fn writes through a writer, as a new string */
 static char *
@@ -143,18 +144,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("json");
-	TCase *tc = tcase_create("json");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "json");
 
 	tcase_add_loop_test(tc, test_escape, 0, sizeof(strings) / sizeof(strings[0]));
 	tcase_add_test(tc, test_structure);
 	tcase_add_test(tc, test_many_members);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

@@ -19,6 +19,7 @@
 #include "conf/conf.h"
 #include "filter/mailcheck.h"
 #include "mime/mime_text.h"
+#include "test_run.h"
 
 /* a hand-built invoice: number, amount due, total with VAT, currency */
 static inv_invoice *
@@ -413,11 +414,11 @@ START_TEST(test_body_cut)
 }
 END_TEST
 
-static Suite *
-mailcheck_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("mailcheck");
-	TCase *tc = tcase_create("core");
+	Suite *s;
+	TCase *tc = test_tcase(&s, "mailcheck");
 
 	tcase_add_loop_test(tc, test_number, 0, sizeof(number_cases) / sizeof(number_cases[0]));
 	tcase_add_loop_test(tc, test_amount, 0, sizeof(amount_cases) / sizeof(amount_cases[0]));
@@ -428,18 +429,5 @@ mailcheck_suite(void)
 	tcase_add_loop_test(tc, test_iban, 0, sizeof(iban_cases) / sizeof(iban_cases[0]));
 	tcase_add_loop_test(tc, test_body_text, 0, sizeof(body_cases) / sizeof(body_cases[0]));
 	tcase_add_test(tc, test_body_cut);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(mailcheck_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mime/msg.h"
+#include "test_run.h"
 
 START_TEST(test_bytes)
 {
@@ -64,18 +65,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("msg");
-	TCase *tc = tcase_create("msg");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "msg");
 
 	tcase_add_test(tc, test_bytes);
 	tcase_add_test(tc, test_limit);
 	tcase_add_test(tc, test_reset_envelope);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

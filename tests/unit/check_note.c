@@ -13,6 +13,7 @@
 
 #include "note/note.h"
 #include "note/note_int.h"
+#include "test_run.h"
 
 /* RFC 4648 section 10 test vectors, plus malformed input that must be refused. */
 static const struct {
@@ -344,11 +345,12 @@ START_TEST(test_options)
 }
 END_TEST
 
-static Suite *
-note_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("note");
-	TCase *tc = tcase_create("core");
+	Suite *s;
+	TCase *tc = test_tcase(&s, "note");
+
 	tcase_add_loop_test(tc, test_b64, 0, sizeof b64_cases / sizeof b64_cases[0]);
 	tcase_add_test(tc, test_b64_lines);
 	tcase_add_loop_test(tc, test_qp_decode, 0, sizeof qp_cases / sizeof qp_cases[0]);
@@ -358,16 +360,5 @@ note_suite(void)
 	tcase_add_loop_test(tc, test_inject, 0, sizeof inj_cases / sizeof inj_cases[0]);
 	tcase_add_test(tc, test_inject_parsed_other);
 	tcase_add_test(tc, test_options);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(note_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

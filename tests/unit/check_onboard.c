@@ -19,6 +19,7 @@
 
 #include "conf/conf.h"
 #include "journey/onboard.h"
+#include "test_run.h"
 
 struct ob_case {
 	const char *name;
@@ -149,22 +150,18 @@ START_TEST(test_null_message)
 }
 END_TEST
 
-int main(void)
+int
+main(void)
 {
-	Suite *s = suite_create("onboard");
-	TCase *tc = tcase_create("onboard");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "onboard");
+	int status;
 
 	g_mime_init();
 	tcase_add_loop_test(tc, test_classify, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_header_set);
 	tcase_add_test(tc, test_null_message);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = test_run(s);
 	g_mime_shutdown();
-	return failed ? 1 : 0;
+	return status;
 }

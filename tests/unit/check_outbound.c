@@ -11,6 +11,7 @@
 #include "mime/msg.h"
 #include "util/netmatch.h"
 #include "mime/outbound.h"
+#include "test_run.h"
 
 static const struct {
 	const char *nets, *addr;
@@ -146,10 +147,8 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("outbound");
-	TCase *tc = tcase_create("outbound");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "outbound");
 
 	tcase_add_loop_test(tc, test_netmatch, 0, sizeof(net_cases) / sizeof(net_cases[0]));
 	tcase_add_test(tc, test_netmatch_bad);
@@ -158,10 +157,5 @@ main(void)
 	tcase_add_test(tc, test_bare_address);
 	tcase_add_test(tc, test_origin);
 	tcase_add_test(tc, test_msg_outbound);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

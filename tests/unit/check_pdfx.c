@@ -23,6 +23,7 @@
 #include "invoice/inv.h"
 #include "invoice/pdfx.h"
 #include "util/xalloc.h"
+#include "test_run.h"
 
 static const char ubl_invoice[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -545,10 +546,11 @@ START_TEST(test_is_pdf)
 }
 END_TEST
 
-static Suite *pdfx_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("pdfx");
-	TCase *tc = tcase_create("pdfx");
+	Suite *s;
+	TCase *tc = test_tcase(&s, "pdfx");
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_built, 0, (int)(sizeof(built) / sizeof(*built)));
@@ -556,17 +558,5 @@ static Suite *pdfx_suite(void)
 	tcase_add_test(tc, test_flate_bomb);
 	tcase_add_test(tc, test_is_pdf);
 	tcase_add_test(tc, test_corpus_oracle);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(pdfx_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

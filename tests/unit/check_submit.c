@@ -26,6 +26,8 @@
 #include <unistd.h>
 
 #include "compose/submit.h"
+#include "test_files.h"
+#include "test_run.h"
 
 #define SMTP_SINK "/usr/sbin/smtp-sink"
 
@@ -123,11 +125,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[400];
-
 	sink_stop();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(tmpdir), 0);
 }
 
 static struct submit *smtp_new(long timeout)
@@ -399,11 +398,18 @@ START_TEST(test_sendmail_missing)
 }
 END_TEST
 
-static Suite *submit_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("submit");
-	TCase *tc = tcase_create("submit");
+	Suite *s;
+	TCase *tc;
 
+	if (access(SMTP_SINK, X_OK) != 0) {
+		fprintf(stderr, "check_submit: SKIP: %s is not installed (apt-get install "
+			"postfix)\n", SMTP_SINK);
+		return 77;
+	}
+	tc = test_tcase(&s, "submit");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_smtp_ok);
@@ -416,23 +422,5 @@ static Suite *submit_suite(void)
 	tcase_add_loop_test(tc, test_sendmail, 0,
 			    (int) (sizeof(sendmail_cases) / sizeof(sendmail_cases[0])));
 	tcase_add_test(tc, test_sendmail_missing);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr;
-	int failed;
-
-	if (access(SMTP_SINK, X_OK) != 0) {
-		fprintf(stderr, "check_submit: SKIP: %s is not installed (apt-get install "
-			"postfix)\n", SMTP_SINK);
-		return 77;
-	}
-	sr = srunner_create(submit_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

@@ -14,6 +14,7 @@
 
 #include "compose/invite.h"
 #include "note/tmpl.h"
+#include "test_run.h"
 
 static const char *
 srcdir(void)
@@ -454,11 +455,12 @@ START_TEST(test_checkin_names)
 }
 END_TEST
 
-static Suite *
-tmpl_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("tmpl");
-	TCase *tc = tcase_create("core");
+	Suite *s;
+	TCase *tc = test_tcase(&s, "tmpl");
+
 	tcase_add_loop_test(tc, test_render, 0, sizeof render_cases / sizeof render_cases[0]);
 	tcase_add_test(tc, test_value_cap);
 	tcase_add_loop_test(tc, test_errors, 0, sizeof error_cases / sizeof error_cases[0]);
@@ -473,16 +475,5 @@ tmpl_suite(void)
 	tcase_add_test(tc, test_checkin_day30);
 	tcase_add_test(tc, test_checkin_zone);
 	tcase_add_test(tc, test_checkin_names);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(tmpl_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

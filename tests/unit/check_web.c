@@ -32,6 +32,8 @@
 #include "console/web_session.h"
 #include "util/xalloc.h"
 #include "../../web/priv.h"
+#include "test_files.h"
+#include "test_run.h"
 
 #define HOSTILE "<script>alert(1)</script>\"'&x<img src=x onerror=alert(2)>"
 
@@ -505,11 +507,10 @@ END_TEST
 
 START_TEST(test_priv_refuses)
 {
-	char dir[] = "/tmp/check_web.XXXXXX", path[256], err[256], reply[PRIV_MSG_MAX], cmd[300];
+	char dir[] = "/tmp/check_web.XXXXXX", path[256], err[256], reply[PRIV_MSG_MAX];
 	struct ps_conf *conf = conf_defaults();
 	struct priv_conf pc = { .conf = conf, .kind = MTA_POSTFIX, .uid = getuid(), .gid = getgid() };
 	struct store *st;
-	FILE *fp;
 	static const struct {
 		const char *req, *want;
 	} cases[] = {
@@ -527,10 +528,7 @@ START_TEST(test_priv_refuses)
 	snprintf(path, sizeof(path), "%s/hold", dir);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	/* ABCDEF1234 is in the hold queue, but the journal has no invoice with that id */
-	snprintf(path, sizeof(path), "%s/hold/ABCDEF1234", dir);
-	fp = fopen(path, "w");
-	fputs("x", fp);
-	fclose(fp);
+	test_write(path, "ABCDEF1234", "x");
 	pc.queue_dir = dir;
 	free(conf->database);
 	conf->database = xasprintf("%s/postsale.db", dir);
@@ -545,17 +543,16 @@ START_TEST(test_priv_refuses)
 	}
 	priv_answer(&pc, "release ABC\0EF1234", 18, reply, sizeof(reply));
 	ck_assert_str_eq(reply, "refused: not a request this side answers");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(dir), 0);
 	conf_free(conf);
 }
 END_TEST
 
-static Suite *
-web_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("web");
-	TCase *tc = tcase_create("web");
+	Suite *s;
+	TCase *tc = test_tcase(&s, "web");
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_html_escape);
@@ -576,18 +573,5 @@ web_suite(void)
 	tcase_add_test(tc, test_queue_ids);
 	tcase_add_test(tc, test_mta_argv);
 	tcase_add_test(tc, test_priv_refuses);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(web_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(s);
 }
