@@ -1,5 +1,5 @@
 /*
- * ctl_common.c - config, store, exit status and file helpers shared by the
+ * ctl_common.c - config, store, exit status, table cell and file helpers shared by the
  * postsalectl commands.
  *
  * Trusts the command line only as far as it parses it.
@@ -12,6 +12,7 @@
 #include "util/privdrop.h"
 #include "util/xalloc.h"
 #include "util/buf.h"
+#include "util/log.h"
 
 const char *ctl_config_path = CONF_DEFAULT_PATH;
 static struct ps_conf *ctl_the_conf;
@@ -117,4 +118,10 @@ fail:
 		fclose(f);
 	buf_free(&b);
 	return status;
+}
+
+const char *
+ctl_cell(const char *s, char *buf, size_t len)
+{
+	return s == NULL ? "-" : log_printable(buf, len, s, strlen(s));
 }

@@ -48,6 +48,9 @@ int ctl_status(void);
 int ctl_store_failed(struct store *st, const char *cmd, const char *message);
 /* ctl_close - close the store and free the config (at exit) */
 void ctl_close(void);
+/* ctl_cell - s made printable (log_printable) in buf of len bytes for a table cell, or
+ * "-" for NULL; returns the text to print */
+const char *ctl_cell(const char *s, char *buf, size_t len);
 /*
  * ctl_read_file - read path ("-": standard input) into a new buffer of at most max
  * bytes, with a NUL after them; 0, or the exit status (66 cannot open, 74 cannot read,
