@@ -50,12 +50,8 @@ cmd_customers(int argc, char **argv)
 		return ctl_status();
 	if (store_customer_list(st, &v, &n, err, sizeof(err)) != 0)
 		return ctl_store_failed(st, "customers", err);
-	json_init(&j, stdout);
-	if (json)
-		json_array_begin(&j);
-	else
-		printf("%-32s %-24s %-28s %-20s %-9s %8s %s\n", "ADDRESS", "NAME", "MANAGER",
-		    "ONBOARDED", "STATE", "INVOICES", "RENEWAL");
+	ctl_list_begin(&j, json, "%-32s %-24s %-28s %-20s %-9s %8s %s\n", "ADDRESS", "NAME",
+	    "MANAGER", "ONBOARDED", "STATE", "INVOICES", "RENEWAL");
 	for (size_t i = 0; i < n; i++) {
 		struct store_customer *c = &v[i];
 		const char *state = c->offboarded_at ? "offboarded" : c->onboarded_at ? "active" : "seen";
@@ -79,8 +75,7 @@ cmd_customers(int argc, char **argv)
 			    fmt_opt_time(c->onboarded_at, b1, sizeof(b1)), state, c->invoice_count,
 			    c->renewal_date[0] ? c->renewal_date : "-");
 	}
-	if (json)
-		json_array_end(&j);
+	ctl_list_end(&j, json);
 	store_customers_free(v, n);
 	return CTL_OK;
 }
@@ -113,12 +108,9 @@ cmd_checkins(int argc, char **argv)
 		return ctl_status();
 	if (store_checkin_list(st, customer, &v, &n, err, sizeof(err)) != 0)
 		return ctl_store_failed(st, "checkins", err);
-	json_init(&j, stdout);
-	if (json)
-		json_array_begin(&j);
-	else
-		printf("%5s %-28s %-28s %-14s %-36s %-9s %3s %3s %s\n", "ID", "CUSTOMER", "MANAGER",
-		    "KIND", "DUE (MANAGER'S ZONE)", "STATE", "SEQ", "TRY", "LAST ERROR");
+	ctl_list_begin(&j, json, "%5s %-28s %-28s %-14s %-36s %-9s %3s %3s %s\n", "ID",
+	    "CUSTOMER", "MANAGER", "KIND", "DUE (MANAGER'S ZONE)", "STATE", "SEQ", "TRY",
+	    "LAST ERROR");
 	for (size_t i = 0; i < n; i++) {
 		struct store_checkin *c = &v[i];
 		if (json) {
@@ -151,8 +143,7 @@ cmd_checkins(int argc, char **argv)
 			    c->kind, invite_local_time(c->due_at, c->tzid, due, sizeof(due)), c->state, c->sequence,
 			    c->attempts, c->last_error ? ctl_cell(c->last_error, p3, sizeof(p3)) : "");
 	}
-	if (json)
-		json_array_end(&j);
+	ctl_list_end(&j, json);
 	store_checkins_free(v, n);
 	return CTL_OK;
 }

@@ -86,12 +86,9 @@ cmd_managers(int argc, char **argv)
 	if (journey_managers_sync(st, conf, now, err, sizeof(err)) != 0 ||
 	    store_manager_list(st, now, &v, &n, err, sizeof(err)) != 0)
 		return ctl_store_failed(st, "managers", err);
-	json_init(&j, stdout);
-	if (json)
-		json_array_begin(&j);
-	else
-		printf("%-28s %-22s %-20s %-9s %-11s %4s %8s %-25s %s\n", "ADDRESS", "NAME", "ZONE",
-		    "DAYS", "HOURS", "SLOT", "UPCOMING", "NEXT CHECK-IN", "NEXT FREE SLOT");
+	ctl_list_begin(&j, json, "%-28s %-22s %-20s %-9s %-11s %4s %8s %-25s %s\n", "ADDRESS",
+	    "NAME", "ZONE", "DAYS", "HOURS", "SLOT", "UPCOMING", "NEXT CHECK-IN",
+	    "NEXT FREE SLOT");
 	for (size_t i = 0; i < n; i++) {
 		struct manager *m = &v[i].m;
 		time_t free_slot = 0;
@@ -125,8 +122,7 @@ cmd_managers(int argc, char **argv)
 			    v[i].next_checkin ? next : "-", free_slot ? free_at : "-");
 		}
 	}
-	if (json)
-		json_array_end(&j);
+	ctl_list_end(&j, json);
 	free(v);
 	return status;
 }

@@ -82,12 +82,9 @@ cmd_checkins_unanswered(int argc, char **argv)
 	if (store_reply_unanswered(st, now, conf->checkin_unanswered * 86400L, manager, &v, &rs, &n,
 	    err, sizeof(err)) != 0)
 		return ctl_store_failed(st, "checkins", err);
-	json_init(&j, stdout);
-	if (json)
-		json_array_begin(&j);
-	else
-		printf("%5s %-28s %-28s %-14s %-36s %-9s %3s %s\n", "ID", "CUSTOMER", "MANAGER", "KIND",
-		    "DUE (MANAGER'S ZONE)", "STATE", "SEQ", "LAST ANSWER");
+	ctl_list_begin(&j, json, "%5s %-28s %-28s %-14s %-36s %-9s %3s %s\n", "ID",
+	    "CUSTOMER", "MANAGER", "KIND", "DUE (MANAGER'S ZONE)", "STATE", "SEQ",
+	    "LAST ANSWER");
 	for (size_t i = 0; i < n; i++) {
 		invite_local_time(v[i].due_at, v[i].tzid, due, sizeof(due));
 		if (json)
@@ -100,9 +97,8 @@ cmd_checkins_unanswered(int argc, char **argv)
 			    rs[i].partstat[0] ? " to an older SEQUENCE" : "",
 			    rs[i].counter_start ? ", a new time proposed" : "");
 	}
-	if (json)
-		json_array_end(&j);
-	else if (n == 0)
+	ctl_list_end(&j, json);
+	if (!json && n == 0)
 		printf("no check-in without an answer starts within %ld days\n", conf->checkin_unanswered);
 	store_checkins_free(v, n);
 	store_reply_states_free(rs, n);

@@ -5,6 +5,7 @@
  * Trusts the command line only as far as it parses it.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,4 +125,26 @@ const char *
 ctl_cell(const char *s, char *buf, size_t len)
 {
 	return s == NULL ? "-" : log_printable(buf, len, s, strlen(s));
+}
+
+void
+ctl_list_begin(struct json_out *j, int json, const char *header, ...)
+{
+	va_list ap;
+
+	json_init(j, stdout);
+	if (json) {
+		json_array_begin(j);
+		return;
+	}
+	va_start(ap, header);
+	vprintf(header, ap);
+	va_end(ap);
+}
+
+void
+ctl_list_end(struct json_out *j, int json)
+{
+	if (json)
+		json_array_end(j);
 }

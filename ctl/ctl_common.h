@@ -48,6 +48,14 @@ int ctl_status(void);
 int ctl_store_failed(struct store *st, const char *cmd, const char *message);
 /* ctl_close - close the store and free the config (at exit) */
 void ctl_close(void);
+/*
+ * ctl_list_begin - a listing on stdout: with json the writer j starts the array of
+ * objects, else the table's header line is printed (printf of header and the column
+ * names); ctl_list_end closes the array
+ */
+void ctl_list_begin(struct json_out *j, int json, const char *header, ...)
+    __attribute__((format(printf, 3, 4)));
+void ctl_list_end(struct json_out *j, int json);
 /* ctl_cell - s made printable (log_printable) in buf of len bytes for a table cell, or
  * "-" for NULL; returns the text to print */
 const char *ctl_cell(const char *s, char *buf, size_t len);

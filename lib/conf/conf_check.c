@@ -39,6 +39,13 @@ for_each_word(const char *value, conf_check_fn *fn, char *why, size_t whylen)
 	return rc;
 }
 
+/* EACH_WORD - the check name of a list: the check one on each of its words */
+#define EACH_WORD(name, one) \
+	int name(const char *value, char *why, size_t whylen) \
+	{ \
+		return for_each_word(value, one, why, whylen); \
+	}
+
 int
 conf_check_regex(const char *value, char *why, size_t whylen)
 {
@@ -104,11 +111,7 @@ check_date(const char *w, char *why, size_t whylen)
 	return 0;
 }
 
-int
-conf_check_dates(const char *value, char *why, size_t whylen)
-{
-	return for_each_word(value, check_date, why, whylen);
-}
+EACH_WORD(conf_check_dates, check_date)
 
 /* check_day - one whole number of days from 1 to 3660 */
 static int
@@ -122,11 +125,7 @@ check_day(const char *w, char *why, size_t whylen)
 	return 0;
 }
 
-int
-conf_check_days(const char *value, char *why, size_t whylen)
-{
-	return for_each_word(value, check_day, why, whylen);
-}
+EACH_WORD(conf_check_days, check_day)
 
 int
 conf_check_address(const char *value, char *why, size_t whylen)
@@ -147,11 +146,7 @@ check_manager(const char *w, char *why, size_t whylen)
 	return 0;
 }
 
-int
-conf_check_managers(const char *value, char *why, size_t whylen)
-{
-	return for_each_word(value, check_manager, why, whylen);
-}
+EACH_WORD(conf_check_managers, check_manager)
 
 /* check_manager_zone - one address=Zone/Name entry */
 static int
@@ -169,11 +164,7 @@ check_manager_zone(const char *w, char *why, size_t whylen)
 	return zone_check(eq + 1, why, whylen);
 }
 
-int
-conf_check_manager_zones(const char *value, char *why, size_t whylen)
-{
-	return for_each_word(value, check_manager_zone, why, whylen);
-}
+EACH_WORD(conf_check_manager_zones, check_manager_zone)
 
 int
 conf_check_manager_line(const char *value, char *why, size_t whylen)

@@ -20,17 +20,8 @@
 
 #include "invoice/inv_find.h"
 #include "util/xalloc.h"
+#include "test_invoice.h"
 #include "test_run.h"
-
-static const char ubl[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"\n"
-	" xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">\n"
-	" <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>\n"
-	" <cbc:ID>T-1</cbc:ID><cbc:IssueDate>2024-01-31</cbc:IssueDate>\n"
-	" <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>\n"
-	" <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>\n"
-	"</Invoice>\n";
 
 /* parse_msg - a GMimeMessage from text (caller unrefs) */
 static GMimeMessage *parse_msg(const char *text)
@@ -77,7 +68,7 @@ static void find(const char *text, inv_found_list *l)
 
 START_TEST(test_single_part)
 {
-	char *enc = b64(ubl, sizeof(ubl) - 1);
+	char *enc = b64(test_ubl_min, sizeof(test_ubl_min) - 1);
 	char *msg = xasprintf("From: a@example.com\r\nTo: b@example.net\r\nSubject: x\r\n"
 			      "MIME-Version: 1.0\r\nContent-Type: application/xml\r\n"
 			      "Content-Transfer-Encoding: base64\r\n\r\n%s", enc);
@@ -89,8 +80,8 @@ START_TEST(test_single_part)
 	ck_assert_str_eq(l.v[0].container, "xml");
 	ck_assert_int_eq(l.v[0].status, INV_OK);
 	ck_assert_ptr_nonnull(l.v[0].inv);
-	ck_assert_uint_eq(l.v[0].xml_len, sizeof(ubl) - 1);
-	ck_assert_mem_eq(l.v[0].xml, ubl, sizeof(ubl) - 1);
+	ck_assert_uint_eq(l.v[0].xml_len, sizeof(test_ubl_min) - 1);
+	ck_assert_mem_eq(l.v[0].xml, test_ubl_min, sizeof(test_ubl_min) - 1);
 	ck_assert_ptr_null(l.v[0].error);
 	inv_found_list_clear(&l);
 	inv_found_list_clear(&l);
@@ -108,7 +99,7 @@ END_TEST
  */
 START_TEST(test_nested)
 {
-	char *enc = b64(ubl, sizeof(ubl) - 1);
+	char *enc = b64(test_ubl_min, sizeof(test_ubl_min) - 1);
 	char *msg = xasprintf(
 		"From: a@example.com\r\nTo: b@example.net\r\nSubject: invoices\r\nMIME-Version: 1.0\r\n"
 		"Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
@@ -171,7 +162,7 @@ START_TEST(test_limits)
 	GMimeMessage *m;
 
 	for (int i = 0; i < 5; i++)
-		g_string_append_printf(msg, "--b\r\nContent-Type: text/xml\r\n\r\n%s\r\n", ubl);
+		g_string_append_printf(msg, "--b\r\nContent-Type: text/xml\r\n\r\n%s\r\n", test_ubl_min);
 	g_string_append(msg, "--b--\r\n");
 	m = parse_msg(msg->str);
 
@@ -213,7 +204,7 @@ static const struct {
 	int want_n, want_status;
 	const char *want_container;
 } bytes_cases[] = {
-	{ "invoice", ubl, 0, NULL, NULL, 1, INV_OK, "xml" },
+	{ "invoice", test_ubl_min, 0, NULL, NULL, 1, INV_OK, "xml" },
 	{ "html body", "<html><body>Invoice</body></html>", 0, NULL, "text/html", 0, 0, NULL },
 	{ "other xml", "<?xml version=\"1.0\"?><note/>", 0, "a.xml", NULL, 0, 0, NULL },
 	{ "declared xml, not xml", "%% garbage", 0, "a.xml", "application/xml", 0, 0, NULL },
@@ -233,7 +224,7 @@ static const struct {
 	  0, NULL, NULL, 1, INV_EBAD, "pdf" },
 	{ "broken pdf with AF entries", "%PDF-1.7\n1 0 obj << /Type /Catalog /AF [2 0 R] >>",
 	  0, NULL, NULL, 1, INV_EBAD, "pdf" },
-	{ "wrong namespace", "<Invoice xmlns=\"urn:example:not-ubl\"/>", 0, NULL, NULL, 0, 0, NULL },
+	{ "wrong namespace", "<Invoice xmlns=\"urn:example:not-test_ubl_min\"/>", 0, NULL, NULL, 0, 0, NULL },
 	{ "not well-formed, all", "<Invoice", INV_FIND_REPORT_ALL, NULL, NULL, 1, INV_EBAD, "xml" },
 	{ "entity bomb", "<?xml version=\"1.0\"?><!DOCTYPE Invoice [<!ENTITY a \"aaaaaaaaaa\">"
 	  "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
@@ -321,7 +312,7 @@ START_TEST(test_base64_like_gmime)
 	GMimeObject *leaf;
 	inv_found_list got, want;
 
-	g_string_append_len(xml, ubl, sizeof(ubl) - 1);
+	g_string_append_len(xml, test_ubl_min, sizeof(test_ubl_min) - 1);
 	while (xml->len < 9000)
 		g_string_append(xml, "<!-- padding to cross the 4 KB reads of GMime -->\n");
 	enc = b64_variant(_i, xml->str, xml->len);

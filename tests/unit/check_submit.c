@@ -27,6 +27,7 @@
 
 #include "compose/submit.h"
 #include "test_files.h"
+#include "test_net.h"
 #include "test_run.h"
 
 #define SMTP_SINK "/usr/sbin/smtp-sink"
@@ -43,27 +44,10 @@ static const char message[] =
 /* free_port - a loopback port nobody listens on right now */
 static int free_port(void)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+	int port = test_free_port();
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert(bind(fd, (struct sockaddr *) &a, sizeof(a)) == 0);
-	ck_assert(getsockname(fd, (struct sockaddr *) &a, &len) == 0);
-	port = ntohs(a.sin_port);
-	close(fd);
+	ck_assert_int_gt(port, 0);
 	return port;
-}
-
-static int port_open(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *) &a, sizeof(a)) == 0;
-	close(fd);
-	return ok;
 }
 
 /* sink_start - run smtp-sink with extra options (NULL-terminated), dumping to tmpdir */
@@ -101,9 +85,9 @@ static void sink_start(const char *opt1, const char *opt2, const char *opt3)
 		execv(argv[0], (char *const *) argv);
 		_exit(127);
 	}
-	for (int i = 0; i < 100 && !port_open(sink_port); i++)
+	for (int i = 0; i < 100 && !test_port_open(sink_port); i++)
 		usleep(20000);
-	ck_assert_msg(port_open(sink_port), "smtp-sink did not start on port %d", sink_port);
+	ck_assert_msg(test_port_open(sink_port), "smtp-sink did not start on port %d", sink_port);
 }
 
 static void sink_stop(void)
