@@ -224,7 +224,7 @@ static const struct {
 	  0, NULL, NULL, 1, INV_EBAD, "pdf" },
 	{ "broken pdf with AF entries", "%PDF-1.7\n1 0 obj << /Type /Catalog /AF [2 0 R] >>",
 	  0, NULL, NULL, 1, INV_EBAD, "pdf" },
-	{ "wrong namespace", "<Invoice xmlns=\"urn:example:not-test_ubl_min\"/>", 0, NULL, NULL, 0, 0, NULL },
+	{ "wrong namespace", "<Invoice xmlns=\"urn:example:not-ubl\"/>", 0, NULL, NULL, 0, 0, NULL },
 	{ "not well-formed, all", "<Invoice", INV_FIND_REPORT_ALL, NULL, NULL, 1, INV_EBAD, "xml" },
 	{ "entity bomb", "<?xml version=\"1.0\"?><!DOCTYPE Invoice [<!ENTITY a \"aaaaaaaaaa\">"
 	  "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
