@@ -21,17 +21,14 @@
 #include "invoice/inv_find.h"
 #include "util/xalloc.h"
 #include "test_invoice.h"
+#include "test_mime.h"
 #include "test_run.h"
 
 /* parse_msg - a GMimeMessage from text (caller unrefs) */
 static GMimeMessage *parse_msg(const char *text)
 {
-	GMimeStream *s = g_mime_stream_mem_new_with_buffer(text, strlen(text));
-	GMimeParser *p = g_mime_parser_new_with_stream(s);
-	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+	GMimeMessage *m = test_mime_parse(text);
 
-	g_object_unref(p);
-	g_object_unref(s);
 	ck_assert_ptr_nonnull(m);
 	return m;
 }

@@ -19,6 +19,7 @@
 #include "conf/conf.h"
 #include "filter/mailcheck.h"
 #include "mime/mime_text.h"
+#include "test_mime.h"
 #include "test_run.h"
 
 /* a hand-built invoice: number, amount due, total with VAT, currency */
@@ -365,15 +366,11 @@ static const struct body_case {
 START_TEST(test_body_text)
 {
 	const struct body_case *c = &body_cases[_i];
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeMessage *msg;
 	char *text;
 
 	g_mime_init();
-	stream = g_mime_stream_mem_new_with_buffer(c->eml, strlen(c->eml));
-	parser = g_mime_parser_new_with_stream(stream);
-	msg = g_mime_parser_construct_message(parser, NULL);
+	msg = test_mime_parse(c->eml);
 	ck_assert_ptr_nonnull(msg);
 	text = mime_text_body(msg, 0);
 	if (c->want == NULL)
@@ -386,8 +383,6 @@ START_TEST(test_body_text)
 	}
 	free(text);
 	g_object_unref(msg);
-	g_object_unref(parser);
-	g_object_unref(stream);
 }
 END_TEST
 
@@ -396,21 +391,15 @@ START_TEST(test_body_cut)
 {
 	const char *eml = "Subject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
 	    "\xc3\xa4\xc3\xa4\xc3\xa4\r\n";
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeMessage *msg;
 	char *text;
 
 	g_mime_init();
-	stream = g_mime_stream_mem_new_with_buffer(eml, strlen(eml));
-	parser = g_mime_parser_new_with_stream(stream);
-	msg = g_mime_parser_construct_message(parser, NULL);
+	msg = test_mime_parse(eml);
 	text = mime_text_body(msg, 3);		/* never inside a character */
 	ck_assert_str_eq(text, "\xc3\xa4");
 	free(text);
 	g_object_unref(msg);
-	g_object_unref(parser);
-	g_object_unref(stream);
 }
 END_TEST
 

@@ -13,6 +13,7 @@
 
 #include "note/note.h"
 #include "note/note_int.h"
+#include "test_mime.h"
 #include "test_run.h"
 
 /* RFC 4648 section 10 test vectors, plus malformed input that must be refused. */
@@ -227,17 +228,8 @@ static const struct {
 static GMimeMessage *
 gmime_parse(const char *m)
 {
-	GMimeStream *s;
-	GMimeParser *p;
-	GMimeMessage *msg;
-
 	note_gmime_init();
-	s = g_mime_stream_mem_new_with_buffer(m, strlen(m));
-	p = g_mime_parser_new_with_stream(s);
-	msg = g_mime_parser_construct_message(p, NULL);
-	g_object_unref(p);
-	g_object_unref(s);
-	return msg;
+	return test_mime_parse(m);
 }
 
 /*

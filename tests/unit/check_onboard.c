@@ -19,6 +19,7 @@
 
 #include "conf/conf.h"
 #include "journey/onboard.h"
+#include "test_mime.h"
 #include "test_run.h"
 
 struct ob_case {
@@ -84,17 +85,11 @@ static struct ps_conf *load(const char *text)
 static GMimeMessage *parse(const char *headers)
 {
 	char *text = NULL;
-	GMimeStream *s;
-	GMimeParser *p;
 	GMimeMessage *m;
 
 	ck_assert_int_gt(asprintf(&text, "From: a@seller.example\nTo: c@customer.example\n%s"
 	    "\nHello.\n", headers), 0);
-	s = g_mime_stream_mem_new_with_buffer(text, strlen(text));
-	p = g_mime_parser_new_with_stream(s);
-	m = g_mime_parser_construct_message(p, NULL);
-	g_object_unref(p);
-	g_object_unref(s);
+	m = test_mime_parse(text);
 	free(text);
 	ck_assert_ptr_nonnull(m);
 	return m;
