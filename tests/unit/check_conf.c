@@ -197,24 +197,20 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "conf");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_defaults), TEST_ONCE(test_values),
+		TEST_LOOP(test_bad_files, bad_files), TEST_ONCE(test_missing_file),
+		TEST_ONCE(test_pair_lookup), TEST_ONCE(test_sample_config_documents_every_key),
+		TEST_ONCE(test_secret_needs_private_file), TEST_ONCE(test_digest_schedule_keys),
+		TEST_ONCE(test_man_page_documents_every_key),
+	};
 	int status;
 
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
 		return EXIT_FAILURE;
 	}
-	tcase_add_test(tc, test_defaults);
-	tcase_add_test(tc, test_values);
-	tcase_add_loop_test(tc, test_bad_files, 0, sizeof(bad_files) / sizeof(bad_files[0]));
-	tcase_add_test(tc, test_missing_file);
-	tcase_add_test(tc, test_pair_lookup);
-	tcase_add_test(tc, test_sample_config_documents_every_key);
-	tcase_add_test(tc, test_secret_needs_private_file);
-	tcase_add_test(tc, test_digest_schedule_keys);
-	tcase_add_test(tc, test_man_page_documents_every_key);
-	status = test_run(s);
+	status = test_main("conf", 0, tests, TEST_COUNT(tests));
 	test_rmtree(tmpdir);
 	return status;
 }

@@ -289,15 +289,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "dec");
+	const struct test_case tests[] = {
+		TEST_ONCE(parse_ok), TEST_ONCE(parse_bad), TEST_ONCE(compare_and_scale_mixing),
+		TEST_ONCE(overflow), TEST_ONCE(multiply_divide),
+		TEST_ONCE(rounding_half_away_from_zero), TEST_ONCE(format),
+	};
 
-	tcase_add_test(tc, parse_ok);
-	tcase_add_test(tc, parse_bad);
-	tcase_add_test(tc, compare_and_scale_mixing);
-	tcase_add_test(tc, overflow);
-	tcase_add_test(tc, multiply_divide);
-	tcase_add_test(tc, rounding_half_away_from_zero);
-	tcase_add_test(tc, format);
-	return test_run(s);
+	return test_main("dec", 0, tests, TEST_COUNT(tests));
 }

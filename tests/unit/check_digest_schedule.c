@@ -54,9 +54,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "digest_schedule");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_next),
+	};
 
-	tcase_add_test(tc, test_next);
-	return test_run(s);
+	return test_main("digest_schedule", 0, tests, TEST_COUNT(tests));
 }

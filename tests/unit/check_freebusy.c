@@ -118,10 +118,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "freebusy");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_periods), TEST_ONCE(test_bad),
+	};
 
-	tcase_add_test(tc, test_periods);
-	tcase_add_test(tc, test_bad);
-	return test_run(s);
+	return test_main("freebusy", 0, tests, TEST_COUNT(tests));
 }

@@ -60,11 +60,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "iban");
+	const struct test_case tests[] = {
+		TEST_ONCE(valid), TEST_ONCE(invalid), TEST_ONCE(normalise),
+	};
 
-	tcase_add_test(tc, valid);
-	tcase_add_test(tc, invalid);
-	tcase_add_test(tc, normalise);
-	return test_run(s);
+	return test_main("iban", 0, tests, TEST_COUNT(tests));
 }

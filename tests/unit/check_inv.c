@@ -735,22 +735,14 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "inv");
+	const struct test_case tests[] = {
+		TEST_ONCE(ubl_clean_parses_fields), TEST_LOOP(ubl_mutations, ubl_cases),
+		TEST_ONCE(cii_clean_and_errors), TEST_ONCE(credit_note),
+		TEST_LOOP(bad_input, bad_cases), TEST_ONCE(empty_input),
+		TEST_ONCE(deep_nesting), TEST_ONCE(huge_input), TEST_ONCE(findings_list),
+		TEST_ONCE(profiles_own_rules), TEST_ONCE(own_rules_severity),
+		TEST_ONCE(own_rules_messages), TEST_ONCE(own_rules_documented),
+	};
 
-	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, ubl_clean_parses_fields);
-	tcase_add_loop_test(tc, ubl_mutations, 0, sizeof(ubl_cases) / sizeof(ubl_cases[0]));
-	tcase_add_test(tc, cii_clean_and_errors);
-	tcase_add_test(tc, credit_note);
-	tcase_add_loop_test(tc, bad_input, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
-	tcase_add_test(tc, empty_input);
-	tcase_add_test(tc, deep_nesting);
-	tcase_add_test(tc, huge_input);
-	tcase_add_test(tc, findings_list);
-	tcase_add_test(tc, profiles_own_rules);
-	tcase_add_test(tc, own_rules_severity);
-	tcase_add_test(tc, own_rules_messages);
-	tcase_add_test(tc, own_rules_documented);
-	return test_run(s);
+	return test_main("inv", 20, tests, TEST_COUNT(tests));
 }

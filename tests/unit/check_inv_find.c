@@ -487,20 +487,16 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "inv_find");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_single_part), TEST_ONCE(test_nested), TEST_ONCE(test_limits),
+		TEST_LOOP(test_bytes, bytes_cases),
+		TEST_LOOP_N(test_base64_like_gmime, B64_NVARIANTS), TEST_ONCE(test_corpus_pdf),
+		TEST_ONCE(test_encrypted_pdf),
+	};
 	int status;
 
 	g_mime_init();
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_single_part);
-	tcase_add_test(tc, test_nested);
-	tcase_add_test(tc, test_limits);
-	tcase_add_loop_test(tc, test_bytes, 0, (int)(sizeof(bytes_cases) / sizeof(*bytes_cases)));
-	tcase_add_loop_test(tc, test_base64_like_gmime, 0, B64_NVARIANTS);
-	tcase_add_test(tc, test_corpus_pdf);
-	tcase_add_test(tc, test_encrypted_pdf);
-	status = test_run(s);
+	status = test_main("inv_find", 60, tests, TEST_COUNT(tests));
 	g_mime_shutdown();
 	return status;
 }

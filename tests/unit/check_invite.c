@@ -398,19 +398,12 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "invite");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_request), TEST_ONCE(test_cancel), TEST_ONCE(test_fold_utf8),
+		TEST_LOOP(test_bad_input, bad_cases), TEST_ONCE(test_uid),
+		TEST_ONCE(test_describe), TEST_ONCE(test_header_encode),
+		TEST_ONCE(test_html_escape), TEST_ONCE(test_mime), TEST_ONCE(test_summary),
+	};
 
-	tcase_add_test(tc, test_request);
-	tcase_add_test(tc, test_cancel);
-	tcase_add_test(tc, test_fold_utf8);
-	tcase_add_loop_test(tc, test_bad_input, 0,
-			    (int) (sizeof(bad_cases) / sizeof(bad_cases[0])));
-	tcase_add_test(tc, test_uid);
-	tcase_add_test(tc, test_describe);
-	tcase_add_test(tc, test_header_encode);
-	tcase_add_test(tc, test_html_escape);
-	tcase_add_test(tc, test_mime);
-	tcase_add_test(tc, test_summary);
-	return test_run(s);
+	return test_main("invite", 0, tests, TEST_COUNT(tests));
 }

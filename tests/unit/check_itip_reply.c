@@ -149,12 +149,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "itip_reply");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_fixtures_say_what_the_table_says),
+		TEST_ONCE(test_length_is_honoured), TEST_ONCE(test_floating_counter),
+		TEST_ONCE(test_two_calendars),
+	};
 
-	tcase_add_test(tc, test_fixtures_say_what_the_table_says);
-	tcase_add_test(tc, test_length_is_honoured);
-	tcase_add_test(tc, test_floating_counter);
-	tcase_add_test(tc, test_two_calendars);
-	return test_run(s);
+	return test_main("itip_reply", 0, tests, TEST_COUNT(tests));
 }

@@ -144,11 +144,10 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "json");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_escape, strings), TEST_ONCE(test_structure),
+		TEST_ONCE(test_many_members),
+	};
 
-	tcase_add_loop_test(tc, test_escape, 0, sizeof(strings) / sizeof(strings[0]));
-	tcase_add_test(tc, test_structure);
-	tcase_add_test(tc, test_many_members);
-	return test_run(s);
+	return test_main("json", 0, tests, TEST_COUNT(tests));
 }

@@ -48,10 +48,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "log");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_printable, cases), TEST_ONCE(test_names),
+	};
 
-	tcase_add_loop_test(tc, test_printable, 0, sizeof(cases) / sizeof(cases[0]));
-	tcase_add_test(tc, test_names);
-	return test_run(s);
+	return test_main("log", 0, tests, TEST_COUNT(tests));
 }

@@ -406,17 +406,13 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "mailcheck");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_number, number_cases), TEST_LOOP(test_amount, amount_cases),
+		TEST_ONCE(test_amount_message), TEST_LOOP(test_parse_amount, parse_cases),
+		TEST_LOOP(test_recipient, rcpt_cases), TEST_ONCE(test_recipient_check_off),
+		TEST_LOOP(test_iban, iban_cases), TEST_LOOP(test_body_text, body_cases),
+		TEST_ONCE(test_body_cut),
+	};
 
-	tcase_add_loop_test(tc, test_number, 0, sizeof(number_cases) / sizeof(number_cases[0]));
-	tcase_add_loop_test(tc, test_amount, 0, sizeof(amount_cases) / sizeof(amount_cases[0]));
-	tcase_add_test(tc, test_amount_message);
-	tcase_add_loop_test(tc, test_parse_amount, 0, sizeof(parse_cases) / sizeof(parse_cases[0]));
-	tcase_add_loop_test(tc, test_recipient, 0, sizeof(rcpt_cases) / sizeof(rcpt_cases[0]));
-	tcase_add_test(tc, test_recipient_check_off);
-	tcase_add_loop_test(tc, test_iban, 0, sizeof(iban_cases) / sizeof(iban_cases[0]));
-	tcase_add_loop_test(tc, test_body_text, 0, sizeof(body_cases) / sizeof(body_cases[0]));
-	tcase_add_test(tc, test_body_cut);
-	return test_run(s);
+	return test_main("mailcheck", 0, tests, TEST_COUNT(tests));
 }

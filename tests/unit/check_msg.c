@@ -65,11 +65,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "msg");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_bytes), TEST_ONCE(test_limit), TEST_ONCE(test_reset_envelope),
+	};
 
-	tcase_add_test(tc, test_bytes);
-	tcase_add_test(tc, test_limit);
-	tcase_add_test(tc, test_reset_envelope);
-	return test_run(s);
+	return test_main("msg", 0, tests, TEST_COUNT(tests));
 }

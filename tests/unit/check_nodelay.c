@@ -67,9 +67,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "nodelay");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_listener_and_accepted),
+	};
 
-	tcase_add_test(tc, test_listener_and_accepted);
-	return test_run(s);
+	return test_main("nodelay", 0, tests, TEST_COUNT(tests));
 }

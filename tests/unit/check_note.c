@@ -340,17 +340,13 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "note");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_b64, b64_cases), TEST_ONCE(test_b64_lines),
+		TEST_LOOP(test_qp_decode, qp_cases), TEST_ONCE(test_qp_encode),
+		TEST_LOOP(test_charset, cs_cases), TEST_ONCE(test_scan_offsets),
+		TEST_LOOP(test_inject, inj_cases), TEST_ONCE(test_inject_parsed_other),
+		TEST_ONCE(test_options),
+	};
 
-	tcase_add_loop_test(tc, test_b64, 0, sizeof b64_cases / sizeof b64_cases[0]);
-	tcase_add_test(tc, test_b64_lines);
-	tcase_add_loop_test(tc, test_qp_decode, 0, sizeof qp_cases / sizeof qp_cases[0]);
-	tcase_add_test(tc, test_qp_encode);
-	tcase_add_loop_test(tc, test_charset, 0, sizeof cs_cases / sizeof cs_cases[0]);
-	tcase_add_test(tc, test_scan_offsets);
-	tcase_add_loop_test(tc, test_inject, 0, sizeof inj_cases / sizeof inj_cases[0]);
-	tcase_add_test(tc, test_inject_parsed_other);
-	tcase_add_test(tc, test_options);
-	return test_run(s);
+	return test_main("note", 0, tests, TEST_COUNT(tests));
 }

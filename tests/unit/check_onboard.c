@@ -148,15 +148,14 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "onboard");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_classify, cases), TEST_ONCE(test_header_set),
+		TEST_ONCE(test_null_message),
+	};
 	int status;
 
 	g_mime_init();
-	tcase_add_loop_test(tc, test_classify, 0, sizeof(cases) / sizeof(cases[0]));
-	tcase_add_test(tc, test_header_set);
-	tcase_add_test(tc, test_null_message);
-	status = test_run(s);
+	status = test_main("onboard", 0, tests, TEST_COUNT(tests));
 	g_mime_shutdown();
 	return status;
 }

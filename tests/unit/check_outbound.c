@@ -147,15 +147,12 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "outbound");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_netmatch, net_cases), TEST_ONCE(test_netmatch_bad),
+		TEST_ONCE(test_sockaddr), TEST_LOOP(test_rcpt, rcpt_cases),
+		TEST_ONCE(test_bare_address), TEST_ONCE(test_origin),
+		TEST_ONCE(test_msg_outbound),
+	};
 
-	tcase_add_loop_test(tc, test_netmatch, 0, sizeof(net_cases) / sizeof(net_cases[0]));
-	tcase_add_test(tc, test_netmatch_bad);
-	tcase_add_test(tc, test_sockaddr);
-	tcase_add_loop_test(tc, test_rcpt, 0, sizeof(rcpt_cases) / sizeof(rcpt_cases[0]));
-	tcase_add_test(tc, test_bare_address);
-	tcase_add_test(tc, test_origin);
-	tcase_add_test(tc, test_msg_outbound);
-	return test_run(s);
+	return test_main("outbound", 0, tests, TEST_COUNT(tests));
 }

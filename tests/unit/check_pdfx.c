@@ -540,14 +540,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "pdfx");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_built, built), TEST_ONCE(test_bad_inputs),
+		TEST_ONCE(test_flate_bomb), TEST_ONCE(test_is_pdf),
+		TEST_ONCE(test_corpus_oracle),
+	};
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, test_built, 0, (int)(sizeof(built) / sizeof(*built)));
-	tcase_add_test(tc, test_bad_inputs);
-	tcase_add_test(tc, test_flate_bomb);
-	tcase_add_test(tc, test_is_pdf);
-	tcase_add_test(tc, test_corpus_oracle);
-	return test_run(s);
+	return test_main("pdfx", 120, tests, TEST_COUNT(tests));
 }

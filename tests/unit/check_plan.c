@@ -308,12 +308,10 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "plan");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_table, cases), TEST_ONCE(test_spread),
+		TEST_ONCE(test_bad_options), TEST_ONCE(test_parsers),
+	};
 
-	tcase_add_loop_test(tc, test_table, 0, (int) (sizeof(cases) / sizeof(cases[0])));
-	tcase_add_test(tc, test_spread);
-	tcase_add_test(tc, test_bad_options);
-	tcase_add_test(tc, test_parsers);
-	return test_run(s);
+	return test_main("plan", 0, tests, TEST_COUNT(tests));
 }

@@ -447,16 +447,12 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "plan_year");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_oracle), TEST_LOOP(test_local_to_utc, local_cases),
+		TEST_LOOP(test_year_of_bookings, managers), TEST_ONCE(test_next_free),
+		TEST_ONCE(test_slot_check), TEST_ONCE(test_parse_time),
+		TEST_ONCE(test_fixed_kept),
+	};
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_oracle);
-	tcase_add_loop_test(tc, test_local_to_utc, 0, (int) (sizeof(local_cases) / sizeof(local_cases[0])));
-	tcase_add_loop_test(tc, test_year_of_bookings, 0, (int) (sizeof(managers) / sizeof(managers[0])));
-	tcase_add_test(tc, test_next_free);
-	tcase_add_test(tc, test_slot_check);
-	tcase_add_test(tc, test_parse_time);
-	tcase_add_test(tc, test_fixed_kept);
-	return test_run(s);
+	return test_main("plan_year", 120, tests, TEST_COUNT(tests));
 }

@@ -85,15 +85,14 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "selfcheck");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_postsale_address, addresses), TEST_ONCE(test_local_domains),
+	};
 	int status;
 
 	if (mkdtemp(tmpdir) == NULL)
 		return EXIT_FAILURE;
-	tcase_add_loop_test(tc, test_postsale_address, 0, sizeof(addresses) / sizeof(addresses[0]));
-	tcase_add_test(tc, test_local_domains);
-	status = test_run(s);
+	status = test_main("selfcheck", 0, tests, TEST_COUNT(tests));
 	if (test_rmtree(tmpdir) != 0)
 		status = EXIT_FAILURE;
 	return status;

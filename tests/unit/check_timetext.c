@@ -125,12 +125,10 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "timetext");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_parse, cases), TEST_ONCE(test_parse_date),
+		TEST_ONCE(test_format), TEST_ONCE(test_rfc3339),
+	};
 
-	tcase_add_loop_test(tc, test_parse, 0, sizeof(cases) / sizeof(cases[0]));
-	tcase_add_test(tc, test_parse_date);
-	tcase_add_test(tc, test_format);
-	tcase_add_test(tc, test_rfc3339);
-	return test_run(s);
+	return test_main("timetext", 0, tests, TEST_COUNT(tests));
 }

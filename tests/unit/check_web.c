@@ -551,27 +551,17 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "web");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_html_escape), TEST_ONCE(test_html_buf),
+		TEST_ONCE(test_pages_escape_every_value),
+		TEST_ONCE(test_pages_mark_differing_and_warn), TEST_ONCE(test_rule_explain),
+		TEST_ONCE(test_figures_line), TEST_ONCE(test_passwd_hash_verify),
+		TEST_ONCE(test_passwd_rules), TEST_ONCE(test_tokens), TEST_ONCE(test_cookie),
+		TEST_ONCE(test_idle_and_roles), TEST_ONCE(test_csrf),
+		TEST_ONCE(test_form_parse), TEST_ONCE(test_form_refuses),
+		TEST_ONCE(test_ids_dates_paths), TEST_ONCE(test_queue_ids),
+		TEST_ONCE(test_mta_argv), TEST_ONCE(test_priv_refuses),
+	};
 
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_html_escape);
-	tcase_add_test(tc, test_html_buf);
-	tcase_add_test(tc, test_pages_escape_every_value);
-	tcase_add_test(tc, test_pages_mark_differing_and_warn);
-	tcase_add_test(tc, test_rule_explain);
-	tcase_add_test(tc, test_figures_line);
-	tcase_add_test(tc, test_passwd_hash_verify);
-	tcase_add_test(tc, test_passwd_rules);
-	tcase_add_test(tc, test_tokens);
-	tcase_add_test(tc, test_cookie);
-	tcase_add_test(tc, test_idle_and_roles);
-	tcase_add_test(tc, test_csrf);
-	tcase_add_test(tc, test_form_parse);
-	tcase_add_test(tc, test_form_refuses);
-	tcase_add_test(tc, test_ids_dates_paths);
-	tcase_add_test(tc, test_queue_ids);
-	tcase_add_test(tc, test_mta_argv);
-	tcase_add_test(tc, test_priv_refuses);
-	return test_run(s);
+	return test_main("web", 30, tests, TEST_COUNT(tests));
 }
