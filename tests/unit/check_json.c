@@ -97,6 +97,23 @@ write_rows(struct json_out *j)
 	json_array_end(j);
 }
 
+/* write_members - the first object of write_rows again, each member in one call */
+static void
+write_members(struct json_out *j)
+{
+	json_array_begin(j);
+	json_object_begin(j);
+	json_member_int(j, "id", 1);
+	json_member_time(j, "sent_at", 1795948215);
+	json_member_str(j, "name", NULL);
+	json_member_time_or_null(j, "done_at", 0);
+	json_member_bool(j, "ok", 1);
+	json_member_time_or_null(j, "seen_at", 1795948215);
+	json_member_str(j, "quote", "a\"b");
+	json_object_end(j);
+	json_array_end(j);
+}
+
 static void
 write_empty(struct json_out *j)
 {
@@ -127,6 +144,17 @@ START_TEST(test_many_members)
 }
 END_TEST
 
+START_TEST(test_members)
+{
+	char *s = render(write_members);
+
+	ck_assert_str_eq(s, "[{\"id\":1,\"sent_at\":\"2026-11-29T10:30:15Z\",\"name\":null,"
+	    "\"done_at\":null,\"ok\":true,\"seen_at\":\"2026-11-29T10:30:15Z\","
+	    "\"quote\":\"a\\\"b\"}]\n");
+	free(s);
+}
+END_TEST
+
 START_TEST(test_structure)
 {
 	char *s = render(write_rows);
@@ -146,7 +174,7 @@ main(void)
 {
 	const struct test_case tests[] = {
 		TEST_LOOP(test_escape, strings), TEST_ONCE(test_structure),
-		TEST_ONCE(test_many_members),
+		TEST_ONCE(test_many_members), TEST_ONCE(test_members),
 	};
 
 	return test_main("json", 0, tests, TEST_COUNT(tests));
