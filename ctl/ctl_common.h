@@ -1,7 +1,8 @@
 /*
  * ctl_common.h - what every postsalectl command shares: the config chosen with the
- * global -c option, the store, the exit statuses, and the JSON writer (lib/json.h) with
- * its one shape: an array of objects, times in RFC 3339.
+ * global -c option, the store, the exit statuses, and its listings: a table of
+ * printable cells, or the JSON writer (util/json.h) with its one shape, an array of
+ * objects, times in RFC 3339.
  */
 #ifndef PS_CTL_COMMON_H
 #define PS_CTL_COMMON_H
