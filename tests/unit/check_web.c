@@ -34,6 +34,7 @@
 #include "../../web/priv.h"
 #include "test_files.h"
 #include "test_run.h"
+#include "test_text.h"
 
 #define HOSTILE "<script>alert(1)</script>\"'&x<img src=x onerror=alert(2)>"
 
@@ -178,14 +179,12 @@ START_TEST(test_pages_mark_differing_and_warn)
 	/* 4.5 days of a 5-day maximal_queue_lifetime: warned */
 	page_invoices(&p, &ctx, &u, &f, &ci.invoice, 0, 4 * 86400 + 43200);
 	s = buf_steal(&p.body, NULL);
-	ck_assert_ptr_nonnull(strstr(s, "class=\"warn\">4d 12h: expires in 12h 0m"));
-	ck_assert_ptr_nonnull(strstr(s, "<tr class=\"held\">"));
+	test_has(s, "class=\"warn\">4d 12h: expires in 12h 0m", "<tr class=\"held\">", NULL);
 	free(s);
 	page_invoice(&p, &ctx, &u, &ci, NULL, 86400);
 	s = buf_steal(&p.body, NULL);
-	ck_assert_ptr_nonnull(strstr(s, "<tr class=\"differs\">"));
-	ck_assert_ptr_nonnull(strstr(s, "id=\"release\""));
-	ck_assert_ptr_nonnull(strstr(s, "name=\"csrf\" value=\"c\""));
+	test_has(s, "<tr class=\"differs\">", "id=\"release\"", "name=\"csrf\" value=\"c\"",
+	    NULL);
 	free(s);
 	console_invoice_clear(&ci);
 	conf_free(conf);
@@ -311,9 +310,7 @@ START_TEST(test_cookie)
 	ck_assert_str_eq(c, "postsale_session=t0k; Path=/; HttpOnly; SameSite=Strict");
 	free(c);
 	c = web_session_cookie("t0k", 1);
-	ck_assert_ptr_nonnull(strstr(c, "; Secure"));
-	ck_assert_ptr_nonnull(strstr(c, "HttpOnly"));
-	ck_assert_ptr_nonnull(strstr(c, "SameSite=Strict"));
+	test_has(c, "; Secure", "HttpOnly", "SameSite=Strict", NULL);
 	free(c);
 	c = web_session_cookie(NULL, 0);
 	ck_assert_ptr_nonnull(strstr(c, "Max-Age=0"));
