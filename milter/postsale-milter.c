@@ -34,6 +34,7 @@
 #include "conf/conf.h"
 #include "filter/filter.h"
 #include "util/log.h"
+#include "memkeep.h"
 #include "nodelay.h"
 #include "replay.h"
 #include "runtime.h"
@@ -357,6 +358,9 @@ main(int argc, char **argv)
 	}
 	conf = NULL;
 
+	if (memkeep_arenas() != 0)	/* no threads yet (memkeep.c) */
+		log_msg(LOG_WARNING, NULL, "malloc refused its thresholds: freed memory goes back"
+		    " to the kernel after each message");
 	if (smfi_setconn((char *) socket) != MI_SUCCESS ||
 	    smfi_register(*callbacks_desc()) != MI_SUCCESS) {
 		fprintf(stderr, PROG ": cannot set up libmilter for %s\n", socket);

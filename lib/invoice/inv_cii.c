@@ -15,16 +15,16 @@
 
 /* is_vat_type - the trade tax n has TypeCode VAT */
 static int
-is_vat_type(xmlNodePtr tax)
+is_vat_type(xmltree_ptr tax)
 {
 	return invx_text_eq(invx_kid(tax, "ram:TypeCode"), "VAT");
 }
 
 /* tax_registration - the ram:SpecifiedTaxRegistration/ram:ID with this schemeID */
 static char *
-tax_registration(xmlNodePtr party, const char *scheme)
+tax_registration(xmltree_ptr party, const char *scheme)
 {
-	xmlNodePtr r, id;
+	xmltree_ptr r, id;
 	char *s;
 
 	for (r = invx_kid(party, "ram:SpecifiedTaxRegistration"); r != NULL; r = invx_next(r)) {
@@ -41,9 +41,9 @@ tax_registration(xmlNodePtr party, const char *scheme)
 
 /* read_party - BG-4/BG-7 from a ram:SellerTradeParty/ram:BuyerTradeParty */
 static void
-read_party(xmlNodePtr party, struct inv_party *p)
+read_party(xmltree_ptr party, struct inv_party *p)
 {
-	xmlNodePtr n;
+	xmltree_ptr n;
 
 	if (party == NULL)
 		return;
@@ -69,9 +69,9 @@ read_party(xmlNodePtr party, struct inv_party *p)
 
 /* read_ac - a ram:SpecifiedTradeAllowanceCharge */
 static void
-read_ac(inv_invoice *inv, xmlNodePtr n, inv_allowance_charge *ac)
+read_ac(inv_invoice *inv, xmltree_ptr n, inv_allowance_charge *ac)
 {
-	xmlNodePtr t;
+	xmltree_ptr t;
 
 	ac->is_charge = invx_bool(invx_path(n, "ram:ChargeIndicator/udt:Indicator")) == 1;
 	invx_amount(inv, invx_kid(n, "ram:ActualAmount"), &ac->amount, &ac->has_amount, 1);
@@ -93,9 +93,9 @@ read_ac(inv_invoice *inv, xmlNodePtr n, inv_allowance_charge *ac)
 
 /* read_logistics_charge - an EXTENDED ram:SpecifiedLogisticsServiceCharge, a charge */
 static void
-read_logistics_charge(inv_invoice *inv, xmlNodePtr n, inv_allowance_charge *ac)
+read_logistics_charge(inv_invoice *inv, xmltree_ptr n, inv_allowance_charge *ac)
 {
-	xmlNodePtr t;
+	xmltree_ptr t;
 
 	ac->is_charge = 1;
 	ac->is_logistics = 1;
@@ -114,10 +114,10 @@ read_logistics_charge(inv_invoice *inv, xmlNodePtr n, inv_allowance_charge *ac)
 
 /* read_line - a ram:IncludedSupplyChainTradeLineItem */
 static void
-read_line(inv_invoice *inv, xmlNodePtr n)
+read_line(inv_invoice *inv, xmltree_ptr n)
 {
 	inv_line *l = inv_add_line(inv);
-	xmlNodePtr doc, agr, price, q, set, t, per;
+	xmltree_ptr doc, agr, price, q, set, t, per;
 
 	doc = invx_kid(n, "ram:AssociatedDocumentLineDocument");
 	l->id = invx_text(invx_kid(doc, "ram:LineID"));
@@ -165,7 +165,7 @@ read_line(inv_invoice *inv, xmlNodePtr n)
 
 /* read_breakdown - a header ram:ApplicableTradeTax (BG-23) */
 static void
-read_breakdown(inv_invoice *inv, xmlNodePtr t)
+read_breakdown(inv_invoice *inv, xmltree_ptr t)
 {
 	inv_vat *b = inv_add_vat(inv);
 
@@ -183,9 +183,9 @@ read_breakdown(inv_invoice *inv, xmlNodePtr t)
 
 /* read_totals - BG-22 from ram:SpecifiedTradeSettlementHeaderMonetarySummation */
 static void
-read_totals(inv_invoice *inv, xmlNodePtr t)
+read_totals(inv_invoice *inv, xmltree_ptr t)
 {
-	xmlNodePtr n;
+	xmltree_ptr n;
 	dec_t v;
 	int has;
 	char *cur;
@@ -231,9 +231,9 @@ read_totals(inv_invoice *inv, xmlNodePtr t)
 }
 
 void
-inv_cii_read(xmlNodePtr root, inv_invoice *inv)
+inv_cii_read(xmltree_ptr root, inv_invoice *inv)
 {
-	xmlNodePtr doc, tx, agr, del, set, n, per;
+	xmltree_ptr doc, tx, agr, del, set, n, per;
 
 	inv->customization_id = invx_text(invx_path(root,
 	    "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"));
@@ -268,7 +268,7 @@ inv_cii_read(xmlNodePtr root, inv_invoice *inv)
 
 	for (n = invx_kid(set, "ram:SpecifiedTradeSettlementPaymentMeans"); n != NULL;
 	    n = invx_next(n)) {
-		xmlNodePtr acct = invx_kid(n, "ram:PayeePartyCreditorFinancialAccount");
+		xmltree_ptr acct = invx_kid(n, "ram:PayeePartyCreditorFinancialAccount");
 		char *id = invx_text(invx_kid(acct, "ram:IBANID"));
 
 		inv_add_iban(inv, id != NULL ? id :

@@ -307,11 +307,12 @@ static int b64_simd;		/* the CPU has SSSE3 */
 
 /*
  * b64_block16 - decode 16 base64 octets at in into 12 bytes at out, when all 16 are
- * in the alphabet (no '=', no line break); 0 without writing otherwise. Writes 16
- * bytes at out (the last 4 are junk): the caller leaves room, and in place the 4 land
- * on input already read.
+ * in the alphabet (no '=', no line break), and return 0; otherwise return a mask of
+ * the octets that are not (bit i for in[i]) without writing. Writes 16 bytes at out
+ * (the last 4 are junk): the caller leaves room, and in place the 4 land on input
+ * already read.
  */
-__attribute__((target("ssse3"), always_inline)) static inline int
+__attribute__((target("ssse3"), always_inline)) static inline unsigned
 b64_block16(const unsigned char *in, unsigned char *out)
 {
 	/* By nibbles: each high nibble stands for a class of octets (bit), and the low
@@ -328,10 +329,11 @@ b64_block16(const unsigned char *in, unsigned char *out)
 	const __m128i v = _mm_loadu_si128((const __m128i *)in);
 	const __m128i hi = _mm_and_si128(_mm_srli_epi32(v, 4), nib), lo = _mm_and_si128(v, nib);
 	const __m128i bad = _mm_and_si128(_mm_shuffle_epi8(lut_lo, lo), _mm_shuffle_epi8(lut_hi, hi));
+	unsigned invalid = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) & 0xffffu;
 	__m128i val;
 
-	if (_mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) != 0xffff)
-		return 0;
+	if (invalid != 0)
+		return invalid;
 	val = _mm_add_epi8(v, _mm_shuffle_epi8(lut_add,
 		_mm_add_epi8(hi, _mm_cmpeq_epi8(v, _mm_set1_epi8('/')))));
 	/* sextets a b c d of each quartet: a*64+b and c*64+d, then (ab << 12) | cd */
@@ -341,19 +343,38 @@ b64_block16(const unsigned char *in, unsigned char *out)
 	val = _mm_shuffle_epi8(val, _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12,
 						  -1, -1, -1, -1));
 	_mm_storeu_si128((__m128i *)out, val);
-	return 1;
+	return 0;
 }
 
-/* b64_run16 - decode whole blocks of 16 alphabet octets from *in (up to end) to *out,
- * advancing both, until a block holds another octet (a line break, '=') */
+/*
+ * b64_run16 - decode whole blocks of 16 alphabet octets from *in (up to end) to *out,
+ * advancing both, until a block holds another octet (a line break, '='). When the
+ * alphabet octets before it are whole quartets (a line of 76 ends 12 octets into its
+ * fifth block), they are decoded too, as the last 16 alphabet octets: the block
+ * overlaps the one before, whose quartets it decodes again to the same bytes.
+ */
 __attribute__((target("ssse3"))) static void
 b64_run16(const unsigned char **in, const unsigned char *end, unsigned char **out)
 {
 	const unsigned char *p = *in;
 	unsigned char *o = *out;
+	unsigned invalid = 1;
+	int ran = 0;
 
-	for (; end - p >= 16 && b64_block16(p, o); p += 16, o += 12)
-		;
+	while (end - p >= 16 && (invalid = b64_block16(p, o)) == 0) {
+		p += 16;
+		o += 12;
+		ran = 1;
+	}
+	if (ran && invalid != 0) {
+		unsigned n = (unsigned)__builtin_ctz(invalid);	/* alphabet octets left */
+
+		if (n > 0 && n % 4 == 0) {
+			b64_block16(p - (16 - n), o - (16 - n) / 4 * 3);
+			p += n;
+			o += n / 4 * 3;
+		}
+	}
 	*in = p;
 	*out = o;
 }

@@ -9,7 +9,7 @@
 #ifndef PS_INV_PRIV_H
 #define PS_INV_PRIV_H
 
-#include <libxml/tree.h>
+#include "xmltree.h"
 
 #include "inv.h"
 
@@ -18,28 +18,28 @@
 #define INV_NS_CII "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 
 /* invx_kid - first element child of n named qname ("cbc:ID"); NULL if none or n NULL */
-xmlNodePtr invx_kid(xmlNodePtr n, const char *qname);
+xmltree_ptr invx_kid(xmltree_ptr n, const char *qname);
 /* invx_next - next element sibling after n with the same name and namespace */
-xmlNodePtr invx_next(xmlNodePtr n);
+xmltree_ptr invx_next(xmltree_ptr n);
 /* invx_path - follow "a:x/b:y/..." through first matches; NULL if any step fails */
-xmlNodePtr invx_path(xmlNodePtr n, const char *path);
+xmltree_ptr invx_path(xmltree_ptr n, const char *path);
 /* invx_is - 1 if n is an element named qname */
-int invx_is(xmlNodePtr n, const char *qname);
+int invx_is(xmltree_ptr n, const char *qname);
 /* invx_text - whitespace-trimmed text content (new string), NULL if n is NULL or blank */
-char *invx_text(xmlNodePtr n);
+char *invx_text(xmltree_ptr n);
 /* invx_attr - attribute value, trimmed (new string), NULL if absent or blank */
-char *invx_attr(xmlNodePtr n, const char *name);
+char *invx_attr(xmltree_ptr n, const char *name);
 /* invx_text_eq - 1 if the trimmed text of n equals lit, ignoring ASCII case */
-int invx_text_eq(xmlNodePtr n, const char *lit);
+int invx_text_eq(xmltree_ptr n, const char *lit);
 /* invx_bool - xs:boolean value of n's text: 1 true/1, 0 false/0, -1 anything else */
-int invx_bool(xmlNodePtr n);
+int invx_bool(xmltree_ptr n);
 /* invx_date - a date as YYYY-MM-DD from "YYYY-MM-DD" or CII format 102 "YYYYMMDD";
  * other text is kept as it is (new string); NULL if n is NULL or blank */
-char *invx_date(xmlNodePtr n);
+char *invx_date(xmltree_ptr n);
 /* invx_amount - parse the decimal in n into *v and set *has; a malformed value
  * is recorded in inv (bad_amount_*) and leaves *has 0. When check_currency is set,
  * a currencyID other than the document currency is recorded (foreign_currency). */
-void invx_amount(inv_invoice *inv, xmlNodePtr n, dec_t *v, int *has, int check_currency);
+void invx_amount(inv_invoice *inv, xmltree_ptr n, dec_t *v, int *has, int check_currency);
 
 /* Model growth: each returns a zeroed new element owned by the model. */
 inv_line *inv_add_line(inv_invoice *inv);
@@ -50,8 +50,8 @@ void inv_add_iban(inv_invoice *inv, char *iban);	/* takes ownership */
 void inv_set_profile(inv_invoice *inv);
 
 /* Syntax parsers: fill inv from the root element; never fail (missing data stays NULL). */
-void inv_ubl_read(xmlNodePtr root, inv_invoice *inv);
-void inv_cii_read(xmlNodePtr root, inv_invoice *inv);
+void inv_ubl_read(xmltree_ptr root, inv_invoice *inv);
+void inv_cii_read(xmltree_ptr root, inv_invoice *inv);
 
 /* Check families (inv_check.c calls them in order). */
 void inv_check_core(const inv_invoice *inv, inv_findings *out);

@@ -13,16 +13,16 @@
 
 /* is_vat_scheme - the TaxCategory/ClassifiedTaxCategory n is of the VAT scheme */
 static int
-is_vat_scheme(xmlNodePtr cat)
+is_vat_scheme(xmltree_ptr cat)
 {
 	return invx_text_eq(invx_path(cat, "cac:TaxScheme/cbc:ID"), "VAT");
 }
 
 /* read_party - BG-4/BG-7 from a cac:Party */
 static void
-read_party(xmlNodePtr party, struct inv_party *p)
+read_party(xmltree_ptr party, struct inv_party *p)
 {
-	xmlNodePtr n;
+	xmltree_ptr n;
 
 	if (party == NULL)
 		return;
@@ -49,9 +49,9 @@ read_party(xmlNodePtr party, struct inv_party *p)
 
 /* read_ac - a cac:AllowanceCharge (document or line level) */
 static void
-read_ac(inv_invoice *inv, xmlNodePtr n, inv_allowance_charge *ac)
+read_ac(inv_invoice *inv, xmltree_ptr n, inv_allowance_charge *ac)
 {
-	xmlNodePtr cat;
+	xmltree_ptr cat;
 
 	ac->is_charge = invx_bool(invx_kid(n, "cbc:ChargeIndicator")) == 1;
 	invx_amount(inv, invx_kid(n, "cbc:Amount"), &ac->amount, &ac->has_amount, 1);
@@ -72,10 +72,10 @@ read_ac(inv_invoice *inv, xmlNodePtr n, inv_allowance_charge *ac)
 
 /* read_line - a cac:InvoiceLine or cac:CreditNoteLine */
 static void
-read_line(inv_invoice *inv, xmlNodePtr n)
+read_line(inv_invoice *inv, xmltree_ptr n)
 {
 	inv_line *l = inv_add_line(inv);
-	xmlNodePtr q, c, price, per;
+	xmltree_ptr q, c, price, per;
 
 	l->id = invx_text(invx_kid(n, "cbc:ID"));
 	q = invx_kid(n, inv->doctype == INV_DOC_CREDIT_NOTE ? "cbc:CreditedQuantity" :
@@ -116,9 +116,9 @@ read_line(inv_invoice *inv, xmlNodePtr n)
 
 /* read_tax_total - one cac:TaxTotal: BT-110 or BT-111, and its breakdown */
 static void
-read_tax_total(inv_invoice *inv, xmlNodePtr tt)
+read_tax_total(inv_invoice *inv, xmltree_ptr tt)
 {
-	xmlNodePtr amt = invx_kid(tt, "cbc:TaxAmount"), st, cat;
+	xmltree_ptr amt = invx_kid(tt, "cbc:TaxAmount"), st, cat;
 	char *cur = invx_attr(amt, "currencyID");
 	dec_t v;
 	int has;
@@ -157,7 +157,7 @@ read_tax_total(inv_invoice *inv, xmlNodePtr tt)
 
 /* read_totals - BG-22 from cac:LegalMonetaryTotal */
 static void
-read_totals(inv_invoice *inv, xmlNodePtr t)
+read_totals(inv_invoice *inv, xmltree_ptr t)
 {
 	inv->has_totals = t != NULL;
 	invx_amount(inv, invx_kid(t, "cbc:LineExtensionAmount"), &inv->line_total,
@@ -179,10 +179,10 @@ read_totals(inv_invoice *inv, xmlNodePtr t)
 }
 
 void
-inv_ubl_read(xmlNodePtr root, inv_invoice *inv)
+inv_ubl_read(xmltree_ptr root, inv_invoice *inv)
 {
 	int credit = inv->doctype == INV_DOC_CREDIT_NOTE;
-	xmlNodePtr n, per;
+	xmltree_ptr n, per;
 
 	inv->customization_id = invx_text(invx_kid(root, "cbc:CustomizationID"));
 	inv_set_profile(inv);

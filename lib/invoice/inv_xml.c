@@ -27,17 +27,21 @@ static const struct {
 	{ NULL, NULL }
 };
 
-/* name_match - does element n have namespace URI uri and local name local (len bytes)? */
+/* name_match - does element n have namespace URI uri and local name local (len bytes,
+ * len > 0)? *seen is a namespace string of the tree already found equal to uri (the
+ * tree's names are shared: siblings mostly hold the same pointer), or NULL. */
 static int
-name_match(xmlNodePtr n, const char *uri, const char *local, size_t len)
+name_match(xmltree_ptr n, const char *uri, const char *local, size_t len, const char **seen)
 {
-	const char *name;
-
-	if (n->type != XML_ELEMENT_NODE || n->ns == NULL || n->ns->href == NULL)
+	if (n->type != XMLTREE_ELEMENT || n->uri == NULL || n->name[0] != local[0] ||
+	    strncmp(n->name, local, len) != 0 || n->name[len] != '\0')
 		return 0;
-	name = (const char *)n->name;
-	return strncmp(name, local, len) == 0 && name[len] == '\0' &&
-	    strcmp((const char *)n->ns->href, uri) == 0;
+	if (n->uri != *seen) {
+		if (strcmp(n->uri, uri) != 0)
+			return 0;
+		*seen = n->uri;
+	}
+	return 1;
 }
 
 /* split - resolve "pfx:local" (up to len bytes) to a namespace URI and local part */
@@ -60,43 +64,43 @@ split(const char *qname, size_t len, const char **local, size_t *local_len)
 }
 
 /* kid_n - first child of n named by the first len bytes of qname */
-static xmlNodePtr
-kid_n(xmlNodePtr n, const char *qname, size_t len)
+static xmltree_ptr
+kid_n(xmltree_ptr n, const char *qname, size_t len)
 {
-	const char *uri, *local;
+	const char *uri, *local, *seen = NULL;
 	size_t local_len;
-	xmlNodePtr c;
+	xmltree_ptr c;
 
-	if (n == NULL || (uri = split(qname, len, &local, &local_len)) == NULL)
+	if (n == NULL || (uri = split(qname, len, &local, &local_len)) == NULL || local_len == 0)
 		return NULL;
-	for (c = n->children; c != NULL; c = c->next)
-		if (name_match(c, uri, local, local_len))
+	for (c = n->kids; c != NULL; c = c->next)
+		if (name_match(c, uri, local, local_len, &seen))
 			return c;
 	return NULL;
 }
 
-xmlNodePtr
-invx_kid(xmlNodePtr n, const char *qname)
+xmltree_ptr
+invx_kid(xmltree_ptr n, const char *qname)
 {
 	return kid_n(n, qname, strlen(qname));
 }
 
-xmlNodePtr
-invx_next(xmlNodePtr n)
+xmltree_ptr
+invx_next(xmltree_ptr n)
 {
-	xmlNodePtr c;
+	xmltree_ptr c;
 
-	if (n == NULL || n->ns == NULL)
+	if (n == NULL || n->uri == NULL)
 		return NULL;
 	for (c = n->next; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && c->ns != NULL &&
-		    xmlStrEqual(c->name, n->name) && xmlStrEqual(c->ns->href, n->ns->href))
+		if (c->type == XMLTREE_ELEMENT && c->uri != NULL &&
+		    strcmp(c->name, n->name) == 0 && strcmp(c->uri, n->uri) == 0)
 			return c;
 	return NULL;
 }
 
-xmlNodePtr
-invx_path(xmlNodePtr n, const char *path)
+xmltree_ptr
+invx_path(xmltree_ptr n, const char *path)
 {
 	const char *p = path, *slash;
 
@@ -111,14 +115,15 @@ invx_path(xmlNodePtr n, const char *path)
 }
 
 int
-invx_is(xmlNodePtr n, const char *qname)
+invx_is(xmltree_ptr n, const char *qname)
 {
-	const char *uri, *local;
+	const char *uri, *local, *seen = NULL;
 	size_t local_len;
 
-	if (n == NULL || (uri = split(qname, strlen(qname), &local, &local_len)) == NULL)
+	if (n == NULL || (uri = split(qname, strlen(qname), &local, &local_len)) == NULL ||
+	    local_len == 0)
 		return 0;
-	return name_match(n, uri, local, local_len);
+	return name_match(n, uri, local, local_len, &seen);
 }
 
 /* trim_dup - copy s without leading/trailing XML whitespace; NULL if blank */
@@ -139,38 +144,29 @@ trim_dup(const char *s)
 }
 
 char *
-invx_text(xmlNodePtr n)
+invx_text(xmltree_ptr n)
 {
-	xmlChar *c;
-	char *s;
+	char *c, *s;
 
 	if (n == NULL)
 		return NULL;
 	/* the common case: a single text child, read without a copy */
-	if (n->children != NULL && n->children->next == NULL &&
-	    n->children->type == XML_TEXT_NODE)
-		return trim_dup((const char *)n->children->content);
-	c = xmlNodeGetContent(n);
-	s = trim_dup((const char *)c);
-	xmlFree(c);
+	if (n->kids != NULL && n->kids->next == NULL && n->kids->type == XMLTREE_TEXT)
+		return trim_dup(n->kids->text);
+	c = xmltree_content(n);
+	s = trim_dup(c);
+	free(c);
 	return s;
 }
 
 char *
-invx_attr(xmlNodePtr n, const char *name)
+invx_attr(xmltree_ptr n, const char *name)
 {
-	xmlChar *v;
-	char *s;
-
-	if (n == NULL || (v = xmlGetProp(n, (const xmlChar *)name)) == NULL)
-		return NULL;
-	s = trim_dup((const char *)v);
-	xmlFree(v);
-	return s;
+	return trim_dup(xmltree_attr(n, name));
 }
 
 int
-invx_text_eq(xmlNodePtr n, const char *lit)
+invx_text_eq(xmltree_ptr n, const char *lit)
 {
 	char *t = invx_text(n);
 	int eq = t != NULL && strcasecmp(t, lit) == 0;
@@ -180,7 +176,7 @@ invx_text_eq(xmlNodePtr n, const char *lit)
 }
 
 int
-invx_bool(xmlNodePtr n)
+invx_bool(xmltree_ptr n)
 {
 	char *t = invx_text(n);
 	int v = -1;
@@ -196,7 +192,7 @@ invx_bool(xmlNodePtr n)
 }
 
 char *
-invx_date(xmlNodePtr n)
+invx_date(xmltree_ptr n)
 {
 	char *t = invx_text(n), *d;
 	size_t i;
@@ -213,14 +209,14 @@ invx_date(xmlNodePtr n)
 
 /* element_name - "prefix:name" style label of n for messages (static buffer per call) */
 static const char *
-element_name(xmlNodePtr n, char *buf, size_t len)
+element_name(xmltree_ptr n, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", (const char *)n->name);
 	return buf;
 }
 
 void
-invx_amount(inv_invoice *inv, xmlNodePtr n, dec_t *v, int *has, int check_currency)
+invx_amount(inv_invoice *inv, xmltree_ptr n, dec_t *v, int *has, int check_currency)
 {
 	char *t, *cur, name[64];
 	int rc = DEC_ESYNTAX;

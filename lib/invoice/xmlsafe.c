@@ -8,9 +8,15 @@
  * and count element depth, stopping the parser beyond the cap. The size cap is
  * checked before libxml2 sees a byte.
  *
- * The white space between elements is not kept (XML_PARSE_NOBLANKS): the readers never
- * look at it, and in an indented invoice it was half of the tree's nodes. White space
- * that is an element's whole content, or that sits beside other text, is kept.
+ * Two ways out: xmlsafe_parse() builds libxml2's own tree, xmlsafe_stream() hands the
+ * elements, text and the rest to a caller's handlers instead (lib/invoice/xmltree.c
+ * builds its compact tree so), behind the same guards; in that mode any entity
+ * reference but the predefined ones and character references is refused as well.
+ *
+ * xmlsafe_parse() does not keep the white space between elements (XML_PARSE_NOBLANKS):
+ * the readers never look at it, and in an indented invoice it was half of the tree's
+ * nodes. White space that is an element's whole content, or that sits beside other
+ * text, is kept.
  */
 #include <limits.h>
 #include <pthread.h>
@@ -26,6 +32,8 @@
 struct xmlsafe_state {
 	startElementNsSAX2Func start_element;	/* libxml2's own handlers */
 	endElementNsSAX2Func end_element;
+	const struct xmlsafe_sax *sink;		/* xmlsafe_stream's handlers, or NULL */
+	void *user;				/* their first argument */
 	int depth, max_depth;
 	int refused;				/* 1 once a hook stopped the parser */
 	char reason[160];
@@ -104,8 +112,11 @@ hook_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		refuse(ctxt, st, why);
 		return;
 	}
-	st->start_element(ctx, localname, prefix, uri, nb_namespaces, namespaces,
-	    nb_attributes, nb_defaulted, attributes);
+	if (st->sink != NULL)
+		st->sink->start(st->user, localname, uri, nb_attributes, attributes);
+	else
+		st->start_element(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+		    nb_attributes, nb_defaulted, attributes);
 }
 
 static void
@@ -117,7 +128,57 @@ hook_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlCh
 	if (st->refused)
 		return;
 	st->depth--;
-	st->end_element(ctx, localname, prefix, uri);
+	if (st->sink != NULL)
+		st->sink->end(st->user);
+	else
+		st->end_element(ctx, localname, prefix, uri);
+}
+
+/* hook_text - character data (and white space) to the sink; preserve: xml:space */
+static void
+hook_text(void *ctx, const xmlChar *s, int len)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct xmlsafe_state *st = ctxt->_private;
+
+	if (!st->refused)
+		st->sink->text(st->user, s, len, ctxt->space != NULL && *ctxt->space == 1);
+}
+
+/* hook_comment, hook_pi - a comment or processing instruction, told as such */
+static void
+hook_comment(void *ctx, const xmlChar *value)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct xmlsafe_state *st = ctxt->_private;
+
+	(void) value;
+	if (!st->refused)
+		st->sink->other(st->user);
+}
+
+static void
+hook_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	(void) target, (void) data;
+	hook_comment(ctx, NULL);
+}
+
+/* hook_reference - a reference to a declared entity: there are none to have */
+static void
+hook_reference(void *ctx, const xmlChar *name)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	(void) name;
+	refuse(ctxt, ctxt->_private, "entity reference refused");
+}
+
+/* hook_document - no document is built for a sink */
+static void
+hook_document(void *ctx)
+{
+	(void) ctx;
 }
 
 /*
@@ -152,23 +213,12 @@ one_line(char *buf, size_t len, const char *msg)
 	buf[o] = '\0';
 }
 
-int
-xmlsafe_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
-    xmlDocPtr *out, char *err, size_t errlen)
+/* check_input - the caps checked before libxml2 sees a byte; XMLSAFE_OK or EBAD */
+static int
+check_input(const char *buf, size_t len, size_t max_bytes, char *err, size_t errlen)
 {
-	struct xmlsafe_state st;
-	xmlParserCtxtPtr ctxt;
-	xmlDocPtr doc;
-	const xmlError *xe;
-	char msg[256];
-	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-	    XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES | XML_PARSE_NOBLANKS;
-
-	*out = NULL;
 	if (max_bytes == 0)
 		max_bytes = XMLSAFE_MAX_BYTES_DEFAULT;
-	if (max_depth <= 0)
-		max_depth = XMLSAFE_MAX_DEPTH_DEFAULT;
 	if (buf == NULL || len == 0) {
 		snprintf(err, errlen, "empty input (0 bytes)");
 		return XMLSAFE_EBAD;
@@ -182,32 +232,50 @@ xmlsafe_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
 		snprintf(err, errlen, "XML of %zu bytes is too large", len);
 		return XMLSAFE_EBAD;
 	}
-	xmlsafe_init();
-	/* libxml2 keeps these per thread: set them in the thread that parses. */
-	xmlSetGenericErrorFunc(NULL, silent);
-	xmlSetStructuredErrorFunc(NULL, silent_structured);
-	ctxt = xmlNewParserCtxt();
-	if (ctxt == NULL) {
-		snprintf(err, errlen, "cannot create an XML parser");
-		return XMLSAFE_EBAD;
-	}
-	memset(&st, 0, sizeof(st));
-	st.max_depth = max_depth;
-	st.start_element = ctxt->sax->startElementNs;
-	st.end_element = ctxt->sax->endElementNs;
-	ctxt->_private = &st;
+	return XMLSAFE_OK;
+}
+
+/* guard - install the hooks on a new context; sink NULL keeps libxml2's tree builder */
+static void
+guard(xmlParserCtxtPtr ctxt, struct xmlsafe_state *st, int max_depth,
+    const struct xmlsafe_sax *sink, void *user)
+{
+	memset(st, 0, sizeof(*st));
+	st->max_depth = max_depth > 0 ? max_depth : XMLSAFE_MAX_DEPTH_DEFAULT;
+	st->start_element = ctxt->sax->startElementNs;
+	st->end_element = ctxt->sax->endElementNs;
+	st->sink = sink;
+	st->user = user;
+	ctxt->_private = st;
 	ctxt->sax->internalSubset = hook_subset;
 	ctxt->sax->externalSubset = hook_subset;
 	ctxt->sax->entityDecl = hook_entity_decl;
 	ctxt->sax->startElementNs = hook_start;
 	ctxt->sax->endElementNs = hook_end;
-
-	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, opts);
-	if (st.refused) {
-		snprintf(err, errlen, "XML refused: %s", st.reason);
-		goto fail;
+	if (sink != NULL) {
+		ctxt->sax->startDocument = hook_document;
+		ctxt->sax->endDocument = hook_document;
+		ctxt->sax->characters = hook_text;
+		ctxt->sax->ignorableWhitespace = hook_text;
+		ctxt->sax->comment = hook_comment;
+		ctxt->sax->processingInstruction = hook_pi;
+		ctxt->sax->reference = hook_reference;
 	}
-	if (doc == NULL || !ctxt->wellFormed) {
+}
+
+/* outcome - XMLSAFE_OK if the parse went through, else EBAD with the reason in err */
+static int
+outcome(xmlParserCtxtPtr ctxt, const struct xmlsafe_state *st, int parsed, char *err,
+    size_t errlen)
+{
+	const xmlError *xe;
+	char msg[256];
+
+	if (st->refused) {
+		snprintf(err, errlen, "XML refused: %s", st->reason);
+		return XMLSAFE_EBAD;
+	}
+	if (!parsed || !ctxt->wellFormed) {
 		xe = xmlCtxtGetLastError(ctxt);
 		if (xe != NULL && xe->message != NULL) {
 			one_line(msg, sizeof(msg), xe->message);
@@ -215,18 +283,78 @@ xmlsafe_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
 			    xe->line, msg);
 		} else
 			snprintf(err, errlen, "XML not well-formed");
-		goto fail;
+		return XMLSAFE_EBAD;
 	}
-	if (xmlDocGetRootElement(doc) == NULL) {
-		snprintf(err, errlen, "XML has no root element");
-		goto fail;
-	}
-	xmlFreeParserCtxt(ctxt);
-	*out = doc;
 	return XMLSAFE_OK;
-fail:
-	if (doc != NULL)
+}
+
+/* new_context - a parser context whose errors print nothing, or NULL with err set */
+static xmlParserCtxtPtr
+new_context(char *err, size_t errlen)
+{
+	xmlParserCtxtPtr ctxt;
+
+	xmlsafe_init();
+	/* libxml2 keeps these per thread: set them in the thread that parses. */
+	xmlSetGenericErrorFunc(NULL, silent);
+	xmlSetStructuredErrorFunc(NULL, silent_structured);
+	if ((ctxt = xmlNewParserCtxt()) == NULL)
+		snprintf(err, errlen, "cannot create an XML parser");
+	return ctxt;
+}
+
+int
+xmlsafe_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
+    xmlDocPtr *out, char *err, size_t errlen)
+{
+	struct xmlsafe_state st;
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+	int rc, opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	    XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES | XML_PARSE_NOBLANKS;
+
+	*out = NULL;
+	if (check_input(buf, len, max_bytes, err, errlen) != XMLSAFE_OK ||
+	    (ctxt = new_context(err, errlen)) == NULL)
+		return XMLSAFE_EBAD;
+	guard(ctxt, &st, max_depth, NULL, NULL);
+	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, opts);
+	rc = outcome(ctxt, &st, doc != NULL, err, errlen);
+	if (rc == XMLSAFE_OK && xmlDocGetRootElement(doc) == NULL) {
+		snprintf(err, errlen, "XML has no root element");
+		rc = XMLSAFE_EBAD;
+	}
+	if (rc != XMLSAFE_OK && doc != NULL)
 		xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
-	return XMLSAFE_EBAD;
+	if (rc == XMLSAFE_OK)
+		*out = doc;
+	return rc;
+}
+
+int
+xmlsafe_stream(const char *buf, size_t len, size_t max_bytes, int max_depth,
+    const struct xmlsafe_sax *sink, void *user, xmlDictPtr *dict, char *err, size_t errlen)
+{
+	struct xmlsafe_state st;
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+	int rc, opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	    XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
+
+	*dict = NULL;
+	if (check_input(buf, len, max_bytes, err, errlen) != XMLSAFE_OK ||
+	    (ctxt = new_context(err, errlen)) == NULL)
+		return XMLSAFE_EBAD;
+	guard(ctxt, &st, max_depth, sink, user);
+	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, opts);
+	if (doc != NULL)		/* none is built; belt and braces */
+		xmlFreeDoc(doc);
+	rc = outcome(ctxt, &st, 1, err, errlen);
+	if (rc == XMLSAFE_OK && ctxt->dict != NULL) {
+		xmlDictReference(ctxt->dict);
+		*dict = ctxt->dict;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return rc;
 }

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include <libxml/tree.h>
+#include <libxml/tree.h>	/* xmlChar, xmlDoc, xmlDict */
 
 #define XMLSAFE_MAX_BYTES_DEFAULT ((size_t)32 * 1024 * 1024)
 #define XMLSAFE_MAX_DEPTH_DEFAULT 64
@@ -28,5 +28,26 @@ void xmlsafe_init(void);
  * or XMLSAFE_EBAD with *out NULL and a one-line reason in err. */
 int xmlsafe_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
     xmlDocPtr *out, char *err, size_t errlen);
+
+/* What xmlsafe_stream() tells its caller, in document order; user is the caller's. */
+struct xmlsafe_sax {
+	/* an element begins: local name and namespace URI (NULL for none), both from the
+	 * parser's dictionary; nb_attributes quintuples (local name, prefix, URI, value,
+	 * end of value) as libxml2 gives them, the values valid only during the call */
+	void (*start)(void *user, const xmlChar *localname, const xmlChar *uri,
+	    int nb_attributes, const xmlChar **attributes);
+	void (*end)(void *user);		/* the element ends */
+	/* character data, possibly in several pieces; preserve: under xml:space="preserve" */
+	void (*text)(void *user, const xmlChar *s, int len, int preserve);
+	void (*other)(void *user);		/* a comment or processing instruction */
+};
+
+/* xmlsafe_stream - parse len bytes at buf behind the same guards as xmlsafe_parse,
+ * handing what it reads to sink's handlers instead of building a tree. XMLSAFE_OK
+ * with *dict a reference to the dictionary the names live in (the caller drops it
+ * with xmlDictFree), or XMLSAFE_EBAD with *dict NULL and a one-line reason in err
+ * (the handlers may have been called before the input turned out bad). */
+int xmlsafe_stream(const char *buf, size_t len, size_t max_bytes, int max_depth,
+    const struct xmlsafe_sax *sink, void *user, xmlDictPtr *dict, char *err, size_t errlen);
 
 #endif

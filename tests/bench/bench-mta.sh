@@ -19,6 +19,9 @@
 # (e.g. main's, before a change) in the same rounds, with the same configuration.
 # E2E_MILTER_WRAPPER runs postsale-milter under a tool, e.g. callgrind, to profile the
 # running filter under this load.
+# Each filter's CPU time (user + system, from /proc) is also summed over the rounds of
+# each kind, and printed per message: unlike msg/s, it barely moves when other work
+# shares the machine, so it shows what postsale-milter costs beyond the no-op.
 E2E_NAME=bench
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
@@ -51,13 +54,14 @@ esac
 # The filters: the no-op three ways, postsale-milter with notes off and on (a process
 # each, with a configuration and a database of its own), and perhaps the other build.
 PIDS=""
-declare -A PORT
+declare -A PORT PIDOF
 # start_noop NAME FLAGS - a no-op filter on a port of its own
 start_noop() {
 	PORT[$1]=$(e2e_free_port)
 	# shellcheck disable=SC2086
 	"$NOOP" $2 inet:"${PORT[$1]}"@127.0.0.1 &
 	PIDS="$PIDS $!"
+	PIDOF[$1]=$!
 	e2e_wait_port "${PORT[$1]}" 10 || { echo "noop-milter $2 did not start" >&2; exit 1; }
 }
 # start_postsale NAME NOTES [PROGRAM] - postsale-milter as in production (log level info)
@@ -72,6 +76,7 @@ note-invoices = $2"
 	# shellcheck disable=SC2086
 	${E2E_MILTER_WRAPPER:-} "$prog" -f -c "$E2E_DIR/$1.conf" -u "$E2E_USER" >>"$E2E_DIR/$1.log" 2>&1 &
 	PIDS="$PIDS $!"
+	PIDOF[$1]=$!
 	e2e_wait_port "${PORT[$1]}" 30 || { cat "$E2E_DIR/$1.log" >&2; echo "$prog did not start" >&2; exit 1; }
 }
 start_noop noop ""
@@ -103,21 +108,36 @@ drain() {
 	done
 }
 
+# cpu_ticks SETUP - the clock ticks of CPU (user + system) SETUP's filter has used; 0
+# for no filter
+cpu_ticks() {
+	local p=${PIDOF[$1]:-}
+
+	if [ -n "$p" ] && [ -r "/proc/$p/stat" ]; then
+		# after the command name (in parentheses): utime and stime are fields 12, 13
+		sed 's/^.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }'
+	else
+		echo 0
+	fi
+}
+
 # run_setup KIND SETUP [COUNT] - send COUNT (N) messages of KIND through SETUP, after
-# draining the queue; prints msg/s
+# draining the queue (so that the filter's work on them is done too); prints msg/s and
+# the CPU ticks the filter spent meanwhile
 run_setup() {
-	local t0 t1 n=${3:-$N} args
+	local t0 t1 n=${3:-$N} args c0
 	case "$1" in
 	plain) args="-l $SIZE -t bob@customer.bench" ;;
 	*) args="-F $E2E_DIR/invoice.eml -t john@buyercompany.no" ;;
 	esac
 	drain
+	c0=$(cpu_ticks "$2")
 	t0=$(date +%s.%N)
 	# shellcheck disable=SC2086
 	smtp-source -s "$SESSIONS" -m "$n" $args -f alice@example.com \
 		-M mail.example.com 127.0.0.1:"${SMTPD[$2]}" || return 1
 	t1=$(date +%s.%N)
-	python3 -c "print('%.1f' % ($n / ($t1 - $t0)))"
+	echo "$(python3 -c "print('%.1f' % ($n / ($t1 - $t0)))") $(( $(cpu_ticks "$2") - c0 ))"
 }
 
 # setups_of KIND - the setups a kind is measured in: the first is the no-op baseline,
@@ -135,15 +155,17 @@ for kind in $KINDS; do
 	for s in $(setups_of "$kind" | tr ' ' '\n' | sort -u); do run_setup "$kind" "$s" 50 >/dev/null; done
 done
 
-declare -A RATE
+declare -A RATE CPU
 echo "bench: $N messages per setup, kind and round, $SESSIONS sessions, $ROUNDS rounds;" \
 	"invoice mail: $( [ -f "$E2E_DIR"/invoice.eml ] && wc -c < "$E2E_DIR"/invoice.eml || echo 0) bytes"
 for r in $(seq "$ROUNDS"); do
 	for kind in $KINDS; do
 		line="round $r, $kind:"
 		for s in $(setups_of "$kind" | tr ' ' '\n' | awk '!seen[$0]++'); do
-			RATE[$kind.$s]="${RATE[$kind.$s]:-} $(run_setup "$kind" "$s")"
-			line="$line $s ${RATE[$kind.$s]##* }"
+			read -r rate ticks <<<"$(run_setup "$kind" "$s")"
+			RATE[$kind.$s]="${RATE[$kind.$s]:-} $rate"
+			CPU[$kind.$s]=$(( ${CPU[$kind.$s]:-0} + ticks ))
+			line="$line $s $rate"
 		done
 		echo "$line msg/s"
 	done
@@ -174,6 +196,25 @@ if other:
     ratio("other postsale-milter (BENCH_OTHER_MILTER) / no-op filter", other, noop)
     ratio("postsale-milter / other postsale-milter", ps, other)
 ratio("no-op filter / no filter", noop, none)
+PY
+	# CPU per message: all rounds' ticks over all rounds' messages
+	python3 - "$kind" "$(getconf CLK_TCK)" "$((N * ROUNDS))" "$noop" "${CPU[$kind.$noop]}" \
+		"$edit" "${CPU[$kind.$edit]}" "$ps" "${CPU[$kind.$ps]}" \
+		"${other:-}" "${other:+${CPU[$kind.$other]}}" <<'PY'
+import sys
+kind, tck, n = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+names = {"noop": "no-op", "noop-h": "no-op adding the header",
+         "noop-hb": "no-op making the edits", "ps": "postsale-milter",
+         "ps-notes": "postsale-milter", "other": "other postsale-milter",
+         "other-notes": "other postsale-milter"}
+ms = {}
+for setup, ticks in zip(sys.argv[4::2], sys.argv[5::2]):
+    if setup and setup not in ms:
+        ms[setup] = float(ticks) / tck / n * 1000
+order = list(ms)
+print("%s: filter CPU per message (user + system): %s; postsale-milter beyond the no-op %.3f ms"
+      % (kind, ", ".join("%s %.3f ms" % (names[k], ms[k]) for k in order),
+         ms[sys.argv[8]] - ms[sys.argv[4]]))
 PY
 done
 echo "postsale-milter logged: $(cat "$E2E_DIR"/ps.log "$E2E_DIR"/ps-notes.log | grep -c ': outbound: ')" \

@@ -262,7 +262,7 @@ END_TEST
  * 8 KB, so that GMime's reads of 4 KB blocks meet the quirks: a '=' that ends the
  * data (after 2, 3, 0 and 1 sextets of a quartet) at body offsets 4094 to 4097.
  */
-enum { B64_CLEAN, B64_COLS75_LF, B64_JUNK, B64_EQ_4094, B64_EQ_4095, B64_EQ_4096,
+enum { B64_CLEAN, B64_COLS75_LF, B64_COLS68, B64_COLS72_LF, B64_JUNK, B64_EQ_4094, B64_EQ_4095, B64_EQ_4096,
        B64_EQ_4097, B64_CUT1, B64_CUT2, B64_CUT3, B64_DATA_AFTER_PAD, B64_EVERY_OCTET,
        B64_NVARIANTS };
 
@@ -271,7 +271,10 @@ static char *b64_variant(int v, const char *xml, size_t len)
 {
 	static const char junk[] = " \t!*\x80\xff-.:";
 	gchar *flat = g_base64_encode((const guchar *)xml, len);
-	size_t n = strlen(flat), keep = n, cols = v == B64_COLS75_LF ? 75 : 76;
+	size_t n = strlen(flat), keep = n;
+	/* lines of 76, and of lengths that end a 16-octet block 3, 1 and 2 quartets in */
+	size_t cols = v == B64_COLS75_LF ? 75 : v == B64_COLS68 ? 68 : v == B64_COLS72_LF ? 72 : 76;
+	int lf = v == B64_COLS75_LF || v == B64_COLS72_LF;
 	GString *out = g_string_new(NULL);
 
 	if (v >= B64_CUT1 && v <= B64_CUT3) {	/* no padding, an incomplete last quartet */
@@ -291,7 +294,7 @@ static char *b64_variant(int v, const char *xml, size_t len)
 			g_string_append_c(out, (char)(1 + (i / 37) % 255));
 		g_string_append_c(out, flat[i]);
 		if ((i + 1) % cols == 0)
-			g_string_append(out, v == B64_COLS75_LF ? "\n" : "\r\n");
+			g_string_append(out, lf ? "\n" : "\r\n");
 	}
 	if (v == B64_DATA_AFTER_PAD)
 		g_string_append(out, "\r\n=QUJDRA==\r\n-- \r\nmailing list footer\r\n");

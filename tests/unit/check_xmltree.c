@@ -1,0 +1,302 @@
+/*
+ * check_xmltree.c - the compact tree of lib/invoice/xmltree.c: white space, text,
+ * attributes and comments on small documents, the guards it shares with xmlsafe, and
+ * the same elements, attributes and text as libxml2's own tree (xmlsafe_parse, with
+ * XML_PARSE_NOBLANKS) for every XML file of the corpus ($POSTSALE_CORPUS, default
+ * /work/shared/corpus; that part is skipped without it).
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/tree.h>
+
+#include "invoice/xmlsafe.h"
+#include "invoice/xmltree.h"
+
+/* path - the element reached from the root by child indexes ("" the root, "1.0") */
+static xmltree_ptr
+path(const struct xmltree *t, const char *p)
+{
+	xmltree_ptr n = xmltree_root(t);
+
+	while (n != NULL && *p != '\0') {
+		int i = atoi(p);
+
+		for (n = n->kids; n != NULL && (n->type != XMLTREE_ELEMENT || i-- > 0); n = n->next)
+			;
+		p = strchr(p, '.') ? strchr(p, '.') + 1 : "";
+	}
+	return n;
+}
+
+static const struct {
+	const char *xml;
+	const char *where;	/* an element, as path() reads it */
+	const char *content;	/* its text content */
+	int kids;		/* its kids of any kind */
+} text_cases[] = {
+	/* white space between elements goes, the whole content of an element stays */
+	{ "<a>\n  <b>x</b>\n  <c>  </c>\n</a>", "", "x  ", 2 },
+	{ "<a>\n  <b>x</b>\n  <c>  </c>\n</a>", "1", "  ", 1 },
+	/* text beside elements keeps the white space around it */
+	{ "<a>x <b>y</b> z</a>", "", "x y z", 3 },
+	{ "<a> <b>y</b> z</a>", "", "y z", 2 },
+	/* entities and character references, CDATA as text, comments left out */
+	{ "<a>A &amp; B &#x41;&lt;<![CDATA[<c>]]></a>", "", "A & B A<<c>", 1 },
+	{ "<a>x<!-- no -->y<?pi z?></a>", "", "xy", 4 },
+	{ "<a> <!-- c --> </a>", "", "", 1 },
+	/* xml:space="preserve" keeps white space between elements */
+	{ "<a xml:space=\"preserve\"> <b/> </a>", "", "  ", 3 },
+	/* a long text arriving in pieces */
+	{ "<a><b/><c>0123456789012345678901234567890123456789\n0123456789\n\n</c></a>", "1",
+	  "0123456789012345678901234567890123456789\n0123456789\n\n", 1 },
+};
+
+START_TEST(test_text)
+{
+	struct xmltree *t = NULL;
+	char err[256];
+	xmltree_ptr n;
+	char *c;
+	int kids = 0;
+
+	ck_assert_int_eq(xmltree_parse(text_cases[_i].xml, strlen(text_cases[_i].xml), 0, 0,
+	    &t, err, sizeof(err)), XMLSAFE_OK);
+	n = path(t, text_cases[_i].where);
+	ck_assert_ptr_nonnull(n);
+	c = xmltree_content(n);
+	ck_assert_str_eq(c, text_cases[_i].content);
+	for (xmltree_ptr k = n->kids; k != NULL; k = k->next)
+		kids++;
+	ck_assert_int_eq(kids, text_cases[_i].kids);
+	free(c);
+	xmltree_free(t);
+}
+END_TEST
+
+START_TEST(test_names_and_attributes)
+{
+	static const char xml[] = "<r:Invoice xmlns:r=\"urn:r\" xmlns:c=\"urn:c\">"
+	    "<c:Amount currencyID=\" EUR \" c:unit=\"a&amp;b&lt;&#38;\" unit=\"x\">1</c:Amount>"
+	    "<Plain/></r:Invoice>";
+	struct xmltree *t = NULL;
+	char err[256];
+	xmltree_ptr root, amount, plain;
+
+	ck_assert_int_eq(xmltree_parse(xml, strlen(xml), 0, 0, &t, err, sizeof(err)), XMLSAFE_OK);
+	root = xmltree_root(t);
+	ck_assert_str_eq(root->name, "Invoice");
+	ck_assert_str_eq(root->uri, "urn:r");
+	amount = root->kids;
+	ck_assert_str_eq(amount->name, "Amount");
+	ck_assert_str_eq(amount->uri, "urn:c");
+	ck_assert_str_eq(xmltree_attr(amount, "currencyID"), " EUR ");
+	/* the first attribute of that local name, in any namespace, as xmlGetProp */
+	ck_assert_str_eq(xmltree_attr(amount, "unit"), "a&b<&");
+	ck_assert_ptr_null(xmltree_attr(amount, "schemeID"));
+	plain = amount->next;
+	ck_assert_str_eq(plain->name, "Plain");
+	ck_assert_ptr_null(plain->uri);
+	ck_assert_ptr_null(plain->kids);
+	xmltree_free(t);
+}
+END_TEST
+
+static const struct {
+	const char *xml;
+	const char *reason;	/* in the error */
+} bad_cases[] = {
+	{ "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY e \"x\">]><a>&e;</a>", "DOCTYPE" },
+	{ "<a>&undeclared;</a>", "not well-formed" },
+	{ "<a><b></a>", "not well-formed" },
+	{ "", "empty" },
+	{ "just text", "not well-formed" },
+	{ "<a/><b/>", "not well-formed" },
+};
+
+START_TEST(test_refused)
+{
+	struct xmltree *t = (struct xmltree *)1;
+	char err[256] = "";
+
+	ck_assert_int_eq(xmltree_parse(bad_cases[_i].xml, strlen(bad_cases[_i].xml), 0, 0,
+	    &t, err, sizeof(err)), XMLSAFE_EBAD);
+	ck_assert_ptr_null(t);
+	ck_assert_msg(strstr(err, bad_cases[_i].reason) != NULL, "%s: %s", bad_cases[_i].xml, err);
+}
+END_TEST
+
+START_TEST(test_caps)
+{
+	struct xmltree *t = NULL;
+	char err[256], xml[4096];
+	size_t o = 0;
+
+	for (int i = 0; i < 60; i++)	/* deeper than 50, within the default 64 */
+		o += (size_t)snprintf(xml + o, sizeof(xml) - o, "<a>");
+	for (int i = 0; i < 60; i++)
+		o += (size_t)snprintf(xml + o, sizeof(xml) - o, "</a>");
+	ck_assert_int_eq(xmltree_parse(xml, o, 0, 50, &t, err, sizeof(err)), XMLSAFE_EBAD);
+	ck_assert_ptr_nonnull(strstr(err, "deeper than 50"));
+	ck_assert_int_eq(xmltree_parse(xml, o, 100, 0, &t, err, sizeof(err)), XMLSAFE_EBAD);
+	ck_assert_ptr_nonnull(strstr(err, "exceeds the limit"));
+	ck_assert_int_eq(xmltree_parse(xml, o, 0, 0, &t, err, sizeof(err)), XMLSAFE_OK);
+	xmltree_free(t);
+}
+END_TEST
+
+/* same_tree - 0 if the elements below x and n match libxml2's, with a message in why */
+static int
+same_tree(xmlNodePtr x, xmltree_ptr n, char *why, size_t len)
+{
+	xmlChar *xc = xmlNodeGetContent(x);
+	char *c = xmltree_content(n);
+	int bad = strcmp((const char *)xc, c) != 0;
+	xmltree_ptr k = n->kids;
+
+	if (bad)
+		snprintf(why, len, "<%s>: content differs", n->name);
+	xmlFree(xc);
+	free(c);
+	if (strcmp((const char *)x->name, n->name) != 0 ||
+	    strcmp(x->ns ? (const char *)x->ns->href : "", n->uri ? n->uri : "") != 0) {
+		snprintf(why, len, "<%s> against <%s>", (const char *)x->name, n->name);
+		return -1;
+	}
+	for (xmlAttrPtr a = x->properties; a != NULL && !bad; a = a->next) {
+		xmlChar *v = xmlGetProp(x, a->name);
+		const char *w = xmltree_attr(n, (const char *)a->name);
+
+		if (w == NULL || strcmp((const char *)v, w) != 0) {
+			snprintf(why, len, "<%s %s>: attribute differs", n->name, (const char *)a->name);
+			bad = 1;
+		}
+		xmlFree(v);
+	}
+	for (xmlNodePtr xk = x->children; xk != NULL && !bad; xk = xk->next) {
+		if (xk->type != XML_ELEMENT_NODE)
+			continue;
+		while (k != NULL && k->type != XMLTREE_ELEMENT)
+			k = k->next;
+		if (k == NULL) {
+			snprintf(why, len, "<%s>: fewer elements", n->name);
+			return -1;
+		}
+		bad = same_tree(xk, k, why, len) != 0;
+		k = k->next;
+	}
+	while (!bad && k != NULL && k->type != XMLTREE_ELEMENT)
+		k = k->next;
+	if (!bad && k != NULL)
+		snprintf(why, len, "<%s>: more elements", n->name), bad = 1;
+	return bad ? -1 : 0;
+}
+
+/* compare_file - 1 if xmltree and xmlsafe_parse disagree on the file at p */
+static int
+compare_file(const char *p)
+{
+	FILE *f = fopen(p, "rb");
+	char *buf, err1[256], err2[256], why[256] = "";
+	long len;
+	xmlDocPtr doc = NULL;
+	struct xmltree *t = NULL;
+	int rc1, rc2, bad;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0) {
+		if (f != NULL)
+			fclose(f);
+		return 1;
+	}
+	rewind(f);
+	buf = malloc((size_t)len + 1);
+	len = (long)fread(buf, 1, (size_t)len, f);
+	fclose(f);
+	rc1 = xmlsafe_parse(buf, (size_t)len, 0, 0, &doc, err1, sizeof(err1));
+	rc2 = xmltree_parse(buf, (size_t)len, 0, 0, &t, err2, sizeof(err2));
+	bad = rc1 != rc2;
+	if (bad)
+		snprintf(why, sizeof(why), "libxml2 %d (%.100s), xmltree %d (%.100s)", rc1,
+		    rc1 ? err1 : "", rc2, rc2 ? err2 : "");
+	else if (rc1 == XMLSAFE_OK)
+		bad = same_tree(xmlDocGetRootElement(doc), xmltree_root(t), why, sizeof(why)) != 0;
+	if (bad)
+		fprintf(stderr, "check_xmltree: %s: %s\n", p, why);
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	xmltree_free(t);
+	free(buf);
+	return bad;
+}
+
+/* compare_dir - compare_file on every .xml below dir; *files counts them */
+static int
+compare_dir(const char *dir, int *files)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int bad = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char p[4096];
+		struct stat st;
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (stat(p, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			bad += compare_dir(p, files);
+		else if (l > 4 && strcmp(e->d_name + l - 4, ".xml") == 0) {
+			bad += compare_file(p);
+			(*files)++;
+		}
+	}
+	closedir(d);
+	return bad;
+}
+
+START_TEST(test_same_as_libxml2_on_corpus)
+{
+	const char *corpus = getenv("POSTSALE_CORPUS");
+	struct stat st;
+	int files = 0;
+
+	if (corpus == NULL || *corpus == '\0')
+		corpus = "/work/shared/corpus";
+	if (stat(corpus, &st) != 0)
+		return;		/* no corpus here: the small cases above still ran */
+	ck_assert_int_eq(compare_dir(corpus, &files), 0);
+	ck_assert_int_gt(files, 100);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("xmltree");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_text, 0, sizeof(text_cases) / sizeof(text_cases[0]));
+	tcase_add_test(tc, test_names_and_attributes);
+	tcase_add_loop_test(tc, test_refused, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
+	tcase_add_test(tc, test_caps);
+	tcase_add_test(tc, test_same_as_libxml2_on_corpus);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
