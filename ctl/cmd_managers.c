@@ -102,7 +102,7 @@ cmd_managers(int argc, char **argv)
 			free_slot = 0;	/* an unreadable busy file, a year of holidays: none */
 			fprintf(stderr, "postsalectl: %s\n", err);
 		}
-		manager_hours_text(m, hours, sizeof(hours));
+		snprintf(hours, sizeof(hours), "%s", v[i].hours);	/* as recorded */
 		if (json) {
 			json_object_begin(&j);
 			json_key(&j, "address");

@@ -123,17 +123,6 @@ invite_text_clean(const char *s, int keep_lf, int no_quote)
 	return out;
 }
 
-/* invite_uid - "ci<id>-<16 hex>@<domain>"; caller frees */
-char *invite_uid(long long checkin_id, const char *customer, const char *domain)
-{
-	char *key = xasprintf("%s/%lld", customer ? customer : "", checkin_id);
-	unsigned long long h = plan_spread_hash(key);
-	char *uid = xasprintf("ci%lld-%016llx@%s", checkin_id, h,
-			      domain && *domain ? domain : "postsale.invalid");
-
-	free(key);
-	return uid;
-}
 
 static void date_fmt(time_t t, char *buf, size_t len)
 {

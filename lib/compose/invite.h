@@ -72,10 +72,6 @@ void invite_opts_init(struct invite_opts *opts);
  */
 int invite_build(const struct invite_opts *opts, char **ics, char *err, size_t errlen);
 
-/* invite_uid - "ci<id>-<16 hex>@<domain>": a function of the check-in's id and the
- * customer key only, so the same check-in always has the same UID. Caller frees. */
-char *invite_uid(long long checkin_id, const char *customer, const char *domain);
-
 /* invite_describe - the built-in English plain-text description, used when no checkin
  * template exists: customer since, invoices sent and flagged, last check-in, opening
  * questions. `now` dates "customer for N days". Caller frees. */

@@ -313,6 +313,30 @@ ctx_fixed(struct journey_ctx *x, long long customer_id, int revive, time_t now)
 }
 
 /*
+ * journey_insert - store the planned check-in p of customer c (in the past: skipped)
+ * with its UID (plan_checkin_uid()); one the customer has already is left alone. 0 or
+ * -1 with err.
+ */
+static int
+journey_insert(struct store *st, const struct ps_conf *conf, const struct store_customer *c,
+	       const struct plan_checkin *p, const char *tzid, const char *day, int past,
+	       char *err, size_t errlen)
+{
+	long long id;
+	char *uid;
+	int rc;
+
+	rc = store_checkin_insert(st, c->id, c->manager, p->kind, p->ordinal, p->start, p->end,
+	    tzid, day, past ? "skipped" : NULL, &id, err, errlen);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	uid = plan_checkin_uid(id, c->address, journey_uid_domain(conf));
+	rc = store_checkin_set_uid(st, id, uid, err, errlen);
+	free(uid);
+	return rc;
+}
+
+/*
  * journey_sync - bring the stored check-ins of customer c in line with its plan: add the
  * missing ones (those already past as skipped); with revive, plan cancelled and past
  * ones again; move one whose due date changed (a pre-renewal check-in after a new
@@ -349,17 +373,13 @@ journey_sync(struct store *st, const struct ps_conf *conf, const struct store_cu
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct store_checkin *cur;
-		long long id;
 		int past = plan[i].start <= now;
 
 		if (plan[i].kept)
 			continue;
 		date_text(&plan[i].nominal, day, sizeof(day));
 		if ((cur = own_find(&x, plan[i].kind, plan[i].ordinal)) == NULL) {
-			if (store_checkin_insert(st, c->id, c->address, c->manager, plan[i].kind,
-			    plan[i].ordinal, plan[i].start, plan[i].end, x.m.tz,
-			    journey_uid_domain(conf), day, past ? "skipped" : NULL, &id, err,
-			    errlen) < 0)
+			if (journey_insert(st, conf, c, &plan[i], x.m.tz, day, past, err, errlen) != 0)
 				goto out;
 			changed += !past;
 			continue;
@@ -394,7 +414,7 @@ journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long c
 	struct journey_ctx x;
 	struct plan_checkin slot;
 	time_t after;
-	int own_tx = sqlite3_get_autocommit(st->db), rc;
+	int own_tx = !store_in_transaction(st), rc;
 
 	if (own_tx && store_journey_begin(st, err, errlen) != 0)
 		return -1;

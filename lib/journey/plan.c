@@ -50,6 +50,18 @@ unsigned long long plan_spread_hash(const char *key)
 	return h;
 }
 
+char *
+plan_checkin_uid(long long checkin_id, const char *customer, const char *domain)
+{
+	char *key = xasprintf("%s/%lld", customer ? customer : "", checkin_id);
+	unsigned long long h = plan_spread_hash(key);
+	char *uid = xasprintf("ci%lld-%016llx@%s", checkin_id, h,
+			      domain && *domain ? domain : "postsale.invalid");
+
+	free(key);
+	return uid;
+}
+
 /* zone_get - libical's builtin zone for an IANA name, or NULL; "UTC" is its UTC zone */
 static icaltimezone *zone_get(const char *tz)
 {

@@ -177,6 +177,10 @@ int plan_parse_time(const char *s, int *min);
 /* plan_parse_workdays - "Mon-Fri", "Mon,Tue,Thu", "Sun-Thu" -> day bits; -1 if bad */
 int plan_parse_workdays(const char *s, unsigned *workdays);
 
+/* plan_checkin_uid - "ci<id>-<16 hex>@<domain>": a function of the check-in's id and
+ * the customer key only, so the same check-in always has the same UID (the invitation's
+ * UID, invite.h). Caller frees. */
+char *plan_checkin_uid(long long checkin_id, const char *customer, const char *domain);
 /* plan_spread_hash - the 64-bit FNV-1a hash of the ASCII-lowercased key */
 unsigned long long plan_spread_hash(const char *key);
 

@@ -153,7 +153,7 @@ static void emit(const char *dir, FILE *manifest, const char *name,
 	desc = invite_describe(&ctx, ci->start);
 	subject = xasprintf("Check-in: %s (%s %d)", c->customer_name ? c->customer_name :
 			    c->customer, ci->kind, ci->ordinal);
-	uid = invite_uid(id, c->customer, "seller.example");
+	uid = plan_checkin_uid(id, c->customer, "seller.example");
 
 	invite_opts_init(&o);
 	o.method = method;

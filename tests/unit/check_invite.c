@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "compose/invite.h"
+#include "journey/plan.h"
 #include "util/html.h"
 #include "compose/invite_mime.h"
 #include "compose/invite_summary.h"
@@ -246,9 +247,9 @@ END_TEST
 
 START_TEST(test_uid)
 {
-	char *a = invite_uid(42, "x@acme.example", "seller.example");
-	char *b = invite_uid(42, "x@acme.example", "seller.example");
-	char *c = invite_uid(43, "x@acme.example", "seller.example");
+	char *a = plan_checkin_uid(42, "x@acme.example", "seller.example");
+	char *b = plan_checkin_uid(42, "x@acme.example", "seller.example");
+	char *c = plan_checkin_uid(43, "x@acme.example", "seller.example");
 
 	ck_assert_str_eq(a, b);			/* stable */
 	ck_assert_str_ne(a, c);			/* one per check-in */
