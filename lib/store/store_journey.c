@@ -281,18 +281,15 @@ store_customer_onboard_at(struct store *st, const char *address, const char *nam
 		return -1;
 	if (rc == 1) {
 		stmt = sj_prepare(st, "INSERT INTO customers (address, domain, display_name, manager,"
-		    " first_seen, onboarded_at) VALUES (?, ?, ?, ?, CASE WHEN ? < ? THEN ? ELSE ? END, ?)", err, errlen);
+		    " first_seen, onboarded_at) VALUES (?, ?, ?, ?, ?, ?)", err, errlen);
 		if (stmt == NULL)
 			return -1;
 		db_bind_text(stmt, 1, address);
 		db_bind_text(stmt, 2, at != NULL ? at + 1 : "");
 		bind_text_or_null(stmt, 3, name);
 		bind_text_or_null(stmt, 4, manager);
-		db_bind_int64(stmt, 5, (long long) now);	/* first seen: min(now, since) */
+		db_bind_int64(stmt, 5, (long long) (now < since ? now : since));	/* first seen */
 		db_bind_int64(stmt, 6, (long long) since);
-		db_bind_int64(stmt, 7, (long long) now);
-		db_bind_int64(stmt, 8, (long long) since);
-		db_bind_int64(stmt, 9, (long long) since);
 	} else {
 		*again = cur.onboarded_at != 0 && cur.offboarded_at == 0;
 		if (*again)

@@ -240,17 +240,16 @@ store_reply_unanswered(struct store *st, time_t now, long within, const char *ma
 	*states = NULL;
 	*n = 0;
 	stmt = sr_prepare(st, "SELECT id FROM checkins WHERE state <> 'cancelled'"
-	    " AND due_at > ? AND due_at <= ? + ? AND (CAST(? AS TEXT) IS NULL"
+	    " AND due_at > ? AND due_at <= ? AND (CAST(? AS TEXT) IS NULL"
 	    " OR manager = ? COLLATE NOCASE)"
 	    " AND (partstat IS NULL OR partstat_sequence IS NULL OR partstat_sequence < sequence)"
 	    " ORDER BY manager COLLATE NOCASE, due_at, id", err, errlen);
 	if (stmt == NULL)
 		return -1;
 	db_bind_int64(stmt, 1, (long long) now);
-	db_bind_int64(stmt, 2, (long long) now);
-	db_bind_int64(stmt, 3, (long long) within);
-	db_bind_text(stmt, 4, manager);		/* NULL binds NULL: every manager */
-	db_bind_text(stmt, 5, manager);
+	db_bind_int64(stmt, 2, (long long) now + within);
+	db_bind_text(stmt, 3, manager);		/* NULL binds NULL: every manager */
+	db_bind_text(stmt, 4, manager);
 	while ((rc = db_step(stmt)) == DB_ROW) {
 		if (nids == cap)
 			ids = xreallocarray(ids, cap = cap ? cap * 2 : 16, sizeof(*ids));
