@@ -16,20 +16,15 @@
 #include "store/store_audit.h"
 #include "store/store_invoice.h"
 #include "store/store_invoices.h"
+#include "util/text.h"
 
-/* safe - s with control characters as '?', into buf; "-" for NULL or empty */
+/* safe - s made printable into buf; "-" for NULL or empty */
 static const char *
-safe(const char *text, char *buf, size_t len)
+safe(const char *s, char *buf, size_t len)
 {
-	const unsigned char *s = (const unsigned char *) text;
-	size_t i = 0;
-
 	if (s == NULL || *s == '\0')
 		return "-";
-	for (; *s && i + 1 < len; s++)
-		buf[i++] = *s < 0x20 || *s == 0x7f ? '?' : (char) *s;
-	buf[i] = '\0';
-	return buf;
+	return text_printable(buf, len, s, strlen(s), 0);
 }
 
 /* col - cell c of row i, printable, in one of a few rotating buffers */

@@ -19,6 +19,7 @@
 #include "journey/journey.h"
 #include "util/log.h"
 #include "store/store_journey.h"
+#include "conf/manager.h"
 
 /* json_local_time - t in zone tz as an RFC 3339 string with the zone's offset, or null
  * for 0 */
@@ -46,7 +47,7 @@ managers_refresh(const struct ps_conf *conf, time_t now)
 	for (size_t i = 0; i < conf->managers.n; i++) {
 		manager_line_address(conf->managers.v[i], addr, sizeof(addr));
 		if (journey_manager_get(conf, addr, &m, err, sizeof(err)) != 0 ||
-		    !freebusy_is_url(m.busy))
+		    !manager_busy_is_url(m.busy))
 			continue;
 		journey_busy_file(conf, &m, path, sizeof(path));
 		if (freebusy_fetch(m.busy, m.tz, path, FREEBUSY_FETCH_TIMEOUT_MS, now, &n, err,
@@ -102,7 +103,7 @@ cmd_managers(int argc, char **argv)
 			free_slot = 0;	/* an unreadable busy file, a year of holidays: none */
 			fprintf(stderr, "postsalectl: %s\n", err);
 		}
-		snprintf(hours, sizeof(hours), "%s", v[i].hours);	/* as recorded */
+		manager_hours_text(m, hours, sizeof(hours));
 		if (json) {
 			json_object_begin(&j);
 			json_key(&j, "address");

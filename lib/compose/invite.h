@@ -23,7 +23,7 @@ enum invite_method {
 
 struct invite_opts {
 	enum invite_method method;
-	const char *uid;		/* stable per check-in: see invite_uid() */
+	const char *uid;		/* stable per check-in: see ident_checkin_uid() */
 	int sequence;			/* written as is; the store adds 1 per move/cancel */
 	const char *tz;			/* manager's IANA zone for DTSTART/DTEND */
 	time_t start;			/* UTC */
@@ -94,9 +94,5 @@ char *invite_local_time(time_t t, const char *tz, char *buf, size_t len);
 
 /* invite_append - *s = *s + the formatted text (*s may be NULL; both the caller's) */
 void invite_append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* invite_addr_valid - 1 if s is a plain addr-spec local@domain we are willing to put
- * into a calendar or a header (no spaces, controls, quotes, brackets), else 0 */
-int invite_addr_valid(const char *s);
 
 #endif

@@ -13,6 +13,8 @@
 #include "store_int.h"
 #include "store_journey.h"
 #include "util/xalloc.h"
+#include "util/ident.h"
+#include "util/timetext.h"
 
 #define CHECKIN_COLUMNS \
 	"c.id, c.customer_id, cu.address, cu.display_name, c.manager, c.kind, c.ordinal," \
@@ -419,18 +421,18 @@ checkin_find(struct store *st, long long customer_id, const char *kind, int ordi
 }
 
 int
-store_checkin_insert(struct store *st, long long customer_id, const char *manager,
-		     const char *kind, int ordinal, time_t due, time_t end, const char *tzid,
-		     const char *planned_for, const char *state, long long *id, char *err,
-		     size_t errlen)
+store_checkin_insert(struct store *st, long long customer_id, const char *customer,
+		     const char *manager, const char *kind, int ordinal, time_t due,
+		     time_t end, const char *tzid, const char *uid_domain, const char *planned_for,
+		     const char *state, long long *id, char *err, size_t errlen)
 {
 	struct db_stmt *stmt;
-	char *placeholder;
+	char *placeholder, *uid;
 	int rc;
 
 	if ((rc = checkin_find(st, customer_id, kind, ordinal, id, err, errlen)) <= 0)
 		return rc < 0 ? -1 : 1;
-	/* The UID needs the row id: insert with a unique placeholder; the caller sets it. */
+	/* The UID needs the row id: insert with a unique placeholder, then set it. */
 	placeholder = xasprintf("new-%lld-%s-%d", customer_id, kind, ordinal);
 	stmt = sj_prepare(st, "INSERT INTO checkins (customer_id, manager, kind, ordinal, due_at,"
 	    " end_at, tzid, uid, planned_for, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
@@ -455,19 +457,14 @@ store_checkin_insert(struct store *st, long long customer_id, const char *manage
 	db_reset(stmt);
 	if (rc != DB_ROW)
 		return sj_fail(st, rc == DB_DONE ? DB_ERROR : rc, "inserting a check-in", err, errlen);
-	return 0;
-}
-
-int
-store_checkin_set_uid(struct store *st, long long id, const char *uid, char *err,
-		      size_t errlen)
-{
-	struct db_stmt *stmt;
-
-	if ((stmt = sj_prepare(st, "UPDATE checkins SET uid = ? WHERE id = ?", err, errlen)) == NULL)
+	uid = ident_checkin_uid(*id, customer, uid_domain);
+	if ((stmt = sj_prepare(st, "UPDATE checkins SET uid = ? WHERE id = ?", err, errlen)) == NULL) {
+		free(uid);
 		return -1;
+	}
 	db_bind_text(stmt, 1, uid);
-	db_bind_int64(stmt, 2, id);
+	db_bind_int64(stmt, 2, *id);
+	free(uid);
 	return sj_exec_done(st, stmt, "setting a check-in's UID", err, errlen);
 }
 
@@ -904,7 +901,11 @@ store_manager_list(struct store *st, time_t now, struct store_manager **v, size_
 		col_copy(stmt, 1, r->m.name, sizeof(r->m.name));
 		col_copy(stmt, 2, r->m.tz, sizeof(r->m.tz));
 		col_copy(stmt, 3, r->m.days, sizeof(r->m.days));
-		col_copy(stmt, 4, r->hours, sizeof(r->hours));
+		if (timetext_parse_workdays(r->m.days, &r->m.workdays) != 0)
+			r->m.workdays = 0;
+		if (timetext_parse_hours(db_column_text(stmt, 4),
+		    &r->m.day_start_min, &r->m.day_end_min) != 0)
+			r->m.day_start_min = r->m.day_end_min = 0;
 		r->m.slot_min = (int) db_column_int64(stmt, 5);
 		r->m.configured = (int) db_column_int64(stmt, 6);
 		r->updated_at = (time_t) db_column_int64(stmt, 7);

@@ -68,9 +68,7 @@ struct store_busy {
 
 /* A manager as stored (store_manager_list). */
 struct store_manager {
-	struct manager m;		/* as stored: the parsed week (workdays,
-					   day_start_min, day_end_min) left 0 */
-	char hours[16];			/* business hours as stored, "09:00-17:00" */
+	struct manager m;
 	time_t updated_at;
 	time_t next_checkin;		/* the next planned or sent check-in, 0 none */
 	long upcoming;			/* planned or sent check-ins after now */
@@ -127,19 +125,17 @@ long store_customer_flagged(struct store *st, const char *address, char *err, si
 long store_customer_invoices(struct store *st, const char *address, char *err, size_t errlen);
 
 /*
- * store_checkin_insert - a new check-in, with a placeholder UID unique until the caller
- * sets the real one (store_checkin_set_uid(), in the same transaction), in state (NULL: planned; "skipped": one in the past of an imported
+ * store_checkin_insert - a new check-in, its UID from ident_checkin_uid(id, customer,
+ * uid_domain), in state (NULL: planned; "skipped": one in the past of an imported
  * journey, never sent), due before any shift on planned_for (YYYY-MM-DD or NULL).
  * 0 inserted (*id set), 1 the customer already has this kind and ordinal (*id is the
  * existing one), -1 error.
  */
-int store_checkin_insert(struct store *st, long long customer_id, const char *manager,
-			 const char *kind, int ordinal, time_t due, time_t end,
-			 const char *tzid, const char *planned_for, const char *state,
-			 long long *id, char *err, size_t errlen);
-/* store_checkin_set_uid - give check-in id its UID (plan_checkin_uid()); 0 or -1 */
-int store_checkin_set_uid(struct store *st, long long id, const char *uid, char *err,
-			  size_t errlen);
+int store_checkin_insert(struct store *st, long long customer_id, const char *customer,
+			 const char *manager, const char *kind, int ordinal, time_t due,
+			 time_t end, const char *tzid, const char *uid_domain,
+			 const char *planned_for, const char *state, long long *id,
+			 char *err, size_t errlen);
 /* store_checkin_set_planned_for - record the date a check-in was due before its shift */
 int store_checkin_set_planned_for(struct store *st, long long id, const char *date,
 				  char *err, size_t errlen);
