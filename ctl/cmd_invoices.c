@@ -1,6 +1,6 @@
 /*
  * cmd_invoices.c - postsalectl invoices, show and review: the invoice journal as the
- * filter recorded it (lib/store_invoice.h).
+ * filter recorded it (lib/store/store_invoices.h, store_invoice.h).
  *
  * The command line is trusted as far as it parses; every value read from the store
  * came from an untrusted invoice or message and is made printable before it reaches
@@ -15,45 +15,43 @@
 #include "ctl_common.h"
 #include "store/store_audit.h"
 #include "store/store_invoice.h"
+#include "store/store_invoices.h"
 #include "util/text.h"
 
 /* safe - s made printable into buf; "-" for NULL or empty */
 static const char *
-safe(const unsigned char *s, char *buf, size_t len)
+safe(const char *s, char *buf, size_t len)
 {
 	if (s == NULL || *s == '\0')
 		return "-";
-	return text_printable(buf, len, (const char *) s, strlen((const char *) s), 0);
+	return text_printable(buf, len, s, strlen(s), 0);
 }
 
-/* col - column i of the row, printable, in one of a few rotating buffers */
+/* col - cell c of row i, printable, in one of a few rotating buffers */
 static const char *
-col(sqlite3_stmt *stmt, int i)
+col(const struct store_rows *r, size_t i, size_t c)
 {
 	static char bufs[8][1024];
 	static int next;
 	char *b = bufs[next++ % 8];
 
-	return safe(sqlite3_column_text(stmt, i), b, sizeof(bufs[0]));
+	return safe(store_rows_get(r, i, c), b, sizeof(bufs[0]));
 }
 
-/* json_findings - the rule ids of invoice id as a JSON array; 0, or -1 on a store error */
+/* json_findings - the rule ids of invoice id as a JSON array; 0, or -1 with err */
 static int
-json_findings(struct store *st, long long id, struct json_out *j)
+json_findings(struct store *st, long long id, struct json_out *j, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
-	int rc;
+	struct store_rows r = { 0 };
 
-	if (sqlite3_prepare_v2(st->db, "SELECT rule_id FROM findings WHERE invoice_id = ?1"
-	    " ORDER BY rowid", -1, &stmt, NULL) != SQLITE_OK)
+	if (store_invoices_findings(st, id, &r, err, errlen) != 0)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
 	json_array_begin(j);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		json_str(j, (const char *) sqlite3_column_text(stmt, 0));
+	for (size_t i = 0; i < r.n; i++)
+		json_str(j, store_rows_get(&r, i, FINDING_RULE_ID));
 	json_array_end(j);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	store_rows_clear(&r);
+	return 0;
 }
 
 /* parse_id - a positive journal id; 0 and *id, or -1 */
@@ -64,6 +62,58 @@ parse_id(const char *s, long long *id)
 
 	*id = strtoll(s, &end, 10);
 	return s[0] >= '0' && s[0] <= '9' && *end == '\0' && *id > 0 ? 0 : -1;
+}
+
+/* list_text - the invoices' table */
+static void
+list_text(const struct store_rows *r)
+{
+	char when[32];
+
+	for (size_t i = 0; i < r->n; i++)
+		printf("%-5lld  %s  %-16s  %-28s  %12s %-3s  %-7s  %-8s  %s\n",
+		    store_rows_int(r, i, INVOICES_ID),
+		    timetext_fmt((time_t) store_rows_int(r, i, INVOICES_SENT_AT), when, sizeof(when)),
+		    col(r, i, INVOICES_NUMBER), col(r, i, INVOICES_BUYER), col(r, i, INVOICES_TOTAL),
+		    store_rows_get(r, i, INVOICES_CURRENCY) == NULL ? "" : col(r, i, INVOICES_CURRENCY),
+		    col(r, i, INVOICES_VERDICT), col(r, i, INVOICES_ACTION),
+		    col(r, i, INVOICES_REVIEW_STATE));
+}
+
+/* list_json - the invoices as a JSON array, each with its findings; CTL_OK, or the
+ * store's status after a failed read */
+static int
+list_json(struct store *st, const struct store_rows *r)
+{
+	static const char *const keys[] = { "number", "buyer", "total", "currency",
+		"verdict", "action", "review_state" };
+	struct json_out j;
+	char err[1024];
+
+	json_init(&j, stdout);
+	json_array_begin(&j);
+	for (size_t i = 0; i < r->n; i++) {
+		long long id = store_rows_int(r, i, INVOICES_ID);
+
+		json_object_begin(&j);
+		json_key(&j, "id");
+		json_int(&j, id);
+		json_key(&j, "sent_at");
+		json_time(&j, (time_t) store_rows_int(r, i, INVOICES_SENT_AT));
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			json_key(&j, keys[k]);
+			json_str(&j, store_rows_get(r, i, INVOICES_NUMBER + k));
+		}
+		json_key(&j, "findings");
+		if (json_findings(st, id, &j, err, sizeof(err)) != 0) {
+			putchar('\n');
+			fprintf(stderr, "postsalectl invoices: %s\n", err);
+			return store_exit_db(st);
+		}
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	return CTL_OK;
 }
 
 int
@@ -77,13 +127,11 @@ cmd_invoices(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
-	static const char *const keys[] = { "number", "buyer", "total", "currency",
-		"verdict", "action", "review_state" };
 	int flagged = 0, json = 0, c, rc;
 	time_t since = 0;
-	struct json_out j;
+	struct store_rows rows = { 0 };
 	struct store *st;
-	sqlite3_stmt *stmt;
+	char err[1024];
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -112,58 +160,14 @@ cmd_invoices(int argc, char **argv)
 	}
 	if ((st = ctl_store(STORE_READONLY)) == NULL)
 		return ctl_status();
-	rc = sqlite3_prepare_v2(st->db,
-	    "SELECT id, sent_at, number, buyer, total, currency, verdict, action, review_state"
-	    " FROM invoices WHERE (?1 = 0 OR verdict = 'flagged' OR (?1 = 2 AND EXISTS"
-	    " (SELECT 1 FROM findings f WHERE f.invoice_id = invoices.id))) AND sent_at >= ?2"
-	    " ORDER BY id",
-	    -1, &stmt, NULL);
-	if (rc != SQLITE_OK) {
-		fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));
+	if (store_invoices_list(st, (enum store_invoices_which) flagged, since, &rows, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "postsalectl invoices: %s\n", err);
 		return store_exit_db(st);
 	}
-	sqlite3_bind_int(stmt, 1, flagged);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) since);
-	json_init(&j, stdout);
-	if (json)
-		json_array_begin(&j);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(stmt, 0);
-		time_t t = (time_t) sqlite3_column_int64(stmt, 1);
-		char when[32];
-
-		if (json) {
-			json_object_begin(&j);
-			json_key(&j, "id");
-			json_int(&j, id);
-			json_key(&j, "sent_at");
-			json_time(&j, t);
-			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-				json_key(&j, keys[k]);
-				json_str(&j, (const char *) sqlite3_column_text(stmt, (int) k + 2));
-			}
-			json_key(&j, "findings");
-			if (json_findings(st, id, &j) != 0) {
-				putchar('\n');
-				fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));
-				sqlite3_finalize(stmt);
-				return store_exit_db(st);
-			}
-			json_object_end(&j);
-		} else
-			printf("%-5lld  %s  %-16s  %-28s  %12s %-3s  %-7s  %-8s  %s\n", id,
-			    timetext_fmt(t, when, sizeof(when)), col(stmt, 2), col(stmt, 3),
-			    col(stmt, 4), sqlite3_column_type(stmt, 5) == SQLITE_NULL ? "" : col(stmt, 5),
-			    col(stmt, 6), col(stmt, 7), col(stmt, 8));
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		fprintf(stderr, "postsalectl invoices: %s: %s\n", st->path, sqlite3_errmsg(st->db));
-		return store_exit_db(st);
-	}
-	if (json)
-		json_array_end(&j);
-	return CTL_OK;
+	rc = json ? list_json(st, &rows) : (list_text(&rows), CTL_OK);
+	store_rows_clear(&rows);
+	return rc;
 }
 
 /* show_audit - the invoice's audit log (the finance console's actions) */
@@ -189,14 +193,76 @@ show_audit(struct store *st, long long id)
 	return CTL_OK;
 }
 
+/* show_invoice - the invoice's fields (row 0 of r: store_invoices_get()) */
+static void
+show_invoice(const struct store_rows *r, long long id)
+{
+	char when[32];
+
+	printf("Invoice #%lld\n", id);
+	printf("  number:      %s\n", col(r, 0, INVOICE_NUMBER));
+	printf("  syntax:      %s, profile %s\n", col(r, 0, INVOICE_SYNTAX), col(r, 0, INVOICE_PROFILE));
+	printf("  seller:      %s\n", col(r, 0, INVOICE_SELLER));
+	printf("  buyer:       %s", col(r, 0, INVOICE_BUYER));
+	if (store_rows_get(r, 0, INVOICE_BUYER_ADDRESS) != NULL)
+		printf(" <%s>", col(r, 0, INVOICE_BUYER_ADDRESS));
+	printf("\n  issue date:  %s\n", col(r, 0, INVOICE_ISSUE_DATE));
+	printf("  due date:    %s\n", col(r, 0, INVOICE_DUE_DATE));
+	printf("  total:       %s %s\n", col(r, 0, INVOICE_TOTAL),
+	    store_rows_get(r, 0, INVOICE_CURRENCY) == NULL ? "" : col(r, 0, INVOICE_CURRENCY));
+	printf("  payee IBAN:  %s\n", col(r, 0, INVOICE_PAYEE_IBAN));
+	printf("  sent:        %s\n", timetext_fmt((time_t) store_rows_int(r, 0, INVOICE_SENT_AT),
+	    when, sizeof(when)));
+	printf("  sender:      %s\n", col(r, 0, INVOICE_SENDER));
+	printf("  recipients:  %s\n", col(r, 0, INVOICE_RECIPIENTS));
+	printf("  message-id:  %s\n", col(r, 0, INVOICE_MESSAGE_ID));
+	printf("  queue id:    %s\n", col(r, 0, INVOICE_QUEUE_ID));
+	printf("  verdict:     %s\n", col(r, 0, INVOICE_VERDICT));
+	printf("  action:      %s\n", col(r, 0, INVOICE_ACTION));
+	if (store_rows_get(r, 0, INVOICE_REVIEWED_AT) != NULL)
+		printf("  review:      %s on %s: %s\n", col(r, 0, INVOICE_REVIEW_STATE),
+		    timetext_fmt((time_t) store_rows_int(r, 0, INVOICE_REVIEWED_AT), when, sizeof(when)),
+		    col(r, 0, INVOICE_REVIEW_NOTE));
+	else
+		printf("  review:      %s\n", col(r, 0, INVOICE_REVIEW_STATE));
+	if (store_rows_get(r, 0, INVOICE_DIGESTED_AT) != NULL)
+		printf("  digest:      sent to finance %s\n",
+		    timetext_fmt((time_t) store_rows_int(r, 0, INVOICE_DIGESTED_AT), when, sizeof(when)));
+	if (store_rows_get(r, 0, INVOICE_HOLD_STATE) != NULL)
+		printf("  hold queue:  %s\n", col(r, 0, INVOICE_HOLD_STATE));
+}
+
+/* show_held - how to release or discard a held invoice (row 0 of r) */
+static void
+show_held(const struct store_rows *r, long long id)
+{
+	const char *action = store_rows_get(r, 0, INVOICE_ACTION);
+	const char *q = store_rows_get(r, 0, INVOICE_QUEUE_ID);
+	int qid_ok = q != NULL && *q != '\0' && strspn(q,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == strlen(q);
+
+	if (action == NULL || strcmp(action, "hold") != 0 ||
+	    store_rows_get(r, 0, INVOICE_HOLD_STATE) != NULL)
+		return;
+	if (qid_ok) {
+		printf("Held in the Postfix hold queue. To release it to its recipients:\n");
+		printf("  postsuper -H %s\n", q);
+		printf("To discard it:\n");
+		printf("  postsuper -d %s\n", q);
+	} else
+		printf("Held, but its queue id was not recorded: find it with postqueue -j (message-id above)\n");
+	if (ctl_conf()->web_url[0] != '\0')
+		printf("Or in the finance console: %s/invoice/%lld\n", ctl_conf()->web_url, id);
+}
+
 int
 cmd_show(int argc, char **argv)
 {
+	struct store_rows inv = { 0 }, fnd = { 0 };
 	struct store *st;
-	sqlite3_stmt *stmt;
 	long long id;
-	char when[32];
-	int rc, n = 0;
+	char err[1024];
+	int rc;
 
 	if (argc != 2 || parse_id(argv[1], &id) != 0) {
 		fprintf(stderr, argc == 2 ? "postsalectl show: '%s' is not an invoice id (see postsalectl invoices)\n" :
@@ -205,98 +271,27 @@ cmd_show(int argc, char **argv)
 	}
 	if ((st = ctl_store(STORE_READONLY)) == NULL)
 		return ctl_status();
-	rc = sqlite3_prepare_v2(st->db,
-	    "SELECT number, syntax, profile, seller, buyer, buyer_address, issue_date, due_date,"
-	    " total, currency, payee_iban, sent_at, sender, recipients, message_id, queue_id,"
-	    " verdict, action, review_state, review_note, reviewed_at, digested_at, hold_state"
-	    " FROM invoices WHERE id = ?1", -1, &stmt, NULL);
-	if (rc != SQLITE_OK) {
-		fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
-		return store_exit_db(st);
-	}
-	sqlite3_bind_int64(stmt, 1, id);
-	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
-		if (rc == SQLITE_DONE)
-			fprintf(stderr, "postsalectl show: no invoice with id %lld\n", id);
-		else
-			fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
-		rc = rc == SQLITE_DONE ? CTL_NOTFOUND : store_exit_db(st);
-		sqlite3_finalize(stmt);
-		return rc;
-	}
-	printf("Invoice #%lld\n", id);
-	printf("  number:      %s\n", col(stmt, 0));
-	printf("  syntax:      %s, profile %s\n", col(stmt, 1), col(stmt, 2));
-	printf("  seller:      %s\n", col(stmt, 3));
-	printf("  buyer:       %s", col(stmt, 4));
-	if (sqlite3_column_type(stmt, 5) != SQLITE_NULL)
-		printf(" <%s>", col(stmt, 5));
-	printf("\n  issue date:  %s\n", col(stmt, 6));
-	printf("  due date:    %s\n", col(stmt, 7));
-	printf("  total:       %s %s\n", col(stmt, 8),
-	    sqlite3_column_type(stmt, 9) == SQLITE_NULL ? "" : col(stmt, 9));
-	printf("  payee IBAN:  %s\n", col(stmt, 10));
-	printf("  sent:        %s\n", timetext_fmt((time_t) sqlite3_column_int64(stmt, 11), when, sizeof(when)));
-	printf("  sender:      %s\n", col(stmt, 12));
-	printf("  recipients:  %s\n", col(stmt, 13));
-	printf("  message-id:  %s\n", col(stmt, 14));
-	printf("  queue id:    %s\n", col(stmt, 15));
-	printf("  verdict:     %s\n", col(stmt, 16));
-	printf("  action:      %s\n", col(stmt, 17));
-	if (sqlite3_column_type(stmt, 20) != SQLITE_NULL)
-		printf("  review:      %s on %s: %s\n", col(stmt, 18),
-		    timetext_fmt((time_t) sqlite3_column_int64(stmt, 20), when, sizeof(when)), col(stmt, 19));
-	else
-		printf("  review:      %s\n", col(stmt, 18));
-	if (sqlite3_column_type(stmt, 21) != SQLITE_NULL)
-		printf("  digest:      sent to finance %s\n",
-		    timetext_fmt((time_t) sqlite3_column_int64(stmt, 21), when, sizeof(when)));
-
-	if (sqlite3_column_type(stmt, 22) != SQLITE_NULL)
-		printf("  hold queue:  %s\n", col(stmt, 22));
-	int held = sqlite3_column_text(stmt, 17) != NULL &&
-	    strcmp((const char *) sqlite3_column_text(stmt, 17), "hold") == 0 &&
-	    sqlite3_column_type(stmt, 22) == SQLITE_NULL;
-	char qid[128];
-	const unsigned char *q = sqlite3_column_text(stmt, 15);
-	int qid_ok = q != NULL && *q != '\0' && strspn((const char *) q,
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == strlen((const char *) q);
-	snprintf(qid, sizeof(qid), "%s", qid_ok ? (const char *) q : "");
-	sqlite3_finalize(stmt);
-
-	rc = sqlite3_prepare_v2(st->db, "SELECT severity, message FROM findings WHERE invoice_id = ?1"
-	    " ORDER BY rowid", -1, &stmt, NULL);
-	if (rc != SQLITE_OK) {
-		fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
-		return store_exit_db(st);
-	}
-	sqlite3_bind_int64(stmt, 1, id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n++ == 0)
-			printf("Findings:\n");
-		printf("  %-7s  %s\n", col(stmt, 0), col(stmt, 1));
-	}
-	if (rc != SQLITE_DONE) {
-		fprintf(stderr, "postsalectl show: %s: %s\n", st->path, sqlite3_errmsg(st->db));
+	if (store_invoices_get(st, id, &inv, err, sizeof(err)) != 0 ||
+	    (inv.n == 1 && store_invoices_findings(st, id, &fnd, err, sizeof(err)) != 0)) {
+		fprintf(stderr, "postsalectl show: %s\n", err);
 		rc = store_exit_db(st);
-		sqlite3_finalize(stmt);
-		return rc;
+		goto done;
 	}
-	sqlite3_finalize(stmt);
-	if (n == 0)
-		printf("Findings:    none\n");
-	if (held) {
-		if (qid_ok) {
-			printf("Held in the Postfix hold queue. To release it to its recipients:\n");
-			printf("  postsuper -H %s\n", qid);
-			printf("To discard it:\n");
-			printf("  postsuper -d %s\n", qid);
-		} else
-			printf("Held, but its queue id was not recorded: find it with postqueue -j (message-id above)\n");
-		if (ctl_conf()->web_url[0] != '\0')
-			printf("Or in the finance console: %s/invoice/%lld\n", ctl_conf()->web_url, id);
+	if (inv.n == 0) {
+		fprintf(stderr, "postsalectl show: no invoice with id %lld\n", id);
+		rc = CTL_NOTFOUND;
+		goto done;
 	}
-	return show_audit(st, id);
+	show_invoice(&inv, id);
+	printf(fnd.n ? "Findings:\n" : "Findings:    none\n");
+	for (size_t i = 0; i < fnd.n; i++)
+		printf("  %-7s  %s\n", col(&fnd, i, FINDING_SEVERITY), col(&fnd, i, FINDING_MESSAGE));
+	show_held(&inv, id);
+	rc = show_audit(st, id);
+done:
+	store_rows_clear(&inv);
+	store_rows_clear(&fnd);
+	return rc;
 }
 
 int
@@ -331,7 +326,7 @@ cmd_review(int argc, char **argv)
 	}
 	if ((st = ctl_store(0)) == NULL)
 		return ctl_status();
-	r = journal_review(st, id, note, time(NULL), err, sizeof(err));
+	r = store_invoice_review(st, id, note, time(NULL), err, sizeof(err));
 	if (r < 0)
 		return ctl_store_failed(st, "review", err);
 	if (r == 0) {

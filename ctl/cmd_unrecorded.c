@@ -42,7 +42,7 @@ print_text(const char *path, const struct spool_record *r)
 	    pr(strrchr(path, '/') ? strrchr(path, '/') + 1 : path), pr(r->reason));
 	for (size_t i = 0; i < r->nitems; i++) {
 		const struct spool_item *it = &r->items[i];
-		const struct journal_row *row = &it->row;
+		const struct store_invoice_row *row = &it->row;
 
 		if (it->kind != SPOOL_INVOICE) {
 			printf("  %s %s%s%s\n", spool_kind_name(it->kind), pr(it->customer),

@@ -33,7 +33,7 @@ replay_round(struct store **st, char *last_err, size_t last_len)
 	size_t done = 0, left = 0;
 	int rc;
 
-	if (*st != NULL && strcmp((*st)->path, conf->database) != 0)
+	if (*st != NULL && !store_opened_on(*st, conf->database))
 		*st = store_close(*st);
 	if (*st == NULL)
 		*st = store_open(conf->database, conf->database_timeout_ms, 0, err, sizeof(err));

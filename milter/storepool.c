@@ -23,7 +23,7 @@ storepool_take(const struct ps_conf *conf, char *err, size_t errlen)
 	if (storepool_n > 0)
 		st = storepool_idle[--storepool_n];
 	pthread_mutex_unlock(&storepool_lock);
-	if (st != NULL && strcmp(st->path, conf->database) == 0)
+	if (st != NULL && store_opened_on(st, conf->database))
 		return st;
 	store_close(st);
 	/* The schema was created at start-up; here the file must already exist. */

@@ -1,5 +1,5 @@
 /*
- * journal_fill.c - put one invoice into a store through journal_record(), for the
+ * journal_fill.c - put one invoice into a store through store_invoice_record(), for the
  * postsalectl tests (tests/ctl_invoices.sh). Trusts its command line.
  *
  * usage: journal_fill DB NUMBER BUYER TOTAL VERDICT ACTION QUEUEID SENT_AT [ID:SEV:TEXT]...
@@ -53,13 +53,13 @@ main(int argc, char **argv)
 		inv_findings_add(f, a, strcmp(sev, "error") == 0 ? INV_SEV_ERROR : INV_SEV_WARNING, "%s", text);
 		free(a);
 	}
-	struct journal_entry e = {
+	struct store_invoice_entry e = {
 		.inv = inv, .container = "xml", .part = "2", .sender = "billing@us.example",
 		.rcpts = rcpts, .nrcpts = 1, .message_id = "<inv-test@us.example>",
 		.queue_id = argv[7][0] ? argv[7] : NULL, .verdict = argv[5], .action = argv[6],
 		.findings = f, .sent_at = (time_t) strtoll(argv[8], NULL, 10),
 	};
-	if (journal_record(st, &e, &id, err, sizeof(err)) != 0) {
+	if (store_invoice_record(st, &e, &id, err, sizeof(err)) != 0) {
 		fprintf(stderr, "journal_fill: %s\n", err);
 		return 1;
 	}

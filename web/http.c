@@ -320,7 +320,7 @@ invoice_action(struct web_page *p, const struct web_ctx *ctx, const struct web_u
 			page_message(p, 400, "Bad note", "The note is missing or longer than 2000 characters.", u);
 			return;
 		}
-		if (journal_review(ctx->st, id, note, now, err, sizeof(err)) < 0 ||
+		if (store_invoice_review(ctx->st, id, note, now, err, sizeof(err)) < 0 ||
 		    audit_add(ctx->st, id, now, u->name, "review", "done", note, err, sizeof(err)) != 0) {
 			store_trouble(p, u, err);
 			return;

@@ -34,6 +34,7 @@
 #include "util/log.h"
 #include "priv.h"
 #include "store/store_invoice.h"
+#include "store/store_invoice_figures.h"
 #include "store/store_user.h"
 #include "web.h"
 #include "util/xalloc.h"
@@ -231,7 +232,7 @@ http_side(struct web_ctx *ctx, const struct passwd *pw, char *cert, char *key)
 	for (;;) {
 		struct store *own = store_open(ctx->conf->database, ctx->conf->database_timeout_ms, 0,
 		    err, sizeof(err));
-		if (own == NULL || journal_prune_figures(own, time(NULL) -
+		if (own == NULL || store_invoice_prune_figures(own, time(NULL) -
 		    ctx->conf->invoice_detail_retention_ms / 1000, err, sizeof(err)) < 0)
 			log_msg(LOG_WARNING, NULL, "%s", err);
 		store_close(own);

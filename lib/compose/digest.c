@@ -1,7 +1,7 @@
 /*
  * digest.c - finance's digest of flagged invoices, and of those with warnings only
- * (digest.h): the rows from the store, the message built with GMime, and marking the
- * rows digested.
+ * (digest.h): the rows from the store (store/store_digest.h), the message built with
+ * GMime, and marking the rows digested.
  *
  * Row values are untrusted (they come from invoices): control characters are dropped
  * from the text table and every value is HTML-escaped in the HTML table; header values
@@ -23,66 +23,15 @@
 
 #define DIGEST_CELL_MAX 60	/* code points of one cell in the text table */
 
-/* flagged invoices, and those with warnings only (postsale's own rules: issue 9) */
-#define SQL_COLLECT \
-	"SELECT i.id, i.sent_at, i.number, coalesce(i.buyer, i.recipients), i.total, i.currency," \
-	" (SELECT group_concat(rule_id || CASE severity WHEN 'warning' THEN ' (warning)'" \
-	"  ELSE '' END, ', ') FROM findings f WHERE f.invoice_id = i.id)," \
-	" i.action, i.review_state, i.verdict = 'flagged' FROM invoices i" \
-	" WHERE (i.verdict = 'flagged' OR EXISTS (SELECT 1 FROM findings f" \
-	"  WHERE f.invoice_id = i.id)) AND i.digested_at IS NULL ORDER BY i.id"
-
-/* col_dup - a column as a new string, or NULL */
-static char *
-col_dup(sqlite3_stmt *stmt, int i)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-
-	return s != NULL ? xstrdup((const char *) s) : NULL;
-}
-
 struct digest *
 digest_collect(struct store *st, char *err, size_t errlen)
 {
 	struct digest *d = xcalloc(1, sizeof(*d));
-	sqlite3_stmt *stmt = NULL;
-	size_t cap = 0;
-	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, SQL_COLLECT, -1, &stmt, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct digest_row *r;
-		if (d->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			d->rows = xreallocarray(d->rows, cap, sizeof(*d->rows));
-		}
-		r = &d->rows[d->n++];
-		r->id = sqlite3_column_int64(stmt, 0);
-		r->sent_at = (time_t) sqlite3_column_int64(stmt, 1);
-		r->number = col_dup(stmt, 2);
-		r->customer = col_dup(stmt, 3);
-		r->amount = col_dup(stmt, 4);
-		r->currency = col_dup(stmt, 5);
-		r->findings = col_dup(stmt, 6);
-		r->action = col_dup(stmt, 7);
-		r->review_state = col_dup(stmt, 8);
-		r->flagged = sqlite3_column_int(stmt, 9);
-		d->n_warned += !r->flagged;
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "%s: reading the flagged invoices: %s", st->path,
-		    sqlite3_errmsg(st->db));
+	if (store_digest_rows(st, &d->rows, &d->n, &d->since, err, errlen) != 0)
 		return digest_free(d);
-	}
-	/* since the last digest, else since the oldest invoice listed */
-	if (sqlite3_prepare_v2(st->db, "SELECT max(digested_at) FROM invoices", -1, &stmt, NULL) == SQLITE_OK &&
-	    sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
-		d->since = (time_t) sqlite3_column_int64(stmt, 0);
-	else if (d->n > 0)
-		d->since = d->rows[0].sent_at;
-	sqlite3_finalize(stmt);
+	for (size_t i = 0; i < d->n; i++)
+		d->n_warned += !d->rows[i].flagged;
 	return d;
 }
 
@@ -91,17 +40,7 @@ digest_free(struct digest *d)
 {
 	if (d == NULL)
 		return NULL;
-	for (size_t i = 0; i < d->n; i++) {
-		struct digest_row *r = &d->rows[i];
-		free(r->number);
-		free(r->customer);
-		free(r->amount);
-		free(r->currency);
-		free(r->findings);
-		free(r->action);
-		free(r->review_state);
-	}
-	free(d->rows);
+	store_digest_rows_free(d->rows, d->n);
 	free(d);
 	return NULL;
 }
@@ -137,7 +76,7 @@ static const char *const col_names[C_N] = {
 
 /* cells - the row's values as strings (caller frees each) */
 static void
-cells(const struct digest_row *r, char *out[C_N])
+cells(const struct store_digest_row *r, char *out[C_N])
 {
 	char t[32];
 
@@ -413,28 +352,12 @@ digest_build(const struct ps_conf *conf, const struct digest *d, time_t now,
 int
 digest_mark(struct store *st, const struct digest *d, time_t now, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt = NULL;
+	long long *ids = xcalloc(d->n + 1, sizeof(*ids));
 	int rc;
 
-	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(st->db, "UPDATE invoices SET digested_at = ?1"
-		    " WHERE id = ?2 AND digested_at IS NULL", -1, &stmt, NULL);
-	for (size_t i = 0; rc == SQLITE_OK && i < d->n; i++) {
-		sqlite3_bind_int64(stmt, 1, (sqlite3_int64) now);
-		sqlite3_bind_int64(stmt, 2, d->rows[i].id);
-		rc = sqlite3_step(stmt);
-		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-		sqlite3_reset(stmt);
-	}
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: marking %zu invoices digested: %s", st->path, d->n,
-		    sqlite3_errmsg(st->db));
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	return 0;
+	for (size_t i = 0; i < d->n; i++)
+		ids[i] = d->rows[i].id;
+	rc = store_digest_mark(st, ids, d->n, now, err, errlen);
+	free(ids);
+	return rc;
 }

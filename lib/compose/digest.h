@@ -15,22 +15,10 @@
 
 #include "conf/conf.h"
 #include "store/store.h"
-
-struct digest_row {
-	long long id;			/* invoices.id */
-	time_t sent_at;
-	char *number;			/* BT-1, or NULL */
-	char *customer;			/* the buyer's name, else the recipients */
-	char *amount;			/* as recorded (BT-115, else BT-112), or NULL */
-	char *currency;
-	char *findings;			/* the rule ids, "BR-CO-15, PS-IBAN-UNKNOWN" */
-	char *action;			/* tag, hold, reject, tempfail */
-	char *review_state;		/* open, reviewed */
-	int flagged;			/* 1 flagged (an error), 0 warnings only */
-};
+#include "store/store_digest.h"
 
 struct digest {
-	struct digest_row *rows;	/* oldest first */
+	struct store_digest_row *rows;	/* oldest first */
 	size_t n;
 	time_t since;			/* the last digest, else the oldest row's time, else 0 */
 	size_t n_warned;		/* rows with warnings only */

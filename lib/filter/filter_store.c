@@ -37,19 +37,19 @@ filter_store_consult(struct store *st, const struct ps_msg *m, struct filter_res
 	(void) m;
 	for (size_t i = 0; i < res->ninv; i++) {
 		struct filter_invoice *fi = &res->inv[i];
-		enum journal_resend seen;
+		enum store_invoice_resend seen;
 		long long prev;
 		char desc[256] = "";
 
 		if (fi->found.inv == NULL)
 			continue;
-		if (journal_lookup(st, fi->found.inv, &seen, &prev, desc, sizeof(desc), err, errlen) != 0)
+		if (store_invoice_lookup(st, fi->found.inv, &seen, &prev, desc, sizeof(desc), err, errlen) != 0)
 			return -1;
-		if (seen == JOURNAL_CHANGED)
+		if (seen == STORE_INVOICE_CHANGED)
 			inv_findings_add(fi->findings, "PS-RESEND-CHANGED", INV_SEV_ERROR,
 			    "invoice %s was sent before (journal #%lld) with %s",
 			    fi->found.inv->number ? fi->found.inv->number : "?", prev, desc);
-		else if (seen == JOURNAL_RESEND)
+		else if (seen == STORE_INVOICE_RESEND)
 			fi->verdict = "resend";
 	}
 	return 0;
@@ -73,7 +73,7 @@ filter_record_items(const struct ps_conf *conf, const struct ps_msg *m, GMimeMes
 			ext[next++] = m->rcpts[i];
 	for (size_t i = 0; i < res->ninv; i++) {
 		const struct filter_invoice *fi = &res->inv[i];
-		struct journal_entry e = {
+		struct store_invoice_entry e = {
 			.inv = fi->found.inv, .container = fi->found.container, .part = fi->found.part,
 			.sender = m->sender, .rcpts = ext, .nrcpts = next,
 			.message_id = mid, .queue_id = m->qid, .verdict = fi->verdict,
@@ -83,7 +83,7 @@ filter_record_items(const struct ps_conf *conf, const struct ps_msg *m, GMimeMes
 
 		if (fi->found.inv == NULL)	/* unreadable: nothing to journal but the log */
 			continue;
-		journal_row_from_entry(&e, &spool_record_add(rec, SPOOL_INVOICE)->row);
+		store_invoice_row_from_entry(&e, &spool_record_add(rec, SPOOL_INVOICE)->row);
 	}
 	/* The journey: onboarding starts it, off-boarding ends it, a renewal date on any
 	 * other outbound mail moves the pre-renewal check-in. */
@@ -120,7 +120,7 @@ filter_write_item(struct store *st, const struct ps_conf *conf, const struct spo
 
 	switch (it->kind) {
 	case SPOOL_INVOICE:
-		return journal_write_row(st, &it->row, flags, NULL, err, errlen);
+		return store_invoice_write_row(st, &it->row, flags, NULL, err, errlen);
 	case SPOOL_JOURNEY_START:
 		if (it->renewal != NULL) {
 			info.has_renewal = 1;
@@ -165,7 +165,7 @@ filter_log_unrecorded(const struct spool_record *rec, const char *kept, const ch
 
 	for (size_t i = 0; i < rec->nitems; i++) {
 		const struct spool_item *it = &rec->items[i];
-		const struct journal_row *r = &it->row;
+		const struct store_invoice_row *r = &it->row;
 		size_t off = 0;
 
 		ids[0] = '\0';
@@ -222,7 +222,7 @@ filter_store_record(struct store *st, const struct ps_conf *conf, const struct p
 		;
 	else if (st == NULL)
 		rc = filter_keep(conf, &rec, 0, "the store is not open");
-	else if (filter_lock_until(st->deadline) != 0)
+	else if (filter_lock_until(store_deadline(st)) != 0)
 		rc = filter_keep(conf, &rec, 0, "other messages kept the store busy until"
 		    " database-timeout ran out");
 	else {
@@ -258,7 +258,7 @@ filter_store_replay(struct store *st, const struct ps_conf *conf, size_t *done, 
 		}
 		pthread_mutex_lock(&filter_record_lock);
 		for (; i < rec.nitems; i++)
-			if (filter_write_item(st, conf, &rec.items[i], (time_t) rec.at, JOURNAL_REPLAY,
+			if (filter_write_item(st, conf, &rec.items[i], (time_t) rec.at, STORE_INVOICE_REPLAY,
 			    err, errlen) != 0)
 				break;
 		pthread_mutex_unlock(&filter_record_lock);

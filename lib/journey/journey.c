@@ -397,7 +397,7 @@ journey_replan_checkin(struct store *st, const struct ps_conf *conf, long long c
 	struct journey_ctx x;
 	struct plan_checkin slot;
 	time_t after;
-	int own_tx = sqlite3_get_autocommit(st->db), rc;
+	int own_tx = !store_in_transaction(st), rc;
 
 	if (own_tx && store_journey_begin(st, err, errlen) != 0)
 		return -1;

@@ -1,27 +1,14 @@
 /*
- * store.h - the SQLite store: one file, WAL, a versioned schema that a newer release
- * migrates forward. Other store_*.c files hold the queries of each table.
+ * store.h - the store: one database (an SQLite file, or a PostgreSQL server through
+ * lib/store/db.h), a versioned schema that a newer release migrates forward. The store
+ * is opaque; the queries of each table have their own header (store_*.h).
  */
 #ifndef PS_STORE_H
 #define PS_STORE_H
 
 #include <stddef.h>
-#include <sqlite3.h>
 
-struct store_stmt {		/* a statement kept prepared for the connection */
-	const char *sql;	/* the caller's text (a string constant) */
-	sqlite3_stmt *stmt;
-};
-
-struct store {
-	sqlite3 *db;
-	char *path;
-	struct store_stmt *stmts;	/* store_prepare()'s cache, finalized by store_close() */
-	size_t nstmts;
-	long timeout_ms;		/* the longest wait for one lock (database-timeout) */
-	long long deadline;		/* store_clock_ms() time no wait goes past; 0: none */
-	long long busy_since;		/* when the current wait for a lock began */
-};
+struct store;
 
 #define STORE_CREATE	0x1	/* create the file and the schema when missing */
 #define STORE_READONLY	0x2	/* open for reading only (never migrates) */
@@ -30,23 +17,23 @@ struct store {
 int store_schema_version(void);
 
 /*
- * store_open - open (and with STORE_CREATE create) the database at path, wait at most
- * timeout_ms for a lock, and bring its schema up to date. Returns a store the caller
- * closes with store_close(), or NULL with one line in err naming the path and the cause
- * (a missing directory, a file that is not a database, a schema newer than this build).
+ * store_open - open (and with STORE_CREATE create) the database at path (a file, or a
+ * postgresql:// URI), wait at most timeout_ms for a lock, and bring its schema up to
+ * date. Returns a store the caller closes with store_close(), or NULL with one line in
+ * err naming the path and the cause (a missing directory, a file that is not a database,
+ * a schema newer than this build).
  */
 struct store *store_open(const char *path, long timeout_ms, int flags, char *err, size_t errlen);
 /* store_close - finalize the cached statements and close the connection; returns NULL */
 struct store *store_close(struct store *st);
-/*
- * store_prepare - the statement for sql (a string constant that outlives st), prepared
- * on the first call and kept by st until store_close(): reset, without bindings. The
- * caller steps it, then calls sqlite3_reset() (which ends its read) and never
- * sqlite3_finalize(). NULL with SQLite's code in *rc when sql does not prepare.
- */
-sqlite3_stmt *store_prepare(struct store *st, const char *sql, int *rc);
-/* store_user_version - the schema version in the file, or -1 */
+/* store_user_version - the schema version in the database, or -1 */
 int store_user_version(struct store *st);
+/* store_path - the database as messages name it (a URI without its password) */
+const char *store_path(const struct store *st);
+/* store_opened_on - whether st is open on target (store_open()'s path or URI) */
+int store_opened_on(const struct store *st, const char *target);
+/* store_in_transaction - whether st has a transaction open */
+int store_in_transaction(struct store *st);
 
 /* store_clock_ms - a monotonic clock in milliseconds, for deadlines */
 long long store_clock_ms(void);
@@ -57,5 +44,7 @@ long long store_clock_ms(void);
  * database-timeout. Without one each wait may last the whole timeout.
  */
 void store_set_deadline(struct store *st, long long deadline);
+/* store_deadline - the deadline set last (0: none) */
+long long store_deadline(const struct store *st);
 
 #endif

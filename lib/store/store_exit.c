@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "store_exit.h"
+#include "store_int.h"
 #include "util/xalloc.h"
 
 /* not_sqlite - 1 when path is a non-empty file without the SQLite header */
@@ -36,8 +37,13 @@ int
 store_exit_open(const char *path, int flags)
 {
 	int mode = (flags & STORE_READONLY) ? R_OK : R_OK | W_OK;
-	char *copy = xstrdup(path), *dir = dirname(copy), *side;
+	char *copy, *dir, *side;
 	int status = EX_TEMPFAIL;
+
+	if (db_is_uri(path))		/* a server: nothing local explains it; retry */
+		return EX_TEMPFAIL;
+	copy = xstrdup(path);
+	dir = dirname(copy);
 
 	if (access(dir, X_OK) != 0)
 		status = errno == ENOENT || errno == ENOTDIR ? EX_NOINPUT : EX_NOPERM;
@@ -61,24 +67,41 @@ store_exit_open(const char *path, int flags)
 	return status;
 }
 
+/*
+ * The engine's messages for the failures that db.h reports as DB_ERROR but that a
+ * program reports apart: the storage (EX_IOERR) and a damaged database (EX_DATAERR).
+ * SQLite's texts (sqlite3_errstr()); a PostgreSQL failure is none of them.
+ */
+static const struct {
+	const char *msg;
+	int status;
+} db_error_status[] = {
+	{"disk I/O error", EX_IOERR},
+	{"database or disk is full", EX_IOERR},
+	{"unable to open database file", EX_IOERR},
+	{"database disk image is malformed", EX_DATAERR},
+	{"file is not a database", EX_DATAERR},
+	{"authorization denied", EX_NOPERM},
+	{"access permission denied", EX_NOPERM},
+};
+
 int
 store_exit_db(struct store *st)
 {
-	switch (st ? sqlite3_errcode(st->db) & 0xff : SQLITE_ERROR) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
+	const char *msg;
+
+	switch (st != NULL ? st->last_rc : DB_ERROR) {
+	case DB_BUSY:
 		return EX_TEMPFAIL;
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-	case SQLITE_AUTH:
+	case DB_READONLY:
 		return EX_NOPERM;
-	case SQLITE_IOERR:
-	case SQLITE_FULL:
-	case SQLITE_CANTOPEN:
-		return EX_IOERR;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return EX_DATAERR;
+	case DB_ERROR:
+		msg = db_errmsg(st->db);
+		for (size_t i = 0; i < sizeof(db_error_status) / sizeof(db_error_status[0]); i++)
+			if (msg != NULL && strncmp(msg, db_error_status[i].msg,
+			    strlen(db_error_status[i].msg)) == 0)
+				return db_error_status[i].status;
+		return EX_SOFTWARE;
 	default:
 		return EX_SOFTWARE;
 	}

@@ -5,10 +5,12 @@
  * Trust: every string is bound as a parameter, never pasted into SQL. Rows read back
  * are our own; text columns may still be NULL and are copied with care.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_int.h"
 #include "store_journey.h"
 #include "util/xalloc.h"
 #include "util/ident.h"
@@ -24,73 +26,74 @@
 	"id, address, domain, display_name, manager, first_seen, onboarded_at," \
 	" offboarded_at, invoice_count, last_invoice_at, renewal_date FROM customers"
 
-/* The work predicate of store_checkin_due and store_checkin_claim (?1 now, ?2 ahead). */
+/* The work predicate of store_checkin_due and store_checkin_claim; its parameters
+ * (bind_has_work()): now, ahead, now. */
 #define CHECKIN_HAS_WORK \
-	"(c.pending IS NOT NULL OR ((c.next_attempt_at IS NULL OR c.next_attempt_at <= ?1) AND (" \
+	"(c.pending IS NOT NULL OR ((c.next_attempt_at IS NULL OR c.next_attempt_at <= ?) AND (" \
 	" (c.state = 'planned' AND (c.sent_sequence IS NULL OR c.sent_sequence < c.sequence)" \
-	"  AND (c.sent_sequence IS NOT NULL OR c.due_at - ?2 <= ?1))" \
+	"  AND (c.sent_sequence IS NOT NULL OR c.due_at - ? <= ?))" \
 	" OR (c.state = 'cancelled' AND c.sent_sequence IS NOT NULL AND c.sent_sequence < c.sequence))))"
 
-/* sj_fail - one line into err: what failed, the database and SQLite's reason; -1 */
-static int
-sj_fail(struct store *st, const char *what, char *err, size_t errlen)
+/* bind_has_work - bind CHECKIN_HAS_WORK's parameters from i on */
+static void
+bind_has_work(struct db_stmt *stmt, int i, time_t now, long ahead)
 {
-	int code = sqlite3_extended_errcode(st->db);
+	db_bind_int64(stmt, i, (long long) now);
+	db_bind_int64(stmt, i + 1, (long long) ahead);
+	db_bind_int64(stmt, i + 2, (long long) now);
+}
 
-	snprintf(err, errlen, "%s: %s: %s%s", st->path, what, sqlite3_errmsg(st->db),
-	    (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED ?
-	    " (another process holds the database; nothing was changed)" : "");
+/* sj_fail - one line into err: what failed (rc, a DB_* code), the database and the
+ * engine's reason; -1 */
+static int
+sj_fail(struct store *st, int rc, const char *what, char *err, size_t errlen)
+{
+	store_failed(st, rc);
+	snprintf(err, errlen, "%s: %s: %s%s", st->path, what, db_errmsg(st->db),
+	    rc == DB_BUSY ? " (another process holds the database; nothing was changed)" : "");
 	return -1;
 }
 
-/* sj_prepare - prepare sql or fail with err */
-static sqlite3_stmt *
+/* sj_prepare - the cached statement for sql (a constant), or NULL with err */
+static struct db_stmt *
 sj_prepare(struct store *st, const char *sql, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt = db_prepare(st->db, sql);
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		sj_fail(st, "preparing a query", err, errlen);
-		return NULL;
-	}
+	if (stmt == NULL)
+		sj_fail(st, DB_ERROR, "preparing a query", err, errlen);
 	return stmt;
 }
 
-/* sj_exec_done - step a statement that returns no row, finalize it; 0 or -1 */
+/* sj_exec_done - step a statement that returns no row, reset it; 0 or -1 */
 static int
-sj_exec_done(struct store *st, sqlite3_stmt *stmt, const char *what, char *err, size_t errlen)
+sj_exec_done(struct store *st, struct db_stmt *stmt, const char *what, char *err, size_t errlen)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = db_step(stmt);
 
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return sj_fail(st, what, err, errlen);
+	db_reset(stmt);
+	if (rc != DB_DONE)
+		return sj_fail(st, rc, what, err, errlen);
 	return 0;
 }
 
-static void
-bind_text_or_null(sqlite3_stmt *stmt, int i, const char *s)
-{
-	if (s != NULL)
-		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(stmt, i);
-}
+/* bind_text_or_null - s, or NULL for NULL (db_bind_text() binds NULL as NULL) */
+#define bind_text_or_null db_bind_text
 
 /* col_dup - a copy of a text column, or NULL */
 static char *
-col_dup(sqlite3_stmt *stmt, int i)
+col_dup(struct db_stmt *stmt, int i)
 {
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-	return s != NULL ? xstrdup((const char *) s) : NULL;
+	const char *s = db_column_text(stmt, i);
+	return s != NULL ? xstrdup(s) : NULL;
 }
 
 /* col_copy - a text column into a fixed buffer ("" when NULL) */
 static void
-col_copy(sqlite3_stmt *stmt, int i, char *buf, size_t len)
+col_copy(struct db_stmt *stmt, int i, char *buf, size_t len)
 {
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-	snprintf(buf, len, "%s", s != NULL ? (const char *) s : "");
+	const char *s = db_column_text(stmt, i);
+	snprintf(buf, len, "%s", s != NULL ? s : "");
 }
 
 void
@@ -134,16 +137,20 @@ store_checkins_free(struct store_checkin *v, size_t n)
 int
 store_journey_begin(struct store *st, char *err, size_t errlen)
 {
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return sj_fail(st, "starting a transaction", err, errlen);
+	int rc;
+
+	if ((rc = db_begin(st->db, 1)) != DB_DONE)
+		return sj_fail(st, rc, "starting a transaction", err, errlen);
 	return 0;
 }
 
 int
 store_journey_commit(struct store *st, char *err, size_t errlen)
 {
-	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		sj_fail(st, "committing", err, errlen);
+	int rc;
+
+	if ((rc = db_commit(st->db)) != DB_DONE) {
+		sj_fail(st, rc, "committing", err, errlen);
 		store_journey_rollback(st);
 		return -1;
 	}
@@ -153,51 +160,51 @@ store_journey_commit(struct store *st, char *err, size_t errlen)
 void
 store_journey_rollback(struct store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (db_in_transaction(st->db))
+		db_rollback(st->db);
 }
 
 /* customer_row - fill c from a row of CUSTOMER_COLUMNS */
 static void
-customer_row(sqlite3_stmt *stmt, struct store_customer *c)
+customer_row(struct db_stmt *stmt, struct store_customer *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->id = sqlite3_column_int64(stmt, 0);
+	c->id = db_column_int64(stmt, 0);
 	c->address = col_dup(stmt, 1);
 	c->domain = col_dup(stmt, 2);
 	c->display_name = col_dup(stmt, 3);
 	c->manager = col_dup(stmt, 4);
-	c->first_seen = (time_t) sqlite3_column_int64(stmt, 5);
-	c->onboarded_at = (time_t) sqlite3_column_int64(stmt, 6);
-	c->offboarded_at = (time_t) sqlite3_column_int64(stmt, 7);
-	c->invoice_count = (long) sqlite3_column_int64(stmt, 8);
-	c->last_invoice_at = (time_t) sqlite3_column_int64(stmt, 9);
+	c->first_seen = (time_t) db_column_int64(stmt, 5);
+	c->onboarded_at = (time_t) db_column_int64(stmt, 6);
+	c->offboarded_at = (time_t) db_column_int64(stmt, 7);
+	c->invoice_count = (long) db_column_int64(stmt, 8);
+	c->last_invoice_at = (time_t) db_column_int64(stmt, 9);
 	col_copy(stmt, 10, c->renewal_date, sizeof(c->renewal_date));
 }
 
 /* checkin_row - fill c from a row of CHECKIN_COLUMNS */
 static void
-checkin_row(sqlite3_stmt *stmt, struct store_checkin *c)
+checkin_row(struct db_stmt *stmt, struct store_checkin *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->id = sqlite3_column_int64(stmt, 0);
-	c->customer_id = sqlite3_column_int64(stmt, 1);
+	c->id = db_column_int64(stmt, 0);
+	c->customer_id = db_column_int64(stmt, 1);
 	c->customer = col_dup(stmt, 2);
 	c->customer_name = col_dup(stmt, 3);
 	c->manager = col_dup(stmt, 4);
 	col_copy(stmt, 5, c->kind, sizeof(c->kind));
-	c->ordinal = sqlite3_column_int(stmt, 6);
-	c->due_at = (time_t) sqlite3_column_int64(stmt, 7);
-	c->end_at = (time_t) sqlite3_column_int64(stmt, 8);
+	c->ordinal = (int) db_column_int64(stmt, 6);
+	c->due_at = (time_t) db_column_int64(stmt, 7);
+	c->end_at = (time_t) db_column_int64(stmt, 8);
 	c->tzid = col_dup(stmt, 9);
 	c->uid = col_dup(stmt, 10);
-	c->sequence = sqlite3_column_int(stmt, 11);
-	c->sent_sequence = sqlite3_column_type(stmt, 12) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int(stmt, 12);
+	c->sequence = (int) db_column_int64(stmt, 11);
+	c->sent_sequence = db_column_is_null(stmt, 12) ? -1 :
+	    (int) db_column_int64(stmt, 12);
 	col_copy(stmt, 13, c->state, sizeof(c->state));
 	col_copy(stmt, 14, c->pending, sizeof(c->pending));
-	c->attempts = sqlite3_column_int(stmt, 15);
-	c->next_attempt_at = (time_t) sqlite3_column_int64(stmt, 16);
+	c->attempts = (int) db_column_int64(stmt, 15);
+	c->next_attempt_at = (time_t) db_column_int64(stmt, 16);
 	c->last_error = col_dup(stmt, 17);
 	col_copy(stmt, 18, c->planned_for, sizeof(c->planned_for));
 }
@@ -206,29 +213,29 @@ int
 store_customer_get(struct store *st, const char *address, struct store_customer *out,
 		   char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
-	if ((stmt = sj_prepare(st, "SELECT " CUSTOMER_COLUMNS " WHERE address = ?1", err, errlen)) == NULL)
+	if ((stmt = sj_prepare(st, "SELECT " CUSTOMER_COLUMNS " WHERE address = ?", err, errlen)) == NULL)
 		return -1;
-	sqlite3_bind_text(stmt, 1, address, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	db_bind_text(stmt, 1, address);
+	rc = db_step(stmt);
+	if (rc == DB_ROW) {
 		customer_row(stmt, out);
-		sqlite3_finalize(stmt);
+		db_reset(stmt);
 		return 0;
 	}
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_DONE)
+	db_reset(stmt);
+	if (rc == DB_DONE)
 		return 1;
-	return sj_fail(st, "reading a customer", err, errlen);
+	return sj_fail(st, rc, "reading a customer", err, errlen);
 }
 
 int
 store_customer_list(struct store *st, struct store_customer **v, size_t *n,
 		    char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	size_t cap = 0;
 	int rc;
 
@@ -236,17 +243,17 @@ store_customer_list(struct store *st, struct store_customer **v, size_t *n,
 	*n = 0;
 	if ((stmt = sj_prepare(st, "SELECT " CUSTOMER_COLUMNS " ORDER BY address", err, errlen)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = db_step(stmt)) == DB_ROW) {
 		if (*n == cap)
 			*v = xreallocarray(*v, cap = cap ? cap * 2 : 16, sizeof(**v));
 		customer_row(stmt, &(*v)[(*n)++]);
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
+	db_reset(stmt);
+	if (rc != DB_DONE) {
 		store_customers_free(*v, *n);
 		*v = NULL;
 		*n = 0;
-		return sj_fail(st, "listing customers", err, errlen);
+		return sj_fail(st, rc, "listing customers", err, errlen);
 	}
 	return 0;
 }
@@ -265,7 +272,7 @@ store_customer_onboard_at(struct store *st, const char *address, const char *nam
 			  const char *manager, time_t since, time_t now,
 			  struct store_customer *out, int *again, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	struct store_customer cur;
 	const char *at = strrchr(address, '@');
 	int rc;
@@ -276,34 +283,34 @@ store_customer_onboard_at(struct store *st, const char *address, const char *nam
 		return -1;
 	if (rc == 1) {
 		stmt = sj_prepare(st, "INSERT INTO customers (address, domain, display_name, manager,"
-		    " first_seen, onboarded_at) VALUES (?1, ?2, ?3, ?4, min(?5, ?6), ?6)", err, errlen);
+		    " first_seen, onboarded_at) VALUES (?, ?, ?, ?, ?, ?)", err, errlen);
 		if (stmt == NULL)
 			return -1;
-		sqlite3_bind_text(stmt, 1, address, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 2, at != NULL ? at + 1 : "", -1, SQLITE_TRANSIENT);
+		db_bind_text(stmt, 1, address);
+		db_bind_text(stmt, 2, at != NULL ? at + 1 : "");
 		bind_text_or_null(stmt, 3, name);
 		bind_text_or_null(stmt, 4, manager);
-		sqlite3_bind_int64(stmt, 5, (sqlite3_int64) now);
-		sqlite3_bind_int64(stmt, 6, (sqlite3_int64) since);
+		db_bind_int64(stmt, 5, (long long) (now < since ? now : since));	/* first seen */
+		db_bind_int64(stmt, 6, (long long) since);
 	} else {
 		*again = cur.onboarded_at != 0 && cur.offboarded_at == 0;
 		if (*again)
 			stmt = sj_prepare(st, "UPDATE customers SET display_name ="
-			    " COALESCE(?2, display_name), manager = COALESCE(manager, ?3)"
-			    " WHERE id = ?1", err, errlen);
+			    " COALESCE(?, display_name), manager = COALESCE(manager, ?)"
+			    " WHERE id = ?", err, errlen);
 		else
 			stmt = sj_prepare(st, "UPDATE customers SET display_name ="
-			    " COALESCE(?2, display_name), manager = ?3, onboarded_at = ?4,"
-			    " offboarded_at = NULL WHERE id = ?1", err, errlen);
+			    " COALESCE(?, display_name), manager = ?, onboarded_at = ?,"
+			    " offboarded_at = NULL WHERE id = ?", err, errlen);
 		if (stmt == NULL) {
 			store_customer_clear(&cur);
 			return -1;
 		}
-		sqlite3_bind_int64(stmt, 1, cur.id);
-		bind_text_or_null(stmt, 2, name);
-		bind_text_or_null(stmt, 3, manager);
+		bind_text_or_null(stmt, 1, name);
+		bind_text_or_null(stmt, 2, manager);
 		if (!*again)
-			sqlite3_bind_int64(stmt, 4, (sqlite3_int64) since);
+			db_bind_int64(stmt, 3, (long long) since);
+		db_bind_int64(stmt, *again ? 3 : 4, cur.id);
 		store_customer_clear(&cur);
 	}
 	if (sj_exec_done(st, stmt, "recording a customer", err, errlen) != 0)
@@ -320,12 +327,12 @@ int
 store_customer_set_renewal(struct store *st, long long customer_id, const char *date,
 			   char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
-	if ((stmt = sj_prepare(st, "UPDATE customers SET renewal_date = ?2 WHERE id = ?1", err, errlen)) == NULL)
+	if ((stmt = sj_prepare(st, "UPDATE customers SET renewal_date = ? WHERE id = ?", err, errlen)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	bind_text_or_null(stmt, 2, date);
+	bind_text_or_null(stmt, 1, date);
+	db_bind_int64(stmt, 2, customer_id);
 	return sj_exec_done(st, stmt, "setting the renewal date", err, errlen);
 }
 
@@ -333,49 +340,58 @@ int
 store_customer_offboard(struct store *st, long long customer_id, time_t now,
 			char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
-	if ((stmt = sj_prepare(st, "UPDATE customers SET offboarded_at = ?2 WHERE id = ?1", err, errlen)) == NULL)
+	if ((stmt = sj_prepare(st, "UPDATE customers SET offboarded_at = ? WHERE id = ?", err, errlen)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) now);
+	db_bind_int64(stmt, 1, (long long) now);
+	db_bind_int64(stmt, 2, customer_id);
 	return sj_exec_done(st, stmt, "off-boarding a customer", err, errlen);
 }
 
-/* customer_count - count(*) of the invoices to address that match extra_sql; -1 on error */
-static long
-customer_count(struct store *st, const char *address, const char *extra_sql, char *err,
-	       size_t errlen)
-{
-	sqlite3_stmt *stmt;
-	char *sql;
-	long count = -1;
+/*
+ * The invoices to an address: addressed to it as the buyer, or with it among the
+ * recipients (a substring, as the engine finds one). [engine][what]: what 0 counts the
+ * flagged ones, 1 all but resends.
+ */
+#define COUNT_SQL(where, find) "SELECT count(*) FROM invoices WHERE " where \
+	" AND (buyer_address = ? COLLATE NOCASE OR " find "(lower(recipients), lower(?)) > 0)"
+static const char *const count_sql[2][2] = {
+	{COUNT_SQL("verdict = 'flagged'", "instr"), COUNT_SQL("verdict <> 'resend'", "instr")},
+	{COUNT_SQL("verdict = 'flagged'", "strpos"), COUNT_SQL("verdict <> 'resend'", "strpos")},
+};
 
-	sql = xasprintf("SELECT count(*) FROM invoices WHERE %s AND (buyer_address = ?1"
-	    " COLLATE NOCASE OR instr(lower(recipients), lower(?1)) > 0)", extra_sql);
-	stmt = sj_prepare(st, sql, err, errlen);
-	free(sql);
+/* customer_count - count(*) of the invoices to address of count_sql[][what]; -1 on error */
+static long
+customer_count(struct store *st, const char *address, int what, char *err, size_t errlen)
+{
+	struct db_stmt *stmt;
+	long count = -1;
+	int rc;
+
+	stmt = sj_prepare(st, count_sql[db_kind(st->db) == DB_SQLITE ? 0 : 1][what], err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_text(stmt, 1, address, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		count = (long) sqlite3_column_int64(stmt, 0);
+	db_bind_text(stmt, 1, address);
+	db_bind_text(stmt, 2, address);
+	if ((rc = db_step(stmt)) == DB_ROW)
+		count = (long) db_column_int64(stmt, 0);
 	else
-		sj_fail(st, "counting invoices", err, errlen);
-	sqlite3_finalize(stmt);
+		sj_fail(st, rc, "counting invoices", err, errlen);
+	db_reset(stmt);
 	return count;
 }
 
 long
 store_customer_flagged(struct store *st, const char *address, char *err, size_t errlen)
 {
-	return customer_count(st, address, "verdict = 'flagged'", err, errlen);
+	return customer_count(st, address, 0, err, errlen);
 }
 
 long
 store_customer_invoices(struct store *st, const char *address, char *err, size_t errlen)
 {
-	return customer_count(st, address, "verdict <> 'resend'", err, errlen);
+	return customer_count(st, address, 1, err, errlen);
 }
 
 /* checkin_find - the id of the customer's check-in of kind and ordinal: 0, 1 none, -1 */
@@ -383,25 +399,25 @@ static int
 checkin_find(struct store *st, long long customer_id, const char *kind, int ordinal,
 	     long long *id, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
-	stmt = sj_prepare(st, "SELECT id FROM checkins WHERE customer_id = ?1 AND kind = ?2"
-	    " AND ordinal = ?3", err, errlen);
+	stmt = sj_prepare(st, "SELECT id FROM checkins WHERE customer_id = ? AND kind = ?"
+	    " AND ordinal = ?", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(stmt, 3, ordinal);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
+	db_bind_int64(stmt, 1, customer_id);
+	db_bind_text(stmt, 2, kind);
+	db_bind_int64(stmt, 3, ordinal);
+	rc = db_step(stmt);
+	if (rc == DB_ROW)
+		*id = db_column_int64(stmt, 0);
+	db_reset(stmt);
+	if (rc == DB_ROW)
 		return 0;
-	if (rc == SQLITE_DONE)
+	if (rc == DB_DONE)
 		return 1;
-	return sj_fail(st, "finding a check-in", err, errlen);
+	return sj_fail(st, rc, "finding a check-in", err, errlen);
 }
 
 int
@@ -410,7 +426,7 @@ store_checkin_insert(struct store *st, long long customer_id, const char *custom
 		     time_t end, const char *tzid, const char *uid_domain, const char *planned_for,
 		     const char *state, long long *id, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	char *placeholder, *uid;
 	int rc;
 
@@ -419,33 +435,35 @@ store_checkin_insert(struct store *st, long long customer_id, const char *custom
 	/* The UID needs the row id: insert with a unique placeholder, then set it. */
 	placeholder = xasprintf("new-%lld-%s-%d", customer_id, kind, ordinal);
 	stmt = sj_prepare(st, "INSERT INTO checkins (customer_id, manager, kind, ordinal, due_at,"
-	    " end_at, tzid, uid, planned_for, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " COALESCE(?10, 'planned'))", err, errlen);
+	    " end_at, tzid, uid, planned_for, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " COALESCE(?, 'planned')) RETURNING id", err, errlen);
 	if (stmt == NULL) {
 		free(placeholder);
 		return -1;
 	}
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	sqlite3_bind_text(stmt, 2, manager, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(stmt, 4, ordinal);
-	sqlite3_bind_int64(stmt, 5, (sqlite3_int64) due);
-	sqlite3_bind_int64(stmt, 6, (sqlite3_int64) end);
-	sqlite3_bind_text(stmt, 7, tzid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 8, placeholder, -1, SQLITE_TRANSIENT);
+	db_bind_int64(stmt, 1, customer_id);
+	db_bind_text(stmt, 2, manager);
+	db_bind_text(stmt, 3, kind);
+	db_bind_int64(stmt, 4, ordinal);
+	db_bind_int64(stmt, 5, (long long) due);
+	db_bind_int64(stmt, 6, (long long) end);
+	db_bind_text(stmt, 7, tzid);
+	db_bind_text(stmt, 8, placeholder);
 	bind_text_or_null(stmt, 9, planned_for);
 	bind_text_or_null(stmt, 10, state);
 	free(placeholder);
-	if (sj_exec_done(st, stmt, "inserting a check-in", err, errlen) != 0)
-		return -1;
-	*id = sqlite3_last_insert_rowid(st->db);
+	if ((rc = db_step(stmt)) == DB_ROW)
+		*id = db_column_int64(stmt, 0);
+	db_reset(stmt);
+	if (rc != DB_ROW)
+		return sj_fail(st, rc == DB_DONE ? DB_ERROR : rc, "inserting a check-in", err, errlen);
 	uid = ident_checkin_uid(*id, customer, uid_domain);
-	if ((stmt = sj_prepare(st, "UPDATE checkins SET uid = ?2 WHERE id = ?1", err, errlen)) == NULL) {
+	if ((stmt = sj_prepare(st, "UPDATE checkins SET uid = ? WHERE id = ?", err, errlen)) == NULL) {
 		free(uid);
 		return -1;
 	}
-	sqlite3_bind_int64(stmt, 1, *id);
-	sqlite3_bind_text(stmt, 2, uid, -1, SQLITE_TRANSIENT);
+	db_bind_text(stmt, 1, uid);
+	db_bind_int64(stmt, 2, *id);
 	free(uid);
 	return sj_exec_done(st, stmt, "setting a check-in's UID", err, errlen);
 }
@@ -454,26 +472,26 @@ int
 store_checkin_get(struct store *st, long long id, struct store_checkin *out,
 		  char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
-	if ((stmt = sj_prepare(st, "SELECT " CHECKIN_COLUMNS " WHERE c.id = ?1", err, errlen)) == NULL)
+	if ((stmt = sj_prepare(st, "SELECT " CHECKIN_COLUMNS " WHERE c.id = ?", err, errlen)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	db_bind_int64(stmt, 1, id);
+	rc = db_step(stmt);
+	if (rc == DB_ROW)
 		checkin_row(stmt, out);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
+	db_reset(stmt);
+	if (rc == DB_ROW)
 		return 0;
-	if (rc == SQLITE_DONE)
+	if (rc == DB_DONE)
 		return 1;
-	return sj_fail(st, "reading a check-in", err, errlen);
+	return sj_fail(st, rc, "reading a check-in", err, errlen);
 }
 
 /* checkin_select - run a prepared CHECKIN_COLUMNS query into *v, *n; finalizes */
 static int
-checkin_select(struct store *st, sqlite3_stmt *stmt, struct store_checkin **v, size_t *n,
+checkin_select(struct store *st, struct db_stmt *stmt, struct store_checkin **v, size_t *n,
 	       char *err, size_t errlen)
 {
 	size_t cap = 0;
@@ -481,17 +499,17 @@ checkin_select(struct store *st, sqlite3_stmt *stmt, struct store_checkin **v, s
 
 	*v = NULL;
 	*n = 0;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = db_step(stmt)) == DB_ROW) {
 		if (*n == cap)
 			*v = xreallocarray(*v, cap = cap ? cap * 2 : 16, sizeof(**v));
 		checkin_row(stmt, &(*v)[(*n)++]);
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
+	db_reset(stmt);
+	if (rc != DB_DONE) {
 		store_checkins_free(*v, *n);
 		*v = NULL;
 		*n = 0;
-		return sj_fail(st, "listing check-ins", err, errlen);
+		return sj_fail(st, rc, "listing check-ins", err, errlen);
 	}
 	return 0;
 }
@@ -500,26 +518,33 @@ int
 store_checkin_list(struct store *st, const char *customer, struct store_checkin **v,
 		   size_t *n, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
-	stmt = sj_prepare(st, "SELECT " CHECKIN_COLUMNS " WHERE ?1 IS NULL OR cu.address = ?1"
+	stmt = sj_prepare(st, "SELECT " CHECKIN_COLUMNS " WHERE CAST(? AS TEXT) IS NULL OR cu.address = ?"
 	    " ORDER BY c.due_at, c.id", err, errlen);
 	if (stmt == NULL)
 		return -1;
 	bind_text_or_null(stmt, 1, customer);
+	bind_text_or_null(stmt, 2, customer);
 	return checkin_select(st, stmt, v, n, err, errlen);
 }
 
+/* The changes of a check-in: a new time (due, end, id) or a cancellation (id). */
+#define CHANGE_SQL(set) "UPDATE checkins SET " set ", sequence = sequence + 1, attempts = 0," \
+	" next_attempt_at = NULL, last_error = NULL WHERE id = ?"
+static const char SQL_CHECKIN_RETIME[] = CHANGE_SQL("due_at = ?, end_at = ?, state = 'planned'");
+static const char SQL_CHECKIN_CANCEL[] = CHANGE_SQL("state = 'cancelled'");
+
 /* checkin_change - UPDATE a check-in that is not cancelled (or, with only_cancelled,
- * one that is); 0, STORE_CHECKIN_UNKNOWN, STORE_CHECKIN_CANCELLED or -1 */
+ * one that is) by sql (with times: SQL_CHECKIN_RETIME); 0, STORE_CHECKIN_UNKNOWN,
+ * STORE_CHECKIN_CANCELLED or -1 */
 static int
-checkin_change(struct store *st, long long id, const char *set, int only_cancelled,
+checkin_change(struct store *st, long long id, const char *sql, int only_cancelled,
 	       time_t due, time_t end, const char *what, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
-	char *sql;
+	struct db_stmt *stmt;
 	struct store_checkin cur;
-	int rc;
+	int rc, i = 1;
 
 	if ((rc = store_checkin_get(st, id, &cur, err, errlen)) != 0)
 		return rc < 0 ? -1 : STORE_CHECKIN_UNKNOWN;
@@ -527,17 +552,13 @@ checkin_change(struct store *st, long long id, const char *set, int only_cancell
 	store_checkin_clear(&cur);
 	if (rc != only_cancelled)
 		return only_cancelled ? 1 : STORE_CHECKIN_CANCELLED;
-	sql = xasprintf("UPDATE checkins SET %s, sequence = sequence + 1, attempts = 0,"
-	    " next_attempt_at = NULL, last_error = NULL WHERE id = ?1", set);
-	stmt = sj_prepare(st, sql, err, errlen);
-	free(sql);
-	if (stmt == NULL)
+	if ((stmt = sj_prepare(st, sql, err, errlen)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_bind_parameter_count(stmt) >= 3) {
-		sqlite3_bind_int64(stmt, 2, (sqlite3_int64) due);
-		sqlite3_bind_int64(stmt, 3, (sqlite3_int64) end);
+	if (sql == SQL_CHECKIN_RETIME) {
+		db_bind_int64(stmt, i++, (long long) due);
+		db_bind_int64(stmt, i++, (long long) end);
 	}
+	db_bind_int64(stmt, i, id);
 	return sj_exec_done(st, stmt, what, err, errlen);
 }
 
@@ -545,63 +566,63 @@ int
 store_checkin_move(struct store *st, long long id, time_t due, time_t end,
 		   char *err, size_t errlen)
 {
-	return checkin_change(st, id, "due_at = ?2, end_at = ?3, state = 'planned'", 0,
-	    due, end, "moving a check-in", err, errlen);
+	return checkin_change(st, id, SQL_CHECKIN_RETIME, 0, due, end, "moving a check-in",
+	    err, errlen);
 }
 
 int
 store_checkin_cancel(struct store *st, long long id, char *err, size_t errlen)
 {
-	return checkin_change(st, id, "state = 'cancelled'", 0, 0, 0,
-	    "cancelling a check-in", err, errlen);
+	return checkin_change(st, id, SQL_CHECKIN_CANCEL, 0, 0, 0, "cancelling a check-in",
+	    err, errlen);
 }
 
 int
 store_checkin_revive(struct store *st, long long id, time_t due, time_t end,
 		     char *err, size_t errlen)
 {
-	return checkin_change(st, id, "due_at = ?2, end_at = ?3, state = 'planned'", 1,
-	    due, end, "planning a check-in again", err, errlen);
+	return checkin_change(st, id, SQL_CHECKIN_RETIME, 1, due, end,
+	    "planning a check-in again", err, errlen);
 }
 
 long
 store_checkin_cancel_future(struct store *st, long long customer_id, time_t now,
 			    char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	stmt = sj_prepare(st, "UPDATE checkins SET state = 'cancelled', sequence = sequence + 1,"
 	    " attempts = 0, next_attempt_at = NULL, last_error = NULL"
-	    " WHERE customer_id = ?1 AND due_at > ?2 AND state <> 'cancelled'", err, errlen);
+	    " WHERE customer_id = ? AND due_at > ? AND state <> 'cancelled'", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) now);
+	db_bind_int64(stmt, 1, customer_id);
+	db_bind_int64(stmt, 2, (long long) now);
 	if (sj_exec_done(st, stmt, "cancelling future check-ins", err, errlen) != 0)
 		return -1;
-	return (long) sqlite3_changes(st->db);
+	return (long) db_changes(st->db);
 }
 
 int
 store_checkin_last_before(struct store *st, long long customer_id, time_t t, time_t *out,
 			  char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	*out = 0;
-	stmt = sj_prepare(st, "SELECT max(due_at) FROM checkins WHERE customer_id = ?1"
-	    " AND due_at < ?2 AND sent_sequence IS NOT NULL AND state <> 'cancelled'", err, errlen);
+	stmt = sj_prepare(st, "SELECT max(due_at) FROM checkins WHERE customer_id = ?"
+	    " AND due_at < ? AND sent_sequence IS NOT NULL AND state <> 'cancelled'", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, customer_id);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) t);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*out = (time_t) sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW)
-		return sj_fail(st, "reading the last check-in", err, errlen);
+	db_bind_int64(stmt, 1, customer_id);
+	db_bind_int64(stmt, 2, (long long) t);
+	rc = db_step(stmt);
+	if (rc == DB_ROW)
+		*out = (time_t) db_column_int64(stmt, 0);
+	db_reset(stmt);
+	if (rc != DB_ROW)
+		return sj_fail(st, rc, "reading the last check-in", err, errlen);
 	return 0;
 }
 
@@ -609,15 +630,15 @@ int
 store_checkin_due(struct store *st, time_t now, long ahead, size_t limit,
 		  struct store_checkin **v, size_t *n, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	stmt = sj_prepare(st, "SELECT " CHECKIN_COLUMNS " WHERE " CHECKIN_HAS_WORK
-	    " ORDER BY c.due_at, c.id LIMIT ?3", err, errlen);
+	    " ORDER BY c.due_at, c.id LIMIT ?", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64) now);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) ahead);
-	sqlite3_bind_int64(stmt, 3, limit > 0 ? (sqlite3_int64) limit : -1);
+	bind_has_work(stmt, 1, now, ahead);
+	/* no limit: the largest (PostgreSQL refuses SQLite's -1) */
+	db_bind_int64(stmt, 4, limit > 0 ? (long long) limit : LLONG_MAX);
 	return checkin_select(st, stmt, v, n, err, errlen);
 }
 
@@ -625,39 +646,38 @@ int
 store_checkin_claim(struct store *st, long long id, time_t now, long ahead,
 		    struct store_checkin *out, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	if (store_journey_begin(st, err, errlen) != 0)
 		return -1;
-	stmt = sj_prepare(st, "SELECT " CHECKIN_COLUMNS " WHERE c.id = ?3 AND " CHECKIN_HAS_WORK,
+	stmt = sj_prepare(st, "SELECT " CHECKIN_COLUMNS " WHERE c.id = ? AND " CHECKIN_HAS_WORK,
 	    err, errlen);
 	if (stmt == NULL)
 		goto fail;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64) now);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) ahead);
-	sqlite3_bind_int64(stmt, 3, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	db_bind_int64(stmt, 1, id);
+	bind_has_work(stmt, 2, now, ahead);
+	rc = db_step(stmt);
+	if (rc == DB_ROW)
 		checkin_row(stmt, out);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_DONE) {
+	db_reset(stmt);
+	if (rc == DB_DONE) {
 		store_journey_rollback(st);
 		return 1;
 	}
-	if (rc != SQLITE_ROW) {
-		sj_fail(st, "claiming a check-in", err, errlen);
+	if (rc != DB_ROW) {
+		sj_fail(st, rc, "claiming a check-in", err, errlen);
 		goto fail;
 	}
 	snprintf(out->pending, sizeof(out->pending), "%s",
 	    strcmp(out->state, "cancelled") == 0 ? "cancel" : "request");
 	out->attempts++;
-	stmt = sj_prepare(st, "UPDATE checkins SET pending = ?2, attempts = attempts + 1"
-	    " WHERE id = ?1", err, errlen);
+	stmt = sj_prepare(st, "UPDATE checkins SET pending = ?, attempts = attempts + 1"
+	    " WHERE id = ?", err, errlen);
 	if (stmt == NULL)
 		goto fail_row;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_text(stmt, 2, out->pending, -1, SQLITE_TRANSIENT);
+	db_bind_text(stmt, 1, out->pending);
+	db_bind_int64(stmt, 2, id);
 	if (sj_exec_done(st, stmt, "claiming a check-in", err, errlen) != 0 ||
 	    store_journey_commit(st, err, errlen) != 0)
 		goto fail_row;
@@ -672,16 +692,17 @@ fail:
 int
 store_checkin_sent(struct store *st, long long id, int sequence, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
-	stmt = sj_prepare(st, "UPDATE checkins SET sent_sequence = ?2, pending = NULL,"
+	stmt = sj_prepare(st, "UPDATE checkins SET sent_sequence = ?, pending = NULL,"
 	    " attempts = 0, next_attempt_at = NULL, last_error = NULL,"
-	    " state = CASE WHEN state = 'planned' AND sequence = ?2 THEN 'sent' ELSE state END"
-	    " WHERE id = ?1", err, errlen);
+	    " state = CASE WHEN state = 'planned' AND sequence = ? THEN 'sent' ELSE state END"
+	    " WHERE id = ?", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int(stmt, 2, sequence);
+	db_bind_int64(stmt, 1, sequence);
+	db_bind_int64(stmt, 2, sequence);
+	db_bind_int64(stmt, 3, id);
 	return sj_exec_done(st, stmt, "recording a sent invitation", err, errlen);
 }
 
@@ -689,7 +710,7 @@ int
 store_checkin_failed(struct store *st, long long id, int permanent, const char *why,
 		     time_t retry_at, long max_attempts, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int failed;
 	struct store_checkin cur;
 
@@ -699,18 +720,18 @@ store_checkin_failed(struct store *st, long long id, int permanent, const char *
 	}
 	failed = permanent || cur.attempts >= max_attempts;
 	store_checkin_clear(&cur);
-	stmt = sj_prepare(st, "UPDATE checkins SET pending = NULL, last_error = ?2,"
-	    " next_attempt_at = ?3, state = CASE WHEN ?4 THEN 'failed' ELSE state END"
-	    " WHERE id = ?1", err, errlen);
+	stmt = sj_prepare(st, "UPDATE checkins SET pending = NULL, last_error = ?,"
+	    " next_attempt_at = ?, state = CASE WHEN ? <> 0 THEN 'failed' ELSE state END"
+	    " WHERE id = ?", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_text(stmt, 2, why, -1, SQLITE_TRANSIENT);
+	db_bind_text(stmt, 1, why);
 	if (failed)
-		sqlite3_bind_null(stmt, 3);
+		db_bind_null(stmt, 2);
 	else
-		sqlite3_bind_int64(stmt, 3, (sqlite3_int64) retry_at);
-	sqlite3_bind_int(stmt, 4, failed);
+		db_bind_int64(stmt, 2, (long long) retry_at);
+	db_bind_int64(stmt, 3, failed);
+	db_bind_int64(stmt, 4, id);
 	if (sj_exec_done(st, stmt, "recording a failed attempt", err, errlen) != 0)
 		return -1;
 	return failed;
@@ -720,13 +741,13 @@ int
 store_checkin_set_planned_for(struct store *st, long long id, const char *date, char *err,
 			      size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
-	if ((stmt = sj_prepare(st, "UPDATE checkins SET planned_for = ?2 WHERE id = ?1", err,
+	if ((stmt = sj_prepare(st, "UPDATE checkins SET planned_for = ? WHERE id = ?", err,
 	    errlen)) == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	bind_text_or_null(stmt, 2, date);
+	bind_text_or_null(stmt, 1, date);
+	db_bind_int64(stmt, 2, id);
 	return sj_exec_done(st, stmt, "recording a check-in's date", err, errlen);
 }
 
@@ -734,7 +755,7 @@ int
 store_checkin_busy(struct store *st, const char *manager, time_t from, long long exclude_id,
 		   struct store_busy **v, size_t *n, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	size_t cap = 0;
 	int rc;
 
@@ -743,29 +764,30 @@ store_checkin_busy(struct store *st, const char *manager, time_t from, long long
 	/* A check-in lasts a day at most (a slot, kept by every move): the due_at range
 	 * lets the manager index bound the scan. */
 	stmt = sj_prepare(st, "SELECT id, customer_id, due_at, end_at FROM checkins"
-	    " WHERE manager = ?1 COLLATE NOCASE AND due_at > ?2 - 86400 AND end_at > ?2"
-	    " AND id <> ?3"
+	    " WHERE manager = ? COLLATE NOCASE AND due_at > ? - 86400 AND end_at > ?"
+	    " AND id <> ?"
 	    " AND state NOT IN ('cancelled', 'skipped') ORDER BY due_at", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_text(stmt, 1, manager, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64) from);
-	sqlite3_bind_int64(stmt, 3, exclude_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	db_bind_text(stmt, 1, manager);
+	db_bind_int64(stmt, 2, (long long) from);
+	db_bind_int64(stmt, 3, (long long) from);
+	db_bind_int64(stmt, 4, exclude_id);
+	while ((rc = db_step(stmt)) == DB_ROW) {
 		if (*n == cap)
 			*v = xreallocarray(*v, cap = cap ? cap * 2 : 64, sizeof(**v));
-		(*v)[*n].id = sqlite3_column_int64(stmt, 0);
-		(*v)[*n].customer_id = sqlite3_column_int64(stmt, 1);
-		(*v)[*n].start = (time_t) sqlite3_column_int64(stmt, 2);
-		(*v)[*n].end = (time_t) sqlite3_column_int64(stmt, 3);
+		(*v)[*n].id = db_column_int64(stmt, 0);
+		(*v)[*n].customer_id = db_column_int64(stmt, 1);
+		(*v)[*n].start = (time_t) db_column_int64(stmt, 2);
+		(*v)[*n].end = (time_t) db_column_int64(stmt, 3);
 		(*n)++;
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
+	db_reset(stmt);
+	if (rc != DB_DONE) {
 		free(*v);
 		*v = NULL;
 		*n = 0;
-		return sj_fail(st, "reading a manager's check-ins", err, errlen);
+		return sj_fail(st, rc, "reading a manager's check-ins", err, errlen);
 	}
 	return 0;
 }
@@ -774,25 +796,25 @@ int
 store_manager_put(struct store *st, const struct manager *m, time_t now, char *err,
 		  size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	char hours[16];
 
 	stmt = sj_prepare(st, "INSERT INTO managers (address, name, tzid, workdays, hours,"
-	    " slot_min, configured, updated_at, busy_file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	    " slot_min, configured, updated_at, busy_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	    " ON CONFLICT(address) DO UPDATE SET name = excluded.name, tzid = excluded.tzid,"
 	    " workdays = excluded.workdays, hours = excluded.hours, slot_min = excluded.slot_min,"
 	    " configured = excluded.configured, updated_at = excluded.updated_at,"
 	    " busy_file = excluded.busy_file", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_text(stmt, 1, m->address, -1, SQLITE_TRANSIENT);
+	db_bind_text(stmt, 1, m->address);
 	bind_text_or_null(stmt, 2, m->name[0] ? m->name : NULL);
-	sqlite3_bind_text(stmt, 3, m->tz, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 4, m->days, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 5, manager_hours_text(m, hours, sizeof(hours)), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(stmt, 6, m->slot_min);
-	sqlite3_bind_int(stmt, 7, m->configured);
-	sqlite3_bind_int64(stmt, 8, (sqlite3_int64) now);
+	db_bind_text(stmt, 3, m->tz);
+	db_bind_text(stmt, 4, m->days);
+	db_bind_text(stmt, 5, manager_hours_text(m, hours, sizeof(hours)));
+	db_bind_int64(stmt, 6, m->slot_min);
+	db_bind_int64(stmt, 7, m->configured);
+	db_bind_int64(stmt, 8, (long long) now);
 	bind_text_or_null(stmt, 9, m->busy[0] ? m->busy : NULL);
 	return sj_exec_done(st, stmt, "recording a manager", err, errlen);
 }
@@ -800,7 +822,7 @@ store_manager_put(struct store *st, const struct manager *m, time_t now, char *e
 int
 store_manager_reset(struct store *st, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt = sj_prepare(st, "UPDATE managers SET configured = 0", err, errlen);
+	struct db_stmt *stmt = sj_prepare(st, "UPDATE managers SET configured = 0", err, errlen);
 
 	return stmt == NULL ? -1 : sj_exec_done(st, stmt, "updating managers", err, errlen);
 }
@@ -809,27 +831,27 @@ int
 store_manager_name(struct store *st, const char *address, char *buf, size_t len, char *err,
 		   size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	buf[0] = '\0';
-	stmt = sj_prepare(st, "SELECT name FROM managers WHERE address = ?1", err, errlen);
+	stmt = sj_prepare(st, "SELECT name FROM managers WHERE address = ?", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_text(stmt, 1, address, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	db_bind_text(stmt, 1, address);
+	rc = db_step(stmt);
+	if (rc == DB_ROW)
 		col_copy(stmt, 0, buf, len);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sj_fail(st, "reading a manager", err, errlen);
+	db_reset(stmt);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return sj_fail(st, rc, "reading a manager", err, errlen);
 	return buf[0] != '\0' ? 0 : 1;
 }
 
 int
 store_manager_seen(struct store *st, char ***v, size_t *n, char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	*v = NULL;
@@ -838,13 +860,13 @@ store_manager_seen(struct store *st, char ***v, size_t *n, char *err, size_t err
 	    " UNION SELECT manager FROM checkins ORDER BY 1", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = db_step(stmt)) == DB_ROW) {
 		*v = xreallocarray(*v, *n + 1, sizeof(**v));
 		(*v)[(*n)++] = col_dup(stmt, 0);
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return sj_fail(st, "listing managers", err, errlen);
+	db_reset(stmt);
+	if (rc != DB_DONE)
+		return sj_fail(st, rc, "listing managers", err, errlen);
 	return 0;
 }
 
@@ -852,7 +874,7 @@ int
 store_manager_list(struct store *st, time_t now, struct store_manager **v, size_t *n,
 		   char *err, size_t errlen)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	size_t cap = 0;
 	int rc;
 
@@ -861,14 +883,15 @@ store_manager_list(struct store *st, time_t now, struct store_manager **v, size_
 	stmt = sj_prepare(st, "SELECT m.address, m.name, m.tzid, m.workdays, m.hours, m.slot_min,"
 	    " m.configured, m.updated_at,"
 	    " (SELECT min(due_at) FROM checkins c WHERE c.manager = m.address COLLATE NOCASE"
-	    "  AND c.due_at > ?1 AND c.state IN ('planned', 'sent')),"
+	    "  AND c.due_at > ? AND c.state IN ('planned', 'sent')),"
 	    " (SELECT count(*) FROM checkins c WHERE c.manager = m.address COLLATE NOCASE"
-	    "  AND c.due_at > ?1 AND c.state IN ('planned', 'sent')), m.busy_file"
+	    "  AND c.due_at > ? AND c.state IN ('planned', 'sent')), m.busy_file"
 	    " FROM managers m ORDER BY m.address", err, errlen);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64) now);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	db_bind_int64(stmt, 1, (long long) now);
+	db_bind_int64(stmt, 2, (long long) now);
+	while ((rc = db_step(stmt)) == DB_ROW) {
 		struct store_manager *r;
 		if (*n == cap)
 			*v = xreallocarray(*v, cap = cap ? cap * 2 : 16, sizeof(**v));
@@ -880,22 +903,22 @@ store_manager_list(struct store *st, time_t now, struct store_manager **v, size_
 		col_copy(stmt, 3, r->m.days, sizeof(r->m.days));
 		if (timetext_parse_workdays(r->m.days, &r->m.workdays) != 0)
 			r->m.workdays = 0;
-		if (timetext_parse_hours((const char *) sqlite3_column_text(stmt, 4),
+		if (timetext_parse_hours(db_column_text(stmt, 4),
 		    &r->m.day_start_min, &r->m.day_end_min) != 0)
 			r->m.day_start_min = r->m.day_end_min = 0;
-		r->m.slot_min = sqlite3_column_int(stmt, 5);
-		r->m.configured = sqlite3_column_int(stmt, 6);
-		r->updated_at = (time_t) sqlite3_column_int64(stmt, 7);
-		r->next_checkin = (time_t) sqlite3_column_int64(stmt, 8);
-		r->upcoming = (long) sqlite3_column_int64(stmt, 9);
+		r->m.slot_min = (int) db_column_int64(stmt, 5);
+		r->m.configured = (int) db_column_int64(stmt, 6);
+		r->updated_at = (time_t) db_column_int64(stmt, 7);
+		r->next_checkin = (time_t) db_column_int64(stmt, 8);
+		r->upcoming = (long) db_column_int64(stmt, 9);
 		col_copy(stmt, 10, r->m.busy, sizeof(r->m.busy));
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
+	db_reset(stmt);
+	if (rc != DB_DONE) {
 		free(*v);
 		*v = NULL;
 		*n = 0;
-		return sj_fail(st, "listing managers", err, errlen);
+		return sj_fail(st, rc, "listing managers", err, errlen);
 	}
 	return 0;
 }

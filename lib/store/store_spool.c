@@ -28,23 +28,23 @@ static const struct spool_field {
 	const char *key;
 	size_t offset;
 } spool_row_fields[] = {
-	{"number", offsetof(struct journal_row, number)},
-	{"syntax", offsetof(struct journal_row, syntax)},
-	{"profile", offsetof(struct journal_row, profile)},
-	{"seller", offsetof(struct journal_row, seller)},
-	{"buyer", offsetof(struct journal_row, buyer)},
-	{"buyer-address", offsetof(struct journal_row, buyer_address)},
-	{"issue-date", offsetof(struct journal_row, issue_date)},
-	{"due-date", offsetof(struct journal_row, due_date)},
-	{"currency", offsetof(struct journal_row, currency)},
-	{"total", offsetof(struct journal_row, total)},
-	{"payee-ibans", offsetof(struct journal_row, payee_ibans)},
-	{"sender", offsetof(struct journal_row, sender)},
-	{"message-id", offsetof(struct journal_row, message_id)},
-	{"queue-id", offsetof(struct journal_row, queue_id)},
-	{"fingerprint", offsetof(struct journal_row, fingerprint)},
-	{"verdict", offsetof(struct journal_row, verdict)},
-	{"action", offsetof(struct journal_row, action)},
+	{"number", offsetof(struct store_invoice_row, number)},
+	{"syntax", offsetof(struct store_invoice_row, syntax)},
+	{"profile", offsetof(struct store_invoice_row, profile)},
+	{"seller", offsetof(struct store_invoice_row, seller)},
+	{"buyer", offsetof(struct store_invoice_row, buyer)},
+	{"buyer-address", offsetof(struct store_invoice_row, buyer_address)},
+	{"issue-date", offsetof(struct store_invoice_row, issue_date)},
+	{"due-date", offsetof(struct store_invoice_row, due_date)},
+	{"currency", offsetof(struct store_invoice_row, currency)},
+	{"total", offsetof(struct store_invoice_row, total)},
+	{"payee-ibans", offsetof(struct store_invoice_row, payee_ibans)},
+	{"sender", offsetof(struct store_invoice_row, sender)},
+	{"message-id", offsetof(struct store_invoice_row, message_id)},
+	{"queue-id", offsetof(struct store_invoice_row, queue_id)},
+	{"fingerprint", offsetof(struct store_invoice_row, fingerprint)},
+	{"verdict", offsetof(struct store_invoice_row, verdict)},
+	{"action", offsetof(struct store_invoice_row, action)},
 };
 #define NFIELDS (sizeof(spool_row_fields) / sizeof(spool_row_fields[0]))
 
@@ -79,7 +79,7 @@ spool_record_add(struct spool_record *r, enum spool_kind kind)
 static void
 spool_item_clear(struct spool_item *it)
 {
-	journal_row_clear(&it->row);
+	store_invoice_row_clear(&it->row);
 	free(it->customer);
 	free(it->name);
 	free(it->sender);
@@ -154,7 +154,7 @@ put_item(FILE *fp, const struct spool_item *it)
 	for (size_t i = 0; i < it->row.nrcpts; i++)
 		put(fp, "rcpt", it->row.rcpts[i]);
 	for (size_t i = 0; i < it->row.nfindings; i++) {
-		const struct journal_finding *jf = &it->row.findings[i];
+		const struct store_invoice_finding *jf = &it->row.findings[i];
 
 		/* rule and severity hold no tab (they are ids); the message may */
 		f = xasprintf("%s %s %s", jf->rule_id, jf->severity, jf->message);
@@ -305,7 +305,7 @@ set_item_value(struct spool_item *it, const char *key, const char *value)
 			return -1;
 		rule = xstrndup(value, (size_t) (sp1 - value));
 		sev = xstrndup(sp1 + 1, (size_t) (sp2 - sp1 - 1));
-		journal_row_add_finding(&it->row, rule, sev, sp2 + 1);
+		store_invoice_row_add_finding(&it->row, rule, sev, sp2 + 1);
 		free(rule);
 		free(sev);
 		return 0;

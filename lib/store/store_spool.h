@@ -27,7 +27,7 @@ enum spool_kind {
 
 struct spool_item {
 	enum spool_kind kind;
-	struct journal_row row;		/* SPOOL_INVOICE */
+	struct store_invoice_row row;		/* SPOOL_INVOICE */
 	char *customer;			/* the journey's customer (bare address) */
 	char *name;			/* its display name, or NULL */
 	char *sender;			/* the envelope sender (journey start) */

@@ -10,6 +10,7 @@
  * comes back as text, never as markup.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,10 @@
 #include "../../mailer/digest.h"
 #include "compose/digest.h"
 #include "store/store_invoice.h"
+/* behind the store's interface: its connection, as SQLite sees it */
+#include "store/db_sqlite.h"
+#include "store/store_int.h"
+#define ST_SQLITE(st) db_sqlite_handle(store_db(st))
 
 /* ---- the stand-in outbox ---- */
 struct outbox {
@@ -147,11 +152,11 @@ add(const char *number, const char *buyer, const char *due, int flagged)
 		inv_findings_add(f, "PS-IBAN-UNKNOWN", INV_SEV_ERROR, "iban");
 	} else if (flagged == 2)
 		inv_findings_add(f, "PS-LINE-NET", INV_SEV_WARNING, "line");
-	struct journal_entry e = { .inv = inv, .container = "xml", .rcpts = rcpts, .nrcpts = 1,
+	struct store_invoice_entry e = { .inv = inv, .container = "xml", .rcpts = rcpts, .nrcpts = 1,
 		.verdict = flagged == 1 ? "flagged" : "ok", .action = flagged ? flagged == 1 ?
 		"hold" : "tag" : "none",
 		.findings = f, .queue_id = "4Q1", .sent_at = 1767225600 };
-	ck_assert_msg(journal_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(store_invoice_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
 	inv_findings_free(f);
 	inv_free(inv);
 	return id;
@@ -164,7 +169,7 @@ undigested(void)
 	sqlite3_stmt *s;
 	int n = -1;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(st->db, "SELECT count(*) FROM invoices WHERE"
+	ck_assert_int_eq(sqlite3_prepare_v2(ST_SQLITE(st), "SELECT count(*) FROM invoices WHERE"
 	    " verdict = 'flagged' AND digested_at IS NULL", -1, &s, NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);

@@ -1,12 +1,13 @@
 /*
  * check_store_console.c - the finance console's store: users, sessions and failed
  * logins (store_user.c), the audit log (store_audit.c), the invoice list's order,
- * filters and pages, one invoice with the figures journal_record() keeps for a flagged
+ * filters and pages, one invoice with the figures store_invoice_record() keeps for a flagged
  * invoice (store_invoice_figures.c, inv_figures.c), the hold queue's outcome, the
  * retention, customers, and a locked database. Expected figures are worked out by hand
  * from the invoice built here.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "store/store_audit.h"
 #include "store/store_console.h"
 #include "store/store_invoice.h"
+#include "store/store_invoice_figures.h"
 #include "store/store_user.h"
 
 static char dir[] = "/tmp/check_store_console.XXXXXX";
@@ -60,7 +62,7 @@ record(const char *number, const char *due, const char *verdict, const char *act
 	inv_invoice *inv = calloc(1, sizeof(*inv));
 	inv_findings *f = inv_findings_new();
 	const char *rcpts[] = { "<ap@acme.example>" };
-	struct journal_entry e = {
+	struct store_invoice_entry e = {
 		.inv = inv, .container = "xml", .sender = "billing@us.example", .rcpts = rcpts,
 		.nrcpts = 1, .message_id = "<m@us.example>", .queue_id = qid, .verdict = verdict,
 		.action = action, .findings = f, .sent_at = sent,
@@ -89,7 +91,7 @@ record(const char *number, const char *due, const char *verdict, const char *act
 	inv->amount_due = amount(due), inv->has_amount_due = 1;
 	if (strcmp(verdict, "flagged") == 0)
 		inv_findings_add(f, "PS-LINE-NET", INV_SEV_ERROR, "line 2 differs");
-	ck_assert_msg(journal_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(store_invoice_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
 	inv_free(inv);
 	inv_findings_free(f);
 	return id;
@@ -272,8 +274,8 @@ START_TEST(test_invoice_figures_audit)
 	ck_assert_int_eq(console_invoice(st, 999, &ci, err, sizeof(err)), 0);
 	console_invoice_clear(&ci);
 	/* the retention drops the figures, not the invoice */
-	ck_assert_int_eq(journal_prune_figures(st, 86400, err, sizeof(err)), 0);
-	ck_assert_int_eq(journal_prune_figures(st, 86401, err, sizeof(err)), 9);
+	ck_assert_int_eq(store_invoice_prune_figures(st, 86400, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_invoice_prune_figures(st, 86401, err, sizeof(err)), 9);
 	ck_assert_int_eq(console_invoice(st, id, &ci, err, sizeof(err)), 1);
 	ck_assert_uint_eq(ci.lines.n, 0);
 	ck_assert_uint_eq(ci.findings.n, 1);

@@ -7,6 +7,7 @@
  * runs as root, in Check's forked child.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,10 @@
 
 #include "store/store.h"
 #include "store/store_exit.h"
+/* behind the store's interface: its connection, as SQLite sees it */
+#include "store/db_sqlite.h"
+#include "store/store_int.h"
+#define ST_SQLITE(st) db_sqlite_handle(store_db(st))
 
 static char dir[] = "/tmp/check_store_exit.XXXXXX";
 static char path[300];
@@ -134,21 +139,21 @@ START_TEST(test_db_codes)
 	make_store();
 	/* a write through a read-only handle */
 	ck_assert_ptr_nonnull(st = store_open(path, 0, STORE_READONLY, err, sizeof(err)));
-	ck_assert_int_ne(sqlite3_exec(st->db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(store_exec(st, "CREATE TABLE t (x)"), DB_DONE);
 	ck_assert_int_eq(store_exit_db(st), EX_NOPERM);
 	store_close(st);
 	/* a write while another connection holds the write lock */
 	ck_assert_ptr_nonnull(st = store_open(path, 0, 0, err, sizeof(err)));
 	ck_assert_int_eq(sqlite3_open(path, &locker), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(locker, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_ne(sqlite3_exec(st->db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(store_exec(st, "CREATE TABLE t (x)"), DB_DONE);
 	ck_assert_int_eq(store_exit_db(st), EX_TEMPFAIL);
 	sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(locker);
 	store_close(st);
 	/* a statement the store refuses for no reason of the environment */
 	ck_assert_ptr_nonnull(st = store_open(path, 0, 0, err, sizeof(err)));
-	ck_assert_int_ne(sqlite3_exec(st->db, "SELECT * FROM no_such_table", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(store_exec(st, "SELECT * FROM no_such_table"), DB_DONE);
 	ck_assert_int_eq(store_exit_db(st), EX_SOFTWARE);
 	store_close(st);
 }

@@ -2,7 +2,7 @@
  * check_store_invoice.c - the invoice journal: resends (same, changed, new), what a
  * record writes (read back through plain SQLite, not through the module), concurrent
  * writers on connections of their own in WAL mode, and a locked database that makes
- * journal_record() fail within the busy timeout instead of hanging.
+ * store_invoice_record() fail within the busy timeout instead of hanging.
  *
  * The spool of unrecorded records (store_spool.h): a record comes back from its file
  * exactly as it was written (values with newlines, tabs, backslashes and control bytes
@@ -12,6 +12,7 @@
  * wait for a lock ends at the deadline, well before database-timeout.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,10 @@
 #include "filter/filter.h"
 #include "store/store_invoice.h"
 #include "store/store_spool.h"
+/* behind the store's interface: its connection, as SQLite sees it */
+#include "store/db_sqlite.h"
+#include "store/store_int.h"
+#define ST_SQLITE(st) db_sqlite_handle(store_db(st))
 
 static char dir[] = "/tmp/check_store_invoice.XXXXXX";
 static char path[256];
@@ -69,18 +74,18 @@ make_inv(const char *number, const char *seller, const char *buyer, const char *
 static void
 idle(struct store *st)
 {
-	for (sqlite3_stmt *s = sqlite3_next_stmt(st->db, NULL); s != NULL; s = sqlite3_next_stmt(st->db, s))
+	for (sqlite3_stmt *s = sqlite3_next_stmt(ST_SQLITE(st), NULL); s != NULL; s = sqlite3_next_stmt(ST_SQLITE(st), s))
 		ck_assert_msg(!sqlite3_stmt_busy(s), "statement left running: %s", sqlite3_sql(s));
-	ck_assert_int_eq(sqlite3_get_autocommit(st->db), 1);	/* no transaction open */
+	ck_assert_int_eq(sqlite3_get_autocommit(ST_SQLITE(st)), 1);	/* no transaction open */
 }
 
-/* record - journal_record with a typical entry; returns the id */
+/* record - store_invoice_record with a typical entry; returns the id */
 static long long
 record(struct store *st, const inv_invoice *inv, const char *verdict, const char *action,
        const inv_findings *f)
 {
 	const char *rcpts[] = { "<ap@acme.example>", "<Boss@Acme.example>" };
-	struct journal_entry e = {
+	struct store_invoice_entry e = {
 		.inv = inv, .container = "xml", .part = "2", .sender = "billing@us.example",
 		.rcpts = rcpts, .nrcpts = 2, .message_id = "<m1@us.example>", .queue_id = "4XyZ1",
 		.verdict = verdict, .action = action, .findings = f, .sent_at = 1767225600,
@@ -88,7 +93,7 @@ record(struct store *st, const inv_invoice *inv, const char *verdict, const char
 	char err[512] = "";
 	long long id = 0;
 
-	ck_assert_msg(journal_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(store_invoice_record(st, &e, &id, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_gt(id, 0);
 	idle(st);
 	return id;
@@ -149,14 +154,14 @@ plan_text(const char *sql)
 	return strdup(buf);
 }
 
-/* lookup - journal_lookup's answer */
-static enum journal_resend
+/* lookup - store_invoice_lookup's answer */
+static enum store_invoice_resend
 lookup(struct store *st, const inv_invoice *inv, long long *prev, char *desc, size_t dl)
 {
-	enum journal_resend r;
+	enum store_invoice_resend r;
 	char err[512] = "";
 
-	ck_assert_msg(journal_lookup(st, inv, &r, prev, desc, dl, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(store_invoice_lookup(st, inv, &r, prev, desc, dl, err, sizeof(err)) == 0, "%s", err);
 	idle(st);
 	return r;
 }
@@ -174,27 +179,27 @@ START_TEST(test_resend)
 	long long id, prev;
 
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(lookup(st, a, &prev, desc, sizeof(desc)), JOURNAL_NEW);
+	ck_assert_int_eq(lookup(st, a, &prev, desc, sizeof(desc)), STORE_INVOICE_NEW);
 	ck_assert_int_eq(prev, 0);
 	id = record(st, a, "ok", "none", NULL);
-	ck_assert_int_eq(lookup(st, same, &prev, desc, sizeof(desc)), JOURNAL_RESEND);
+	ck_assert_int_eq(lookup(st, same, &prev, desc, sizeof(desc)), STORE_INVOICE_RESEND);
 	ck_assert_int_eq(prev, id);
-	ck_assert_int_eq(lookup(st, dearer, &prev, desc, sizeof(desc)), JOURNAL_CHANGED);
+	ck_assert_int_eq(lookup(st, dearer, &prev, desc, sizeof(desc)), STORE_INVOICE_CHANGED);
 	ck_assert_int_eq(prev, id);
 	/* the description names the earlier send: its id, buyer and total */
 	ck_assert_msg(strstr(desc, "Acme Ltd") && strstr(desc, "1190.00") && strstr(desc, "#"),
 	    "%s", desc);
-	ck_assert_int_eq(lookup(st, other_buyer, &prev, desc, sizeof(desc)), JOURNAL_CHANGED);
-	ck_assert_int_eq(lookup(st, other_number, &prev, desc, sizeof(desc)), JOURNAL_NEW);
-	ck_assert_int_eq(lookup(st, other_seller, &prev, desc, sizeof(desc)), JOURNAL_NEW);
+	ck_assert_int_eq(lookup(st, other_buyer, &prev, desc, sizeof(desc)), STORE_INVOICE_CHANGED);
+	ck_assert_int_eq(lookup(st, other_number, &prev, desc, sizeof(desc)), STORE_INVOICE_NEW);
+	ck_assert_int_eq(lookup(st, other_seller, &prev, desc, sizeof(desc)), STORE_INVOICE_NEW);
 
 	/* a rejected send never left: a corrected invoice after it is new */
 	record(st, other_number, "flagged", "reject", NULL);
-	ck_assert_int_eq(lookup(st, other_number, &prev, desc, sizeof(desc)), JOURNAL_NEW);
+	ck_assert_int_eq(lookup(st, other_number, &prev, desc, sizeof(desc)), STORE_INVOICE_NEW);
 
 	/* the latest send that left is the one compared with */
 	id = record(st, dearer, "flagged", "hold", NULL);
-	ck_assert_int_eq(lookup(st, dearer, &prev, desc, sizeof(desc)), JOURNAL_RESEND);
+	ck_assert_int_eq(lookup(st, dearer, &prev, desc, sizeof(desc)), STORE_INVOICE_RESEND);
 	ck_assert_int_eq(prev, id);
 
 	/* the lookup uses the (number, seller) index, never a scan of invoices */
@@ -253,11 +258,11 @@ START_TEST(test_record_rows)
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM findings"), 4);
 
 	/* review */
-	ck_assert_int_eq(journal_review(st, id, "called the customer", 1767300000, err, sizeof(err)), 1);
+	ck_assert_int_eq(store_invoice_review(st, id, "called the customer", 1767300000, err, sizeof(err)), 1);
 	v = sql_text("SELECT review_state || '|' || review_note || '|' || reviewed_at FROM invoices WHERE id = 1");
 	ck_assert_str_eq(v, "reviewed|called the customer|1767300000");
 	free(v);
-	ck_assert_int_eq(journal_review(st, 999, "x", 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_invoice_review(st, 999, "x", 1, err, sizeof(err)), 0);
 	inv_findings_free(f);
 	inv_free(a);
 	store_close(st);
@@ -283,11 +288,11 @@ writer(void *arg)
 		snprintf(num, sizeof(num), "W%ld-%d", n, i);
 		inv_invoice *inv = make_inv(num, "Seller GmbH", "Acme Ltd", "10.00");
 		const char *rcpts[] = { "<ap@acme.example>" };
-		struct journal_entry e = { .inv = inv, .container = "xml", .rcpts = rcpts,
+		struct store_invoice_entry e = { .inv = inv, .container = "xml", .rcpts = rcpts,
 			.nrcpts = 1, .verdict = "ok", .action = "none", .sent_at = 1767225600 + i };
-		enum journal_resend r;
-		if (journal_lookup(st, inv, &r, NULL, NULL, 0, err, sizeof(err)) == 0 &&
-		    journal_record(st, &e, NULL, err, sizeof(err)) == 0)
+		enum store_invoice_resend r;
+		if (store_invoice_lookup(st, inv, &r, NULL, NULL, 0, err, sizeof(err)) == 0 &&
+		    store_invoice_record(st, &e, NULL, err, sizeof(err)) == 0)
 			ok++;
 		else
 			fprintf(stderr, "writer %ld: %s\n", n, err);
@@ -332,7 +337,7 @@ START_TEST(test_locked)
 	struct store *st = store_open(path, 300, STORE_CREATE, err, sizeof(err));
 	inv_invoice *a = make_inv("RE-1", "Seller GmbH", "Acme Ltd", "100.00");
 	const char *rcpts[] = { "<ap@acme.example>" };
-	struct journal_entry e = { .inv = a, .rcpts = rcpts, .nrcpts = 1, .verdict = "ok",
+	struct store_invoice_entry e = { .inv = a, .rcpts = rcpts, .nrcpts = 1, .verdict = "ok",
 		.action = "none", .sent_at = 1 };
 	struct timespec t0, t1;
 	sqlite3 *holder;
@@ -343,19 +348,19 @@ START_TEST(test_locked)
 	ck_assert_int_eq(sqlite3_open(path, &holder), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(journal_record(st, &e, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(store_invoice_record(st, &e, NULL, err, sizeof(err)), -1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
 	ck_assert_msg(ms >= 250 && ms < 2000, "gave up after %.0f ms (timeout 300 ms)", ms);
 	ck_assert_msg(strstr(err, path) != NULL && strstr(err, "locked") != NULL, "%s", err);
 	idle(st);
 	/* the lookup (a reader, WAL) still answers */
-	enum journal_resend r;
-	ck_assert_int_eq(journal_lookup(st, a, &r, NULL, NULL, 0, err, sizeof(err)), 0);
+	enum store_invoice_resend r;
+	ck_assert_int_eq(store_invoice_lookup(st, a, &r, NULL, NULL, 0, err, sizeof(err)), 0);
 	/* once the lock is gone the same connection records again */
 	ck_assert_int_eq(sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(holder);
-	ck_assert_msg(journal_record(st, &e, NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(store_invoice_record(st, &e, NULL, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM invoices"), 1);
 	inv_free(a);
 	store_close(st);
@@ -370,15 +375,15 @@ START_TEST(test_atomic)
 	inv_invoice *a = make_inv("RE-1", "Seller GmbH", "Acme Ltd", "100.00");
 	inv_findings *f = inv_findings_new();
 	const char *rcpts[] = { "<ap@acme.example>" };
-	struct journal_entry e = { .inv = a, .rcpts = rcpts, .nrcpts = 1, .verdict = "flagged",
+	struct store_invoice_entry e = { .inv = a, .rcpts = rcpts, .nrcpts = 1, .verdict = "flagged",
 		.action = "hold", .findings = f, .sent_at = 1 };
 
 	ck_assert_msg(st != NULL, "%s", err);
 	inv_findings_add(f, "PS-X", INV_SEV_ERROR, "x");
 	/* make the findings insert fail */
-	ck_assert_int_eq(sqlite3_exec(st->db, "CREATE TRIGGER no_findings BEFORE INSERT ON findings"
+	ck_assert_int_eq(sqlite3_exec(ST_SQLITE(st), "CREATE TRIGGER no_findings BEFORE INSERT ON findings"
 	    " BEGIN SELECT RAISE(ABORT, 'findings refused'); END", NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(journal_record(st, &e, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(store_invoice_record(st, &e, NULL, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "findings refused") != NULL, "%s", err);
 	idle(st);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM invoices"), 0);
@@ -410,7 +415,7 @@ sample(struct spool_record *r, const char *number, int with_journey)
 	it->row.sent_at = 1764668000;
 	it->row.rcpts = calloc(2, sizeof(char *));
 	it->row.rcpts[it->row.nrcpts++] = strdup("ap@acme.example");
-	journal_row_add_finding(&it->row, "BR-CO-16", "error", "amount 100.00 is not 99.99 = x");
+	store_invoice_row_add_finding(&it->row, "BR-CO-16", "error", "amount 100.00 is not 99.99 = x");
 	if (!with_journey)
 		return;
 	it = spool_record_add(r, SPOOL_JOURNEY_START);
@@ -542,14 +547,14 @@ START_TEST(test_deadline)
 	ck_assert_int_eq(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	t0 = store_clock_ms();
 	store_set_deadline(st, t0 + 200);	/* 200 ms left of this message's time */
-	ck_assert_int_eq(journal_write_row(st, &r.items[0].row, 0, NULL, err, sizeof(err)), -1);
+	ck_assert_int_eq(store_invoice_write_row(st, &r.items[0].row, 0, NULL, err, sizeof(err)), -1);
 	ms = store_clock_ms() - t0;
 	ck_assert_msg(ms >= 150 && ms < 2000, "gave up after %lld ms (deadline 200 ms, timeout 5000 ms)", ms);
 	ck_assert_msg(strstr(err, "locked") != NULL, "%s", err);
 	store_set_deadline(st, 0);
 	sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(holder);
-	ck_assert_msg(journal_write_row(st, &r.items[0].row, 0, NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(store_invoice_write_row(st, &r.items[0].row, 0, NULL, err, sizeof(err)) == 0, "%s", err);
 	spool_record_clear(&r);
 	store_close(st);
 }

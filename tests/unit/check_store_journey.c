@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #endif
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,10 @@
 #include "journey/journey.h"
 #include "journey/journey_import.h"
 #include "store/store_journey.h"
+/* behind the store's interface: its connection, as SQLite sees it */
+#include "store/db_sqlite.h"
+#include "store/store_int.h"
+#define ST_SQLITE(st) db_sqlite_handle(store_db(st))
 
 static char dir[64];
 static struct ps_conf *conf;
@@ -384,7 +389,7 @@ START_TEST(test_facts)
 	struct journey_facts f;
 
 	start("a@acme.example", "ACME GmbH", "anna@seller.example", NULL, t0);
-	ck_assert_int_eq(sqlite3_exec(st->db, "INSERT INTO invoices (number, buyer_address, verdict, sent_at)"
+	ck_assert_int_eq(sqlite3_exec(ST_SQLITE(st), "INSERT INTO invoices (number, buyer_address, verdict, sent_at)"
 	    " VALUES ('1', 'a@acme.example', 'ok', 1), ('2', 'A@acme.example', 'flagged', 2),"
 	    " ('3', 'other@x.example', 'flagged', 3)", NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(journey_customer_facts(st, "a@acme.example", &f, err, sizeof(err)), 0);
@@ -403,7 +408,7 @@ static long long sql_int(const char *sql)
 	sqlite3_stmt *stmt;
 	long long v;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(ST_SQLITE(st), sql, -1, &stmt, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
 	v = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
