@@ -1,0 +1,329 @@
+/*
+ * db_sqlite.c - the SQLite driver of db.h: one file, WAL, a busy handler that keeps
+ * every wait for a lock within the timeout and the deadline.
+ *
+ * Trusts the file only as far as SQLite does. A new file (and its -wal and -shm) is
+ * created without access for others.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db_ops.h"
+#include "xalloc.h"
+
+struct db_sqlite {
+	struct db base;
+	sqlite3 *conn;
+	long long busy_since;		/* when the current wait for a lock began */
+};
+
+struct db_sqlite_stmt {
+	struct db_stmt base;
+	sqlite3_stmt *stmt;
+};
+
+#define SQ(db) ((struct db_sqlite *) (db))
+#define SQS(s) (((struct db_sqlite_stmt *) (s))->stmt)
+
+/* sq_code - a DB_* code for an SQLite result code */
+static int
+sq_code(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+		return DB_DONE;
+	case SQLITE_ROW:
+		return DB_ROW;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return DB_BUSY;
+	case SQLITE_CONSTRAINT:
+		return DB_CONSTRAINT;
+	case SQLITE_READONLY:
+		return DB_READONLY;
+	default:
+		return DB_ERROR;
+	}
+}
+
+/*
+ * sq_busy - SQLite's busy handler: sleep a little longer each time until the lock is
+ * free, the timeout of this wait runs out or the deadline passes; 0 gives up.
+ */
+static int
+sq_busy(void *arg, int count)
+{
+	static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+	const int ndelays = (int) (sizeof(delays) / sizeof(delays[0]));
+	struct db_sqlite *sq = arg;
+	long long now = db_clock_ms(), limit;
+	int ms;
+
+	if (count == 0)
+		sq->busy_since = now;
+	limit = sq->busy_since + sq->base.timeout_ms;
+	if (sq->base.deadline != 0 && sq->base.deadline < limit)
+		limit = sq->base.deadline;
+	if (now >= limit)
+		return 0;
+	ms = delays[count < ndelays ? count : ndelays - 1];
+	if (ms > limit - now)
+		ms = (int) (limit - now);
+	sqlite3_sleep(ms);
+	return 1;
+}
+
+/*
+ * sq_private_file - create path when missing with no access for others (0640, or 0660
+ * under a umask that leaves the group write), and take that access away from an
+ * existing file of ours. 0, or -1 with err.
+ */
+static int
+sq_private_file(const char *path, int create, char *err, size_t errlen)
+{
+	struct stat sb;
+	mode_t mask = umask(0);
+	int fd;
+
+	umask(mask);
+	if (create && (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0660 & ~mask & ~(mode_t) 0007)) >= 0) {
+		if (fchmod(fd, 0660 & ~mask & ~(mode_t) 0007) != 0) {
+			snprintf(err, errlen, "%s: chmod: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		return 0;
+	}
+	if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() &&
+	    (sb.st_mode & 0007) != 0)
+		chmod(path, sb.st_mode & 07770);
+	return 0;
+}
+
+/* sq_check_path - the directory exists, and the file too unless it is to be created */
+static int
+sq_check_path(const char *path, int flags, char *err, size_t errlen)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	struct stat sb;
+	char *copy = xstrdup(path), *dir = dirname(copy);
+	int rc = 0;
+
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s: directory %s does not exist (create it, writable by the user postsale runs as)",
+		    path, dir);
+		rc = -1;
+	} else if (!(flags & DB_CREATE) && stat(path, &sb) != 0) {
+		snprintf(err, errlen, "%s: no such database: %s", path, strerror(errno));
+		rc = -1;
+	}
+	free(copy);
+	for (size_t i = 0; rc == 0 && !(flags & DB_READONLY_OPEN) &&
+	    i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		char *file = xasprintf("%s%s", path, suffix[i]);
+		rc = sq_private_file(file, i == 0 && (flags & DB_CREATE), err, errlen);
+		free(file);
+	}
+	return rc;
+}
+
+static void sq_close(struct db *db);
+
+/* sq_open - open the file at target; WAL and foreign keys when it is written */
+static struct db *
+sq_open(const char *target, long timeout_ms, int flags, char *err, size_t errlen)
+{
+	struct db_sqlite *sq;
+	int oflags, rc;
+	char *msg = NULL;
+
+	if (sq_check_path(target, flags, err, errlen) != 0)
+		return NULL;
+	oflags = (flags & DB_READONLY_OPEN) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (flags & DB_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	sq = xcalloc(1, sizeof(*sq));
+	db_base_init(&sq->base, &db_sqlite_ops, target, timeout_ms);
+	rc = sqlite3_open_v2(target, &sq->conn, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open: %s", target,
+		    sq->conn ? sqlite3_errmsg(sq->conn) : sqlite3_errstr(rc));
+		sq_close(&sq->base);
+		return NULL;
+	}
+	sqlite3_busy_handler(sq->conn, sq_busy, sq);
+	sqlite3_extended_result_codes(sq->conn, 1);
+	if (!(flags & DB_READONLY_OPEN) && sqlite3_exec(sq->conn, "PRAGMA journal_mode = WAL;"
+	    " PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", target, msg ? msg : sqlite3_errmsg(sq->conn));
+		sqlite3_free(msg);
+		sq_close(&sq->base);
+		return NULL;
+	}
+	return &sq->base;
+}
+
+static void
+sq_close(struct db *db)
+{
+	sqlite3_close_v2(SQ(db)->conn);
+	db_base_free(db);
+	free(db);
+}
+
+static const char *
+sq_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(SQ(db)->conn);
+}
+
+static int
+sq_exec(struct db *db, const char *sql)
+{
+	return sq_code(sqlite3_exec(SQ(db)->conn, sql, NULL, NULL, NULL));
+}
+
+static int
+sq_begin(struct db *db, int write)
+{
+	return sq_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+static int
+sq_commit(struct db *db)
+{
+	return sq_exec(db, "COMMIT");
+}
+
+static int
+sq_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(SQ(db)->conn);
+}
+
+static int
+sq_rollback(struct db *db)
+{
+	return sq_in_transaction(db) ? sq_exec(db, "ROLLBACK") : DB_DONE;
+}
+
+static long long
+sq_changes(struct db *db)
+{
+	return sqlite3_changes(SQ(db)->conn);
+}
+
+static struct db_stmt *
+sq_prepare(struct db *db, const char *sql)
+{
+	struct db_sqlite_stmt *s;
+	sqlite3_stmt *stmt = NULL;
+
+	if (sqlite3_prepare_v3(SQ(db)->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
+	    NULL) != SQLITE_OK || stmt == NULL) {	/* NULL: sql held no statement */
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->stmt = stmt;
+	return &s->base;
+}
+
+static void
+sq_finalize(struct db_stmt *s)
+{
+	sqlite3_finalize(SQS(s));
+	free(s);
+}
+
+static int
+sq_bind_int64(struct db_stmt *s, int i, long long v)
+{
+	return sqlite3_bind_int64(SQS(s), i, v) == SQLITE_OK ? 0 : DB_ERROR;
+}
+
+static int
+sq_bind_text(struct db_stmt *s, int i, const char *text)
+{
+	int rc = text == NULL ? sqlite3_bind_null(SQS(s), i) :
+	    sqlite3_bind_text(SQS(s), i, text, -1, SQLITE_TRANSIENT);
+
+	return rc == SQLITE_OK ? 0 : DB_ERROR;
+}
+
+static int
+sq_bind_null(struct db_stmt *s, int i)
+{
+	return sqlite3_bind_null(SQS(s), i) == SQLITE_OK ? 0 : DB_ERROR;
+}
+
+static int
+sq_step(struct db_stmt *s)
+{
+	return sq_code(sqlite3_step(SQS(s)));
+}
+
+static long long
+sq_column_int64(struct db_stmt *s, int i)
+{
+	return sqlite3_column_int64(SQS(s), i);
+}
+
+static const char *
+sq_column_text(struct db_stmt *s, int i)
+{
+	return (const char *) sqlite3_column_text(SQS(s), i);
+}
+
+static int
+sq_column_is_null(struct db_stmt *s, int i)
+{
+	return sqlite3_column_type(SQS(s), i) == SQLITE_NULL;
+}
+
+static int
+sq_column_count(struct db_stmt *s)
+{
+	return sqlite3_column_count(SQS(s));
+}
+
+static void
+sq_reset(struct db_stmt *s)
+{
+	sqlite3_reset(SQS(s));
+	sqlite3_clear_bindings(SQS(s));
+}
+
+const struct db_ops db_sqlite_ops = {
+	.kind = DB_SQLITE,
+	.open = sq_open,
+	.close = sq_close,
+	.errmsg = sq_errmsg,
+	.exec = sq_exec,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.in_transaction = sq_in_transaction,
+	.changes = sq_changes,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.bind_int64 = sq_bind_int64,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.column_int64 = sq_column_int64,
+	.column_text = sq_column_text,
+	.column_is_null = sq_column_is_null,
+	.column_count = sq_column_count,
+	.reset = sq_reset,
+};
