@@ -26,12 +26,12 @@
 
 #include "cmd_check.h"
 #include "ctl_common.h"
-#include "dec.h"
-#include "inv.h"
-#include "inv_find.h"
-#include "inv_severity.h"
-#include "pdfx.h"
-#include "xalloc.h"
+#include "util/dec.h"
+#include "invoice/inv.h"
+#include "invoice/inv_find.h"
+#include "invoice/inv_severity.h"
+#include "invoice/pdfx.h"
+#include "util/xalloc.h"
 
 #define CHECK_MAX_FILE ((size_t)64 * 1024 * 1024)	/* largest file read */
 

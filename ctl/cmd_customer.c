@@ -13,9 +13,9 @@
 
 #include "commands.h"
 #include "ctl_common.h"
-#include "journey.h"
-#include "journey_import.h"
-#include "store_journey.h"
+#include "journey/journey.h"
+#include "journey/journey_import.h"
+#include "store/store_journey.h"
 
 #define IMPORT_MAX_BYTES (64u * 1024 * 1024)
 

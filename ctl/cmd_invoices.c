@@ -13,8 +13,8 @@
 
 #include "commands.h"
 #include "ctl_common.h"
-#include "store_audit.h"
-#include "store_invoice.h"
+#include "store/store_audit.h"
+#include "store/store_invoice.h"
 
 /* safe - s with control characters as '?', into buf; "-" for NULL or empty */
 static const char *

@@ -15,9 +15,9 @@
 
 #include "commands.h"
 #include "ctl_common.h"
-#include "journey.h"
-#include "log.h"
-#include "store_journey.h"
+#include "journey/journey.h"
+#include "util/log.h"
+#include "store/store_journey.h"
 
 /* fmt_zone - t as "2026-11-29 10:30 Europe/Berlin" in zone tz (libical's builtin
  * zones, the project's one tz source); UTC when the zone is unknown */

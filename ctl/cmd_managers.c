@@ -15,10 +15,10 @@
 
 #include "commands.h"
 #include "ctl_common.h"
-#include "freebusy.h"
-#include "journey.h"
-#include "log.h"
-#include "store_journey.h"
+#include "journey/freebusy.h"
+#include "journey/journey.h"
+#include "util/log.h"
+#include "store/store_journey.h"
 
 /* json_local_time - t in zone tz as an RFC 3339 string with the zone's offset, or null
  * for 0 */

@@ -14,11 +14,11 @@
 
 #include "commands.h"
 #include "ctl_common.h"
-#include "invite.h"
-#include "json.h"
-#include "plan.h"
-#include "log.h"
-#include "store_reply.h"
+#include "compose/invite.h"
+#include "util/json.h"
+#include "journey/plan.h"
+#include "util/log.h"
+#include "store/store_reply.h"
 
 /* cell - s made printable for a table cell ("-" for NULL) */
 static const char *

@@ -17,10 +17,10 @@
 
 #include "commands.h"
 #include "ctl_common.h"
-#include "filter.h"
-#include "outbound.h"
-#include "xalloc.h"
-#include "xmlsafe.h"
+#include "filter/filter.h"
+#include "mime/outbound.h"
+#include "util/xalloc.h"
+#include "invoice/xmlsafe.h"
 
 /*
  * simulate_envelope - an envelope from the headers, as a mail client would make it:

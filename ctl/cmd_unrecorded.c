@@ -15,9 +15,9 @@
 
 #include "commands.h"
 #include "ctl_common.h"
-#include "filter.h"
-#include "log.h"
-#include "store_spool.h"
+#include "filter/filter.h"
+#include "util/log.h"
+#include "store/store_spool.h"
 
 /* pr - s printable, in one of a few rotating buffers; "-" for NULL */
 static const char *

@@ -14,10 +14,10 @@
 
 #include "commands.h"
 #include "ctl_common.h"
-#include "passwd.h"
-#include "store_user.h"
-#include "web_session.h"
-#include "xalloc.h"
+#include "util/passwd.h"
+#include "store/store_user.h"
+#include "console/web_session.h"
+#include "util/xalloc.h"
 
 #define PW_BUF (PASSWD_MAX_LEN + 2)
 

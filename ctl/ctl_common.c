@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "ctl_common.h"
-#include "privdrop.h"
-#include "xalloc.h"
+#include "util/privdrop.h"
+#include "util/xalloc.h"
 
 const char *ctl_config_path = CONF_DEFAULT_PATH;
 static struct ps_conf *ctl_the_conf;

@@ -10,11 +10,11 @@
 #include <sysexits.h>
 #include <time.h>
 
-#include "conf.h"
-#include "json.h"
-#include "store.h"
-#include "store_exit.h"
-#include "timetext.h"
+#include "conf/conf.h"
+#include "util/json.h"
+#include "store/store.h"
+#include "store/store_exit.h"
+#include "util/timetext.h"
 
 /*
  * Exit statuses (postsalectl(1), EXIT STATUS): sysexits.h for every failure, the same

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "digest.h"
-#include "../lib/digest.h"
+#include "compose/digest.h"
 
 int
 mailer_digest(const struct ps_conf *conf, struct store *st, struct outbox *ob,

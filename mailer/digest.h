@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "outbox.h"
-#include "store.h"
+#include "store/store.h"
 
 /*
  * mailer_digest - build the digest of the flagged, undigested invoices (lib/digest.h),

@@ -6,7 +6,7 @@
  * Trusts the config values (checked at load).
  */
 #include "digest_schedule.h"
-#include "plan.h"
+#include "journey/plan.h"
 
 int
 digest_schedule_get(const struct ps_conf *conf, struct digest_schedule *s)

@@ -7,7 +7,7 @@
 
 #include <time.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 
 struct digest_schedule {
 	int minute;		/* of the day, 0 to 1439 */

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "outbox.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 struct outbox {
 	struct submit *submit;		/* NULL in a dry run */

@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "conf.h"
-#include "submit.h"
+#include "conf/conf.h"
+#include "compose/submit.h"
 
 struct outbox;
 

@@ -29,19 +29,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "timetext.h"
+#include "conf/conf.h"
+#include "util/timetext.h"
 #include "digest.h"
 #include "digest_schedule.h"
-#include "log.h"
+#include "util/log.h"
 #include "outbox.h"
-#include "privdrop.h"
+#include "util/privdrop.h"
 #include "send_checkins.h"
 #include "summary.h"
-#include "store.h"
-#include "store_exit.h"
-#include "tmpl.h"
-#include "xalloc.h"
+#include "store/store.h"
+#include "store/store_exit.h"
+#include "note/tmpl.h"
+#include "util/xalloc.h"
 
 static volatile sig_atomic_t got_term, got_hup;
 

@@ -14,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "invite.h"
-#include "invite_mime.h"
-#include "journey.h"
-#include "journey.h"
-#include "log.h"
+#include "compose/invite.h"
+#include "compose/invite_mime.h"
+#include "journey/journey.h"
+#include "journey/journey.h"
+#include "util/log.h"
 #include "send_checkins.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /* kind_label - "day 7", "quarter 2", "anniversary 1", "before the renewal" into buf */
 static const char *

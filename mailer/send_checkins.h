@@ -9,11 +9,11 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "outbox.h"
-#include "store.h"
-#include "store_journey.h"
-#include "tmpl.h"
+#include "store/store.h"
+#include "store/store_journey.h"
+#include "note/tmpl.h"
 
 struct mailer_counts {
 	unsigned long sent;		/* handed over (or written, in a dry run) */

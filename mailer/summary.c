@@ -10,10 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "invite_summary.h"
-#include "journey.h"
-#include "log.h"
-#include "store_reply.h"
+#include "compose/invite_summary.h"
+#include "journey/journey.h"
+#include "util/log.h"
+#include "store/store_reply.h"
 #include "summary.h"
 
 /* summary_due - 1 when manager's last summary is old enough at now (a tenth of the

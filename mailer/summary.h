@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "outbox.h"
-#include "store.h"
+#include "store/store.h"
 
 struct summary_counts {
 	unsigned long sent;		/* managers mailed (or written, in a dry run) */

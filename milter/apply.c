@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "apply.h"
-#include "log.h"
+#include "util/log.h"
 
 /*
  * apply_headers - the header edits, in order. With SMFIP_HDR_LEADSPC agreed, header

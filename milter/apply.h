@@ -6,8 +6,8 @@
 
 #include <libmilter/mfapi.h>
 
-#include "filter.h"
-#include "msg.h"
+#include "filter/filter.h"
+#include "mime/msg.h"
 
 enum apply_outcome {
 	APPLY_ACCEPT,		/* deliver (with whatever was changed) */

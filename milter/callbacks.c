@@ -21,15 +21,15 @@
 
 #include "apply.h"
 #include "callbacks.h"
-#include "filter.h"
-#include "log.h"
-#include "msg.h"
-#include "outbound.h"
+#include "filter/filter.h"
+#include "util/log.h"
+#include "mime/msg.h"
+#include "mime/outbound.h"
 #include "runtime.h"
 #include "selfcheck.h"
 #include "sessions.h"
 #include "storepool.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /* The protocol steps we skip, and the ones whose reply the MTA need not wait for. */
 #define PS_PROTO_WANT (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NR_CONN | SMFIP_NR_RCPT | \

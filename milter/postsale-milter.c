@@ -31,18 +31,18 @@
 #include <libmilter/mfapi.h>
 
 #include "callbacks.h"
-#include "conf.h"
-#include "filter.h"
-#include "log.h"
+#include "conf/conf.h"
+#include "filter/filter.h"
+#include "util/log.h"
 #include "nodelay.h"
 #include "replay.h"
 #include "runtime.h"
 #include "selfcheck.h"
 #include "sessions.h"
-#include "store.h"
+#include "store/store.h"
 #include "storepool.h"
-#include "xalloc.h"
-#include "xmlsafe.h"
+#include "util/xalloc.h"
+#include "invoice/xmlsafe.h"
 
 #define PROG "postsale-milter"
 

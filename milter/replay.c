@@ -9,12 +9,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "filter.h"
-#include "log.h"
+#include "filter/filter.h"
+#include "util/log.h"
 #include "replay.h"
 #include "runtime.h"
 #include "sessions.h"
-#include "store.h"
+#include "store/store.h"
 
 #define REPLAY_INTERVAL_S 2
 

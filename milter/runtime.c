@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "util/log.h"
 #include "runtime.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conf_ref *runtime_conf;

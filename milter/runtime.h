@@ -6,8 +6,8 @@
 #ifndef PS_RUNTIME_H
 #define PS_RUNTIME_H
 
-#include "conf.h"
-#include "filter.h"
+#include "conf/conf.h"
+#include "filter/filter.h"
 
 struct conf_ref {
 	struct ps_conf *conf;

@@ -21,9 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/log.h"
 #include "selfcheck.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define SELFCHECK_MAX_GROUPS 256
 

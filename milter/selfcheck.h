@@ -6,7 +6,7 @@
 #ifndef PS_SELFCHECK_H
 #define PS_SELFCHECK_H
 
-#include "conf.h"
+#include "conf/conf.h"
 
 /* selfcheck_say - where a check reports: level LOG_ERR (a problem) or LOG_WARNING */
 typedef void selfcheck_say(int level, const char *line);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "storepool.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 static pthread_mutex_t storepool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct store **storepool_idle;

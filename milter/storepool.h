@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "conf.h"
-#include "store.h"
+#include "conf/conf.h"
+#include "store/store.h"
 
 /*
  * storepool_take - a connection to conf's database for this message (reopened when

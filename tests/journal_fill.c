@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_invoice.h"
+#include "store/store_invoice.h"
 
 int
 main(int argc, char **argv)

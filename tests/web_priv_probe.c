@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
+#include "util/log.h"
 #include "../web/priv.h"
 
 int

@@ -17,17 +17,17 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "log.h"
-#include "mta.h"
-#include "passwd.h"
+#include "util/log.h"
+#include "compose/mta.h"
+#include "util/passwd.h"
 #include "priv.h"
-#include "store_audit.h"
-#include "store_invoice.h"
-#include "store_user.h"
+#include "store/store_audit.h"
+#include "store/store_invoice.h"
+#include "store/store_user.h"
 #include "web.h"
-#include "web_csrf.h"
-#include "web_form.h"
-#include "xalloc.h"
+#include "console/web_csrf.h"
+#include "console/web_form.h"
+#include "util/xalloc.h"
 
 /* Failed logins: at most this many per user and per client address in the window. */
 #define THROTTLE_USER 5

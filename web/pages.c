@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inv_explain.h"
-#include "store_audit.h"
-#include "store_user.h"
-#include "timetext.h"
+#include "invoice/inv_explain.h"
+#include "store/store_audit.h"
+#include "store/store_user.h"
+#include "util/timetext.h"
 #include "web.h"
-#include "web_csrf.h"
-#include "web_form.h"
-#include "xalloc.h"
+#include "console/web_csrf.h"
+#include "console/web_form.h"
+#include "util/xalloc.h"
 
 static const char css[] =
 	"body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}"

@@ -31,12 +31,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "log.h"
+#include "util/log.h"
 #include "priv.h"
-#include "store_invoice.h"
-#include "store_user.h"
+#include "store/store_invoice.h"
+#include "store/store_user.h"
 #include "web.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define PROG "postsale-web"
 

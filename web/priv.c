@@ -19,10 +19,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "util/log.h"
 #include "priv.h"
-#include "store_console.h"
-#include "xalloc.h"
+#include "store/store_console.h"
+#include "util/xalloc.h"
 
 /* journal_holds - does the journal hold a held invoice with queue id qid? 1, 0, or -1
  * with why (the store cannot be read) */

@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "conf.h"
-#include "mta.h"
+#include "conf/conf.h"
+#include "compose/mta.h"
 
 #define PRIV_MSG_MAX 512
 

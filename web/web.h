@@ -17,12 +17,12 @@
 
 #include <microhttpd.h>
 
-#include "conf.h"
-#include "html.h"
-#include "store.h"
-#include "store_console.h"
-#include "store_rows.h"
-#include "web_session.h"
+#include "conf/conf.h"
+#include "util/html.h"
+#include "store/store.h"
+#include "store/store_console.h"
+#include "store/store_rows.h"
+#include "console/web_session.h"
 
 struct web_ctx {
 	struct ps_conf *conf;

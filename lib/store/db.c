@@ -1,7 +1,7 @@
 /*
  * db.c - the public calls of db.h: pick the driver by the target, cache the statements
  * of a connection by the address of their SQL text, keep the deadline, and forward the
- * rest to the driver (db_ops.h).
+ * rest to the driver (db_ops.h). What the drivers share is in db_base.c.
  *
  * Trusts its callers (lib/store/) to pass string constants as SQL; trusts nothing of
  * the target but its scheme.
@@ -9,10 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "db_ops.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 int
 db_is_uri(const char *target)
@@ -27,27 +26,6 @@ db_open(const char *target, long timeout_ms, int flags, char *err, size_t errlen
 	const struct db_ops *ops = db_is_uri(target) ? &db_pg_ops : &db_sqlite_ops;
 
 	return ops->open(target, timeout_ms, flags, err, errlen);
-}
-
-void
-db_base_init(struct db *db, const struct db_ops *ops, const char *name, long timeout_ms)
-{
-	db->ops = ops;
-	db->name = xstrdup(name);
-	db->timeout_ms = timeout_ms;
-	db->deadline = 0;
-	db->stmts = NULL;
-	db->nstmts = 0;
-}
-
-void
-db_base_free(struct db *db)
-{
-	free(db->stmts);
-	db->stmts = NULL;
-	db->nstmts = 0;
-	free(db->name);
-	db->name = NULL;
 }
 
 void
@@ -190,31 +168,9 @@ db_changes(struct db *db)
 	return db->ops->changes(db);
 }
 
-long long
-db_clock_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 db_set_deadline(struct db *db, long long deadline)
 {
 	if (db != NULL)
 		db->deadline = deadline;
-}
-
-long
-db_wait_ms(const struct db *db)
-{
-	long long left;
-
-	if (db->deadline == 0)
-		return db->timeout_ms > 0 ? db->timeout_ms : -1;
-	left = db->deadline - db_clock_ms();
-	if (left <= 0)
-		return 0;
-	return db->timeout_ms > 0 && db->timeout_ms < left ? db->timeout_ms : (long) left;
 }

@@ -32,7 +32,7 @@
 
 #include "db_ops.h"
 #include "db_pg.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 #define PG_INT8OID	20
 #define PG_TEXTOID	25

@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "db_pg.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 /* pg_skip_quoted - the end of the literal, identifier or comment at p, or p if none */
 static const char *

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "db_ops.h"
-#include "xalloc.h"
+#include "util/xalloc.h"
 
 struct db_sqlite {
 	struct db base;

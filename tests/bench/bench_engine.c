@@ -22,9 +22,9 @@
 #include <libxml/parser.h>
 #include <qpdf/qpdf-c.h>
 
-#include "inv.h"
-#include "pdfx.h"
-#include "xalloc.h"
+#include "invoice/inv.h"
+#include "invoice/pdfx.h"
+#include "util/xalloc.h"
 
 #define XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | \
 		  XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_BIG_LINES)

@@ -17,13 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "filter.h"
-#include "msg.h"
-#include "outbound.h"
-#include "store.h"
-#include "xalloc.h"
-#include "xmlsafe.h"
+#include "conf/conf.h"
+#include "filter/filter.h"
+#include "mime/msg.h"
+#include "mime/outbound.h"
+#include "store/store.h"
+#include "util/xalloc.h"
+#include "invoice/xmlsafe.h"
 
 #define BENCH_SENDER "<alice@example.com>"
 #define BENCH_RCPT "<john@buyercompany.no>"

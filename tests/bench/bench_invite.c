@@ -24,10 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "invite.h"
-#include "invite_mime.h"
-#include "submit.h"
-#include "xalloc.h"
+#include "compose/invite.h"
+#include "compose/invite_mime.h"
+#include "compose/submit.h"
+#include "util/xalloc.h"
 
 #define SMTP_SINK "/usr/sbin/smtp-sink"
 

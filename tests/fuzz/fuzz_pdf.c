@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inv.h"
-#include "pdfx.h"
+#include "invoice/inv.h"
+#include "invoice/pdfx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

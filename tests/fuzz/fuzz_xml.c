@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dec.h"
-#include "inv.h"
-#include "inv_severity.h"
+#include "util/dec.h"
+#include "invoice/inv.h"
+#include "invoice/inv_severity.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

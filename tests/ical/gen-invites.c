@@ -23,10 +23,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "invite.h"
-#include "invite_mime.h"
-#include "plan.h"
-#include "xalloc.h"
+#include "compose/invite.h"
+#include "compose/invite_mime.h"
+#include "journey/plan.h"
+#include "util/xalloc.h"
 
 struct gen_case {
 	const char *name;

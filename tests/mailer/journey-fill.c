@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "journey.h"
-#include "xalloc.h"
+#include "journey/journey.h"
+#include "util/xalloc.h"
 
 /* fill_one - onboard one customer; the number of check-ins planned, or exit */
 static int

@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 
 int
 main(void)

@@ -9,7 +9,7 @@ The lists come from the programs themselves, never from a hand list here:
     postsale-mailer(8);
   - postsale-milter -h: every option a tagged paragraph in postsale-milter(8);
   - postsale-web -h: every option a tagged paragraph in postsale-web(8);
-  - the key table (tests/man/conf_defaults prints lib/conf_keys.c): every key a tagged
+  - the key table (tests/man/conf_defaults prints lib/conf/conf_keys.c): every key a tagged
     paragraph in postsale.conf(5) whose "Default:" equals the table's default.
 Every generated page must also format without a warning (groff -ww -z, and man
 --warnings -l where man(1) is installed), and no @variable@ may be left unsubstituted.

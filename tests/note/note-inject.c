@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "note.h"
-#include "tmpl.h"
-#include "xalloc.h"
+#include "note/note.h"
+#include "note/tmpl.h"
+#include "util/xalloc.h"
 
 static char *
 slurp(const char *path, size_t *lenp)

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 
 static char tmpdir[] = "/tmp/check_conf.XXXXXX";
 

@@ -30,9 +30,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "inv.h"
-#include "inv_find.h"
-#include "inv_severity.h"
+#include "invoice/inv.h"
+#include "invoice/inv_find.h"
+#include "invoice/inv_severity.h"
 
 #define MAX_FIELDS 10
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dec.h"
+#include "util/dec.h"
 
 /* D - parse or fail the test */
 static dec_t

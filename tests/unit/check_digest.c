@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "../../mailer/digest.h"
-#include "digest.h"
-#include "store_invoice.h"
+#include "compose/digest.h"
+#include "store/store_invoice.h"
 
 /* ---- the stand-in outbox ---- */
 struct outbox {

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
-#include "xalloc.h"
-#include "xmlsafe.h"
+#include "filter/filter.h"
+#include "util/xalloc.h"
+#include "invoice/xmlsafe.h"
 
 static char *invoice_xml;		/* the corpus file, or NULL */
 

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "test_time.h"
-#include "freebusy.h"
+#include "journey/freebusy.h"
 
 
 static int busy_cmp(const void *a, const void *b)

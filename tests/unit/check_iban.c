@@ -6,7 +6,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "iban.h"
+#include "invoice/iban.h"
 
 START_TEST(valid)
 {

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inv.h"
-#include "inv_severity.h"
+#include "invoice/inv.h"
+#include "invoice/inv_severity.h"
 
 /*
  * A clean UBL invoice, by hand:

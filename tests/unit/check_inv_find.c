@@ -18,8 +18,8 @@
 #include <check.h>
 #include <gmime/gmime.h>
 
-#include "inv_find.h"
-#include "xalloc.h"
+#include "invoice/inv_find.h"
+#include "util/xalloc.h"
 
 static const char ubl[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -18,10 +18,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "invite.h"
-#include "html.h"
-#include "invite_mime.h"
-#include "invite_summary.h"
+#include "compose/invite.h"
+#include "util/html.h"
+#include "compose/invite_mime.h"
+#include "compose/invite_summary.h"
 
 #define T_20250331_0730Z 1743406200	/* date -u -d 2025-03-31T07:30Z +%s */
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "itip_reply.h"
+#include "journey/itip_reply.h"
 
 /* slurp - a file under top_srcdir/tests/itip; caller frees */
 static char *

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "util/json.h"
 
 /* render - what fn writes through a writer, as a new string */
 static char *

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "log.h"
+#include "util/log.h"
 
 static const struct {
 	const char *in;

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "mailcheck.h"
-#include "mime_text.h"
+#include "conf/conf.h"
+#include "filter/mailcheck.h"
+#include "mime/mime_text.h"
 
 /* a hand-built invoice: number, amount due, total with VAT, currency */
 static inv_invoice *

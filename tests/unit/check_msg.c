@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "msg.h"
+#include "mime/msg.h"
 
 START_TEST(test_bytes)
 {

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "note.h"
-#include "note_int.h"
+#include "note/note.h"
+#include "note/note_int.h"
 
 /* RFC 4648 section 10 test vectors, plus malformed input that must be refused. */
 static const struct {

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "onboard.h"
+#include "conf/conf.h"
+#include "journey/onboard.h"
 
 struct ob_case {
 	const char *name;

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "msg.h"
-#include "netmatch.h"
-#include "outbound.h"
+#include "mime/msg.h"
+#include "util/netmatch.h"
+#include "mime/outbound.h"
 
 static const struct {
 	const char *nets, *addr;

@@ -20,9 +20,9 @@
 #include <qpdf/qpdf-c.h>
 #include <zlib.h>
 
-#include "inv.h"
-#include "pdfx.h"
-#include "xalloc.h"
+#include "invoice/inv.h"
+#include "invoice/pdfx.h"
+#include "util/xalloc.h"
 
 static const char ubl_invoice[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "test_time.h"
-#include "plan.h"
+#include "journey/plan.h"
 
 
 static void fmt(time_t t, char *buf, size_t len)

@@ -25,7 +25,7 @@
 #include <time.h>
 
 #include "test_time.h"
-#include "plan.h"
+#include "journey/plan.h"
 
 
 /* use_zone - glibc's local time is zone from now on */

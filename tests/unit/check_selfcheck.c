@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "selfcheck.h"
 
 static char tmpdir[] = "/tmp/check_selfcheck.XXXXXX";

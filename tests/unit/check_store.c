@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "store/store.h"
 
 static char dir[] = "/tmp/check_store.XXXXXX";
 static char path[256];

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_audit.h"
-#include "store_console.h"
-#include "store_invoice.h"
-#include "store_user.h"
+#include "store/store_audit.h"
+#include "store/store_console.h"
+#include "store/store_invoice.h"
+#include "store/store_user.h"
 
 static char dir[] = "/tmp/check_store_console.XXXXXX";
 static char path[256];

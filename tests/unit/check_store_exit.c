@@ -16,8 +16,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "store.h"
-#include "store_exit.h"
+#include "store/store.h"
+#include "store/store_exit.h"
 
 static char dir[] = "/tmp/check_store_exit.XXXXXX";
 static char path[300];

@@ -20,9 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "filter.h"
-#include "store_invoice.h"
-#include "store_spool.h"
+#include "filter/filter.h"
+#include "store/store_invoice.h"
+#include "store/store_spool.h"
 
 static char dir[] = "/tmp/check_store_invoice.XXXXXX";
 static char path[256];

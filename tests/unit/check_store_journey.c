@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "test_time.h"
-#include "conf.h"
-#include "journey.h"
-#include "journey_import.h"
-#include "store_journey.h"
+#include "conf/conf.h"
+#include "journey/journey.h"
+#include "journey/journey_import.h"
+#include "store/store_journey.h"
 
 static char dir[64];
 static struct ps_conf *conf;

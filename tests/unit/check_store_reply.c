@@ -18,12 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "filter.h"
-#include "journey.h"
-#include "msg.h"
-#include "store_journey.h"
-#include "store_reply.h"
+#include "conf/conf.h"
+#include "filter/filter.h"
+#include "journey/journey.h"
+#include "mime/msg.h"
+#include "store/store_journey.h"
+#include "store/store_reply.h"
 
 #define FIXTURE_UID "ci1-00112233aabbccdd@example.com"
 

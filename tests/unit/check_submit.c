@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "submit.h"
+#include "compose/submit.h"
 
 #define SMTP_SINK "/usr/sbin/smtp-sink"
 

@@ -7,7 +7,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "timetext.h"
+#include "util/timetext.h"
 
 static const struct {
 	const char *in;

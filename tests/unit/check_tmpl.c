@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "invite.h"
-#include "tmpl.h"
+#include "compose/invite.h"
+#include "note/tmpl.h"
 
 static const char *
 srcdir(void)

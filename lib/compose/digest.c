@@ -1,0 +1,463 @@
+/*
+ * digest.c - finance's digest of flagged invoices, and of those with warnings only
+ * (digest.h): the rows from the store, the message built with GMime, and marking the
+ * rows digested.
+ *
+ * Row values are untrusted (they come from invoices): control characters are dropped
+ * from the text table and every value is HTML-escaped in the HTML table; header values
+ * are encoded by GMime (RFC 2047).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "digest.h"
+#include "util/html.h"
+#include "invite_mime.h"
+#include "mime/mime_text.h"
+#include "util/xalloc.h"
+
+#define DIGEST_CELL_MAX 60	/* code points of one cell in the text table */
+
+/* flagged invoices, and those with warnings only (postsale's own rules: issue 9) */
+#define SQL_COLLECT \
+	"SELECT i.id, i.sent_at, i.number, coalesce(i.buyer, i.recipients), i.total, i.currency," \
+	" (SELECT group_concat(rule_id || CASE severity WHEN 'warning' THEN ' (warning)'" \
+	"  ELSE '' END, ', ') FROM findings f WHERE f.invoice_id = i.id)," \
+	" i.action, i.review_state, i.verdict = 'flagged' FROM invoices i" \
+	" WHERE (i.verdict = 'flagged' OR EXISTS (SELECT 1 FROM findings f" \
+	"  WHERE f.invoice_id = i.id)) AND i.digested_at IS NULL ORDER BY i.id"
+
+/* col_dup - a column as a new string, or NULL */
+static char *
+col_dup(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+
+	return s != NULL ? xstrdup((const char *) s) : NULL;
+}
+
+struct digest *
+digest_collect(struct store *st, char *err, size_t errlen)
+{
+	struct digest *d = xcalloc(1, sizeof(*d));
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, SQL_COLLECT, -1, &stmt, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct digest_row *r;
+		if (d->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			d->rows = xreallocarray(d->rows, cap, sizeof(*d->rows));
+		}
+		r = &d->rows[d->n++];
+		r->id = sqlite3_column_int64(stmt, 0);
+		r->sent_at = (time_t) sqlite3_column_int64(stmt, 1);
+		r->number = col_dup(stmt, 2);
+		r->customer = col_dup(stmt, 3);
+		r->amount = col_dup(stmt, 4);
+		r->currency = col_dup(stmt, 5);
+		r->findings = col_dup(stmt, 6);
+		r->action = col_dup(stmt, 7);
+		r->review_state = col_dup(stmt, 8);
+		r->flagged = sqlite3_column_int(stmt, 9);
+		d->n_warned += !r->flagged;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "%s: reading the flagged invoices: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return digest_free(d);
+	}
+	/* since the last digest, else since the oldest invoice listed */
+	if (sqlite3_prepare_v2(st->db, "SELECT max(digested_at) FROM invoices", -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		d->since = (time_t) sqlite3_column_int64(stmt, 0);
+	else if (d->n > 0)
+		d->since = d->rows[0].sent_at;
+	sqlite3_finalize(stmt);
+	return d;
+}
+
+struct digest *
+digest_free(struct digest *d)
+{
+	if (d == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->n; i++) {
+		struct digest_row *r = &d->rows[i];
+		free(r->number);
+		free(r->customer);
+		free(r->amount);
+		free(r->currency);
+		free(r->findings);
+		free(r->action);
+		free(r->review_state);
+	}
+	free(d->rows);
+	free(d);
+	return NULL;
+}
+
+/* fmt_time - "2026-03-01 08:00 UTC" */
+static void
+fmt_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+char *
+digest_subject(const struct digest *d)
+{
+	char since[32];
+
+	fmt_time(d->since, since, sizeof(since));
+	if (d->n_warned > 0)
+		return xasprintf("postsale: %zu flagged invoice%s, %zu with warnings, since %s",
+		    d->n - d->n_warned, d->n - d->n_warned == 1 ? "" : "s", d->n_warned, since);
+	return xasprintf("postsale: %zu flagged invoice%s since %s", d->n, d->n == 1 ? "" : "s",
+	    since);
+}
+
+/* The table's columns. */
+enum { C_ID, C_SENT, C_NUMBER, C_CUSTOMER, C_AMOUNT, C_FINDINGS, C_ACTION, C_STATE, C_N };
+static const char *const col_names[C_N] = {
+	"ID", "Sent", "Number", "Customer", "Amount", "Findings", "Action", "State"
+};
+
+/* cells - the row's values as strings (caller frees each) */
+static void
+cells(const struct digest_row *r, char *out[C_N])
+{
+	char t[32];
+
+	fmt_time(r->sent_at, t, sizeof(t));
+	out[C_ID] = xasprintf("%lld", r->id);
+	out[C_SENT] = xstrdup(t);
+	out[C_NUMBER] = xstrdup(r->number ? r->number : "-");
+	out[C_CUSTOMER] = xstrdup(r->customer ? r->customer : "-");
+	out[C_AMOUNT] = r->amount ? xasprintf("%s %s", r->amount, r->currency ? r->currency : "")
+	    : xstrdup("-");
+	out[C_FINDINGS] = xstrdup(r->findings ? r->findings : "-");
+	out[C_ACTION] = xstrdup(r->action ? r->action : "-");
+	out[C_STATE] = xstrdup(r->review_state ? r->review_state : "open");
+}
+
+/* text_cell - s without control characters, cut to DIGEST_CELL_MAX code points (never
+ * inside a character); *width gets its width in code points. Caller frees. */
+static char *
+text_cell(const char *s, size_t *width)
+{
+	size_t n = strlen(s), o = 0, w = 0;
+	char *c = xmalloc(n + 4);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char) s[i];
+		if ((b & 0xc0) != 0x80) {
+			if (w == DIGEST_CELL_MAX)
+				break;
+			w++;
+		}
+		c[o++] = b < 0x20 || b == 0x7f ? ' ' : (char) b;
+	}
+	c[o] = '\0';
+	*width = w;
+	return c;
+}
+
+/* console_link - the finance console's page of invoice id (web-url set); caller frees */
+static char *
+console_link(const struct ps_conf *conf, long long id)
+{
+	size_t n = strlen(conf->web_url);
+
+	return xasprintf("%.*s/invoice/%lld", (int) (n > 0 && conf->web_url[n - 1] == '/' ? n - 1 : n),
+	    conf->web_url, id);
+}
+
+/* console_links - "In the finance console:" and a line per row; caller frees */
+static char *
+console_links(const struct ps_conf *conf, const struct digest *d)
+{
+	char *out = xstrdup("\nIn the finance console (review, release, discard):\n");
+
+	for (size_t i = 0; i < d->n; i++) {
+		char *link = console_link(conf, d->rows[i].id);
+		char *next = xasprintf("%s  #%lld  %s\n", out, d->rows[i].id, link);
+		free(link);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* build_text - the plain-text table; caller frees */
+static char *
+build_text(const struct ps_conf *conf, const struct digest *d, const char *subject)
+{
+	size_t width[C_N], total = 0, used = 0, cap;
+	char ***cell = xcalloc(d->n, sizeof(*cell));
+	size_t **cw = xcalloc(d->n, sizeof(*cw));
+	char *out;
+
+	for (int c = 0; c < C_N; c++)
+		width[c] = strlen(col_names[c]);
+	for (size_t i = 0; i < d->n; i++) {
+		char *raw[C_N];
+		cells(&d->rows[i], raw);
+		cell[i] = xcalloc(C_N, sizeof(char *));
+		cw[i] = xcalloc(C_N, sizeof(size_t));
+		for (int c = 0; c < C_N; c++) {
+			cell[i][c] = text_cell(raw[c], &cw[i][c]);
+			free(raw[c]);
+			if (cw[i][c] > width[c])
+				width[c] = cw[i][c];
+		}
+	}
+	for (int c = 0; c < C_N; c++)
+		total += width[c] * 4 + 2;
+	cap = 1024 + (d->n + 2) * (total + 2) + strlen(subject) +
+	    (conf->company_name ? strlen(conf->company_name) : 0);
+	out = xmalloc(cap);
+	used += (size_t) snprintf(out + used, cap - used, "%s%s%s\n\n", subject,
+	    conf->company_name && *conf->company_name ? " - " : "",
+	    conf->company_name ? conf->company_name : "");
+	for (size_t i = 0; i <= d->n + 1; i++) {
+		for (int c = 0; c < C_N; c++) {
+			const char *v = i == 0 ? col_names[c] : NULL;
+			size_t w = 0;
+			if (i == 1) {
+				for (size_t k = 0; k < width[c]; k++)
+					out[used++] = '-';
+			} else {
+				if (i > 1) {
+					v = cell[i - 2][c];
+					w = cw[i - 2][c];
+				} else
+					w = strlen(v);
+				used += (size_t) snprintf(out + used, cap - used, "%s", v);
+				if (c + 1 < C_N)
+					for (; w < width[c]; w++)
+						out[used++] = ' ';
+			}
+			if (c + 1 < C_N) {
+				out[used++] = ' ';
+				out[used++] = ' ';
+			}
+		}
+		while (used > 0 && out[used - 1] == ' ')
+			used--;
+		out[used++] = '\n';
+	}
+	used += (size_t) snprintf(out + used, cap - used,
+	    "\nDetails of one invoice: postsalectl show ID\n"
+	    "Mark it reviewed: postsalectl review ID --note TEXT\n");
+	out[used] = '\0';
+	if (conf->web_url != NULL && conf->web_url[0] != '\0') {
+		char *links = console_links(conf, d), *all = xasprintf("%s%s", out, links);
+		free(out);
+		free(links);
+		out = all;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		for (int c = 0; c < C_N; c++)
+			free(cell[i][c]);
+		free(cell[i]);
+		free(cw[i]);
+	}
+	free(cell);
+	free(cw);
+	return out;
+}
+
+/* html_add - append s to the string *h (realloc'ed) */
+static void
+html_add(char **h, size_t *len, const char *s)
+{
+	size_t l = strlen(s);
+
+	*h = xrealloc(*h, *len + l + 1);
+	memcpy(*h + *len, s, l + 1);
+	*len += l;
+}
+
+/* html_add_escaped - append s HTML-escaped */
+static void
+html_add_escaped(char **h, size_t *len, const char *s)
+{
+	char *e = html_escape(s);
+
+	html_add(h, len, e);
+	free(e);
+}
+
+/* build_html - the HTML table, every value escaped; caller frees */
+static char *
+build_html(const struct ps_conf *conf, const struct digest *d, const char *subject)
+{
+	char *h = NULL;
+	size_t len = 0;
+
+	html_add(&h, &len, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
+	html_add_escaped(&h, &len, subject);
+	html_add(&h, &len, "</title></head>\n<body>\n<h1>");
+	html_add_escaped(&h, &len, subject);
+	html_add(&h, &len, "</h1>\n");
+	if (conf->company_name && *conf->company_name) {
+		html_add(&h, &len, "<p>");
+		html_add_escaped(&h, &len, conf->company_name);
+		html_add(&h, &len, "</p>\n");
+	}
+	html_add(&h, &len, "<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">\n<tr>");
+	for (int c = 0; c < C_N; c++) {
+		html_add(&h, &len, "<th>");
+		html_add(&h, &len, col_names[c]);
+		html_add(&h, &len, "</th>");
+	}
+	html_add(&h, &len, "</tr>\n");
+	for (size_t i = 0; i < d->n; i++) {
+		char *v[C_N];
+		cells(&d->rows[i], v);
+		html_add(&h, &len, "<tr>");
+		for (int c = 0; c < C_N; c++) {
+			html_add(&h, &len, "<td>");
+			if (c == C_ID && conf->web_url != NULL && conf->web_url[0] != '\0') {
+				char *link = console_link(conf, d->rows[i].id);
+				html_add(&h, &len, "<a href=\"");
+				html_add_escaped(&h, &len, link);
+				html_add(&h, &len, "\">");
+				html_add_escaped(&h, &len, v[c]);
+				html_add(&h, &len, "</a>");
+				free(link);
+			} else
+				html_add_escaped(&h, &len, v[c]);
+			html_add(&h, &len, "</td>");
+			free(v[c]);
+		}
+		html_add(&h, &len, "</tr>\n");
+	}
+	html_add(&h, &len, "</table>\n<p>Details of one invoice: <code>postsalectl show ID</code><br>\n"
+	    "Mark it reviewed: <code>postsalectl review ID --note TEXT</code></p>\n</body></html>\n");
+	return h;
+}
+
+/* text_part - a text/SUBTYPE part of UTF-8 text, labelled so, quoted-printable
+ * (g_mime_text_part_set_text would convert to a "best" charset such as Latin-1) */
+static GMimeObject *
+text_part(const char *subtype, const char *text)
+{
+	GMimeTextPart *tp = g_mime_text_part_new_with_subtype(subtype);
+	GMimeStream *mem = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	GMimeDataWrapper *content = g_mime_data_wrapper_new_with_stream(mem,
+	    GMIME_CONTENT_ENCODING_DEFAULT);
+
+	g_mime_part_set_content(GMIME_PART(tp), content);
+	g_object_unref(content);
+	g_object_unref(mem);
+	g_mime_text_part_set_charset(tp, "utf-8");
+	g_mime_part_set_content_encoding(GMIME_PART(tp), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	return GMIME_OBJECT(tp);
+}
+
+int
+digest_build(const struct ps_conf *conf, const struct digest *d, time_t now,
+	     char **msg, size_t *len, char *err, size_t errlen)
+{
+	GMimeMessage *m;
+	GMimeMultipart *alt;
+	GMimeObject *part;
+	GDateTime *date;
+	const char *domain;
+	char *subject, *text, *html, *mid;
+	unsigned long long h = 1469598103934665603ULL;
+
+	if (conf->finance_address == NULL || conf->finance_address[0] == '\0') {
+		snprintf(err, errlen, "finance-address is not set: the digest has no recipient (set it in %s)",
+		    conf->path ? conf->path : "the config");
+		return -1;
+	}
+	if (d->n == 0) {
+		snprintf(err, errlen, "no flagged invoices to list");
+		return -1;
+	}
+	g_mime_init();
+	subject = digest_subject(d);
+	text = build_text(conf, d, subject);
+	html = build_html(conf, d, subject);
+
+	m = g_mime_message_new(TRUE);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM,
+	    conf->postsale_name && *conf->postsale_name ? conf->postsale_name : NULL,
+	    conf->postsale_address);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, conf->finance_address);
+	g_mime_message_set_subject(m, subject, "utf-8");
+	date = g_date_time_new_from_unix_utc((gint64) now);
+	g_mime_message_set_date(m, date);
+	g_date_time_unref(date);
+	/* the same rows give the same Message-ID: a digest sent again after a crash
+	 * before digest_mark() is recognisable as the same one */
+	for (size_t i = 0; i < d->n; i++) {
+		h ^= (unsigned long long) d->rows[i].id;
+		h *= 1099511628211ULL;
+	}
+	domain = strrchr(conf->postsale_address, '@');
+	domain = domain != NULL && domain[1] != '\0' ? domain + 1 : "localhost";
+	mid = xasprintf("postsale-digest.%lld-%lld.%zu.%016llx@%s", d->rows[0].id,
+	    d->rows[d->n - 1].id, d->n, h, domain);
+	g_mime_message_set_message_id(m, mid);
+	g_mime_object_set_header(GMIME_OBJECT(m), "Auto-Submitted", "auto-generated", NULL);
+
+	alt = g_mime_multipart_new_with_subtype("alternative");
+	part = text_part("plain", text);
+	g_mime_multipart_add(alt, part);
+	g_object_unref(part);
+	part = text_part("html", html);
+	g_mime_multipart_add(alt, part);
+	g_object_unref(part);
+	g_mime_message_set_mime_part(m, GMIME_OBJECT(alt));
+	g_object_unref(alt);
+
+	*msg = mime_text_message_bytes(m, len);
+	free(mid);
+	free(subject);
+	free(text);
+	free(html);
+	return 0;
+}
+
+int
+digest_mark(struct store *st, const struct digest *d, time_t now, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db, "UPDATE invoices SET digested_at = ?1"
+		    " WHERE id = ?2 AND digested_at IS NULL", -1, &stmt, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < d->n; i++) {
+		sqlite3_bind_int64(stmt, 1, (sqlite3_int64) now);
+		sqlite3_bind_int64(stmt, 2, d->rows[i].id);
+		rc = sqlite3_step(stmt);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: marking %zu invoices digested: %s", st->path, d->n,
+		    sqlite3_errmsg(st->db));
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,669 @@
+/*
+ * note.c - choose the body parts of a message that take the thank-you note, put the
+ * note into each, and splice the new parts into a copy of the original bytes
+ * (see note.h for the rules).
+ *
+ * The message is untrusted; the notes are trusted UTF-8. The structure and offsets
+ * come from note_scan.c, the codecs and charset conversion from note_codec.c. Every
+ * byte outside the parts that change is copied from the input, never regenerated.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* memmem */
+#endif
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "note.h"
+#include "note_int.h"
+#include "util/xalloc.h"
+
+/* One replacement of input bytes [start, end) by data. */
+typedef struct edit {
+	size_t start, end;
+	nbuf data;
+} edit;
+
+typedef struct job {
+	const note_opts *o;
+	const char *msg;
+	size_t len;
+	note_tree t;
+	edit edits[8];
+	size_t nedits;
+	note_result *r;
+} job;
+
+static void
+result_header(note_result *r, const char *name, const char *value, int index)
+{
+	r->headers = xreallocarray(r->headers, r->nheaders + 1, sizeof *r->headers);
+	r->headers[r->nheaders].name = xstrdup(name);
+	r->headers[r->nheaders].value = xstrdup(value);
+	r->headers[r->nheaders].index = index;
+	r->nheaders++;
+}
+
+static edit *
+add_edit(job *j, size_t start, size_t end)
+{
+	edit *e = &j->edits[j->nedits++];
+	e->start = start;
+	e->end = end;
+	memset(&e->data, 0, sizeof e->data);
+	return e;
+}
+
+static int
+is_type(const note_part *p, const char *type, const char *subtype)
+{
+	return strcmp(p->type, type) == 0 && (!subtype || strcmp(p->subtype, subtype) == 0);
+}
+
+/* sealed - the name of a signed or encrypted part in t, or NULL */
+static const char *
+sealed(const note_tree *t)
+{
+	for (size_t i = 0; i < t->nparts; i++) {
+		const note_part *p = &t->parts[i];
+		if (is_type(p, "multipart", "signed") || is_type(p, "multipart", "encrypted"))
+			return is_type(p, "multipart", "signed") ? "multipart/signed"
+			    : "multipart/encrypted";
+		if (is_type(p, "application", NULL) && (strcmp(p->subtype, "pkcs7-mime") == 0
+		    || strcmp(p->subtype, "x-pkcs7-mime") == 0
+		    || strcmp(p->subtype, "pgp-encrypted") == 0
+		    || strcmp(p->subtype, "pgp-signature") == 0
+		    || strcmp(p->subtype, "pkcs7-signature") == 0
+		    || strcmp(p->subtype, "x-pkcs7-signature") == 0))
+			return "application/pkcs7 or pgp";
+	}
+	return NULL;
+}
+
+/* id_matches - does the Content-ID cid name the multipart/related start param? */
+static int
+id_matches(const char *cid, const char *start)
+{
+	if (!cid || !start)
+		return 0;
+	while (*cid == '<' || *cid == ' ')
+		cid++;
+	while (*start == '<' || *start == ' ')
+		start++;
+	size_t a = strcspn(cid, "> "), b = strcspn(start, "> ");
+	return a == b && strncmp(cid, start, a) == 0;
+}
+
+/* select_body - find the text/plain and text/html body parts under idx */
+static void
+select_body(const note_tree *t, int idx, int *text, int *html)
+{
+	const note_part *p = &t->parts[idx];
+	if (is_type(p, "multipart", NULL)) {
+		if (strcmp(p->subtype, "mixed") == 0) {
+			select_body(t, p->first_child, text, html);
+		} else if (strcmp(p->subtype, "alternative") == 0) {
+			for (int c = p->first_child; c >= 0; c = t->parts[c].next)
+				select_body(t, c, text, html);
+		} else if (strcmp(p->subtype, "related") == 0) {
+			int root = p->first_child;
+			for (int c = p->first_child; p->start && c >= 0; c = t->parts[c].next)
+				if (id_matches(t->parts[c].content_id, p->start)) {
+					root = c;
+					break;
+				}
+			select_body(t, root, text, html);
+		}
+		return;
+	}
+	if (p->attachment)
+		return;
+	if (is_type(p, "text", "plain") && *text < 0)
+		*text = idx;
+	else if (is_type(p, "text", "html") && *html < 0)
+		*html = idx;
+}
+
+/* find_ci - first (or last) case-insensitive occurrence of the tag name at s, followed
+ * by '>', '/' or white space; returns its offset or -1 */
+static long
+find_tag(const char *s, size_t n, const char *tag, int last)
+{
+	size_t tl = strlen(tag);
+	long found = -1;
+	if (n < tl)
+		return -1;
+	for (size_t i = 0; i + tl <= n; i++) {
+		if (s[i] != '<' || strncasecmp(s + i, tag, tl) != 0)
+			continue;
+		if (i + tl < n && !(s[i + tl] == '>' || s[i + tl] == '/' || isspace((unsigned char)s[i + tl])))
+			continue;
+		found = (long)i;
+		if (!last)
+			break;
+	}
+	return found;
+}
+
+/* note_lines - the note with its trailing line ends removed and "\n" turned into eol */
+static void
+note_lines(const char *note, size_t n, const char *eol, nbuf *out)
+{
+	while (n && (note[n - 1] == '\n' || note[n - 1] == '\r'))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		if (note[i] == '\r')
+			continue;
+		if (note[i] == '\n')
+			nb_adds(out, eol);
+		else
+			nb_addc(out, note[i]);
+	}
+}
+
+static int
+all_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+static size_t
+longest_line(const char *s, size_t n)
+{
+	size_t best = 0, cur = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n') {
+			if (cur && s[i - 1] == '\r')
+				cur--;
+			if (cur > best)
+				best = cur;
+			cur = 0;
+		} else {
+			cur++;
+		}
+	}
+	return cur > best ? cur : best;
+}
+
+/*
+ * relabel_value - the Content-Type value ct (NULL: none) with charset=utf-8, into out;
+ * -1 if the charset parameter is one we would not dare rewrite (RFC 2231)
+ */
+static int
+relabel_value(const char *ct, nbuf *out)
+{
+	if (!ct) {
+		nb_adds(out, "text/plain; charset=utf-8");
+		return 0;
+	}
+	size_t n = strlen(ct);
+	for (size_t i = 0; i < n; i++) {
+		if (ct[i] != ';')
+			continue;
+		size_t k = i + 1;
+		while (k < n && isspace((unsigned char)ct[k]))
+			k++;
+		if (strncasecmp(ct + k, "charset", 7) != 0)
+			continue;
+		size_t v = k + 7;
+		while (v < n && isspace((unsigned char)ct[v]))
+			v++;
+		if (v < n && ct[v] == '*')
+			return -1;
+		if (v >= n || ct[v] != '=')
+			continue;
+		v++;
+		while (v < n && isspace((unsigned char)ct[v]))
+			v++;
+		size_t ve = v;
+		if (ve < n && ct[ve] == '"') {
+			ve++;
+			while (ve < n && ct[ve] != '"')
+				ve++;
+			if (ve < n)
+				ve++;
+		} else {
+			while (ve < n && ct[ve] != ';' && !isspace((unsigned char)ct[ve]))
+				ve++;
+		}
+		nb_add(out, ct, k);
+		nb_adds(out, "charset=utf-8");
+		nb_add(out, ct + ve, n - ve);
+		return 0;
+	}
+	while (n && (ct[n - 1] == ';' || isspace((unsigned char)ct[n - 1])))
+		n--;
+	nb_add(out, ct, n);
+	nb_adds(out, "; charset=utf-8");
+	return 0;
+}
+
+/* set_part_header - change (or add) a header field of the part idx to name: value */
+static void
+set_part_header(job *j, int idx, const char *name, const char *value,
+    size_t fstart, size_t fend)
+{
+	note_part *p = &j->t.parts[idx];
+	if (idx == 0) {
+		result_header(j->r, name, value, fend > fstart ? 1 : 0);
+		return;
+	}
+	edit *e = fend > fstart ? add_edit(j, fstart, fend) : add_edit(j, p->hblank, p->hblank);
+	nb_adds(&e->data, name);
+	nb_adds(&e->data, ": ");
+	nb_adds(&e->data, value);
+	nb_adds(&e->data, j->t.eol);
+}
+
+/* put_note - give the part idx the note; 0, or -1 with the reason in j->r */
+static int
+put_note(job *j, int idx, const char *note, int html)
+{
+	note_result *r = j->r;
+	const note_part *p = &j->t.parts[idx];
+	const char *raw = j->msg + p->body_start;
+	size_t rawlen = p->body_end - p->body_start;
+	size_t max = j->o->max_part ? j->o->max_part : NOTE_MAX_PART_DEFAULT;
+	const char *what = html ? "text/html" : "text/plain";
+	const char *eol = j->t.eol;
+	int rc = -1;
+
+	if (p->hblank == p->body_start) {
+		snprintf(r->reason, sizeof r->reason, "%s part has no body", what);
+		return -1;
+	}
+	if (rawlen > max) {
+		snprintf(r->reason, sizeof r->reason, "%s part of %zu bytes is over the limit of %zu",
+		    what, rawlen, max);
+		return -1;
+	}
+	enum { E7, E8, EQP, EB64 } enc;
+	const char *cte = p->cte ? p->cte : "7bit";
+	if (strcmp(cte, "7bit") == 0)
+		enc = E7;
+	else if (strcmp(cte, "8bit") == 0)
+		enc = E8;
+	else if (strcmp(cte, "quoted-printable") == 0)
+		enc = EQP;
+	else if (strcmp(cte, "base64") == 0)
+		enc = EB64;
+	else {
+		snprintf(r->reason, sizeof r->reason, "%s part with Content-Transfer-Encoding %.40s",
+		    what, cte);
+		return -1;
+	}
+
+	nbuf dec = { 0 }, conv = { 0 }, lines = { 0 }, nw = { 0 }, out = { 0 }, ctv = { 0 };
+	const char *deol;	/* line end inside the decoded content */
+	if (enc == EQP) {
+		if (note_qp_decode(raw, rawlen, &dec) < 0) {
+			snprintf(r->reason, sizeof r->reason, "malformed quoted-printable in %s part", what);
+			goto out;
+		}
+		deol = "\n";
+	} else if (enc == EB64) {
+		if (note_b64_decode(raw, rawlen, &dec) < 0) {
+			snprintf(r->reason, sizeof r->reason, "malformed base64 in %s part", what);
+			goto out;
+		}
+		nb_add(&dec, "", 0);
+		const char *nl = memchr(dec.p, '\n', dec.len);
+		deol = nl && nl > dec.p && nl[-1] == '\r' ? "\r\n" : nl ? "\n" : "\r\n";
+	} else {
+		nb_add(&dec, raw, rawlen);
+		deol = eol;
+	}
+	if (dec.len && memmem(dec.p, dec.len, "-----BEGIN PGP", 14)) {
+		snprintf(r->reason, sizeof r->reason, "inline PGP in %s part", what);
+		goto out;
+	}
+
+	/* The note in the part's charset. */
+	int relabel = 0;
+	int c = note_charset_convert(note, strlen(note), p->charset, html, &conv,
+	    r->reason, sizeof r->reason);
+	if (c < 0)
+		goto out;
+	if (c > 0) {
+		/* us-ascii text that is truly ASCII may become UTF-8. */
+		if (!note_charset_is_ascii(p->charset) || !all_ascii(dec.p, dec.len))
+			goto out;
+		relabel = 1;
+		conv.len = 0;
+		nb_adds(&conv, note);
+		r->reason[0] = '\0';
+	}
+	note_lines(conv.p, conv.len, deol, &lines);
+
+	/* Insert. */
+	int ends_nl = dec.len && dec.p[dec.len - 1] == '\n';
+	if (!html) {
+		size_t off = 0;
+		if (j->o->position == NOTE_TOP) {
+			if (dec.len >= 3 && memcmp(dec.p, "\xef\xbb\xbf", 3) == 0)
+				off = 3;
+			nb_add(&nw, dec.p, off);
+			nb_add(&nw, lines.p, lines.len);
+			nb_adds(&nw, deol);
+			if (dec.len > off) {
+				nb_adds(&nw, deol);
+				nb_add(&nw, dec.p + off, dec.len - off);
+			}
+		} else if (dec.len == 0) {
+			nb_add(&nw, lines.p, lines.len);
+		} else {
+			nb_add(&nw, dec.p, dec.len);
+			if (!ends_nl)
+				nb_adds(&nw, deol);
+			nb_adds(&nw, deol);
+			nb_add(&nw, lines.p, lines.len);
+			if (ends_nl)
+				nb_adds(&nw, deol);
+		}
+	} else {
+		long pos;
+		if (j->o->position == NOTE_TOP) {
+			pos = find_tag(dec.p, dec.len, "<body", 0);
+			if (pos >= 0) {
+				const char *gt = memchr(dec.p + pos, '>', dec.len - (size_t)pos);
+				if (!gt) {
+					snprintf(r->reason, sizeof r->reason, "text/html part: unclosed <body> tag");
+					goto out;
+				}
+				pos = gt - dec.p + 1;
+			} else if (find_tag(dec.p, dec.len, "<html", 0) >= 0) {
+				snprintf(r->reason, sizeof r->reason, "text/html part with <html> but no <body>");
+				goto out;
+			} else {
+				pos = 0;
+			}
+		} else {
+			pos = find_tag(dec.p, dec.len, "</body", 1);
+			if (pos < 0)
+				pos = find_tag(dec.p, dec.len, "</html", 1);
+			if (pos < 0 && find_tag(dec.p, dec.len, "<html", 0) >= 0) {
+				snprintf(r->reason, sizeof r->reason,
+				    "text/html part with <html> but neither </body> nor </html>");
+				goto out;
+			}
+			if (pos < 0)
+				pos = (long)dec.len;
+		}
+		size_t at = (size_t)pos;
+		nb_add(&nw, dec.p, at);
+		if (at > 0 && dec.p[at - 1] != '\n')
+			nb_adds(&nw, deol);
+		nb_add(&nw, lines.p, lines.len);
+		if (at < dec.len || ends_nl)
+			nb_adds(&nw, deol);
+		nb_add(&nw, dec.p + at, dec.len - at);
+	}
+
+	/* Encode as before, or as quoted-printable where 7bit/8bit would be invalid. */
+	int to_qp = 0;
+	int raw_ends_nl = rawlen && raw[rawlen - 1] == '\n';
+	if (enc == EQP) {
+		note_qp_encode(nw.p, nw.len, eol, &out);
+		if (raw_ends_nl && !(out.len && out.p[out.len - 1] == '\n')) {
+			nb_addc(&out, '=');
+			nb_adds(&out, eol);
+		}
+	} else if (enc == EB64) {
+		note_b64_encode((const unsigned char *)nw.p, nw.len, eol, &out);
+		if (raw_ends_nl)
+			nb_adds(&out, eol);
+	} else {
+		to_qp = (enc == E7 && !all_ascii(nw.p, nw.len)) || longest_line(nw.p, nw.len) > 998
+		    || memchr(nw.p, '\0', nw.len);
+		if (!to_qp) {
+			nb_add(&out, nw.p, nw.len);
+		} else {
+			/* Hard line breaks as "\n" for the encoder. */
+			nbuf lf = { 0 };
+			for (size_t i = 0; i < nw.len; i++)
+				if (!(nw.p[i] == '\r' && i + 1 < nw.len && nw.p[i + 1] == '\n'))
+					nb_addc(&lf, nw.p[i]);
+			note_qp_encode(lf.p, lf.len, eol, &out);
+			nb_free(&lf);
+		}
+	}
+
+	/* Header changes of the part, then its body. */
+	if (to_qp)
+		set_part_header(j, idx, "Content-Transfer-Encoding", "quoted-printable",
+		    p->cte_start, p->cte_end);
+	if (relabel) {
+		if (relabel_value(p->ct_value, &ctv) < 0) {
+			snprintf(r->reason, sizeof r->reason,
+			    "text/plain part: cannot relabel an RFC 2231 charset parameter");
+			goto out;
+		}
+		set_part_header(j, idx, "Content-Type", ctv.p, p->ct_start, p->ct_end);
+		if (idx == 0 && !p->ct_value && !j->t.has_mime_version)
+			result_header(r, "MIME-Version", "1.0", 0);
+	}
+	edit *e = add_edit(j, p->body_start, p->body_end);
+	e->data = out;
+	out.p = NULL;
+	rc = 0;
+out:
+	nb_free(&dec);
+	nb_free(&conv);
+	nb_free(&lines);
+	nb_free(&nw);
+	nb_free(&out);
+	nb_free(&ctv);
+	return rc;
+}
+
+static int
+cmp_edit(const void *a, const void *b)
+{
+	const edit *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	/* An added header (empty range) before a body that starts at the same place. */
+	return (x->end > x->start) - (y->end > y->start);
+}
+
+static int
+unchanged(note_result *r, const char *fmt, const char *arg)
+{
+	if (fmt)
+		snprintf(r->reason, sizeof r->reason, fmt, arg);
+	r->status = NOTE_UNCHANGED;
+	return NOTE_UNCHANGED;
+}
+
+int
+note_inject(const note_opts *o, const char *msg, size_t len,
+    const char *text_note, const char *html_note, note_result *r)
+{
+	return note_inject_parsed(o, msg, len, NULL, text_note, html_note, r);
+}
+
+int
+note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeMessage *parsed,
+    const char *text_note, const char *html_note, note_result *r)
+{
+	static const note_opts defaults;
+	job j;
+	memset(&j, 0, sizeof j);
+	memset(r, 0, sizeof *r);
+	r->status = NOTE_UNCHANGED;
+	j.o = o ? o : &defaults;
+	j.msg = msg;
+	j.len = len;
+	j.r = r;
+	const char *marker = j.o->marker_name ? j.o->marker_name : NOTE_MARKER_NAME;
+	char why[200];
+	int text = -1, html = -1;
+
+	if (note_scan(msg, len, marker, &j.t, why, sizeof why) < 0) {
+		unchanged(r, "MIME: %s", why);
+		goto done;
+	}
+	r->body_offset = j.t.parts[0].body_start;
+	const char *s;
+	if (j.t.has_marker) {
+		unchanged(r, "already has a %s header", marker);
+		goto done;
+	}
+	if (j.o->skip_replies && j.t.is_reply) {
+		unchanged(r, "a reply (In-Reply-To or References)%s", "");
+		goto done;
+	}
+	if ((s = sealed(&j.t))) {
+		unchanged(r, "signed or encrypted mail (%s) is never changed", s);
+		goto done;
+	}
+	select_body(&j.t, 0, &text, &html);
+	if (text < 0 && html < 0) {
+		unchanged(r, "no text/plain or text/html body part%s", "");
+		goto done;
+	}
+	if ((text >= 0 && !text_note) || (html >= 0 && !html_note)) {
+		unchanged(r, "no %s note for the body", text >= 0 && !text_note ? "text" : "HTML");
+		goto done;
+	}
+	if (!(parsed ? note_gmime_agrees_with(parsed, &j.t) : note_gmime_agrees(msg, len, &j.t))) {
+		unchanged(r, "MIME: GMime reads the structure differently%s", "");
+		goto done;
+	}
+	if (text >= 0 && put_note(&j, text, text_note, 0) < 0) {
+		unchanged(r, NULL, NULL);
+		goto done;
+	}
+	if (html >= 0 && put_note(&j, html, html_note, 1) < 0) {
+		unchanged(r, NULL, NULL);
+		goto done;
+	}
+
+	/* Splice: the input body with the edits applied. */
+	qsort(j.edits, j.nedits, sizeof *j.edits, cmp_edit);
+	nbuf body = { 0 };
+	size_t cur = r->body_offset;
+	for (size_t i = 0; i < j.nedits; i++) {
+		nb_add(&body, msg + cur, j.edits[i].start - cur);
+		nb_add(&body, j.edits[i].data.p, j.edits[i].data.len);
+		cur = j.edits[i].end;
+	}
+	nb_add(&body, msg + cur, len - cur);
+	r->body = body.p;
+	r->body_len = body.len;
+	/* The marker goes first in the list of header changes. */
+	note_header *hs = r->headers;
+	size_t nh = r->nheaders;
+	r->headers = NULL;
+	r->nheaders = 0;
+	result_header(r, marker, j.o->marker_value ? j.o->marker_value : NOTE_MARKER_VALUE, 0);
+	r->headers = xreallocarray(r->headers, nh + 1, sizeof *r->headers);
+	if (nh)
+		memcpy(r->headers + 1, hs, nh * sizeof *hs);
+	r->nheaders = nh + 1;
+	free(hs);
+	r->parts_text = text >= 0;
+	r->parts_html = html >= 0;
+	r->status = NOTE_INJECTED;
+	r->reason[0] = '\0';
+done:
+	for (size_t i = 0; i < j.nedits; i++)
+		nb_free(&j.edits[i].data);
+	if (r->status != NOTE_INJECTED) {
+		/* Keep the reason, drop any partial result. */
+		for (size_t i = 0; i < r->nheaders; i++) {
+			free(r->headers[i].name);
+			free(r->headers[i].value);
+		}
+		free(r->headers);
+		r->headers = NULL;
+		r->nheaders = 0;
+	}
+	note_tree_clear(&j.t);
+	return r->status;
+}
+
+void
+note_result_clear(note_result *r)
+{
+	if (!r)
+		return;
+	free(r->body);
+	for (size_t i = 0; i < r->nheaders; i++) {
+		free(r->headers[i].name);
+		free(r->headers[i].value);
+	}
+	free(r->headers);
+	memset(r, 0, sizeof *r);
+}
+
+/* field_span - the first header field called name in hdr[0..n): [*fs, *fe) */
+static int
+field_span(const char *hdr, size_t n, const char *name, size_t *fs, size_t *fe)
+{
+	size_t nl = strlen(name);
+	for (size_t pos = 0; pos < n;) {
+		const char *e = memchr(hdr + pos, '\n', n - pos);
+		size_t next = e ? (size_t)(e - hdr) + 1 : n;
+		if (hdr[pos] != ' ' && hdr[pos] != '\t' && pos + nl < n
+		    && strncasecmp(hdr + pos, name, nl) == 0 && hdr[pos + nl] == ':') {
+			size_t end = next;
+			while (end < n && (hdr[end] == ' ' || hdr[end] == '\t')) {
+				const char *e2 = memchr(hdr + end, '\n', n - end);
+				end = e2 ? (size_t)(e2 - hdr) + 1 : n;
+			}
+			*fs = pos;
+			*fe = end;
+			return 1;
+		}
+		pos = next;
+	}
+	return 0;
+}
+
+char *
+note_result_message(const char *msg, size_t len, const note_result *r, size_t *outlen)
+{
+	if (r->status != NOTE_INJECTED) {
+		*outlen = len;
+		return xmemdup(msg, len);
+	}
+	const char *nl = memchr(msg, '\n', len);
+	const char *eol = nl && nl > msg && nl[-1] == '\r' ? "\r\n" : "\n";
+	/* The header block ends where the blank line before the body starts. */
+	size_t hend = r->body_offset;
+	if (hend >= 2 && msg[hend - 1] == '\n' && msg[hend - 2] == '\r')
+		hend -= 2;
+	else if (hend >= 1 && msg[hend - 1] == '\n')
+		hend -= 1;
+	nbuf h = { 0 };
+	nb_add(&h, msg, hend);
+	for (size_t i = 0; i < r->nheaders; i++) {
+		nbuf line = { 0 };
+		nb_adds(&line, r->headers[i].name);
+		nb_adds(&line, ": ");
+		nb_adds(&line, r->headers[i].value);
+		nb_adds(&line, eol);
+		size_t fs, fe;
+		if (r->headers[i].index == 1 && field_span(h.p, h.len, r->headers[i].name, &fs, &fe)) {
+			nbuf n2 = { 0 };
+			nb_add(&n2, h.p, fs);
+			nb_add(&n2, line.p, line.len);
+			nb_add(&n2, h.p + fe, h.len - fe);
+			nb_free(&h);
+			h = n2;
+		} else {
+			nb_add(&h, line.p, line.len);
+		}
+		nb_free(&line);
+	}
+	nb_add(&h, msg + hend, r->body_offset - hend);
+	nb_add(&h, r->body, r->body_len);
+	*outlen = h.len;
+	return h.p;
+}

@@ -1,0 +1,408 @@
+/*
+ * note_scan.c - the MIME structure of a raw message with the byte offsets of every
+ * part's header block and content, for the note injection to splice into.
+ *
+ * The message is untrusted. The scan is strict where parsers disagree: a line that
+ * starts like a boundary but is not a delimiter, a multipart without its closing
+ * delimiter, a header line without a colon, two Content-Type or
+ * Content-Transfer-Encoding fields in one header block: all fail the scan, and the
+ * message passes unchanged. Header values (Content-Type parameters with RFC 2231,
+ * Content-Disposition) are read with GMime, and note_gmime_agrees() checks that GMime's
+ * own parser sees the same tree. Each level is read once: the cost is linear in the
+ * size of the message times the nesting depth.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* memmem */
+#endif
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gmime/gmime.h>
+
+#include "note_int.h"
+#include "util/xalloc.h"
+
+#define SCAN_DEPTH_MAX 24
+#define SCAN_PARTS_MAX 2000
+
+void
+note_gmime_init(void)
+{
+	static gsize done = 0;
+	if (g_once_init_enter(&done)) {
+		g_mime_init();
+		g_once_init_leave(&done, 1);
+	}
+}
+
+static void
+lower_copy(char *dst, size_t dstlen, const char *src)
+{
+	size_t i = 0;
+	for (; src && src[i] && i + 1 < dstlen; i++)
+		dst[i] = (char)tolower((unsigned char)src[i]);
+	dst[i] = '\0';
+}
+
+/* field_value - the unfolded value of the field [fs, fe) after its colon (malloc'ed) */
+static char *
+field_value(const char *msg, size_t colon, size_t fe)
+{
+	char *v = xmalloc(fe - colon + 1);
+	size_t n = 0;
+	for (size_t i = colon + 1; i < fe; i++)
+		if (msg[i] != '\r' && msg[i] != '\n')
+			v[n++] = msg[i];
+	v[n] = '\0';
+	size_t a = 0;
+	while (v[a] == ' ' || v[a] == '\t')
+		a++;
+	while (n > a && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	memmove(v, v + a, n - a);
+	v[n - a] = '\0';
+	return v;
+}
+
+static int
+name_is(const char *msg, size_t fs, size_t colon, const char *name)
+{
+	size_t n = strlen(name);
+	return colon - fs == n && strncasecmp(msg + fs, name, n) == 0;
+}
+
+typedef struct scan {
+	const char *msg;
+	note_tree *t;
+	const char *marker;
+	char *why;
+	size_t whylen;
+} scan;
+
+/* eol_before - start of the line end just before line start ls (ls itself if none) */
+static size_t
+eol_before(const char *msg, size_t lo, size_t ls)
+{
+	if (ls > lo && msg[ls - 1] == '\n') {
+		if (ls - 1 > lo && msg[ls - 2] == '\r')
+			return ls - 2;
+		return ls - 1;
+	}
+	return ls;
+}
+
+static int parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth);
+
+/* parse_headers - read the header block of the part at idx starting at s */
+static int
+parse_headers(scan *sc, int idx, size_t s, size_t e)
+{
+	const char *msg = sc->msg;
+	note_part *p = &sc->t->parts[idx];
+	size_t pos = s;
+	size_t fs = (size_t)-1, colon = 0;	/* the field being read */
+	p->hblank = p->body_start = e;
+	for (;;) {
+		size_t le = pos;
+		const char *nl = pos < e ? memchr(msg + pos, '\n', e - pos) : NULL;
+		size_t next = nl ? (size_t)(nl - msg) + 1 : e;
+		le = nl ? (size_t)(nl - msg) : e;
+		size_t ce = le > pos && msg[le - 1] == '\r' ? le - 1 : le;
+		int blank = pos >= e || ce == pos;
+		int cont = !blank && (msg[pos] == ' ' || msg[pos] == '\t');
+		if (fs != (size_t)-1 && !cont) {
+			/* The field [fs, pos) is complete. */
+			p = &sc->t->parts[idx];
+			char **slot = NULL;
+			if (name_is(msg, fs, colon, "content-type")) {
+				if (p->ct_value) {
+					snprintf(sc->why, sc->whylen, "two Content-Type fields in one part");
+					return -1;
+				}
+				p->ct_value = field_value(msg, colon, pos);
+				p->ct_start = fs, p->ct_end = pos;
+			} else if (name_is(msg, fs, colon, "content-transfer-encoding")) {
+				if (p->cte) {
+					snprintf(sc->why, sc->whylen,
+					    "two Content-Transfer-Encoding fields in one part");
+					return -1;
+				}
+				p->cte = field_value(msg, colon, pos);
+				for (char *c = p->cte; *c; c++)
+					*c = (char)tolower((unsigned char)*c);
+				p->cte_start = fs, p->cte_end = pos;
+			} else if (name_is(msg, fs, colon, "content-disposition")) {
+				char *v = field_value(msg, colon, pos);
+				GMimeContentDisposition *d = g_mime_content_disposition_parse(NULL, v);
+				if (d) {
+					p->attachment = g_mime_content_disposition_is_attachment(d);
+					g_object_unref(d);
+				}
+				free(v);
+			} else if (name_is(msg, fs, colon, "content-id")) {
+				slot = &p->content_id;
+			} else if (idx == 0 && (name_is(msg, fs, colon, "in-reply-to")
+			    || name_is(msg, fs, colon, "references"))) {
+				sc->t->is_reply = 1;
+			} else if (idx == 0 && name_is(msg, fs, colon, "mime-version")) {
+				sc->t->has_mime_version = 1;
+			} else if (idx == 0 && name_is(msg, fs, colon, sc->marker)) {
+				sc->t->has_marker = 1;
+			}
+			if (slot && !*slot)
+				*slot = field_value(msg, colon, pos);
+			fs = (size_t)-1;
+		}
+		if (blank) {
+			p->hblank = pos;
+			p->body_start = pos >= e ? e : next;
+			return 0;
+		}
+		if (cont) {
+			if (fs == (size_t)-1) {
+				snprintf(sc->why, sc->whylen, "header continuation line without a field");
+				return -1;
+			}
+		} else {
+			size_t k = pos;
+			while (k < ce && msg[k] != ':' && (unsigned char)msg[k] > 32
+			    && (unsigned char)msg[k] < 127)
+				k++;
+			if (k == pos || k >= ce || msg[k] != ':') {
+				snprintf(sc->why, sc->whylen, "header line without a colon at offset %zu", pos);
+				return -1;
+			}
+			fs = pos;
+			colon = k;
+		}
+		pos = next;
+	}
+}
+
+/* read_type - set type, subtype and parameters from the Content-Type value */
+static int
+read_type(scan *sc, int idx, int in_digest)
+{
+	note_part *p = &sc->t->parts[idx];
+	if (!p->ct_value) {
+		snprintf(p->type, sizeof p->type, "%s", in_digest ? "message" : "text");
+		snprintf(p->subtype, sizeof p->subtype, "%s", in_digest ? "rfc822" : "plain");
+		return 0;
+	}
+	if (!strchr(p->ct_value, '/')) {
+		snprintf(sc->why, sc->whylen, "malformed Content-Type \"%.60s\"", p->ct_value);
+		return -1;
+	}
+	GMimeContentType *ct = g_mime_content_type_parse(NULL, p->ct_value);
+	if (!ct) {
+		snprintf(sc->why, sc->whylen, "malformed Content-Type \"%.60s\"", p->ct_value);
+		return -1;
+	}
+	lower_copy(p->type, sizeof p->type, g_mime_content_type_get_media_type(ct));
+	lower_copy(p->subtype, sizeof p->subtype, g_mime_content_type_get_media_subtype(ct));
+	const char *v;
+	if ((v = g_mime_content_type_get_parameter(ct, "charset")))
+		p->charset = xstrdup(v);
+	if ((v = g_mime_content_type_get_parameter(ct, "boundary")))
+		p->boundary = xstrdup(v);
+	if ((v = g_mime_content_type_get_parameter(ct, "start")))
+		p->start = xstrdup(v);
+	g_object_unref(ct);
+	return 0;
+}
+
+static int
+all_lwsp(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/* parse_multipart - split the multipart at idx into its children and read them */
+static int
+parse_multipart(scan *sc, int idx, int depth)
+{
+	const char *msg = sc->msg;
+	note_part *p = &sc->t->parts[idx];
+	const char *b = p->boundary;
+	size_t blen = b ? strlen(b) : 0;
+	size_t s = p->body_start, e = p->body_end;
+	int in_digest = strcmp(p->subtype, "digest") == 0;
+	if (blen == 0 || blen > 200) {
+		snprintf(sc->why, sc->whylen, "multipart/%s without a usable boundary", p->subtype);
+		return -1;
+	}
+	size_t child_start = (size_t)-1;
+	int closed = 0;
+	int last = -1;
+	for (size_t ls = s; ls < e;) {
+		const char *nl = memchr(msg + ls, '\n', e - ls);
+		size_t le = nl ? (size_t)(nl - msg) : e;
+		size_t next = nl ? le + 1 : e;
+		size_t ce = le > ls && msg[le - 1] == '\r' ? le - 1 : le;
+		if (ce - ls >= 2 + blen && msg[ls] == '-' && msg[ls + 1] == '-'
+		    && memcmp(msg + ls + 2, b, blen) == 0) {
+			size_t r = ls + 2 + blen;
+			int close = ce - r >= 2 && msg[r] == '-' && msg[r + 1] == '-';
+			if (close)
+				r += 2;
+			if (!all_lwsp(msg + r, ce - r)) {
+				snprintf(sc->why, sc->whylen,
+				    "a line starts like boundary \"%.40s\" but is not a delimiter", b);
+				return -1;
+			}
+			if (child_start != (size_t)-1) {
+				size_t ce2 = eol_before(msg, child_start, ls);
+				if (ce2 < child_start)
+					ce2 = child_start;
+				int c = parse_part(sc, child_start, ce2, idx, in_digest, depth + 1);
+				if (c < 0)
+					return -1;
+				if (last < 0)
+					sc->t->parts[idx].first_child = c;
+				else
+					sc->t->parts[last].next = c;
+				last = c;
+			}
+			if (close) {
+				closed = 1;
+				break;
+			}
+			child_start = next;
+		}
+		ls = next;
+	}
+	if (!closed) {
+		snprintf(sc->why, sc->whylen, "multipart/%s: %s \"%.40s\"",
+		    sc->t->parts[idx].subtype,
+		    last < 0 && child_start == (size_t)-1 ? "no delimiter for boundary"
+		    : "missing closing boundary", b);
+		return -1;
+	}
+	if (last < 0) {
+		snprintf(sc->why, sc->whylen, "multipart/%s without parts", sc->t->parts[idx].subtype);
+		return -1;
+	}
+	return 0;
+}
+
+/* parse_part - read the part in [s, e); returns its index or -1 */
+static int
+parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth)
+{
+	note_tree *t = sc->t;
+	if (depth > SCAN_DEPTH_MAX || t->nparts >= SCAN_PARTS_MAX) {
+		snprintf(sc->why, sc->whylen, "MIME nesting deeper than %d or more than %d parts",
+		    SCAN_DEPTH_MAX, SCAN_PARTS_MAX);
+		return -1;
+	}
+	if (t->nparts == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 16;
+		t->parts = xreallocarray(t->parts, t->cap, sizeof *t->parts);
+	}
+	int idx = (int)t->nparts++;
+	note_part *p = &t->parts[idx];
+	memset(p, 0, sizeof *p);
+	p->parent = parent;
+	p->first_child = p->next = -1;
+	p->hdr_start = s;
+	p->body_end = e;
+	if (parse_headers(sc, idx, s, e) < 0 || read_type(sc, idx, in_digest) < 0)
+		return -1;
+	if (strcmp(t->parts[idx].type, "multipart") == 0 && parse_multipart(sc, idx, depth) < 0)
+		return -1;
+	return idx;
+}
+
+int
+note_scan(const char *msg, size_t len, const char *marker, note_tree *t,
+    char *why, size_t whylen)
+{
+	note_gmime_init();
+	memset(t, 0, sizeof *t);
+	const char *nl = memchr(msg, '\n', len);
+	t->eol = nl && nl > msg && nl[-1] == '\r' ? "\r\n" : nl ? "\n" : "\r\n";
+	if (len >= 5 && memcmp(msg, "From ", 5) == 0) {
+		snprintf(why, whylen, "message starts with an mbox From_ line");
+		return -1;
+	}
+	scan sc = { msg, t, marker, why, whylen };
+	if (parse_part(&sc, 0, len, -1, 0, 0) < 0)
+		return -1;
+	return 0;
+}
+
+void
+note_tree_clear(note_tree *t)
+{
+	for (size_t i = 0; i < t->nparts; i++) {
+		note_part *p = &t->parts[i];
+		free(p->charset);
+		free(p->boundary);
+		free(p->start);
+		free(p->content_id);
+		free(p->cte);
+		free(p->ct_value);
+	}
+	free(t->parts);
+	memset(t, 0, sizeof *t);
+}
+
+/* gmime_walk - compare the GMime object o with our parts from *k on, in pre-order */
+static int
+gmime_walk(GMimeObject *o, const note_tree *t, size_t *k)
+{
+	if (*k >= t->nparts)
+		return 0;
+	const note_part *p = &t->parts[*k];
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	const char *ty = ct ? g_mime_content_type_get_media_type(ct) : NULL;
+	const char *st = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
+	if (!ty || !st || strcasecmp(ty, p->type) != 0 || strcasecmp(st, p->subtype) != 0)
+		return 0;
+	(*k)++;
+	if (GMIME_IS_MULTIPART(o)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(o);
+		int n = g_mime_multipart_get_count(mp);
+		int mine = 0;
+		for (int c = p->first_child; c >= 0; c = t->parts[c].next)
+			mine++;
+		if (n != mine)
+			return 0;
+		for (int i = 0; i < n; i++)
+			if (!gmime_walk(g_mime_multipart_get_part(mp, i), t, k))
+				return 0;
+	} else if (p->first_child >= 0) {
+		return 0;
+	}
+	return 1;
+}
+
+int
+note_gmime_agrees_with(GMimeMessage *msg, const note_tree *t)
+{
+	GMimeObject *top = g_mime_message_get_mime_part(msg);
+	size_t k = 0;
+
+	return top && gmime_walk(top, t, &k) && k == t->nparts;
+}
+
+int
+note_gmime_agrees(const char *msg, size_t len, const note_tree *t)
+{
+	note_gmime_init();
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(msg, len);
+	GMimeParser *parser = g_mime_parser_new_with_stream(st);
+	g_object_unref(st);
+	GMimeMessage *m = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	if (!m)
+		return 0;
+	int ok = note_gmime_agrees_with(m, t);
+	g_object_unref(m);
+	return ok;
+}
