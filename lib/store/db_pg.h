@@ -11,7 +11,8 @@
 
 /*
  * db_pg_placeholders - sql with each "?" outside quoted literals, quoted identifiers
- * and comments numbered $1, $2, ...; their count in *nparams. The caller frees it.
+ * and comments numbered $1, $2, ... as SQLite numbers them (?NNN is $NNN, a bare ? the
+ * one after the highest so far); the highest in *nparams. The caller frees it.
  */
 char *db_pg_placeholders(const char *sql, int *nparams);
 /*

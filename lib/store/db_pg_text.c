@@ -44,7 +44,8 @@ db_pg_placeholders(const char *sql, int *nparams)
 {
 	size_t count = 0, len;
 	const char *p, *q;
-	char *out, *o;
+	char *out, *o, *end;
+	long number;
 	int n = 0;
 
 	for (p = sql; *p != '\0'; p++)
@@ -57,8 +58,14 @@ db_pg_placeholders(const char *sql, int *nparams)
 			o += q - p;
 			p = q;
 		} else if (*p == '?') {
-			o += snprintf(o, len - (size_t) (o - out), "$%d", ++n);
-			p++;
+			/* ?NNN is parameter NNN; a bare ? the one after the highest so far (SQLite) */
+			number = strtol(p + 1, &end, 10);
+			if (end == p + 1 || number < 1 || number > 32767)
+				number = n + 1, end = (char *) p + 1;
+			if (number > n)
+				n = (int) number;
+			o += snprintf(o, len - (size_t) (o - out), "$%ld", number);
+			p = end;
 		} else
 			*o++ = *p++;
 	}

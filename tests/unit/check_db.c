@@ -318,6 +318,22 @@ START_TEST(test_constraint)
 }
 END_TEST
 
+START_TEST(test_numbered_placeholders)
+{
+	static const char sql[] = "SELECT k FROM t WHERE k = ?1 OR s = ?1 OR n = ?2 ORDER BY n";
+	struct db_stmt *s = db_prepare(db, sql);
+
+	ck_assert_int_eq(db_bind_text(s, 1, "x"), 0);
+	ck_assert_int_eq(db_bind_int64(s, 2, 1), 0);
+	ck_assert_msg(db_step(s) == DB_ROW, "%s", db_errmsg(db));
+	ck_assert_str_eq(db_column_text(s, 0), "one");
+	ck_assert_int_eq(db_step(s), DB_ROW);
+	ck_assert_str_eq(db_column_text(s, 0), "three");
+	ck_assert_int_eq(db_step(s), DB_DONE);
+	db_reset(s);
+}
+END_TEST
+
 START_TEST(test_statement_cache)
 {
 	static const char sql_all[] = "SELECT k FROM t WHERE n >= ? ORDER BY n";
@@ -608,6 +624,8 @@ START_TEST(test_text_placeholders)
 		{"SELECT 'it''s ?', ?", "SELECT 'it''s ?', $1", 1},
 		{"SELECT '?", "SELECT '?", 0},		/* an unterminated literal stays as it is */
 		{"?,?,?,?,?,?,?,?,?,?,?", "$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11", 11},
+		{"lower(?1) OR ?1 = ?2", "lower($1) OR $1 = $2", 2},
+		{"?2, ?, ?1", "$2, $3, $1", 3},		/* a bare ? after ?2 is ?3 */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -676,6 +694,7 @@ contract_cases(const char *name, void (*setup)(void))
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_placeholders);
+	tcase_add_test(tc, test_numbered_placeholders);
 	tcase_add_test(tc, test_text_roundtrip);
 	tcase_add_test(tc, test_null);
 	tcase_add_test(tc, test_int64_extremes);
