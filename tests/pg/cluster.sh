@@ -83,12 +83,12 @@ pg_cluster_start() {
 		exit 99
 	fi
 	pg_cluster_as_owner sh -c "cat >>'$PG_CLUSTER_DIR/data/postgresql.conf'" <<-EOF
-		# tests/pg/cluster.sh: private, unix socket only, fast rather than durable
+		# tests/pg/cluster.sh: private, unix socket only; no fsync (a stop -m immediate
+		# keeps every commit: synchronous_commit stays on), fast rather than durable
 		listen_addresses = ''
 		port = $PG_CLUSTER_PORT
 		unix_socket_directories = '$PG_CLUSTER_DIR/sock'
 		fsync = off
-		synchronous_commit = off
 		full_page_writes = off
 		max_connections = 200
 		log_min_messages = warning

@@ -2,7 +2,8 @@
  * check_db.c - the contract of lib/store/db.h, the same cases against each driver:
  * SQLite (a file in a temporary directory) always, PostgreSQL when POSTGRESQL_URI names
  * a server (tests/pg/check_db.sh starts a private cluster and sets it, with
- * PG_CLUSTER_CTL to stop, start and find it for the outage cases).
+ * PG_CLUSTER_CTL to stop, start and find it for the outage cases); there each case has
+ * a schema of its own (test_db.h).
  *
  * Cases: placeholders beside "?" in literals, text with quotes and UTF-8, NULL binds
  * and columns, int64 extremes, ON CONFLICT and db_changes(), RETURNING, transactions,
@@ -21,6 +22,7 @@
 
 #include "store/db.h"
 #include "store/db_pg.h"
+#include "test_db.h"
 
 #define TIMEOUT_MS	2000	/* the timeout of the connections of most cases */
 #define SLACK_MS	250	/* what a bounded wait may overrun by on a busy machine */
@@ -104,7 +106,7 @@ setup_sqlite(void)
 static void
 setup_pg(void)
 {
-	snprintf(target, sizeof(target), "%s", getenv("POSTGRESQL_URI"));
+	ck_assert_ptr_nonnull(test_db_target(target, sizeof(target), tmpdir, "check_db"));
 	fixture_open();
 	ck_assert_int_eq(db_kind(db), DB_POSTGRESQL);
 }
@@ -564,11 +566,15 @@ START_TEST(test_pg_deadline_passed)
 }
 END_TEST
 
-/* uri_with - the suite's URI with its host and port parameters replaced */
+/* uri_with - a URI of the suite's database with userinfo and params, and the case's schema */
 static void
 uri_with(char *buf, size_t len, const char *userinfo, const char *params)
 {
-	snprintf(buf, len, "postgresql://%s@/postsale?%s", userinfo, params);
+	char schema[64];
+
+	test_db_schema(schema, sizeof(schema), "check_db");
+	snprintf(buf, len, "postgresql://%s@/postsale?%s&options=-c%%20search_path%%3D%s", userinfo,
+	    params, schema);
 }
 
 START_TEST(test_pg_several_hosts)
