@@ -19,7 +19,8 @@ PG_BINDIR=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V |
 # pg_cluster_as_owner CMD... - run a command as the cluster's owner
 pg_cluster_as_owner() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$@"
+		# from /: the caller's directory may be closed to postgres (paths are absolute)
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
@@ -45,8 +46,8 @@ pg_cluster_ctl() {
 # pg_cluster_dir NAME - the cluster's directory: under the build tree when its owner
 # reaches it there and the socket's path is short enough, else under TMPDIR
 pg_cluster_dir() {
-	dir=${top_builddir:-.}/tests/pg-$1
-	dir=$(mkdir -p "$dir" && cd "$dir" && pwd) || return 1
+	dir=$PG_CLUSTER_BASE/tests/pg-$1
+	mkdir -p "$dir" || return 1
 	[ "$(id -u)" = 0 ] && chown postgres "$dir"
 	if [ ${#dir} -gt 80 ] || ! pg_cluster_as_owner test -w "$dir" 2>/dev/null; then
 		rmdir "$dir"
@@ -67,7 +68,8 @@ pg_cluster_start() {
 		echo "SKIP: no postgres user to run the private cluster as (initdb refuses root)" >&2
 		exit 77
 	fi
-	PG_CLUSTER_DIR=${top_builddir:-.}/tests/pg-$1
+	PG_CLUSTER_BASE=$(cd "${top_builddir:-.}" && pwd)
+	PG_CLUSTER_DIR=$PG_CLUSTER_BASE/tests/pg-$1
 	pg_cluster_ctl stop 2>/dev/null	# a cluster a killed run left behind
 	rm -rf "$PG_CLUSTER_DIR"
 	PG_CLUSTER_DIR=$(pg_cluster_dir "$1") || { echo "cluster.sh: no directory for the cluster" >&2; exit 99; }
