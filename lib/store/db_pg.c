@@ -15,6 +15,9 @@
  * target_session_attrs; statements are prepared again on it. A connection lost inside a
  * transaction is not made anew silently: the calls fail until db_rollback().
  *
+ * Transactions: db_begin(db, 1) takes a database-wide advisory lock, so that write
+ * transactions exclude each other as under SQLite's BEGIN IMMEDIATE.
+ *
  * Statements: "?" become $1, $2 ...; the server prepares the text at the first step,
  * when the types of the parameters are known (int8 for db_bind_int64, text for
  * db_bind_text, left to the server for NULL), under a name unique on the connection.
@@ -36,6 +39,8 @@
 
 #define PG_INT8OID	20
 #define PG_TEXTOID	25
+/* The key of the advisory lock that write transactions take: "postsale" in ASCII. */
+#define PG_WRITE_LOCK	0x706f737473616c65LL
 
 struct db_pg {
 	struct db base;
@@ -436,24 +441,40 @@ pg_exec(struct db *db, const char *sql)
 	return pg_simple(pg, sql, end);
 }
 
-/* pg_begin - BEGIN, with the server's waits cut to the deadline when it is nearer */
+/*
+ * pg_begin - BEGIN, with the server's waits cut to the deadline when it is nearer. A
+ * write transaction takes the database's write lock at once, as SQLite's BEGIN
+ * IMMEDIATE does (a transaction-level advisory lock): the store's read-then-write
+ * transactions stay one at a time across every relay sharing the database.
+ */
 static int
 pg_begin(struct db *db, int write)
 {
 	struct db_pg *pg = PG(db);
 	long long end = pg_end(pg);
 	long ms = db_wait_ms(db);
-	char sql[200] = "BEGIN";
+	char sql[300] = "BEGIN";
 	int rc;
 
-	(void) write;	/* PostgreSQL locks rows as they are written */
 	if ((rc = pg_ready(pg, end)) != DB_DONE)
 		return rc;
 	if (pg->base.deadline != 0 && ms >= 0 && (pg->base.timeout_ms <= 0 || ms < pg->base.timeout_ms)) {
 		strcat(sql, "; ");
 		pg_timeouts_sql(sql + strlen(sql), sizeof(sql) - strlen(sql), "LOCAL", ms);
 	}
-	return pg_simple(pg, sql, end);
+	if (write)
+		snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql),
+		    "; SELECT pg_advisory_xact_lock(%lld)", PG_WRITE_LOCK);
+	if ((rc = pg_simple(pg, sql, end)) != DB_DONE && pg->conn != NULL && pg->tx_open) {
+		/* BEGIN went through, the lock did not: no transaction is left open */
+		int failed = rc;
+		char why[sizeof(pg->err)];
+
+		snprintf(why, sizeof(why), "%s", pg->err);
+		pg_simple(pg, "ROLLBACK", db_clock_ms() + 1000);
+		rc = pg_fail(pg, failed, "%s", why);
+	}
+	return rc;
 }
 
 static int

@@ -7,8 +7,8 @@
  *
  * Cases: placeholders beside "?" in literals, text with quotes and UTF-8, NULL binds
  * and columns, int64 extremes, ON CONFLICT and db_changes(), RETURNING, transactions,
- * DB_CONSTRAINT, DB_READONLY, the statement cache, waits for a lock bounded by the
- * timeout and by the deadline; on PostgreSQL also a server stopped, killed or frozen
+ * DB_CONSTRAINT, DB_READONLY, the statement cache, write transactions that exclude each
+ * other, waits for a lock bounded by the timeout and by the deadline; on PostgreSQL also a server stopped, killed or frozen
  * mid-run (DB_BUSY within the timeout, then a new connection by itself), several hosts
  * with target_session_attrs, and no password in db_name() or an error.
  */
@@ -437,6 +437,32 @@ START_TEST(test_lock_timeout)
 }
 END_TEST
 
+START_TEST(test_write_transactions_exclude)
+{
+	struct db *first = open_db(TIMEOUT_MS, 0), *second = open_db(300, 0);
+	long long t0, took;
+	int rc;
+
+	/* no row written yet: the write lock alone keeps the second writer out */
+	ck_assert_int_eq(db_begin(first, 1), DB_DONE);
+	t0 = db_clock_ms();
+	rc = db_begin(second, 1);
+	took = db_clock_ms() - t0;
+	ck_assert_msg(rc == DB_BUSY, "rc %d: %s", rc, db_errmsg(second));
+	ck_assert_msg(took < 300 + SLACK_MS, "waited %lld ms for a 300 ms timeout", took);
+	ck_assert_int_eq(db_in_transaction(second), 0);
+	/* readers are not kept out */
+	ck_assert_int_eq(db_begin(second, 0), DB_DONE);
+	ck_assert_int_eq(count(second), 3);
+	ck_assert_int_eq(db_rollback(second), DB_DONE);
+	ck_assert_int_eq(db_commit(first), DB_DONE);
+	ck_assert_msg(db_begin(second, 1) == DB_DONE, "%s", db_errmsg(second));
+	ck_assert_int_eq(db_commit(second), DB_DONE);
+	db_close(first);
+	db_close(second);
+}
+END_TEST
+
 START_TEST(test_deadline)
 {
 	struct db *holder = hold_lock(), *waiter = open_db(TIMEOUT_MS, 0);
@@ -712,6 +738,7 @@ contract_cases(const char *name, void (*setup)(void))
 	tcase_add_test(tc, test_readonly);
 	tcase_add_test(tc, test_syntax_error);
 	tcase_add_test(tc, test_lock_timeout);
+	tcase_add_test(tc, test_write_transactions_exclude);
 	tcase_add_test(tc, test_deadline);
 	return tc;
 }
