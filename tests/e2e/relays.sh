@@ -1,0 +1,42 @@
+#!/bin/bash
+# relays.sh - two outbound relays sharing one store, as at a site with a pair of relays:
+# an invoice sent through relay A and sent again through relay B is recognised by B as
+# a resend; both journal it, once each. Each relay is a private Postfix with its own
+# postsale-milter (tests/e2e/lib.sh, e2e_start_relay_b); the store they share is the
+# SQLite file of the first (one host), or E2E_DATABASE when set.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
+. "${top_srcdir}/tests/e2e/lib.sh"
+XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
+[ -f "$XML" ] || e2e_skip "the corpus is absent ($XML): set POSTSALE_CORPUS"
+e2e_init
+CTL=${top_builddir}/ctl/postsalectl
+CONF="company-ibans = NO9386011117947
+note-invoices = no"
+e2e_write_conf "$CONF"
+e2e_start_milter
+E2E_VIRTUAL_DOMAINS="buyercompany.no" e2e_start_postfix accept
+E2E_VIRTUAL_DOMAINS="buyercompany.no" e2e_start_relay_b "$CONF"
+MK="python3 ${top_srcdir}/tests/e2e/make_invoice_mail.py"
+header_of() { sed '/^$/q' "$1" | grep -i "^$2:" | sed "s/^[^:]*: //"; }
+
+# 1. The invoice through relay A: new, tagged ok.
+$MK "$XML" "$E2E_DIR"/first.eml --message-id first@example.com
+e2e_check "relay A accepts the invoice" e2e_send "$E2E_DIR"/first.eml --to john@buyercompany.no
+e2e_wait_maildir 1 && got=$(e2e_maildir_find "<first@example.com>") || e2e_fail "not delivered through A"
+e2e_check "relay A tags it ok" \
+	test "$(header_of "$got" X-Postsale-Invoice)" = "ok; number=TOSL108; findings=PS-LINE-NET"
+
+# 2. The same invoice again through relay B: B's filter finds A's record.
+$MK "$XML" "$E2E_DIR"/again.eml --message-id again@example.com
+e2e_check "relay B accepts the resend" e2e_send_b "$E2E_DIR"/again.eml --to john@buyercompany.no
+e2e_wait_maildir 2 && got=$(e2e_maildir_find "<again@example.com>") || e2e_fail "not delivered through B"
+e2e_check "relay B tags it a resend (A's record)" \
+	test "$(header_of "$got" X-Postsale-Invoice)" = "resend; number=TOSL108; findings=PS-LINE-NET"
+e2e_check "relay B's filter checked it" grep -q "invoice TOSL108" "$E2E_B_MILTER_LOG"
+
+# 3. One journal: the first sending and the resend, once each.
+e2e_check "the shared journal holds the invoice twice: ok, then resend" python3 -c '
+import json, sys
+rows = [r for r in json.load(sys.stdin) if r["number"] == "TOSL108"]
+sys.exit(0 if sorted(r["verdict"] for r in rows) == ["ok", "resend"] else 1)' \
+	< <("$CTL" -c "$E2E_B_CONF" invoices --json)
