@@ -4,9 +4,11 @@
 # own, no TCP, stopped on exit, also when the test fails. Never the package's cluster.
 #
 # Sourced: pg_cluster_start NAME starts the cluster tests/pg-NAME with a database
-# "postsale", sets and exports POSTGRESQL_URI (and prints it), and stops the cluster on
-# exit unless PG_CLUSTER_TRAP=no (a caller with an EXIT trap of its own then calls
-# pg_cluster_stop in it). A missing server skips the test (exit 77).
+# "postsale", sets and exports POSTGRESQL_URI (and prints it), PG_CLUSTER_DIR and
+# PG_CLUSTER_PORT, and stops the cluster on exit unless PG_CLUSTER_TRAP=no (a caller
+# with an EXIT trap of its own then calls pg_cluster_stop in it). Called again, it
+# starts another cluster (a standby for a failover); pg_cluster_stop stops them all. A
+# missing server skips the test (exit 77). Paths have no spaces (the build tree's).
 # Run: `sh cluster.sh stop|start` stops (immediate) or starts (when it is down) the
 # cluster of PG_CLUSTER_DIR (exported by pg_cluster_start), for tests of an outage.
 #
@@ -74,10 +76,12 @@ pg_cluster_start() {
 	rm -rf "$PG_CLUSTER_DIR"
 	PG_CLUSTER_DIR=$(pg_cluster_dir "$1") || { echo "cluster.sh: no directory for the cluster" >&2; exit 99; }
 	export PG_CLUSTER_DIR PG_BINDIR
-	[ "${PG_CLUSTER_TRAP:-yes}" = no ] || { trap pg_cluster_stop EXIT; trap 'exit 130' INT TERM; }
+	[ -n "${PG_CLUSTERS:-}" ] || [ "${PG_CLUSTER_TRAP:-yes}" = no ] ||
+		{ trap pg_cluster_stop EXIT; trap 'exit 130' INT TERM; }
+	PG_CLUSTERS="${PG_CLUSTERS:-} $PG_CLUSTER_DIR"
 	pg_cluster_as_owner mkdir -m 755 "$PG_CLUSTER_DIR/sock"
 	# A port of its own: it only names the socket in the cluster's own directory.
-	PG_CLUSTER_PORT=$((20000 + $$ % 30000))
+	PG_CLUSTER_PORT=$((20000 + ($$ + ${#PG_CLUSTERS}) % 30000))
 	if ! pg_cluster_as_owner "$PG_BINDIR/initdb" -D "$PG_CLUSTER_DIR/data" -U postgres \
 	    --auth=trust -E UTF8 --locale=C.UTF-8 -N >"$PG_CLUSTER_DIR/initdb.log" 2>&1; then
 		cat "$PG_CLUSTER_DIR/initdb.log" >&2
@@ -109,11 +113,14 @@ pg_cluster_start() {
 	echo "cluster.sh: $POSTGRESQL_URI"
 }
 
-# pg_cluster_stop - stop the server at once and remove the cluster (PG_KEEP=1 keeps it)
+# pg_cluster_stop - stop the servers at once and remove the clusters pg_cluster_start
+# made (PG_KEEP=1 keeps them)
 pg_cluster_stop() {
-	[ -n "${PG_CLUSTER_DIR:-}" ] || return 0
-	pg_cluster_ctl stop || echo "cluster.sh: could not stop the server of $PG_CLUSTER_DIR" >&2
-	[ -n "${PG_KEEP:-}" ] || rm -rf "$PG_CLUSTER_DIR"
+	for PG_CLUSTER_DIR in ${PG_CLUSTERS:-}; do
+		pg_cluster_ctl stop || echo "cluster.sh: could not stop the server of $PG_CLUSTER_DIR" >&2
+		[ -n "${PG_KEEP:-}" ] || rm -rf "$PG_CLUSTER_DIR"
+	done
+	PG_CLUSTERS=
 }
 
 # Run rather than sourced: one action on the cluster of PG_CLUSTER_DIR.

@@ -10,7 +10,8 @@
  * DB_CONSTRAINT, DB_READONLY, the statement cache, write transactions that exclude each
  * other, waits for a lock bounded by the timeout and by the deadline; on PostgreSQL also a server stopped, killed or frozen
  * mid-run (DB_BUSY within the timeout, then a new connection by itself), several hosts
- * with target_session_attrs, and no password in db_name() or an error.
+ * with target_session_attrs and a failover to a second cluster (PG_STANDBY_DIR), and no
+ * password in db_name() or an error.
  */
 #include <check.h>
 #include <limits.h>
@@ -494,11 +495,13 @@ cluster(const char *action)
 	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
 }
 
+/* setup_outage - the server up again (a case before may have failed with it down) */
 static void
-cluster_up(void)
+setup_outage(void)
 {
 	if (getenv("PG_CLUSTER_CTL") != NULL)
 		cluster("start");
+	setup_pg();
 }
 
 /* busy_within - the next count of t on d fails (DB_BUSY or DB_ERROR) within ms + slack */
@@ -618,6 +621,63 @@ START_TEST(test_pg_several_hosts)
 	d = open_db(TIMEOUT_MS, 0);
 	ck_assert_int_eq(count(d), 3);
 	db_close(d);
+}
+END_TEST
+
+/* port_of - the port of the server d is connected to (which cluster); -1 on failure */
+static long long
+port_of(struct db *d)
+{
+	static const char sql_port[] = "SELECT current_setting('port')";
+	struct db_stmt *s = db_prepare(d, sql_port);
+	long long port = -1;
+
+	if (s != NULL && db_step(s) == DB_ROW)
+		port = db_column_int64(s, 0);
+	db_reset(s);
+	return port;
+}
+
+/* set_read_only - make the server of d read-only (or not) for the sessions to come */
+static void
+set_read_only(struct db *d, int on)
+{
+	ck_assert_msg(db_exec(d, on ? "ALTER SYSTEM SET default_transaction_read_only = on" :
+	    "ALTER SYSTEM SET default_transaction_read_only = off") == DB_DONE, "%s", db_errmsg(d));
+	ck_assert_msg(db_exec(d, "SELECT pg_reload_conf()") == DB_DONE, "%s", db_errmsg(d));
+}
+
+START_TEST(test_pg_failover)
+{
+	const char *pdir = getenv("PG_CLUSTER_DIR"), *pport = getenv("PG_CLUSTER_PORT");
+	const char *sdir = getenv("PG_STANDBY_DIR"), *sport = getenv("PG_STANDBY_PORT");
+	char params[800];
+	struct db *standby, *d;
+	long long port = -1;
+
+	ck_assert_msg(sdir != NULL && sport != NULL, "no PG_STANDBY_DIR (tests/pg/check_db.sh sets it)");
+	/* the standby: read-only to new sessions, as a hot standby is (its own session not) */
+	snprintf(params, sizeof(params), "host=%s/sock&port=%s&options=-c%%20default_transaction_read_only%%3Doff",
+	    sdir, sport);
+	snprintf(target, sizeof(target), "postgresql://postgres@/postsale?%s", params);
+	standby = open_db(TIMEOUT_MS, 0);
+	set_read_only(standby, 1);
+	snprintf(params, sizeof(params), "host=%s/sock,%s/sock&port=%s,%s&target_session_attrs=read-write",
+	    pdir, sdir, pport, sport);
+	uri_with(target, sizeof(target), "postgres", params);
+	d = open_db(500, 0);
+	ck_assert_int_eq(port_of(d), atoll(pport));
+	/* the primary stops: no server takes writes, and the calls say so within the timeout */
+	cluster("stop");
+	busy_within(d, 500, "primary down, standby read-only");
+	/* the standby is promoted: the next calls find it by themselves */
+	set_read_only(standby, 0);
+	for (int i = 0; i < 20 && (port = port_of(d)) < 0; i++)
+		usleep(100 * 1000);	/* until the server has reloaded its config */
+	ck_assert_msg(port == atoll(sport), "after the failover: port %lld, %s", port, db_errmsg(d));
+	db_close(d);
+	db_close(standby);
+	cluster("start");
 }
 END_TEST
 
@@ -762,11 +822,11 @@ db_suite(void)
 	}
 	suite_add_tcase(s, contract_cases("postgresql", setup_pg));
 	tc = tcase_create("postgresql-outages");
-	tcase_add_checked_fixture(tc, setup_pg, teardown);
-	tcase_add_unchecked_fixture(tc, NULL, cluster_up);
+	tcase_add_checked_fixture(tc, setup_outage, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_pg_deadline_passed);
 	tcase_add_test(tc, test_pg_several_hosts);
+	tcase_add_test(tc, test_pg_failover);
 	tcase_add_test(tc, test_pg_no_password_shown);
 	tcase_add_test(tc, test_pg_server_frozen);
 	tcase_add_test(tc, test_pg_server_stopped);
