@@ -67,6 +67,7 @@ struct db_pg_stmt {
 	unsigned generation;		/* the connection it was prepared on; 0: none */
 	PGresult *res;			/* the rows of the current execution */
 	int row;			/* the current row of res */
+	int ncols;			/* its columns, once known; -1 before */
 };
 
 #define PG(db) ((struct db_pg *) (db))
@@ -550,6 +551,7 @@ pg_prepare(struct db *db, const char *sql)
 	s->values = xcalloc((size_t) n + 1, sizeof(*s->values));
 	s->types = xcalloc((size_t) n + 1, sizeof(*s->types));
 	s->prepared_types = xcalloc((size_t) n + 1, sizeof(*s->prepared_types));
+	s->ncols = -1;
 	return &s->base;
 }
 
@@ -690,6 +692,7 @@ pg_step(struct db_stmt *st)
 	if ((rc = pg_collect(pg, end, "running a statement", &s->res)) != DB_DONE)
 		return rc;
 	s->row = 0;
+	s->ncols = PQnfields(s->res);
 	return PQntuples(s->res) > 0 ? DB_ROW : DB_DONE;
 }
 
@@ -727,10 +730,36 @@ pg_column_is_null(struct db_stmt *st, int i)
 	return pg_value(PGS(st), i) == NULL;
 }
 
+/*
+ * pg_column_count - the columns of the statement's rows, known before the first step
+ * as under SQLite: from the server's description of the prepared statement, asked
+ * once (a round trip) when no execution told it yet. 0 when it cannot be had.
+ */
 static int
 pg_column_count(struct db_stmt *st)
 {
-	return PGS(st)->res != NULL ? PQnfields(PGS(st)->res) : 0;
+	struct db_pg_stmt *s = PGS(st);
+	struct db_pg *pg = PG(st->db);
+	PGresult *desc = NULL;
+	long long end;
+
+	if (s->res != NULL)
+		return PQnfields(s->res);
+	if (s->ncols >= 0)
+		return s->ncols;
+	end = pg_end(pg);
+	if (pg_ready(pg, end) != DB_DONE ||
+	    (pg_needs_prepare(pg, s) && pg_server_prepare(pg, s, end) != DB_DONE))
+		return 0;
+	if (!PQsendDescribePrepared(pg->conn, s->name)) {
+		pg_lost(pg, "describing a statement");
+		return 0;
+	}
+	if (pg_collect(pg, end, "describing a statement", &desc) != DB_DONE)
+		return 0;
+	s->ncols = PQnfields(desc);
+	PQclear(desc);
+	return s->ncols;
 }
 
 const struct db_ops db_pg_ops = {

@@ -128,6 +128,7 @@ START_TEST(test_placeholders)
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(db_bind_text(s, 1, "x"), 0);
 	ck_assert_int_eq(db_bind_int64(s, 2, 3), 0);
+	ck_assert_int_eq(db_column_count(s), 3);	/* known before the first step */
 	ck_assert_msg(db_step(s) == DB_ROW, "%s", db_errmsg(db));
 	ck_assert_int_eq(db_column_count(s), 3);
 	ck_assert_str_eq(db_column_text(s, 0), "three");
