@@ -11,8 +11,9 @@
  * the timeout, and of the time left to the deadline for a transaction begun under one.
  *
  * Connections: a lost one (the server stopped, restarted, failed over) is found before
- * the next statement is sent and made anew, with libpq following several hosts and
- * target_session_attrs; statements are prepared again on it. A connection lost inside a
+ * the next statement is sent and made anew; of several hosts each is tried in turn with
+ * its share of the wait (libpq checks target_session_attrs on each), so that one that
+ * does not answer leaves time for the next. Statements are prepared again on it. A connection lost inside a
  * transaction is not made anew silently: the calls fail until db_rollback().
  *
  * Transactions: db_begin(db, 1) takes a database-wide advisory lock, so that write
@@ -45,6 +46,8 @@
 struct db_pg {
 	struct db base;
 	char *uri;			/* as configured, password included: for libpq only */
+	char **hosts, **ports;		/* the URI's hosts, tried in turn (pg_split_hosts) */
+	int nhosts;			/* 0: one host, or libpq's own defaults */
 	PGconn *conn;			/* NULL while there is no connection */
 	unsigned generation;		/* counts the connections made: statements re-prepare */
 	unsigned nnames;		/* statement names given on this struct */
@@ -306,10 +309,15 @@ pg_connect_poll(struct db_pg *pg, long long end)
 			return pg_lost(pg, "connecting");
 		w = pg_poll(PQsocket(pg->conn), st == PGRES_POLLING_READING ? POLLIN : POLLOUT, end);
 		if (w == 0) {
+			char where[300];
+
+			snprintf(where, sizeof(where), "%s%s%s", PQhost(pg->conn) ? PQhost(pg->conn) : "",
+			    PQport(pg->conn) && *PQport(pg->conn) ? " port " : "",
+			    PQport(pg->conn) ? PQport(pg->conn) : "");
 			PQfinish(pg->conn);
 			pg->conn = NULL;
-			return pg_fail(pg, DB_BUSY, "no connection to the PostgreSQL server within %ld ms",
-			    pg->base.timeout_ms);
+			return pg_fail(pg, DB_BUSY, "no connection to the PostgreSQL server %s within the"
+			    " wait (database-timeout %ld ms)", where, pg->base.timeout_ms);
 		}
 		st = PQconnectPoll(pg->conn);
 	}
@@ -325,25 +333,150 @@ pg_quiet(void *arg, const char *message)
 	(void) message;
 }
 
-/* pg_connect - a new connection with the session's timeouts, until end; a DB_* code */
+/* pg_split - the comma-separated items of list (NULL: none), in a new array; their count */
 static int
-pg_connect(struct db_pg *pg, long long end)
+pg_split(const char *list, char ***items)
 {
-	const char *const keys[] = {"dbname", "fallback_application_name", NULL};
-	const char *const values[] = {pg->uri, "postsale", NULL};
-	char sql[200];
+	int n = 1;
+	char *copy, *p;
+
+	*items = NULL;
+	if (list == NULL || *list == '\0')
+		return 0;
+	for (p = (char *) list; *p != '\0'; p++)
+		n += *p == ',';
+	*items = xcalloc((size_t) n + 1, sizeof(**items));
+	copy = xstrdup(list);
+	n = 0;
+	for (p = copy; p != NULL; n++) {
+		char *comma = strchr(p, ',');
+
+		if (comma != NULL)
+			*comma++ = '\0';
+		(*items)[n] = xstrdup(p);
+		p = comma;
+	}
+	free(copy);
+	return n;
+}
+
+/* pg_free_list - free what pg_split made */
+static void
+pg_free_list(char **items)
+{
+	for (size_t i = 0; items != NULL && items[i] != NULL; i++)
+		free(items[i]);
+	free(items);
+}
+
+/*
+ * pg_split_hosts - the URI's hosts and their ports, to try one at a time: libpq's own
+ * walk through several hosts lets the first take the whole wait, so a primary gone
+ * without a word (a dead machine) would keep every connection from the new primary.
+ * Left to libpq (nhosts 0) for one host, hostaddr, or lists libpq would refuse.
+ */
+static void
+pg_split_hosts(struct db_pg *pg, PQconninfoOption *opts)
+{
+	PQconninfoOption *o;
+	const char *host = NULL, *port = NULL, *hostaddr = NULL;
+	int nports;
+
+	for (o = opts; o != NULL && o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "host") == 0)
+			host = o->val;
+		else if (strcmp(o->keyword, "port") == 0)
+			port = o->val;
+		else if (strcmp(o->keyword, "hostaddr") == 0)
+			hostaddr = o->val;
+	}
+	if ((hostaddr == NULL || *hostaddr == '\0') && (pg->nhosts = pg_split(host, &pg->hosts)) > 1 &&
+	    ((nports = pg_split(port, &pg->ports)) <= 1 || nports == pg->nhosts)) {
+		if (nports == 1)
+			for (int i = 1; i < pg->nhosts; i++)
+				pg->ports[i] = xstrdup(pg->ports[0]);
+	} else {
+		pg_free_list(pg->hosts);
+		pg_free_list(pg->ports);
+		pg->hosts = pg->ports = NULL;
+		pg->nhosts = 0;
+	}
+}
+
+/* pg_connect_host - connect to host:port of the URI (NULL: the URI's own) until end */
+static int
+pg_connect_host(struct db_pg *pg, const char *host, const char *port, long long end)
+{
+	const char *keys[] = {"dbname", "fallback_application_name", "host", "port", NULL};
+	const char *values[] = {pg->uri, "postsale", host, port, NULL};
 	int rc;
 
+	if (host == NULL)
+		keys[2] = NULL;
+	else if (port == NULL || *port == '\0')
+		keys[3] = NULL;
 	pg->conn = PQconnectStartParams(keys, values, 1);
 	if (pg->conn == NULL)
 		return pg_fail(pg, DB_ERROR, "out of memory");
-	if (PQstatus(pg->conn) == CONNECTION_BAD) {	/* a URI libpq does not take */
-		rc = pg_fail(pg, DB_ERROR, "%s", PQerrorMessage(pg->conn));
+	if (PQstatus(pg->conn) == CONNECTION_BAD) {	/* refused at once (pg_open checked the URI) */
+		rc = pg_fail(pg, DB_BUSY, "%s", PQerrorMessage(pg->conn));
 		PQfinish(pg->conn);
 		pg->conn = NULL;
 		return rc;
 	}
-	if ((rc = pg_connect_poll(pg, end)) != DB_DONE)
+	return pg_connect_poll(pg, end);
+}
+
+/* pg_append - add "; " and text to the message in buf, as much as fits */
+static void
+pg_append(char *buf, size_t len, const char *text)
+{
+	size_t used = strlen(buf), n;
+
+	if (used > 0 && used + 2 < len) {
+		memcpy(buf + used, "; ", 2);
+		used += 2;
+	}
+	n = strlen(text);
+	if (n > len - used - 1)
+		n = len - used - 1;
+	memcpy(buf + used, text, n);
+	buf[used + n] = '\0';
+}
+
+/* pg_connect_any - a connection to the first host that takes it, each host given its
+ * share of what is left of the wait; DB_DONE or why the last one failed */
+static int
+pg_connect_any(struct db_pg *pg, long long end)
+{
+	char why[sizeof(pg->err)] = "";
+	long long now, host_end;
+	int rc = DB_BUSY;
+
+	if (pg->nhosts == 0)
+		return pg_connect_host(pg, NULL, NULL, end);
+	for (int i = 0; i < pg->nhosts; i++) {
+		now = db_clock_ms();
+		if (end >= 0 && now >= end)
+			break;
+		host_end = end < 0 ? -1 : now + (end - now) / (pg->nhosts - i);
+		if ((rc = pg_connect_host(pg, pg->hosts[i], pg->ports[i], host_end)) == DB_DONE)
+			return DB_DONE;
+		if (rc == DB_ERROR)
+			return rc;
+		pg_append(why, sizeof(why), pg->err);
+	}
+	return pg_fail(pg, rc, "%s", why[0] != '\0' ? why : "no time left to connect");
+}
+
+/* pg_connect - a new connection with the session's timeouts, until end; a DB_* code */
+static int
+pg_connect(struct db_pg *pg, long long end)
+{
+	char sql[200];
+	int rc;
+
+	if ((rc = pg_connect_any(pg, end)) != DB_DONE)
 		return rc;
 	if (PQsetnonblocking(pg->conn, 1) != 0)
 		return pg_lost(pg, "connecting");
@@ -395,13 +528,27 @@ static void pg_close(struct db *db);
 static struct db *
 pg_open(const char *target, long timeout_ms, int flags, char *err, size_t errlen)
 {
-	struct db_pg *pg = xcalloc(1, sizeof(*pg));
-	char *name = db_pg_redact(target);
+	struct db_pg *pg;
+	char *name = db_pg_redact(target), *why = NULL;
+	PQconninfoOption *opts = PQconninfoParse(target, &why);
 
+	if (opts == NULL) {	/* libpq's reason may quote the URI: only without a password */
+		char reason[300];
+
+		db_pg_oneline(reason, sizeof(reason), strcmp(name, target) == 0 && why != NULL ? why :
+		    "see the libpq documentation of connection URIs");
+		snprintf(err, errlen, "%s: not a PostgreSQL connection URI libpq takes: %s", name, reason);
+		PQfreemem(why);
+		free(name);
+		return NULL;
+	}
+	pg = xcalloc(1, sizeof(*pg));
 	db_base_init(&pg->base, &db_pg_ops, name, timeout_ms);
 	free(name);
 	pg->uri = xstrdup(target);
 	pg->readonly = (flags & DB_READONLY_OPEN) != 0;
+	pg_split_hosts(pg, opts);
+	PQconninfoFree(opts);
 	if (pg_connect(pg, pg_end(pg)) != DB_DONE) {
 		snprintf(err, errlen, "%s: %s", pg->base.name, pg->err);
 		pg_close(&pg->base);
@@ -420,6 +567,8 @@ pg_close(struct db *db)
 	if (pg->uri != NULL)
 		explicit_bzero(pg->uri, strlen(pg->uri));
 	free(pg->uri);
+	pg_free_list(pg->hosts);
+	pg_free_list(pg->ports);
 	db_base_free(db);
 	free(pg);
 }

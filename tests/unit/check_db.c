@@ -10,7 +10,8 @@
  * DB_CONSTRAINT, DB_READONLY, the statement cache, write transactions that exclude each
  * other, waits for a lock bounded by the timeout and by the deadline; on PostgreSQL also a server stopped, killed or frozen
  * mid-run (DB_BUSY within the timeout, then a new connection by itself), several hosts
- * with target_session_attrs and a failover to a second cluster (PG_STANDBY_DIR), and no
+ * with target_session_attrs, a failover to a second cluster (PG_STANDBY_DIR), a first
+ * host that never answers (its share of the wait, then the next), and no
  * password in db_name() or an error.
  */
 #include <check.h>
@@ -682,6 +683,53 @@ START_TEST(test_pg_failover)
 }
 END_TEST
 
+/* postmaster_pid - the pid of the server of the cluster in dir */
+static pid_t
+postmaster_pid(const char *dir)
+{
+	char path[600];
+	long pid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/data/postmaster.pid", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_int_eq(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	return (pid_t) pid;
+}
+
+START_TEST(test_pg_frozen_primary)
+{
+	const char *pdir = getenv("PG_CLUSTER_DIR"), *pport = getenv("PG_CLUSTER_PORT");
+	const char *sdir = getenv("PG_STANDBY_DIR"), *sport = getenv("PG_STANDBY_PORT");
+	char params[800], err[512];
+	struct db *standby, *d;
+	long long t0, took;
+	pid_t pid;
+
+	ck_assert_msg(sdir != NULL && sport != NULL, "no PG_STANDBY_DIR (tests/pg/check_db.sh sets it)");
+	snprintf(target, sizeof(target), "postgresql://postgres@/postsale?host=%s/sock&port=%s"
+	    "&options=-c%%20default_transaction_read_only%%3Doff", sdir, sport);
+	standby = open_db(TIMEOUT_MS, 0);
+	set_read_only(standby, 0);
+	/* the first host takes connections and never answers (a machine gone silent) */
+	snprintf(params, sizeof(params), "host=%s/sock,%s/sock&port=%s,%s&target_session_attrs=read-write",
+	    pdir, sdir, pport, sport);
+	uri_with(target, sizeof(target), "postgres", params);
+	pid = postmaster_pid(pdir);
+	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
+	t0 = db_clock_ms();
+	d = db_open(target, 600, 0, err, sizeof(err));
+	took = db_clock_ms() - t0;
+	kill(pid, SIGCONT);
+	ck_assert_msg(d != NULL, "%s", err);
+	ck_assert_int_eq(port_of(d), atoll(sport));
+	ck_assert_msg(took < 600 + SLACK_MS, "connected after %lld ms (timeout 600)", took);
+	db_close(d);
+	db_close(standby);
+}
+END_TEST
+
 START_TEST(test_pg_no_password_shown)
 {
 	const char *dir = getenv("PG_CLUSTER_DIR"), *port = getenv("PG_CLUSTER_PORT");
@@ -700,6 +748,15 @@ START_TEST(test_pg_no_password_shown)
 	ck_assert_ptr_null(db_open(target, 300, 0, err, sizeof(err)));
 	ck_assert_ptr_null(strstr(err, "s3cret"));
 	ck_assert_ptr_nonnull(strstr(err, "nowhere"));
+	/* a URI libpq refuses: the reason never quotes the password */
+	ck_assert_ptr_null(db_open("postgresql://postgres:s3cret%zz@/postsale", 300, 0, err, sizeof(err)));
+	ck_assert_ptr_null(strstr(err, "s3cret"));
+	ck_assert_ptr_nonnull(strstr(err, "not a PostgreSQL connection URI"));
+	ck_assert_ptr_null(db_open("postgresql:///postsale?password=s3cret&nonsense=1", 300, 0, err,
+	    sizeof(err)));
+	ck_assert_ptr_null(strstr(err, "s3cret"));
+	ck_assert_ptr_null(db_open("postgresql:///postsale?nonsense=1", 300, 0, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "nonsense"));		/* libpq's reason, no password */
 }
 END_TEST
 
@@ -828,6 +885,7 @@ db_suite(void)
 	tcase_add_test(tc, test_pg_deadline_passed);
 	tcase_add_test(tc, test_pg_several_hosts);
 	tcase_add_test(tc, test_pg_failover);
+	tcase_add_test(tc, test_pg_frozen_primary);
 	tcase_add_test(tc, test_pg_no_password_shown);
 	tcase_add_test(tc, test_pg_server_frozen);
 	tcase_add_test(tc, test_pg_server_stopped);
