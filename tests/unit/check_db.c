@@ -339,6 +339,31 @@ START_TEST(test_numbered_placeholders)
 }
 END_TEST
 
+START_TEST(test_rebind_types)
+{
+	static const char sql[] = "SELECT CAST(? AS TEXT), COALESCE(?, 'none')";
+	static const struct {
+		int as_int;
+		const char *want;
+	} binds[] = {{1, "42"}, {0, "forty-two"}, {1, "-7"}, {0, "it's"}};
+
+	for (size_t i = 0; i < sizeof(binds) / sizeof(binds[0]); i++) {
+		struct db_stmt *s = db_prepare(db, sql);
+
+		if (binds[i].as_int)
+			db_bind_int64(s, 1, strtoll(binds[i].want, NULL, 10));
+		else
+			db_bind_text(s, 1, binds[i].want);
+		if (i % 2 == 1)
+			db_bind_text(s, 2, "given");
+		ck_assert_msg(db_step(s) == DB_ROW, "bind %zu: %s", i, db_errmsg(db));
+		ck_assert_str_eq(db_column_text(s, 0), binds[i].want);
+		ck_assert_str_eq(db_column_text(s, 1), i % 2 == 1 ? "given" : "none");
+		db_reset(s);
+	}
+}
+END_TEST
+
 START_TEST(test_statement_cache)
 {
 	static const char sql_all[] = "SELECT k FROM t WHERE n >= ? ORDER BY n";
@@ -853,6 +878,7 @@ contract_cases(const char *name, void (*setup)(void))
 	tcase_add_test(tc, test_transactions);
 	tcase_add_test(tc, test_constraint);
 	tcase_add_test(tc, test_statement_cache);
+	tcase_add_test(tc, test_rebind_types);
 	tcase_add_test(tc, test_readonly);
 	tcase_add_test(tc, test_syntax_error);
 	tcase_add_test(tc, test_lock_timeout);
