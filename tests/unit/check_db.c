@@ -8,11 +8,12 @@
  * Cases: placeholders beside "?" in literals, text with quotes and UTF-8, NULL binds
  * and columns, int64 extremes, ON CONFLICT and db_changes(), RETURNING, transactions,
  * DB_CONSTRAINT, DB_READONLY, the statement cache, write transactions that exclude each
- * other, waits for a lock bounded by the timeout and by the deadline; on PostgreSQL also a server stopped, killed or frozen
- * mid-run (DB_BUSY within the timeout, then a new connection by itself), several hosts
- * with target_session_attrs, a failover to a second cluster (PG_STANDBY_DIR), a first
- * host that never answers (its share of the wait, then the next), and no
- * password in db_name() or an error.
+ * other, waits for a lock bounded by the timeout and by the deadline. On PostgreSQL
+ * also a server stopped or frozen mid-run and a connection lost inside a transaction
+ * (DB_BUSY within the timeout, then a new connection by itself), several hosts with
+ * target_session_attrs, a failover to a second cluster (PG_STANDBY_DIR), a first host
+ * that never answers (its share of the wait, then the next), and no password in
+ * db_name() or an error.
  */
 #include <check.h>
 #include <limits.h>
