@@ -1,7 +1,7 @@
 /*
  * check_db.c - the contract of lib/store/db.h, the same cases against each driver:
  * SQLite (a file in a temporary directory) always, PostgreSQL when POSTGRESQL_URI names
- * a server (tests/pg/check_db.sh starts a private cluster and sets it, with
+ * a server (tests/pg/suites.sh starts a private cluster and sets it, with
  * PG_CLUSTER_CTL to stop, start and find it for the outage cases); there each case has
  * a schema of its own (test_db.h).
  *
@@ -683,7 +683,7 @@ START_TEST(test_pg_failover)
 	struct db *standby, *d;
 	long long port = -1;
 
-	ck_assert_msg(sdir != NULL && sport != NULL, "no PG_STANDBY_DIR (tests/pg/check_db.sh sets it)");
+	ck_assert_msg(sdir != NULL && sport != NULL, "no PG_STANDBY_DIR (tests/pg/suites.sh sets it)");
 	/* the standby: read-only to new sessions, as a hot standby is (its own session not) */
 	snprintf(params, sizeof(params), "host=%s/sock&port=%s&options=-c%%20default_transaction_read_only%%3Doff",
 	    sdir, sport);
@@ -733,7 +733,7 @@ START_TEST(test_pg_frozen_primary)
 	long long t0, took;
 	pid_t pid;
 
-	ck_assert_msg(sdir != NULL && sport != NULL, "no PG_STANDBY_DIR (tests/pg/check_db.sh sets it)");
+	ck_assert_msg(sdir != NULL && sport != NULL, "no PG_STANDBY_DIR (tests/pg/suites.sh sets it)");
 	snprintf(target, sizeof(target), "postgresql://postgres@/postsale?host=%s/sock&port=%s"
 	    "&options=-c%%20default_transaction_read_only%%3Doff", sdir, sport);
 	standby = open_db(TIMEOUT_MS, 0);
@@ -902,7 +902,7 @@ db_suite(void)
 	suite_add_tcase(s, contract_cases("sqlite", setup_sqlite));
 	if (getenv("POSTGRESQL_URI") == NULL || getenv("POSTGRESQL_URI")[0] == '\0') {
 		fprintf(stderr, "check_db: POSTGRESQL_URI is not set: SQLite only"
-		    " (tests/pg/check_db.sh runs both)\n");
+		    " (tests/pg/suites.sh runs both)\n");
 		return s;
 	}
 	suite_add_tcase(s, contract_cases("postgresql", setup_pg));
