@@ -443,6 +443,12 @@ done:
 	return rc;
 }
 
+int
+store_copy_is_uri(const char *target)
+{
+	return db_is_uri(target);
+}
+
 struct store_copy_table *
 store_copy_free(struct store_copy_table *tables, size_t ntables)
 {

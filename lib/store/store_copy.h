@@ -23,6 +23,8 @@ struct store_copy_table {
  */
 int store_copy(const char *from, const char *to, long timeout_ms,
     struct store_copy_table **tables, size_t *ntables, char *err, size_t errlen);
+/* store_copy_is_uri - whether target names a PostgreSQL server rather than a file */
+int store_copy_is_uri(const char *target);
 /* store_copy_free - free store_copy()'s list; NULL-safe; returns NULL */
 struct store_copy_table *store_copy_free(struct store_copy_table *tables, size_t ntables);
 
