@@ -8,7 +8,8 @@
  * Cases: placeholders beside "?" in literals, text with quotes and UTF-8, NULL binds
  * and columns, int64 extremes, ON CONFLICT and db_changes(), RETURNING, transactions,
  * DB_CONSTRAINT, DB_READONLY, the statement cache, write transactions that exclude each
- * other, waits for a lock bounded by the timeout and by the deadline. On PostgreSQL
+ * other, four connections counting on one row at once (ON CONFLICT: no count lost),
+ * waits for a lock bounded by the timeout and by the deadline. On PostgreSQL
  * also a server stopped or frozen mid-run and a connection lost inside a transaction
  * (DB_BUSY within the timeout, then a new connection by itself), several hosts with
  * target_session_attrs, a failover to a second cluster (PG_STANDBY_DIR), a first host
@@ -17,6 +18,7 @@
  */
 #include <check.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -492,6 +494,48 @@ START_TEST(test_write_transactions_exclude)
 }
 END_TEST
 
+/* upserter - one writer of test_concurrent_upserts: its own connection, 100 upserts */
+static void *
+upserter(void *arg)
+{
+	static const char sql_count_up[] = "INSERT INTO t (k, n) VALUES ('shared', 1) ON CONFLICT (k)"
+		" DO UPDATE SET n = t.n + 1";
+	char err[512];
+	struct db *d = db_open(target, 10000, 0, err, sizeof(err));
+	long failures = 0;
+
+	for (int i = 0; d != NULL && i < 100; i++) {
+		struct db_stmt *s = db_prepare(d, sql_count_up);
+
+		failures += db_step(s) != DB_DONE;
+		db_reset(s);
+	}
+	db_close(d);
+	*(long *) arg = d == NULL ? 100 : failures;
+	return NULL;
+}
+
+START_TEST(test_concurrent_upserts)
+{
+	static const char sql_shared[] = "SELECT n FROM t WHERE k = 'shared'";
+	pthread_t threads[4];
+	long failures[4];
+	struct db_stmt *s;
+
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&threads[i], NULL, upserter, &failures[i]), 0);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(threads[i], NULL);
+		ck_assert_int_eq(failures[i], 0);
+	}
+	/* four writers at once, each counting on the same row: no count lost or doubled */
+	s = db_prepare(db, sql_shared);
+	ck_assert_int_eq(db_step(s), DB_ROW);
+	ck_assert_int_eq(db_column_int64(s, 0), 400);
+	db_reset(s);
+}
+END_TEST
+
 START_TEST(test_deadline)
 {
 	struct db *holder = hold_lock(), *waiter = open_db(TIMEOUT_MS, 0);
@@ -884,6 +928,7 @@ contract_cases(const char *name, void (*setup)(void))
 	tcase_add_test(tc, test_syntax_error);
 	tcase_add_test(tc, test_lock_timeout);
 	tcase_add_test(tc, test_write_transactions_exclude);
+	tcase_add_test(tc, test_concurrent_upserts);
 	tcase_add_test(tc, test_deadline);
 	return tc;
 }
