@@ -181,9 +181,9 @@ pg_result_failed(struct db_pg *pg, const PGresult *res)
 }
 
 /*
- * db_pg_collect - send the command sent with PQsend*() and read all its results until end:
- * DB_DONE with the last one in *out (when out is not NULL; the caller clears it) or
- * the first failure's DB_* code.
+ * db_pg_collect - flush the command that PQsend*() queued and read all its results
+ * until end: DB_DONE with the last one in *out (when out is not NULL; the caller clears
+ * it), or the first failure's DB_* code.
  */
 int
 db_pg_collect(struct db_pg *pg, long long end, const char *doing, PGresult **out)
