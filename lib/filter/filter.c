@@ -21,6 +21,7 @@
 #include "mime/mime_text.h"
 #include "mime/outbound.h"
 #include "util/xalloc.h"
+#include "mime/hdr.h"
 
 static pthread_once_t filter_gmime_once = PTHREAD_ONCE_INIT;
 
@@ -108,21 +109,7 @@ filter_safe(char *buf, size_t len, const char *s)
 static int
 filter_header_count(const struct ps_msg *m, const char *name)
 {
-	size_t nlen = strlen(name), hlen = m->header_len ? m->header_len : m->len;
-	const char *p = m->raw, *end = m->raw + hlen;
-	int n = 0;
-
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t) (end - p));
-		size_t linelen = eol ? (size_t) (eol - p) : (size_t) (end - p);
-
-		if (linelen > nlen && p[nlen] == ':' && strncasecmp(p, name, nlen) == 0)
-			n++;
-		if (eol == NULL)
-			break;
-		p = eol + 1;
-	}
-	return n;
+	return hdr_count(m->raw, m->header_len ? m->header_len : m->len, name);
 }
 
 /*

@@ -9,31 +9,23 @@
 #include <strings.h>
 
 #include "filter.h"
+#include "mime/hdr.h"
 #include "util/xalloc.h"
 
 struct field {			/* one header field: its bytes in the message */
+	struct hdr_field at;	/* where it is in the message (its name stays) */
 	const char *start;
 	size_t len;		/* with its continuation lines and line end */
 	char *own;		/* a replacement the field now holds, or NULL */
 	int deleted;
 };
 
-/* field_is - 1 when the field's name is name */
-static int
-field_is(const struct field *f, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = f->own ? f->own : f->start;
-
-	return f->len > n && p[n] == ':' && strncasecmp(p, name, n) == 0;
-}
-
 /* field_find - the index-th (from 1) live field called name, or NULL */
 static struct field *
-field_find(struct field *v, size_t n, const char *name, int index)
+field_find(const char *msg, struct field *v, size_t n, const char *name, int index)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!v[i].deleted && field_is(&v[i], name) && --index == 0)
+		if (!v[i].deleted && hdr_name_is(msg, &v[i].at, name) && --index == 0)
 			return &v[i];
 	return NULL;
 }
@@ -41,28 +33,22 @@ field_find(struct field *v, size_t n, const char *name, int index)
 char *
 filter_apply_bytes(const struct ps_msg *m, const struct filter_result *res, size_t *len)
 {
-	const char *p = m->raw, *end = m->raw + m->header_len, *eol_style = "\r\n";
+	const char *eol_style = "\r\n";
 	struct field *v = NULL;
-	size_t n = 0, cap = 0, out_len = 0;
+	struct hdr_field at;
+	size_t n = 0, cap = 0, out_len = 0, pos = 0;
 	char *out, *adds = xstrdup("");
 
 	/* the header block, split into fields */
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t) (end - p));
-		const char *next = eol ? eol + 1 : end;
+	while (hdr_next(m->raw, m->header_len, &pos, &at)) {
+		const char *p = m->raw + at.start;
+		const char *eol = memchr(p, '\n', at.end - at.start);
 
-		if (next - p <= 2 && (*p == '\r' || *p == '\n'))
-			break;			/* the empty line */
-		if ((*p == ' ' || *p == '\t') && n > 0) {
-			v[n - 1].len = (size_t) (next - v[n - 1].start);
-		} else {
-			if (n == cap)
-				v = xreallocarray(v, cap = cap ? cap * 2 : 32, sizeof(*v));
-			v[n++] = (struct field){.start = p, .len = (size_t) (next - p)};
-			if (eol != NULL && (eol == p || eol[-1] != '\r'))
-				eol_style = "\n";
-		}
-		p = next;
+		if (n == cap)
+			v = xreallocarray(v, cap = cap ? cap * 2 : 32, sizeof(*v));
+		v[n++] = (struct field){.at = at, .start = p, .len = at.end - at.start};
+		if (eol != NULL && (eol == p || eol[-1] != '\r'))
+			eol_style = "\n";
 	}
 	for (size_t i = 0; i < res->nhdrs; i++) {
 		const struct filter_hdr *h = &res->hdrs[i];
@@ -71,11 +57,11 @@ filter_apply_bytes(const struct ps_msg *m, const struct filter_result *res, size
 
 		switch (h->op) {
 		case FILTER_HDR_DELETE:
-			if ((f = field_find(v, n, h->name, h->index)) != NULL)
+			if ((f = field_find(m->raw, v, n, h->name, h->index)) != NULL)
 				f->deleted = 1;
 			break;
 		case FILTER_HDR_CHANGE:
-			if ((f = field_find(v, n, h->name, h->index)) != NULL) {
+			if ((f = field_find(m->raw, v, n, h->name, h->index)) != NULL) {
 				free(f->own);
 				f->own = xasprintf("%s: %s%s", h->name, h->value, eol_style);
 				f->len = strlen(f->own);
@@ -101,8 +87,8 @@ filter_apply_bytes(const struct ps_msg *m, const struct filter_result *res, size
 	memcpy(out + out_len, adds, strlen(adds));
 	out_len += strlen(adds);
 	/* the empty line, then the body: the new one, or the original bytes */
-	memcpy(out + out_len, p, (size_t) (end - p));
-	out_len += (size_t) (end - p);
+	memcpy(out + out_len, m->raw + pos, m->header_len - pos);
+	out_len += m->header_len - pos;
 	if (res->body != NULL) {
 		memcpy(out + out_len, res->body, res->body_len);
 		out_len += res->body_len;
