@@ -102,6 +102,7 @@ local-domains = example.com
 postsale-address = postsale@example.com
 user = ${E2E_USER}
 database = ${E2E_DATABASE:-${E2E_DIR}/db/postsale.db}
+state-directory = ${E2E_DIR}/db
 note-templates = ${top_srcdir}/templates
 log-level = debug
 EOC
@@ -337,9 +338,10 @@ e2e_start_relay_b() {
 	local a_dir=$E2E_DIR a_smtp=$E2E_SMTP_PORT a_milter=$E2E_MILTER_PORT a_conf=$E2E_CONF
 	local a_log=$E2E_MILTER_LOG a_pid=${E2E_MILTER_PID:-} a_up=${E2E_POSTFIX_UP:-}
 	E2E_DATABASE=${E2E_DATABASE:-$a_dir/db/postsale.db}
-	mkdir -p "$a_dir"/b/etc "$a_dir"/b/spool "$a_dir"/b/data
+	mkdir -p "$a_dir"/b/etc "$a_dir"/b/spool "$a_dir"/b/data "$a_dir"/b/db
 	chmod 755 "$a_dir"/b "$a_dir"/b/etc
 	chown postfix "$a_dir"/b/data
+	chown "$E2E_USER" "$a_dir"/b/db	# B's own state (its spool) with a database on a server
 	ln -s ../maildir "$a_dir"/b/maildir	# one Maildir: virtual(8) delivers through it
 	E2E_B_SMTP_PORT=$(e2e_free_port)
 	E2E_B_CONF=$a_dir/b/postsale.conf

@@ -3,12 +3,21 @@
 # an invoice sent through relay A and sent again through relay B is recognised by B as
 # a resend; both journal it, once each. Each relay is a private Postfix with its own
 # postsale-milter (tests/e2e/lib.sh, e2e_start_relay_b); the store they share is the
-# SQLite file of the first (one host), or E2E_DATABASE when set.
+# SQLite file of the first (one host), or with RELAYS_STORE=postgresql a private
+# PostgreSQL cluster (tests/pg/cluster.sh), as relays on two hosts would share it.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
 [ -f "$XML" ] || e2e_skip "the corpus is absent ($XML): set POSTSALE_CORPUS"
 e2e_init
+if [ "${RELAYS_STORE:-sqlite}" = postgresql ]; then
+	PG_CLUSTER_TRAP=no
+	. "${top_srcdir}/tests/pg/cluster.sh"
+	pg_cluster_start relays >/dev/null
+	E2E_CLEANUP="pg_cluster_stop"
+	E2E_DATABASE=$POSTGRESQL_URI
+fi
+echo "relays: the shared store is ${E2E_DATABASE:-the SQLite file of relay A}"
 CTL=${top_builddir}/ctl/postsalectl
 CONF="company-ibans = NO9386011117947
 note-invoices = no"
