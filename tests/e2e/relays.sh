@@ -2,25 +2,38 @@
 # relays.sh - two outbound relays sharing one store, as at a site with a pair of relays:
 # an invoice sent through relay A and sent again through relay B is recognised by B as
 # a resend; both journal it, once each. Each relay is a private Postfix with its own
-# postsale-milter (tests/e2e/lib.sh, e2e_start_relay_b); the store they share is the
-# SQLite file of the first (one host), or with RELAYS_STORE=postgresql a private
-# PostgreSQL cluster (tests/pg/cluster.sh), as relays on two hosts would share it.
+# postsale-milter (tests/e2e/lib.sh, e2e_start_relay_b); the store they share is a
+# private PostgreSQL cluster (tests/pg/cluster.sh), as relays on two hosts would share
+# it, or with RELAYS_STORE=sqlite (or no server installed) relay A's SQLite file.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
 [ -f "$XML" ] || e2e_skip "the corpus is absent ($XML): set POSTSALE_CORPUS"
 e2e_init
-if [ "${RELAYS_STORE:-sqlite}" = postgresql ]; then
-	PG_CLUSTER_TRAP=no
-	. "${top_srcdir}/tests/pg/cluster.sh"
-	pg_cluster_start relays >/dev/null
-	E2E_CLEANUP="pg_cluster_stop"
-	E2E_DATABASE=$POSTGRESQL_URI
-fi
-echo "relays: the shared store is ${E2E_DATABASE:-the SQLite file of relay A}"
 CTL=${top_builddir}/ctl/postsalectl
 CONF="company-ibans = NO9386011117947
 note-invoices = no"
+# The store: a private PostgreSQL cluster (RELAYS_STORE=postgresql, the default when the
+# server binaries are installed), or relay A's SQLite file (RELAYS_STORE=sqlite).
+PG_CLUSTER_TRAP=no
+. "${top_srcdir}/tests/pg/cluster.sh"
+if [ "${RELAYS_STORE:-postgresql}" = postgresql ] && [ -x "${PG_BINDIR:-}/initdb" ]; then
+	pg_cluster_start relays >/dev/null
+	E2E_CLEANUP="pg_cluster_stop"
+	E2E_DATABASE=$POSTGRESQL_URI
+	e2e_write_conf "$CONF"
+	if ! out=$("$CTL" -c "$E2E_CONF" store migrate 2>&1); then
+		case $out in
+		*"directory postgresql"*)	# a store that opens no URI yet: the file, and say so
+			echo "relays: this build's store opens no postgresql:// database: SQLite instead"
+			pg_cluster_stop
+			E2E_CLEANUP= E2E_DATABASE= ;;
+		*)	e2e_fail "postsalectl store migrate: $out"
+			exit 1 ;;
+		esac
+	fi
+fi
+echo "relays: the shared store is ${E2E_DATABASE:-the SQLite file of relay A}"
 e2e_write_conf "$CONF"
 e2e_start_milter
 E2E_VIRTUAL_DOMAINS="buyercompany.no" e2e_start_postfix accept
