@@ -1,18 +1,21 @@
 #!/bin/sh
 # ctl_store.sh - drive the built `postsalectl store migrate` and `store copy FROM TO`: a
-# store with console users and an audit row copied into a new file, every row kept; a
-# destination with rows refused (65), its rows unchanged. (SQLite into PostgreSQL and
-# back: lib/store/store_copy.c's suite, tests/pg/suites.sh; through postsalectl once the
-# store opens URIs.)
+# store with console users and an audit row copied into a new file and, through a
+# private PostgreSQL cluster (tests/pg/cluster.sh), into the server and back out, every
+# row kept; a destination with rows refused (65), its rows unchanged; a URI's password
+# never printed.
 # Exit status: 0 pass, 1 fail, 77 skip, 99 hard error.
 set -u
-: "${top_builddir:=.}"
+: "${top_srcdir:=.}" "${top_builddir:=.}"
 ctl="$top_builddir/ctl/postsalectl"
 [ -x "$ctl" ] || { echo "ctl_store: $ctl is not built" >&2; exit 99; }
 command -v sqlite3 >/dev/null || { echo "SKIP: ctl_store: no sqlite3 (tests/setup-debian.sh installs it)" >&2; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ctl_store.XXXXXX") || exit 99
 chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT INT TERM
+PG_CLUSTER_TRAP=no
+. "${top_srcdir:-.}/tests/pg/cluster.sh"
+trap 'pg_cluster_stop; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 conf="$tmp/postsale.conf"
 printf 'database = %s/postsale.db\n' "$tmp" >"$conf"
 
@@ -50,6 +53,22 @@ expect 65 store copy "$tmp/postsale.db" "$tmp/copy.db"
 grep -q "holds rows already" "$tmp/err" || fail "refusal: $(cat "$tmp/err")"
 [ "$(rows "$tmp/copy.db")" = "$kept" ] || fail "a refused copy changed the destination"
 expect 64 store copy "$tmp/postsale.db"
+
+# into PostgreSQL and back, when the server binaries are there and the store opens URIs
+if [ -x "${PG_BINDIR:-}/initdb" ] && { [ "$(id -u)" != 0 ] || id postgres >/dev/null 2>&1; }; then
+  pg_cluster_start ctl_store >/dev/null
+  uri="postgresql://postgres:s3cret@/postsale?host=$PG_CLUSTER_DIR/sock&port=$PG_CLUSTER_PORT"
+  "$ctl" store copy "$tmp/postsale.db" "$uri" </dev/null >"$tmp/out" 2>"$tmp/err"
+  if [ $? != 0 ] && grep -q "directory postgresql" "$tmp/err"; then
+    echo "ctl_store: this build's store opens no postgresql:// database: not copied through one"
+  else
+    grep -q "^web_users  *2$" "$tmp/out" || fail "copy into PostgreSQL: $(cat "$tmp/out") $(cat "$tmp/err")"
+    expect 0 store copy "$uri" "$tmp/back.db"
+    [ "$(rows "$tmp/back.db")" = "$kept" ] || fail "the copy through PostgreSQL differs: $(rows "$tmp/back.db")"
+    expect 65 store copy "$tmp/postsale.db" "$uri"
+    grep -q "s3cret" "$tmp/out" "$tmp/err" && fail "the URI's password was printed"
+  fi
+fi
 
 [ "$fails" -eq 0 ] || exit 1
 echo "ctl_store: all passed"
