@@ -346,8 +346,11 @@ e2e_start_relay_b() {
 	E2E_B_SMTP_PORT=$(e2e_free_port)
 	E2E_B_CONF=$a_dir/b/postsale.conf
 	E2E_B_MILTER_LOG=$a_dir/b/milter.log
+	# B's, and A's too: a failure while B starts exits with B's values in E2E_DIR and
+	# E2E_MILTER_PID, which e2e_teardown stops
 	E2E_CLEANUP="${E2E_CLEANUP:-}
-postfix -c '$a_dir/b/etc' stop; [ -n \"\${E2E_B_MILTER_PID:-}\" ] && kill \"\$E2E_B_MILTER_PID\" && wait \"\$E2E_B_MILTER_PID\""
+postfix -c '$a_dir/b/etc' stop; [ -n \"\${E2E_B_MILTER_PID:-}\" ] && kill \"\$E2E_B_MILTER_PID\" && wait \"\$E2E_B_MILTER_PID\"
+postfix -c '$a_dir/etc' stop; [ -n '$a_pid' ] && kill '$a_pid' && wait '$a_pid'"
 	E2E_DIR=$a_dir/b E2E_SMTP_PORT=$E2E_B_SMTP_PORT E2E_MILTER_PORT=$(e2e_free_port)
 	E2E_CONF=$E2E_B_CONF E2E_MILTER_LOG=$E2E_B_MILTER_LOG E2E_POSTFIX_UP=
 	e2e_write_conf "${1:-}"
