@@ -1,11 +1,12 @@
 /*
  * db.c - the public calls of db.h: pick the driver by the target, cache the statements
  * of a connection by the address of their SQL text, keep the deadline, and forward the
- * rest to the driver (db_ops.h). What the drivers share is in db_base.c.
+ * rest to the driver (db_ops.h).
  *
  * Trusts its callers (lib/store/) to pass string constants as SQL; trusts nothing of
  * the target but its scheme.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,8 +24,19 @@ db_is_uri(const char *target)
 struct db *
 db_open(const char *target, long timeout_ms, int flags, char *err, size_t errlen)
 {
-	const struct db_ops *ops = db_is_uri(target) ? &db_pg_ops : &db_sqlite_ops;
+	const struct db_ops *ops = &db_sqlite_ops;
 
+	if (db_is_uri(target)) {
+#ifdef PS_DB_PG
+		ops = &db_pg_ops;
+#else
+		/* the PostgreSQL driver (db_pg.c) is not in this build; the URI may hold a
+		 * password, so the message does not repeat it */
+		snprintf(err, errlen, "a postgresql:// database: this postsale is built without"
+		    " the PostgreSQL driver");
+		return NULL;
+#endif
+	}
 	return ops->open(target, timeout_ms, flags, err, errlen);
 }
 
@@ -87,14 +99,15 @@ db_in_transaction(struct db *db)
 	return db->ops->in_transaction(db);
 }
 
-/* db_prepare - the cached statement for sql (by address), or a new one added to the cache */
+/* db_prepare - the cached statement for sql (by address, or the same text at another
+ * address), or a new one added to the cache */
 struct db_stmt *
 db_prepare(struct db *db, const char *sql)
 {
 	struct db_stmt *s;
 
 	for (size_t i = 0; i < db->nstmts; i++)
-		if (db->stmts[i]->sql == sql) {
+		if (db->stmts[i]->sql == sql || strcmp(db->stmts[i]->sql, sql) == 0) {
 			db->ops->reset(db->stmts[i]);
 			return db->stmts[i];
 		}
@@ -174,3 +187,4 @@ db_set_deadline(struct db *db, long long deadline)
 	if (db != NULL)
 		db->deadline = deadline;
 }
+

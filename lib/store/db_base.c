@@ -1,7 +1,7 @@
 /*
- * db_base.c - what the drivers of db.h share (db_ops.h): the common part of a
- * connection, the clock, and how long the next wait may last under the timeout and the
- * deadline. Below both db.c and the drivers, so that neither depends on the other's file.
+ * db_base.c - what every driver's connection shares (db_ops.h): its common fields, the
+ * clock and the wait that the timeout and the deadline leave. Apart from db.c, which
+ * picks the drivers, so that a driver needs this file and not the dispatch.
  */
 #include <stdlib.h>
 #include <time.h>

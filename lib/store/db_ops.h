@@ -66,7 +66,7 @@ struct db_stmt {
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
 
-/* db_base_init (db_base.c) - fill in the shared fields of a new connection; name is copied */
+/* db_base_init - fill in the shared fields of a new connection; name is copied */
 void db_base_init(struct db *db, const struct db_ops *ops, const char *name, long timeout_ms);
 /* db_base_free - free what db_base_init() and the cache allocated (not db itself) */
 void db_base_free(struct db *db);

@@ -16,12 +16,21 @@
 #include <unistd.h>
 
 #include "db_ops.h"
+#include "db_sqlite.h"
 #include "util/xalloc.h"
+
+/* The transaction statements, kept prepared (sqlite3_exec() would parse them for every
+ * transaction: a few thousand instructions of each invoice the filter records). */
+enum sq_tx { SQ_BEGIN, SQ_BEGIN_WRITE, SQ_COMMIT, SQ_ROLLBACK, SQ_NTX };
+static const char *const sq_tx_sql[SQ_NTX] = {
+	"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"
+};
 
 struct db_sqlite {
 	struct db base;
 	sqlite3 *conn;
 	long long busy_since;		/* when the current wait for a lock began */
+	sqlite3_stmt *tx[SQ_NTX];	/* sq_tx_sql, prepared on first use */
 };
 
 struct db_sqlite_stmt {
@@ -176,6 +185,8 @@ sq_open(const char *target, long timeout_ms, int flags, char *err, size_t errlen
 static void
 sq_close(struct db *db)
 {
+	for (int i = 0; i < SQ_NTX; i++)
+		sqlite3_finalize(SQ(db)->tx[i]);
 	sqlite3_close_v2(SQ(db)->conn);
 	db_base_free(db);
 	free(db);
@@ -193,16 +204,31 @@ sq_exec(struct db *db, const char *sql)
 	return sq_code(sqlite3_exec(SQ(db)->conn, sql, NULL, NULL, NULL));
 }
 
+/* sq_tx - run transaction statement t (prepared once); a DB_* code */
+static int
+sq_tx(struct db *db, enum sq_tx t)
+{
+	sqlite3_stmt **stmt = &SQ(db)->tx[t];
+	int rc;
+
+	if (*stmt == NULL && (rc = sqlite3_prepare_v3(SQ(db)->conn, sq_tx_sql[t], -1,
+	    SQLITE_PREPARE_PERSISTENT, stmt, NULL)) != SQLITE_OK)
+		return sq_code(rc);
+	rc = sqlite3_step(*stmt);
+	sqlite3_reset(*stmt);
+	return sq_code(rc);
+}
+
 static int
 sq_begin(struct db *db, int write)
 {
-	return sq_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	return sq_tx(db, write ? SQ_BEGIN_WRITE : SQ_BEGIN);
 }
 
 static int
 sq_commit(struct db *db)
 {
-	return sq_exec(db, "COMMIT");
+	return sq_tx(db, SQ_COMMIT);
 }
 
 static int
@@ -214,7 +240,7 @@ sq_in_transaction(struct db *db)
 static int
 sq_rollback(struct db *db)
 {
-	return sq_in_transaction(db) ? sq_exec(db, "ROLLBACK") : DB_DONE;
+	return sq_in_transaction(db) ? sq_tx(db, SQ_ROLLBACK) : DB_DONE;
 }
 
 static long long
@@ -327,3 +353,9 @@ const struct db_ops db_sqlite_ops = {
 	.column_count = sq_column_count,
 	.reset = sq_reset,
 };
+
+sqlite3 *
+db_sqlite_handle(struct db *db)
+{
+	return db != NULL && db->ops == &db_sqlite_ops ? SQ(db)->conn : NULL;
+}
