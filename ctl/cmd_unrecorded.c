@@ -110,7 +110,7 @@ list(const struct ps_conf *conf, int json)
 	size_t n;
 	int status;
 
-	if (spool_list(conf->database, &paths, &n, err, sizeof(err)) != 0) {
+	if (spool_list(conf_state_base(conf), &paths, &n, err, sizeof(err)) != 0) {
 		fprintf(stderr, "postsalectl unrecorded: %s\n", err);
 		return EX_IOERR;
 	}

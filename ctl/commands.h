@@ -35,5 +35,7 @@ int cmd_user(int argc, char **argv);
 
 /* ctl/cmd_unrecorded.c: unrecorded [--json] | unrecorded replay */
 int cmd_unrecorded(int argc, char **argv);
+/* ctl/cmd_store.c: store migrate | store copy FROM TO */
+int cmd_store(int argc, char **argv);
 
 #endif

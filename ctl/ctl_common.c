@@ -45,7 +45,7 @@ ctl_store(int flags)
 		return NULL;
 	/* As root, become the store's owner first: a root-owned file would lock the
 	 * filter out of its own store. */
-	if (privdrop_to_store_owner(conf->database, who, sizeof(who), err, sizeof(err)) != 0) {
+	if (privdrop_to_store_owner(conf_state_base(conf), who, sizeof(who), err, sizeof(err)) != 0) {
 		fprintf(stderr, "postsalectl: %s\n", err);
 		ctl_last_status = EX_NOPERM;
 		return NULL;
@@ -54,7 +54,8 @@ ctl_store(int flags)
 	    conf->database_timeout_ms, flags, err, sizeof(err));
 	if (ctl_the_store == NULL) {
 		fprintf(stderr, "postsalectl: %s\n", err);
-		ctl_last_status = store_exit_open(conf->database, flags);
+		ctl_last_status = conf_database_is_uri(conf) ? EX_TEMPFAIL :
+		    store_exit_open(conf->database, flags);
 	}
 	return ctl_the_store;
 }

@@ -46,6 +46,9 @@ static const struct command {
 	    "                                          manager or admin"},
 	{"unrecorded", cmd_unrecorded, "unrecorded [--json] | unrecorded replay\n"
 	    "                                          what the filter could not record yet"},
+	{"store", cmd_store, "store migrate                           bring the store to this build's schema\n"
+	    "  postsalectl store copy FROM TO          copy a whole store into an empty one (a file\n"
+	    "                                          or a postgresql:// URI, either side)"},
 };
 
 /* usage - list the commands on fp */

@@ -177,12 +177,13 @@ run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args
 	time_t now = a->now ? a->now : time(NULL);
 	int lockfd = -1, status = EX_OK;
 
-	if (!a->dry_run && (lockfd = lock_mailer(conf->database)) < 0)
+	if (!a->dry_run && (lockfd = lock_mailer(conf_state_base(conf))) < 0)
 		return EX_TEMPFAIL;
 	st = store_open(conf->database, conf->database_timeout_ms, STORE_CREATE, err, sizeof(err));
 	if (st == NULL) {
 		log_msg(LOG_ERR, NULL, "%s", err);
-		status = store_exit_open(conf->database, STORE_CREATE);
+		status = conf_database_is_uri(conf) ? EX_TEMPFAIL :
+		    store_exit_open(conf->database, STORE_CREATE);
 		goto out;
 	}
 	if ((ob = outbox_new(conf, a->dry_run ? a->out : NULL, err, sizeof(err))) == NULL) {
@@ -375,7 +376,7 @@ main(int argc, char **argv)
 	log_set_level(conf->log_level);
 	/* As root, become the store's owner before the store (and the lock beside it) is
 	 * touched: root-owned files there would lock the filter out of its store. */
-	if (privdrop_to_store_owner(conf->database, who, sizeof(who), err, sizeof(err)) != 0) {
+	if (privdrop_to_store_owner(conf_state_base(conf), who, sizeof(who), err, sizeof(err)) != 0) {
 		log_msg(LOG_ERR, NULL, "%s", err);
 		conf_free(conf);
 		return EX_NOPERM;

@@ -391,7 +391,7 @@ main(int argc, char **argv)
 	ref = runtime_get_conf();
 	if (check_store(ref->conf, err, sizeof(err)) != 0)
 		store_warning = xstrdup(err);
-	else if (selfcheck_store(ref->conf->database, selfcheck_say_log) > 0 && !opt.foreground)
+	else if (selfcheck_store(conf_state_base(ref->conf), selfcheck_say_log) > 0 && !opt.foreground)
 		fprintf(stderr, PROG ": error: the store is not writable by %s (the log says which file)\n", user);
 	runtime_put_conf(ref);
 	if (store_warning != NULL) {

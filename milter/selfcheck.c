@@ -239,7 +239,7 @@ selfcheck_install(const struct ps_conf *conf, const char *user, const char *sock
 		}
 		free(copy);
 	}
-	return problems + store_files(conf->database, &id, say);
+	return problems + store_files(conf_state_base(conf), &id, say);
 }
 
 int

@@ -14,7 +14,7 @@ cd "$here"
 build_pkgs="build-essential autoconf automake libtool pkg-config
   libmilter-dev libxml2-dev libical-dev check libgmime-3.0-dev libglib2.0-dev
   libsqlite3-dev libqpdf-dev libcurl4-openssl-dev zlib1g-dev
-  libmicrohttpd-dev libgnutls28-dev libcrypt-dev"
+  libmicrohttpd-dev libgnutls28-dev libcrypt-dev libpq-dev"
 # What the tests, the demo and the benchmarks drive: a real Postfix, swaks, independent
 # parsers (Python's email package, python3-icalendar, ical.js through npm), OpenDKIM,
 # python3-dkim as the DKIM verifier, headless Chromium driven by python3-selenium for the
@@ -23,7 +23,7 @@ build_pkgs="build-essential autoconf automake libtool pkg-config
 test_pkgs="postfix swaks python3 python3-icalendar opendkim opendkim-tools
   altermime clang libclang-rt-14-dev valgrind sqlite3 qpdf libxml2-utils
   python3-dkim procps iproute2 ca-certificates
-  chromium chromium-driver python3-selenium openssl curl"
+  chromium chromium-driver python3-selenium openssl curl postgresql"
 # The Debian package test (tests/package.sh): debhelper builds it, lintian checks it,
 # systemd-analyze verifies its units (man-db lets it check their Documentation=).
 test_pkgs="$test_pkgs debhelper lintian fakeroot dpkg-dev systemd man-db"

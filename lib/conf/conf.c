@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,13 @@ conf_clear_field(struct ps_conf *conf, const struct conf_key *key)
 	}
 }
 
+/* conf_is_uri - whether value is a PostgreSQL URI (what database takes besides a path) */
+static int
+conf_is_uri(const char *value)
+{
+	return strncasecmp(value, "postgresql://", 13) == 0 || strncasecmp(value, "postgres://", 11) == 0;
+}
+
 /* conf_set - check value against key's type and store it; 0, or -1 with a reason */
 static int
 conf_set(struct ps_conf *conf, const struct conf_key *key, const char *value,
@@ -164,7 +172,8 @@ conf_set(struct ps_conf *conf, const struct conf_key *key, const char *value,
 	switch (key->type) {
 	case CONF_STRING:
 	case CONF_PATH:
-		if (key->type == CONF_PATH && *value != '\0' && *value != '/') {
+		if (key->type == CONF_PATH && *value != '\0' && *value != '/' &&
+		    !(key->offset == offsetof(struct ps_conf, database) && conf_is_uri(value))) {
 			snprintf(why, whylen, "'%s' is not an absolute path", value);
 			return -1;
 		}
@@ -270,8 +279,30 @@ conf_free(struct ps_conf *conf)
 	for (size_t i = 0; i < conf_nkeys; i++)
 		conf_clear_field(conf, &conf_keys[i]);
 	free(conf->path);
+	free(conf->state_base);
 	free(conf);
 	return NULL;
+}
+
+int
+conf_database_is_uri(const struct ps_conf *conf)
+{
+	return conf->database != NULL && conf_is_uri(conf->database);
+}
+
+const char *
+conf_state_base(const struct ps_conf *conf)
+{
+	return conf->state_base != NULL ? conf->state_base : conf->database;
+}
+
+/* conf_set_state_base - the state base of the settings as loaded (conf_state_base) */
+static void
+conf_set_state_base(struct ps_conf *conf)
+{
+	free(conf->state_base);
+	conf->state_base = conf_database_is_uri(conf) ?
+	    xasprintf("%s/postsale", conf->state_directory) : xstrdup(conf->database);
 }
 
 /* conf_trim - strip white space at both ends, in place */
@@ -375,6 +406,8 @@ conf_load(const char *path, char *err, size_t errlen)
 		rc = conf_apply(conf, seen, path, pending_line, pending, err, errlen);
 	if (rc == 0)
 		rc = conf_check_secret_file(conf, fileno(fp), err, errlen);
+	if (rc == 0)
+		conf_set_state_base(conf);
 	free(pending);
 	free(line);
 	free(seen);

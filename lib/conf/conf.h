@@ -59,7 +59,9 @@ struct ps_conf {
 	int on_error;			/* enum conf_on_error */
 	size_t max_message_size;
 	/* the store */
-	char *database;
+	char *database;			/* a file, or a postgresql:// URI (conf_database_is_uri) */
+	char *state_directory;		/* the files beside a store on a server (conf_state_base) */
+	char *state_base;		/* conf_state_base(): set by conf_load() */
 	long database_timeout_ms;
 	long stop_timeout_ms;		/* stop-timeout: how long SIGTERM waits for sessions */
 	/* invoices */
@@ -165,6 +167,16 @@ struct ps_conf *conf_load(const char *path, char *err, size_t errlen);
 /* conf_defaults - the settings with every key at its default */
 struct ps_conf *conf_defaults(void);
 struct ps_conf *conf_free(struct ps_conf *conf);
+/* conf_database_is_uri - whether database names a PostgreSQL server (postgresql:// or
+ * postgres://) rather than an SQLite file */
+int conf_database_is_uri(const struct ps_conf *conf);
+/*
+ * conf_state_base - where the files postsale keeps beside its store begin (the spool of
+ * unrecorded records is BASE-unrecorded/, the mailer's lock BASE.mailer-lock, ...): the
+ * database file itself, or state-directory/postsale for a database on a server, whose
+ * URI (and password) never becomes a file name. Owned by conf.
+ */
+const char *conf_state_base(const struct ps_conf *conf);
 /* conf_key_find - the table entry of a key, or NULL */
 const struct conf_key *conf_key_find(const char *name);
 /* conf_value.c: the value syntaxes */

@@ -201,7 +201,7 @@ filter_keep(const struct ps_conf *conf, struct spool_record *rec, size_t first,
 
 	spool_record_drop(rec, first);		/* the recorded ones leave the record */
 	rec->reason = xstrdup(why);
-	rc = spool_save(conf->database, rec, NULL, path, sizeof(path), err, sizeof(err));
+	rc = spool_save(conf_state_base(conf), rec, NULL, path, sizeof(path), err, sizeof(err));
 	filter_log_unrecorded(rec, path, rc == 0 ? NULL : err);
 	return rc == 0 ? 1 : -1;
 }
@@ -246,7 +246,7 @@ filter_store_replay(struct store *st, const struct ps_conf *conf, size_t *done, 
 	int rc = 0;
 
 	*done = *left = 0;
-	if (spool_list(conf->database, &paths, &n, err, errlen) != 0)
+	if (spool_list(conf_state_base(conf), &paths, &n, err, errlen) != 0)
 		return -1;
 	for (f = 0; f < n && rc == 0; f++) {
 		struct spool_record rec = {0};
@@ -271,7 +271,7 @@ filter_store_replay(struct store *st, const struct ps_conf *conf, size_t *done, 
 			rc = -1;		/* the store still refuses: try again later */
 			if (i > 0) {		/* keep only what is still unrecorded */
 				spool_record_drop(&rec, i);
-				spool_save(conf->database, &rec, paths[f], NULL, 0, ignore, sizeof(ignore));
+				spool_save(conf_state_base(conf), &rec, paths[f], NULL, 0, ignore, sizeof(ignore));
 			}
 		}
 		spool_record_clear(&rec);

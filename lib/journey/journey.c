@@ -167,7 +167,7 @@ journey_busy_file(const struct ps_conf *conf, const struct manager *m, char *buf
 {
 	if (!manager_busy_is_url(m->busy))
 		return m->busy;
-	return freebusy_cache_path(conf->database, m->address, buf, len);
+	return freebusy_cache_path(conf_state_base(conf), m->address, buf, len);
 }
 
 /* The manager's bookings and the customer's stored check-ins, as the planner takes them. */

@@ -22,6 +22,10 @@
 # Each filter's CPU time (user + system, from /proc) is also summed over the rounds of
 # each kind, and printed per message: unlike msg/s, it barely moves when other work
 # shares the machine, so it shows what postsale-milter costs beyond the no-op.
+# running filter under this load. BENCH_PG (default yes when PostgreSQL's server is
+# installed; no to leave it out) also measures postsale-milter with its store on a
+# private PostgreSQL cluster (tests/pg/cluster.sh) in the same rounds, and the ratio of
+# its throughput to the SQLite store's.
 E2E_NAME=bench
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
@@ -31,6 +35,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 SESSIONS=${BENCH_SESSIONS:-8}
 SIZE=${BENCH_SIZE:-5120}
 OTHER=${BENCH_OTHER_MILTER:-}
+PGB=""	# set to yes below when the PostgreSQL store is measured
 
 e2e_init
 command -v smtp-source >/dev/null || e2e_skip "smtp-source is not installed (package postfix)"
@@ -64,12 +69,13 @@ start_noop() {
 	PIDOF[$1]=$!
 	e2e_wait_port "${PORT[$1]}" 10 || { echo "noop-milter $2 did not start" >&2; exit 1; }
 }
-# start_postsale NAME NOTES [PROGRAM] - postsale-milter as in production (log level info)
+# start_postsale NAME NOTES [PROGRAM [DATABASE]] - postsale-milter as in production (log
+# level info), with a database of its own or DATABASE
 start_postsale() {
 	local prog=${3:-$E2E_MILTER}
 	PORT[$1]=$(e2e_free_port)
 	E2E_CONF=$E2E_DIR/$1.conf E2E_MILTER_PORT=${PORT[$1]} e2e_write_conf "log-level = info
-database = $E2E_DIR/db/$1.db
+database = ${4:-$E2E_DIR/db/$1.db}
 company-ibans = NO9386011117947
 company-name = Example Ltd
 note-invoices = $2"
@@ -85,6 +91,24 @@ start_noop noop-hb "-H -B"
 start_postsale ps no
 start_postsale ps-notes yes
 [ -n "$OTHER" ] && start_postsale other no "$OTHER" && start_postsale other-notes yes "$OTHER"
+# start_pg - the same two with the store on a private PostgreSQL cluster, when the server is
+# installed and this build's store opens a postgresql:// database
+start_pg() {
+	PG_CLUSTER_TRAP=no
+	. "${top_srcdir}/tests/pg/cluster.sh"
+	[ "${BENCH_PG:-yes}" = yes ] && [ -x "${PG_BINDIR:-}/initdb" ] || return 0
+	pg_cluster_start bench >/dev/null
+	printf 'database = %s\nstate-directory = %s/db\n' "$POSTGRESQL_URI" "$E2E_DIR" >"$E2E_DIR"/pg-probe.conf
+	if ! out=$("${top_builddir}/ctl/postsalectl" -c "$E2E_DIR"/pg-probe.conf store migrate 2>&1); then
+		echo "bench: the PostgreSQL store is not measured: $out"
+		pg_cluster_stop
+		return 0
+	fi
+	PGB=yes
+	start_postsale pg no "$E2E_MILTER" "$POSTGRESQL_URI"
+	start_postsale pg-notes yes "$E2E_MILTER" "$POSTGRESQL_URI"
+}
+start_pg
 # A smtpd listener per setup: none has no filter, the others each their own.
 declare -A SMTPD
 SMTPD[none]=$(e2e_free_port)
@@ -96,7 +120,7 @@ for s in "${!PORT[@]}"; do
 done
 e2e_start_sink
 e2e_start_postfix accept ""
-E2E_CLEANUP="kill $PIDS; wait $PIDS"
+E2E_CLEANUP="kill $PIDS; wait $PIDS${PGB:+; pg_cluster_stop}"
 
 # drain - wait until the queue is empty, so that no setup runs while the previous one's
 # messages are still being delivered (at most 120 s)
@@ -141,12 +165,13 @@ run_setup() {
 }
 
 # setups_of KIND - the setups a kind is measured in: the first is the no-op baseline,
-# the second the no-op making postsale's edits, the third postsale-milter
+# the second the no-op making postsale's edits, the third postsale-milter, then the other
+# build and postsale-milter on PostgreSQL when they are measured
 setups_of() {
 	case "$1" in
-	plain) echo "none noop noop ps${OTHER:+ other}" ;;	# postsale makes no edit here
-	invoice) echo "none noop noop-h ps${OTHER:+ other}" ;;
-	note) echo "none noop noop-hb ps-notes${OTHER:+ other-notes}" ;;
+	plain) echo "none noop noop ps ${OTHER:+other} ${PGB:+pg}" ;;	# postsale makes no edit here
+	invoice) echo "none noop noop-h ps ${OTHER:+other} ${PGB:+pg}" ;;
+	note) echo "none noop noop-hb ps-notes ${OTHER:+other-notes} ${PGB:+pg-notes}" ;;
 	esac
 }
 
@@ -173,13 +198,17 @@ done
 # The ratios are taken round by round (the setups of one round ran side by side in time,
 # so they share the machine's state), and the median of those is reported.
 for kind in $KINDS; do
-	read -r _ noop edit ps other <<<"$(setups_of "$kind")"
+	read -r _ noop edit ps _ <<<"$(setups_of "$kind")"
+	other="" pg=""
+	[ -n "$OTHER" ] && other=${RATE[$kind.${ps/ps/other}]}
+	[ -n "$PGB" ] && pg=${RATE[$kind.${ps/ps/pg}]}
 	python3 - "$kind" "${RATE[$kind.none]}" "${RATE[$kind.$noop]}" "${RATE[$kind.$edit]}" \
-		"${RATE[$kind.$ps]}" "${other:+${RATE[$kind.$other]}}" <<'PY'
+		"${RATE[$kind.$ps]}" "$other" "$pg" <<'PY'
 import statistics, sys
 kind = sys.argv[1]
 none, noop, edit, ps = ([float(x) for x in a.split()] for a in sys.argv[2:6])
 other = [float(x) for x in sys.argv[6].split()]
+pg = [float(x) for x in sys.argv[7].split()]
 med = statistics.median
 
 def ratio(what, a, b):
@@ -195,6 +224,9 @@ if edit != noop:
 if other:
     ratio("other postsale-milter (BENCH_OTHER_MILTER) / no-op filter", other, noop)
     ratio("postsale-milter / other postsale-milter", ps, other)
+if pg:
+    ratio("postsale-milter, store on PostgreSQL / no-op filter", pg, noop)
+    ratio("postsale-milter, store on PostgreSQL / store on SQLite", pg, ps)
 ratio("no-op filter / no filter", noop, none)
 PY
 	# CPU per message: all rounds' ticks over all rounds' messages
@@ -220,4 +252,4 @@ done
 echo "postsale-milter logged: $(cat "$E2E_DIR"/ps.log "$E2E_DIR"/ps-notes.log | grep -c ': outbound: ')" \
 	"plain outbound, $(cat "$E2E_DIR"/ps.log "$E2E_DIR"/ps-notes.log | grep -c ': invoice TOSL108 ')" \
 	"invoices checked, $(grep -c 'thank-you note added' "$E2E_DIR"/ps-notes.log) notes added," \
-	"$(cat "$E2E_DIR"/ps*.log | grep -c ': error: ') errors"
+	"$(cat "$E2E_DIR"/ps*.log | grep -c ': error: ') errors${PGB:+;} ${PGB:+on PostgreSQL: $(cat "$E2E_DIR"/pg.log "$E2E_DIR"/pg-notes.log | grep -c ': invoice TOSL108 ') invoices checked, $(cat "$E2E_DIR"/pg*.log | grep -c ': error: ') errors}"

@@ -90,7 +90,8 @@ e2e_init() {
 # e2e_write_conf [EXTRA LINES] - the milter's config: 127.0.0.1 is internal, 127.0.0.2
 # plays an outside client; example.com is the company (local-domains and
 # postsale-address set, as postsale-milter -n demands). A key in EXTRA LINES replaces
-# the base line of the same key.
+# the base line of the same key. The database is E2E_DATABASE when set (a path, or a
+# postgresql:// URI), else db/postsale.db in the run directory.
 e2e_write_conf() {
 	local extra=${1:-} line key
 	{
@@ -103,7 +104,8 @@ internal-networks = 127.0.0.1/32, ::1
 local-domains = example.com
 postsale-address = postsale@example.com
 user = ${E2E_USER}
-database = ${E2E_DIR}/db/postsale.db
+database = ${E2E_DATABASE:-${E2E_DIR}/db/postsale.db}
+state-directory = ${E2E_DIR}/db
 note-templates = ${top_srcdir}/templates
 log-level = debug
 EOC
@@ -317,6 +319,7 @@ e2e_reload_milter() {
 e2e_cleanup_dir() {
 	if [ -d "${E2E_DIR:-}" ]; then
 		postfix -c "$E2E_DIR"/etc stop >/dev/null 2>&1 || true
+		[ -d "$E2E_DIR"/b/etc ] && { postfix -c "$E2E_DIR"/b/etc stop >/dev/null 2>&1 || true; }
 		rm -rf "$E2E_DIR"
 	fi
 }
@@ -340,4 +343,42 @@ e2e_teardown() {
 	[ "$rc" != 77 ] && [ $((E2E_PASSED + E2E_FAILED)) -gt 0 ] &&
 		echo "$E2E_NAME: $E2E_PASSED passed, $E2E_FAILED failed"
 	exit "$rc"
+}
+
+# e2e_start_relay_b [EXTRA LINES] - a second relay ("B") beside the first, as at a site
+# with two outbound relays: a Postfix instance and a postsale-milter of its own under
+# $E2E_DIR/b, on ports of their own, configured as e2e_write_conf does with EXTRA LINES,
+# sharing the first's database (E2E_DATABASE, set here to the first's when unset), Maildir
+# and smtp-sink. Sets E2E_B_SMTP_PORT (e2e_send_b), E2E_B_CONF, E2E_B_MILTER_LOG and
+# E2E_B_MILTER_PID; both are stopped on exit.
+e2e_start_relay_b() {
+	local a_dir=$E2E_DIR a_smtp=$E2E_SMTP_PORT a_milter=$E2E_MILTER_PORT a_conf=$E2E_CONF
+	local a_log=$E2E_MILTER_LOG a_pid=${E2E_MILTER_PID:-} a_up=${E2E_POSTFIX_UP:-}
+	E2E_DATABASE=${E2E_DATABASE:-$a_dir/db/postsale.db}
+	mkdir -p "$a_dir"/b/etc "$a_dir"/b/spool "$a_dir"/b/data "$a_dir"/b/db
+	chmod 755 "$a_dir"/b "$a_dir"/b/etc
+	chown postfix "$a_dir"/b/data
+	chown "$E2E_USER" "$a_dir"/b/db	# B's own state (its spool) with a database on a server
+	ln -s ../maildir "$a_dir"/b/maildir	# one Maildir: virtual(8) delivers through it
+	E2E_B_SMTP_PORT=$(e2e_free_port)
+	E2E_B_CONF=$a_dir/b/postsale.conf
+	E2E_B_MILTER_LOG=$a_dir/b/milter.log
+	# B's, and A's too: a failure while B starts exits with B's values in E2E_DIR and
+	# E2E_MILTER_PID, which e2e_teardown stops
+	E2E_CLEANUP="${E2E_CLEANUP:-}
+postfix -c '$a_dir/b/etc' stop; [ -n \"\${E2E_B_MILTER_PID:-}\" ] && kill \"\$E2E_B_MILTER_PID\" && wait \"\$E2E_B_MILTER_PID\"
+postfix -c '$a_dir/etc' stop; [ -n '$a_pid' ] && kill '$a_pid' && wait '$a_pid'"
+	E2E_DIR=$a_dir/b E2E_SMTP_PORT=$E2E_B_SMTP_PORT E2E_MILTER_PORT=$(e2e_free_port)
+	E2E_CONF=$E2E_B_CONF E2E_MILTER_LOG=$E2E_B_MILTER_LOG E2E_POSTFIX_UP=
+	e2e_write_conf "${1:-}"
+	e2e_start_milter
+	E2E_B_MILTER_PID=$E2E_MILTER_PID
+	e2e_start_postfix accept
+	E2E_DIR=$a_dir E2E_SMTP_PORT=$a_smtp E2E_MILTER_PORT=$a_milter E2E_CONF=$a_conf
+	E2E_MILTER_LOG=$a_log E2E_MILTER_PID=$a_pid E2E_POSTFIX_UP=$a_up
+}
+
+# e2e_send_b FILE [swaks options] - e2e_send through relay B
+e2e_send_b() {
+	E2E_SMTP_PORT=$E2E_B_SMTP_PORT e2e_send "$@"
 }

@@ -74,6 +74,8 @@ static const struct {
 	{"max-message-size = huge\n", "1: max-message-size: 'huge' is not a size"},
 	{"database-timeout = soon\n", "1: database-timeout: 'soon' is not a duration"},
 	{"database = relative.db\n", "1: database: 'relative.db' is not an absolute path"},
+	{"database = mysql://db/postsale\n", "1: database: 'mysql://db/postsale' is not an absolute path"},
+	{"state-directory = postsale\n", "1: state-directory: 'postsale' is not an absolute path"},
 	{"internal-networks = 10.0.0.0/33\n", "1: internal-networks: '10.0.0.0/33' is not"},
 	{"log-level = loud\n", "1: log-level: 'loud' is not a level"},
 	{"syslog-facility = kitchen\n", "1: syslog-facility: 'kitchen' is not a syslog facility"},
@@ -146,6 +148,36 @@ START_TEST(test_secret_needs_private_file)
 END_TEST
 
 /* digest-time is a time of day; digest-days a set of days. */
+START_TEST(test_database_uri)
+{
+	static const struct {
+		const char *text, *database, *base;
+		int uri;
+	} cases[] = {
+		{"", "/var/lib/postsale/postsale.db", "/var/lib/postsale/postsale.db", 0},
+		{"database = /srv/ps/store.db\nstate-directory = /tmp\n", "/srv/ps/store.db",
+		    "/srv/ps/store.db", 0},
+		{"database = postgresql://ps:pw@db1,db2/postsale?target_session_attrs=read-write\n",
+		    "postgresql://ps:pw@db1,db2/postsale?target_session_attrs=read-write",
+		    "/var/lib/postsale/postsale", 1},
+		{"database = postgres:///postsale?host=/run/postgresql\nstate-directory = /srv/ps\n",
+		    "postgres:///postsale?host=/run/postgresql", "/srv/ps/postsale", 1},
+	};
+	char err[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ps_conf *c = conf_load(write_conf(cases[i].text), err, sizeof(err));
+
+		ck_assert_msg(c != NULL, "%s", err);
+		ck_assert_str_eq(c->database, cases[i].database);
+		ck_assert_int_eq(conf_database_is_uri(c), cases[i].uri);
+		/* the files beside the store never take the URI (and its password) for a name */
+		ck_assert_str_eq(conf_state_base(c), cases[i].base);
+		conf_free(c);
+	}
+}
+END_TEST
+
 START_TEST(test_digest_schedule_keys)
 {
 	char err[512] = "";
@@ -202,7 +234,7 @@ main(void)
 		TEST_LOOP(test_bad_files, bad_files), TEST_ONCE(test_missing_file),
 		TEST_ONCE(test_pair_lookup), TEST_ONCE(test_sample_config_documents_every_key),
 		TEST_ONCE(test_secret_needs_private_file), TEST_ONCE(test_digest_schedule_keys),
-		TEST_ONCE(test_man_page_documents_every_key),
+		TEST_ONCE(test_database_uri), TEST_ONCE(test_man_page_documents_every_key),
 	};
 	int status;
 
