@@ -160,6 +160,9 @@ static const char *const store_migrations_sqlite[] = {
 	"  detail TEXT"
 	");"
 	"CREATE INDEX audit_invoice ON audit(invoice_id, id);",
+	/* issue 14: the mailer's lease on a claimed check-in (PostgreSQL: several mailers
+	 * share the store); NULL = none, as SQLite's claims always leave it */
+	"ALTER TABLE checkins ADD COLUMN claimed_until INTEGER;",
 };
 
 /*
@@ -311,6 +314,7 @@ static const char *const store_migrations_pg[] = {
 	"  detail TEXT"
 	");"
 	"CREATE INDEX audit_invoice ON audit(invoice_id, id);",
+	"ALTER TABLE checkins ADD COLUMN claimed_until BIGINT;",
 };
 
 #define STORE_VERSION ((int) (sizeof(store_migrations_sqlite) / sizeof(store_migrations_sqlite[0])))

@@ -285,13 +285,13 @@ START_TEST(test_mailer_transitions)
 	ck_assert_uint_eq(due_count(day7, ahead), 1);
 	ck_assert_uint_eq(due_count(t0, 0), 0);
 	/* claim: pending + attempts committed before sending */
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 0);
 	ck_assert_str_eq(c.pending, "request");
 	ck_assert_int_eq(c.attempts, 1);
 	store_checkin_clear(&c);
 	/* a crash now: still due (pending), claimed again with attempts 2 */
 	ck_assert_uint_eq(due_count(day7, ahead), 1);
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 0);
 	ck_assert_int_eq(c.attempts, 2);
 	store_checkin_clear(&c);
 	ck_assert_int_eq(store_checkin_sent(st, id7, 0, err, sizeof(err)), 0);
@@ -301,12 +301,12 @@ START_TEST(test_mailer_transitions)
 	ck_assert_int_eq(c.sent_sequence, 0);
 	store_checkin_clear(&c);
 	ck_assert_uint_eq(due_count(day7, ahead), 0);
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 1);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 1);
 	/* a move of a sent one is due at once, however far away */
 	ck_assert_int_eq(store_checkin_move(st, id7, day7 + 100 * 86400, day7 + 100 * 86400 + 1800, err, sizeof(err)), 0);
 	ck_assert_uint_eq(due_count(day7, ahead), 1);
 	/* a move during a send: the old sequence is recorded, the new one stays due */
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 0);
 	ck_assert_int_eq(c.sequence, 1);
 	store_checkin_clear(&c);
 	ck_assert_int_eq(store_checkin_move(st, id7, day7 + 101 * 86400, day7 + 101 * 86400 + 1800, err, sizeof(err)), 0);
@@ -316,14 +316,14 @@ START_TEST(test_mailer_transitions)
 	ck_assert_int_eq(c.sent_sequence, 1);
 	store_checkin_clear(&c);
 	ck_assert_uint_eq(due_count(day7, ahead), 1);
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 0);
 	store_checkin_clear(&c);
 	ck_assert_int_eq(store_checkin_sent(st, id7, 2, err, sizeof(err)), 0);
 	/* cancelling it: a CANCEL is due; cancelling the never-sent day-30: nothing due */
 	ck_assert_int_eq(store_checkin_cancel(st, id7, err, sizeof(err)), 0);
 	ck_assert_int_eq(store_checkin_cancel(st, id30, err, sizeof(err)), 0);
 	ck_assert_uint_eq(due_count(day7, ahead), 1);
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 0);
 	ck_assert_str_eq(c.pending, "cancel");
 	ck_assert_int_eq(c.sequence, 3);
 	store_checkin_clear(&c);
@@ -351,7 +351,7 @@ START_TEST(test_failures)
 	/* temporary: retried at retry_at, not before; failed at the 3rd attempt (max 3) */
 	for (int attempt = 1; attempt <= 3; attempt++) {
 		time_t at = day7 + attempt * 1000;
-		ck_assert_int_eq(store_checkin_claim(st, id7, at, ahead, &c, err, sizeof(err)), 0);
+		ck_assert_int_eq(store_checkin_claim(st, id7, at, ahead, at, 0, &c, err, sizeof(err)), 0);
 		store_checkin_clear(&c);
 		ck_assert_int_eq(store_checkin_failed(st, id7, 0, "421 try later", at + 600, 3, err, sizeof(err)),
 		    attempt == 3);
@@ -367,7 +367,7 @@ START_TEST(test_failures)
 	store_checkin_clear(&c);
 	ck_assert_uint_eq(due_count(day7 + 86400 * 30, ahead), 1);	/* day-30 only */
 	/* permanent: failed at once */
-	ck_assert_int_eq(store_checkin_claim(st, id30, day7 + 86400 * 30, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id30, day7 + 86400 * 30, ahead, day7 + 86400 * 30, 0, &c, err, sizeof(err)), 0);
 	store_checkin_clear(&c);
 	ck_assert_int_eq(store_checkin_failed(st, id30, 1, "550 no such user", 0, 8, err, sizeof(err)), 1);
 	ck_assert_int_eq(store_checkin_get(st, id30, &c, err, sizeof(err)), 0);
