@@ -533,10 +533,10 @@ void
 store_errmsg(struct store *st, int rc, const char *what, char *err, size_t errlen)
 {
 	store_failed(st, rc);
-	if (rc == DB_BUSY)
+	if (rc == DB_BUSY && db_kind(st->db) == DB_SQLITE)
 		snprintf(err, errlen, "%s: %s: the database is locked by another writer"
 		    " (gave up after the busy timeout, database-timeout)", st->path, what);
-	else
+	else	/* a server's DB_BUSY: no connection, lost, no answer within ... */
 		snprintf(err, errlen, "%s: %s: %s", st->path, what, db_errmsg(st->db));
 }
 

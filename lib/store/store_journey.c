@@ -50,7 +50,8 @@ sj_fail(struct store *st, int rc, const char *what, char *err, size_t errlen)
 {
 	store_failed(st, rc);
 	snprintf(err, errlen, "%s: %s: %s%s", st->path, what, db_errmsg(st->db),
-	    rc == DB_BUSY ? " (another process holds the database; nothing was changed)" : "");
+	    rc == DB_BUSY && db_kind(st->db) == DB_SQLITE ?
+	    " (another process holds the database; nothing was changed)" : "");
 	return -1;
 }
 
