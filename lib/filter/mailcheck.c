@@ -301,24 +301,24 @@ parse_plain(const char *s, size_t len, dec_t *v)
 	return dec_parse(buf, v);
 }
 
-size_t
-mailcheck_parse_amount(const char *s, dec_t *value, dec_t *alt, int *ambiguous, int *has_sep)
-{
-	struct { char sep; size_t start, len; } g[32];
-	size_t ng = 0, pos, end;
-	char intpart[64];
-	size_t il = 0;
+struct amount_group {		/* a run of digits and the separator before it */
+	char sep;			/* '.', ',', ' ' (any space-like one) or 0 (the first) */
+	size_t start, len;
+};
+#define AMOUNT_MAX_GROUPS 32
 
-	*ambiguous = 0;
-	*has_sep = 0;
-	if (!isdigit((unsigned char) s[0]))
-		return 0;
+/* amount_groups - the digit groups of s into g (s starts with a digit); the count
+ * (AMOUNT_MAX_GROUPS: too many to be an amount), *end where the groups end */
+static size_t
+amount_groups(const char *s, struct amount_group *g, size_t *end)
+{
+	size_t ng = 1, pos;
+
 	g[0].sep = 0;
 	g[0].start = 0;
 	g[0].len = digits(s);
-	ng = 1;
 	pos = g[0].len;
-	while (ng < 32) {
+	while (ng < AMOUNT_MAX_GROUPS) {
 		size_t sl = 0, dl;
 		char sep;
 
@@ -341,73 +341,99 @@ mailcheck_parse_amount(const char *s, dec_t *value, dec_t *alt, int *ambiguous, 
 		ng++;
 		pos += sl + dl;
 	}
-	end = pos;
-	if (ng == 32 || isdigit((unsigned char) s[end]))
-		return 0;
-	if (ng == 1) {
-		if (parse_plain(s, g[0].len, value) != 0)
-			return 0;
-		return end;
-	}
-	*has_sep = 1;
+	*end = pos;
+	return ng;
+}
 
-	/* which separator, if any, is the decimal point */
+/* amount_point - which separator of the ng > 1 groups, if any, is the decimal point:
+ * *decimal the last one is, *amb it may be ("1.234" / "1,234"); returns how many
+ * groups make the integer part */
+static size_t
+amount_point(const char *s, const struct amount_group *g, size_t ng, int *decimal, int *amb)
+{
 	char last = g[ng - 1].sep;
-	size_t ngroup = ng;		/* groups that make the integer part */
-	int decimal = 0, amb = 0;
-	if (last == '.' || last == ',') {
-		int repeated = 0, other = 0;
-		for (size_t i = 1; i + 1 < ng; i++) {
-			if (g[i].sep == last)
-				repeated = 1;
-			else
-				other = 1;
-		}
-		if (repeated) {
-			decimal = 0;
-			/* "1.234.567,89" has been cut before: a repeated last separator groups */
-		} else if (other) {
-			decimal = 1;
-		} else if (g[1].len == 3 && g[0].len <= 3 && s[0] != '0') {
-			amb = 1;	/* "1.234" / "1,234" */
-		} else
-			decimal = 1;
-		if (decimal || amb)
-			ngroup = ng - 1;
+	int repeated = 0, other = 0;
+
+	*decimal = *amb = 0;
+	if (last != '.' && last != ',')
+		return ng;
+	for (size_t i = 1; i + 1 < ng; i++) {
+		if (g[i].sep == last)
+			repeated = 1;
+		else
+			other = 1;
 	}
+	if (repeated)
+		;	/* "1.234.567,89" has been cut before: a repeated last separator groups */
+	else if (other)
+		*decimal = 1;
+	else if (g[1].len == 3 && g[0].len <= 3 && s[0] != '0')
+		*amb = 1;
+	else
+		*decimal = 1;
+	return *decimal || *amb ? ng - 1 : ng;
+}
+
+/* amount_value - the value of the groups: the first ngroup the integer part, the last
+ * the fraction when decimal (or amb: then *value reads it as grouping, *alt as the
+ * fraction); 0, or -1 when the groups make no amount */
+static int
+amount_value(const char *s, const struct amount_group *g, size_t ng, size_t ngroup,
+    int decimal, int amb, dec_t *value, dec_t *alt, int *ambiguous)
+{
+	char intpart[64], buf[96];
+	size_t il = 0;
+
 	/* the integer groups: first 1..3 digits (no leading zero) when grouped, then 3 each */
 	if (ngroup > 1) {
 		if (g[0].len > 3 || (s[0] == '0'))
-			return 0;
+			return -1;
 		for (size_t i = 1; i < ngroup; i++)
 			if (g[i].len != 3 || (i > 1 && g[i].sep != g[1].sep))
-				return 0;
+				return -1;
 	}
 	for (size_t i = 0; i < ngroup; i++) {
 		if (il + g[i].len >= sizeof(intpart))
-			return 0;
+			return -1;
 		memcpy(intpart + il, s + g[i].start, g[i].len);
 		il += g[i].len;
 	}
 	intpart[il] = '\0';
-	if (decimal || amb) {
-		char buf[96];
-		const char *frac = s + g[ng - 1].start;
-		size_t fl = g[ng - 1].len;
-		if (fl > 18)
-			return 0;
-		snprintf(buf, sizeof(buf), "%s.%.*s", intpart, (int) fl, frac);
-		if (dec_parse(buf, decimal ? value : alt) != 0)
-			return 0;
-		if (amb) {
-			snprintf(buf, sizeof(buf), "%s%.*s", intpart, (int) fl, frac);
-			if (dec_parse(buf, value) != 0)
-				return 0;
-			*ambiguous = 1;
-		}
-	} else if (dec_parse(intpart, value) != 0)
+	if (!decimal && !amb)
+		return dec_parse(intpart, value) != 0 ? -1 : 0;
+	if (g[ng - 1].len > 18)
+		return -1;
+	snprintf(buf, sizeof(buf), "%s.%.*s", intpart, (int) g[ng - 1].len, s + g[ng - 1].start);
+	if (dec_parse(buf, decimal ? value : alt) != 0)
+		return -1;
+	if (amb) {
+		snprintf(buf, sizeof(buf), "%s%.*s", intpart, (int) g[ng - 1].len, s + g[ng - 1].start);
+		if (dec_parse(buf, value) != 0)
+			return -1;
+		*ambiguous = 1;
+	}
+	return 0;
+}
+
+size_t
+mailcheck_parse_amount(const char *s, dec_t *value, dec_t *alt, int *ambiguous, int *has_sep)
+{
+	struct amount_group g[AMOUNT_MAX_GROUPS];
+	size_t ng, ngroup, end;
+	int decimal, amb;
+
+	*ambiguous = 0;
+	*has_sep = 0;
+	if (!isdigit((unsigned char) s[0]))
 		return 0;
-	return end;
+	ng = amount_groups(s, g, &end);
+	if (ng == AMOUNT_MAX_GROUPS || isdigit((unsigned char) s[end]))
+		return 0;
+	if (ng == 1)
+		return parse_plain(s, g[0].len, value) != 0 ? 0 : end;
+	*has_sep = 1;
+	ngroup = amount_point(s, g, ng, &decimal, &amb);
+	return amount_value(s, g, ng, ngroup, decimal, amb, value, alt, ambiguous) != 0 ? 0 : end;
 }
 
 /* has_any_word - 1 if text[0..len) holds one of the words (any case, at word starts) */

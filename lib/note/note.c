@@ -36,14 +36,12 @@ typedef struct job {
 	note_result *r;
 } job;
 
+/* result_header - one header change: index 1 changes the first field of name, 0 adds */
 static void
 result_header(note_result *r, const char *name, const char *value, int index)
 {
-	r->headers = xreallocarray(r->headers, r->nheaders + 1, sizeof *r->headers);
-	r->headers[r->nheaders].name = xstrdup(name);
-	r->headers[r->nheaders].value = xstrdup(value);
-	r->headers[r->nheaders].index = index;
-	r->nheaders++;
+	hdr_edit_push(&r->headers, &r->nheaders, index ? HDR_EDIT_CHANGE : HDR_EDIT_ADD, name,
+	    index, value);
 }
 
 static edit *
@@ -557,7 +555,7 @@ note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeMessage
 	r->body = body.p;
 	r->body_len = body.len;
 	/* The marker goes first in the list of header changes. */
-	note_header *hs = r->headers;
+	struct hdr_edit *hs = r->headers;
 	size_t nh = r->nheaders;
 	r->headers = NULL;
 	r->nheaders = 0;
@@ -576,12 +574,7 @@ done:
 		nb_free(&j.edits[i].data);
 	if (r->status != NOTE_INJECTED) {
 		/* Keep the reason, drop any partial result. */
-		for (size_t i = 0; i < r->nheaders; i++) {
-			free(r->headers[i].name);
-			free(r->headers[i].value);
-		}
-		free(r->headers);
-		r->headers = NULL;
+		r->headers = hdr_edit_free(r->headers, r->nheaders);
 		r->nheaders = 0;
 	}
 	note_tree_clear(&j.t);
@@ -594,36 +587,8 @@ note_result_clear(note_result *r)
 	if (!r)
 		return;
 	free(r->body);
-	for (size_t i = 0; i < r->nheaders; i++) {
-		free(r->headers[i].name);
-		free(r->headers[i].value);
-	}
-	free(r->headers);
+	hdr_edit_free(r->headers, r->nheaders);
 	memset(r, 0, sizeof *r);
-}
-
-/* field_span - the first header field called name in hdr[0..n): [*fs, *fe) */
-static int
-field_span(const char *hdr, size_t n, const char *name, size_t *fs, size_t *fe)
-{
-	size_t nl = strlen(name);
-	for (size_t pos = 0; pos < n;) {
-		const char *e = memchr(hdr + pos, '\n', n - pos);
-		size_t next = e ? (size_t)(e - hdr) + 1 : n;
-		if (hdr[pos] != ' ' && hdr[pos] != '\t' && pos + nl < n
-		    && strncasecmp(hdr + pos, name, nl) == 0 && hdr[pos + nl] == ':') {
-			size_t end = next;
-			while (end < n && (hdr[end] == ' ' || hdr[end] == '\t')) {
-				const char *e2 = memchr(hdr + end, '\n', n - end);
-				end = e2 ? (size_t)(e2 - hdr) + 1 : n;
-			}
-			*fs = pos;
-			*fe = end;
-			return 1;
-		}
-		pos = next;
-	}
-	return 0;
 }
 
 char *
@@ -633,37 +598,6 @@ note_result_message(const char *msg, size_t len, const note_result *r, size_t *o
 		*outlen = len;
 		return xmemdup(msg, len);
 	}
-	const char *nl = memchr(msg, '\n', len);
-	const char *eol = nl && nl > msg && nl[-1] == '\r' ? "\r\n" : "\n";
-	/* The header block ends where the blank line before the body starts. */
-	size_t hend = r->body_offset;
-	if (hend >= 2 && msg[hend - 1] == '\n' && msg[hend - 2] == '\r')
-		hend -= 2;
-	else if (hend >= 1 && msg[hend - 1] == '\n')
-		hend -= 1;
-	nbuf h = { 0 };
-	nb_add(&h, msg, hend);
-	for (size_t i = 0; i < r->nheaders; i++) {
-		nbuf line = { 0 };
-		nb_adds(&line, r->headers[i].name);
-		nb_adds(&line, ": ");
-		nb_adds(&line, r->headers[i].value);
-		nb_adds(&line, eol);
-		size_t fs, fe;
-		if (r->headers[i].index == 1 && field_span(h.p, h.len, r->headers[i].name, &fs, &fe)) {
-			nbuf n2 = { 0 };
-			nb_add(&n2, h.p, fs);
-			nb_add(&n2, line.p, line.len);
-			nb_add(&n2, h.p + fe, h.len - fe);
-			nb_free(&h);
-			h = n2;
-		} else {
-			nb_add(&h, line.p, line.len);
-		}
-		nb_free(&line);
-	}
-	nb_add(&h, msg + hend, r->body_offset - hend);
-	nb_add(&h, r->body, r->body_len);
-	*outlen = h.len;
-	return h.p;
+	return hdr_edit_apply(msg, len, r->body_offset, r->headers, r->nheaders, r->body,
+	    r->body_len, outlen);
 }
