@@ -336,10 +336,12 @@ static int
 write_answer(struct store *st, const struct ps_conf *conf, struct filter_result *res,
     time_t now)
 {
-	char err[512] = "";
+	char err[512] = "the store is not open";
 	int rc = 0;
 
-	if (res->answer.kind == FILTER_ANSWER_PARTSTAT)
+	if (res->answer.kind != FILTER_ANSWER_NONE && st == NULL)
+		rc = -1;		/* filter_run() decides none without a store */
+	else if (res->answer.kind == FILTER_ANSWER_PARTSTAT)
 		rc = write_partstat(st, conf, res, now, err, sizeof(err));
 	else if (res->answer.kind == FILTER_ANSWER_COUNTER)
 		rc = write_counter(st, res, now, err, sizeof(err));
