@@ -32,6 +32,7 @@
 #include "invoice/inv_severity.h"
 #include "invoice/pdfx.h"
 #include "util/xalloc.h"
+#include "util/text.h"
 
 #define CHECK_MAX_FILE ((size_t)64 * 1024 * 1024)	/* largest file read */
 
@@ -51,15 +52,17 @@ static void check_usage(FILE *stream)
 	      "  65 no invoice or an unreadable one, 66 a file that cannot be opened\n", stream);
 }
 
-/* print_safe - write s with control characters shown as '?' (s may be NULL: "-") */
+/* print_safe - write s made printable (s may be NULL: "-") */
 static void print_safe(FILE *out, const char *s)
 {
+	char *p;
+
 	if (s == NULL) {
 		fputc('-', out);
 		return;
 	}
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+	fputs(p = text_printable_dup(s, strlen(s), 0), out);
+	free(p);
 }
 
 /* looks_like_mail - 1 if the bytes start with an RFC 5322 header field or an mbox

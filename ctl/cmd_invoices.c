@@ -15,19 +15,15 @@
 #include "ctl_common.h"
 #include "store/store_audit.h"
 #include "store/store_invoice.h"
+#include "util/text.h"
 
-/* safe - s with control characters as '?', into buf; "-" for NULL or empty */
+/* safe - s made printable into buf; "-" for NULL or empty */
 static const char *
 safe(const unsigned char *s, char *buf, size_t len)
 {
-	size_t i = 0;
-
 	if (s == NULL || *s == '\0')
 		return "-";
-	for (; *s && i + 1 < len; s++)
-		buf[i++] = *s < 0x20 || *s == 0x7f ? '?' : (char) *s;
-	buf[i] = '\0';
-	return buf;
+	return text_printable(buf, len, (const char *) s, strlen((const char *) s), 0);
 }
 
 /* col - column i of the row, printable, in one of a few rotating buffers */

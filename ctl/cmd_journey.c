@@ -11,29 +11,12 @@
 #include <string.h>
 #include <time.h>
 
-#include <libical/ical.h>
-
 #include "commands.h"
 #include "ctl_common.h"
+#include "compose/invite.h"
 #include "journey/journey.h"
 #include "util/log.h"
 #include "store/store_journey.h"
-
-/* fmt_zone - t as "2026-11-29 10:30 Europe/Berlin" in zone tz (libical's builtin
- * zones, the project's one tz source); UTC when the zone is unknown */
-static char *
-fmt_zone(time_t t, const char *tz, char *buf, size_t len)
-{
-	icaltimezone *zone = tz ? icaltimezone_get_builtin_timezone(tz) : NULL;
-	struct icaltimetype it;
-
-	if (zone == NULL)
-		return timetext_fmt(t, buf, len);
-	it = icaltime_from_timet_with_zone(t, 0, zone);
-	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d %s", it.year, it.month, it.day, it.hour,
-	    it.minute, tz);
-	return buf;
-}
 
 /* fmt_opt_time - timetext_fmt, or "-" for 0 */
 static char *
@@ -200,7 +183,7 @@ cmd_checkins(int argc, char **argv)
 		} else
 			printf("%5lld %-28s %-28s %-14s %-36s %-9s %3d %3d %s\n", c->id,
 			    printable(c->customer, p1, sizeof(p1)), printable(c->manager, p2, sizeof(p2)),
-			    c->kind, fmt_zone(c->due_at, c->tzid, due, sizeof(due)), c->state, c->sequence,
+			    c->kind, invite_local_time(c->due_at, c->tzid, due, sizeof(due)), c->state, c->sequence,
 			    c->attempts, c->last_error ? printable(c->last_error, p3, sizeof(p3)) : "");
 	}
 	if (json)
@@ -311,7 +294,7 @@ cmd_checkin(int argc, char **argv)
 	}
 	if (move)
 		printf("check-in %lld moved to %s, SEQUENCE %d: the next mailer run sends the update\n",
-		    id, fmt_zone(due, c.tzid, buf, sizeof(buf)), c.sequence + 1);
+		    id, invite_local_time(due, c.tzid, buf, sizeof(buf)), c.sequence + 1);
 	else
 		printf("check-in %lld cancelled, SEQUENCE %d: the next mailer run sends the CANCEL%s\n",
 		    id, c.sequence + 1, c.sent_sequence < 0 && !c.pending[0] ?

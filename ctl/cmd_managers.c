@@ -19,6 +19,7 @@
 #include "journey/journey.h"
 #include "util/log.h"
 #include "store/store_journey.h"
+#include "conf/manager.h"
 
 /* json_local_time - t in zone tz as an RFC 3339 string with the zone's offset, or null
  * for 0 */
@@ -46,7 +47,7 @@ managers_refresh(const struct ps_conf *conf, time_t now)
 	for (size_t i = 0; i < conf->managers.n; i++) {
 		manager_line_address(conf->managers.v[i], addr, sizeof(addr));
 		if (journey_manager_get(conf, addr, &m, err, sizeof(err)) != 0 ||
-		    !freebusy_is_url(m.busy))
+		    !manager_busy_is_url(m.busy))
 			continue;
 		journey_busy_file(conf, &m, path, sizeof(path));
 		if (freebusy_fetch(m.busy, m.tz, path, FREEBUSY_FETCH_TIMEOUT_MS, now, &n, err,

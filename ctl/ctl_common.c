@@ -11,6 +11,7 @@
 #include "ctl_common.h"
 #include "util/privdrop.h"
 #include "util/xalloc.h"
+#include "util/buf.h"
 
 const char *ctl_config_path = CONF_DEFAULT_PATH;
 static struct ps_conf *ctl_the_conf;
@@ -81,42 +82,39 @@ ctl_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
 		    char *err, size_t errlen)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 65536, used = 0, got;
-	unsigned char *b;
+	struct buf b = { 0 };
+	size_t got;
 	int status = EX_IOERR;
 
 	if (f == NULL) {
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));
 		return errno == EACCES || errno == EPERM ? EX_NOPERM : CTL_NOTFOUND;
 	}
-	b = xmalloc(cap + 1);
-	while ((got = fread(b + used, 1, cap - used, f)) > 0) {
-		used += got;
-		if (used > max)
+	buf_reserve(&b, 65536);
+	/* read into the reserved room; one byte over max is enough to refuse the file */
+	while ((got = fread(b.data + b.len, 1, b.cap - 1 - b.len, f)) > 0) {
+		b.len += got;
+		if (b.len > max)
 			break;
-		if (used == cap) {
-			cap = cap > max / 2 ? max + 1 : cap * 2;
-			b = xrealloc(b, cap + 1);
-		}
+		if (b.len + 1 == b.cap)
+			buf_reserve(&b, b.len > max / 2 ? max + 1 - b.len : b.len);
 	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "cannot read: %s", strerror(errno));
 		goto fail;
 	}
-	if (used > max) {
+	if (b.len > max) {
 		snprintf(err, errlen, "file is over the limit of %zu bytes", max);
 		status = CTL_DATAERR;
 		goto fail;
 	}
 	if (f != stdin)
 		fclose(f);
-	b[used] = '\0';
-	*buf = b;
-	*len = used;
+	*buf = (unsigned char *) buf_steal(&b, len);
 	return 0;
 fail:
 	if (f != stdin)
 		fclose(f);
-	free(b);
+	buf_free(&b);
 	return status;
 }

@@ -6,14 +6,14 @@
  * Trusts the config values (checked at load).
  */
 #include "digest_schedule.h"
-#include "journey/plan.h"
+#include "util/timetext.h"
 
 int
 digest_schedule_get(const struct ps_conf *conf, struct digest_schedule *s)
 {
 	if (conf->digest_time == NULL || conf->digest_time[0] == '\0' ||
-	    plan_parse_time(conf->digest_time, &s->minute) != 0 ||
-	    plan_parse_workdays(conf->digest_days, &s->days) != 0)
+	    timetext_parse_time(conf->digest_time, &s->minute) != 0 ||
+	    timetext_parse_workdays(conf->digest_days, &s->days) != 0)
 		return -1;
 	return 0;
 }

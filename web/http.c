@@ -62,7 +62,7 @@ send_page(struct MHD_Connection *c, const struct web_ctx *ctx, struct web_page *
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	size_t len;
-	char *body = html_take(&p->body, &len), num[16];
+	char *body = buf_steal(&p->body, &len), num[16];
 
 	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
@@ -95,9 +95,9 @@ redirect(struct web_page *p, const char *fmt, long long id, const char *code)
 {
 	p->status = 303;
 	p->location = id > 0 ? xasprintf(fmt, id, code) : xstrdup(fmt);
-	html_raw(&p->body, "<!DOCTYPE html><title>See other</title><p>See <a href=\"");
+	buf_adds(&p->body, "<!DOCTYPE html><title>See other</title><p>See <a href=\"");
 	html_text(&p->body, p->location);
-	html_raw(&p->body, "\">here</a>.</p>\n");
+	buf_adds(&p->body, "\">here</a>.</p>\n");
 }
 
 /* store_trouble - the page for a store error (a locked database): 503, and the log */

@@ -4,7 +4,7 @@
  *
  * SECURITY: every value from the store (invoice numbers, names, findings, notes: they
  * come from invoices and from users) reaches the page through html_text(), the one
- * escaper (lib/html.h); html_raw() and html_fmt() write only the program's own markup
+ * escaper (lib/html.h); buf_adds() and buf_printf() write only the program's own markup
  * and numbers. The Content-Security-Policy (http.c) forbids scripts besides.
  */
 #include <stdio.h>
@@ -75,44 +75,44 @@ span(long long s, char *buf, size_t len)
 static void
 csrf_field(struct web_page *p, const struct web_user *u)
 {
-	html_raw(&p->body, "<input type=\"hidden\" name=\"" WEB_CSRF_FIELD "\" value=\"");
+	buf_adds(&p->body, "<input type=\"hidden\" name=\"" WEB_CSRF_FIELD "\" value=\"");
 	html_text(&p->body, u ? u->csrf : "");
-	html_raw(&p->body, "\">");
+	buf_adds(&p->body, "\">");
 }
 
 void
 page_begin(struct web_page *p, const char *title, const struct web_user *u)
 {
-	html_raw(&p->body, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	buf_adds(&p->body, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
 	html_text(&p->body, title);
-	html_raw(&p->body, " - postsale</title><link rel=\"stylesheet\" href=\"/style.css\"></head>\n"
+	buf_adds(&p->body, " - postsale</title><link rel=\"stylesheet\" href=\"/style.css\"></head>\n"
 	    "<body><header><strong>postsale</strong><nav>");
 	if (u != NULL) {
 		if (web_role_may(u->role, WEB_RIGHT_INVOICES))
-			html_raw(&p->body, "<a href=\"/invoices\">Invoices</a>");
+			buf_adds(&p->body, "<a href=\"/invoices\">Invoices</a>");
 		if (web_role_may(u->role, WEB_RIGHT_CUSTOMERS))
-			html_raw(&p->body, "<a href=\"/customers\">Customers</a>");
+			buf_adds(&p->body, "<a href=\"/customers\">Customers</a>");
 		if (web_role_may(u->role, WEB_RIGHT_USERS))
-			html_raw(&p->body, "<a href=\"/users\">Users</a>");
-		html_raw(&p->body, "</nav><span>");
+			buf_adds(&p->body, "<a href=\"/users\">Users</a>");
+		buf_adds(&p->body, "</nav><span>");
 		html_text(&p->body, u->name);
-		html_raw(&p->body, " (");
-		html_raw(&p->body, web_role_name(u->role));
-		html_raw(&p->body, ")</span><form class=\"inline\" method=\"post\" action=\"/logout\">");
+		buf_adds(&p->body, " (");
+		buf_adds(&p->body, web_role_name(u->role));
+		buf_adds(&p->body, ")</span><form class=\"inline\" method=\"post\" action=\"/logout\">");
 		csrf_field(p, u);
-		html_raw(&p->body, "<button>Log out</button></form>");
+		buf_adds(&p->body, "<button>Log out</button></form>");
 	} else
-		html_raw(&p->body, "</nav>");
-	html_raw(&p->body, "</header>\n<main>\n<h1>");
+		buf_adds(&p->body, "</nav>");
+	buf_adds(&p->body, "</header>\n<main>\n<h1>");
 	html_text(&p->body, title);
-	html_raw(&p->body, "</h1>\n");
+	buf_adds(&p->body, "</h1>\n");
 }
 
 void
 page_end(struct web_page *p)
 {
-	html_raw(&p->body, "</main></body></html>\n");
+	buf_adds(&p->body, "</main></body></html>\n");
 }
 
 void
@@ -121,9 +121,9 @@ page_message(struct web_page *p, int status, const char *title, const char *text
 {
 	p->status = status;
 	page_begin(p, title, u);
-	html_raw(&p->body, "<p class=\"error\">");
+	buf_adds(&p->body, "<p class=\"error\">");
 	html_text(&p->body, text);
-	html_raw(&p->body, "</p>\n");
+	buf_adds(&p->body, "</p>\n");
 	page_end(p);
 }
 
@@ -135,13 +135,13 @@ page_login(struct web_page *p, int status, const char *notice, const char *token
 	p->status = status;
 	page_begin(p, "Log in", NULL);
 	if (notice != NULL) {
-		html_raw(&p->body, "<p class=\"error\" id=\"notice\">");
+		buf_adds(&p->body, "<p class=\"error\" id=\"notice\">");
 		html_text(&p->body, notice);
-		html_raw(&p->body, "</p>\n");
+		buf_adds(&p->body, "</p>\n");
 	}
-	html_raw(&p->body, "<form method=\"post\" action=\"/login\">");
+	buf_adds(&p->body, "<form method=\"post\" action=\"/login\">");
 	csrf_field(p, &form);
-	html_raw(&p->body, "<dl>"
+	buf_adds(&p->body, "<dl>"
 	    "<dt><label for=\"user\">User</label></dt><dd><input id=\"user\" name=\"user\" required autofocus autocomplete=\"username\"></dd>"
 	    "<dt><label for=\"password\">Password</label></dt><dd><input id=\"password\" type=\"password\" name=\"password\" required autocomplete=\"current-password\"></dd>"
 	    "</dl><button id=\"login\">Log in</button></form>\n");
@@ -159,22 +159,22 @@ hold_cell(struct web_page *p, const struct web_ctx *ctx, const struct store_rows
 	char b[32], c[32];
 
 	if (action == NULL || strcmp(action, "hold") != 0) {
-		html_raw(&p->body, "<td>-</td>");
+		buf_adds(&p->body, "<td>-</td>");
 		return;
 	}
 	if (hs != NULL) {
-		html_raw(&p->body, "<td>");
+		buf_adds(&p->body, "<td>");
 		html_text(&p->body, hs);
-		html_raw(&p->body, "</td>");
+		buf_adds(&p->body, "</td>");
 		return;
 	}
 	if (ctx->hold_lifetime > 0 && age >= ctx->hold_lifetime)
-		html_fmt(&p->body, "<td class=\"warn\">%s: past maximal_queue_lifetime</td>", span(age, b, sizeof(b)));
+		buf_printf(&p->body, "<td class=\"warn\">%s: past maximal_queue_lifetime</td>", span(age, b, sizeof(b)));
 	else if (ctx->hold_lifetime > 0 && age * 5 >= ctx->hold_lifetime * 4)
-		html_fmt(&p->body, "<td class=\"warn\">%s: expires in %s</td>", span(age, b, sizeof(b)),
+		buf_printf(&p->body, "<td class=\"warn\">%s: expires in %s</td>", span(age, b, sizeof(b)),
 		    span(ctx->hold_lifetime - age, c, sizeof(c)));
 	else
-		html_fmt(&p->body, "<td>%s</td>", span(age, b, sizeof(b)));
+		buf_printf(&p->body, "<td>%s</td>", span(age, b, sizeof(b)));
 }
 
 /* day - t as "YYYY-MM-DD" into buf, "" for 0 */
@@ -214,21 +214,21 @@ page_invoices(struct web_page *p, const struct web_ctx *ctx, const struct web_us
 
 	p->status = 200;
 	page_begin(p, "Invoices", u);
-	html_raw(&p->body, "<form class=\"filters\" method=\"get\" action=\"/invoices\">"
+	buf_adds(&p->body, "<form class=\"filters\" method=\"get\" action=\"/invoices\">"
 	    "<label>State<select name=\"state\">");
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-		html_fmt(&p->body, "<option%s>%s</option>", f->state == (enum console_state) i ?
+		buf_printf(&p->body, "<option%s>%s</option>", f->state == (enum console_state) i ?
 		    " selected" : "", states[i]);
-	html_raw(&p->body, "</select></label><label>From<input type=\"date\" name=\"from\" value=\"");
+	buf_adds(&p->body, "</select></label><label>From<input type=\"date\" name=\"from\" value=\"");
 	html_text(&p->body, day(f->from, buf, sizeof(buf)));
-	html_raw(&p->body, "\"></label><label>To<input type=\"date\" name=\"to\" value=\"");
+	buf_adds(&p->body, "\"></label><label>To<input type=\"date\" name=\"to\" value=\"");
 	html_text(&p->body, day(f->to ? f->to - 86400 : 0, buf, sizeof(buf)));
-	html_raw(&p->body, "\"></label>");
-	html_raw(&p->body, "<label>Number<input name=\"number\" value=\"");
+	buf_adds(&p->body, "\"></label>");
+	buf_adds(&p->body, "<label>Number<input name=\"number\" value=\"");
 	html_text(&p->body, f->number);
-	html_raw(&p->body, "\"></label><button>Show</button></form>\n");
+	buf_adds(&p->body, "\"></label><button>Show</button></form>\n");
 
-	html_raw(&p->body, "<table id=\"invoices\"><thead><tr><th>Number</th><th>Buyer</th>"
+	buf_adds(&p->body, "<table id=\"invoices\"><thead><tr><th>Number</th><th>Buyer</th>"
 	    "<th>Amount due</th><th>Findings</th><th>Action taken</th><th>In the hold queue</th>"
 	    "<th>Review</th><th>Sent</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < rows->n; i++) {
@@ -238,42 +238,42 @@ page_invoices(struct web_page *p, const struct web_ctx *ctx, const struct web_us
 		int held = action && strcmp(action, "hold") == 0 && hs == NULL;
 		int flagged = verdict && strcmp(verdict, "flagged") == 0;
 
-		html_fmt(&p->body, "<tr class=\"%s\"><td><a href=\"/invoice/%lld\">",
+		buf_printf(&p->body, "<tr class=\"%s\"><td><a href=\"/invoice/%lld\">",
 		    held ? "held" : flagged ? "flagged" : "", store_rows_int(rows, i, CI_ID));
 		html_text(&p->body, store_rows_get(rows, i, CI_NUMBER) ? store_rows_get(rows, i, CI_NUMBER) : "(no number)");
-		html_raw(&p->body, "</a></td><td>");
+		buf_adds(&p->body, "</a></td><td>");
 		html_text(&p->body, store_rows_get(rows, i, CI_BUYER));
-		html_raw(&p->body, "</td><td class=\"num\">");
+		buf_adds(&p->body, "</td><td class=\"num\">");
 		html_text(&p->body, store_rows_get(rows, i, CI_TOTAL));
-		html_raw(&p->body, " ");
+		buf_adds(&p->body, " ");
 		html_text(&p->body, store_rows_get(rows, i, CI_CURRENCY));
-		html_raw(&p->body, "</td><td>");
+		buf_adds(&p->body, "</td><td>");
 		html_text(&p->body, store_rows_get(rows, i, CI_FINDINGS) ? store_rows_get(rows, i, CI_FINDINGS) : "-");
-		html_raw(&p->body, "</td><td>");
+		buf_adds(&p->body, "</td><td>");
 		html_text(&p->body, action ? action : "-");
-		html_raw(&p->body, "</td>");
+		buf_adds(&p->body, "</td>");
 		hold_cell(p, ctx, rows, i, now);
-		html_raw(&p->body, "<td>");
+		buf_adds(&p->body, "<td>");
 		html_text(&p->body, flagged ? store_rows_get(rows, i, CI_REVIEW) : "-");
-		html_raw(&p->body, "</td><td>");
+		buf_adds(&p->body, "</td><td>");
 		html_text(&p->body, when(store_rows_get(rows, i, CI_SENT), buf, sizeof(buf)));
-		html_raw(&p->body, "</td></tr>\n");
+		buf_adds(&p->body, "</td></tr>\n");
 	}
-	html_raw(&p->body, "</tbody></table>\n");
+	buf_adds(&p->body, "</tbody></table>\n");
 	if (rows->n == 0)
-		html_raw(&p->body, "<p>No invoices match.</p>\n");
-	html_raw(&p->body, "<p>");
+		buf_adds(&p->body, "<p>No invoices match.</p>\n");
+	buf_adds(&p->body, "<p>");
 	if (f->page > 0) {
-		html_raw(&p->body, "<a rel=\"prev\" href=\"/invoices?");
+		buf_adds(&p->body, "<a rel=\"prev\" href=\"/invoices?");
 		html_text(&p->body, q);
-		html_fmt(&p->body, "&amp;page=%ld\">Newer</a> ", f->page - 1);
+		buf_printf(&p->body, "&amp;page=%ld\">Newer</a> ", f->page - 1);
 	}
 	if (more) {
-		html_raw(&p->body, "<a rel=\"next\" href=\"/invoices?");
+		buf_adds(&p->body, "<a rel=\"next\" href=\"/invoices?");
 		html_text(&p->body, q);
-		html_fmt(&p->body, "&amp;page=%ld\">Older</a>", f->page + 1);
+		buf_printf(&p->body, "&amp;page=%ld\">Older</a>", f->page + 1);
 	}
-	html_raw(&p->body, "</p>\n");
+	buf_adds(&p->body, "</p>\n");
 	free(q);
 	page_end(p);
 }
@@ -282,20 +282,20 @@ page_invoices(struct web_page *p, const struct web_ctx *ctx, const struct web_us
 static void
 fact(struct web_page *p, const char *label, const char *value)
 {
-	html_raw(&p->body, "<dt>");
-	html_raw(&p->body, label);
-	html_raw(&p->body, "</dt><dd>");
+	buf_adds(&p->body, "<dt>");
+	buf_adds(&p->body, label);
+	buf_adds(&p->body, "</dt><dd>");
 	html_text(&p->body, value ? value : "-");
-	html_raw(&p->body, "</dd>");
+	buf_adds(&p->body, "</dd>");
 }
 
 /* cell - a table cell with the value (numeric cells right-aligned, differing marked) */
 static void
 cell(struct web_page *p, const char *value, int num, int differs)
 {
-	html_fmt(&p->body, "<td class=\"%s%s\">", num ? "num" : "", differs ? " diff" : "");
+	buf_printf(&p->body, "<td class=\"%s%s\">", num ? "num" : "", differs ? " diff" : "");
 	html_text(&p->body, value ? value : "");
-	html_raw(&p->body, "</td>");
+	buf_adds(&p->body, "</td>");
 }
 
 /* A column of a table of store rows: its heading, its column, how it is shown. */
@@ -312,18 +312,18 @@ table(struct web_page *p, const char *id, const struct store_rows *r, const stru
 {
 	char b[32];
 
-	html_fmt(&p->body, "<table id=\"%s\"><thead><tr>", id);
+	buf_printf(&p->body, "<table id=\"%s\"><thead><tr>", id);
 	for (size_t k = 0; k < ncols; k++)
-		html_fmt(&p->body, "<th>%s</th>", cols[k].head);
-	html_raw(&p->body, "</tr></thead><tbody>\n");
+		buf_printf(&p->body, "<th>%s</th>", cols[k].head);
+	buf_adds(&p->body, "</tr></thead><tbody>\n");
 	for (size_t i = 0; i < r->n; i++) {
-		html_raw(&p->body, "<tr>");
+		buf_adds(&p->body, "<tr>");
 		for (size_t k = 0; k < ncols; k++)
 			cell(p, cols[k].kind == COL_TIME ? when(store_rows_get(r, i, cols[k].c), b, sizeof(b)) :
 			    store_rows_get(r, i, cols[k].c), cols[k].kind == COL_NUM, 0);
-		html_raw(&p->body, "</tr>\n");
+		buf_adds(&p->body, "</tr>\n");
 	}
-	html_raw(&p->body, "</tbody></table>\n");
+	buf_adds(&p->body, "</tbody></table>\n");
 }
 
 /* figures - the lines and the totals, stated and recomputed, differing ones marked */
@@ -331,17 +331,17 @@ static void
 figures(struct web_page *p, const struct web_ctx *ctx, const struct console_invoice *ci)
 {
 	if (ci->lines.n == 0 && ci->totals.n == 0) {
-		html_fmt(&p->body, "<p>The journal keeps the lines and totals of flagged invoices for %ld days"
+		buf_printf(&p->body, "<p>The journal keeps the lines and totals of flagged invoices for %ld days"
 		    " (invoice-detail-retention); it has none for this one.</p>\n",
 		    ctx->conf->invoice_detail_retention_ms / 86400000);
 		return;
 	}
-	html_raw(&p->body, "<h2>Lines</h2>\n<table id=\"lines\"><thead><tr><th>Line</th><th>Item</th>"
+	buf_adds(&p->body, "<h2>Lines</h2>\n<table id=\"lines\"><thead><tr><th>Line</th><th>Item</th>"
 	    "<th>Quantity</th><th>Unit</th><th>Price</th><th>Per</th><th>Net as stated</th>"
 	    "<th>Net recomputed</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < ci->lines.n; i++) {
 		int d = store_rows_int(&ci->lines, i, CL_DIFFERS) != 0;
-		html_fmt(&p->body, "<tr%s>", d ? " class=\"differs\"" : "");
+		buf_printf(&p->body, "<tr%s>", d ? " class=\"differs\"" : "");
 		cell(p, store_rows_get(&ci->lines, i, CL_LINE_ID), 0, 0);
 		cell(p, store_rows_get(&ci->lines, i, CL_ITEM), 0, 0);
 		cell(p, store_rows_get(&ci->lines, i, CL_QUANTITY), 1, 0);
@@ -350,21 +350,21 @@ figures(struct web_page *p, const struct web_ctx *ctx, const struct console_invo
 		cell(p, store_rows_get(&ci->lines, i, CL_BASE), 1, 0);
 		cell(p, store_rows_get(&ci->lines, i, CL_NET), 1, d);
 		cell(p, store_rows_get(&ci->lines, i, CL_COMPUTED), 1, d);
-		html_raw(&p->body, "</tr>\n");
+		buf_adds(&p->body, "</tr>\n");
 	}
-	html_raw(&p->body, "</tbody></table>\n<h2>Totals</h2>\n<table id=\"totals\"><thead><tr>"
+	buf_adds(&p->body, "</tbody></table>\n<h2>Totals</h2>\n<table id=\"totals\"><thead><tr>"
 	    "<th>Term</th><th>What</th><th>As stated</th><th>Recomputed</th><th></th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < ci->totals.n; i++) {
 		int d = store_rows_int(&ci->totals, i, CT_DIFFERS) != 0;
-		html_fmt(&p->body, "<tr%s>", d ? " class=\"differs\"" : "");
+		buf_printf(&p->body, "<tr%s>", d ? " class=\"differs\"" : "");
 		cell(p, store_rows_get(&ci->totals, i, CT_TERM), 0, 0);
 		cell(p, store_rows_get(&ci->totals, i, CT_LABEL), 0, 0);
 		cell(p, store_rows_get(&ci->totals, i, CT_STATED), 1, d);
 		cell(p, store_rows_get(&ci->totals, i, CT_COMPUTED), 1, d);
 		cell(p, d ? "differs" : "", 0, d);
-		html_raw(&p->body, "</tr>\n");
+		buf_adds(&p->body, "</tr>\n");
 	}
-	html_raw(&p->body, "</tbody></table>\n");
+	buf_adds(&p->body, "</tbody></table>\n");
 }
 
 /* audit - the invoice's audit log */
@@ -377,9 +377,9 @@ audit(struct web_page *p, const struct store_rows *a)
 		{"Note", AUDIT_DETAIL, COL_TEXT},
 	};
 
-	html_raw(&p->body, "<h2>Audit log</h2>\n");
+	buf_adds(&p->body, "<h2>Audit log</h2>\n");
 	if (a->n == 0)
-		html_raw(&p->body, "<p id=\"audit-empty\">No action taken in the console yet.</p>\n");
+		buf_adds(&p->body, "<p id=\"audit-empty\">No action taken in the console yet.</p>\n");
 	else
 		table(p, "audit", a, cols, sizeof(cols) / sizeof(cols[0]));
 }
@@ -399,14 +399,14 @@ page_invoice(struct web_page *p, const struct web_ctx *ctx, const struct web_use
 	p->status = 200;
 	page_begin(p, title, u);
 	if (notice != NULL) {
-		html_raw(&p->body, "<p class=\"notice\" id=\"notice\">");
+		buf_adds(&p->body, "<p class=\"notice\" id=\"notice\">");
 		html_text(&p->body, notice);
-		html_raw(&p->body, "</p>\n");
+		buf_adds(&p->body, "</p>\n");
 	}
 	snprintf(amount, sizeof(amount), "%s %s", store_rows_get(r, 0, CI_TOTAL) ?
 	    store_rows_get(r, 0, CI_TOTAL) : "-", store_rows_get(r, 0, CI_CURRENCY) ?
 	    store_rows_get(r, 0, CI_CURRENCY) : "");
-	html_raw(&p->body, "<dl id=\"facts\">");
+	buf_adds(&p->body, "<dl id=\"facts\">");
 	fact(p, "Number", store_rows_get(r, 0, CI_NUMBER));
 	fact(p, "Seller", store_rows_get(r, 0, CI_SELLER));
 	fact(p, "Buyer", store_rows_get(r, 0, CI_BUYER));
@@ -427,46 +427,46 @@ page_invoice(struct web_page *p, const struct web_ctx *ctx, const struct web_use
 	fact(p, "Review", store_rows_get(r, 0, CI_REVIEW));
 	if (store_rows_get(r, 0, CI_REVIEW_NOTE) != NULL)
 		fact(p, "Review note", store_rows_get(r, 0, CI_REVIEW_NOTE));
-	html_raw(&p->body, "</dl>\n");
+	buf_adds(&p->body, "</dl>\n");
 	if (held) {
-		html_raw(&p->body, "<p>In the hold queue for ");
-		html_raw(&p->body, span((long long) now - store_rows_int(r, 0, CI_SENT), b, sizeof(b)));
+		buf_adds(&p->body, "<p>In the hold queue for ");
+		buf_adds(&p->body, span((long long) now - store_rows_int(r, 0, CI_SENT), b, sizeof(b)));
 		if (ctx->hold_lifetime > 0) {
-			html_raw(&p->body, " of at most ");
-			html_raw(&p->body, span(ctx->hold_lifetime, b, sizeof(b)));
-			html_raw(&p->body, " (maximal_queue_lifetime)");
+			buf_adds(&p->body, " of at most ");
+			buf_adds(&p->body, span(ctx->hold_lifetime, b, sizeof(b)));
+			buf_adds(&p->body, " (maximal_queue_lifetime)");
 		}
-		html_raw(&p->body, ".</p>\n");
+		buf_adds(&p->body, ".</p>\n");
 	}
 
-	html_raw(&p->body, "<h2>Findings</h2>\n");
+	buf_adds(&p->body, "<h2>Findings</h2>\n");
 	if (ci->findings.n == 0)
-		html_raw(&p->body, "<p>None.</p>\n");
+		buf_adds(&p->body, "<p>None.</p>\n");
 	else
-		html_raw(&p->body, "<table id=\"findings\"><thead><tr><th>Rule</th><th>Severity</th>"
+		buf_adds(&p->body, "<table id=\"findings\"><thead><tr><th>Rule</th><th>Severity</th>"
 		    "<th>What it means</th><th>Details</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < ci->findings.n; i++) {
-		html_raw(&p->body, "<tr>");
+		buf_adds(&p->body, "<tr>");
 		cell(p, store_rows_get(&ci->findings, i, CF_RULE), 0, 0);
 		cell(p, store_rows_get(&ci->findings, i, CF_SEVERITY), 0, 0);
 		cell(p, inv_rule_explain(store_rows_get(&ci->findings, i, CF_RULE)), 0, 0);
 		cell(p, store_rows_get(&ci->findings, i, CF_MESSAGE), 0, 0);
-		html_raw(&p->body, "</tr>\n");
+		buf_adds(&p->body, "</tr>\n");
 	}
 	if (ci->findings.n > 0)
-		html_raw(&p->body, "</tbody></table>\n");
+		buf_adds(&p->body, "</tbody></table>\n");
 	figures(p, ctx, ci);
 
-	html_raw(&p->body, "<h2>Actions</h2>\n");
+	buf_adds(&p->body, "<h2>Actions</h2>\n");
 	if (held) {
-		html_fmt(&p->body, "<form class=\"inline\" method=\"post\" action=\"/invoice/%lld/release\">", id);
+		buf_printf(&p->body, "<form class=\"inline\" method=\"post\" action=\"/invoice/%lld/release\">", id);
 		csrf_field(p, u);
-		html_raw(&p->body, "<button id=\"release\">Release: send it to its recipients</button></form> ");
-		html_fmt(&p->body, "<a id=\"discard\" href=\"/invoice/%lld/discard\">Discard...</a>\n", id);
+		buf_adds(&p->body, "<button id=\"release\">Release: send it to its recipients</button></form> ");
+		buf_printf(&p->body, "<a id=\"discard\" href=\"/invoice/%lld/discard\">Discard...</a>\n", id);
 	}
-	html_fmt(&p->body, "<form method=\"post\" action=\"/invoice/%lld/review\"><p>", id);
+	buf_printf(&p->body, "<form method=\"post\" action=\"/invoice/%lld/review\"><p>", id);
 	csrf_field(p, u);
-	html_raw(&p->body, "<label for=\"note\">Note</label><br><textarea id=\"note\" name=\"note\" maxlength=\"2000\">"
+	buf_adds(&p->body, "<label for=\"note\">Note</label><br><textarea id=\"note\" name=\"note\" maxlength=\"2000\">"
 	    "</textarea><br><button id=\"review\">Mark reviewed</button></p></form>\n");
 	audit(p, &ci->audit);
 	page_end(p);
@@ -479,16 +479,16 @@ page_discard_confirm(struct web_page *p, const struct web_user *u, const struct 
 
 	p->status = 200;
 	page_begin(p, "Discard this invoice?", u);
-	html_raw(&p->body, "<p>The message with invoice <strong>");
+	buf_adds(&p->body, "<p>The message with invoice <strong>");
 	html_text(&p->body, store_rows_get(&ci->invoice, 0, CI_NUMBER));
-	html_raw(&p->body, "</strong> to <strong>");
+	buf_adds(&p->body, "</strong> to <strong>");
 	html_text(&p->body, store_rows_get(&ci->invoice, 0, CI_RCPTS));
-	html_raw(&p->body, "</strong> will be deleted from the mail server's queue. It cannot be undone.</p>\n");
-	html_fmt(&p->body, "<form method=\"post\" action=\"/invoice/%lld/discard\">", id);
+	buf_adds(&p->body, "</strong> will be deleted from the mail server's queue. It cannot be undone.</p>\n");
+	buf_printf(&p->body, "<form method=\"post\" action=\"/invoice/%lld/discard\">", id);
 	csrf_field(p, u);
-	html_raw(&p->body, "<input type=\"hidden\" name=\"confirm\" value=\"yes\">"
+	buf_adds(&p->body, "<input type=\"hidden\" name=\"confirm\" value=\"yes\">"
 	    "<button class=\"danger\" id=\"confirm-discard\">Discard it</button> ");
-	html_fmt(&p->body, "<a href=\"/invoice/%lld\">Cancel</a></form>\n", id);
+	buf_printf(&p->body, "<a href=\"/invoice/%lld\">Cancel</a></form>\n", id);
 	page_end(p);
 }
 
@@ -500,13 +500,13 @@ page_customers(struct web_page *p, const struct web_user *u, const struct store_
 
 	p->status = 200;
 	page_begin(p, "Customers", u);
-	html_raw(&p->body, "<table id=\"customers\"><thead><tr><th>Address</th><th>Name</th>"
+	buf_adds(&p->body, "<table id=\"customers\"><thead><tr><th>Address</th><th>Name</th>"
 	    "<th>Account manager</th><th>First seen</th><th>Onboarded</th><th>Off-boarded</th>"
 	    "<th>Invoices</th><th>Renewal</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < rows->n; i++) {
-		html_fmt(&p->body, "<tr><td><a href=\"/customer/%lld\">", store_rows_int(rows, i, CC_ID));
+		buf_printf(&p->body, "<tr><td><a href=\"/customer/%lld\">", store_rows_int(rows, i, CC_ID));
 		html_text(&p->body, store_rows_get(rows, i, CC_ADDRESS));
-		html_raw(&p->body, "</a></td>");
+		buf_adds(&p->body, "</a></td>");
 		cell(p, store_rows_get(rows, i, CC_NAME), 0, 0);
 		cell(p, store_rows_get(rows, i, CC_MANAGER), 0, 0);
 		cell(p, when(store_rows_get(rows, i, CC_FIRST_SEEN), b, sizeof(b)), 0, 0);
@@ -514,14 +514,14 @@ page_customers(struct web_page *p, const struct web_user *u, const struct store_
 		cell(p, when(store_rows_get(rows, i, CC_OFFBOARDED), b, sizeof(b)), 0, 0);
 		cell(p, store_rows_get(rows, i, CC_INVOICES), 1, 0);
 		cell(p, store_rows_get(rows, i, CC_RENEWAL), 0, 0);
-		html_raw(&p->body, "</tr>\n");
+		buf_adds(&p->body, "</tr>\n");
 	}
-	html_raw(&p->body, "</tbody></table>\n<p>");
+	buf_adds(&p->body, "</tbody></table>\n<p>");
 	if (page > 0)
-		html_fmt(&p->body, "<a rel=\"prev\" href=\"/customers?page=%ld\">Newer</a> ", page - 1);
+		buf_printf(&p->body, "<a rel=\"prev\" href=\"/customers?page=%ld\">Newer</a> ", page - 1);
 	if (more)
-		html_fmt(&p->body, "<a rel=\"next\" href=\"/customers?page=%ld\">Older</a>", page + 1);
-	html_raw(&p->body, "</p>\n");
+		buf_printf(&p->body, "<a rel=\"next\" href=\"/customers?page=%ld\">Older</a>", page + 1);
+	buf_adds(&p->body, "</p>\n");
 	page_end(p);
 }
 
@@ -538,7 +538,7 @@ page_customer(struct web_page *p, const struct web_user *u, const struct store_r
 
 	p->status = 200;
 	page_begin(p, store_rows_get(cust, 0, CC_ADDRESS), u);
-	html_raw(&p->body, "<dl>");
+	buf_adds(&p->body, "<dl>");
 	fact(p, "Name", store_rows_get(cust, 0, CC_NAME));
 	fact(p, "Account manager", store_rows_get(cust, 0, CC_MANAGER));
 	fact(p, "First seen", when(store_rows_get(cust, 0, CC_FIRST_SEEN), b, sizeof(b)));
@@ -547,7 +547,7 @@ page_customer(struct web_page *p, const struct web_user *u, const struct store_r
 	fact(p, "Invoices", store_rows_get(cust, 0, CC_INVOICES));
 	fact(p, "Last invoice", when(store_rows_get(cust, 0, CC_LAST_INVOICE), b, sizeof(b)));
 	fact(p, "Renewal", store_rows_get(cust, 0, CC_RENEWAL));
-	html_raw(&p->body, "</dl>\n<h2>Check-ins</h2>\n");
+	buf_adds(&p->body, "</dl>\n<h2>Check-ins</h2>\n");
 	table(p, "checkins", checkins, cols, sizeof(cols) / sizeof(cols[0]));
 	page_end(p);
 }
@@ -562,7 +562,7 @@ page_users(struct web_page *p, const struct web_user *u, const struct store_rows
 
 	p->status = 200;
 	page_begin(p, "Users", u);
-	html_raw(&p->body, "<p>Users are added, removed and given passwords on the server with "
+	buf_adds(&p->body, "<p>Users are added, removed and given passwords on the server with "
 	    "<code>postsalectl user add|del|passwd</code> (postsalectl(1)).</p>\n");
 	table(p, "users", rows, cols, sizeof(cols) / sizeof(cols[0]));
 	page_end(p);

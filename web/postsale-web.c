@@ -108,26 +108,22 @@ static char *
 read_file(const char *path, char *why, size_t whylen)
 {
 	FILE *fp = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, n;
+	struct buf b = { 0 };
+	size_t n;
 	char chunk[4096];
 
 	if (fp == NULL) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && len < (1 << 20)) {
-		buf = xrealloc(buf, len + n + 1);
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len < (1 << 20))
+		buf_add(&b, chunk, n);
 	fclose(fp);
-	if (buf == NULL) {
+	if (b.data == NULL) {
 		snprintf(why, whylen, "%s: empty", path);
 		return NULL;
 	}
-	buf[len] = '\0';
-	return buf;
+	return buf_steal(&b, NULL);
 }
 
 /* parse_listen - web-listen into a socket address; 0, or -1 */

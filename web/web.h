@@ -43,7 +43,7 @@ struct web_user {
 /* A page being answered. */
 struct web_page {
 	int status;
-	struct html_buf body;
+	struct buf body;
 	char *location;			/* a redirect (303) */
 	char *cookie;			/* Set-Cookie */
 	int retry_after;		/* seconds, for 429 and 503 */

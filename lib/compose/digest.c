@@ -14,10 +14,12 @@
 #include <gmime/gmime.h>
 
 #include "digest.h"
+#include "util/buf.h"
 #include "util/html.h"
 #include "invite_mime.h"
 #include "mime/mime_text.h"
 #include "util/xalloc.h"
+#include "util/text.h"
 
 #define DIGEST_CELL_MAX 60	/* code points of one cell in the text table */
 
@@ -156,18 +158,15 @@ cells(const struct digest_row *r, char *out[C_N])
 static char *
 text_cell(const char *s, size_t *width)
 {
-	size_t n = strlen(s), o = 0, w = 0;
-	char *c = xmalloc(n + 4);
+	char *c = text_printable_dup(s, strlen(s), TEXT_SPACE);
+	size_t o, w = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char b = (unsigned char) s[i];
-		if ((b & 0xc0) != 0x80) {
+	for (o = 0; c[o] != '\0'; o++)
+		if (((unsigned char) c[o] & 0xc0) != 0x80) {
 			if (w == DIGEST_CELL_MAX)
 				break;
 			w++;
 		}
-		c[o++] = b < 0x20 || b == 0x7f ? ' ' : (char) b;
-	}
 	c[o] = '\0';
 	*width = w;
 	return c;
@@ -278,75 +277,53 @@ build_text(const struct ps_conf *conf, const struct digest *d, const char *subje
 	return out;
 }
 
-/* html_add - append s to the string *h (realloc'ed) */
-static void
-html_add(char **h, size_t *len, const char *s)
-{
-	size_t l = strlen(s);
-
-	*h = xrealloc(*h, *len + l + 1);
-	memcpy(*h + *len, s, l + 1);
-	*len += l;
-}
-
-/* html_add_escaped - append s HTML-escaped */
-static void
-html_add_escaped(char **h, size_t *len, const char *s)
-{
-	char *e = html_escape(s);
-
-	html_add(h, len, e);
-	free(e);
-}
-
 /* build_html - the HTML table, every value escaped; caller frees */
 static char *
 build_html(const struct ps_conf *conf, const struct digest *d, const char *subject)
 {
-	char *h = NULL;
-	size_t len = 0;
+	struct buf h = { 0 };
 
-	html_add(&h, &len, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
-	html_add_escaped(&h, &len, subject);
-	html_add(&h, &len, "</title></head>\n<body>\n<h1>");
-	html_add_escaped(&h, &len, subject);
-	html_add(&h, &len, "</h1>\n");
+	buf_adds(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
+	html_text(&h, subject);
+	buf_adds(&h, "</title></head>\n<body>\n<h1>");
+	html_text(&h, subject);
+	buf_adds(&h, "</h1>\n");
 	if (conf->company_name && *conf->company_name) {
-		html_add(&h, &len, "<p>");
-		html_add_escaped(&h, &len, conf->company_name);
-		html_add(&h, &len, "</p>\n");
+		buf_adds(&h, "<p>");
+		html_text(&h, conf->company_name);
+		buf_adds(&h, "</p>\n");
 	}
-	html_add(&h, &len, "<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">\n<tr>");
+	buf_adds(&h, "<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">\n<tr>");
 	for (int c = 0; c < C_N; c++) {
-		html_add(&h, &len, "<th>");
-		html_add(&h, &len, col_names[c]);
-		html_add(&h, &len, "</th>");
+		buf_adds(&h, "<th>");
+		buf_adds(&h, col_names[c]);
+		buf_adds(&h, "</th>");
 	}
-	html_add(&h, &len, "</tr>\n");
+	buf_adds(&h, "</tr>\n");
 	for (size_t i = 0; i < d->n; i++) {
 		char *v[C_N];
 		cells(&d->rows[i], v);
-		html_add(&h, &len, "<tr>");
+		buf_adds(&h, "<tr>");
 		for (int c = 0; c < C_N; c++) {
-			html_add(&h, &len, "<td>");
+			buf_adds(&h, "<td>");
 			if (c == C_ID && conf->web_url != NULL && conf->web_url[0] != '\0') {
 				char *link = console_link(conf, d->rows[i].id);
-				html_add(&h, &len, "<a href=\"");
-				html_add_escaped(&h, &len, link);
-				html_add(&h, &len, "\">");
-				html_add_escaped(&h, &len, v[c]);
-				html_add(&h, &len, "</a>");
+				buf_adds(&h, "<a href=\"");
+				html_text(&h, link);
+				buf_adds(&h, "\">");
+				html_text(&h, v[c]);
+				buf_adds(&h, "</a>");
 				free(link);
 			} else
-				html_add_escaped(&h, &len, v[c]);
-			html_add(&h, &len, "</td>");
+				html_text(&h, v[c]);
+			buf_adds(&h, "</td>");
 			free(v[c]);
 		}
-		html_add(&h, &len, "</tr>\n");
+		buf_adds(&h, "</tr>\n");
 	}
-	html_add(&h, &len, "</table>\n<p>Details of one invoice: <code>postsalectl show ID</code><br>\n"
+	buf_adds(&h, "</table>\n<p>Details of one invoice: <code>postsalectl show ID</code><br>\n"
 	    "Mark it reviewed: <code>postsalectl review ID --note TEXT</code></p>\n</body></html>\n");
-	return h;
+	return buf_steal(&h, NULL);
 }
 
 /* text_part - a text/SUBTYPE part of UTF-8 text, labelled so, quoted-printable

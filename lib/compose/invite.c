@@ -2,7 +2,7 @@
  * invite.c - the iCalendar invitation of a check-in, built with libical 3.
  *
  * Trust: every string in struct invite_opts is untrusted (it comes from mail the
- * milter saw, the store and the config). Addresses must pass invite_addr_valid();
+ * milter saw, the store and the config). Addresses must pass text_addr_valid();
  * texts are made valid UTF-8 without control characters (newlines kept in the
  * description; libical escapes them); names lose the double quotes a parameter
  * value cannot carry.
@@ -26,6 +26,8 @@
 #include "invite.h"
 #include "journey/plan.h"
 #include "util/xalloc.h"
+#include "util/text.h"
+#include "util/zone.h"
 
 #define INVITE_PRODID "-//postsale//check-in invitations//EN"
 
@@ -37,55 +39,6 @@ void invite_opts_init(struct invite_opts *opts)
 	opts->alarm_minutes = 15;
 }
 
-/* invite_addr_valid - 1 if s is a plain addr-spec local@domain, else 0 */
-int invite_addr_valid(const char *s)
-{
-	const char *at, *p;
-
-	if (s == NULL || (at = strrchr(s, '@')) == NULL || at == s || at - s > 64 ||
-	    strlen(at + 1) == 0 || strlen(at + 1) > 255)
-		return 0;
-	for (p = s; p < at; p++) {
-		unsigned char c = (unsigned char) *p;
-		if (c <= ' ' || c == 0x7f || strchr("()<>[]:;@\\,\"", c) != NULL)
-			return 0;
-	}
-	if (s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
-		return 0;
-	/* domain: labels of letters, digits, '-' (or UTF-8), separated by single dots */
-	for (p = at + 1; *p; p++) {
-		unsigned char c = (unsigned char) *p;
-		if (c == '.') {
-			if (p == at + 1 || p[1] == 0 || p[1] == '.')
-				return 0;
-		} else if (!(isalnum(c) || c == '-' || c >= 0x80))
-			return 0;
-	}
-	return 1;
-}
-
-/* utf8_len - length of the valid UTF-8 sequence at s, or 0 if it is not one */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80 ||
-		    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 /* invite_text_clean - see invite.h; caller frees */
 char *
 invite_text_clean(const char *s, int keep_lf, int no_quote)
@@ -95,7 +48,7 @@ invite_text_clean(const char *s, int keep_lf, int no_quote)
 	const unsigned char *p = (const unsigned char *) (s ? s : "");
 
 	while (*p) {
-		size_t l = utf8_len(p);
+		size_t l = text_utf8_len(p, 4);	/* a NUL ends any sequence */
 		if (l == 0) {
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;
@@ -123,18 +76,6 @@ invite_text_clean(const char *s, int keep_lf, int no_quote)
 	return out;
 }
 
-/* invite_uid - "ci<id>-<16 hex>@<domain>"; caller frees */
-char *invite_uid(long long checkin_id, const char *customer, const char *domain)
-{
-	char *key = xasprintf("%s/%lld", customer ? customer : "", checkin_id);
-	unsigned long long h = plan_spread_hash(key);
-	char *uid = xasprintf("ci%lld-%016llx@%s", checkin_id, h,
-			      domain && *domain ? domain : "postsale.invalid");
-
-	free(key);
-	return uid;
-}
-
 static void date_fmt(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
@@ -143,13 +84,11 @@ static void date_fmt(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
-static icaltimezone *zone_lookup(const char *tz);
-
 /* invite_local_time - see invite.h; returns buf */
 char *
 invite_local_time(time_t t, const char *tz, char *buf, size_t len)
 {
-	icaltimezone *zone = tz ? zone_lookup(tz) : NULL;
+	icaltimezone *zone = zone_get(tz);
 	struct icaltimetype it = icaltime_from_timet_with_zone(t, 0, zone ? zone :
 	    icaltimezone_get_utc_timezone());
 
@@ -236,7 +175,7 @@ static long days_between(struct icaltimetype a, struct icaltimetype b)
 char *invite_describe_render(const tmpl *t, const struct invite_context *c, time_t when,
 			     const char *lang)
 {
-	icaltimezone *zone = c->tz ? icaltimezone_get_builtin_timezone(c->tz) : NULL;
+	icaltimezone *zone = zone_get(c->tz);
 	struct icaltimetype day = local_date(when, zone), d;
 	tmpl_checkin_facts f;
 	tmpl_vars *v = tmpl_vars_new();
@@ -271,14 +210,14 @@ char *invite_describe_render(const tmpl *t, const struct invite_context *c, time
 }
 
 /* The cache of truncated VTIMEZONEs, TZID already rewritten, as iCalendar text. */
-#define ZONE_CACHE_SIZE 16
-static struct zone_cache_entry {
+#define VTZ_CACHE_SIZE 16
+static struct vtz_cache_entry {
 	char *tz;
 	int year_from, year_to;
 	char *text;
-} zone_cache[ZONE_CACHE_SIZE];
-static size_t zone_cache_next;
-static pthread_mutex_t zone_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+} vtz_cache[VTZ_CACHE_SIZE];
+static size_t vtz_cache_next;
+static pthread_mutex_t vtz_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* vtimezone_make - the builtin zone's VTIMEZONE for the years year_from..year_to,
  * with TZID = tz and no X-LIC-LOCATION, as text (caller frees); NULL if unknown */
@@ -290,9 +229,7 @@ static char *vtimezone_make(const char *tz, int year_from, int year_to)
 	struct icaltimetype from = icaltime_null_time(), to;
 	char *s, *text;
 
-	if (tz[0] == '/' || strstr(tz, "..") != NULL ||
-	    (zone = icaltimezone_get_builtin_timezone(tz)) == NULL ||
-	    icaltimezone_get_component(zone) == NULL)
+	if ((zone = zone_get(tz)) == NULL || icaltimezone_get_component(zone) == NULL)
 		return NULL;
 	vtz = icalcomponent_new_clone(icaltimezone_get_component(zone));
 	from.year = year_from;
@@ -325,9 +262,9 @@ static char *vtimezone_get(const char *tz, int year_from, int year_to)
 {
 	char *text = NULL;
 
-	pthread_mutex_lock(&zone_cache_lock);
-	for (size_t i = 0; i < ZONE_CACHE_SIZE; i++) {
-		struct zone_cache_entry *e = &zone_cache[i];
+	pthread_mutex_lock(&vtz_cache_lock);
+	for (size_t i = 0; i < VTZ_CACHE_SIZE; i++) {
+		struct vtz_cache_entry *e = &vtz_cache[i];
 		if (e->tz && strcmp(e->tz, tz) == 0 && e->year_from == year_from &&
 		    e->year_to == year_to) {
 			text = xstrdup(e->text);
@@ -335,8 +272,8 @@ static char *vtimezone_get(const char *tz, int year_from, int year_to)
 		}
 	}
 	if (text == NULL && (text = vtimezone_make(tz, year_from, year_to)) != NULL) {
-		struct zone_cache_entry *e = &zone_cache[zone_cache_next];
-		zone_cache_next = (zone_cache_next + 1) % ZONE_CACHE_SIZE;
+		struct vtz_cache_entry *e = &vtz_cache[vtz_cache_next];
+		vtz_cache_next = (vtz_cache_next + 1) % VTZ_CACHE_SIZE;
 		free(e->tz);
 		free(e->text);
 		e->tz = xstrdup(tz);
@@ -344,35 +281,8 @@ static char *vtimezone_get(const char *tz, int year_from, int year_to)
 		e->year_to = year_to;
 		e->text = xstrdup(text);
 	}
-	pthread_mutex_unlock(&zone_cache_lock);
+	pthread_mutex_unlock(&vtz_cache_lock);
 	return text;
-}
-
-/* zone_lookup - libical's builtin zone for tz, remembered: libical finds a zone by a
- * linear search of its list; NULL for an unknown name (not remembered) */
-static icaltimezone *zone_lookup(const char *tz)
-{
-	static struct {
-		char *tz;
-		icaltimezone *zone;
-	} seen[ZONE_CACHE_SIZE];
-	static size_t next;
-	icaltimezone *zone = NULL;
-
-	if (tz[0] == '/' || strstr(tz, "..") != NULL)
-		return NULL;
-	pthread_mutex_lock(&zone_cache_lock);
-	for (size_t i = 0; i < ZONE_CACHE_SIZE && zone == NULL; i++)
-		if (seen[i].tz && strcmp(seen[i].tz, tz) == 0)
-			zone = seen[i].zone;
-	if (zone == NULL && (zone = icaltimezone_get_builtin_timezone(tz)) != NULL) {
-		free(seen[next].tz);
-		seen[next].tz = xstrdup(tz);
-		seen[next].zone = zone;
-		next = (next + 1) % ZONE_CACHE_SIZE;
-	}
-	pthread_mutex_unlock(&zone_cache_lock);
-	return zone;
 }
 
 /* time_prop - DTSTART/DTEND of the UTC instant t as local time with TZID=tz, or as
@@ -425,12 +335,14 @@ static icalproperty *person_prop(int attendee, const char *addr, const char *nam
 /* opts_check - -1 and a message naming the first bad field */
 static int opts_check(const struct invite_opts *o, char *err, size_t errlen)
 {
-	if (!invite_addr_valid(o->organizer)) {
+	char why[160];
+
+	if (!text_addr_valid(o->organizer)) {
 		snprintf(err, errlen, "invite: organizer \"%.100s\" is not a mail address",
 			 o->organizer ? o->organizer : "");
 		return -1;
 	}
-	if (!invite_addr_valid(o->manager)) {
+	if (!text_addr_valid(o->manager)) {
 		snprintf(err, errlen, "invite: manager \"%.100s\" is not a mail address",
 			 o->manager ? o->manager : "");
 		return -1;
@@ -440,7 +352,7 @@ static int opts_check(const struct invite_opts *o, char *err, size_t errlen)
 			 "organizer must be the postsale mailbox", o->organizer);
 		return -1;
 	}
-	if (o->invite_customer && !invite_addr_valid(o->customer)) {
+	if (o->invite_customer && !text_addr_valid(o->customer)) {
 		snprintf(err, errlen, "invite: customer \"%.100s\" is not a mail address",
 			 o->customer ? o->customer : "");
 		return -1;
@@ -460,10 +372,8 @@ static int opts_check(const struct invite_opts *o, char *err, size_t errlen)
 			 (long long) o->end, (long long) o->start);
 		return -1;
 	}
-	if (o->tz == NULL || (strcmp(o->tz, "UTC") != 0 && strcmp(o->tz, "Etc/UTC") != 0 &&
-			      zone_lookup(o->tz) == NULL)) {
-		snprintf(err, errlen, "invite: time zone \"%.100s\" is not known to libical",
-			 o->tz ? o->tz : "");
+	if (zone_check(o->tz, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "invite: %s", why);
 		return -1;
 	}
 	return 0;
@@ -480,8 +390,8 @@ int invite_build(const struct invite_opts *o, char **ics, char *err, size_t errl
 	*ics = NULL;
 	if (opts_check(o, err, errlen) < 0)
 		return -1;
-	if (strcmp(o->tz, "UTC") != 0 && strcmp(o->tz, "Etc/UTC") != 0)
-		zone = zone_lookup(o->tz);
+	if ((zone = zone_get(o->tz)) == utc)
+		zone = NULL;	/* times in UTC, no VTIMEZONE */
 
 	cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
 	icalcomponent_add_property(cal, icalproperty_new_prodid(o->prodid ? o->prodid :

@@ -23,7 +23,7 @@ enum invite_method {
 
 struct invite_opts {
 	enum invite_method method;
-	const char *uid;		/* stable per check-in: see invite_uid() */
+	const char *uid;		/* stable per check-in: see ident_checkin_uid() */
 	int sequence;			/* written as is; the store adds 1 per move/cancel */
 	const char *tz;			/* manager's IANA zone for DTSTART/DTEND */
 	time_t start;			/* UTC */
@@ -72,10 +72,6 @@ void invite_opts_init(struct invite_opts *opts);
  */
 int invite_build(const struct invite_opts *opts, char **ics, char *err, size_t errlen);
 
-/* invite_uid - "ci<id>-<16 hex>@<domain>": a function of the check-in's id and the
- * customer key only, so the same check-in always has the same UID. Caller frees. */
-char *invite_uid(long long checkin_id, const char *customer, const char *domain);
-
 /* invite_describe - the built-in English plain-text description, used when no checkin
  * template exists: customer since, invoices sent and flagged, last check-in, opening
  * questions. `now` dates "customer for N days". Caller frees. */
@@ -98,9 +94,5 @@ char *invite_local_time(time_t t, const char *tz, char *buf, size_t len);
 
 /* invite_append - *s = *s + the formatted text (*s may be NULL; both the caller's) */
 void invite_append(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* invite_addr_valid - 1 if s is a plain addr-spec local@domain we are willing to put
- * into a calendar or a header (no spaces, controls, quotes, brackets), else 0 */
-int invite_addr_valid(const char *s);
 
 #endif

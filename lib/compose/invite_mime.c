@@ -2,7 +2,7 @@
  * invite_mime.c - the mail that carries a check-in invitation, built by hand.
  *
  * Trust: addresses, names, subject and text are untrusted. Addresses must pass
- * invite_addr_valid(); header texts are cleaned of controls (no header injection)
+ * text_addr_valid(); header texts are cleaned of controls (no header injection)
  * and RFC 2047-encoded when not ASCII; the HTML part holds only escaped text. Bodies
  * that are ASCII with short lines go 7bit, other text quoted-printable, the calendar
  * base64 when not ASCII, so the message needs neither 8BITMIME nor SMTPUTF8. Every
@@ -17,47 +17,9 @@
 #include "invite_mime.h"
 #include "journey/plan.h"
 #include "util/xalloc.h"
-
-/* A growing byte buffer. */
-struct buf {
-	char *data;
-	size_t len, cap;
-};
-
-/* buf_reserve - room for n more bytes and a NUL */
-static void buf_reserve(struct buf *b, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->data = xrealloc(b->data, b->cap);
-	}
-}
-
-static void buf_add(struct buf *b, const void *p, size_t n)
-{
-	buf_reserve(b, n);
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = 0;
-}
-
-static void buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_fmt(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_fmt(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	buf_str(b, s);
-	free(s);
-}
+#include "util/buf.h"
+#include "util/ident.h"
+#include "util/text.h"
 
 /* header_clean - s without controls (CR, LF, tabs become spaces); caller frees */
 static char *header_clean(const char *s)
@@ -109,7 +71,7 @@ static void b64_body(struct buf *b, const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i += 57) {
 		b64_add(b, (const unsigned char *) p + i, n - i < 57 ? n - i : 57);
-		buf_str(b, "\r\n");
+		buf_adds(b, "\r\n");
 	}
 }
 
@@ -127,7 +89,7 @@ char *invite_header_encode(const char *s, size_t used)
 
 	buf_add(&b, "", 0);
 	if (is_ascii(s) && n + used <= 78) {
-		buf_str(&b, s);
+		buf_adds(&b, s);
 		return b.data;
 	}
 	/* "=?UTF-8?B?" + 4*ceil(k/3) + "?=" <= 75: at most 45 bytes of text per word */
@@ -142,10 +104,10 @@ char *invite_header_encode(const char *s, size_t used)
 			k += l;
 		}
 		if (i > 0)
-			buf_str(&b, "\r\n ");
-		buf_str(&b, "=?UTF-8?B?");
+			buf_adds(&b, "\r\n ");
+		buf_adds(&b, "=?UTF-8?B?");
 		b64_add(&b, (const unsigned char *) s + i, k);
-		buf_str(&b, "?=");
+		buf_adds(&b, "?=");
 		i += k;
 	}
 	return b.data;
@@ -165,7 +127,7 @@ static void qp_body(struct buf *b, const char *p)
 		if (c == '\r' && p[1] == '\n')
 			continue;
 		if (c == '\n') {
-			buf_str(b, "\r\n");
+			buf_adds(b, "\r\n");
 			col = 0;
 			continue;
 		}
@@ -184,14 +146,14 @@ static void qp_body(struct buf *b, const char *p)
 		if (c >= 0xc0)
 			need = 3 * utf8_char_len(c);
 		if (col + need > 75) {
-			buf_str(b, "=\r\n");
+			buf_adds(b, "=\r\n");
 			col = 0;
 		}
 		buf_add(b, enc, elen);
 		col += elen;
 	}
 	if (col > 0)
-		buf_str(b, "\r\n");
+		buf_adds(b, "\r\n");
 }
 
 /* text_7bit_ok - ASCII, no bare CR, no NUL, lines <= 998 octets */
@@ -222,13 +184,13 @@ static void crlf_body(struct buf *b, const char *p)
 		if (*p == '\r' && p[1] == '\n')
 			p++;
 		if (*p == '\n') {
-			buf_str(b, "\r\n");
+			buf_adds(b, "\r\n");
 			p++;
 		} else
 			buf_add(b, p++, 1);	/* a bare CR: text_7bit_ok() sends it QP */
 	}
 	if (b->len < 2 || memcmp(b->data + b->len - 2, "\r\n", 2) != 0)
-		buf_str(b, "\r\n");
+		buf_adds(b, "\r\n");
 }
 
 /* text_part - a text/SUBTYPE part: 7bit when possible, else quoted-printable */
@@ -236,7 +198,7 @@ static void text_part(struct buf *b, const char *ctype, const char *text)
 {
 	int plain = text_7bit_ok(text);
 
-	buf_fmt(b, "Content-Type: %s\r\nContent-Transfer-Encoding: %s\r\n\r\n", ctype,
+	buf_printf(b, "Content-Type: %s\r\nContent-Transfer-Encoding: %s\r\n\r\n", ctype,
 		plain ? "7bit" : "quoted-printable");
 	if (plain)
 		crlf_body(b, text);
@@ -248,31 +210,31 @@ static void text_part(struct buf *b, const char *ctype, const char *text)
 static void address_header(struct buf *b, const char *name, const char *const *addrs,
 			   const char *const *names, size_t n)
 {
-	buf_fmt(b, "%s: ", name);
+	buf_printf(b, "%s: ", name);
 	for (size_t i = 0; i < n; i++) {
 		const char *dn = names ? names[i] : NULL;
 		if (i > 0)
-			buf_str(b, ",\r\n ");
+			buf_adds(b, ",\r\n ");
 		if (dn && *dn) {
 			char *clean = header_clean(dn);
 			if (is_ascii(clean)) {
-				buf_str(b, "\"");
+				buf_adds(b, "\"");
 				for (const char *p = clean; *p; p++) {
 					if (*p == '"' || *p == '\\')
-						buf_str(b, "\\");
+						buf_adds(b, "\\");
 					buf_add(b, p, 1);
 				}
-				buf_str(b, "\" ");
+				buf_adds(b, "\" ");
 			} else {
 				char *enc = invite_header_encode(clean, 78);
-				buf_fmt(b, "%s\r\n ", enc);
+				buf_printf(b, "%s\r\n ", enc);
 				free(enc);
 			}
 			free(clean);
 		}
-		buf_fmt(b, "<%s>", addrs[i]);
+		buf_printf(b, "<%s>", addrs[i]);
 	}
-	buf_str(b, "\r\n");
+	buf_adds(b, "\r\n");
 }
 
 /* date_rfc5322 - "Mon, 31 Mar 2025 07:30:00 +0000", locale-independent */
@@ -291,7 +253,7 @@ static void date_rfc5322(time_t t, char *out, size_t len)
 /* boundary_make - a boundary that none of the bodies contains */
 static char *boundary_make(const char *tag, const char *seed, const struct buf *bodies)
 {
-	unsigned long long h = plan_spread_hash(seed);
+	unsigned long long h = ident_hash(seed);
 
 	for (unsigned n = 0;; n++) {
 		char *bd = xasprintf("=_ps_%s_%016llx_%u", tag, h, n);
@@ -301,19 +263,10 @@ static char *boundary_make(const char *tag, const char *seed, const struct buf *
 	}
 }
 
-/* invite_mime_build - see invite_mime.h; *out is the caller's (free()) */
-int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
-		      char *err, size_t errlen)
+/* mail_check - the addresses and the calendar of m; 0, or -1 with err */
+static int mail_check(const struct invite_mail *m, char *err, size_t errlen)
 {
-	const char *method = m->method == INVITE_CANCEL ? "CANCEL" : "REQUEST";
-	struct buf b = { 0 }, part[3] = { { 0 } }, all = { 0 };
-	char date[64], *msgid, *subject, *enc, *html_text, *bd_mixed, *bd_alt;
-	const char *at;
-	int ics_ascii;
-
-	*out = NULL;
-	*len = 0;
-	if (!invite_addr_valid(m->from)) {
+	if (!text_addr_valid(m->from)) {
 		snprintf(err, errlen, "invite mail: From \"%.100s\" is not a mail address",
 			 m->from ? m->from : "");
 		return -1;
@@ -323,7 +276,7 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 		return -1;
 	}
 	for (size_t i = 0; i < m->n_to; i++)
-		if (!invite_addr_valid(m->to[i])) {
+		if (!text_addr_valid(m->to[i])) {
 			snprintf(err, errlen, "invite mail: To \"%.100s\" is not a mail address",
 				 m->to[i] ? m->to[i] : "");
 			return -1;
@@ -332,57 +285,91 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 		snprintf(err, errlen, "invite mail: no VCALENDAR to send");
 		return -1;
 	}
+	return 0;
+}
 
-	/* The three alternatives first, so that the boundaries can be checked against them. */
-	text_part(&part[0], "text/plain; charset=UTF-8", m->text ? m->text : "");
-	html_text = html_escape(m->text ? m->text : "");
-	subject = header_clean(m->subject ? m->subject : "Check-in");
-	{
-		char *title = html_escape(subject);
-		struct buf h = { 0 };
-		buf_fmt(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-			"<title>%s</title></head>\n<body>\n<p>", title);
-		for (const char *p = html_text; *p; p++) {
-			if (*p == '\n')
-				buf_str(&h, "<br>\n");
-			else if (*p != '\r')
-				buf_add(&h, p, 1);
-		}
-		buf_str(&h, "</p>\n</body></html>\n");
-		text_part(&part[1], "text/html; charset=UTF-8", h.data);
-		free(h.data);
-		free(title);
+/* html_page - the HTML alternative: the title and the text escaped, its lines as
+ * <br> (caller frees) */
+static char *html_page(const char *subject, const char *text)
+{
+	char *title = html_escape(subject), *html_text = html_escape(text);
+	struct buf h = { 0 };
+
+	buf_printf(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		"<title>%s</title></head>\n<body>\n<p>", title);
+	for (const char *p = html_text; *p; p++) {
+		if (*p == '\n')
+			buf_adds(&h, "<br>\n");
+		else if (*p != '\r')
+			buf_add(&h, p, 1);
 	}
+	buf_adds(&h, "</p>\n</body></html>\n");
 	free(html_text);
-	ics_ascii = text_7bit_ok(m->ics);
-	buf_fmt(&part[2], "Content-Type: text/calendar; method=%s; charset=UTF-8\r\n"
+	free(title);
+	return buf_steal(&h, NULL);
+}
+
+/* alternatives - the three parts (plain text, HTML, calendar), with their headers */
+static void alternatives(const struct invite_mail *m, const char *subject, const char *method,
+			 struct buf part[3])
+{
+	char *html = html_page(subject, m->text ? m->text : "");
+	int ics_ascii = text_7bit_ok(m->ics);
+
+	text_part(&part[0], "text/plain; charset=UTF-8", m->text ? m->text : "");
+	text_part(&part[1], "text/html; charset=UTF-8", html);
+	free(html);
+	buf_printf(&part[2], "Content-Type: text/calendar; method=%s; charset=UTF-8\r\n"
 		"Content-Transfer-Encoding: %s\r\n\r\n", method, ics_ascii ? "7bit" : "base64");
 	if (ics_ascii)
 		crlf_body(&part[2], m->ics);
 	else
 		b64_body(&part[2], m->ics, strlen(m->ics));
+}
 
+/* message_id - m's own, cleaned, or one made of the UID, sequence and method in the
+ * sender's domain (caller frees) */
+static char *message_id(const struct invite_mail *m, const char *method)
+{
+	char *key, *msgid;
+
+	if (m->message_id)
+		return header_clean(m->message_id);
+	key = xasprintf("%s/%d/%s", m->uid ? m->uid : m->ics, m->sequence, method);
+	msgid = xasprintf("invite-%016llx-%d@%s", ident_hash(key), m->sequence,
+			  strrchr(m->from, '@') + 1);
+	free(key);
+	return msgid;
+}
+
+/* invite_mime_build - see invite_mime.h; *out is the caller's (free()) */
+int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
+		      char *err, size_t errlen)
+{
+	const char *method = m->method == INVITE_CANCEL ? "CANCEL" : "REQUEST";
+	struct buf b = { 0 }, part[3] = { { 0 } }, all = { 0 };
+	char date[64], *msgid, *subject, *enc, *bd_mixed, *bd_alt;
+
+	*out = NULL;
+	*len = 0;
+	if (mail_check(m, err, errlen) < 0)
+		return -1;
+	/* The three alternatives first, so that the boundaries can be checked against them. */
+	subject = header_clean(m->subject ? m->subject : "Check-in");
+	alternatives(m, subject, method, part);
 	for (int i = 0; i < 3; i++)
 		buf_add(&all, part[i].data, part[i].len);
 	bd_alt = boundary_make("alt", m->uid ? m->uid : m->ics, &all);
 	bd_mixed = boundary_make("mix", m->uid ? m->uid : m->ics, &all);
 
 	/* Headers. */
-	at = strrchr(m->from, '@');
-	if (m->message_id)
-		msgid = header_clean(m->message_id);
-	else {
-		char *key = xasprintf("%s/%d/%s", m->uid ? m->uid : m->ics, m->sequence, method);
-		msgid = xasprintf("invite-%016llx-%d@%s", plan_spread_hash(key), m->sequence,
-				  at + 1);
-		free(key);
-	}
+	msgid = message_id(m, method);
 	date_rfc5322(m->date, date, sizeof(date));
-	buf_fmt(&b, "Date: %s\r\nMessage-ID: <%s>\r\n", date, msgid);
+	buf_printf(&b, "Date: %s\r\nMessage-ID: <%s>\r\n", date, msgid);
 	address_header(&b, "From", &m->from, &m->from_name, 1);
 	address_header(&b, "To", m->to, m->to_names, m->n_to);
 	enc = invite_header_encode(subject, 9);
-	buf_fmt(&b, "Subject: %s\r\nMIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n"
+	buf_printf(&b, "Subject: %s\r\nMIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n"
 		"Content-Class: urn:content-classes:calendarmessage\r\n"
 		"Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n\r\n"
 		"This is a calendar invitation in MIME format.\r\n\r\n--%s\r\n"
@@ -391,17 +378,17 @@ int invite_mime_build(const struct invite_mail *m, char **out, size_t *len,
 	free(enc);
 
 	for (int i = 0; i < 3; i++) {
-		buf_fmt(&b, "--%s\r\n", bd_alt);
+		buf_printf(&b, "--%s\r\n", bd_alt);
 		buf_add(&b, part[i].data, part[i].len);
-		buf_str(&b, "\r\n");	/* the delimiter's CRLF: the body keeps its own */
+		buf_adds(&b, "\r\n");	/* the delimiter's CRLF: the body keeps its own */
 		free(part[i].data);
 	}
-	buf_fmt(&b, "--%s--\r\n\r\n", bd_alt);
-	buf_fmt(&b, "--%s\r\nContent-Type: application/ics; name=\"invite.ics\"\r\n"
+	buf_printf(&b, "--%s--\r\n\r\n", bd_alt);
+	buf_printf(&b, "--%s\r\nContent-Type: application/ics; name=\"invite.ics\"\r\n"
 		"Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
 		"Content-Transfer-Encoding: base64\r\n\r\n", bd_mixed);
 	b64_body(&b, m->ics, strlen(m->ics));
-	buf_fmt(&b, "--%s--\r\n", bd_mixed);
+	buf_printf(&b, "--%s--\r\n", bd_mixed);
 
 	free(all.data);
 	free(bd_alt);

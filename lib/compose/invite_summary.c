@@ -3,7 +3,7 @@
  * mail built with GMime (see invite_summary.h).
  *
  * Trust: names, addresses and kinds come from the store (first from mail): addresses
- * are validated with invite_addr_valid, texts cleaned by invite_text_clean (valid
+ * are validated with text_addr_valid, texts cleaned by invite_text_clean (valid
  * UTF-8, no controls) before they enter the body, the display name passes GMime's header encoding.
  */
 #include <stdio.h>
@@ -17,6 +17,8 @@
 #include "journey/plan.h"
 #include "mime/mime_text.h"
 #include "util/xalloc.h"
+#include "util/ident.h"
+#include "util/text.h"
 
 /* summary_text - the body: one line per check-in, in the manager's zone */
 static char *
@@ -65,7 +67,7 @@ invite_summary_build(const struct ps_conf *conf, const char *manager,
 	const char *domain;
 
 	*out = NULL;
-	if (!invite_addr_valid(manager) || !invite_addr_valid(conf->postsale_address)) {
+	if (!text_addr_valid(manager) || !text_addr_valid(conf->postsale_address)) {
 		snprintf(err, errlen, "summary: \"%.100s\" or postsale-address \"%.100s\" is not a mail address",
 		    manager ? manager : "", conf->postsale_address ? conf->postsale_address : "");
 		return -1;
@@ -92,7 +94,7 @@ invite_summary_build(const struct ps_conf *conf, const char *manager,
 	strftime(day, sizeof(day), "%Y%m%d", &tm);
 	key = xasprintf("%s/%s", manager, day);
 	domain = strrchr(conf->postsale_address, '@') + 1;
-	mid = xasprintf("postsale-summary.%s.%016llx@%s", day, plan_spread_hash(key), domain);
+	mid = xasprintf("postsale-summary.%s.%016llx@%s", day, ident_hash(key), domain);
 	g_mime_message_set_message_id(m, mid);
 	g_mime_object_set_header(GMIME_OBJECT(m), "Auto-Submitted", "auto-generated", NULL);
 	tp = g_mime_text_part_new_with_subtype("plain");

@@ -34,6 +34,7 @@
 
 #include "submit.h"
 #include "util/xalloc.h"
+#include "util/text.h"
 
 #define REPLY_MAX 400		/* bytes of server reply kept for the error line */
 
@@ -79,18 +80,13 @@ static void curl_init(void)
 	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-/* printable_copy - append n bytes of s to dst (size dstlen) with controls as '?' */
+/* printable_copy - append n bytes of s to dst (size dstlen), printable, CR/LF dropped */
 static void printable_copy(char *dst, size_t dstlen, const char *s, size_t n)
 {
 	size_t o = strlen(dst);
 
-	for (size_t i = 0; i < n && o + 1 < dstlen; i++) {
-		unsigned char c = (unsigned char) s[i];
-		if (c == '\r' || c == '\n')
-			continue;
-		dst[o++] = (c < ' ' || c == 0x7f) ? '?' : (char) c;
-	}
-	dst[o] = 0;
+	if (o + 1 < dstlen)
+		text_printable(dst + o, dstlen - o, s, n, TEXT_NOEOL);
 }
 
 /* debug_cb - keep the last command verb and the last server reply */

@@ -164,6 +164,7 @@ struct ps_conf *conf_defaults(void);
 struct ps_conf *conf_free(struct ps_conf *conf);
 /* conf_key_find - the table entry of a key, or NULL */
 const struct conf_key *conf_key_find(const char *name);
+/* conf_value.c: the value syntaxes */
 /* conf_parse_size - "25M" -> bytes; 0 or -1 */
 int conf_parse_size(const char *s, size_t *out);
 /* conf_parse_duration - "250ms", "2s", "5m" -> milliseconds; 0 or -1 */

@@ -12,10 +12,11 @@
 #include <sys/stat.h>
 
 #include "conf_check.h"
-#include "compose/invite.h"
 #include "manager.h"
-#include "journey/plan.h"
 #include "util/xalloc.h"
+#include "util/text.h"
+#include "util/timetext.h"
+#include "util/zone.h"
 
 /* for_each_word - call fn on each comma- or space-separated word; first failure wins */
 static int
@@ -53,7 +54,7 @@ conf_check_hours(const char *value, char *why, size_t whylen)
 {
 	int start, end;
 
-	if (plan_parse_hours(value, &start, &end) != 0) {
+	if (timetext_parse_hours(value, &start, &end) != 0) {
 		snprintf(why, whylen, "'%s' is not business hours like 09:00-17:00", value);
 		return -1;
 	}
@@ -65,7 +66,7 @@ conf_check_time(const char *value, char *why, size_t whylen)
 {
 	int min;
 
-	if (*value != '\0' && plan_parse_time(value, &min) != 0) {
+	if (*value != '\0' && timetext_parse_time(value, &min) != 0) {
 		snprintf(why, whylen, "'%s' is not a time of day like 08:00", value);
 		return -1;
 	}
@@ -77,7 +78,7 @@ conf_check_workdays(const char *value, char *why, size_t whylen)
 {
 	unsigned days;
 
-	if (plan_parse_workdays(value, &days) != 0 || days == 0) {
+	if (timetext_parse_workdays(value, &days) != 0 || days == 0) {
 		snprintf(why, whylen, "'%s' is not a set of days like Mon-Fri or Mon,Wed", value);
 		return -1;
 	}
@@ -87,16 +88,16 @@ conf_check_workdays(const char *value, char *why, size_t whylen)
 int
 conf_check_timezone(const char *value, char *why, size_t whylen)
 {
-	return plan_tz_check(value, why, whylen);
+	return zone_check(value, why, whylen);
 }
 
 /* check_date - one YYYY-MM-DD */
 static int
 check_date(const char *w, char *why, size_t whylen)
 {
-	struct plan_date d;
+	int y, m, d;
 
-	if (plan_parse_date(w, &d) != 0) {
+	if (timetext_parse_date(w, &y, &m, &d) != 0) {
 		snprintf(why, whylen, "'%s' is not a date (YYYY-MM-DD)", w);
 		return -1;
 	}
@@ -132,7 +133,7 @@ conf_check_days(const char *value, char *why, size_t whylen)
 int
 conf_check_address(const char *value, char *why, size_t whylen)
 {
-	if (*value != '\0' && !invite_addr_valid(value)) {
+	if (*value != '\0' && !text_addr_valid(value)) {
 		snprintf(why, whylen, "'%s' is not a mail address (local@domain)", value);
 		return -1;
 	}
@@ -145,7 +146,7 @@ check_manager(const char *w, char *why, size_t whylen)
 {
 	const char *eq = strchr(w, '=');
 
-	if (eq == NULL || eq == w || !invite_addr_valid(eq + 1)) {
+	if (eq == NULL || eq == w || !text_addr_valid(eq + 1)) {
 		snprintf(why, whylen, "'%s' is not domain=manager@address", w);
 		return -1;
 	}
@@ -171,11 +172,11 @@ check_manager_zone(const char *w, char *why, size_t whylen)
 	}
 	memcpy(addr, w, eq - w);
 	addr[eq - w] = '\0';
-	if (!invite_addr_valid(addr)) {
+	if (!text_addr_valid(addr)) {
 		snprintf(why, whylen, "'%s' is not address=Zone/Name", w);
 		return -1;
 	}
-	return plan_tz_check(eq + 1, why, whylen);
+	return zone_check(eq + 1, why, whylen);
 }
 
 int

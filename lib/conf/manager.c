@@ -13,10 +13,10 @@
 #include <strings.h>
 
 #include "conf.h"
-#include "journey/freebusy.h"
-#include "compose/invite.h"
 #include "manager.h"
-#include "journey/plan.h"
+#include "util/text.h"
+#include "util/timetext.h"
+#include "util/zone.h"
 
 /* trim_copy - s[0..n) without surrounding white space into buf; -1 if it does not fit */
 static int trim_copy(const char *s, size_t n, char *buf, size_t len)
@@ -70,20 +70,20 @@ static int set_field(struct manager *m, const char *key, const char *v, char *wh
 		}
 		snprintf(m->name, sizeof(m->name), "%s", v);
 	} else if (strcasecmp(key, "zone") == 0) {
-		if (strlen(v) >= sizeof(m->tz) || plan_tz_check(v, why, whylen) != 0) {
+		if (strlen(v) >= sizeof(m->tz) || zone_check(v, why, whylen) != 0) {
 			snprintf(why, whylen, "zone: '%.60s' is not a time zone libical knows", v);
 			return -1;
 		}
 		snprintf(m->tz, sizeof(m->tz), "%s", v);
 	} else if (strcasecmp(key, "days") == 0) {
-		if (strlen(v) >= sizeof(m->days) || plan_parse_workdays(v, &m->workdays) != 0 ||
+		if (strlen(v) >= sizeof(m->days) || timetext_parse_workdays(v, &m->workdays) != 0 ||
 		    m->workdays == 0) {
 			snprintf(why, whylen, "days: '%.60s' is not a set of days like Mon-Fri or Sun-Thu", v);
 			return -1;
 		}
 		snprintf(m->days, sizeof(m->days), "%s", v);
 	} else if (strcasecmp(key, "hours") == 0) {
-		if (plan_parse_hours(v, &m->day_start_min, &m->day_end_min) != 0) {
+		if (timetext_parse_hours(v, &m->day_start_min, &m->day_end_min) != 0) {
 			snprintf(why, whylen, "hours: '%.60s' is not HH:MM-HH:MM", v);
 			return -1;
 		}
@@ -93,7 +93,7 @@ static int set_field(struct manager *m, const char *key, const char *v, char *wh
 			return -1;
 		}
 	} else if (strcasecmp(key, "busy") == 0) {
-		if ((v[0] != '/' && !freebusy_is_url(v)) || strlen(v) >= sizeof(m->busy) ||
+		if ((v[0] != '/' && !manager_busy_is_url(v)) || strlen(v) >= sizeof(m->busy) ||
 		    strpbrk(v, " \t") != NULL) {
 			snprintf(why, whylen, "busy: '%.60s' is neither an absolute path nor an"
 				 " http(s) URL of an iCalendar file", v);
@@ -120,7 +120,7 @@ int manager_parse(const char *line, const struct manager *defaults, struct manag
 		memset(out, 0, sizeof(*out));
 	out->name[0] = '\0';
 	if (trim_copy(p, n, out->address, sizeof(out->address)) != 0 ||
-	    !invite_addr_valid(out->address)) {
+	    !text_addr_valid(out->address)) {
 		snprintf(why, whylen, "'%.*s' is not a mail address (the line starts with the"
 			 " manager's address)", (int) (n > 80 ? 80 : n), p);
 		return -1;
@@ -156,6 +156,12 @@ int manager_parse(const char *line, const struct manager *defaults, struct manag
 	}
 	out->configured = 1;
 	return 0;
+}
+
+/* manager_busy_is_url - 1 for an http:// or https:// busy source */
+int manager_busy_is_url(const char *s)
+{
+	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
 }
 
 /* manager_hours_text - "09:00-17:00" into buf */

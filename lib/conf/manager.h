@@ -21,7 +21,7 @@ struct manager {
 	char name[256];			/* display name, "" when none */
 	char tz[64];			/* IANA zone */
 	char days[64];			/* working days as written, e.g. "Sun-Thu" */
-	unsigned workdays;		/* plan.h day bits */
+	unsigned workdays;		/* timetext_parse_workdays day bits */
 	int day_start_min, day_end_min;	/* business hours, minutes after local midnight */
 	int slot_min;			/* check-in length in minutes */
 	char busy[512];			/* busy times: an iCalendar file or URL, "" none */
@@ -37,6 +37,10 @@ int manager_parse(const char *line, const struct manager *defaults, struct manag
 
 /* manager_line_address - the address a manager line is for, into buf ("" if none) */
 void manager_line_address(const char *line, char *buf, size_t len);
+
+/* manager_busy_is_url - 1 when a busy source s is an http:// or https:// URL (fetched
+ * by postsalectl managers --refresh), 0 when it is a file */
+int manager_busy_is_url(const char *s);
 
 /* manager_hours_text - "09:00-17:00" into buf; returns buf */
 char *manager_hours_text(const struct manager *m, char *buf, size_t len);

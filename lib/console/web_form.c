@@ -9,6 +9,7 @@
 
 #include "web_form.h"
 #include "util/xalloc.h"
+#include "util/text.h"
 
 /* hexval - the value of hex digit c, or -1 */
 static int
@@ -57,32 +58,11 @@ web_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *) s;
 
-	for (size_t i = 0; i < n;) {
-		unsigned c = p[i], need, cp, min;
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f)
-				return 0;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 2, cp = c & 0x1f, min = 0x80;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 3, cp = c & 0x0f, min = 0x800;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 4, cp = c & 0x07, min = 0x10000;
-		else
+	for (size_t i = 0, k; i < n; i += k) {
+		unsigned c = p[i];
+		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f ||
+		    (k = text_utf8_len(p + i, n - i)) == 0)
 			return 0;
-		if (i + need > n)
-			return 0;
-		for (unsigned k = 1; k < need; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += need;
 	}
 	return 1;
 }

@@ -9,26 +9,13 @@
 #include <gmime/gmime.h>
 
 #include "filter.h"
+#include "mime/hdr.h"
 #include "mime/outbound.h"
 
 int
 filter_header_count(const struct ps_msg *m, const char *name)
 {
-	size_t nlen = strlen(name), hlen = m->header_len ? m->header_len : m->len;
-	const char *p = m->raw, *end = m->raw + hlen;
-	int n = 0;
-
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t) (end - p));
-		size_t linelen = eol ? (size_t) (eol - p) : (size_t) (end - p);
-
-		if (linelen > nlen && p[nlen] == ':' && strncasecmp(p, name, nlen) == 0)
-			n++;
-		if (eol == NULL)
-			break;
-		p = eol + 1;
-	}
-	return n;
+	return hdr_count(m->raw, m->header_len ? m->header_len : m->len, name);
 }
 
 /*

@@ -15,6 +15,7 @@
 #include "mailcheck.h"
 #include "mime/outbound.h"
 #include "util/xalloc.h"
+#include "util/text.h"
 
 #define MC_MAX_STATED 16	/* stated numbers/amounts kept per message */
 #define MC_TOKEN 64		/* longest invoice number read from the text */
@@ -78,13 +79,7 @@ skip_space(const char *p)
 static char *
 clip(const char *s, size_t n)
 {
-	size_t len = strnlen(s, n);
-	char *c = xstrndup(s, len);
-
-	for (char *p = c; *p; p++)
-		if ((unsigned char) *p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	return c;
+	return text_printable_dup(s, strnlen(s, n), TEXT_SPACE);
 }
 
 /* ---- invoice numbers ---- */
@@ -301,24 +296,26 @@ parse_plain(const char *s, size_t len, dec_t *v)
 	return dec_parse(buf, v);
 }
 
-struct amount_group {		/* a run of digits and the separator before it */
-	char sep;			/* '.', ',', ' ' (any space-like one) or 0 (the first) */
+/* A run of digits of an amount and the separator before it (0 for the first). */
+struct amount_group {
+	char sep;		/* '.', ',' or ' ' (any space-like thousands separator) */
 	size_t start, len;
 };
 #define AMOUNT_MAX_GROUPS 32
 
-/* amount_groups - the digit groups of s into g (s starts with a digit); the count
- * (AMOUNT_MAX_GROUPS: too many to be an amount), *end where the groups end */
+/* amount_groups - the digit groups of the amount at s into g (*ng of them); the
+ * offset past the amount, or 0 when it is no amount (too many groups, digits after) */
 static size_t
-amount_groups(const char *s, struct amount_group *g, size_t *end)
+amount_groups(const char *s, struct amount_group *g, size_t *ng)
 {
-	size_t ng = 1, pos;
+	size_t pos;
 
 	g[0].sep = 0;
 	g[0].start = 0;
 	g[0].len = digits(s);
+	*ng = 1;
 	pos = g[0].len;
-	while (ng < AMOUNT_MAX_GROUPS) {
+	while (*ng < AMOUNT_MAX_GROUPS) {
 		size_t sl = 0, dl;
 		char sep;
 
@@ -335,21 +332,21 @@ amount_groups(const char *s, struct amount_group *g, size_t *end)
 		/* a space-like separator only ever groups thousands */
 		if (sep == ' ' && dl != 3)
 			break;
-		g[ng].sep = sep;
-		g[ng].start = pos + sl;
-		g[ng].len = dl;
-		ng++;
+		g[*ng].sep = sep;
+		g[*ng].start = pos + sl;
+		g[*ng].len = dl;
+		(*ng)++;
 		pos += sl + dl;
 	}
-	*end = pos;
-	return ng;
+	if (*ng == AMOUNT_MAX_GROUPS || isdigit((unsigned char) s[pos]))
+		return 0;
+	return pos;
 }
 
-/* amount_point - which separator of the ng > 1 groups, if any, is the decimal point:
- * *decimal the last one is, *amb it may be ("1.234" / "1,234"); returns how many
- * groups make the integer part */
+/* amount_decimal - whether the last separator is the decimal point (*decimal), may be
+ * either (*amb: "1.234"), or groups thousands; the number of groups of the integer part */
 static size_t
-amount_point(const char *s, const struct amount_group *g, size_t ng, int *decimal, int *amb)
+amount_decimal(const char *s, const struct amount_group *g, size_t ng, int *decimal, int *amb)
 {
 	char last = g[ng - 1].sep;
 	int repeated = 0, other = 0;
@@ -364,27 +361,24 @@ amount_point(const char *s, const struct amount_group *g, size_t ng, int *decima
 			other = 1;
 	}
 	if (repeated)
-		;	/* "1.234.567,89" has been cut before: a repeated last separator groups */
-	else if (other)
+		return ng;	/* "1.234.567,89" has been cut before: a repeated last separator groups */
+	if (other)
 		*decimal = 1;
 	else if (g[1].len == 3 && g[0].len <= 3 && s[0] != '0')
-		*amb = 1;
+		*amb = 1;	/* "1.234" / "1,234" */
 	else
 		*decimal = 1;
-	return *decimal || *amb ? ng - 1 : ng;
+	return ng - 1;
 }
 
-/* amount_value - the value of the groups: the first ngroup the integer part, the last
- * the fraction when decimal (or amb: then *value reads it as grouping, *alt as the
- * fraction); 0, or -1 when the groups make no amount */
+/* amount_int - the integer part: the first ngroup groups, checked as thousands groups
+ * (first 1..3 digits, no leading zero, then 3 each, one separator) when there are
+ * several, joined into buf; 0 or -1 */
 static int
-amount_value(const char *s, const struct amount_group *g, size_t ng, size_t ngroup,
-    int decimal, int amb, dec_t *value, dec_t *alt, int *ambiguous)
+amount_int(const char *s, const struct amount_group *g, size_t ngroup, char *buf, size_t len)
 {
-	char intpart[64], buf[96];
 	size_t il = 0;
 
-	/* the integer groups: first 1..3 digits (no leading zero) when grouped, then 3 each */
 	if (ngroup > 1) {
 		if (g[0].len > 3 || (s[0] == '0'))
 			return -1;
@@ -393,25 +387,12 @@ amount_value(const char *s, const struct amount_group *g, size_t ng, size_t ngro
 				return -1;
 	}
 	for (size_t i = 0; i < ngroup; i++) {
-		if (il + g[i].len >= sizeof(intpart))
+		if (il + g[i].len >= len)
 			return -1;
-		memcpy(intpart + il, s + g[i].start, g[i].len);
+		memcpy(buf + il, s + g[i].start, g[i].len);
 		il += g[i].len;
 	}
-	intpart[il] = '\0';
-	if (!decimal && !amb)
-		return dec_parse(intpart, value) != 0 ? -1 : 0;
-	if (g[ng - 1].len > 18)
-		return -1;
-	snprintf(buf, sizeof(buf), "%s.%.*s", intpart, (int) g[ng - 1].len, s + g[ng - 1].start);
-	if (dec_parse(buf, decimal ? value : alt) != 0)
-		return -1;
-	if (amb) {
-		snprintf(buf, sizeof(buf), "%s%.*s", intpart, (int) g[ng - 1].len, s + g[ng - 1].start);
-		if (dec_parse(buf, value) != 0)
-			return -1;
-		*ambiguous = 1;
-	}
+	buf[il] = '\0';
 	return 0;
 }
 
@@ -419,21 +400,36 @@ size_t
 mailcheck_parse_amount(const char *s, dec_t *value, dec_t *alt, int *ambiguous, int *has_sep)
 {
 	struct amount_group g[AMOUNT_MAX_GROUPS];
-	size_t ng, ngroup, end;
+	size_t ng, end, ngroup;
+	char intpart[64], buf[96];
 	int decimal, amb;
 
 	*ambiguous = 0;
 	*has_sep = 0;
-	if (!isdigit((unsigned char) s[0]))
-		return 0;
-	ng = amount_groups(s, g, &end);
-	if (ng == AMOUNT_MAX_GROUPS || isdigit((unsigned char) s[end]))
+	if (!isdigit((unsigned char) s[0]) || (end = amount_groups(s, g, &ng)) == 0)
 		return 0;
 	if (ng == 1)
-		return parse_plain(s, g[0].len, value) != 0 ? 0 : end;
+		return parse_plain(s, g[0].len, value) == 0 ? end : 0;
 	*has_sep = 1;
-	ngroup = amount_point(s, g, ng, &decimal, &amb);
-	return amount_value(s, g, ng, ngroup, decimal, amb, value, alt, ambiguous) != 0 ? 0 : end;
+	ngroup = amount_decimal(s, g, ng, &decimal, &amb);
+	if (amount_int(s, g, ngroup, intpart, sizeof(intpart)) != 0)
+		return 0;
+	if (!decimal && !amb)
+		return dec_parse(intpart, value) == 0 ? end : 0;
+	const char *frac = s + g[ng - 1].start;
+	size_t fl = g[ng - 1].len;
+	if (fl > 18)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s.%.*s", intpart, (int) fl, frac);
+	if (dec_parse(buf, decimal ? value : alt) != 0)
+		return 0;
+	if (amb) {
+		snprintf(buf, sizeof(buf), "%s%.*s", intpart, (int) fl, frac);
+		if (dec_parse(buf, value) != 0)
+			return 0;
+		*ambiguous = 1;
+	}
+	return end;
 }
 
 /* has_any_word - 1 if text[0..len) holds one of the words (any case, at word starts) */

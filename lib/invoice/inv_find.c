@@ -27,6 +27,8 @@
 #include "inv_find.h"
 #include "pdfx.h"
 #include "util/xalloc.h"
+#include "util/text.h"
+#include "util/buf.h"
 
 /* inv_find_limits_default - generous for real mail, small enough for a mail filter */
 void inv_find_limits_default(struct inv_find_limits *lim)
@@ -89,9 +91,7 @@ static void found_fail(inv_found_list *out, const char *part, const char *filena
 	va_start(ap, fmt);
 	f->error = xvasprintf(fmt, ap);
 	va_end(ap);
-	for (char *p = f->error; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	text_printable_inplace(f->error, 0);
 	f->status = status;
 }
 
@@ -459,19 +459,20 @@ static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 e
 			return 0;
 		}
 		/* the encoded bytes, read as g_mime_data_wrapper_write_to_stream would */
-		*len = 0;
+		struct buf b = { .data = (char *)*out, .cap = cap };
 		g_mime_stream_reset(encoded);
 		while (!g_mime_stream_eos(encoded)) {
-			if (*len == cap)
-				*out = xrealloc(*out, cap *= 2);
-			if ((got = g_mime_stream_read(encoded, (char *)*out + *len, cap - *len)) <= 0)
+			if (b.cap - b.len <= 1)
+				buf_reserve(&b, b.len);
+			if ((got = g_mime_stream_read(encoded, b.data + b.len, b.cap - 1 - b.len)) <= 0)
 				break;
-			*len += (size_t)got;
+			b.len += (size_t)got;
 		}
 		g_mime_stream_reset(encoded);
+		*out = (unsigned char *)b.data;	/* the caller's, also on failure */
 		if (got < 0)
 			return -1;
-		*len = b64_decode(*out, *len, *out);
+		*len = b64_decode(*out, b.len, *out);
 		(*out)[*len] = '\0';		/* shorter than the input, or empty */
 		return 0;
 	}

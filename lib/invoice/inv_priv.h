@@ -1,5 +1,5 @@
 /*
- * inv_priv.h - internals shared by the invoice parsers (inv_parse.c, inv_ubl.c,
+ * inv_priv.h - internals shared by the invoice parsers (inv_parse.c, inv_xml.c, inv_ubl.c,
  * inv_cii.c) and checks (inv_check*.c). Not an API: include lib/inv.h instead.
  *
  * The tree-walk helpers take element names as "prefix:local", with the prefixes

@@ -26,6 +26,8 @@
 #include "inv.h"
 #include "pdfx.h"
 #include "util/xalloc.h"
+#include "util/buf.h"
+#include "util/text.h"
 
 #define PDFX_MAX_DEPTH 32	/* name tree levels */
 #define PDFX_MAX_NODES 4096	/* name tree nodes and file specs looked at */
@@ -90,9 +92,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	for (char *p = err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	text_printable_inplace(err, 0);
 }
 
 /* qpdf_reason - qpdf's pending error (or, failing that, its next warning) as text
@@ -252,8 +252,7 @@ static int inflate_capped(const unsigned char *in, size_t inlen, size_t max,
 			  unsigned char **out, size_t *outlen, char *why, size_t whylen)
 {
 	z_stream z;
-	unsigned char *buf = NULL;
-	size_t cap, used = 0;
+	struct buf b = { 0 };
 	int rc = Z_OK;
 
 	memset(&z, 0, sizeof(z));
@@ -261,30 +260,29 @@ static int inflate_capped(const unsigned char *in, size_t inlen, size_t max,
 		set_err(why, whylen, "zlib inflateInit failed");
 		return -1;
 	}
-	cap = inlen < max / 4 ? inlen * 4 + 256 : max + 1;
-	if (cap > max + 1)
-		cap = max + 1;
-	buf = xmalloc(cap + 1);
+	/* room for max + 1 bytes at the most: one byte over max is enough to refuse */
+	buf_reserve(&b, inlen < max / 4 ? inlen * 4 + 256 : max + 1);
 	z.next_in = (unsigned char *)in;
 	while (rc != Z_STREAM_END) {
-		size_t in_chunk = inlen - (size_t)(z.next_in - in);
+		size_t in_chunk = inlen - (size_t)(z.next_in - in), room;
 
-		if (used == cap) {
-			if (cap > max) {
-				set_err(why, whylen, "decodes to more than %zu bytes", max);
-				goto fail;
-			}
-			cap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
-			buf = xrealloc(buf, cap + 1);
+		if (b.len > max) {
+			set_err(why, whylen, "decodes to more than %zu bytes", max);
+			goto fail;
 		}
+		if (b.cap - 1 - b.len == 0)
+			buf_reserve(&b, b.len > (max + 1) / 2 ? max + 1 - b.len : b.len);
+		room = b.cap - 1 - b.len;
+		if (room > max + 1 - b.len)
+			room = max + 1 - b.len;
 		z.avail_in = in_chunk > UINT_MAX ? UINT_MAX : (uInt)in_chunk;
-		z.next_out = buf + used;
-		z.avail_out = cap - used > UINT_MAX ? UINT_MAX : (uInt)(cap - used);
+		z.next_out = (unsigned char *)b.data + b.len;
+		z.avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
 		{
 			uInt before = z.avail_out;
 
 			rc = inflate(&z, Z_NO_FLUSH);
-			used += before - z.avail_out;
+			b.len += before - z.avail_out;
 		}
 		if (rc == Z_STREAM_END)
 			break;
@@ -297,18 +295,16 @@ static int inflate_capped(const unsigned char *in, size_t inlen, size_t max,
 			goto fail;
 		}
 	}
-	if (used > max) {
+	if (b.len > max) {
 		set_err(why, whylen, "decodes to more than %zu bytes", max);
 		goto fail;
 	}
 	inflateEnd(&z);
-	buf[used] = '\0';
-	*out = buf;
-	*outlen = used;
+	*out = (unsigned char *)buf_steal(&b, outlen);
 	return 0;
 fail:
 	inflateEnd(&z);
-	free(buf);
+	buf_free(&b);
 	return -1;
 }
 
@@ -478,18 +474,13 @@ static int unopened(const unsigned char *pdf, size_t len, char *err, size_t errl
 	return PDFX_EOPEN;
 }
 
-int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t max_xml,
-		 pdfx_attachment *out, char *err, size_t errlen)
-{
-	struct pdfx_walk w;
-	qpdf_data q;
-	qpdf_oh root, af, tree;
-	unsigned long long off;
-	int rc = PDFX_NONE, best = -1, best_rank = 1000;
+/* PDFX_GO: not a result; the caller goes on. */
+#define PDFX_GO 2
 
-	memset(out, 0, sizeof(*out));
-	if (err && errlen)
-		err[0] = '\0';
+/* extract_precheck - empty, not a PDF, or too big to open: that result, else PDFX_GO */
+static int extract_precheck(const unsigned char *pdf, size_t len, size_t max_pdf, char *err,
+			    size_t errlen)
+{
 	if (len == 0) {
 		set_err(err, errlen, "empty file, not a PDF");
 		return PDFX_EBAD;
@@ -505,99 +496,126 @@ int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t ma
 			 len, max_pdf);
 		return unopened(pdf, len, err, errlen, what);
 	}
+	return PDFX_GO;
+}
 
-	memset(&w, 0, sizeof(w));
-	q = w.q = qpdf_init();
+/* extract_walk - open the PDF in w->q and gather the embedded files of /AF and the
+ * /EmbeddedFiles name tree into w; PDFX_GO, or the result of a PDF qpdf cannot read */
+static int extract_walk(struct pdfx_walk *w, const unsigned char *pdf, size_t len, char *err,
+			size_t errlen)
+{
+	qpdf_data q = w->q;
+	qpdf_oh root, af, tree;
+	unsigned long long off;
+	char what[512];
+
 	qpdf_silence_errors(q);
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
+	/* An encrypted file is read with the empty user password; extraction is still
+	 * possible, the permission bits are advice to viewers. */
 	if (qpdf_read_memory(q, "pdf", (const char *)pdf, len, "") & QPDF_ERRORS) {
-		char what[512];
 		const char *r = qpdf_reason(q, &off);
 
 		snprintf(what, sizeof(what), "cannot open the PDF (password-protected or "
 			 "damaged) at offset %llu: %s", off, r);
-		rc = unopened(pdf, len, err, errlen, what);
-		goto done;
-	}
-	if (qpdf_is_encrypted(q) && !qpdf_allow_extract_all(q)) {
-		/* qpdf read it with the empty user password; extraction is still possible,
-		 * the permission bits are advice to viewers. Nothing to do. */
+		return unopened(pdf, len, err, errlen, what);
 	}
 	root = qpdf_get_root(q);
 	if (qpdf_has_error(q) || !qpdf_oh_is_dictionary(q, root)) {
 		const char *r = qpdf_has_error(q) ? qpdf_reason(q, &off) : "no catalog dictionary";
-		char what[512];
 
 		snprintf(what, sizeof(what), "damaged PDF: %s", r);
-		rc = unopened(pdf, len, err, errlen, what);
-		goto done;
+		return unopened(pdf, len, err, errlen, what);
 	}
 	af = qpdf_oh_get_key(q, root, "/AF");
 	if (qpdf_oh_is_array(q, af)) {
 		int n = qpdf_oh_get_array_n_items(q, af);
 
-		for (int i = 0; i < n && w.nodes++ < PDFX_MAX_NODES; i++)
-			walk_add(&w, qpdf_oh_get_array_item(q, af, i), NULL);
+		for (int i = 0; i < n && w->nodes++ < PDFX_MAX_NODES; i++)
+			walk_add(w, qpdf_oh_get_array_item(q, af, i), NULL);
 	}
 	tree = qpdf_oh_get_key(q, qpdf_oh_get_key(q, root, "/Names"), "/EmbeddedFiles");
-	walk_tree(&w, tree, 0);
+	walk_tree(w, tree, 0);
 	if (qpdf_has_error(q)) {
 		const char *r = qpdf_reason(q, &off);
-		char what[512];
 
 		snprintf(what, sizeof(what), "damaged PDF at offset %llu: %s", off, r);
-		rc = unopened(pdf, len, err, errlen, what);
-		goto done;
+		return unopened(pdf, len, err, errlen, what);
 	}
+	return PDFX_GO;
+}
 
-	/* The invoice by its specified name. */
-	for (size_t i = 0; i < w.ncand; i++) {
-		char *name = spec_name(q, &w.cand[i]);
+/* extract_named - the attachment with the best invoice name (by its file
+ * specification, else its name tree key) into out: PDFX_OK or PDFX_EBAD, or PDFX_GO
+ * when no attachment has such a name */
+static int extract_named(struct pdfx_walk *w, size_t max_xml, pdfx_attachment *out,
+			 char *err, size_t errlen)
+{
+	int best = -1, best_rank = 1000;
+	char why[256];
+
+	for (size_t i = 0; i < w->ncand; i++) {
+		char *name = spec_name(w->q, &w->cand[i]);
 		int rank = invoice_rank(name);
 
-		if (rank < 0 && w.cand[i].key)
-			rank = invoice_rank(w.cand[i].key);
+		if (rank < 0 && w->cand[i].key)
+			rank = invoice_rank(w->cand[i].key);
 		if (rank >= 0 && rank < best_rank)
 			best = (int)i, best_rank = rank;
 		free(name);
 	}
-	if (best >= 0) {
+	if (best < 0)
+		return PDFX_GO;
+	cand_fill(w->q, &w->cand[best], out);
+	if (spec_decode(w->q, w->cand[best].spec, max_xml, out, why, sizeof(why)) == 0)
+		return PDFX_OK;
+	set_err(err, errlen, "attachment %s: %s", out->name, why);
+	pdfx_attachment_clear(out);
+	return PDFX_EBAD;
+}
+
+/* extract_by_content - the first embedded file whose content is an invoice into out:
+ * PDFX_OK, else PDFX_NONE with the reason */
+static int extract_by_content(struct pdfx_walk *w, size_t max_xml, pdfx_attachment *out,
+			      char *err, size_t errlen)
+{
+	for (size_t i = 0, tried = 0; i < w->ncand && tried < PDFX_MAX_FALLBACK; i++, tried++) {
 		char why[256];
 
-		cand_fill(q, &w.cand[best], out);
-		if (spec_decode(q, w.cand[best].spec, max_xml, out, why, sizeof(why)) == 0) {
-			rc = PDFX_OK;
-		} else {
-			set_err(err, errlen, "attachment %s: %s", out->name, why);
-			pdfx_attachment_clear(out);
-			rc = PDFX_EBAD;
-		}
-		goto done;
-	}
-
-	/* Failing that, the first embedded file whose content is an invoice. */
-	for (size_t i = 0, tried = 0; i < w.ncand && tried < PDFX_MAX_FALLBACK; i++, tried++) {
-		char why[256];
-
-		cand_fill(q, &w.cand[i], out);
-		if (spec_decode(q, w.cand[i].spec, max_xml, out, why, sizeof(why)) == 0 &&
-		    is_invoice(out->data, out->len)) {
-			rc = PDFX_OK;
-			goto done;
-		}
+		cand_fill(w->q, &w->cand[i], out);
+		if (spec_decode(w->q, w->cand[i].spec, max_xml, out, why, sizeof(why)) == 0 &&
+		    is_invoice(out->data, out->len))
+			return PDFX_OK;
 		pdfx_attachment_clear(out);
-		(void)qpdf_get_error(q);	/* a broken unrelated attachment is not our concern */
+		(void)qpdf_get_error(w->q);	/* a broken unrelated attachment is not our concern */
 	}
-	if (w.ncand)
-		set_err(err, errlen, "PDF has %zu embedded files, none of them an invoice", w.ncand);
+	if (w->ncand)
+		set_err(err, errlen, "PDF has %zu embedded files, none of them an invoice", w->ncand);
 	else
 		set_err(err, errlen, "PDF has no embedded files");
-	rc = PDFX_NONE;
-done:
+	return PDFX_NONE;
+}
+
+int pdfx_extract(const unsigned char *pdf, size_t len, size_t max_pdf, size_t max_xml,
+		 pdfx_attachment *out, char *err, size_t errlen)
+{
+	struct pdfx_walk w;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (err && errlen)
+		err[0] = '\0';
+	if ((rc = extract_precheck(pdf, len, max_pdf, err, errlen)) != PDFX_GO)
+		return rc;
+	memset(&w, 0, sizeof(w));
+	w.q = qpdf_init();
+	if ((rc = extract_walk(&w, pdf, len, err, errlen)) == PDFX_GO &&
+	    (rc = extract_named(&w, max_xml, out, err, errlen)) == PDFX_GO)
+		rc = extract_by_content(&w, max_xml, out, err, errlen);
 	for (size_t i = 0; i < w.ncand; i++)
 		free(w.cand[i].key);
 	free(w.cand);
 	free(w.seen);
-	qpdf_cleanup(&q);
+	qpdf_cleanup(&w.q);
 	return rc;
 }

@@ -36,8 +36,6 @@ int freebusy_read(const char *text, const char *tz, time_t from, time_t to,
 int freebusy_load(const char *path, const char *tz, time_t from, time_t to,
 		  struct plan_busy **v, size_t *n, char *why, size_t whylen);
 
-/* freebusy_is_url - 1 for an http:// or https:// busy source */
-int freebusy_is_url(const char *s);
 
 /* freebusy_cache_path - the local copy of a manager's busy URL: the database's directory,
  * busy-ADDRESS.ics (the address lowercased, made safe for a file name); returns buf */

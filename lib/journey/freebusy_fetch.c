@@ -19,12 +19,13 @@
 #include <curl/curl.h>
 
 #include "freebusy.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
+#include "conf/manager.h"
 
 /* The body as it arrives. */
 struct fetch_body {
-	char *data;
-	size_t len, cap;
+	struct buf body;
 	int too_big;
 };
 
@@ -34,23 +35,12 @@ static size_t fetch_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 	struct fetch_body *b = userdata;
 	size_t n = size * nmemb;
 
-	if (b->len + n > FREEBUSY_MAX_BYTES) {
+	if (b->body.len + n > FREEBUSY_MAX_BYTES) {
 		b->too_big = 1;
 		return 0;	/* libcurl stops with CURLE_WRITE_ERROR */
 	}
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->data = xrealloc(b->data, b->cap);
-	}
-	memcpy(b->data + b->len, ptr, n);
-	b->len += n;
-	b->data[b->len] = '\0';
+	buf_add(&b->body, ptr, n);
 	return n;
-}
-
-int freebusy_is_url(const char *s)
-{
-	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
 }
 
 char *freebusy_cache_path(const char *database, const char *address, char *buf, size_t len)
@@ -113,7 +103,7 @@ int freebusy_fetch(const char *url, const char *tz, const char *path, long timeo
 	int ret = -1;
 
 	*n_periods = 0;
-	if (!freebusy_is_url(url)) {
+	if (!manager_busy_is_url(url)) {
 		snprintf(why, whylen, "%s: not an http or https URL", url);
 		return -1;
 	}
@@ -142,14 +132,14 @@ int freebusy_fetch(const char *url, const char *tz, const char *path, long timeo
 		snprintf(why, whylen, "%s: %s", url, cerr[0] ? cerr : curl_easy_strerror(rc));
 	else if (status != 200)
 		snprintf(why, whylen, "%s: HTTP status %ld", url, status);
-	else if (b.data == NULL || memchr(b.data, '\0', b.len) != NULL)
+	else if (b.body.data == NULL || memchr(b.body.data, '\0', b.body.len) != NULL)
 		snprintf(why, whylen, "%s: empty, or not text", url);
-	else if (freebusy_read(b.data, tz, now - 86400, now + 3 * 366 * 86400L, &v, n_periods,
+	else if (freebusy_read(b.body.data, tz, now - 86400, now + 3 * 366 * 86400L, &v, n_periods,
 			       reason, sizeof(reason)) != 0)
 		snprintf(why, whylen, "%s: %s (the copy in %s is kept)", url, reason, path);
 	else
-		ret = write_atomic(path, b.data, b.len, why, whylen);
+		ret = write_atomic(path, b.body.data, b.body.len, why, whylen);
 	free(v);
-	free(b.data);
+	free(b.body.data);
 	return ret;
 }

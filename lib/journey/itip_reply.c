@@ -18,6 +18,7 @@
 
 #include "itip_reply.h"
 #include "util/xalloc.h"
+#include "util/zone.h"
 
 const char *
 itip_partstat_name(enum itip_partstat p)
@@ -237,7 +238,7 @@ itip_reply_floating(struct itip_reply *r, const char *tz)
 
 	if (!r->start_floating)
 		return 0;
-	if (tz == NULL || (zone = icaltimezone_get_builtin_timezone(tz)) == NULL)
+	if ((zone = zone_get(tz)) == NULL)
 		return -1;
 	t = icaltime_from_timet_with_zone(r->start, 0, icaltimezone_get_utc_timezone());
 	t.zone = NULL;

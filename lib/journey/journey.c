@@ -2,7 +2,7 @@
  * journey.c - onboarding, off-boarding and renewal: config -> plan -> store.
  *
  * Trust: customer and sender addresses and names come from mail and are validated
- * (invite_addr_valid) before anything is stored; config values were checked at load
+ * (text_addr_valid) before anything is stored; config values were checked at load
  * and are parsed again here without trusting them further.
  */
 #include <ctype.h>
@@ -12,11 +12,14 @@
 #include <strings.h>
 
 #include "freebusy.h"
-#include "compose/invite.h"
 #include "journey.h"
 #include "store/store_reply.h"
 #include "store/store_journey.h"
 #include "util/xalloc.h"
+#include "conf/manager.h"
+#include "util/text.h"
+#include "util/timetext.h"
+#include "util/zone.h"
 
 const char *
 journey_uid_domain(const struct ps_conf *conf)
@@ -51,9 +54,9 @@ manager_defaults(const struct ps_conf *conf, const char *address, struct manager
 		snprintf(m->tz, sizeof(m->tz), "%s", conf->checkin_timezone &&
 		    conf->checkin_timezone[0] ? conf->checkin_timezone : "UTC");
 	snprintf(m->days, sizeof(m->days), "%s", conf->checkin_workdays);
-	if (plan_parse_workdays(conf->checkin_workdays, &m->workdays) != 0)
+	if (timetext_parse_workdays(conf->checkin_workdays, &m->workdays) != 0)
 		m->workdays = 0;	/* journey_plan_opts reports it */
-	if (plan_parse_hours(conf->checkin_hours, &m->day_start_min, &m->day_end_min) != 0)
+	if (timetext_parse_hours(conf->checkin_hours, &m->day_start_min, &m->day_end_min) != 0)
 		m->day_start_min = m->day_end_min = 0;
 	m->slot_min = (int) (conf->checkin_length_ms / 60000);
 }
@@ -109,7 +112,7 @@ journey_plan_opts(const struct ps_conf *conf, const struct manager *m, const cha
 	*holidays = NULL;
 	opts->tz = m->tz;
 	opts->spread_key = spread_key;
-	if (plan_tz_check(m->tz, err, errlen) != 0)
+	if (zone_check(m->tz, err, errlen) != 0)
 		return -1;
 	if (m->day_end_min <= m->day_start_min) {
 		snprintf(err, errlen, "manager %s: business hours hold no time (checkin-hours \"%s\")",
@@ -162,7 +165,7 @@ journey_plan_opts(const struct ps_conf *conf, const struct manager *m, const cha
 const char *
 journey_busy_file(const struct ps_conf *conf, const struct manager *m, char *buf, size_t len)
 {
-	if (!freebusy_is_url(m->busy))
+	if (!manager_busy_is_url(m->busy))
 		return m->busy;
 	return freebusy_cache_path(conf->database, m->address, buf, len);
 }
@@ -205,7 +208,7 @@ ctx_load(struct store *st, const struct ps_conf *conf, const char *manager,
 	char path[1024];
 
 	memset(x, 0, sizeof(*x));
-	if (manager == NULL || !invite_addr_valid(manager)) {
+	if (manager == NULL || !text_addr_valid(manager)) {
 		snprintf(err, errlen, "manager address \"%s\" is not an address",
 		    manager ? manager : "");
 		return -1;
@@ -229,7 +232,7 @@ ctx_load(struct store *st, const struct ps_conf *conf, const char *manager,
 	    sizeof(path)), x->m.tz, from, to, &x->busy, &x->opts.n_busy, err, errlen) != 0) {
 		char why[1024];
 		snprintf(why, sizeof(why), "manager %s: busy: %s%s", manager, err,
-		    freebusy_is_url(x->m.busy) ? " (postsalectl managers --refresh fetches it)" : "");
+		    manager_busy_is_url(x->m.busy) ? " (postsalectl managers --refresh fetches it)" : "");
 		snprintf(err, errlen, "%s", why);
 		ctx_free(x);
 		return -1;
@@ -331,7 +334,7 @@ journey_sync(struct store *st, const struct ps_conf *conf, const struct store_cu
 
 	if (ctx_load(st, conf, c->manager, c->address, c->id, 0, c->onboarded_at - 86400,
 	    journey_horizon(conf, c, now), &x, err, errlen) != 0) {
-		if (c->manager == NULL || !invite_addr_valid(c->manager))
+		if (c->manager == NULL || !text_addr_valid(c->manager))
 			snprintf(err, errlen, "customer %s: manager address \"%s\" is not an address",
 			    c->address, c->manager ? c->manager : "");
 		return -1;
@@ -464,7 +467,7 @@ journey_managers_sync(struct store *st, const struct ps_conf *conf, time_t now, 
 	    store_manager_seen(st, &seen, &n, err, errlen) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (invite_addr_valid(seen[i]) &&
+		if (text_addr_valid(seen[i]) &&
 		    (journey_manager_get(conf, seen[i], &m, err, errlen) != 0 ||
 		    store_manager_put(st, &m, now, err, errlen) != 0))
 			goto out;
@@ -583,14 +586,14 @@ journey_start(struct store *st, const struct ps_conf *conf,
 	int again, rc;
 
 	address = bare_address(customer->address, abuf, sizeof(abuf));
-	if (address == NULL || !invite_addr_valid(address)) {
+	if (address == NULL || !text_addr_valid(address)) {
 		snprintf(err, errlen, "customer address \"%.200s\" is not an address",
 		    customer->address ? customer->address : "");
 		return -1;
 	}
 	mapped = journey_manager(conf, address);
 	manager = mapped != NULL ? mapped : bare_address(sender, sbuf, sizeof(sbuf));
-	if (manager == NULL || !invite_addr_valid(manager)) {
+	if (manager == NULL || !text_addr_valid(manager)) {
 		snprintf(err, errlen, "customer %s: manager address \"%.200s\" (%s) is not an address",
 		    address, mapped ? mapped : (sender ? sender : ""),
 		    mapped ? "account-managers" : "the sender");
@@ -630,7 +633,7 @@ journey_add(struct store *st, const struct ps_conf *conf, const struct journey_n
 	int again, rc;
 
 	memset(out, 0, sizeof(*out));
-	if (nc->address == NULL || !invite_addr_valid(nc->address)) {
+	if (nc->address == NULL || !text_addr_valid(nc->address)) {
 		snprintf(err, errlen, "address: \"%.200s\" is not a mail address",
 		    nc->address ? nc->address : "");
 		return -1;
@@ -642,7 +645,7 @@ journey_add(struct store *st, const struct ps_conf *conf, const struct journey_n
 		return -1;
 	}
 	rc = -1;
-	if (!invite_addr_valid(manager)) {
+	if (!text_addr_valid(manager)) {
 		snprintf(err, errlen, "manager: \"%.200s\" is not a mail address", manager);
 		goto out;
 	}

@@ -14,8 +14,10 @@
 #include <libical/ical.h>
 
 #include "plan.h"
+#include "util/ident.h"
 #include "util/timetext.h"
 #include "util/xalloc.h"
+#include "util/zone.h"
 
 #define PLAN_MAX_SHIFT_DAYS 366		/* a working day must be found within a year */
 
@@ -27,7 +29,7 @@ void plan_opts_init(struct plan_opts *opts)
 	opts->day_start_min = 9 * 60;
 	opts->day_end_min = 17 * 60;
 	opts->slot_min = 30;
-	opts->workdays = PLAN_WORKDAYS_MON_FRI;
+	opts->workdays = TIMETEXT_WORKDAYS_MON_FRI;
 	opts->day_offsets[0] = 7;
 	opts->day_offsets[1] = 30;
 	opts->day_offsets[2] = 90;
@@ -36,40 +38,6 @@ void plan_opts_init(struct plan_opts *opts)
 	opts->quarterly_until_days = 365;
 	opts->anniversaries = 1;
 	opts->renewal_lead_days = 30;
-}
-
-/* plan_spread_hash - 64-bit FNV-1a of the ASCII-lowercased key */
-unsigned long long plan_spread_hash(const char *key)
-{
-	unsigned long long h = 0xcbf29ce484222325ULL;
-
-	for (const unsigned char *p = (const unsigned char *) (key ? key : ""); *p; p++) {
-		h ^= (unsigned char) tolower(*p);
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-/* zone_get - libical's builtin zone for an IANA name, or NULL; "UTC" is its UTC zone */
-static icaltimezone *zone_get(const char *tz)
-{
-	if (tz == NULL || *tz == 0)
-		return NULL;
-	if (strcmp(tz, "UTC") == 0 || strcmp(tz, "Etc/UTC") == 0)
-		return icaltimezone_get_utc_timezone();
-	/* libical turns a name into a file path: refuse anything that is not a zone name. */
-	if (tz[0] == '/' || strstr(tz, "..") != NULL)
-		return NULL;
-	return icaltimezone_get_builtin_timezone(tz);
-}
-
-/* plan_tz_check - 0 if libical knows the zone name, else -1 and a message naming it */
-int plan_tz_check(const char *tz, char *err, size_t errlen)
-{
-	if (zone_get(tz) != NULL)
-		return 0;
-	snprintf(err, errlen, "time zone \"%s\" is not known to libical", tz ? tz : "");
-	return -1;
 }
 
 /* valid_date - a date of the Gregorian calendar between 1900 and 9999 */
@@ -90,91 +58,6 @@ int plan_parse_date(const char *s, struct plan_date *out)
 	out->year = y;
 	out->month = m;
 	out->day = d;
-	return 0;
-}
-
-/* parse_hhmm - "09:30" at s -> minutes; advances *end; -1 if malformed */
-static int parse_hhmm(const char *s, const char **end)
-{
-	if (!isdigit((unsigned char) s[0]) || !isdigit((unsigned char) s[1]) || s[2] != ':' ||
-	    !isdigit((unsigned char) s[3]) || !isdigit((unsigned char) s[4]))
-		return -1;
-	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-	if (m > 59 || h > 24 || (h == 24 && m != 0))
-		return -1;
-	*end = s + 5;
-	return h * 60 + m;
-}
-
-/* plan_parse_hours - "09:00-17:00" -> minutes after midnight; -1 if malformed */
-int plan_parse_hours(const char *s, int *start_min, int *end_min)
-{
-	const char *p;
-	int a, b;
-
-	if (s == NULL || (a = parse_hhmm(s, &p)) < 0 || *p++ != '-' ||
-	    (b = parse_hhmm(p, &p)) < 0 || *p != 0 || b <= a)
-		return -1;
-	*start_min = a;
-	*end_min = b;
-	return 0;
-}
-
-int plan_parse_time(const char *s, int *min)
-{
-	const char *p;
-	int m;
-
-	if (s == NULL || (m = parse_hhmm(s, &p)) < 0 || *p != 0 || m >= 24 * 60)
-		return -1;
-	*min = m;
-	return 0;
-}
-
-static const char *const wday_names[7] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
-
-/* wday_parse - three-letter day name at s (any case) -> 0..6, or -1 */
-static int wday_parse(const char *s)
-{
-	for (int i = 0; i < 7; i++)
-		if (strncasecmp(s, wday_names[i], 3) == 0)
-			return i;
-	return -1;
-}
-
-/* plan_parse_workdays - "Mon-Fri", "Mon,Tue,Thu", "Sun-Thu" -> day bits; -1 if bad */
-int plan_parse_workdays(const char *s, unsigned *workdays)
-{
-	unsigned bits = 0;
-
-	if (s == NULL)
-		return -1;
-	for (;;) {
-		while (*s == ' ')
-			s++;
-		int a = wday_parse(s), b;
-		if (a < 0)
-			return -1;
-		s += 3;
-		b = a;
-		if (*s == '-') {
-			if ((b = wday_parse(s + 1)) < 0)
-				return -1;
-			s += 4;
-		}
-		for (int d = a;; d = (d + 1) % 7) {	/* a range may wrap: Sat-Mon */
-			bits |= 1u << d;
-			if (d == b)
-				break;
-		}
-		while (*s == ' ')
-			s++;
-		if (*s == 0)
-			break;
-		if (*s++ != ',')
-			return -1;
-	}
-	*workdays = bits;
 	return 0;
 }
 
@@ -569,7 +452,7 @@ static int planner_init(struct planner *pl, const struct plan_opts *o, char *err
 	}
 	pl->utc = icaltimezone_get_utc_timezone();
 	pl->n_slots = (o->day_end_min - o->day_start_min) / o->slot_min;
-	pl->slot_index = (int) (plan_spread_hash(o->spread_key) % (unsigned) pl->n_slots);
+	pl->slot_index = (int) (ident_hash(o->spread_key) % (unsigned) pl->n_slots);
 	/* the manager's bookings, sorted once (a calendar file comes in any order) */
 	pl->cap_busy = o->n_busy + 16;
 	pl->busy = xreallocarray(NULL, pl->cap_busy, sizeof(*pl->busy));

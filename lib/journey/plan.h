@@ -21,9 +21,6 @@ struct plan_date {
 	int day;		/* 1..31 */
 };
 
-/* Working-day bits: bit (1 << wday) with wday 0 = Sunday ... 6 = Saturday, as tm_wday. */
-#define PLAN_WORKDAYS_MON_FRI 0x3e
-
 #define PLAN_MAX_OFFSETS 16
 
 /* A time the manager is booked: [start, end) in UTC. A booking of the customer being
@@ -51,7 +48,7 @@ struct plan_opts {
 	int day_start_min;		/* business hours start, minutes after local midnight (540) */
 	int day_end_min;		/* business hours end (1020) */
 	int slot_min;			/* slot length in minutes (30) */
-	unsigned workdays;		/* PLAN_WORKDAYS_MON_FRI */
+	unsigned workdays;		/* day bits (timetext_parse_workdays): Mon-Fri */
 	const struct plan_date *holidays;	/* local dates never booked, may be NULL */
 	size_t n_holidays;
 	int day_offsets[PLAN_MAX_OFFSETS];	/* "day-N" check-ins: {7, 30, 90} */
@@ -162,22 +159,8 @@ int plan_parse_instant(const char *tz, const char *s, time_t *out);
  * for an unknown zone); returns buf */
 char *plan_format_rfc3339(const char *tz, time_t t, char *buf, size_t len);
 
-/* plan_tz_check - 0 if libical knows the zone name, else -1 and a message naming it */
-int plan_tz_check(const char *tz, char *err, size_t errlen);
-
 /* plan_parse_date - "2025-03-31" -> 0 and *out; -1 if not a valid date */
 int plan_parse_date(const char *s, struct plan_date *out);
 
-/* plan_parse_hours - "09:00-17:00" -> minutes after midnight; -1 if malformed */
-int plan_parse_hours(const char *s, int *start_min, int *end_min);
-
-/* plan_parse_time - "09:30" -> minutes after midnight (0 to 1439); -1 if malformed */
-int plan_parse_time(const char *s, int *min);
-
-/* plan_parse_workdays - "Mon-Fri", "Mon,Tue,Thu", "Sun-Thu" -> day bits; -1 if bad */
-int plan_parse_workdays(const char *s, unsigned *workdays);
-
-/* plan_spread_hash - the 64-bit FNV-1a hash of the ASCII-lowercased key */
-unsigned long long plan_spread_hash(const char *key);
 
 #endif

@@ -1,17 +1,20 @@
 /*
  * hdr_edit.c - header edits: the list, and their application to a message's bytes as
- * libmilter's MTA would make them (deletions, changes in place, additions last), for
- * postsalectl simulate and the note tools. The message bytes are untrusted; the
+ * libmilter's MTA would make them (deletions, changes in place, additions last), over
+ * mime/hdr's scanner, for postsalectl simulate and the note tools. The message bytes are untrusted; the
  * edits are the caller's.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "hdr.h"
 #include "hdr_edit.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 struct field {			/* one header field: its bytes in the message */
+	struct hdr_field at;	/* where it is in the message (its name stays) */
 	const char *start;
 	size_t len;		/* with its continuation lines and line end */
 	char *own;		/* a replacement the field now holds, or NULL */
@@ -49,72 +52,57 @@ hdr_edit_op_name(enum hdr_edit_op op)
 	return op == HDR_EDIT_DELETE ? "delete" : op == HDR_EDIT_CHANGE ? "change" : "add";
 }
 
-/* field_is - 1 when the field's name is name */
-static int
-field_is(const struct field *f, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = f->own ? f->own : f->start;
-
-	return f->len > n && p[n] == ':' && strncasecmp(p, name, n) == 0;
-}
-
 /* field_find - the index-th (from 1) live field called name, or NULL */
 static struct field *
-field_find(struct field *v, size_t n, const char *name, int index)
+field_find(const char *msg, struct field *v, size_t n, const char *name, int index)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!v[i].deleted && field_is(&v[i], name) && --index == 0)
+		if (!v[i].deleted && hdr_name_is(msg, &v[i].at, name) && --index == 0)
 			return &v[i];
 	return NULL;
 }
 
-/* fields_split - the fields of the header block msg[0..header_len) into *out (caller
- * frees); *eol_style: the line end new fields take; returns where the empty line is */
-static const char *
+/* fields_split - the fields of the header block msg[0..header_len) (mime/hdr's
+ * scanner) into *out (caller frees); *eol_style: the line end new fields take;
+ * returns the offset of the empty line */
+static size_t
 fields_split(const char *msg, size_t header_len, struct field **out, size_t *nout,
     const char **eol_style)
 {
-	const char *p = msg, *end = msg + header_len;
 	struct field *v = NULL;
-	size_t n = 0, cap = 0;
+	struct hdr_field at;
+	size_t n = 0, cap = 0, pos = 0;
 
 	*eol_style = "\r\n";
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t) (end - p));
-		const char *next = eol ? eol + 1 : end;
+	while (hdr_next(msg, header_len, &pos, &at)) {
+		const char *p = msg + at.start;
+		const char *eol = memchr(p, '\n', at.end - at.start);
 
-		if (next - p <= 2 && (*p == '\r' || *p == '\n'))
-			break;			/* the empty line */
-		if ((*p == ' ' || *p == '\t') && n > 0) {
-			v[n - 1].len = (size_t) (next - v[n - 1].start);
-		} else {
-			if (n == cap)
-				v = xreallocarray(v, cap = cap ? cap * 2 : 32, sizeof(*v));
-			v[n++] = (struct field){.start = p, .len = (size_t) (next - p)};
-			if (eol != NULL && (eol == p || eol[-1] != '\r'))
-				*eol_style = "\n";
-		}
-		p = next;
+		if (n == cap)
+			v = xreallocarray(v, cap = cap ? cap * 2 : 32, sizeof(*v));
+		v[n++] = (struct field){.at = at, .start = p, .len = at.end - at.start};
+		if (eol != NULL && (eol == p || eol[-1] != '\r'))
+			*eol_style = "\n";
 	}
 	*out = v;
 	*nout = n;
-	return p;
+	return pos;
 }
 
 char *
 hdr_edit_apply(const char *msg, size_t len, size_t header_len, const struct hdr_edit *e,
     size_t ne, const char *body, size_t body_len, size_t *outlen)
 {
-	const char *eol_style, *blank;
+	const char *eol_style;
 	struct field *v;
-	size_t n, out_len = 0, cap;
-	char *out, *adds = xstrdup(""), *more;
+	struct buf out = {0}, adds = {0};
+	size_t n, blank;
 
 	blank = fields_split(msg, header_len, &v, &n, &eol_style);
 	for (size_t i = 0; i < ne; i++) {
 		const struct hdr_edit *h = &e[i];
-		struct field *f = h->op == HDR_EDIT_ADD ? NULL : field_find(v, n, h->name, h->index);
+		struct field *f = h->op == HDR_EDIT_ADD ? NULL :
+		    field_find(msg, v, n, h->name, h->index);
 
 		if (h->op == HDR_EDIT_DELETE) {
 			if (f != NULL)
@@ -123,37 +111,24 @@ hdr_edit_apply(const char *msg, size_t len, size_t header_len, const struct hdr_
 			free(f->own);
 			f->own = xasprintf("%s: %s%s", h->name, h->value, eol_style);
 			f->len = strlen(f->own);
-		} else {			/* libmilter adds what it cannot change */
-			more = xasprintf("%s%s: %s%s", adds, h->name, h->value, eol_style);
-			free(adds);
-			adds = more;
-		}
+		} else				/* libmilter adds what it cannot change */
+			buf_printf(&adds, "%s: %s%s", h->name, h->value, eol_style);
 	}
 	if (body == NULL) {
 		body = msg + header_len;
 		body_len = len - header_len;
 	}
-	cap = strlen(adds) + (size_t) (msg + header_len - blank) + body_len + 1;
-	for (size_t i = 0; i < n; i++)
-		cap += v[i].deleted ? 0 : v[i].len;
-	out = xmalloc(cap);
+	buf_reserve(&out, len + adds.len + body_len + 1);
 	for (size_t i = 0; i < n; i++) {
-		if (!v[i].deleted) {
-			memcpy(out + out_len, v[i].own ? v[i].own : v[i].start, v[i].len);
-			out_len += v[i].len;
-		}
+		if (!v[i].deleted)
+			buf_add(&out, v[i].own ? v[i].own : v[i].start, v[i].len);
 		free(v[i].own);
 	}
-	memcpy(out + out_len, adds, strlen(adds));
-	out_len += strlen(adds);
+	buf_add(&out, adds.data, adds.len);
 	/* the empty line, then the body */
-	memcpy(out + out_len, blank, (size_t) (msg + header_len - blank));
-	out_len += (size_t) (msg + header_len - blank);
-	memcpy(out + out_len, body, body_len);
-	out_len += body_len;
-	out[out_len] = '\0';
+	buf_add(&out, msg + blank, header_len - blank);
+	buf_add(&out, body, body_len);
 	free(v);
-	free(adds);
-	*outlen = out_len;
-	return out;
+	buf_free(&adds);
+	return buf_steal(&out, outlen);
 }

@@ -10,32 +10,15 @@
 #include <strings.h>
 
 #include "mime_text.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define MT_MAX_DEPTH 8
 #define MT_MAX_PARTS 200
 
-struct mt_buf {
-	char *data;
-	size_t len, cap;
-};
-
-/* mt_add - append n bytes */
-static void
-mt_add(struct mt_buf *b, const char *p, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->data = xrealloc(b->data, b->cap);
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
 /* mt_space - append one space unless the text already ends in white space */
 static void
-mt_space(struct mt_buf *b, char c)
+mt_space(struct buf *b, char c)
 {
 	if (b->len == 0)
 		return;
@@ -46,12 +29,12 @@ mt_space(struct mt_buf *b, char c)
 			return;
 	} else if (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n')
 		return;
-	mt_add(b, &c, 1);
+	buf_add(b, &c, 1);
 }
 
 /* mt_utf8 - append the code point cp as UTF-8 (invalid ones as U+FFFD) */
 static void
-mt_utf8(struct mt_buf *b, unsigned long cp)
+mt_utf8(struct buf *b, unsigned long cp)
 {
 	char u[4];
 
@@ -63,22 +46,22 @@ mt_utf8(struct mt_buf *b, unsigned long cp)
 	}
 	if (cp < 0x80) {
 		u[0] = (char) cp;
-		mt_add(b, u, 1);
+		buf_add(b, u, 1);
 	} else if (cp < 0x800) {
 		u[0] = (char) (0xc0 | (cp >> 6));
 		u[1] = (char) (0x80 | (cp & 0x3f));
-		mt_add(b, u, 2);
+		buf_add(b, u, 2);
 	} else if (cp < 0x10000) {
 		u[0] = (char) (0xe0 | (cp >> 12));
 		u[1] = (char) (0x80 | ((cp >> 6) & 0x3f));
 		u[2] = (char) (0x80 | (cp & 0x3f));
-		mt_add(b, u, 3);
+		buf_add(b, u, 3);
 	} else {
 		u[0] = (char) (0xf0 | (cp >> 18));
 		u[1] = (char) (0x80 | ((cp >> 12) & 0x3f));
 		u[2] = (char) (0x80 | ((cp >> 6) & 0x3f));
 		u[3] = (char) (0x80 | (cp & 0x3f));
-		mt_add(b, u, 4);
+		buf_add(b, u, 4);
 	}
 }
 
@@ -93,7 +76,7 @@ static const struct { const char *name; unsigned long cp; } mt_entities[] = {
 /* mt_entity - decode the character reference at p (just after '&'); returns the bytes
  * read (0: not a reference, the '&' stands for itself) */
 static size_t
-mt_entity(const char *p, const char *end, struct mt_buf *b)
+mt_entity(const char *p, const char *end, struct buf *b)
 {
 	size_t n = 0;
 
@@ -156,10 +139,10 @@ mime_text_from_html(const char *html, size_t len)
 		"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
 		"ul", "ol", "blockquote", "pre", "hr", "title", NULL
 	};
-	struct mt_buf b = { 0 };
+	struct buf b = { 0 };
 	const char *p = html, *end = html + len;
 
-	mt_add(&b, "", 0);
+	buf_add(&b, "", 0);
 	while (p < end) {
 		if (*p == '<') {
 			const char *q = p + 1, *close;
@@ -201,7 +184,7 @@ mime_text_from_html(const char *html, size_t len)
 			p++;
 			continue;
 		}
-		mt_add(&b, p, 1);
+		buf_add(&b, p, 1);
 		p++;
 	}
 	return b.data;

@@ -5,11 +5,19 @@
  * Past the limit no more bytes are kept (the message then passes untouched), so a huge
  * message costs no more memory than the limit.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hdr.h"
 #include "msg.h"
 #include "util/xalloc.h"
+
+/* raw, len and cap are the bytes buffer's own fields under the readers' names */
+_Static_assert(offsetof(struct ps_msg, raw) == offsetof(struct ps_msg, bytes.data) &&
+	       offsetof(struct ps_msg, len) == offsetof(struct ps_msg, bytes.len) &&
+	       offsetof(struct ps_msg, cap) == offsetof(struct ps_msg, bytes.cap),
+	       "struct ps_msg: raw/len/cap must be bytes.data/len/cap");
 
 struct ps_msg *
 msg_new(size_t limit)
@@ -41,7 +49,7 @@ msg_free(struct ps_msg *m)
 {
 	if (m != NULL) {
 		msg_reset(m);
-		free(m->raw);
+		buf_free(&m->bytes);
 		free(m);
 	}
 	return NULL;
@@ -72,15 +80,9 @@ msg_append(struct ps_msg *m, const void *p, size_t len)
 		m->oversized = 1;
 		return -1;
 	}
-	if (m->len + len > m->cap) {
-		size_t cap = m->cap ? m->cap : 8192;
-		while (cap < m->len + len)
-			cap *= 2;
-		m->raw = xrealloc(m->raw, cap);
-		m->cap = cap;
-	}
-	memcpy(m->raw + m->len, p, len);
-	m->len += len;
+	if (m->cap == 0)	/* the first chunk: room for a whole small message at once */
+		buf_reserve(&m->bytes, len > 8192 ? len : 8192);
+	buf_add(&m->bytes, p, len);
 	return 0;
 }
 
@@ -115,26 +117,16 @@ msg_outbound(const struct ps_msg *m)
 int
 msg_load_bytes(struct ps_msg *m, const char *data, size_t len)
 {
-	const char *p = data, *end = data + len;
+	struct hdr_field f;
+	size_t pos = 0;
 
 	m->len = m->header_len = m->seen = 0;
 	m->oversized = 0;
 	/* the header block ends after the first empty line (CRLF or LF) */
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t) (end - p));
-
-		if (eol == NULL) {
-			p = end;
-			break;
-		}
-		if (eol == p || (eol == p + 1 && *p == '\r')) {
-			p = eol + 1;
-			break;
-		}
-		p = eol + 1;
-	}
+	while (hdr_next(data, len, &pos, &f))
+		;
 	if (msg_append(m, data, len) != 0)
 		return -1;
-	m->header_len = (size_t) (p - data);
+	m->header_len = hdr_body_start(data, len, pos);
 	return 0;
 }

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "util/buf.h"
+
 struct ps_msg {
 	char qid[64];			/* MTA queue id, or "" while unknown */
 	char *sender;			/* envelope sender as given by the MTA */
@@ -15,8 +17,13 @@ struct ps_msg {
 	size_t nrcpts;
 	size_t nexternal;		/* how many lie outside the local domains */
 	int origin_internal;		/* authenticated or from an internal network */
-	char *raw;			/* headers and body, as received */
-	size_t len, cap;
+	union {
+		struct buf bytes;	/* headers and body, as received (util/buf.h) */
+		struct {		/* the same three fields, by the names readers use */
+			char *raw;
+			size_t len, cap;
+		};
+	};
 	size_t header_len;		/* bytes of raw that are the header block */
 	size_t limit;			/* max bytes kept; 0 for no limit */
 	size_t seen;			/* bytes offered, kept or not */

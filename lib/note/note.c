@@ -23,7 +23,7 @@
 /* One replacement of input bytes [start, end) by data. */
 typedef struct edit {
 	size_t start, end;
-	nbuf data;
+	struct buf data;
 } edit;
 
 typedef struct job {
@@ -147,7 +147,7 @@ find_tag(const char *s, size_t n, const char *tag, int last)
 
 /* note_lines - the note with its trailing line ends removed and "\n" turned into eol */
 static void
-note_lines(const char *note, size_t n, const char *eol, nbuf *out)
+note_lines(const char *note, size_t n, const char *eol, struct buf *out)
 {
 	while (n && (note[n - 1] == '\n' || note[n - 1] == '\r'))
 		n--;
@@ -155,9 +155,9 @@ note_lines(const char *note, size_t n, const char *eol, nbuf *out)
 		if (note[i] == '\r')
 			continue;
 		if (note[i] == '\n')
-			nb_adds(out, eol);
+			buf_adds(out, eol);
 		else
-			nb_addc(out, note[i]);
+			buf_addc(out, note[i]);
 	}
 }
 
@@ -193,10 +193,10 @@ longest_line(const char *s, size_t n)
  * -1 if the charset parameter is one we would not dare rewrite (RFC 2231)
  */
 static int
-relabel_value(const char *ct, nbuf *out)
+relabel_value(const char *ct, struct buf *out)
 {
 	if (!ct) {
-		nb_adds(out, "text/plain; charset=utf-8");
+		buf_adds(out, "text/plain; charset=utf-8");
 		return 0;
 	}
 	size_t n = strlen(ct);
@@ -229,15 +229,15 @@ relabel_value(const char *ct, nbuf *out)
 			while (ve < n && ct[ve] != ';' && !isspace((unsigned char)ct[ve]))
 				ve++;
 		}
-		nb_add(out, ct, k);
-		nb_adds(out, "charset=utf-8");
-		nb_add(out, ct + ve, n - ve);
+		buf_add(out, ct, k);
+		buf_adds(out, "charset=utf-8");
+		buf_add(out, ct + ve, n - ve);
 		return 0;
 	}
 	while (n && (ct[n - 1] == ';' || isspace((unsigned char)ct[n - 1])))
 		n--;
-	nb_add(out, ct, n);
-	nb_adds(out, "; charset=utf-8");
+	buf_add(out, ct, n);
+	buf_adds(out, "; charset=utf-8");
 	return 0;
 }
 
@@ -252,10 +252,229 @@ set_part_header(job *j, int idx, const char *name, const char *value,
 		return;
 	}
 	edit *e = fend > fstart ? add_edit(j, fstart, fend) : add_edit(j, p->hblank, p->hblank);
-	nb_adds(&e->data, name);
-	nb_adds(&e->data, ": ");
-	nb_adds(&e->data, value);
-	nb_adds(&e->data, j->t.eol);
+	buf_adds(&e->data, name);
+	buf_adds(&e->data, ": ");
+	buf_adds(&e->data, value);
+	buf_adds(&e->data, j->t.eol);
+}
+
+/* The transfer encodings a part may have for the note to go in. */
+enum part_enc { E7, E8, EQP, EB64 };
+
+/* part_enc - the part's Content-Transfer-Encoding; 0, or -1 with the reason in r */
+static int
+part_enc(const note_part *p, const char *what, note_result *r, enum part_enc *enc)
+{
+	const char *cte = p->cte ? p->cte : "7bit";
+
+	if (strcmp(cte, "7bit") == 0)
+		*enc = E7;
+	else if (strcmp(cte, "8bit") == 0)
+		*enc = E8;
+	else if (strcmp(cte, "quoted-printable") == 0)
+		*enc = EQP;
+	else if (strcmp(cte, "base64") == 0)
+		*enc = EB64;
+	else {
+		snprintf(r->reason, sizeof r->reason, "%s part with Content-Transfer-Encoding %.40s",
+		    what, cte);
+		return -1;
+	}
+	return 0;
+}
+
+/* part_decode - the part's content into dec and the line end inside it into *deol
+ * (eol is the message's); 0, or -1 with the reason in r (malformed, inline PGP) */
+static int
+part_decode(const char *raw, size_t rawlen, enum part_enc enc, const char *eol,
+    const char *what, note_result *r, struct buf *dec, const char **deol)
+{
+	if (enc == EQP) {
+		if (note_qp_decode(raw, rawlen, dec) < 0) {
+			snprintf(r->reason, sizeof r->reason, "malformed quoted-printable in %s part", what);
+			return -1;
+		}
+		*deol = "\n";
+	} else if (enc == EB64) {
+		if (note_b64_decode(raw, rawlen, dec) < 0) {
+			snprintf(r->reason, sizeof r->reason, "malformed base64 in %s part", what);
+			return -1;
+		}
+		buf_add(dec, "", 0);
+		const char *nl = memchr(dec->data, '\n', dec->len);
+		*deol = nl && nl > dec->data && nl[-1] == '\r' ? "\r\n" : nl ? "\n" : "\r\n";
+	} else {
+		buf_add(dec, raw, rawlen);
+		*deol = eol;
+	}
+	if (dec->len && memmem(dec->data, dec->len, "-----BEGIN PGP", 14)) {
+		snprintf(r->reason, sizeof r->reason, "inline PGP in %s part", what);
+		return -1;
+	}
+	return 0;
+}
+
+/* note_text - the note as lines in the part's charset into lines; *relabel set when
+ * the part must become UTF-8 (us-ascii text that is truly ASCII); 0, or -1 with the
+ * reason in r */
+static int
+note_text(const char *note, const note_part *p, int html, const struct buf *dec,
+    const char *deol, note_result *r, struct buf *lines, int *relabel)
+{
+	struct buf conv = { 0 };
+	int c = note_charset_convert(note, strlen(note), p->charset, html, &conv,
+	    r->reason, sizeof r->reason);
+
+	*relabel = 0;
+	if (c > 0 && note_charset_is_ascii(p->charset) && all_ascii(dec->data, dec->len)) {
+		*relabel = 1;
+		conv.len = 0;
+		buf_adds(&conv, note);
+		r->reason[0] = '\0';
+		c = 0;
+	}
+	if (c == 0)
+		note_lines(conv.data, conv.len, deol, lines);
+	buf_free(&conv);
+	return c == 0 ? 0 : -1;
+}
+
+/* insert_plain - dec with the note's lines at the top (after a BOM) or bottom, into nw */
+static void
+insert_plain(int top, const struct buf *dec, const struct buf *lines, const char *deol,
+    struct buf *nw)
+{
+	int ends_nl = dec->len && dec->data[dec->len - 1] == '\n';
+	size_t off = 0;
+
+	if (top) {
+		if (dec->len >= 3 && memcmp(dec->data, "\xef\xbb\xbf", 3) == 0)
+			off = 3;
+		buf_add(nw, dec->data, off);
+		buf_add(nw, lines->data, lines->len);
+		buf_adds(nw, deol);
+		if (dec->len > off) {
+			buf_adds(nw, deol);
+			buf_add(nw, dec->data + off, dec->len - off);
+		}
+	} else if (dec->len == 0) {
+		buf_add(nw, lines->data, lines->len);
+	} else {
+		buf_add(nw, dec->data, dec->len);
+		if (!ends_nl)
+			buf_adds(nw, deol);
+		buf_adds(nw, deol);
+		buf_add(nw, lines->data, lines->len);
+		if (ends_nl)
+			buf_adds(nw, deol);
+	}
+}
+
+/* html_at - where the note goes in the HTML dec: after <body>, before </body> (or
+ * </html>), or at the start/end of a fragment; -1 with the reason in r */
+static long
+html_at(int top, const struct buf *dec, note_result *r)
+{
+	long pos;
+
+	if (top) {
+		pos = find_tag(dec->data, dec->len, "<body", 0);
+		if (pos >= 0) {
+			const char *gt = memchr(dec->data + pos, '>', dec->len - (size_t)pos);
+			if (!gt) {
+				snprintf(r->reason, sizeof r->reason, "text/html part: unclosed <body> tag");
+				return -1;
+			}
+			return gt - dec->data + 1;
+		}
+		if (find_tag(dec->data, dec->len, "<html", 0) >= 0) {
+			snprintf(r->reason, sizeof r->reason, "text/html part with <html> but no <body>");
+			return -1;
+		}
+		return 0;
+	}
+	pos = find_tag(dec->data, dec->len, "</body", 1);
+	if (pos < 0)
+		pos = find_tag(dec->data, dec->len, "</html", 1);
+	if (pos < 0 && find_tag(dec->data, dec->len, "<html", 0) >= 0) {
+		snprintf(r->reason, sizeof r->reason,
+		    "text/html part with <html> but neither </body> nor </html>");
+		return -1;
+	}
+	return pos < 0 ? (long)dec->len : pos;
+}
+
+/* insert_html - dec with the note's lines at byte at, on lines of their own, into nw */
+static void
+insert_html(size_t at, const struct buf *dec, const struct buf *lines, const char *deol,
+    struct buf *nw)
+{
+	int ends_nl = dec->len && dec->data[dec->len - 1] == '\n';
+
+	buf_add(nw, dec->data, at);
+	if (at > 0 && dec->data[at - 1] != '\n')
+		buf_adds(nw, deol);
+	buf_add(nw, lines->data, lines->len);
+	if (at < dec->len || ends_nl)
+		buf_adds(nw, deol);
+	buf_add(nw, dec->data + at, dec->len - at);
+}
+
+/* part_encode - nw encoded as the part was, or as quoted-printable where 7bit/8bit
+ * would be invalid (returns 1 then: the part's header must say so), into out */
+static int
+part_encode(enum part_enc enc, const struct buf *nw, int raw_ends_nl, const char *eol,
+    struct buf *out)
+{
+	int to_qp = 0;
+
+	if (enc == EQP) {
+		note_qp_encode(nw->data, nw->len, eol, out);
+		if (raw_ends_nl && !(out->len && out->data[out->len - 1] == '\n')) {
+			buf_addc(out, '=');
+			buf_adds(out, eol);
+		}
+	} else if (enc == EB64) {
+		note_b64_encode((const unsigned char *)nw->data, nw->len, eol, out);
+		if (raw_ends_nl)
+			buf_adds(out, eol);
+	} else {
+		to_qp = (enc == E7 && !all_ascii(nw->data, nw->len)) ||
+		    longest_line(nw->data, nw->len) > 998 || memchr(nw->data, '\0', nw->len);
+		if (!to_qp) {
+			buf_add(out, nw->data, nw->len);
+		} else {
+			/* Hard line breaks as "\n" for the encoder. */
+			struct buf lf = { 0 };
+			for (size_t i = 0; i < nw->len; i++)
+				if (!(nw->data[i] == '\r' && i + 1 < nw->len && nw->data[i + 1] == '\n'))
+					buf_addc(&lf, nw->data[i]);
+			note_qp_encode(lf.data, lf.len, eol, out);
+			buf_free(&lf);
+		}
+	}
+	return to_qp;
+}
+
+/* part_relabel - the part's Content-Type as UTF-8 (and MIME-Version where the message
+ * had none); 0, or -1 with the reason in r */
+static int
+part_relabel(job *j, int idx)
+{
+	const note_part *p = &j->t.parts[idx];
+	struct buf ctv = { 0 };
+
+	if (relabel_value(p->ct_value, &ctv) < 0) {
+		snprintf(j->r->reason, sizeof j->r->reason,
+		    "text/plain part: cannot relabel an RFC 2231 charset parameter");
+		buf_free(&ctv);
+		return -1;
+	}
+	set_part_header(j, idx, "Content-Type", ctv.data, p->ct_start, p->ct_end);
+	if (idx == 0 && !p->ct_value && !j->t.has_mime_version)
+		result_header(j->r, "MIME-Version", "1.0", 0);
+	buf_free(&ctv);
+	return 0;
 }
 
 /* put_note - give the part idx the note; 0, or -1 with the reason in j->r */
@@ -268,8 +487,11 @@ put_note(job *j, int idx, const char *note, int html)
 	size_t rawlen = p->body_end - p->body_start;
 	size_t max = j->o->max_part ? j->o->max_part : NOTE_MAX_PART_DEFAULT;
 	const char *what = html ? "text/html" : "text/plain";
-	const char *eol = j->t.eol;
-	int rc = -1;
+	const char *deol;	/* line end inside the decoded content */
+	struct buf dec = { 0 }, lines = { 0 }, nw = { 0 }, out = { 0 };
+	enum part_enc enc;
+	int top = j->o->position == NOTE_TOP, relabel, to_qp, rc = -1;
+	long at = 0;
 
 	if (p->hblank == p->body_start) {
 		snprintf(r->reason, sizeof r->reason, "%s part has no body", what);
@@ -280,182 +502,33 @@ put_note(job *j, int idx, const char *note, int html)
 		    what, rawlen, max);
 		return -1;
 	}
-	enum { E7, E8, EQP, EB64 } enc;
-	const char *cte = p->cte ? p->cte : "7bit";
-	if (strcmp(cte, "7bit") == 0)
-		enc = E7;
-	else if (strcmp(cte, "8bit") == 0)
-		enc = E8;
-	else if (strcmp(cte, "quoted-printable") == 0)
-		enc = EQP;
-	else if (strcmp(cte, "base64") == 0)
-		enc = EB64;
-	else {
-		snprintf(r->reason, sizeof r->reason, "%s part with Content-Transfer-Encoding %.40s",
-		    what, cte);
+	if (part_enc(p, what, r, &enc) < 0)
 		return -1;
-	}
-
-	nbuf dec = { 0 }, conv = { 0 }, lines = { 0 }, nw = { 0 }, out = { 0 }, ctv = { 0 };
-	const char *deol;	/* line end inside the decoded content */
-	if (enc == EQP) {
-		if (note_qp_decode(raw, rawlen, &dec) < 0) {
-			snprintf(r->reason, sizeof r->reason, "malformed quoted-printable in %s part", what);
-			goto out;
-		}
-		deol = "\n";
-	} else if (enc == EB64) {
-		if (note_b64_decode(raw, rawlen, &dec) < 0) {
-			snprintf(r->reason, sizeof r->reason, "malformed base64 in %s part", what);
-			goto out;
-		}
-		nb_add(&dec, "", 0);
-		const char *nl = memchr(dec.p, '\n', dec.len);
-		deol = nl && nl > dec.p && nl[-1] == '\r' ? "\r\n" : nl ? "\n" : "\r\n";
-	} else {
-		nb_add(&dec, raw, rawlen);
-		deol = eol;
-	}
-	if (dec.len && memmem(dec.p, dec.len, "-----BEGIN PGP", 14)) {
-		snprintf(r->reason, sizeof r->reason, "inline PGP in %s part", what);
+	if (part_decode(raw, rawlen, enc, j->t.eol, what, r, &dec, &deol) < 0 ||
+	    note_text(note, p, html, &dec, deol, r, &lines, &relabel) < 0 ||
+	    (html && (at = html_at(top, &dec, r)) < 0))
 		goto out;
-	}
-
-	/* The note in the part's charset. */
-	int relabel = 0;
-	int c = note_charset_convert(note, strlen(note), p->charset, html, &conv,
-	    r->reason, sizeof r->reason);
-	if (c < 0)
-		goto out;
-	if (c > 0) {
-		/* us-ascii text that is truly ASCII may become UTF-8. */
-		if (!note_charset_is_ascii(p->charset) || !all_ascii(dec.p, dec.len))
-			goto out;
-		relabel = 1;
-		conv.len = 0;
-		nb_adds(&conv, note);
-		r->reason[0] = '\0';
-	}
-	note_lines(conv.p, conv.len, deol, &lines);
-
-	/* Insert. */
-	int ends_nl = dec.len && dec.p[dec.len - 1] == '\n';
-	if (!html) {
-		size_t off = 0;
-		if (j->o->position == NOTE_TOP) {
-			if (dec.len >= 3 && memcmp(dec.p, "\xef\xbb\xbf", 3) == 0)
-				off = 3;
-			nb_add(&nw, dec.p, off);
-			nb_add(&nw, lines.p, lines.len);
-			nb_adds(&nw, deol);
-			if (dec.len > off) {
-				nb_adds(&nw, deol);
-				nb_add(&nw, dec.p + off, dec.len - off);
-			}
-		} else if (dec.len == 0) {
-			nb_add(&nw, lines.p, lines.len);
-		} else {
-			nb_add(&nw, dec.p, dec.len);
-			if (!ends_nl)
-				nb_adds(&nw, deol);
-			nb_adds(&nw, deol);
-			nb_add(&nw, lines.p, lines.len);
-			if (ends_nl)
-				nb_adds(&nw, deol);
-		}
-	} else {
-		long pos;
-		if (j->o->position == NOTE_TOP) {
-			pos = find_tag(dec.p, dec.len, "<body", 0);
-			if (pos >= 0) {
-				const char *gt = memchr(dec.p + pos, '>', dec.len - (size_t)pos);
-				if (!gt) {
-					snprintf(r->reason, sizeof r->reason, "text/html part: unclosed <body> tag");
-					goto out;
-				}
-				pos = gt - dec.p + 1;
-			} else if (find_tag(dec.p, dec.len, "<html", 0) >= 0) {
-				snprintf(r->reason, sizeof r->reason, "text/html part with <html> but no <body>");
-				goto out;
-			} else {
-				pos = 0;
-			}
-		} else {
-			pos = find_tag(dec.p, dec.len, "</body", 1);
-			if (pos < 0)
-				pos = find_tag(dec.p, dec.len, "</html", 1);
-			if (pos < 0 && find_tag(dec.p, dec.len, "<html", 0) >= 0) {
-				snprintf(r->reason, sizeof r->reason,
-				    "text/html part with <html> but neither </body> nor </html>");
-				goto out;
-			}
-			if (pos < 0)
-				pos = (long)dec.len;
-		}
-		size_t at = (size_t)pos;
-		nb_add(&nw, dec.p, at);
-		if (at > 0 && dec.p[at - 1] != '\n')
-			nb_adds(&nw, deol);
-		nb_add(&nw, lines.p, lines.len);
-		if (at < dec.len || ends_nl)
-			nb_adds(&nw, deol);
-		nb_add(&nw, dec.p + at, dec.len - at);
-	}
-
-	/* Encode as before, or as quoted-printable where 7bit/8bit would be invalid. */
-	int to_qp = 0;
-	int raw_ends_nl = rawlen && raw[rawlen - 1] == '\n';
-	if (enc == EQP) {
-		note_qp_encode(nw.p, nw.len, eol, &out);
-		if (raw_ends_nl && !(out.len && out.p[out.len - 1] == '\n')) {
-			nb_addc(&out, '=');
-			nb_adds(&out, eol);
-		}
-	} else if (enc == EB64) {
-		note_b64_encode((const unsigned char *)nw.p, nw.len, eol, &out);
-		if (raw_ends_nl)
-			nb_adds(&out, eol);
-	} else {
-		to_qp = (enc == E7 && !all_ascii(nw.p, nw.len)) || longest_line(nw.p, nw.len) > 998
-		    || memchr(nw.p, '\0', nw.len);
-		if (!to_qp) {
-			nb_add(&out, nw.p, nw.len);
-		} else {
-			/* Hard line breaks as "\n" for the encoder. */
-			nbuf lf = { 0 };
-			for (size_t i = 0; i < nw.len; i++)
-				if (!(nw.p[i] == '\r' && i + 1 < nw.len && nw.p[i + 1] == '\n'))
-					nb_addc(&lf, nw.p[i]);
-			note_qp_encode(lf.p, lf.len, eol, &out);
-			nb_free(&lf);
-		}
-	}
+	if (html)
+		insert_html((size_t)at, &dec, &lines, deol, &nw);
+	else
+		insert_plain(top, &dec, &lines, deol, &nw);
+	to_qp = part_encode(enc, &nw, rawlen && raw[rawlen - 1] == '\n', j->t.eol, &out);
 
 	/* Header changes of the part, then its body. */
 	if (to_qp)
 		set_part_header(j, idx, "Content-Transfer-Encoding", "quoted-printable",
 		    p->cte_start, p->cte_end);
-	if (relabel) {
-		if (relabel_value(p->ct_value, &ctv) < 0) {
-			snprintf(r->reason, sizeof r->reason,
-			    "text/plain part: cannot relabel an RFC 2231 charset parameter");
-			goto out;
-		}
-		set_part_header(j, idx, "Content-Type", ctv.p, p->ct_start, p->ct_end);
-		if (idx == 0 && !p->ct_value && !j->t.has_mime_version)
-			result_header(r, "MIME-Version", "1.0", 0);
-	}
+	if (relabel && part_relabel(j, idx) < 0)
+		goto out;
 	edit *e = add_edit(j, p->body_start, p->body_end);
 	e->data = out;
-	out.p = NULL;
+	out.data = NULL;
 	rc = 0;
 out:
-	nb_free(&dec);
-	nb_free(&conv);
-	nb_free(&lines);
-	nb_free(&nw);
-	nb_free(&out);
-	nb_free(&ctv);
+	buf_free(&dec);
+	buf_free(&lines);
+	buf_free(&nw);
+	buf_free(&out);
 	return rc;
 }
 
@@ -544,15 +617,15 @@ note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeMessage
 
 	/* Splice: the input body with the edits applied. */
 	qsort(j.edits, j.nedits, sizeof *j.edits, cmp_edit);
-	nbuf body = { 0 };
+	struct buf body = { 0 };
 	size_t cur = r->body_offset;
 	for (size_t i = 0; i < j.nedits; i++) {
-		nb_add(&body, msg + cur, j.edits[i].start - cur);
-		nb_add(&body, j.edits[i].data.p, j.edits[i].data.len);
+		buf_add(&body, msg + cur, j.edits[i].start - cur);
+		buf_add(&body, j.edits[i].data.data, j.edits[i].data.len);
 		cur = j.edits[i].end;
 	}
-	nb_add(&body, msg + cur, len - cur);
-	r->body = body.p;
+	buf_add(&body, msg + cur, len - cur);
+	r->body = body.data;
 	r->body_len = body.len;
 	/* The marker goes first in the list of header changes. */
 	struct hdr_edit *hs = r->headers;
@@ -571,7 +644,7 @@ note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeMessage
 	r->reason[0] = '\0';
 done:
 	for (size_t i = 0; i < j.nedits; i++)
-		nb_free(&j.edits[i].data);
+		buf_free(&j.edits[i].data);
 	if (r->status != NOTE_INJECTED) {
 		/* Keep the reason, drop any partial result. */
 		r->headers = hdr_edit_free(r->headers, r->nheaders);

@@ -1,5 +1,5 @@
 /*
- * note_codec.c - the byte buffer, strict base64 and quoted-printable codecs, and the
+ * note_codec.c - strict base64 and quoted-printable codecs, and the
  * conversion of the note into a part's charset, for the note injection.
  *
  * The decoders read untrusted message content and refuse what they cannot decode
@@ -17,42 +17,6 @@
 
 #include "note_int.h"
 #include "util/xalloc.h"
-
-void
-nb_add(nbuf *b, const void *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void
-nb_adds(nbuf *b, const char *s)
-{
-	nb_add(b, s, strlen(s));
-}
-
-void
-nb_addc(nbuf *b, char c)
-{
-	nb_add(b, &c, 1);
-}
-
-void
-nb_free(nbuf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
 
 static const char b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -74,7 +38,7 @@ b64_value(unsigned char c)
 }
 
 int
-note_b64_decode(const char *in, size_t n, nbuf *out)
+note_b64_decode(const char *in, size_t n, struct buf *out)
 {
 	unsigned acc = 0;
 	int nacc = 0, pad = 0;
@@ -94,7 +58,7 @@ note_b64_decode(const char *in, size_t n, nbuf *out)
 		acc = (acc << 6) | (unsigned)v;
 		if (++nacc == 4) {
 			char o[3] = { (char)(acc >> 16), (char)(acc >> 8), (char)acc };
-			nb_add(out, o, 3);
+			buf_add(out, o, 3);
 			acc = 0;
 			nacc = 0;
 		}
@@ -104,10 +68,10 @@ note_b64_decode(const char *in, size_t n, nbuf *out)
 			return -1;
 		if (nacc == 2) {
 			char o = (char)(acc >> 4);
-			nb_add(out, &o, 1);
+			buf_add(out, &o, 1);
 		} else {
 			char o[2] = { (char)(acc >> 10), (char)(acc >> 2) };
-			nb_add(out, o, 2);
+			buf_add(out, o, 2);
 		}
 	} else if (nacc) {
 		return -1;
@@ -116,7 +80,7 @@ note_b64_decode(const char *in, size_t n, nbuf *out)
 }
 
 void
-note_b64_encode(const unsigned char *in, size_t n, const char *eol, nbuf *out)
+note_b64_encode(const unsigned char *in, size_t n, const char *eol, struct buf *out)
 {
 	size_t col = 0;
 	for (size_t i = 0; i < n; i += 3) {
@@ -128,10 +92,10 @@ note_b64_encode(const unsigned char *in, size_t n, const char *eol, nbuf *out)
 			i + 2 < n ? b64_alphabet[c & 63] : '=',
 		};
 		if (col == 76) {
-			nb_adds(out, eol);
+			buf_adds(out, eol);
 			col = 0;
 		}
-		nb_add(out, q, 4);
+		buf_add(out, q, 4);
 		col += 4;
 	}
 }
@@ -149,7 +113,7 @@ hexval(unsigned char c)
 }
 
 int
-note_qp_decode(const char *in, size_t n, nbuf *out)
+note_qp_decode(const char *in, size_t n, struct buf *out)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -177,29 +141,29 @@ note_qp_decode(const char *in, size_t n, nbuf *out)
 				unsigned char v = (unsigned char)(h1 * 16 + h2);
 				if (v == '\r' || v == '\n')
 					return -1;
-				nb_addc(out, (char)v);
+				buf_addc(out, (char)v);
 				k += 2;
 			} else if (c == '\r') {
 				return -1;
 			} else {
-				nb_addc(out, (char)c);
+				buf_addc(out, (char)c);
 			}
 		}
 		if (nl && !soft)
-			nb_addc(out, '\n');
+			buf_addc(out, '\n');
 		i = next;
 	}
 	return 0;
 }
 
 void
-note_qp_encode(const char *in, size_t n, const char *eol, nbuf *out)
+note_qp_encode(const char *in, size_t n, const char *eol, struct buf *out)
 {
 	size_t col = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)in[i];
 		if (c == '\n') {
-			nb_adds(out, eol);
+			buf_adds(out, eol);
 			col = 0;
 			continue;
 		}
@@ -219,11 +183,11 @@ note_qp_encode(const char *in, size_t n, const char *eol, nbuf *out)
 		}
 		/* A line may hold 76 octets; one that goes on needs room for its "=". */
 		if (col + elen + (last ? 0 : 1) > 76) {
-			nb_addc(out, '=');
-			nb_adds(out, eol);
+			buf_addc(out, '=');
+			buf_adds(out, eol);
 			col = 0;
 		}
-		nb_add(out, enc, elen);
+		buf_add(out, enc, elen);
 		col += elen;
 	}
 }
@@ -258,11 +222,11 @@ utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
 
 int
 note_charset_convert(const char *in, size_t n, const char *charset, int html,
-    nbuf *out, char *why, size_t whylen)
+    struct buf *out, char *why, size_t whylen)
 {
 	const unsigned char *s = (const unsigned char *)in;
 	if (note_charset_is_utf8(charset)) {
-		nb_add(out, in, n);
+		buf_add(out, in, n);
 		return 0;
 	}
 	int ascii = note_charset_is_ascii(charset);
@@ -291,7 +255,7 @@ note_charset_convert(const char *in, size_t n, const char *charset, int html,
 		unsigned cp;
 		size_t k = utf8_seq(s + i, n - i, &cp);
 		if (cp < 0x80 && ascii) {
-			nb_addc(out, (char)cp);
+			buf_addc(out, (char)cp);
 			i += k;
 			continue;
 		}
@@ -315,11 +279,11 @@ note_charset_convert(const char *in, size_t n, const char *charset, int html,
 			}
 		}
 		if (ok) {
-			nb_add(out, obuf, got);
+			buf_add(out, obuf, got);
 		} else if (html) {
 			char ent[16];
 			snprintf(ent, sizeof ent, "&#%u;", cp);
-			nb_adds(out, ent);
+			buf_adds(out, ent);
 		} else {
 			snprintf(why, whylen, "charset %.40s cannot hold U+%04X of the note",
 			    charset ? charset : "us-ascii", cp);

@@ -1,5 +1,5 @@
 /*
- * note_int.h - what the note_*.c files share: a byte buffer, the codecs, and the MIME
+ * note_int.h - what the note_*.c files share: the codecs (into util/buf.h buffers), and the MIME
  * structure scanner with the byte offsets of every part. Private to lib/note*.c and
  * their unit test.
  */
@@ -10,16 +10,8 @@
 
 #include <gmime/gmime.h>
 
-/* A growing byte buffer; always NUL-terminated after its len bytes. */
-typedef struct nbuf {
-	char *p;
-	size_t len, cap;
-} nbuf;
+#include "util/buf.h"
 
-void nb_add(nbuf *b, const void *s, size_t n);
-void nb_adds(nbuf *b, const char *s);
-void nb_addc(nbuf *b, char c);
-void nb_free(nbuf *b);
 
 /* note_scan.c: g_mime_init() once per process, before any GMime call */
 void note_gmime_init(void);
@@ -28,15 +20,15 @@ void note_gmime_init(void);
 
 /* note_b64_decode - strict base64: only the alphabet, white space and final padding;
  * appends the bytes to out; -1 on anything else */
-int note_b64_decode(const char *in, size_t n, nbuf *out);
+int note_b64_decode(const char *in, size_t n, struct buf *out);
 /* note_b64_encode - base64 in lines of 76 separated by eol, no eol after the last */
-void note_b64_encode(const unsigned char *in, size_t n, const char *eol, nbuf *out);
+void note_b64_encode(const unsigned char *in, size_t n, const char *eol, struct buf *out);
 /* note_qp_decode - quoted-printable; hard line breaks become "\n"; -1 on a malformed
  * "=" sequence, an encoded CR or LF (=0D, =0A), or a bare CR */
-int note_qp_decode(const char *in, size_t n, nbuf *out);
+int note_qp_decode(const char *in, size_t n, struct buf *out);
 /* note_qp_encode - quoted-printable of in, where "\n" is a hard line break; lines of at
  * most 76 octets with soft breaks, lines separated by eol */
-void note_qp_encode(const char *in, size_t n, const char *eol, nbuf *out);
+void note_qp_encode(const char *in, size_t n, const char *eol, struct buf *out);
 /*
  * note_charset_convert - the UTF-8 note in[0..n) in charset; a character charset lacks
  * becomes "&#N;" if html, else the call fails. Returns 0, 1 if a text note has a
@@ -44,7 +36,7 @@ void note_qp_encode(const char *in, size_t n, const char *eol, nbuf *out);
  * ASCII-compatible (why says which).
  */
 int note_charset_convert(const char *in, size_t n, const char *charset, int html,
-    nbuf *out, char *why, size_t whylen);
+    struct buf *out, char *why, size_t whylen);
 /* note_charset_is_ascii, note_charset_is_utf8 - what the name says, for charset labels */
 int note_charset_is_ascii(const char *charset);
 int note_charset_is_utf8(const char *charset);

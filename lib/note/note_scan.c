@@ -22,6 +22,7 @@
 #include <gmime/gmime.h>
 
 #include "note_int.h"
+#include "mime/hdr.h"
 #include "util/xalloc.h"
 
 #define SCAN_DEPTH_MAX 24
@@ -44,33 +45,6 @@ lower_copy(char *dst, size_t dstlen, const char *src)
 	for (; src && src[i] && i + 1 < dstlen; i++)
 		dst[i] = (char)tolower((unsigned char)src[i]);
 	dst[i] = '\0';
-}
-
-/* field_value - the unfolded value of the field [fs, fe) after its colon (malloc'ed) */
-static char *
-field_value(const char *msg, size_t colon, size_t fe)
-{
-	char *v = xmalloc(fe - colon + 1);
-	size_t n = 0;
-	for (size_t i = colon + 1; i < fe; i++)
-		if (msg[i] != '\r' && msg[i] != '\n')
-			v[n++] = msg[i];
-	v[n] = '\0';
-	size_t a = 0;
-	while (v[a] == ' ' || v[a] == '\t')
-		a++;
-	while (n > a && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	memmove(v, v + a, n - a);
-	v[n - a] = '\0';
-	return v;
-}
-
-static int
-name_is(const char *msg, size_t fs, size_t colon, const char *name)
-{
-	size_t n = strlen(name);
-	return colon - fs == n && strncasecmp(msg + fs, name, n) == 0;
 }
 
 typedef struct scan {
@@ -101,84 +75,66 @@ parse_headers(scan *sc, int idx, size_t s, size_t e)
 {
 	const char *msg = sc->msg;
 	note_part *p = &sc->t->parts[idx];
+	struct hdr_field f;
 	size_t pos = s;
-	size_t fs = (size_t)-1, colon = 0;	/* the field being read */
+
 	p->hblank = p->body_start = e;
-	for (;;) {
-		size_t le = pos;
-		const char *nl = pos < e ? memchr(msg + pos, '\n', e - pos) : NULL;
-		size_t next = nl ? (size_t)(nl - msg) + 1 : e;
-		le = nl ? (size_t)(nl - msg) : e;
-		size_t ce = le > pos && msg[le - 1] == '\r' ? le - 1 : le;
-		int blank = pos >= e || ce == pos;
-		int cont = !blank && (msg[pos] == ' ' || msg[pos] == '\t');
-		if (fs != (size_t)-1 && !cont) {
-			/* The field [fs, pos) is complete. */
+	while (hdr_next(msg, e, &pos, &f)) {
+		if (f.colon == HDR_NO_NAME) {
+			if (msg[f.start] == ' ' || msg[f.start] == '\t')
+				snprintf(sc->why, sc->whylen, "header continuation line without a field");
+			else
+				snprintf(sc->why, sc->whylen, "header line without a colon at offset %zu",
+				    f.start);
+			return -1;
+		}
+		{
 			p = &sc->t->parts[idx];
 			char **slot = NULL;
-			if (name_is(msg, fs, colon, "content-type")) {
+			if (hdr_name_is(msg, &f, "content-type")) {
 				if (p->ct_value) {
 					snprintf(sc->why, sc->whylen, "two Content-Type fields in one part");
 					return -1;
 				}
-				p->ct_value = field_value(msg, colon, pos);
-				p->ct_start = fs, p->ct_end = pos;
-			} else if (name_is(msg, fs, colon, "content-transfer-encoding")) {
+				p->ct_value = hdr_value(msg, &f);
+				p->ct_start = f.start, p->ct_end = f.end;
+			} else if (hdr_name_is(msg, &f, "content-transfer-encoding")) {
 				if (p->cte) {
 					snprintf(sc->why, sc->whylen,
 					    "two Content-Transfer-Encoding fields in one part");
 					return -1;
 				}
-				p->cte = field_value(msg, colon, pos);
+				p->cte = hdr_value(msg, &f);
 				for (char *c = p->cte; *c; c++)
 					*c = (char)tolower((unsigned char)*c);
-				p->cte_start = fs, p->cte_end = pos;
-			} else if (name_is(msg, fs, colon, "content-disposition")) {
-				char *v = field_value(msg, colon, pos);
+				p->cte_start = f.start, p->cte_end = f.end;
+			} else if (hdr_name_is(msg, &f, "content-disposition")) {
+				char *v = hdr_value(msg, &f);
 				GMimeContentDisposition *d = g_mime_content_disposition_parse(NULL, v);
 				if (d) {
 					p->attachment = g_mime_content_disposition_is_attachment(d);
 					g_object_unref(d);
 				}
 				free(v);
-			} else if (name_is(msg, fs, colon, "content-id")) {
+			} else if (hdr_name_is(msg, &f, "content-id")) {
 				slot = &p->content_id;
-			} else if (idx == 0 && (name_is(msg, fs, colon, "in-reply-to")
-			    || name_is(msg, fs, colon, "references"))) {
+			} else if (idx == 0 && (hdr_name_is(msg, &f, "in-reply-to")
+			    || hdr_name_is(msg, &f, "references"))) {
 				sc->t->is_reply = 1;
-			} else if (idx == 0 && name_is(msg, fs, colon, "mime-version")) {
+			} else if (idx == 0 && hdr_name_is(msg, &f, "mime-version")) {
 				sc->t->has_mime_version = 1;
-			} else if (idx == 0 && name_is(msg, fs, colon, sc->marker)) {
+			} else if (idx == 0 && hdr_name_is(msg, &f, sc->marker)) {
 				sc->t->has_marker = 1;
 			}
 			if (slot && !*slot)
-				*slot = field_value(msg, colon, pos);
-			fs = (size_t)-1;
+				*slot = hdr_value(msg, &f);
 		}
-		if (blank) {
-			p->hblank = pos;
-			p->body_start = pos >= e ? e : next;
-			return 0;
-		}
-		if (cont) {
-			if (fs == (size_t)-1) {
-				snprintf(sc->why, sc->whylen, "header continuation line without a field");
-				return -1;
-			}
-		} else {
-			size_t k = pos;
-			while (k < ce && msg[k] != ':' && (unsigned char)msg[k] > 32
-			    && (unsigned char)msg[k] < 127)
-				k++;
-			if (k == pos || k >= ce || msg[k] != ':') {
-				snprintf(sc->why, sc->whylen, "header line without a colon at offset %zu", pos);
-				return -1;
-			}
-			fs = pos;
-			colon = k;
-		}
-		pos = next;
 	}
+	/* pos is at the empty line (or at e): the body starts after it */
+	p = &sc->t->parts[idx];
+	p->hblank = pos;
+	p->body_start = hdr_body_start(msg, e, pos);
+	return 0;
 }
 
 /* read_type - set type, subtype and parameters from the Content-Type value */

@@ -20,6 +20,8 @@
 
 #include "util/html.h"
 #include "tmpl.h"
+#include "util/buf.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 const char *const tmpl_note_names[] = {
@@ -82,27 +84,6 @@ struct tmpl_set {
 	set_entry *entries;
 	size_t nentries, cap;
 };
-
-/* A growing output buffer. */
-typedef struct obuf {
-	char *p;
-	size_t len, cap;
-} obuf;
-
-static void
-ob_add(obuf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
 
 static node *
 add_node(tmpl *t, node_op op)
@@ -170,31 +151,202 @@ standalone(const char *src, size_t len, size_t *ts, size_t *te)
 	*te = b;
 }
 
+/* The tags of the template language. */
+typedef enum { T_VAR, T_IF, T_UNLESS, T_ELSE, T_ENDIF, T_ENDUNLESS, T_COMMENT } tag_kind;
+
+/* A compilation in progress: the template, its open sections, where errors go. */
+typedef struct compiler {
+	tmpl *t;
+	const char *const *known;
+	size_t stack[TMPL_DEPTH_MAX];	/* open OP_IF nodes */
+	size_t else_at[TMPL_DEPTH_MAX];	/* their OP_ELSE node, or (size_t)-1 */
+	size_t depth;
+	char *err;
+	size_t errlen;
+} compiler;
+
+/* tag_classify - the kind of the trimmed tag content c[0..clen) and its argument
+ * (*arg, *alen, trimmed); -1 for an unknown tag */
+static int
+tag_classify(const char *c, size_t clen, const char **arg, size_t *alen, tag_kind *tk)
+{
+	*arg = c;
+	*alen = clen;
+	if (clen && c[0] == '!') {
+		*tk = T_COMMENT;
+	} else if (clen >= 4 && memcmp(c, "#if", 3) == 0 && isspace((unsigned char)c[3])) {
+		*tk = T_IF, *arg = c + 4, *alen = clen - 4;
+	} else if (clen >= 8 && memcmp(c, "#unless", 7) == 0 && isspace((unsigned char)c[7])) {
+		*tk = T_UNLESS, *arg = c + 8, *alen = clen - 8;
+	} else if (clen == 4 && memcmp(c, "else", 4) == 0) {
+		*tk = T_ELSE;
+	} else if (clen == 3 && memcmp(c, "/if", 3) == 0) {
+		*tk = T_ENDIF;
+	} else if (clen == 7 && memcmp(c, "/unless", 7) == 0) {
+		*tk = T_ENDUNLESS;
+	} else if (clen && (c[0] == '#' || c[0] == '/' || c[0] == '{' || c[0] == '&'
+	    || c[0] == '^' || c[0] == '>')) {
+		return -1;
+	} else {
+		*tk = T_VAR;
+	}
+	while (*alen && isspace((unsigned char)**arg))
+		(*arg)++, (*alen)--;
+	return 0;
+}
+
+/* add_text - an OP_TEXT node for the template text [from, to), if not empty */
+static void
+add_text(tmpl *t, size_t from, size_t to)
+{
+	if (to > from) {
+		node *n = add_node(t, OP_TEXT);
+		n->off = from;
+		n->len = to - from;
+	}
+}
+
+/* tag_name - a {{name}}, {{#if name}} or {{#unless name}}: an OP_VAR node, or an
+ * OP_IF node opening a section at ts; 0 or -1 with the error */
+static int
+tag_name(compiler *cp, tag_kind tk, const char *arg, size_t alen, size_t ts, size_t line)
+{
+	tmpl *t = cp->t;
+
+	if (!name_ok(arg, alen)) {
+		snprintf(cp->err, cp->errlen, "%s:%zu: bad name \"%.*s\" (want [a-z0-9_]+)",
+		    t->name, line, (int)(alen > 40 ? 40 : alen), arg);
+		return -1;
+	}
+	char *nm = xstrndup(arg, alen);
+	if (!name_known(cp->known, nm)) {
+		snprintf(cp->err, cp->errlen, "%s:%zu: unknown name \"%s\"", t->name, line, nm);
+		free(nm);
+		return -1;
+	}
+	if (tk == T_VAR) {
+		add_node(t, OP_VAR)->name = nm;
+		return 0;
+	}
+	if (cp->depth == TMPL_DEPTH_MAX) {
+		snprintf(cp->err, cp->errlen, "%s:%zu: sections nested deeper than %d",
+		    t->name, line, TMPL_DEPTH_MAX);
+		free(nm);
+		return -1;
+	}
+	node *n = add_node(t, OP_IF);
+	n->name = nm;
+	n->negate = tk == T_UNLESS;
+	n->off = ts;	/* for the "unclosed" message */
+	cp->else_at[cp->depth] = (size_t)-1;
+	cp->stack[cp->depth++] = t->nnodes - 1;
+	return 0;
+}
+
+/* tag_else - {{else}} of the innermost open section; 0 or -1 with the error */
+static int
+tag_else(compiler *cp, size_t line)
+{
+	tmpl *t = cp->t;
+
+	if (cp->depth == 0) {
+		snprintf(cp->err, cp->errlen, "%s:%zu: {{else}} outside a section", t->name, line);
+		return -1;
+	}
+	if (cp->else_at[cp->depth - 1] != (size_t)-1) {
+		snprintf(cp->err, cp->errlen, "%s:%zu: second {{else}} in one section", t->name,
+		    line);
+		return -1;
+	}
+	add_node(t, OP_ELSE);
+	cp->else_at[cp->depth - 1] = t->nnodes - 1;
+	t->nodes[cp->stack[cp->depth - 1]].jump = t->nnodes;
+	return 0;
+}
+
+/* tag_end - {{/if}} or {{/unless}} closing the innermost section; 0 or -1 */
+static int
+tag_end(compiler *cp, tag_kind tk, size_t line)
+{
+	tmpl *t = cp->t;
+	const char *want = tk == T_ENDIF ? "if" : "unless";
+
+	if (cp->depth == 0) {
+		snprintf(cp->err, cp->errlen, "%s:%zu: {{/%s}} without {{#%s}}", t->name, line,
+		    want, want);
+		return -1;
+	}
+	node *o = &t->nodes[cp->stack[cp->depth - 1]];
+	if (o->negate != (tk == T_ENDUNLESS)) {
+		snprintf(cp->err, cp->errlen, "%s:%zu: {{/%s}} closes {{#%s %s}} of line %zu",
+		    t->name, line, want, o->negate ? "unless" : "if", o->name,
+		    line_of(t->text, o->off));
+		return -1;
+	}
+	add_node(t, OP_END);
+	size_t end = t->nnodes - 1;
+	if (cp->else_at[cp->depth - 1] != (size_t)-1)
+		t->nodes[cp->else_at[cp->depth - 1]].jump = end;
+	else
+		t->nodes[cp->stack[cp->depth - 1]].jump = end;
+	cp->depth--;
+	return 0;
+}
+
+/* compile_tag - the tag "{{...}}" at [ts, te) (close: its "}}"), after the text from
+ * *pos; *pos moves past the tag (and its line when it stands alone); 0 or -1 */
+static int
+compile_tag(compiler *cp, size_t ts, size_t te, const char *close, size_t *pos)
+{
+	tmpl *t = cp->t;
+	const char *src = t->text, *c = src + ts + 2, *arg;
+	size_t clen = (size_t)(close - c), alen, line = line_of(src, ts);
+	tag_kind tk;
+
+	/* The tag's content, trimmed. */
+	while (clen && isspace((unsigned char)*c))
+		c++, clen--;
+	while (clen && isspace((unsigned char)c[clen - 1]))
+		clen--;
+	if (tag_classify(c, clen, &arg, &alen, &tk) < 0) {
+		snprintf(cp->err, cp->errlen, "%s:%zu: unknown tag \"{{%.*s}}\"", t->name, line,
+		    (int)(clen > 40 ? 40 : clen), c);
+		return -1;
+	}
+	if (tk != T_VAR)
+		standalone(src, t->text_len, &ts, &te);
+	add_text(t, *pos, ts);
+	*pos = te;
+	switch (tk) {
+	case T_COMMENT:
+		return 0;
+	case T_ELSE:
+		return tag_else(cp, line);
+	case T_ENDIF:
+	case T_ENDUNLESS:
+		return tag_end(cp, tk, line);
+	default:
+		return tag_name(cp, tk, arg, alen, ts, line);
+	}
+}
+
 tmpl *
 tmpl_compile(const char *src, size_t len, tmpl_kind kind, const char *name,
     const char *const *known, char *err, size_t errlen)
 {
 	tmpl *t = xcalloc(1, sizeof *t);
+	compiler cp = { .t = t, .known = known, .err = err, .errlen = errlen };
+	size_t pos = 0;		/* start of text not yet emitted, and where tags are sought */
+
 	t->name = xstrdup(name ? name : "template");
 	t->kind = kind;
 	t->text = xmemdup(src, len);
 	t->text_len = len;
 	src = t->text;
-
-	size_t stack[TMPL_DEPTH_MAX];	/* open OP_IF nodes */
-	size_t else_at[TMPL_DEPTH_MAX];	/* their OP_ELSE node, or (size_t)-1 */
-	size_t depth = 0;
-	size_t pos = 0;		/* start of text not yet emitted */
-	size_t scan = 0;
-
 	for (;;) {
-		const char *open = scan < len ? memmem(src + scan, len - scan, "{{", 2) : NULL;
+		const char *open = pos < len ? memmem(src + pos, len - pos, "{{", 2) : NULL;
 		if (!open) {
-			if (len > pos) {
-				node *n = add_node(t, OP_TEXT);
-				n->off = pos;
-				n->len = len - pos;
-			}
+			add_text(t, pos, len);
 			break;
 		}
 		size_t ts = (size_t)(open - src);
@@ -204,126 +356,11 @@ tmpl_compile(const char *src, size_t len, tmpl_kind kind, const char *name,
 			snprintf(err, errlen, "%s:%zu: unclosed \"{{\"", t->name, line_of(src, ts));
 			return tmpl_free(t);
 		}
-		size_t te = (size_t)(close - src) + 2;
-		/* The tag's content, trimmed. */
-		const char *c = src + ts + 2;
-		size_t clen = (size_t)(close - c);
-		while (clen && isspace((unsigned char)*c))
-			c++, clen--;
-		while (clen && isspace((unsigned char)c[clen - 1]))
-			clen--;
-		size_t line = line_of(src, ts);
-
-		enum { T_VAR, T_IF, T_UNLESS, T_ELSE, T_ENDIF, T_ENDUNLESS, T_COMMENT } tk;
-		const char *arg = c;
-		size_t alen = clen;
-		if (clen && c[0] == '!') {
-			tk = T_COMMENT;
-		} else if (clen >= 4 && memcmp(c, "#if", 3) == 0 && isspace((unsigned char)c[3])) {
-			tk = T_IF, arg = c + 4, alen = clen - 4;
-		} else if (clen >= 8 && memcmp(c, "#unless", 7) == 0 && isspace((unsigned char)c[7])) {
-			tk = T_UNLESS, arg = c + 8, alen = clen - 8;
-		} else if (clen == 4 && memcmp(c, "else", 4) == 0) {
-			tk = T_ELSE;
-		} else if (clen == 3 && memcmp(c, "/if", 3) == 0) {
-			tk = T_ENDIF;
-		} else if (clen == 7 && memcmp(c, "/unless", 7) == 0) {
-			tk = T_ENDUNLESS;
-		} else if (clen && (c[0] == '#' || c[0] == '/' || c[0] == '{' || c[0] == '&'
-		    || c[0] == '^' || c[0] == '>')) {
-			snprintf(err, errlen, "%s:%zu: unknown tag \"{{%.*s}}\"", t->name, line,
-			    (int)(clen > 40 ? 40 : clen), c);
+		if (compile_tag(&cp, ts, (size_t)(close - src) + 2, close, &pos) < 0)
 			return tmpl_free(t);
-		} else {
-			tk = T_VAR;
-		}
-		while (alen && isspace((unsigned char)*arg))
-			arg++, alen--;
-
-		if (tk != T_VAR)
-			standalone(src, len, &ts, &te);
-		if (ts > pos) {
-			node *n = add_node(t, OP_TEXT);
-			n->off = pos;
-			n->len = ts - pos;
-		}
-		pos = scan = te;
-
-		switch (tk) {
-		case T_COMMENT:
-			break;
-		case T_VAR:
-		case T_IF:
-		case T_UNLESS:
-			if (!name_ok(arg, alen)) {
-				snprintf(err, errlen, "%s:%zu: bad name \"%.*s\" (want [a-z0-9_]+)",
-				    t->name, line, (int)(alen > 40 ? 40 : alen), arg);
-				return tmpl_free(t);
-			}
-			char *nm = xstrndup(arg, alen);
-			if (!name_known(known, nm)) {
-				snprintf(err, errlen, "%s:%zu: unknown name \"%s\"", t->name, line, nm);
-				free(nm);
-				return tmpl_free(t);
-			}
-			if (tk == T_VAR) {
-				add_node(t, OP_VAR)->name = nm;
-				break;
-			}
-			if (depth == TMPL_DEPTH_MAX) {
-				snprintf(err, errlen, "%s:%zu: sections nested deeper than %d",
-				    t->name, line, TMPL_DEPTH_MAX);
-				free(nm);
-				return tmpl_free(t);
-			}
-			node *n = add_node(t, OP_IF);
-			n->name = nm;
-			n->negate = tk == T_UNLESS;
-			n->off = ts;	/* for the "unclosed" message */
-			else_at[depth] = (size_t)-1;
-			stack[depth++] = t->nnodes - 1;
-			break;
-		case T_ELSE:
-			if (depth == 0) {
-				snprintf(err, errlen, "%s:%zu: {{else}} outside a section", t->name, line);
-				return tmpl_free(t);
-			}
-			if (else_at[depth - 1] != (size_t)-1) {
-				snprintf(err, errlen, "%s:%zu: second {{else}} in one section", t->name, line);
-				return tmpl_free(t);
-			}
-			add_node(t, OP_ELSE);
-			else_at[depth - 1] = t->nnodes - 1;
-			t->nodes[stack[depth - 1]].jump = t->nnodes;
-			break;
-		case T_ENDIF:
-		case T_ENDUNLESS: {
-			const char *want = tk == T_ENDIF ? "if" : "unless";
-			if (depth == 0) {
-				snprintf(err, errlen, "%s:%zu: {{/%s}} without {{#%s}}", t->name, line,
-				    want, want);
-				return tmpl_free(t);
-			}
-			node *o = &t->nodes[stack[depth - 1]];
-			if (o->negate != (tk == T_ENDUNLESS)) {
-				snprintf(err, errlen, "%s:%zu: {{/%s}} closes {{#%s %s}} of line %zu",
-				    t->name, line, want, o->negate ? "unless" : "if", o->name,
-				    line_of(src, o->off));
-				return tmpl_free(t);
-			}
-			add_node(t, OP_END);
-			size_t end = t->nnodes - 1;
-			if (else_at[depth - 1] != (size_t)-1)
-				t->nodes[else_at[depth - 1]].jump = end;
-			else
-				t->nodes[stack[depth - 1]].jump = end;
-			depth--;
-			break;
-		}
-		}
 	}
-	if (depth) {
-		node *o = &t->nodes[stack[depth - 1]];
+	if (cp.depth) {
+		node *o = &t->nodes[cp.stack[cp.depth - 1]];
 		snprintf(err, errlen, "%s:%zu: unclosed {{#%s %s}}", t->name, line_of(src, o->off),
 		    o->negate ? "unless" : "if", o->name);
 		return tmpl_free(t);
@@ -381,39 +418,9 @@ tmpl_get_name(const tmpl *t)
 	return t->name;
 }
 
-/* utf8_len - length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t need;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	else if (c >= 0xc2 && c <= 0xdf)
-		need = 2, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		need = 3, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		need = 4, min = 0x10000;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	unsigned cp = c & (0x7f >> need);
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
-
 /* put_value - append the cleaned (and for HTML escaped) value s to b */
 static void
-put_value(obuf *b, const char *s, tmpl_kind kind)
+put_value(struct buf *b, const char *s, tmpl_kind kind)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), used = 0, i = 0;
@@ -423,16 +430,16 @@ put_value(obuf *b, const char *s, tmpl_kind kind)
 		unsigned c = p[i];
 		if (c < 0x20 || c == 0x7f || c == ' ') {
 			if (!space) {
-				ob_add(b, " ", 1);
+				buf_add(b, " ", 1);
 				used++;
 				space = 1;
 			}
 			i++;
 			continue;
 		}
-		size_t k = utf8_len(p + i, n - i);
+		size_t k = text_utf8_len(p + i, n - i);
 		if (k == 0) {
-			ob_add(b, "?", 1);
+			buf_add(b, "?", 1);
 			used++, i++;
 			space = 0;
 			continue;
@@ -443,28 +450,28 @@ put_value(obuf *b, const char *s, tmpl_kind kind)
 		used += k;
 		const char *e = kind == TMPL_HTML && k == 1 ? html_entity((unsigned char) c) : NULL;
 		if (e != NULL) {
-			ob_add(b, e, strlen(e));
+			buf_add(b, e, strlen(e));
 		} else {
-			ob_add(b, s + i, k);
+			buf_add(b, s + i, k);
 		}
 		i += k;
 		mark = b->len;
 	}
-	if (b->len > mark && b->p[b->len - 1] == ' ')
-		b->len--, b->p[b->len] = '\0';
+	if (b->len > mark && b->data[b->len - 1] == ' ')
+		b->len--, b->data[b->len] = '\0';
 }
 
 char *
 tmpl_render(const tmpl *t, const tmpl_vars *v, size_t *lenp)
 {
-	obuf b = { 0 };
-	ob_add(&b, "", 0);
+	struct buf b = { 0 };
+	buf_add(&b, "", 0);
 	size_t i = 0;
 	while (i < t->nnodes) {
 		const node *n = &t->nodes[i];
 		switch (n->op) {
 		case OP_TEXT:
-			ob_add(&b, t->text + n->off, n->len);
+			buf_add(&b, t->text + n->off, n->len);
 			break;
 		case OP_VAR: {
 			const char *val = v ? tmpl_vars_get(v, n->name) : NULL;
@@ -491,7 +498,7 @@ tmpl_render(const tmpl *t, const tmpl_vars *v, size_t *lenp)
 	}
 	if (lenp)
 		*lenp = b.len;
-	return b.p;
+	return b.data;
 }
 
 tmpl_vars *

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compose/invite.h"
-#include "journey/plan.h"
 #include "store_journey.h"
 #include "util/xalloc.h"
+#include "util/ident.h"
+#include "util/timetext.h"
 
 #define CHECKIN_COLUMNS \
 	"c.id, c.customer_id, cu.address, cu.display_name, c.manager, c.kind, c.ordinal," \
@@ -439,7 +439,7 @@ store_checkin_insert(struct store *st, long long customer_id, const char *custom
 	if (sj_exec_done(st, stmt, "inserting a check-in", err, errlen) != 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
-	uid = invite_uid(*id, customer, uid_domain);
+	uid = ident_checkin_uid(*id, customer, uid_domain);
 	if ((stmt = sj_prepare(st, "UPDATE checkins SET uid = ?2 WHERE id = ?1", err, errlen)) == NULL) {
 		free(uid);
 		return -1;
@@ -878,9 +878,9 @@ store_manager_list(struct store *st, time_t now, struct store_manager **v, size_
 		col_copy(stmt, 1, r->m.name, sizeof(r->m.name));
 		col_copy(stmt, 2, r->m.tz, sizeof(r->m.tz));
 		col_copy(stmt, 3, r->m.days, sizeof(r->m.days));
-		if (plan_parse_workdays(r->m.days, &r->m.workdays) != 0)
+		if (timetext_parse_workdays(r->m.days, &r->m.workdays) != 0)
 			r->m.workdays = 0;
-		if (plan_parse_hours((const char *) sqlite3_column_text(stmt, 4),
+		if (timetext_parse_hours((const char *) sqlite3_column_text(stmt, 4),
 		    &r->m.day_start_min, &r->m.day_end_min) != 0)
 			r->m.day_start_min = r->m.day_end_min = 0;
 		r->m.slot_min = sqlite3_column_int(stmt, 5);

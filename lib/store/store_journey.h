@@ -125,7 +125,7 @@ long store_customer_flagged(struct store *st, const char *address, char *err, si
 long store_customer_invoices(struct store *st, const char *address, char *err, size_t errlen);
 
 /*
- * store_checkin_insert - a new check-in, its UID from invite_uid(id, customer,
+ * store_checkin_insert - a new check-in, its UID from ident_checkin_uid(id, customer,
  * uid_domain), in state (NULL: planned; "skipped": one in the past of an imported
  * journey, never sent), due before any shift on planned_for (YYYY-MM-DD or NULL).
  * 0 inserted (*id set), 1 the customer already has this kind and ordinal (*id is the

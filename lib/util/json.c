@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "json.h"
+#include "text.h"
 #include "timetext.h"
 
 void
@@ -114,36 +115,6 @@ json_time_or_null(struct json_out *j, time_t t)
 		json_time(j, t);
 }
 
-/* utf8_len - length of the valid UTF-8 sequence at s (1..4), or 0 if invalid
- * (overlong forms, surrogates and code points past U+10FFFF are invalid) */
-static int
-utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	unsigned long cp;
-	int n;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 void
 json_escape(FILE *fp, const char *s)
 {
@@ -155,7 +126,7 @@ json_escape(FILE *fp, const char *s)
 	}
 	fputc('"', fp);
 	while (*p) {
-		int n = utf8_len(p);
+		int n = (int) text_utf8_len(p, 4);	/* a NUL ends any sequence */
 
 		if (n == 0) {
 			fputs("\\ufffd", fp);

@@ -6,6 +6,7 @@
  * lines with CR/LF or terminal escapes.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,9 +14,11 @@
 #include <time.h>
 
 #include "log.h"
+#include "text.h"
 
 static int log_to_stderr = 1;
-static int log_max_level = LOG_INFO;
+/* written on SIGHUP (the config reloaded) while the milter's workers read it */
+static atomic_int log_max_level = LOG_INFO;
 static const char *log_ident = "postsale";
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -44,7 +47,7 @@ log_open(const char *ident, int facility, int to_stderr)
 void
 log_set_level(int level)
 {
-	log_max_level = level;
+	atomic_store_explicit(&log_max_level, level, memory_order_relaxed);
 }
 
 int
@@ -86,7 +89,7 @@ log_msg(int level, const char *qid, const char *fmt, ...)
 	int off = 0;
 	va_list ap;
 
-	if (level > log_max_level)
+	if (level > atomic_load_explicit(&log_max_level, memory_order_relaxed))
 		return;
 	if (qid != NULL && *qid != '\0')
 		off = snprintf(line, sizeof(line), "%s: ", qid);
@@ -103,20 +106,9 @@ log_msg(int level, const char *qid, const char *fmt, ...)
 	pthread_mutex_unlock(&log_lock);
 }
 
+/* log_printable - the rule of log lines: text_printable with TEXT_ASCII */
 char *
 log_printable(char *buf, size_t bufsize, const char *s, size_t len)
 {
-	size_t i, n;
-
-	if (bufsize == 0)
-		return buf;
-	n = len < bufsize - 1 ? len : bufsize - 1;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char) s[i];
-		buf[i] = (c >= 0x20 && c < 0x7f) ? (char) c : '?';
-	}
-	buf[n] = '\0';
-	if (n < len && bufsize >= 4)
-		memcpy(buf + bufsize - 4, "...", 4);
-	return buf;
+	return text_printable(buf, bufsize, s, len, TEXT_ASCII);
 }

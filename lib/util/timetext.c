@@ -5,9 +5,11 @@
  * Trusts nothing: text that is not one of the accepted forms, or names a day the
  * calendar does not have, is refused; nothing is normalised (2026-02-30 is not 2 March).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "timetext.h"
@@ -158,4 +160,95 @@ timetext_rfc3339(time_t t, long offset_sec, char *buf, size_t len)
 		snprintf(buf, len, "%s%c%02ld:%02ld", stamp, offset_sec < 0 ? '-' : '+', a / 3600,
 		    a % 3600 / 60);
 	return buf;
+}
+
+/* parse_hhmm - "09:30" at s -> minutes; advances *end; -1 if malformed */
+static int
+parse_hhmm(const char *s, const char **end)
+{
+	if (!isdigit((unsigned char) s[0]) || !isdigit((unsigned char) s[1]) || s[2] != ':' ||
+	    !isdigit((unsigned char) s[3]) || !isdigit((unsigned char) s[4]))
+		return -1;
+	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && m != 0))
+		return -1;
+	*end = s + 5;
+	return h * 60 + m;
+}
+
+/* timetext_parse_hours - "09:00-17:00" -> minutes after midnight; -1 if malformed */
+int
+timetext_parse_hours(const char *s, int *start_min, int *end_min)
+{
+	const char *p;
+	int a, b;
+
+	if (s == NULL || (a = parse_hhmm(s, &p)) < 0 || *p++ != '-' ||
+	    (b = parse_hhmm(p, &p)) < 0 || *p != 0 || b <= a)
+		return -1;
+	*start_min = a;
+	*end_min = b;
+	return 0;
+}
+
+/* timetext_parse_time - "09:30" -> minutes after midnight; -1 if malformed */
+int
+timetext_parse_time(const char *s, int *min)
+{
+	const char *p;
+	int m;
+
+	if (s == NULL || (m = parse_hhmm(s, &p)) < 0 || *p != 0 || m >= 24 * 60)
+		return -1;
+	*min = m;
+	return 0;
+}
+
+static const char *const wday_names[7] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+
+/* wday_parse - three-letter day name at s (any case) -> 0..6, or -1 */
+static int
+wday_parse(const char *s)
+{
+	for (int i = 0; i < 7; i++)
+		if (strncasecmp(s, wday_names[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+/* timetext_parse_workdays - "Mon-Fri", "Mon,Tue,Thu", "Sun-Thu" -> day bits; -1 if bad */
+int
+timetext_parse_workdays(const char *s, unsigned *workdays)
+{
+	unsigned bits = 0;
+
+	if (s == NULL)
+		return -1;
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		int a = wday_parse(s), b;
+		if (a < 0)
+			return -1;
+		s += 3;
+		b = a;
+		if (*s == '-') {
+			if ((b = wday_parse(s + 1)) < 0)
+				return -1;
+			s += 4;
+		}
+		for (int d = a;; d = (d + 1) % 7) {	/* a range may wrap: Sat-Mon */
+			bits |= 1u << d;
+			if (d == b)
+				break;
+		}
+		while (*s == ' ')
+			s++;
+		if (*s == 0)
+			break;
+		if (*s++ != ',')
+			return -1;
+	}
+	*workdays = bits;
+	return 0;
 }

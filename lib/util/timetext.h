@@ -1,7 +1,8 @@
 /*
  * timetext.h - times as text: the one parser of the dates and times people type on the
  * command line (and of the YYYY-MM-DD dates in config and headers), and the formats
- * people and programs read (RFC 3339 in JSON).
+ * people and programs read (RFC 3339 in JSON); the business hours, clock times and
+ * working days of the config and the manager lines.
  */
 #ifndef PS_TIMETEXT_H
 #define PS_TIMETEXT_H
@@ -32,5 +33,17 @@ char *timetext_fmt(time_t t, char *buf, size_t len);
  */
 #define TIMETEXT_RFC3339_LEN 32
 char *timetext_rfc3339(time_t t, long offset_sec, char *buf, size_t len);
+
+/* Working-day bits: bit (1 << wday) with wday 0 = Sunday ... 6 = Saturday, as tm_wday. */
+#define TIMETEXT_WORKDAYS_MON_FRI 0x3e
+
+/* timetext_parse_hours - "09:00-17:00" -> minutes after midnight (the end may be
+ * "24:00", and must be after the start); -1 if malformed */
+int timetext_parse_hours(const char *s, int *start_min, int *end_min);
+/* timetext_parse_time - "09:30" -> minutes after midnight (0 to 1439); -1 if malformed */
+int timetext_parse_time(const char *s, int *min);
+/* timetext_parse_workdays - "Mon-Fri", "Mon,Tue,Thu", "Sun-Thu", "Sat-Mon" (any case,
+ * spaces around the commas) -> day bits as above; -1 if bad */
+int timetext_parse_workdays(const char *s, unsigned *workdays);
 
 #endif

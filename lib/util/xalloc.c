@@ -10,13 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "xalloc.h"
 
-/* xalloc_die - report an allocation failure and abort */
+/* xalloc_die - report an allocation failure and abort: to stderr (the foreground, the
+ * tests) and to syslog, since a daemon's stderr is closed after daemon(3). The syslog
+ * line is a static string: nothing is formatted or allocated with the heap exhausted. */
 static void
 xalloc_die(size_t size)
 {
+	syslog(LOG_CRIT, "%s", "postsale: out of memory; aborting");
 	fprintf(stderr, "postsale: out of memory allocating %zu bytes\n", size);
 	abort();
 }

@@ -28,6 +28,7 @@
 #include "compose/invite_mime.h"
 #include "compose/submit.h"
 #include "util/xalloc.h"
+#include "util/ident.h"
 
 #define SMTP_SINK "/usr/sbin/smtp-sink"
 
@@ -88,7 +89,7 @@ static char *invite_make(long i, size_t *len)
 	ctx.checkin_kind = kinds[i % 5];
 	desc = invite_describe(&ctx, start);
 	subject = xasprintf("Check-in: Example Customer Ltd (%s)", kinds[i % 5]);
-	uid = invite_uid(i, customer, "seller.example");
+	uid = ident_checkin_uid(i, customer, "seller.example");
 	invite_opts_init(&o);
 	o.uid = uid;
 	o.tz = zones[i % 4];

@@ -27,6 +27,8 @@
 #include "compose/invite_mime.h"
 #include "journey/plan.h"
 #include "util/xalloc.h"
+#include "util/ident.h"
+#include "util/timetext.h"
 
 struct gen_case {
 	const char *name;
@@ -153,7 +155,7 @@ static void emit(const char *dir, FILE *manifest, const char *name,
 	desc = invite_describe(&ctx, ci->start);
 	subject = xasprintf("Check-in: %s (%s %d)", c->customer_name ? c->customer_name :
 			    c->customer, ci->kind, ci->ordinal);
-	uid = invite_uid(id, c->customer, "seller.example");
+	uid = ident_checkin_uid(id, c->customer, "seller.example");
 
 	invite_opts_init(&o);
 	o.method = method;
@@ -242,8 +244,8 @@ int main(int argc, char **argv)
 			n_busy = 0;
 			book = c->name;
 		}
-		if ((c->workdays && plan_parse_workdays(c->workdays, &po.workdays) < 0) ||
-		    (c->hours && plan_parse_hours(c->hours, &po.day_start_min, &po.day_end_min) < 0)) {
+		if ((c->workdays && timetext_parse_workdays(c->workdays, &po.workdays) < 0) ||
+		    (c->hours && timetext_parse_hours(c->hours, &po.day_start_min, &po.day_end_min) < 0)) {
 			fprintf(stderr, "gen-invites: %s: bad week\n", c->name);
 			return 1;
 		}

@@ -26,24 +26,24 @@ static const struct {
 
 START_TEST(test_b64)
 {
-	nbuf out = { 0 };
+	struct buf out = { 0 };
 	int rc = note_b64_decode(b64_cases[_i].enc, strlen(b64_cases[_i].enc), &out);
 	if (!b64_cases[_i].dec) {
 		ck_assert_int_eq(rc, -1);
 	} else {
 		ck_assert_int_eq(rc, 0);
-		nb_add(&out, "", 0);
-		ck_assert_str_eq(out.p, b64_cases[_i].dec);
+		buf_add(&out, "", 0);
+		ck_assert_str_eq(out.data, b64_cases[_i].dec);
 		/* And back, where the vector has no line breaks. */
 		if (!strchr(b64_cases[_i].enc, '\n')) {
-			nbuf enc = { 0 };
-			note_b64_encode((const unsigned char *)out.p, out.len, "\r\n", &enc);
-			nb_add(&enc, "", 0);
-			ck_assert_str_eq(enc.p, b64_cases[_i].enc);
-			nb_free(&enc);
+			struct buf enc = { 0 };
+			note_b64_encode((const unsigned char *)out.data, out.len, "\r\n", &enc);
+			buf_add(&enc, "", 0);
+			ck_assert_str_eq(enc.data, b64_cases[_i].enc);
+			buf_free(&enc);
 		}
 	}
-	nb_free(&out);
+	buf_free(&out);
 }
 END_TEST
 
@@ -52,12 +52,12 @@ START_TEST(test_b64_lines)
 	unsigned char data[300];
 	for (int i = 0; i < 300; i++)
 		data[i] = (unsigned char)i;
-	nbuf enc = { 0 }, dec = { 0 };
+	struct buf enc = { 0 }, dec = { 0 };
 	note_b64_encode(data, sizeof data, "\r\n", &enc);
 	/* 300 bytes = 400 characters = 5 lines of 76 and one of 20 (RFC 2045: <= 76). */
 	size_t col = 0, lines = 1;
 	for (size_t i = 0; i < enc.len; i++) {
-		if (enc.p[i] == '\r') {
+		if (enc.data[i] == '\r') {
 			ck_assert_uint_eq(col, 76);
 			col = 0, lines++, i++;
 		} else {
@@ -65,11 +65,11 @@ START_TEST(test_b64_lines)
 		}
 	}
 	ck_assert_uint_eq(lines, 6);
-	ck_assert_int_eq(note_b64_decode(enc.p, enc.len, &dec), 0);
+	ck_assert_int_eq(note_b64_decode(enc.data, enc.len, &dec), 0);
 	ck_assert_uint_eq(dec.len, 300);
-	ck_assert_int_eq(memcmp(dec.p, data, 300), 0);
-	nb_free(&enc);
-	nb_free(&dec);
+	ck_assert_int_eq(memcmp(dec.data, data, 300), 0);
+	buf_free(&enc);
+	buf_free(&dec);
 }
 END_TEST
 
@@ -90,16 +90,16 @@ static const struct {
 
 START_TEST(test_qp_decode)
 {
-	nbuf out = { 0 };
+	struct buf out = { 0 };
 	int rc = note_qp_decode(qp_cases[_i].enc, strlen(qp_cases[_i].enc), &out);
 	if (!qp_cases[_i].dec) {
 		ck_assert_int_eq(rc, -1);
 	} else {
 		ck_assert_int_eq(rc, 0);
-		nb_add(&out, "", 0);
-		ck_assert_str_eq(out.p, qp_cases[_i].dec);
+		buf_add(&out, "", 0);
+		ck_assert_str_eq(out.data, qp_cases[_i].dec);
 	}
-	nb_free(&out);
+	buf_free(&out);
 }
 END_TEST
 
@@ -115,25 +115,25 @@ START_TEST(test_qp_encode)
 	}
 	memcpy(in + n, "From here\ntab\t", 14);
 	n += 14;
-	nbuf enc = { 0 }, dec = { 0 };
+	struct buf enc = { 0 }, dec = { 0 };
 	note_qp_encode(in, n, "\r\n", &enc);
 	for (size_t i = 0, col = 0; i < enc.len; i++) {
-		if (enc.p[i] == '\r') {
+		if (enc.data[i] == '\r') {
 			ck_assert_uint_le(col, 76);
-			ck_assert_msg(enc.p[i - 1] != ' ' && enc.p[i - 1] != '\t', "trailing space");
+			ck_assert_msg(enc.data[i - 1] != ' ' && enc.data[i - 1] != '\t', "trailing space");
 			col = 0, i++;
 		} else {
-			ck_assert_msg((unsigned char)enc.p[i] < 127 && (unsigned char)enc.p[i] >= 32,
+			ck_assert_msg((unsigned char)enc.data[i] < 127 && (unsigned char)enc.data[i] >= 32,
 			    "unencoded byte");
 			col++;
 		}
 	}
-	ck_assert_ptr_nonnull(strstr(enc.p, "\r\n=46rom here"));
-	ck_assert_int_eq(note_qp_decode(enc.p, enc.len, &dec), 0);
+	ck_assert_ptr_nonnull(strstr(enc.data, "\r\n=46rom here"));
+	ck_assert_int_eq(note_qp_decode(enc.data, enc.len, &dec), 0);
 	ck_assert_uint_eq(dec.len, n);
-	ck_assert_int_eq(memcmp(dec.p, in, n), 0);
-	nb_free(&enc);
-	nb_free(&dec);
+	ck_assert_int_eq(memcmp(dec.data, in, n), 0);
+	buf_free(&enc);
+	buf_free(&dec);
 }
 END_TEST
 
@@ -158,18 +158,18 @@ static const struct {
 
 START_TEST(test_charset)
 {
-	nbuf out = { 0 };
+	struct buf out = { 0 };
 	char why[200] = "";
 	int rc = note_charset_convert(cs_cases[_i].in, strlen(cs_cases[_i].in), cs_cases[_i].charset,
 	    cs_cases[_i].html, &out, why, sizeof why);
 	ck_assert_msg(rc == cs_cases[_i].rc, "case %d: rc %d (%s)", _i, rc, why);
 	if (cs_cases[_i].want) {
-		nb_add(&out, "", 0);
-		ck_assert_str_eq(out.p, cs_cases[_i].want);
+		buf_add(&out, "", 0);
+		ck_assert_str_eq(out.data, cs_cases[_i].want);
 	} else {
 		ck_assert_msg(why[0], "no reason");
 	}
-	nb_free(&out);
+	buf_free(&out);
 }
 END_TEST
 

@@ -21,6 +21,9 @@
 
 #include "test_time.h"
 #include "journey/plan.h"
+#include "util/ident.h"
+#include "util/timetext.h"
+#include "util/zone.h"
 
 
 static void fmt(time_t t, char *buf, size_t len)
@@ -138,8 +141,8 @@ static void setup_case(const struct plan_case *c, struct plan_opts *o,
 {
 	plan_opts_init(o);
 	o->tz = c->tz;
-	ck_assert_int_eq(plan_parse_hours(c->hours, &o->day_start_min, &o->day_end_min), 0);
-	ck_assert_int_eq(plan_parse_workdays(c->workdays, &o->workdays), 0);
+	ck_assert_int_eq(timetext_parse_hours(c->hours, &o->day_start_min, &o->day_end_min), 0);
+	ck_assert_int_eq(timetext_parse_workdays(c->workdays, &o->workdays), 0);
 	o->n_day_offsets = 0;
 	for (int i = 0; i < 4 && c->offsets[i] > 0; i++)
 		o->day_offsets[o->n_day_offsets++] = c->offsets[i];
@@ -234,11 +237,11 @@ START_TEST(test_bad_options)
 	ck_assert_ptr_null(list);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_msg(strstr(err, "\"Mars/Olympus_Mons\"") != NULL, "err: %s", err);
-	ck_assert_int_eq(plan_tz_check("Mars/Olympus_Mons", err, sizeof(err)), -1);
-	ck_assert_int_eq(plan_tz_check("../../../etc/passwd", err, sizeof(err)), -1);
-	ck_assert_int_eq(plan_tz_check("/usr/share/zoneinfo/UTC", err, sizeof(err)), -1);
-	ck_assert_int_eq(plan_tz_check("Europe/Berlin", err, sizeof(err)), 0);
-	ck_assert_int_eq(plan_tz_check("UTC", err, sizeof(err)), 0);
+	ck_assert_int_eq(zone_check("Mars/Olympus_Mons", err, sizeof(err)), -1);
+	ck_assert_int_eq(zone_check("../../../etc/passwd", err, sizeof(err)), -1);
+	ck_assert_int_eq(zone_check("/usr/share/zoneinfo/UTC", err, sizeof(err)), -1);
+	ck_assert_int_eq(zone_check("Europe/Berlin", err, sizeof(err)), 0);
+	ck_assert_int_eq(zone_check("UTC", err, sizeof(err)), 0);
 
 	plan_opts_init(&o);
 	o.workdays = 0;
@@ -278,26 +281,26 @@ START_TEST(test_parsers)
 	ck_assert_int_eq(plan_parse_date("2025-13-01", &d), -1);
 	ck_assert_int_eq(plan_parse_date("2025-1-01", &d), -1);
 	ck_assert_int_eq(plan_parse_date("2025-01-01x", &d), -1);
-	ck_assert_int_eq(plan_parse_hours("09:00-17:00", &a, &b), 0);
+	ck_assert_int_eq(timetext_parse_hours("09:00-17:00", &a, &b), 0);
 	ck_assert_int_eq(a, 540);
 	ck_assert_int_eq(b, 1020);
-	ck_assert_int_eq(plan_parse_hours("17:00-09:00", &a, &b), -1);
-	ck_assert_int_eq(plan_parse_hours("9:00-17:00", &a, &b), -1);
-	ck_assert_int_eq(plan_parse_hours("09:00-24:00", &a, &b), 0);
-	ck_assert_int_eq(plan_parse_hours("09:60-10:00", &a, &b), -1);
-	ck_assert_int_eq(plan_parse_workdays("Mon-Fri", &w), 0);
+	ck_assert_int_eq(timetext_parse_hours("17:00-09:00", &a, &b), -1);
+	ck_assert_int_eq(timetext_parse_hours("9:00-17:00", &a, &b), -1);
+	ck_assert_int_eq(timetext_parse_hours("09:00-24:00", &a, &b), 0);
+	ck_assert_int_eq(timetext_parse_hours("09:60-10:00", &a, &b), -1);
+	ck_assert_int_eq(timetext_parse_workdays("Mon-Fri", &w), 0);
 	ck_assert_uint_eq(w, 0x3e);	/* tm_wday bits 1..5 */
-	ck_assert_int_eq(plan_parse_workdays("sun-thu", &w), 0);
+	ck_assert_int_eq(timetext_parse_workdays("sun-thu", &w), 0);
 	ck_assert_uint_eq(w, 0x1f);
-	ck_assert_int_eq(plan_parse_workdays("Sat-Mon", &w), 0);
+	ck_assert_int_eq(timetext_parse_workdays("Sat-Mon", &w), 0);
 	ck_assert_uint_eq(w, 0x43);
-	ck_assert_int_eq(plan_parse_workdays("Mon, Wed,Fri", &w), 0);
+	ck_assert_int_eq(timetext_parse_workdays("Mon, Wed,Fri", &w), 0);
 	ck_assert_uint_eq(w, 0x2a);
-	ck_assert_int_eq(plan_parse_workdays("Mon-Fr", &w), -1);
-	ck_assert_int_eq(plan_parse_workdays("", &w), -1);
+	ck_assert_int_eq(timetext_parse_workdays("Mon-Fr", &w), -1);
+	ck_assert_int_eq(timetext_parse_workdays("", &w), -1);
 	/* The FNV-1a-64 offset basis, the hash of the empty string (published constant). */
-	ck_assert(plan_spread_hash("") == 0xcbf29ce484222325ULL);
-	ck_assert(plan_spread_hash(NULL) == 0xcbf29ce484222325ULL);
+	ck_assert(ident_hash("") == 0xcbf29ce484222325ULL);
+	ck_assert(ident_hash(NULL) == 0xcbf29ce484222325ULL);
 }
 END_TEST
 

@@ -26,6 +26,8 @@
 
 #include "test_time.h"
 #include "journey/plan.h"
+#include "util/timetext.h"
+#include "util/zone.h"
 
 
 /* use_zone - glibc's local time is zone from now on */
@@ -159,9 +161,9 @@ START_TEST(test_year_of_bookings)
 	plan_opts_init(&o);
 	o.tz = m->tz;
 	o.slot_min = m->slot;
-	ck_assert_int_eq(plan_parse_workdays(m->days, &o.workdays), 0);
-	ck_assert_int_eq(plan_parse_hours(m->hours, &o.day_start_min, &o.day_end_min), 0);
-	ck_assert_msg(plan_tz_check(m->tz, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(timetext_parse_workdays(m->days, &o.workdays), 0);
+	ck_assert_int_eq(timetext_parse_hours(m->hours, &o.day_start_min, &o.day_end_min), 0);
+	ck_assert_msg(zone_check(m->tz, err, sizeof(err)) == 0, "%s", err);
 	use_zone(m->tz);
 	for (int k = 0; k < m->customers; k++) {
 		struct plan_checkin *list;
@@ -347,7 +349,7 @@ START_TEST(test_slot_check)
 
 	plan_opts_init(&o);
 	o.tz = "Asia/Dubai";
-	ck_assert_int_eq(plan_parse_workdays("Sun-Thu", &o.workdays), 0);
+	ck_assert_int_eq(timetext_parse_workdays("Sun-Thu", &o.workdays), 0);
 	o.busy = &busy;
 	o.n_busy = 1;
 	/* Sun 2025-03-02 10:00 Dubai (06:00Z): a working day there */

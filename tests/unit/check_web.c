@@ -56,17 +56,17 @@ END_TEST
 
 START_TEST(test_html_buf)
 {
-	struct html_buf b = { 0 };
+	struct buf b = { 0 };
 	size_t len;
 	char *s;
 
-	html_raw(&b, "<p>");
+	buf_adds(&b, "<p>");
 	html_text(&b, "a<b");
-	html_fmt(&b, "</p>%d", 42);
-	s = html_take(&b, &len);
+	buf_printf(&b, "</p>%d", 42);
+	s = buf_steal(&b, &len);
 	ck_assert_str_eq(s, "<p>a&lt;b</p>42");
 	ck_assert_uint_eq(len, strlen(s));
-	ck_assert_ptr_null(b.p);
+	ck_assert_ptr_null(b.data);
 	free(s);
 }
 END_TEST
@@ -90,7 +90,7 @@ rows(struct store_rows *r, size_t n, size_t ncol, const int *nums, size_t nnums)
 static void
 assert_inert(struct web_page *p, const char *which)
 {
-	char *s = html_take(&p->body, NULL);
+	char *s = buf_steal(&p->body, NULL);
 
 	ck_assert_msg(strstr(s, "<script") == NULL, "%s: a raw <script", which);
 	ck_assert_msg(strstr(s, "<img") == NULL, "%s: a raw <img", which);
@@ -175,12 +175,12 @@ START_TEST(test_pages_mark_differing_and_warn)
 	ci.totals.cell[CT_DIFFERS] = xstrdup("1");
 	/* 4.5 days of a 5-day maximal_queue_lifetime: warned */
 	page_invoices(&p, &ctx, &u, &f, &ci.invoice, 0, 4 * 86400 + 43200);
-	s = html_take(&p.body, NULL);
+	s = buf_steal(&p.body, NULL);
 	ck_assert_ptr_nonnull(strstr(s, "class=\"warn\">4d 12h: expires in 12h 0m"));
 	ck_assert_ptr_nonnull(strstr(s, "<tr class=\"held\">"));
 	free(s);
 	page_invoice(&p, &ctx, &u, &ci, NULL, 86400);
-	s = html_take(&p.body, NULL);
+	s = buf_steal(&p.body, NULL);
 	ck_assert_ptr_nonnull(strstr(s, "<tr class=\"differs\">"));
 	ck_assert_ptr_nonnull(strstr(s, "id=\"release\""));
 	ck_assert_ptr_nonnull(strstr(s, "name=\"csrf\" value=\"c\""));
