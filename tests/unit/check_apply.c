@@ -17,9 +17,9 @@
 #include "apply.h"
 #include "filter/filter.h"
 #include "invoice/xmlsafe.h"
+#include "test_invoice.h"
+#include "test_run.h"
 #include "util/xalloc.h"
-
-static char *invoice_xml;		/* the corpus file, or NULL */
 
 /* The calls a sink received, one line each, and which call to refuse. */
 struct rec {
@@ -138,27 +138,6 @@ apply(struct ps_conf *conf, const char *bytes, const char *rcpt, struct rec *r)
 	filter_ctx_free(fc);
 	msg_free(m);
 	return out;
-}
-
-/* invoice_mail - a message carrying the corpus invoice (BT-115 replaced by payable) */
-static char *
-invoice_mail(const char *payable)
-{
-	char *xml = xstrdup(invoice_xml), *p, *mail;
-
-	if (payable != NULL) {
-		p = strstr(xml, ">801.78</cbc:PayableAmount>");
-		ck_assert_ptr_nonnull(p);
-		memcpy(p + 1, payable, 6);
-	}
-	mail = xasprintf("From: Alice <alice@example.com>\r\nTo: John <john@buyercompany.no>\r\n"
-	    "Subject: Your invoice\r\nMIME-Version: 1.0\r\n"
-	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
-	    "--b\r\nContent-Type: text/plain\r\n\r\nPlease find it attached.\r\n"
-	    "--b\r\nContent-Type: application/xml\r\nContent-Disposition: attachment; filename=\"i.xml\"\r\n\r\n"
-	    "%s\r\n--b--\r\n", xml);
-	free(xml);
-	return mail;
 }
 
 #define RCPT "<john@buyercompany.no>"
@@ -313,37 +292,12 @@ START_TEST(test_refused)
 }
 END_TEST
 
-/* load_invoice - the corpus invoice into invoice_xml, or NULL */
-static void
-load_invoice(void)
-{
-	const char *corpus = getenv("POSTSALE_CORPUS");
-	char path[1024];
-	FILE *fp;
-	long n;
-
-	if (corpus == NULL)
-		return;
-	snprintf(path, sizeof(path), "%s/en16931/ubl-examples/ubl-tc434-example2.xml", corpus);
-	if ((fp = fopen(path, "rb")) == NULL)
-		return;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	invoice_xml = xmalloc((size_t) n + 1);
-	if (fread(invoice_xml, 1, (size_t) n, fp) != (size_t) n)
-		abort();
-	invoice_xml[n] = '\0';
-	fclose(fp);
-}
-
 int
 main(void)
 {
-	Suite *s = suite_create("apply");
-	TCase *tc = tcase_create("apply");
-	SRunner *sr;
-	int failed;
+	Suite *s;
+	TCase *tc = test_tcase(&s, "apply");
+	int status;
 
 	xmlsafe_init();
 	load_invoice();
@@ -358,11 +312,7 @@ main(void)
 		tcase_add_test(tc, test_refused);
 	} else
 		fprintf(stderr, "check_apply: the corpus is absent (POSTSALE_CORPUS): invoice cases skipped\n");
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = test_run(s);
 	free(invoice_xml);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

@@ -17,8 +17,7 @@
 #include "filter/filter.h"
 #include "util/xalloc.h"
 #include "invoice/xmlsafe.h"
-
-static char *invoice_xml;		/* the corpus file, or NULL */
+#include "test_invoice.h"
 
 /* make_msg - an outbound message from alice@example.com to rcpt with the given bytes */
 static struct ps_msg *
@@ -59,27 +58,6 @@ run(struct ps_conf *conf, struct ps_msg *m, struct filter_result *res)
 	memset(res, 0, sizeof(*res));
 	ck_assert_int_eq(filter_run(fc, NULL, m, 1795910400, res), 0);
 	filter_ctx_free(fc);
-}
-
-/* invoice_mail - a message carrying the corpus invoice (BT-115 replaced by payable) */
-static char *
-invoice_mail(const char *payable)
-{
-	char *xml = xstrdup(invoice_xml), *p, *mail;
-
-	if (payable != NULL) {
-		p = strstr(xml, ">801.78</cbc:PayableAmount>");
-		ck_assert_ptr_nonnull(p);
-		memcpy(p + 1, payable, 6);
-	}
-	mail = xasprintf("From: Alice <alice@example.com>\r\nTo: John <john@buyercompany.no>\r\n"
-	    "Subject: Your invoice\r\nMIME-Version: 1.0\r\n"
-	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
-	    "--b\r\nContent-Type: text/plain\r\n\r\nPlease find it attached.\r\n"
-	    "--b\r\nContent-Type: application/xml\r\nContent-Disposition: attachment; filename=\"i.xml\"\r\n\r\n"
-	    "%s\r\n--b--\r\n", xml);
-	free(xml);
-	return mail;
 }
 
 START_TEST(test_plain)
@@ -540,30 +518,6 @@ START_TEST(test_answer)
 	conf_free(conf);
 }
 END_TEST
-
-/* load_invoice - the corpus invoice into invoice_xml, or NULL */
-static void
-load_invoice(void)
-{
-	const char *corpus = getenv("POSTSALE_CORPUS");
-	char path[1024];
-	FILE *fp;
-	long n;
-
-	if (corpus == NULL)
-		return;
-	snprintf(path, sizeof(path), "%s/en16931/ubl-examples/ubl-tc434-example2.xml", corpus);
-	if ((fp = fopen(path, "rb")) == NULL)
-		return;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	invoice_xml = xmalloc((size_t) n + 1);
-	if (fread(invoice_xml, 1, (size_t) n, fp) != (size_t) n)
-		abort();
-	invoice_xml[n] = '\0';
-	fclose(fp);
-}
 
 int
 main(void)
