@@ -15,7 +15,6 @@
 #include "ctl_common.h"
 #include "compose/invite.h"
 #include "journey/journey.h"
-#include "util/log.h"
 #include "store/store_journey.h"
 
 /* fmt_opt_time - timetext_fmt, or "-" for 0 */
@@ -27,15 +26,6 @@ fmt_opt_time(time_t t, char *buf, size_t len)
 		return buf;
 	}
 	return timetext_fmt(t, buf, len);
-}
-
-/* printable - s made printable for a table cell */
-static const char *
-printable(const char *s, char *buf, size_t len)
-{
-	if (s == NULL)
-		return "-";
-	return log_printable(buf, len, s, strlen(s));
 }
 
 int
@@ -60,46 +50,32 @@ cmd_customers(int argc, char **argv)
 		return ctl_status();
 	if (store_customer_list(st, &v, &n, err, sizeof(err)) != 0)
 		return ctl_store_failed(st, "customers", err);
-	json_init(&j, stdout);
-	if (json)
-		json_array_begin(&j);
-	else
-		printf("%-32s %-24s %-28s %-20s %-9s %8s %s\n", "ADDRESS", "NAME", "MANAGER",
-		    "ONBOARDED", "STATE", "INVOICES", "RENEWAL");
+	ctl_list_begin(&j, json, "%-32s %-24s %-28s %-20s %-9s %8s %s\n", "ADDRESS", "NAME",
+	    "MANAGER", "ONBOARDED", "STATE", "INVOICES", "RENEWAL");
 	for (size_t i = 0; i < n; i++) {
 		struct store_customer *c = &v[i];
 		const char *state = c->offboarded_at ? "offboarded" : c->onboarded_at ? "active" : "seen";
 		if (json) {
 			json_object_begin(&j);
-			json_key(&j, "address");
-			json_str(&j, c->address);
-			json_key(&j, "name");
-			json_str(&j, c->display_name);
-			json_key(&j, "manager");
-			json_str(&j, c->manager);
-			json_key(&j, "first_seen");
-			json_time_or_null(&j, c->first_seen);
-			json_key(&j, "onboarded_at");
-			json_time_or_null(&j, c->onboarded_at);
-			json_key(&j, "offboarded_at");
-			json_time_or_null(&j, c->offboarded_at);
-			json_key(&j, "state");
-			json_str(&j, state);
-			json_key(&j, "invoice_count");
-			json_int(&j, c->invoice_count);
-			json_key(&j, "renewal_date");
-			json_str(&j, c->renewal_date[0] ? c->renewal_date : NULL);
+			json_member_str(&j, "address", c->address);
+			json_member_str(&j, "name", c->display_name);
+			json_member_str(&j, "manager", c->manager);
+			json_member_time_or_null(&j, "first_seen", c->first_seen);
+			json_member_time_or_null(&j, "onboarded_at", c->onboarded_at);
+			json_member_time_or_null(&j, "offboarded_at", c->offboarded_at);
+			json_member_str(&j, "state", state);
+			json_member_int(&j, "invoice_count", c->invoice_count);
+			json_member_str(&j, "renewal_date", c->renewal_date[0] ? c->renewal_date : NULL);
 			json_object_end(&j);
 		} else
 			printf("%-32s %-24s %-28s %-20s %-9s %8ld %s\n",
-			    printable(c->address, p1, sizeof(p1)),
-			    printable(c->display_name, p2, sizeof(p2)),
-			    printable(c->manager, p3, sizeof(p3)),
+			    ctl_cell(c->address, p1, sizeof(p1)),
+			    ctl_cell(c->display_name, p2, sizeof(p2)),
+			    ctl_cell(c->manager, p3, sizeof(p3)),
 			    fmt_opt_time(c->onboarded_at, b1, sizeof(b1)), state, c->invoice_count,
 			    c->renewal_date[0] ? c->renewal_date : "-");
 	}
-	if (json)
-		json_array_end(&j);
+	ctl_list_end(&j, json);
 	store_customers_free(v, n);
 	return CTL_OK;
 }
@@ -132,62 +108,42 @@ cmd_checkins(int argc, char **argv)
 		return ctl_status();
 	if (store_checkin_list(st, customer, &v, &n, err, sizeof(err)) != 0)
 		return ctl_store_failed(st, "checkins", err);
-	json_init(&j, stdout);
-	if (json)
-		json_array_begin(&j);
-	else
-		printf("%5s %-28s %-28s %-14s %-36s %-9s %3s %3s %s\n", "ID", "CUSTOMER", "MANAGER",
-		    "KIND", "DUE (MANAGER'S ZONE)", "STATE", "SEQ", "TRY", "LAST ERROR");
+	ctl_list_begin(&j, json, "%5s %-28s %-28s %-14s %-36s %-9s %3s %3s %s\n", "ID",
+	    "CUSTOMER", "MANAGER", "KIND", "DUE (MANAGER'S ZONE)", "STATE", "SEQ", "TRY",
+	    "LAST ERROR");
 	for (size_t i = 0; i < n; i++) {
 		struct store_checkin *c = &v[i];
 		if (json) {
 			json_object_begin(&j);
-			json_key(&j, "id");
-			json_int(&j, c->id);
-			json_key(&j, "customer");
-			json_str(&j, c->customer);
-			json_key(&j, "manager");
-			json_str(&j, c->manager);
-			json_key(&j, "kind");
-			json_str(&j, c->kind);
-			json_key(&j, "ordinal");
-			json_int(&j, c->ordinal);
-			json_key(&j, "due_at");
-			json_time(&j, c->due_at);
-			json_key(&j, "end_at");
-			json_time(&j, c->end_at);
-			json_key(&j, "due_local");
-			json_str(&j, plan_format_rfc3339(c->tzid, c->due_at, due, sizeof(due)));
-			json_key(&j, "tzid");
-			json_str(&j, c->tzid);
-			json_key(&j, "uid");
-			json_str(&j, c->uid);
-			json_key(&j, "state");
-			json_str(&j, c->state);
-			json_key(&j, "sequence");
-			json_int(&j, c->sequence);
+			json_member_int(&j, "id", c->id);
+			json_member_str(&j, "customer", c->customer);
+			json_member_str(&j, "manager", c->manager);
+			json_member_str(&j, "kind", c->kind);
+			json_member_int(&j, "ordinal", c->ordinal);
+			json_member_time(&j, "due_at", c->due_at);
+			json_member_time(&j, "end_at", c->end_at);
+			json_member_str(&j, "due_local", plan_format_rfc3339(c->tzid, c->due_at, due, sizeof(due)));
+			json_member_str(&j, "tzid", c->tzid);
+			json_member_str(&j, "uid", c->uid);
+			json_member_str(&j, "state", c->state);
+			json_member_int(&j, "sequence", c->sequence);
 			json_key(&j, "sent_sequence");
 			if (c->sent_sequence < 0)
 				json_null(&j);
 			else
 				json_int(&j, c->sent_sequence);
-			json_key(&j, "pending");
-			json_str(&j, c->pending[0] ? c->pending : NULL);
-			json_key(&j, "attempts");
-			json_int(&j, c->attempts);
-			json_key(&j, "next_attempt_at");
-			json_time_or_null(&j, c->next_attempt_at);
-			json_key(&j, "last_error");
-			json_str(&j, c->last_error);
+			json_member_str(&j, "pending", c->pending[0] ? c->pending : NULL);
+			json_member_int(&j, "attempts", c->attempts);
+			json_member_time_or_null(&j, "next_attempt_at", c->next_attempt_at);
+			json_member_str(&j, "last_error", c->last_error);
 			json_object_end(&j);
 		} else
 			printf("%5lld %-28s %-28s %-14s %-36s %-9s %3d %3d %s\n", c->id,
-			    printable(c->customer, p1, sizeof(p1)), printable(c->manager, p2, sizeof(p2)),
+			    ctl_cell(c->customer, p1, sizeof(p1)), ctl_cell(c->manager, p2, sizeof(p2)),
 			    c->kind, invite_local_time(c->due_at, c->tzid, due, sizeof(due)), c->state, c->sequence,
-			    c->attempts, c->last_error ? printable(c->last_error, p3, sizeof(p3)) : "");
+			    c->attempts, c->last_error ? ctl_cell(c->last_error, p3, sizeof(p3)) : "");
 	}
-	if (json)
-		json_array_end(&j);
+	ctl_list_end(&j, json);
 	store_checkins_free(v, n);
 	return CTL_OK;
 }

@@ -17,21 +17,17 @@
 #include "ctl_common.h"
 #include "journey/freebusy.h"
 #include "journey/journey.h"
-#include "util/log.h"
 #include "store/store_journey.h"
 #include "conf/manager.h"
 
-/* json_local_time - t in zone tz as an RFC 3339 string with the zone's offset, or null
- * for 0 */
+/* member_local_time - the member key: t in zone tz as an RFC 3339 string with the
+ * zone's offset, or null for 0 */
 static void
-json_local_time(struct json_out *j, const char *tz, time_t t)
+member_local_time(struct json_out *j, const char *key, const char *tz, time_t t)
 {
 	char buf[TIMETEXT_RFC3339_LEN];
 
-	if (t == 0)
-		json_null(j);
-	else
-		json_str(j, plan_format_rfc3339(tz, t, buf, sizeof(buf)));
+	json_member_str(j, key, t == 0 ? NULL : plan_format_rfc3339(tz, t, buf, sizeof(buf)));
 }
 
 /* managers_refresh - fetch the busy URL of every manager line into its local copy;
@@ -90,12 +86,9 @@ cmd_managers(int argc, char **argv)
 	if (journey_managers_sync(st, conf, now, err, sizeof(err)) != 0 ||
 	    store_manager_list(st, now, &v, &n, err, sizeof(err)) != 0)
 		return ctl_store_failed(st, "managers", err);
-	json_init(&j, stdout);
-	if (json)
-		json_array_begin(&j);
-	else
-		printf("%-28s %-22s %-20s %-9s %-11s %4s %8s %-25s %s\n", "ADDRESS", "NAME", "ZONE",
-		    "DAYS", "HOURS", "SLOT", "UPCOMING", "NEXT CHECK-IN", "NEXT FREE SLOT");
+	ctl_list_begin(&j, json, "%-28s %-22s %-20s %-9s %-11s %4s %8s %-25s %s\n", "ADDRESS",
+	    "NAME", "ZONE", "DAYS", "HOURS", "SLOT", "UPCOMING", "NEXT CHECK-IN",
+	    "NEXT FREE SLOT");
 	for (size_t i = 0; i < n; i++) {
 		struct manager *m = &v[i].m;
 		time_t free_slot = 0;
@@ -106,43 +99,30 @@ cmd_managers(int argc, char **argv)
 		manager_hours_text(m, hours, sizeof(hours));
 		if (json) {
 			json_object_begin(&j);
-			json_key(&j, "address");
-			json_str(&j, m->address);
-			json_key(&j, "name");
-			json_str(&j, m->name[0] ? m->name : NULL);
-			json_key(&j, "timezone");
-			json_str(&j, m->tz);
-			json_key(&j, "workdays");
-			json_str(&j, m->days);
-			json_key(&j, "hours");
-			json_str(&j, hours);
-			json_key(&j, "slot_minutes");
-			json_int(&j, m->slot_min);
-			json_key(&j, "configured");
-			json_bool(&j, m->configured);
-			json_key(&j, "upcoming");
-			json_int(&j, v[i].upcoming);
-			json_key(&j, "next_checkin");
-			json_local_time(&j, m->tz, v[i].next_checkin);
-			json_key(&j, "next_free_slot");
-			json_local_time(&j, m->tz, free_slot);
-			json_key(&j, "busy_file");
-			json_str(&j, m->busy[0] ? m->busy : NULL);
-			json_key(&j, "updated_at");
-			json_local_time(&j, m->tz, v[i].updated_at);
+			json_member_str(&j, "address", m->address);
+			json_member_str(&j, "name", m->name[0] ? m->name : NULL);
+			json_member_str(&j, "timezone", m->tz);
+			json_member_str(&j, "workdays", m->days);
+			json_member_str(&j, "hours", hours);
+			json_member_int(&j, "slot_minutes", m->slot_min);
+			json_member_bool(&j, "configured", m->configured);
+			json_member_int(&j, "upcoming", v[i].upcoming);
+			member_local_time(&j, "next_checkin", m->tz, v[i].next_checkin);
+			member_local_time(&j, "next_free_slot", m->tz, free_slot);
+			json_member_str(&j, "busy_file", m->busy[0] ? m->busy : NULL);
+			member_local_time(&j, "updated_at", m->tz, v[i].updated_at);
 			json_object_end(&j);
 		} else {
 			plan_format_rfc3339(m->tz, v[i].next_checkin, next, sizeof(next));
 			plan_format_rfc3339(m->tz, free_slot, free_at, sizeof(free_at));
 			printf("%-28s %-22s %-20s %-9s %-11s %4d %8ld %-25s %s\n",
-			    log_printable(p1, sizeof(p1), m->address, strlen(m->address)),
-			    m->name[0] ? log_printable(p2, sizeof(p2), m->name, strlen(m->name)) : "-",
+			    ctl_cell(m->address, p1, sizeof(p1)),
+			    ctl_cell(m->name[0] ? m->name : NULL, p2, sizeof(p2)),
 			    m->tz, m->days, hours, m->slot_min, v[i].upcoming,
 			    v[i].next_checkin ? next : "-", free_slot ? free_at : "-");
 		}
 	}
-	if (json)
-		json_array_end(&j);
+	ctl_list_end(&j, json);
 	free(v);
 	return status;
 }

@@ -17,15 +17,7 @@
 #include "compose/invite.h"
 #include "util/json.h"
 #include "journey/plan.h"
-#include "util/log.h"
 #include "store/store_reply.h"
-
-/* cell - s made printable for a table cell ("-" for NULL) */
-static const char *
-cell(const char *s, char *buf, size_t len)
-{
-	return s == NULL ? "-" : log_printable(buf, len, s, strlen(s));
-}
 
 /* print_unanswered_json - one check-in and its answer columns as a JSON object */
 static void
@@ -35,35 +27,23 @@ print_unanswered_json(struct json_out *j, const struct store_checkin *c,
 	char due[64];
 
 	json_object_begin(j);
-	json_key(j, "id");
-	json_int(j, c->id);
-	json_key(j, "customer");
-	json_str(j, c->customer);
-	json_key(j, "manager");
-	json_str(j, c->manager);
-	json_key(j, "kind");
-	json_str(j, c->kind);
-	json_key(j, "due_at");
-	json_time(j, c->due_at);
-	json_key(j, "due_local");
-	json_str(j, plan_format_rfc3339(c->tzid, c->due_at, due, sizeof(due)));
-	json_key(j, "uid");
-	json_str(j, c->uid);
-	json_key(j, "state");
-	json_str(j, c->state);
-	json_key(j, "sequence");
-	json_int(j, c->sequence);
-	json_key(j, "invited");
-	json_bool(j, c->sent_sequence >= 0);
-	json_key(j, "partstat");
-	json_str(j, rs->partstat[0] ? rs->partstat : NULL);
+	json_member_int(j, "id", c->id);
+	json_member_str(j, "customer", c->customer);
+	json_member_str(j, "manager", c->manager);
+	json_member_str(j, "kind", c->kind);
+	json_member_time(j, "due_at", c->due_at);
+	json_member_str(j, "due_local", plan_format_rfc3339(c->tzid, c->due_at, due, sizeof(due)));
+	json_member_str(j, "uid", c->uid);
+	json_member_str(j, "state", c->state);
+	json_member_int(j, "sequence", c->sequence);
+	json_member_bool(j, "invited", c->sent_sequence >= 0);
+	json_member_str(j, "partstat", rs->partstat[0] ? rs->partstat : NULL);
 	json_key(j, "partstat_sequence");
 	if (rs->partstat_sequence < 0)
 		json_null(j);
 	else
 		json_int(j, rs->partstat_sequence);
-	json_key(j, "counter_start");
-	json_time_or_null(j, rs->counter_start);
+	json_member_time_or_null(j, "counter_start", rs->counter_start);
 	json_object_end(j);
 }
 
@@ -102,27 +82,23 @@ cmd_checkins_unanswered(int argc, char **argv)
 	if (store_reply_unanswered(st, now, conf->checkin_unanswered * 86400L, manager, &v, &rs, &n,
 	    err, sizeof(err)) != 0)
 		return ctl_store_failed(st, "checkins", err);
-	json_init(&j, stdout);
-	if (json)
-		json_array_begin(&j);
-	else
-		printf("%5s %-28s %-28s %-14s %-36s %-9s %3s %s\n", "ID", "CUSTOMER", "MANAGER", "KIND",
-		    "DUE (MANAGER'S ZONE)", "STATE", "SEQ", "LAST ANSWER");
+	ctl_list_begin(&j, json, "%5s %-28s %-28s %-14s %-36s %-9s %3s %s\n", "ID",
+	    "CUSTOMER", "MANAGER", "KIND", "DUE (MANAGER'S ZONE)", "STATE", "SEQ",
+	    "LAST ANSWER");
 	for (size_t i = 0; i < n; i++) {
 		invite_local_time(v[i].due_at, v[i].tzid, due, sizeof(due));
 		if (json)
 			print_unanswered_json(&j, &v[i], &rs[i]);
 		else
 			printf("%5lld %-28s %-28s %-14s %-36s %-9s %3d %s%s%s\n", v[i].id,
-			    cell(v[i].customer, p1, sizeof(p1)), cell(v[i].manager, p2, sizeof(p2)),
+			    ctl_cell(v[i].customer, p1, sizeof(p1)), ctl_cell(v[i].manager, p2, sizeof(p2)),
 			    v[i].kind, due, v[i].state, v[i].sequence,
 			    rs[i].partstat[0] ? rs[i].partstat : "none",
 			    rs[i].partstat[0] ? " to an older SEQUENCE" : "",
 			    rs[i].counter_start ? ", a new time proposed" : "");
 	}
-	if (json)
-		json_array_end(&j);
-	else if (n == 0)
+	ctl_list_end(&j, json);
+	if (!json && n == 0)
 		printf("no check-in without an answer starts within %ld days\n", conf->checkin_unanswered);
 	store_checkins_free(v, n);
 	store_reply_states_free(rs, n);

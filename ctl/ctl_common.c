@@ -1,10 +1,11 @@
 /*
- * ctl_common.c - config, store, exit status and file helpers shared by the
+ * ctl_common.c - config, store, exit status, table cell and file helpers shared by the
  * postsalectl commands.
  *
  * Trusts the command line only as far as it parses it.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "util/privdrop.h"
 #include "util/xalloc.h"
 #include "util/buf.h"
+#include "util/log.h"
 
 const char *ctl_config_path = CONF_DEFAULT_PATH;
 static struct ps_conf *ctl_the_conf;
@@ -117,4 +119,32 @@ fail:
 		fclose(f);
 	buf_free(&b);
 	return status;
+}
+
+const char *
+ctl_cell(const char *s, char *buf, size_t len)
+{
+	return s == NULL ? "-" : log_printable(buf, len, s, strlen(s));
+}
+
+void
+ctl_list_begin(struct json_out *j, int json, const char *header, ...)
+{
+	va_list ap;
+
+	json_init(j, stdout);
+	if (json) {
+		json_array_begin(j);
+		return;
+	}
+	va_start(ap, header);
+	vprintf(header, ap);
+	va_end(ap);
+}
+
+void
+ctl_list_end(struct json_out *j, int json)
+{
+	if (json)
+		json_array_end(j);
 }

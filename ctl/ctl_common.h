@@ -1,7 +1,8 @@
 /*
  * ctl_common.h - what every postsalectl command shares: the config chosen with the
- * global -c option, the store, the exit statuses, and the JSON writer (lib/json.h) with
- * its one shape: an array of objects, times in RFC 3339.
+ * global -c option, the store, the exit statuses, and its listings: a table of
+ * printable cells, or the JSON writer (util/json.h) with its one shape, an array of
+ * objects, times in RFC 3339.
  */
 #ifndef PS_CTL_COMMON_H
 #define PS_CTL_COMMON_H
@@ -48,6 +49,17 @@ int ctl_status(void);
 int ctl_store_failed(struct store *st, const char *cmd, const char *message);
 /* ctl_close - close the store and free the config (at exit) */
 void ctl_close(void);
+/*
+ * ctl_list_begin - a listing on stdout: with json the writer j starts the array of
+ * objects, else the table's header line is printed (printf of header and the column
+ * names); ctl_list_end closes the array
+ */
+void ctl_list_begin(struct json_out *j, int json, const char *header, ...)
+    __attribute__((format(printf, 3, 4)));
+void ctl_list_end(struct json_out *j, int json);
+/* ctl_cell - s made printable (log_printable) in buf of len bytes for a table cell, or
+ * "-" for NULL; returns the text to print */
+const char *ctl_cell(const char *s, char *buf, size_t len);
 /*
  * ctl_read_file - read path ("-": standard input) into a new buffer of at most max
  * bytes, with a NUL after them; 0, or the exit status (66 cannot open, 74 cannot read,

@@ -22,15 +22,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 conf="$tmp/postsale.conf"
 printf 'database = %s/postsale.db\n' "$tmp" >"$conf"
 
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-# expect STATUS CMD... : run postsalectl, keep stdout in $tmp/out and stderr in $tmp/err
-expect() {
-  want=$1; shift
-  "$ctl" -c "$conf" "$@" >"$tmp/out" 2>"$tmp/err"
-  got=$?
-  [ "$got" -eq "$want" ] || fail "postsalectl $*: exit $got, want $want ($(head -c 300 "$tmp/err"))"
-}
+. "${top_srcdir:-.}/tests/ctl_lib.sh"
 has() { grep -qF -- "$1" "$tmp/out" || fail "$2: output lacks '$1'"; }
 lines() { n=$(wc -l <"$tmp/out"); [ "$n" -eq "$1" ] || fail "$2: $n lines, want $1"; }
 
@@ -125,9 +117,4 @@ grep -q "RE-1" "$tmp/out" && fail "invoices --findings lists the clean RE-1"
 expect 0 invoices --flagged
 grep -q "RE-4" "$tmp/out" && fail "invoices --flagged lists RE-4, which has warnings only"
 
-if [ "$fails" -ne 0 ]; then
-  echo "ctl_invoices: $fails failures"
-  exit 1
-fi
-echo "ctl_invoices: all checks passed"
-exit 0
+passed ctl_invoices

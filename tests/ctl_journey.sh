@@ -24,15 +24,7 @@ manager = omar@seller.example; name=Omar Haddad; zone=Asia/Dubai; days=Sun-Thu
 manager = kim@seller.example; name=Kim Lee; zone=Australia/Sydney; days=Tue,Thu; hours=10:00-14:00; slot=45
 EOC
 
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-# expect STATUS ARGS... : run postsalectl; stdout in $tmp/out, stderr in $tmp/err
-expect() {
-  want=$1; shift
-  "$ctl" -c "$conf" "$@" >"$tmp/out" 2>"$tmp/err"
-  got=$?
-  [ "$got" -eq "$want" ] || fail "postsalectl $*: exit $got, want $want ($(head -c 300 "$tmp/err"))"
-}
+. "${top_srcdir:-.}/tests/ctl_lib.sh"
 err_has() { grep -qF -- "$1" "$tmp/err" || fail "$2: stderr lacks '$1': $(head -c 300 "$tmp/err")"; }
 out_has() { grep -qF -- "$1" "$tmp/out" || fail "$2: stdout lacks '$1': $(head -c 300 "$tmp/out")"; }
 # py EXPR... : a Python program with json, datetime, zoneinfo; $tmp/out as j when JSON
@@ -181,5 +173,4 @@ echo "manager = gone@seller.example; busy=http://127.0.0.1:$port/nothing.ics" >>
 expect 69 managers --refresh
 err_has "HTTP status 404" "a busy URL that is not there"
 
-[ $fails -eq 0 ] && echo "ctl_journey: all passed"
-[ $fails -eq 0 ]
+passed ctl_journey

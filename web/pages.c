@@ -298,29 +298,56 @@ cell(struct web_page *p, const char *value, int num, int differs)
 	buf_adds(&p->body, "</td>");
 }
 
-/* A column of a table of store rows: its heading, its column, how it is shown. */
+/* A column of a table of store rows: its heading, its column, how it is shown. On a row
+ * that differs (see table) the _DIFF kinds are marked, and COL_DIFFERS says "differs". */
 struct column {
 	const char *head;
 	size_t c;
-	enum { COL_TEXT, COL_NUM, COL_TIME } kind;
+	enum { COL_TEXT, COL_NUM, COL_TIME, COL_NUM_DIFF, COL_DIFFERS } kind;
 };
 
-/* table - rows as a table with the given columns (every value escaped) */
+#define NO_DIFFERS ((size_t) -1)	/* a table whose rows never differ */
+
+/* table_cell - the cell of row i in column col; d: the row differs */
 static void
-table(struct web_page *p, const char *id, const struct store_rows *r, const struct column *cols,
-    size_t ncols)
+table_cell(struct web_page *p, const struct store_rows *r, size_t i, const struct column *col,
+    int d)
 {
+	const char *v = store_rows_get(r, i, col->c);
 	char b[32];
 
+	switch (col->kind) {
+	case COL_TIME:
+		cell(p, when(v, b, sizeof(b)), 0, 0);
+		break;
+	case COL_NUM:
+	case COL_NUM_DIFF:
+		cell(p, v, 1, col->kind == COL_NUM_DIFF && d);
+		break;
+	case COL_DIFFERS:
+		cell(p, d ? "differs" : "", 0, d);
+		break;
+	default:
+		cell(p, v, 0, 0);
+	}
+}
+
+/* table - rows as a table with the given columns (every value escaped); a row whose
+ * column differs is not 0 is of class "differs" (NO_DIFFERS: none is) */
+static void
+table(struct web_page *p, const char *id, const struct store_rows *r, const struct column *cols,
+    size_t ncols, size_t differs)
+{
 	buf_printf(&p->body, "<table id=\"%s\"><thead><tr>", id);
 	for (size_t k = 0; k < ncols; k++)
 		buf_printf(&p->body, "<th>%s</th>", cols[k].head);
 	buf_adds(&p->body, "</tr></thead><tbody>\n");
 	for (size_t i = 0; i < r->n; i++) {
-		buf_adds(&p->body, "<tr>");
+		int d = differs != NO_DIFFERS && store_rows_int(r, i, differs) != 0;
+
+		buf_printf(&p->body, "<tr%s>", d ? " class=\"differs\"" : "");
 		for (size_t k = 0; k < ncols; k++)
-			cell(p, cols[k].kind == COL_TIME ? when(store_rows_get(r, i, cols[k].c), b, sizeof(b)) :
-			    store_rows_get(r, i, cols[k].c), cols[k].kind == COL_NUM, 0);
+			table_cell(p, r, i, &cols[k], d);
 		buf_adds(&p->body, "</tr>\n");
 	}
 	buf_adds(&p->body, "</tbody></table>\n");
@@ -330,41 +357,28 @@ table(struct web_page *p, const char *id, const struct store_rows *r, const stru
 static void
 figures(struct web_page *p, const struct web_ctx *ctx, const struct console_invoice *ci)
 {
+	static const struct column lines[] = {
+		{"Line", CL_LINE_ID, COL_TEXT}, {"Item", CL_ITEM, COL_TEXT},
+		{"Quantity", CL_QUANTITY, COL_NUM}, {"Unit", CL_UNIT, COL_TEXT},
+		{"Price", CL_PRICE, COL_NUM}, {"Per", CL_BASE, COL_NUM},
+		{"Net as stated", CL_NET, COL_NUM_DIFF}, {"Net recomputed", CL_COMPUTED, COL_NUM_DIFF},
+	};
+	static const struct column totals[] = {
+		{"Term", CT_TERM, COL_TEXT}, {"What", CT_LABEL, COL_TEXT},
+		{"As stated", CT_STATED, COL_NUM_DIFF}, {"Recomputed", CT_COMPUTED, COL_NUM_DIFF},
+		{"", CT_DIFFERS, COL_DIFFERS},
+	};
+
 	if (ci->lines.n == 0 && ci->totals.n == 0) {
 		buf_printf(&p->body, "<p>The journal keeps the lines and totals of flagged invoices for %ld days"
 		    " (invoice-detail-retention); it has none for this one.</p>\n",
 		    ctx->conf->invoice_detail_retention_ms / 86400000);
 		return;
 	}
-	buf_adds(&p->body, "<h2>Lines</h2>\n<table id=\"lines\"><thead><tr><th>Line</th><th>Item</th>"
-	    "<th>Quantity</th><th>Unit</th><th>Price</th><th>Per</th><th>Net as stated</th>"
-	    "<th>Net recomputed</th></tr></thead><tbody>\n");
-	for (size_t i = 0; i < ci->lines.n; i++) {
-		int d = store_rows_int(&ci->lines, i, CL_DIFFERS) != 0;
-		buf_printf(&p->body, "<tr%s>", d ? " class=\"differs\"" : "");
-		cell(p, store_rows_get(&ci->lines, i, CL_LINE_ID), 0, 0);
-		cell(p, store_rows_get(&ci->lines, i, CL_ITEM), 0, 0);
-		cell(p, store_rows_get(&ci->lines, i, CL_QUANTITY), 1, 0);
-		cell(p, store_rows_get(&ci->lines, i, CL_UNIT), 0, 0);
-		cell(p, store_rows_get(&ci->lines, i, CL_PRICE), 1, 0);
-		cell(p, store_rows_get(&ci->lines, i, CL_BASE), 1, 0);
-		cell(p, store_rows_get(&ci->lines, i, CL_NET), 1, d);
-		cell(p, store_rows_get(&ci->lines, i, CL_COMPUTED), 1, d);
-		buf_adds(&p->body, "</tr>\n");
-	}
-	buf_adds(&p->body, "</tbody></table>\n<h2>Totals</h2>\n<table id=\"totals\"><thead><tr>"
-	    "<th>Term</th><th>What</th><th>As stated</th><th>Recomputed</th><th></th></tr></thead><tbody>\n");
-	for (size_t i = 0; i < ci->totals.n; i++) {
-		int d = store_rows_int(&ci->totals, i, CT_DIFFERS) != 0;
-		buf_printf(&p->body, "<tr%s>", d ? " class=\"differs\"" : "");
-		cell(p, store_rows_get(&ci->totals, i, CT_TERM), 0, 0);
-		cell(p, store_rows_get(&ci->totals, i, CT_LABEL), 0, 0);
-		cell(p, store_rows_get(&ci->totals, i, CT_STATED), 1, d);
-		cell(p, store_rows_get(&ci->totals, i, CT_COMPUTED), 1, d);
-		cell(p, d ? "differs" : "", 0, d);
-		buf_adds(&p->body, "</tr>\n");
-	}
-	buf_adds(&p->body, "</tbody></table>\n");
+	buf_adds(&p->body, "<h2>Lines</h2>\n");
+	table(p, "lines", &ci->lines, lines, sizeof(lines) / sizeof(lines[0]), CL_DIFFERS);
+	buf_adds(&p->body, "<h2>Totals</h2>\n");
+	table(p, "totals", &ci->totals, totals, sizeof(totals) / sizeof(totals[0]), CT_DIFFERS);
 }
 
 /* audit - the invoice's audit log */
@@ -381,7 +395,7 @@ audit(struct web_page *p, const struct store_rows *a)
 	if (a->n == 0)
 		buf_adds(&p->body, "<p id=\"audit-empty\">No action taken in the console yet.</p>\n");
 	else
-		table(p, "audit", a, cols, sizeof(cols) / sizeof(cols[0]));
+		table(p, "audit", a, cols, sizeof(cols) / sizeof(cols[0]), NO_DIFFERS);
 }
 
 void
@@ -548,7 +562,7 @@ page_customer(struct web_page *p, const struct web_user *u, const struct store_r
 	fact(p, "Last invoice", when(store_rows_get(cust, 0, CC_LAST_INVOICE), b, sizeof(b)));
 	fact(p, "Renewal", store_rows_get(cust, 0, CC_RENEWAL));
 	buf_adds(&p->body, "</dl>\n<h2>Check-ins</h2>\n");
-	table(p, "checkins", checkins, cols, sizeof(cols) / sizeof(cols[0]));
+	table(p, "checkins", checkins, cols, sizeof(cols) / sizeof(cols[0]), NO_DIFFERS);
 	page_end(p);
 }
 
@@ -564,6 +578,6 @@ page_users(struct web_page *p, const struct web_user *u, const struct store_rows
 	page_begin(p, "Users", u);
 	buf_adds(&p->body, "<p>Users are added, removed and given passwords on the server with "
 	    "<code>postsalectl user add|del|passwd</code> (postsalectl(1)).</p>\n");
-	table(p, "users", rows, cols, sizeof(cols) / sizeof(cols[0]));
+	table(p, "users", rows, cols, sizeof(cols) / sizeof(cols[0]), NO_DIFFERS);
 	page_end(p);
 }

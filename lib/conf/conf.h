@@ -139,6 +139,10 @@ struct ps_conf {
 	long invoice_detail_retention_ms;
 };
 
+/* conf_check_fn - a further check of a value that has the right type: 0, or -1 with the
+ * reason in why (conf_check.h holds them) */
+typedef int conf_check_fn(const char *value, char *why, size_t whylen);
+
 struct conf_key {
 	const char *name;
 	enum conf_type type;
@@ -147,8 +151,7 @@ struct conf_key {
 	size_t offset;			/* of the field in struct ps_conf */
 	size_t text_offset;		/* CONF_NETWORKS: of the text field, else 0 */
 	const char *help;		/* one line for the sample config and the man page */
-	/* check - further checks of a value that has the right type; 0, or -1 + why */
-	int (*check)(const char *value, char *why, size_t whylen);
+	conf_check_fn *check;		/* or NULL */
 };
 
 extern const struct conf_key conf_keys[];

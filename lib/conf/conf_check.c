@@ -18,9 +18,17 @@
 #include "util/timetext.h"
 #include "util/zone.h"
 
+/* refuse - -1, with "'value' is not what" in why: the one wording of every check */
+static int
+refuse(const char *value, const char *what, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "'%s' is not %s", value, what);
+	return -1;
+}
+
 /* for_each_word - call fn on each comma- or space-separated word; first failure wins */
 static int
-for_each_word(const char *value, int (*fn)(const char *, char *, size_t), char *why, size_t whylen)
+for_each_word(const char *value, conf_check_fn *fn, char *why, size_t whylen)
 {
 	char *copy = xstrdup(value), *save = NULL, *w;
 	int rc = 0;
@@ -30,6 +38,13 @@ for_each_word(const char *value, int (*fn)(const char *, char *, size_t), char *
 	free(copy);
 	return rc;
 }
+
+/* EACH_WORD - the check name of a list: the check one on each of its words */
+#define EACH_WORD(name, one) \
+	int name(const char *value, char *why, size_t whylen) \
+	{ \
+		return for_each_word(value, one, why, whylen); \
+	}
 
 int
 conf_check_regex(const char *value, char *why, size_t whylen)
@@ -54,10 +69,8 @@ conf_check_hours(const char *value, char *why, size_t whylen)
 {
 	int start, end;
 
-	if (timetext_parse_hours(value, &start, &end) != 0) {
-		snprintf(why, whylen, "'%s' is not business hours like 09:00-17:00", value);
-		return -1;
-	}
+	if (timetext_parse_hours(value, &start, &end) != 0)
+		return refuse(value, "business hours like 09:00-17:00", why, whylen);
 	return 0;
 }
 
@@ -66,10 +79,8 @@ conf_check_time(const char *value, char *why, size_t whylen)
 {
 	int min;
 
-	if (*value != '\0' && timetext_parse_time(value, &min) != 0) {
-		snprintf(why, whylen, "'%s' is not a time of day like 08:00", value);
-		return -1;
-	}
+	if (*value != '\0' && timetext_parse_time(value, &min) != 0)
+		return refuse(value, "a time of day like 08:00", why, whylen);
 	return 0;
 }
 
@@ -78,10 +89,8 @@ conf_check_workdays(const char *value, char *why, size_t whylen)
 {
 	unsigned days;
 
-	if (timetext_parse_workdays(value, &days) != 0 || days == 0) {
-		snprintf(why, whylen, "'%s' is not a set of days like Mon-Fri or Mon,Wed", value);
-		return -1;
-	}
+	if (timetext_parse_workdays(value, &days) != 0 || days == 0)
+		return refuse(value, "a set of days like Mon-Fri or Mon,Wed", why, whylen);
 	return 0;
 }
 
@@ -97,18 +106,12 @@ check_date(const char *w, char *why, size_t whylen)
 {
 	int y, m, d;
 
-	if (timetext_parse_date(w, &y, &m, &d) != 0) {
-		snprintf(why, whylen, "'%s' is not a date (YYYY-MM-DD)", w);
-		return -1;
-	}
+	if (timetext_parse_date(w, &y, &m, &d) != 0)
+		return refuse(w, "a date (YYYY-MM-DD)", why, whylen);
 	return 0;
 }
 
-int
-conf_check_dates(const char *value, char *why, size_t whylen)
-{
-	return for_each_word(value, check_date, why, whylen);
-}
+EACH_WORD(conf_check_dates, check_date)
 
 /* check_day - one whole number of days from 1 to 3660 */
 static int
@@ -117,26 +120,18 @@ check_day(const char *w, char *why, size_t whylen)
 	char *end;
 	long n = strtol(w, &end, 10);
 
-	if (*end != '\0' || n < 1 || n > 3660) {
-		snprintf(why, whylen, "'%s' is not a number of days from 1 to 3660", w);
-		return -1;
-	}
+	if (*end != '\0' || n < 1 || n > 3660)
+		return refuse(w, "a number of days from 1 to 3660", why, whylen);
 	return 0;
 }
 
-int
-conf_check_days(const char *value, char *why, size_t whylen)
-{
-	return for_each_word(value, check_day, why, whylen);
-}
+EACH_WORD(conf_check_days, check_day)
 
 int
 conf_check_address(const char *value, char *why, size_t whylen)
 {
-	if (*value != '\0' && !text_addr_valid(value)) {
-		snprintf(why, whylen, "'%s' is not a mail address (local@domain)", value);
-		return -1;
-	}
+	if (*value != '\0' && !text_addr_valid(value))
+		return refuse(value, "a mail address (local@domain)", why, whylen);
 	return 0;
 }
 
@@ -146,18 +141,12 @@ check_manager(const char *w, char *why, size_t whylen)
 {
 	const char *eq = strchr(w, '=');
 
-	if (eq == NULL || eq == w || !text_addr_valid(eq + 1)) {
-		snprintf(why, whylen, "'%s' is not domain=manager@address", w);
-		return -1;
-	}
+	if (eq == NULL || eq == w || !text_addr_valid(eq + 1))
+		return refuse(w, "domain=manager@address", why, whylen);
 	return 0;
 }
 
-int
-conf_check_managers(const char *value, char *why, size_t whylen)
-{
-	return for_each_word(value, check_manager, why, whylen);
-}
+EACH_WORD(conf_check_managers, check_manager)
 
 /* check_manager_zone - one address=Zone/Name entry */
 static int
@@ -166,24 +155,16 @@ check_manager_zone(const char *w, char *why, size_t whylen)
 	const char *eq = strchr(w, '=');
 	char addr[256];
 
-	if (eq == NULL || (size_t) (eq - w) >= sizeof(addr)) {
-		snprintf(why, whylen, "'%s' is not address=Zone/Name", w);
-		return -1;
-	}
+	if (eq == NULL || (size_t) (eq - w) >= sizeof(addr))
+		return refuse(w, "address=Zone/Name", why, whylen);
 	memcpy(addr, w, eq - w);
 	addr[eq - w] = '\0';
-	if (!text_addr_valid(addr)) {
-		snprintf(why, whylen, "'%s' is not address=Zone/Name", w);
-		return -1;
-	}
+	if (!text_addr_valid(addr))
+		return refuse(w, "address=Zone/Name", why, whylen);
 	return zone_check(eq + 1, why, whylen);
 }
 
-int
-conf_check_manager_zones(const char *value, char *why, size_t whylen)
-{
-	return for_each_word(value, check_manager_zone, why, whylen);
-}
+EACH_WORD(conf_check_manager_zones, check_manager_zone)
 
 int
 conf_check_manager_line(const char *value, char *why, size_t whylen)
@@ -196,10 +177,8 @@ conf_check_manager_line(const char *value, char *why, size_t whylen)
 int
 conf_check_url(const char *value, char *why, size_t whylen)
 {
-	if (strncmp(value, "smtp://", 7) != 0 && strncmp(value, "smtps://", 8) != 0) {
-		snprintf(why, whylen, "'%s' is not smtp://HOST:PORT or smtps://HOST:PORT", value);
-		return -1;
-	}
+	if (strncmp(value, "smtp://", 7) != 0 && strncmp(value, "smtps://", 8) != 0)
+		return refuse(value, "smtp://HOST:PORT or smtps://HOST:PORT", why, whylen);
 	return 0;
 }
 
@@ -253,8 +232,7 @@ conf_check_listen(const char *value, char *why, size_t whylen)
 		goto bad;
 	return 0;
 bad:
-	snprintf(why, whylen, "'%s' is not ADDRESS:PORT (127.0.0.1:8026, [::1]:8026)", value);
-	return -1;
+	return refuse(value, "ADDRESS:PORT (127.0.0.1:8026, [::1]:8026)", why, whylen);
 }
 
 /* conf_check_web_url - empty, or an http:// or https:// address without spaces or quotes */
@@ -264,9 +242,7 @@ conf_check_web_url(const char *value, char *why, size_t whylen)
 	if (value[0] == '\0')
 		return 0;
 	if ((strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) ||
-	    strcspn(value, " \t\"'<>") != strlen(value)) {
-		snprintf(why, whylen, "'%s' is not an http:// or https:// address", value);
-		return -1;
-	}
+	    strcspn(value, " \t\"'<>") != strlen(value))
+		return refuse(value, "an http:// or https:// address", why, whylen);
 	return 0;
 }

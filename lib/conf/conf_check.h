@@ -10,25 +10,16 @@
 
 #include "conf.h"
 
-int conf_check_regex(const char *value, char *why, size_t whylen);
-int conf_check_hours(const char *value, char *why, size_t whylen);
-int conf_check_workdays(const char *value, char *why, size_t whylen);
-int conf_check_timezone(const char *value, char *why, size_t whylen);
-int conf_check_dates(const char *value, char *why, size_t whylen);
-int conf_check_days(const char *value, char *why, size_t whylen);
-int conf_check_address(const char *value, char *why, size_t whylen);
-int conf_check_managers(const char *value, char *why, size_t whylen);
-int conf_check_manager_zones(const char *value, char *why, size_t whylen);
-int conf_check_manager_line(const char *value, char *why, size_t whylen);
-int conf_check_time(const char *value, char *why, size_t whylen);
-int conf_check_url(const char *value, char *why, size_t whylen);
+/* each a conf_check_fn (conf.h): 0, or -1 with the reason in why */
+conf_check_fn conf_check_regex, conf_check_hours, conf_check_workdays, conf_check_time;
+conf_check_fn conf_check_timezone, conf_check_dates, conf_check_days;
+conf_check_fn conf_check_address, conf_check_managers, conf_check_manager_zones;
+conf_check_fn conf_check_manager_line, conf_check_url, conf_check_listen, conf_check_web_url;
 /*
  * conf_check_secret_file - a config that holds a secret (submit-password) must not be
  * readable by every user: 0, or -1 with "FILE: ..." in err naming the key, the mode and
  * the fix. fd is the open config file.
  */
 int conf_check_secret_file(const struct ps_conf *conf, int fd, char *err, size_t errlen);
-int conf_check_listen(const char *value, char *why, size_t whylen);
-int conf_check_web_url(const char *value, char *why, size_t whylen);
 
 #endif

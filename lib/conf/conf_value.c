@@ -14,17 +14,25 @@
 
 #include "conf.h"
 
+/* leading_number - the digits s starts with (one at least) in *v, *end just after them;
+ * 0, or -1 when s starts with no digit or the number overflows */
+static int
+leading_number(const char *s, unsigned long long *v, char **end)
+{
+	if (!isdigit((unsigned char) *s))
+		return -1;
+	errno = 0;
+	*v = strtoull(s, end, 10);
+	return errno != 0 ? -1 : 0;
+}
+
 int
 conf_parse_size(const char *s, size_t *out)
 {
 	char *end;
 	unsigned long long v, mult = 1;
 
-	if (!isdigit((unsigned char) *s))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
+	if (leading_number(s, &v, &end) != 0)
 		return -1;
 	if (*end == 'k' || *end == 'K')
 		mult = 1024ULL, end++;
@@ -44,13 +52,9 @@ int
 conf_parse_duration(const char *s, long *out)
 {
 	char *end;
-	long long v, mult;
+	unsigned long long v, mult;
 
-	if (!isdigit((unsigned char) *s))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0)
+	if (leading_number(s, &v, &end) != 0)
 		return -1;
 	if (strcmp(end, "ms") == 0)
 		mult = 1;
@@ -61,10 +65,10 @@ conf_parse_duration(const char *s, long *out)
 	else if (strcmp(end, "h") == 0)
 		mult = 3600 * 1000;
 	else if (strcmp(end, "d") == 0)
-		mult = 86400LL * 1000;
+		mult = 86400ULL * 1000;
 	else
 		return -1;
-	if (v > LONG_MAX / mult)
+	if (v > (unsigned long long) LONG_MAX / mult)
 		return -1;
 	*out = (long) (v * mult);
 	return 0;

@@ -11,19 +11,6 @@
 #include "util/xalloc.h"
 #include "util/text.h"
 
-/* hexval - the value of hex digit c, or -1 */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* decode - the n bytes at s percent-decoded ('+' a space) into a new string, or NULL
  * when an escape is malformed or the result is not valid text */
 static char *
@@ -37,7 +24,8 @@ decode(const char *s, size_t n)
 			out[o++] = ' ';
 		else if (s[i] == '%') {
 			int hi, lo;
-			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
+			if (i + 2 >= n || (hi = text_hexval((unsigned char) s[i + 1])) < 0 ||
+			    (lo = text_hexval((unsigned char) s[i + 2])) < 0)
 				goto bad;
 			out[o++] = (char) (hi << 4 | lo);
 			i += 2;

@@ -502,26 +502,6 @@ journey_slot_check(struct store *st, const struct ps_conf *conf, const struct st
 	return rc;
 }
 
-/* bare_address - s without surrounding white space and <>, into buf; NULL if too long */
-static const char *
-bare_address(const char *s, char *buf, size_t len)
-{
-	size_t n;
-
-	if (s == NULL)
-		return NULL;
-	while (isspace((unsigned char) *s))
-		s++;
-	if (*s == '<')
-		s++;
-	n = strcspn(s, "> \t\r\n");
-	if (n >= len)
-		return NULL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 int
 journey_since(const struct ps_conf *conf, const char *manager, const char *date, time_t *out,
 	      char *err, size_t errlen)
@@ -585,14 +565,14 @@ journey_start(struct store *st, const struct ps_conf *conf,
 	time_t since = now;
 	int again, rc;
 
-	address = bare_address(customer->address, abuf, sizeof(abuf));
+	address = onboard_bare_address(customer->address, abuf, sizeof(abuf));
 	if (address == NULL || !text_addr_valid(address)) {
 		snprintf(err, errlen, "customer address \"%.200s\" is not an address",
 		    customer->address ? customer->address : "");
 		return -1;
 	}
 	mapped = journey_manager(conf, address);
-	manager = mapped != NULL ? mapped : bare_address(sender, sbuf, sizeof(sbuf));
+	manager = mapped != NULL ? mapped : onboard_bare_address(sender, sbuf, sizeof(sbuf));
 	if (manager == NULL || !text_addr_valid(manager)) {
 		snprintf(err, errlen, "customer %s: manager address \"%.200s\" (%s) is not an address",
 		    address, mapped ? mapped : (sender ? sender : ""),
@@ -716,7 +696,7 @@ journey_stop(struct store *st, const struct ps_conf *conf, const char *customer,
 	int rc;
 
 	(void) conf;
-	if ((address = bare_address(customer, abuf, sizeof(abuf))) == NULL) {
+	if ((address = onboard_bare_address(customer, abuf, sizeof(abuf))) == NULL) {
 		snprintf(err, errlen, "customer address \"%.200s\" is too long", customer);
 		return -1;
 	}

@@ -110,22 +110,21 @@ header_value(GMimeMessage *msg, const char *name)
 	return g_mime_object_get_header(GMIME_OBJECT(msg), name);
 }
 
-/* sender_bare - the address of an envelope sender without <> into buf */
-static const char *
-sender_bare(const char *sender, char *buf, size_t len)
+const char *
+onboard_bare_address(const char *s, char *buf, size_t len)
 {
 	size_t n;
 
-	if (sender == NULL)
-		return "";
-	while (isspace((unsigned char) *sender))
-		sender++;
-	if (*sender == '<')
-		sender++;
-	n = strcspn(sender, ">");
+	if (s == NULL)
+		return NULL;
+	while (isspace((unsigned char) *s))
+		s++;
+	if (*s == '<')
+		s++;
+	n = strcspn(s, "> \t\r\n");
 	if (n >= len)
-		n = len - 1;
-	memcpy(buf, sender, n);
+		return NULL;
+	memcpy(buf, s, n);
 	buf[n] = '\0';
 	return buf;
 }
@@ -164,6 +163,7 @@ onboard_classify(const struct onboard_rules *r, GMimeMessage *msg, const char *s
 		 struct onboard_info *out)
 {
 	char bare[512];
+	const char *from;
 	const char *subject;
 
 	memset(out, 0, sizeof(*out));
@@ -177,7 +177,8 @@ onboard_classify(const struct onboard_rules *r, GMimeMessage *msg, const char *s
 		return;
 	}
 	if (onboard_header_set(header_value(msg, r->onboarding_header)) ||
-	    (r->senders.n > 0 && conf_list_has(&r->senders, sender_bare(sender, bare, sizeof(bare))))) {
+	    (r->senders.n > 0 && (from = onboard_bare_address(sender, bare, sizeof(bare))) != NULL &&
+	     conf_list_has(&r->senders, from))) {
 		out->kind = ONBOARD_START;
 		return;
 	}

@@ -50,4 +50,9 @@ void onboard_classify(const struct onboard_rules *r, GMimeMessage *msg, const ch
 /* onboard_header_set - 1 if a header value counts as set (see onboard_classify) */
 int onboard_header_set(const char *value);
 
+/* onboard_bare_address - an address as a sender, a header or a config gives it (white
+ * space and <> around it) without them, in buf of len bytes; NULL for NULL s and for an
+ * address that does not fit. Returns buf. */
+const char *onboard_bare_address(const char *s, char *buf, size_t len);
+
 #endif

@@ -16,6 +16,7 @@
 #include <gmime/gmime.h>
 
 #include "note_int.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 static const char b64_alphabet[] =
@@ -100,18 +101,6 @@ note_b64_encode(const unsigned char *in, size_t n, const char *eol, struct buf *
 	}
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int
 note_qp_decode(const char *in, size_t n, struct buf *out)
 {
@@ -134,8 +123,8 @@ note_qp_decode(const char *in, size_t n, struct buf *out)
 			if (c == '=') {
 				if (k + 2 >= e)
 					return -1;
-				int h1 = hexval((unsigned char)in[k + 1]);
-				int h2 = hexval((unsigned char)in[k + 2]);
+				int h1 = text_hexval((unsigned char)in[k + 1]);
+				int h2 = text_hexval((unsigned char)in[k + 2]);
 				if (h1 < 0 || h2 < 0)
 					return -1;
 				unsigned char v = (unsigned char)(h1 * 16 + h2);

@@ -115,6 +115,17 @@ json_time_or_null(struct json_out *j, time_t t)
 		json_time(j, t);
 }
 
+/* the members: a key, then its value */
+void json_member_str(struct json_out *j, const char *k, const char *s) { json_key(j, k); json_str(j, s); }
+void json_member_int(struct json_out *j, const char *k, long long v) { json_key(j, k); json_int(j, v); }
+void json_member_bool(struct json_out *j, const char *k, int v) { json_key(j, k); json_bool(j, v); }
+void json_member_time(struct json_out *j, const char *k, time_t t) { json_key(j, k); json_time(j, t); }
+void json_member_time_or_null(struct json_out *j, const char *k, time_t t)
+{
+	json_key(j, k);
+	json_time_or_null(j, t);
+}
+
 void
 json_escape(FILE *fp, const char *s)
 {

@@ -7,8 +7,8 @@
  *	json_init(&j, stdout);
  *	json_array_begin(&j);
  *	json_object_begin(&j);
- *	json_key(&j, "id"); json_int(&j, 7);
- *	json_key(&j, "sent_at"); json_time(&j, t);
+ *	json_member_int(&j, "id", 7);
+ *	json_member_time(&j, "sent_at", t);
  *	json_object_end(&j);
  *	json_array_end(&j);		(at depth 0 it ends the line)
  */
@@ -48,6 +48,14 @@ void json_null(struct json_out *j);
 void json_time(struct json_out *j, time_t t);
 /* json_time_or_null - json_time, or null for 0 (a time not set) */
 void json_time_or_null(struct json_out *j, time_t t);
+/* json_member_str, json_member_int, json_member_bool, json_member_time,
+ * json_member_time_or_null - one member of the current object: json_key(name) and
+ * the value as the function of that type writes it */
+void json_member_str(struct json_out *j, const char *name, const char *s);
+void json_member_int(struct json_out *j, const char *name, long long v);
+void json_member_bool(struct json_out *j, const char *name, int v);
+void json_member_time(struct json_out *j, const char *name, time_t t);
+void json_member_time_or_null(struct json_out *j, const char *name, time_t t);
 /* json_escape - s as one JSON string literal on fp (the quoting of json_str) */
 void json_escape(FILE *fp, const char *s);
 

@@ -44,4 +44,7 @@ size_t text_utf8_len(const unsigned char *s, size_t n);
  * dot-atoms; a domain of letters, digits, '-' or UTF-8), else 0 */
 int text_addr_valid(const char *s);
 
+/* text_hexval - the value of the hex digit c (either case), or -1 */
+int text_hexval(unsigned char c);
+
 #endif

@@ -29,6 +29,7 @@
 #include "compose/submit.h"
 #include "util/xalloc.h"
 #include "util/ident.h"
+#include "../unit/test_net.h"
 
 #define SMTP_SINK "/usr/sbin/smtp-sink"
 
@@ -42,32 +43,6 @@ static double now_sec(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double) ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *) &a, sizeof(a)) < 0 ||
-	    getsockname(fd, (struct sockaddr *) &a, &len) < 0)
-		return -1;
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
-static int port_open(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *) &a, sizeof(a)) == 0;
-	close(fd);
-	return ok;
 }
 
 /* invite_make - the i-th due invitation as a mail; caller frees */
@@ -215,7 +190,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (url == NULL) {
-		int port = free_port();
+		int port = test_free_port();
 		if (port < 0 || access(SMTP_SINK, X_OK) != 0) {
 			fprintf(stderr, "bench_invite: needs %s (postfix) or -u URL\n", SMTP_SINK);
 			return 77;
@@ -228,7 +203,7 @@ int main(int argc, char **argv)
 				execl(SMTP_SINK, SMTP_SINK, urlbuf, "100", (char *) NULL);
 			_exit(127);
 		}
-		for (int i = 0; i < 100 && !port_open(port); i++)
+		for (int i = 0; i < 100 && !test_port_open(port); i++)
 			usleep(20000);
 		snprintf(urlbuf, sizeof(urlbuf), "smtp://127.0.0.1:%d", port);
 		url = urlbuf;

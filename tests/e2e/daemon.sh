@@ -94,8 +94,7 @@ e2e_wait_maildir 2
 e2e_check "127.0.0.2 is outside before the reload" \
 	e2e_milter_log_has "client 127.0.0.2 is not internal and not authenticated"
 e2e_write_conf "internal-networks = 127.0.0.0/8"
-kill -HUP "$E2E_MILTER_PID"
-for _ in 1 2 3 4 5 6 7 8 9 10; do e2e_milter_log_has "reloaded" && break; sleep 0.2; done
+e2e_reload_milter
 e2e_check "SIGHUP reloads" e2e_milter_log_has "config $E2E_CONF reloaded"
 e2e_check "the filter survives SIGHUP" kill -0 "$E2E_MILTER_PID"
 lines_before=$(grep -c ': outbound: ' "$E2E_MILTER_LOG")
@@ -107,8 +106,7 @@ e2e_check "127.0.0.2 is internal after the reload" \
 # A bad file on SIGHUP: logged with file:line and key, the old config stays.
 printf 'internal-networks = 127.0.0.0/33\n' >> "$E2E_CONF"
 bad_line=$(wc -l < "$E2E_CONF")
-kill -HUP "$E2E_MILTER_PID"
-for _ in 1 2 3 4 5 6 7 8 9 10; do e2e_milter_log_has "reload failed" && break; sleep 0.2; done
+e2e_reload_milter "reload failed"
 e2e_check "a bad reload is refused with file:line and key" e2e_milter_log_has \
 	"reload failed, the previous config stays in force: $E2E_CONF:$bad_line: internal-networks: given twice"
 e2e_check "the filter survives a bad reload" kill -0 "$E2E_MILTER_PID"

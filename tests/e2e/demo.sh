@@ -9,8 +9,6 @@ E2E_NAME=demo
 . "${top_srcdir}/tests/e2e/lib.sh"
 e2e_init
 XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
-CTL=${top_builddir}/ctl/postsalectl
-MAILER=${top_builddir}/mailer/postsale-mailer
 e2e_write_conf "log-level = info
 company-name = Example Ltd
 company-ibans = NO9386011117947

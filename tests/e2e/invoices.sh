@@ -12,7 +12,6 @@
 XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
 [ -f "$XML" ] || e2e_skip "the corpus is absent ($XML): set POSTSALE_CORPUS"
 e2e_init
-CTL=${top_builddir}/ctl/postsalectl
 e2e_write_conf "company-ibans = NO9386011117947
 finance-address = finance@example.com
 finance-copy = yes
@@ -101,8 +100,7 @@ e2e_check "three invoices held" test "$(queue_on_hold | wc -l)" = 3
 e2e_write_conf "company-ibans = NO9386011117947
 invoice-action-error = hold
 note-invoices = no"
-kill -HUP "$E2E_MILTER_PID"
-for _ in 1 2 3 4 5 6 7 8 9 10; do e2e_milter_log_has "reloaded" && break; sleep 0.2; done
+e2e_reload_milter
 $MK "$XML" "$E2E_DIR"/iban2.eml --number TOSL108-F --iban GB82WEST12345698765432 --message-id iban2@example.com
 e2e_send "$E2E_DIR"/iban2.eml --to john@buyercompany.no >/dev/null
 e2e_wait_maildir 5 && got=$(e2e_maildir_find "<iban2@example.com>") || e2e_fail "warned invoice not delivered"
@@ -114,8 +112,7 @@ e2e_check "still three invoices held" test "$(queue_on_hold | wc -l)" = 3
 e2e_write_conf "company-ibans = NO9386011117947
 invoice-action-error = reject
 note-invoices = no"
-kill -HUP "$E2E_MILTER_PID"
-for _ in 1 2 3 4 5 6 7 8 9 10; do e2e_milter_log_has "reloaded" && break; sleep 0.2; done
+e2e_reload_milter
 $MK "$XML" "$E2E_DIR"/reject.eml --number TOSL108-E --payable 801.79 --message-id reject@example.com
 reply=$(e2e_send "$E2E_DIR"/reject.eml --to john@buyercompany.no 2>&1)
 e2e_check "rejected with 550 5.7.1 naming the finding" \

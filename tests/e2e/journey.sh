@@ -11,8 +11,6 @@
 . "${top_srcdir}/tests/e2e/lib.sh"
 /usr/bin/python3 -c 'import icalendar' 2>/dev/null || e2e_skip "python3-icalendar is not installed"
 e2e_init
-MAILER=${top_builddir}/mailer/postsale-mailer
-CTL=${top_builddir}/ctl/postsalectl
 e2e_write_conf "company-name = Example Ltd
 postsale-address = postsale@example.com
 manager-timezones = alice@example.com=Europe/Berlin

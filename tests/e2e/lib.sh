@@ -56,12 +56,15 @@ e2e_wait_port() {
 	return 1
 }
 
-# e2e_init - make the run directory and choose the ports
+# e2e_init - make the run directory and choose the ports; CTL and MAILER name the built
+# postsalectl and postsale-mailer
 e2e_init() {
 	[ "$(id -u)" = 0 ] || e2e_skip "needs root to run a private Postfix instance"
 	command -v swaks >/dev/null || e2e_skip "swaks is not installed (tests/setup-debian.sh installs it)"
 	[ -x /usr/sbin/postfix ] || e2e_skip "postfix is not installed (tests/setup-debian.sh installs it)"
 	E2E_MILTER=${top_builddir}/milter/postsale-milter
+	CTL=${top_builddir}/ctl/postsalectl
+	MAILER=${top_builddir}/mailer/postsale-mailer
 	[ -x "$E2E_MILTER" ] || e2e_skip "$E2E_MILTER is not built"
 	E2E_DIR=${top_builddir}/tests/e2e/run-${E2E_NAME}
 	e2e_cleanup_dir
@@ -294,6 +297,20 @@ e2e_queue_count() {
 # e2e_milter_log_has TEXT - the milter logged TEXT
 e2e_milter_log_has() {
 	grep -qF -- "$1" "$E2E_MILTER_LOG"
+}
+
+# e2e_reload_milter [TEXT] - SIGHUP the milter and wait (10 s at most) until it logs a
+# line with TEXT ("reloaded" by default; "reload failed" for a bad file) once more than
+# before; 1 if it does not
+e2e_reload_milter() {
+	local text=${1:-reloaded} before tries=50
+	before=$(grep -cF -- "$text" "$E2E_MILTER_LOG")
+	kill -HUP "$E2E_MILTER_PID"
+	while [ "$(grep -cF -- "$text" "$E2E_MILTER_LOG")" -le "$before" ]; do
+		[ $tries -gt 0 ] || return 1
+		sleep 0.2
+		tries=$((tries - 1))
+	done
 }
 
 # e2e_cleanup_dir - remove a previous run's directory

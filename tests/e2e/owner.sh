@@ -8,8 +8,6 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
 . "${top_srcdir}/tests/e2e/lib.sh"
 e2e_init
-MAILER=${top_builddir}/mailer/postsale-mailer
-CTL=${top_builddir}/ctl/postsalectl
 DB=$E2E_DIR/db/postsale.db
 e2e_write_conf "company-name = Example Ltd
 manager-timezones = alice@example.com=Europe/Berlin

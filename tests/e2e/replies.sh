@@ -14,8 +14,6 @@
 . "${top_srcdir}/tests/e2e/lib.sh"
 /usr/bin/python3 -c 'import icalendar' 2>/dev/null || e2e_skip "python3-icalendar is not installed"
 e2e_init
-MAILER=${top_builddir}/mailer/postsale-mailer
-CTL=${top_builddir}/ctl/postsalectl
 PY=/usr/bin/python3
 CHECK=${top_srcdir}/tests/e2e/check_invite.py
 REPLY=${top_srcdir}/tests/e2e/make_reply.py
@@ -186,8 +184,7 @@ e2e_check "the real CANCEL, SEQUENCE 1" $PY "$CHECK" "$(latest "Cancelled: Check
 
 # 8. reply-mail = discard: a recorded answer is not delivered.
 echo "reply-mail = discard" >> "$E2E_CONF"
-kill -HUP "$E2E_MILTER_PID"
-wait_log "reloaded"
+e2e_reload_milter
 $PY "$REPLY" "$new30" "$E2E_DIR"/accept30.eml --partstat ACCEPTED >/dev/null
 n=$(e2e_maildir_count)
 answer "$E2E_DIR"/accept30.eml >/dev/null

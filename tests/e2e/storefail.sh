@@ -58,8 +58,7 @@ e2e_write_conf "database-timeout = 300ms
 note-invoices = no
 on-error = tempfail
 database = $E2E_DIR/gone/postsale.db"
-kill -HUP "$E2E_MILTER_PID"
-for _ in 1 2 3 4 5 6 7 8 9 10; do [ "$(grep -c 'reloaded' "$E2E_MILTER_LOG")" -ge 1 ] && break; sleep 0.2; done
+e2e_reload_milter
 sed 's/locked@/locked2@/' "$E2E_DIR"/inv.eml > "$E2E_DIR"/inv2.eml
 reply=$(e2e_send "$E2E_DIR"/inv2.eml --to john@buyercompany.no 2>&1)
 e2e_check "refused with a 4xx while the store is missing (on-error tempfail)" \

@@ -21,7 +21,6 @@ command -v chromium >/dev/null || e2e_skip "chromium is not installed (tests/set
 command -v chromedriver >/dev/null || e2e_skip "chromedriver is not installed (chromium-driver)"
 "$PY" -c 'import selenium' 2>/dev/null || e2e_skip "python3-selenium is not installed"
 e2e_init
-CTL=${top_builddir}/ctl/postsalectl
 WEB=${POSTSALE_WEB:-${top_builddir}/web/postsale-web}	# POSTSALE_WEB: e.g. an ASan build
 WEB_PORT=$(e2e_free_port)
 e2e_write_conf "company-ibans = NO9386011117947

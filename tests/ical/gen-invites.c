@@ -52,27 +52,28 @@ struct gen_case {
 static const struct gen_case cases[] = {
 	/* Across the European spring change (Sun 2025-03-30): Mon Mar 24 -> Mon Mar 31. */
 	{ "berlin-spring", "Europe/Berlin", "2025-03-24T10:00", "a@acme.example", "ACME GmbH",
-	  0, 0, 1, NULL },
+	  0, 0, 1, NULL, NULL, NULL, 0, 0 },
 	/* Across the autumn change (Sun 2025-10-26): Mon Oct 20 -> Mon Oct 27. */
 	{ "berlin-autumn", "Europe/Berlin", "2025-10-20T10:00", "b@acme.example", "Bäckerei Süß",
-	  1, 0, 0, NULL },
+	  1, 0, 0, NULL, NULL, NULL, 0, 0 },
 	/* US changes: Sun 2025-03-09 and Sun 2025-11-02. */
 	{ "newyork-spring", "America/New_York", "2025-03-03T15:00", "c@example.com", NULL,
-	  0, 0, 0, NULL },
+	  0, 0, 0, NULL, NULL, NULL, 0, 0 },
 	{ "newyork-autumn", "America/New_York", "2025-10-27T15:00", "d@example.com",
-	  "<script>alert(1)</script> & \"Sons\"", 1, 0, 1, NULL },
+	  "<script>alert(1)</script> & \"Sons\"", 1, 0, 1, NULL, NULL, NULL, 0, 0 },
 	/* A whole year from Jan 31: month end, DST both ways, a year boundary, a renewal. */
 	{ "berlin-year", "Europe/Berlin", "2025-01-31T10:00", "e@example.org",
 	  "Ørsted Øresund A/S — a customer name long enough to make folded lines in the "
-	  "summary and the description", 1, 1, 0, "2025-12-15" },
+	  "summary and the description", 1, 1, 0, "2025-12-15", NULL, NULL, 0, 0 },
 	/* Southern hemisphere: Sydney leaves DST Apr 6 2025 and enters it Oct 5 2025. */
 	{ "sydney-year", "Australia/Sydney", "2025-02-28T01:00", "f@example.com.au", NULL,
-	  0, 1, 0, NULL },
+	  0, 1, 0, NULL, NULL, NULL, 0, 0 },
 	/* No DST, a half-hour offset. */
-	{ "kolkata", "Asia/Kolkata", "2025-06-02T04:00", "g@example.in", NULL, 0, 0, 1, NULL },
+	{ "kolkata", "Asia/Kolkata", "2025-06-02T04:00", "g@example.in", NULL, 0, 0, 1, NULL,
+	  NULL, NULL, 0, 0 },
 	/* Leap day onboarding in Los Angeles. */
 	{ "la-leap", "America/Los_Angeles", "2024-02-29T20:00", "h@example.com", NULL,
-	  0, 1, 0, NULL },
+	  0, 1, 0, NULL, NULL, NULL, 0, 0 },
 	/* Three customers of one manager onboarded on one day: one book, no overlaps. */
 	{ "book-a", "Europe/Berlin", "2025-03-24T10:00", "ba@acme.example", NULL, 0, 1, 0,
 	  "2025-07-22", NULL, NULL, 0, 0 },

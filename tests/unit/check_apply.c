@@ -17,7 +17,7 @@
 #include "apply.h"
 #include "filter/filter.h"
 #include "invoice/xmlsafe.h"
-#include "test_invoice.h"
+#include "test_invoice_mail.h"
 #include "test_run.h"
 #include "util/xalloc.h"
 

@@ -63,10 +63,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "buf");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_append), TEST_ONCE(test_grow),
+	};
 
-	tcase_add_test(tc, test_append);
-	tcase_add_test(tc, test_grow);
-	return test_run(s);
+	return test_main("buf", 0, tests, TEST_COUNT(tests));
 }

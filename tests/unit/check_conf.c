@@ -10,22 +10,16 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
+#include "test_files.h"
+#include "test_run.h"
 
 static char tmpdir[] = "/tmp/check_conf.XXXXXX";
 
-/* write_conf - write text to a fresh file; returns its path (static buffer) */
+/* write_conf - text written to the suite's postsale.conf; returns its path (static buffer) */
 static const char *
 write_conf(const char *text)
 {
-	static char path[256];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/postsale.conf", tmpdir);
-	fp = fopen(path, "w");
-	ck_assert_ptr_nonnull(fp);
-	fputs(text, fp);
-	fclose(fp);
-	return path;
+	return test_write(tmpdir, "postsale.conf", text);
 }
 
 START_TEST(test_defaults)
@@ -99,7 +93,7 @@ static const struct {
 START_TEST(test_bad_files)
 {
 	const char *path = write_conf(bad_files[_i].text);
-	char err[512] = "", want[600];
+	char err[512] = "", want[1536];
 
 	ck_assert_ptr_null(conf_load(path, err, sizeof(err)));
 	snprintf(want, sizeof(want), "%s:%s", path, bad_files[_i].want);
@@ -128,28 +122,6 @@ START_TEST(test_missing_file)
 	ck_assert_str_eq(err, "/nonexistent/postsale.conf: cannot open: No such file or directory");
 }
 END_TEST
-
-/* slurp - a whole file under top_srcdir, NUL-terminated; the caller frees it */
-static char *
-slurp(const char *rel)
-{
-	const char *top = getenv("top_srcdir");
-	char path[1024], *buf;
-	FILE *fp;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
-	fp = fopen(path, "r");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	rewind(fp);
-	buf = malloc(len + 1);
-	ck_assert_int_eq(fread(buf, 1, len, fp), len);
-	buf[len] = '\0';
-	fclose(fp);
-	return buf;
-}
 
 /* A password in a file every user can read is refused, naming the key and the mode;
  * the same file closed to others loads, and so does a world-readable one without it. */
@@ -192,13 +164,11 @@ END_TEST
 
 START_TEST(test_sample_config_documents_every_key)
 {
-	char *sample = slurp("conf/postsale.conf"), line[512], path[1024], err[512];
-	const char *top = getenv("top_srcdir");
+	char *sample = test_slurp("conf/postsale.conf", NULL), line[512], path[1024], err[512];
 	struct ps_conf *c;
 
 	/* the sample itself is a valid config */
-	snprintf(path, sizeof(path), "%s/conf/postsale.conf", top ? top : ".");
-	c = conf_load(path, err, sizeof(err));
+	c = conf_load(test_srcpath(path, sizeof(path), "conf/postsale.conf"), err, sizeof(err));
 	ck_assert_msg(c != NULL, "sample config: %s", err);
 	conf_free(c);
 	for (size_t i = 0; i < conf_nkeys; i++) {
@@ -213,7 +183,7 @@ END_TEST
 
 START_TEST(test_man_page_documents_every_key)
 {
-	char *man = slurp("man/postsale.conf.5.in"), line[512];
+	char *man = test_slurp("man/postsale.conf.5.in", NULL), line[512];
 
 	for (size_t i = 0; i < conf_nkeys; i++) {
 		snprintf(line, sizeof(line), "\n.B %s\n", conf_keys[i].name);
@@ -227,34 +197,20 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("conf");
-	TCase *tc = tcase_create("conf");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(test_defaults), TEST_ONCE(test_values),
+		TEST_LOOP(test_bad_files, bad_files), TEST_ONCE(test_missing_file),
+		TEST_ONCE(test_pair_lookup), TEST_ONCE(test_sample_config_documents_every_key),
+		TEST_ONCE(test_secret_needs_private_file), TEST_ONCE(test_digest_schedule_keys),
+		TEST_ONCE(test_man_page_documents_every_key),
+	};
+	int status;
 
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
 		return EXIT_FAILURE;
 	}
-	tcase_add_test(tc, test_defaults);
-	tcase_add_test(tc, test_values);
-	tcase_add_loop_test(tc, test_bad_files, 0, sizeof(bad_files) / sizeof(bad_files[0]));
-	tcase_add_test(tc, test_missing_file);
-	tcase_add_test(tc, test_pair_lookup);
-	tcase_add_test(tc, test_sample_config_documents_every_key);
-	tcase_add_test(tc, test_secret_needs_private_file);
-	tcase_add_test(tc, test_digest_schedule_keys);
-	tcase_add_test(tc, test_man_page_documents_every_key);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	{
-		char path[300];
-		snprintf(path, sizeof(path), "%s/postsale.conf", tmpdir);
-		unlink(path);
-		rmdir(tmpdir);
-	}
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	status = test_main("conf", 0, tests, TEST_COUNT(tests));
+	test_rmtree(tmpdir);
+	return status;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/dec.h"
+#include "test_run.h"
 
 /* D - parse or fail the test */
 static dec_t
@@ -288,22 +289,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("dec");
-	TCase *tc = tcase_create("dec");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(parse_ok), TEST_ONCE(parse_bad), TEST_ONCE(compare_and_scale_mixing),
+		TEST_ONCE(overflow), TEST_ONCE(multiply_divide),
+		TEST_ONCE(rounding_half_away_from_zero), TEST_ONCE(format),
+	};
 
-	tcase_add_test(tc, parse_ok);
-	tcase_add_test(tc, parse_bad);
-	tcase_add_test(tc, compare_and_scale_mixing);
-	tcase_add_test(tc, overflow);
-	tcase_add_test(tc, multiply_divide);
-	tcase_add_test(tc, rounding_half_away_from_zero);
-	tcase_add_test(tc, format);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("dec", 0, tests, TEST_COUNT(tests));
 }

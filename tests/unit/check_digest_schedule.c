@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "digest_schedule.h"
+#include "test_run.h"
 
 /* utc - the instant of a UTC date and time */
 static time_t
@@ -53,16 +54,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *su = suite_create("digest_schedule");
-	TCase *tc = tcase_create("digest_schedule");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(test_next),
+	};
 
-	tcase_add_test(tc, test_next);
-	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("digest_schedule", 0, tests, TEST_COUNT(tests));
 }

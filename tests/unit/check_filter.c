@@ -17,7 +17,7 @@
 #include "filter/filter.h"
 #include "util/xalloc.h"
 #include "invoice/xmlsafe.h"
-#include "test_invoice.h"
+#include "test_invoice_mail.h"
 
 /* make_msg - an outbound message from alice@example.com to rcpt with the given bytes */
 static struct ps_msg *

@@ -19,6 +19,7 @@
 
 #include "test_time.h"
 #include "journey/freebusy.h"
+#include "test_run.h"
 
 
 static int busy_cmp(const void *a, const void *b)
@@ -114,19 +115,12 @@ START_TEST(test_bad)
 }
 END_TEST
 
-int main(void)
+int
+main(void)
 {
-	Suite *s = suite_create("freebusy");
-	TCase *tc = tcase_create("freebusy");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(test_periods), TEST_ONCE(test_bad),
+	};
 
-	tcase_add_test(tc, test_periods);
-	tcase_add_test(tc, test_bad);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("freebusy", 0, tests, TEST_COUNT(tests));
 }

@@ -82,11 +82,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "hdr");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_walk), TEST_ONCE(test_find_count), TEST_ONCE(test_edges),
+	};
 
-	tcase_add_test(tc, test_walk);
-	tcase_add_test(tc, test_find_count);
-	tcase_add_test(tc, test_edges);
-	return test_run(s);
+	return test_main("hdr", 0, tests, TEST_COUNT(tests));
 }

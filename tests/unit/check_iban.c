@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "invoice/iban.h"
+#include "test_run.h"
 
 START_TEST(valid)
 {
@@ -59,18 +60,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("iban");
-	TCase *tc = tcase_create("iban");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(valid), TEST_ONCE(invalid), TEST_ONCE(normalise),
+	};
 
-	tcase_add_test(tc, valid);
-	tcase_add_test(tc, invalid);
-	tcase_add_test(tc, normalise);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("iban", 0, tests, TEST_COUNT(tests));
 }

@@ -13,6 +13,8 @@
 
 #include "invoice/inv.h"
 #include "invoice/inv_severity.h"
+#include "test_files.h"
+#include "test_run.h"
 
 /*
  * A clean UBL invoice, by hand:
@@ -712,19 +714,9 @@ END_TEST
 /* postsale.conf(5) documents every rule of postsale's own with its default severity. */
 START_TEST(own_rules_documented)
 {
-	const char *top = getenv("top_srcdir");
-	char path[4096], want[256], *man;
+	char want[256], *man = test_slurp("man/postsale.conf.5", NULL);
 	const struct inv_ps_rule *r;
-	size_t len;
-	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/man/postsale.conf.5", top ? top : ".");
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	man = calloc(1, 1 << 20);
-	len = fread(man, 1, (1 << 20) - 1, fp);
-	fclose(fp);
-	man[len] = '\0';
 	for (r = inv_ps_rules(); r->id != NULL; r++) {
 		const char *at;
 
@@ -743,29 +735,14 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("inv");
-	TCase *tc = tcase_create("inv");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(ubl_clean_parses_fields), TEST_LOOP(ubl_mutations, ubl_cases),
+		TEST_ONCE(cii_clean_and_errors), TEST_ONCE(credit_note),
+		TEST_LOOP(bad_input, bad_cases), TEST_ONCE(empty_input),
+		TEST_ONCE(deep_nesting), TEST_ONCE(huge_input), TEST_ONCE(findings_list),
+		TEST_ONCE(profiles_own_rules), TEST_ONCE(own_rules_severity),
+		TEST_ONCE(own_rules_messages), TEST_ONCE(own_rules_documented),
+	};
 
-	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, ubl_clean_parses_fields);
-	tcase_add_loop_test(tc, ubl_mutations, 0, sizeof(ubl_cases) / sizeof(ubl_cases[0]));
-	tcase_add_test(tc, cii_clean_and_errors);
-	tcase_add_test(tc, credit_note);
-	tcase_add_loop_test(tc, bad_input, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
-	tcase_add_test(tc, empty_input);
-	tcase_add_test(tc, deep_nesting);
-	tcase_add_test(tc, huge_input);
-	tcase_add_test(tc, findings_list);
-	tcase_add_test(tc, profiles_own_rules);
-	tcase_add_test(tc, own_rules_severity);
-	tcase_add_test(tc, own_rules_messages);
-	tcase_add_test(tc, own_rules_documented);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("inv", 20, tests, TEST_COUNT(tests));
 }

@@ -20,26 +20,15 @@
 
 #include "invoice/inv_find.h"
 #include "util/xalloc.h"
-
-static const char ubl[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"\n"
-	" xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">\n"
-	" <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>\n"
-	" <cbc:ID>T-1</cbc:ID><cbc:IssueDate>2024-01-31</cbc:IssueDate>\n"
-	" <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>\n"
-	" <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>\n"
-	"</Invoice>\n";
+#include "test_invoice.h"
+#include "test_mime.h"
+#include "test_run.h"
 
 /* parse_msg - a GMimeMessage from text (caller unrefs) */
 static GMimeMessage *parse_msg(const char *text)
 {
-	GMimeStream *s = g_mime_stream_mem_new_with_buffer(text, strlen(text));
-	GMimeParser *p = g_mime_parser_new_with_stream(s);
-	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+	GMimeMessage *m = test_mime_parse(text);
 
-	g_object_unref(p);
-	g_object_unref(s);
 	ck_assert_ptr_nonnull(m);
 	return m;
 }
@@ -76,7 +65,7 @@ static void find(const char *text, inv_found_list *l)
 
 START_TEST(test_single_part)
 {
-	char *enc = b64(ubl, sizeof(ubl) - 1);
+	char *enc = b64(test_ubl_min, sizeof(test_ubl_min) - 1);
 	char *msg = xasprintf("From: a@example.com\r\nTo: b@example.net\r\nSubject: x\r\n"
 			      "MIME-Version: 1.0\r\nContent-Type: application/xml\r\n"
 			      "Content-Transfer-Encoding: base64\r\n\r\n%s", enc);
@@ -88,8 +77,8 @@ START_TEST(test_single_part)
 	ck_assert_str_eq(l.v[0].container, "xml");
 	ck_assert_int_eq(l.v[0].status, INV_OK);
 	ck_assert_ptr_nonnull(l.v[0].inv);
-	ck_assert_uint_eq(l.v[0].xml_len, sizeof(ubl) - 1);
-	ck_assert_mem_eq(l.v[0].xml, ubl, sizeof(ubl) - 1);
+	ck_assert_uint_eq(l.v[0].xml_len, sizeof(test_ubl_min) - 1);
+	ck_assert_mem_eq(l.v[0].xml, test_ubl_min, sizeof(test_ubl_min) - 1);
 	ck_assert_ptr_null(l.v[0].error);
 	inv_found_list_clear(&l);
 	inv_found_list_clear(&l);
@@ -107,7 +96,7 @@ END_TEST
  */
 START_TEST(test_nested)
 {
-	char *enc = b64(ubl, sizeof(ubl) - 1);
+	char *enc = b64(test_ubl_min, sizeof(test_ubl_min) - 1);
 	char *msg = xasprintf(
 		"From: a@example.com\r\nTo: b@example.net\r\nSubject: invoices\r\nMIME-Version: 1.0\r\n"
 		"Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
@@ -170,7 +159,7 @@ START_TEST(test_limits)
 	GMimeMessage *m;
 
 	for (int i = 0; i < 5; i++)
-		g_string_append_printf(msg, "--b\r\nContent-Type: text/xml\r\n\r\n%s\r\n", ubl);
+		g_string_append_printf(msg, "--b\r\nContent-Type: text/xml\r\n\r\n%s\r\n", test_ubl_min);
 	g_string_append(msg, "--b--\r\n");
 	m = parse_msg(msg->str);
 
@@ -212,7 +201,7 @@ static const struct {
 	int want_n, want_status;
 	const char *want_container;
 } bytes_cases[] = {
-	{ "invoice", ubl, 0, NULL, NULL, 1, INV_OK, "xml" },
+	{ "invoice", test_ubl_min, 0, NULL, NULL, 1, INV_OK, "xml" },
 	{ "html body", "<html><body>Invoice</body></html>", 0, NULL, "text/html", 0, 0, NULL },
 	{ "other xml", "<?xml version=\"1.0\"?><note/>", 0, "a.xml", NULL, 0, 0, NULL },
 	{ "declared xml, not xml", "%% garbage", 0, "a.xml", "application/xml", 0, 0, NULL },
@@ -320,7 +309,7 @@ START_TEST(test_base64_like_gmime)
 	GMimeObject *leaf;
 	inv_found_list got, want;
 
-	g_string_append_len(xml, ubl, sizeof(ubl) - 1);
+	g_string_append_len(xml, test_ubl_min, sizeof(test_ubl_min) - 1);
 	while (xml->len < 9000)
 		g_string_append(xml, "<!-- padding to cross the 4 KB reads of GMime -->\n");
 	enc = b64_variant(_i, xml->str, xml->len);
@@ -495,33 +484,19 @@ START_TEST(test_encrypted_pdf)
 }
 END_TEST
 
-static Suite *inv_find_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("inv_find");
-	TCase *tc = tcase_create("inv_find");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_single_part);
-	tcase_add_test(tc, test_nested);
-	tcase_add_test(tc, test_limits);
-	tcase_add_loop_test(tc, test_bytes, 0, (int)(sizeof(bytes_cases) / sizeof(*bytes_cases)));
-	tcase_add_loop_test(tc, test_base64_like_gmime, 0, B64_NVARIANTS);
-	tcase_add_test(tc, test_corpus_pdf);
-	tcase_add_test(tc, test_encrypted_pdf);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(test_single_part), TEST_ONCE(test_nested), TEST_ONCE(test_limits),
+		TEST_LOOP(test_bytes, bytes_cases),
+		TEST_LOOP_N(test_base64_like_gmime, B64_NVARIANTS), TEST_ONCE(test_corpus_pdf),
+		TEST_ONCE(test_encrypted_pdf),
+	};
+	int status;
 
 	g_mime_init();
-	sr = srunner_create(inv_find_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = test_main("inv_find", 60, tests, TEST_COUNT(tests));
 	g_mime_shutdown();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

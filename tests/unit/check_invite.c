@@ -23,6 +23,8 @@
 #include "compose/invite_mime.h"
 #include "compose/invite_summary.h"
 #include "util/ident.h"
+#include "test_run.h"
+#include "test_text.h"
 
 #define T_20250331_0730Z 1743406200	/* date -u -d 2025-03-31T07:30Z +%s */
 
@@ -91,32 +93,23 @@ START_TEST(test_request)
 	ck_assert_msg(invite_build(&o, &ics, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(lines_ok(ics, 75, why, sizeof(why)), "%s", why);
 	u = unfold(ics);
-	ck_assert_ptr_nonnull(strstr(u, "\r\nVERSION:2.0\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nPRODID:"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nMETHOD:REQUEST\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"));
-	ck_assert_ptr_null(strstr(u, "freeassociation"));
-	ck_assert_ptr_null(strstr(u, "citadel"));
-	ck_assert_ptr_null(strstr(u, "X-LIC-LOCATION"));
+	test_has(u, "\r\nVERSION:2.0\r\n", "\r\nPRODID:", "\r\nMETHOD:REQUEST\r\n",
+	    "\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n", NULL);
+	test_lacks(u, "freeassociation", "citadel", "X-LIC-LOCATION", NULL);
 	/* 07:30Z on 2025-03-31 is 09:30 CEST (UTC+2 since 2025-03-30). */
-	ck_assert_ptr_nonnull(strstr(u, "\r\nDTSTART;TZID=Europe/Berlin:20250331T093000\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nDTEND;TZID=Europe/Berlin:20250331T100000\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nDTSTAMP:20250330T073000Z\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nUID:ci7-0123456789abcdef@seller.example\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nSEQUENCE:0\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "ORGANIZER"));
-	ck_assert_ptr_nonnull(strstr(u, ":mailto:postsale@seller.example\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "ROLE=REQ-PARTICIPANT"));
-	ck_assert_ptr_nonnull(strstr(u, "PARTSTAT=NEEDS-ACTION"));
-	ck_assert_ptr_nonnull(strstr(u, "RSVP=TRUE"));
-	ck_assert_ptr_nonnull(strstr(u, ":mailto:anna@seller.example\r\n"));
+	test_has(u, "\r\nDTSTART;TZID=Europe/Berlin:20250331T093000\r\n",
+	    "\r\nDTEND;TZID=Europe/Berlin:20250331T100000\r\n",
+	    "\r\nDTSTAMP:20250330T073000Z\r\n",
+	    "\r\nUID:ci7-0123456789abcdef@seller.example\r\n", "\r\nSEQUENCE:0\r\n",
+	    "ORGANIZER", ":mailto:postsale@seller.example\r\n", "ROLE=REQ-PARTICIPANT",
+	    "PARTSTAT=NEEDS-ACTION", "RSVP=TRUE", ":mailto:anna@seller.example\r\n", NULL);
 	/* A parameter value cannot hold a DQUOTE (RFC 5545 3.1): the name is cleaned. */
 	ck_assert_ptr_null(strstr(u, "\"the boss\""));
 	/* TEXT escaping, RFC 5545 3.3.11: comma, semicolon, newline. */
 	ck_assert_ptr_nonnull(strstr(u, "DESCRIPTION:Line one\\, with a comma\\; and a "
 				     "semicolon\\nLine two\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nEND:VCALENDAR\r\n"));
+	test_has(u, "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\n",
+	    "\r\nEND:VCALENDAR\r\n", NULL);
 	free(u);
 	free(ics);
 }
@@ -132,10 +125,8 @@ START_TEST(test_cancel)
 	o.sequence = 1;
 	ck_assert_msg(invite_build(&o, &ics, err, sizeof(err)) == 0, "%s", err);
 	u = unfold(ics);
-	ck_assert_ptr_nonnull(strstr(u, "\r\nMETHOD:CANCEL\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nSTATUS:CANCELLED\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nSEQUENCE:1\r\n"));
-	ck_assert_ptr_nonnull(strstr(u, "\r\nUID:ci7-0123456789abcdef@seller.example\r\n"));
+	test_has(u, "\r\nMETHOD:CANCEL\r\n", "\r\nSTATUS:CANCELLED\r\n", "\r\nSEQUENCE:1\r\n",
+	    "\r\nUID:ci7-0123456789abcdef@seller.example\r\n", NULL);
 	ck_assert_ptr_null(strstr(u, "VALARM"));
 	/* RFC 5546 3.2.5: a CANCEL asks nobody to answer; the attendee keeps its CN */
 	ck_assert_ptr_null(strstr(u, "RSVP"));
@@ -253,12 +244,9 @@ START_TEST(test_describe)
 				    .questions = q };
 	char *d = invite_describe(&c, T_20250331_0730Z + 30 * 86400);
 
-	ck_assert_ptr_nonnull(strstr(d, "ACME <x@acme.example>"));
-	ck_assert_ptr_nonnull(strstr(d, "Customer since: 2025-03-31 (30 days)"));
-	ck_assert_ptr_nonnull(strstr(d, "Invoices sent: 12"));
-	ck_assert_ptr_nonnull(strstr(d, "Invoices flagged: 2"));
-	ck_assert_ptr_nonnull(strstr(d, "Last check-in: none yet"));
-	ck_assert_ptr_nonnull(strstr(d, "- Q one?\n"));
+	test_has(d, "ACME <x@acme.example>", "Customer since: 2025-03-31 (30 days)",
+	    "Invoices sent: 12", "Invoices flagged: 2", "Last check-in: none yet", "- Q one?\n",
+	    NULL);
 	free(d);
 }
 END_TEST
@@ -322,8 +310,7 @@ START_TEST(test_mime)
 	/* No header injection: no line of the message starts a Bcc header. */
 	ck_assert_ptr_null(strstr(eml, "\r\nBcc:"));
 	ck_assert(strncmp(eml, "Date: Mon, 31 Mar 2025 07:30:00 +0000\r\n", 39) == 0);
-	ck_assert_ptr_nonnull(strstr(eml, "\r\nMIME-Version: 1.0\r\n"));
-	ck_assert_ptr_nonnull(strstr(eml, "\r\nMessage-ID: <"));
+	test_has(eml, "\r\nMIME-Version: 1.0\r\n", "\r\nMessage-ID: <", NULL);
 	ck_assert_ptr_nonnull(strstr(eml, "Content-Type: text/calendar; method=REQUEST; "
 				     "charset=UTF-8\r\n"));
 	ck_assert_ptr_nonnull(strstr(eml, "filename=\"invite.ics\""));
@@ -377,16 +364,16 @@ START_TEST(test_summary)
 	    0, &msg, &len, err, sizeof(err)), -1);
 	ck_assert_msg(invite_summary_build(conf, "anna@seller.example", "Anna", v, 2, 1796200000,
 	    &msg, &len, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_ptr_nonnull(strstr(msg, "\r\nTo: Anna <anna@seller.example>\r\n"));
-	ck_assert_ptr_nonnull(strstr(msg, "Subject: postsale: 2 check-ins without an answer\r\n"));
+	test_has(msg, "\r\nTo: Anna <anna@seller.example>\r\n",
+	    "Subject: postsale: 2 check-ins without an answer\r\n", NULL);
 	ck_assert_ptr_nonnull(strcasestr(msg, "Message-Id: <postsale-summary.20261202."));
 	ck_assert_ptr_null(strstr(msg, "\r\nBcc:"));
 	ck_assert_ptr_nonnull(strstr(msg, "2026-12-03 10:00 Europe/Berlin"));
 	/* the body is quoted-printable: join its soft line breaks to read it */
 	for (char *p; (p = strstr(msg, "=\r\n")) != NULL;)
 		memmove(p, p + 3, strlen(p + 3) + 1);
-	ck_assert_ptr_nonnull(strstr(msg, "invitation not sent yet"));
-	ck_assert_ptr_nonnull(strstr(msg, "Carol Bcc: evil@example.com <carol@customer.example>"));
+	test_has(msg, "invitation not sent yet",
+	    "Carol Bcc: evil@example.com <carol@customer.example>", NULL);
 	free(msg);
 	ck_assert_int_eq(invite_summary_build(conf, "not an address", NULL, v, 2, 0, &msg, &len,
 	    err, sizeof(err)), -1);
@@ -394,33 +381,15 @@ START_TEST(test_summary)
 }
 END_TEST
 
-static Suite *invite_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("invite");
-	TCase *tc = tcase_create("invite");
+	const struct test_case tests[] = {
+		TEST_ONCE(test_request), TEST_ONCE(test_cancel), TEST_ONCE(test_fold_utf8),
+		TEST_LOOP(test_bad_input, bad_cases), TEST_ONCE(test_uid),
+		TEST_ONCE(test_describe), TEST_ONCE(test_header_encode),
+		TEST_ONCE(test_html_escape), TEST_ONCE(test_mime), TEST_ONCE(test_summary),
+	};
 
-	tcase_add_test(tc, test_request);
-	tcase_add_test(tc, test_cancel);
-	tcase_add_test(tc, test_fold_utf8);
-	tcase_add_loop_test(tc, test_bad_input, 0,
-			    (int) (sizeof(bad_cases) / sizeof(bad_cases[0])));
-	tcase_add_test(tc, test_uid);
-	tcase_add_test(tc, test_describe);
-	tcase_add_test(tc, test_header_encode);
-	tcase_add_test(tc, test_html_escape);
-	tcase_add_test(tc, test_mime);
-	tcase_add_test(tc, test_summary);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(invite_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("invite", 0, tests, TEST_COUNT(tests));
 }

@@ -11,29 +11,17 @@
 #include <time.h>
 
 #include "journey/itip_reply.h"
+#include "test_files.h"
+#include "test_run.h"
 
-/* slurp - a file under top_srcdir/tests/itip; caller frees */
+/* slurp - a file under top_srcdir/tests/itip, its length in *len unless NULL; caller frees */
 static char *
 slurp(const char *name, size_t *len)
 {
-	const char *top = getenv("top_srcdir");
-	char path[1024], *buf;
-	FILE *fp;
-	long n;
+	char rel[256];
 
-	snprintf(path, sizeof(path), "%s/tests/itip/%s", top ? top : ".", name);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t) n + 1);
-	ck_assert(fread(buf, 1, (size_t) n, fp) == (size_t) n);
-	buf[n] = '\0';
-	fclose(fp);
-	if (len)
-		*len = (size_t) n;
-	return buf;
+	snprintf(rel, sizeof(rel), "tests/itip/%s", name);
+	return test_slurp(rel, len);
 }
 
 /* utc_text - t as YYYYMMDDTHHMMSSZ, "-" for 0 */
@@ -158,28 +146,14 @@ START_TEST(test_two_calendars)
 }
 END_TEST
 
-static Suite *
-itip_reply_suite(void)
-{
-	Suite *s = suite_create("itip_reply");
-	TCase *tc = tcase_create("parse");
-
-	tcase_add_test(tc, test_fixtures_say_what_the_table_says);
-	tcase_add_test(tc, test_length_is_honoured);
-	tcase_add_test(tc, test_floating_counter);
-	tcase_add_test(tc, test_two_calendars);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(itip_reply_suite());
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(test_fixtures_say_what_the_table_says),
+		TEST_ONCE(test_length_is_honoured), TEST_ONCE(test_floating_counter),
+		TEST_ONCE(test_two_calendars),
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("itip_reply", 0, tests, TEST_COUNT(tests));
 }

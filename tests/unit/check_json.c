@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/json.h"
+#include "test_run.h"
 
 /* render - what fn writes through a writer, as a new string */
 static char *
@@ -96,6 +97,23 @@ write_rows(struct json_out *j)
 	json_array_end(j);
 }
 
+/* write_members - the first object of write_rows again, each member in one call */
+static void
+write_members(struct json_out *j)
+{
+	json_array_begin(j);
+	json_object_begin(j);
+	json_member_int(j, "id", 1);
+	json_member_time(j, "sent_at", 1795948215);
+	json_member_str(j, "name", NULL);
+	json_member_time_or_null(j, "done_at", 0);
+	json_member_bool(j, "ok", 1);
+	json_member_time_or_null(j, "seen_at", 1795948215);
+	json_member_str(j, "quote", "a\"b");
+	json_object_end(j);
+	json_array_end(j);
+}
+
 static void
 write_empty(struct json_out *j)
 {
@@ -126,6 +144,17 @@ START_TEST(test_many_members)
 }
 END_TEST
 
+START_TEST(test_members)
+{
+	char *s = render(write_members);
+
+	ck_assert_str_eq(s, "[{\"id\":1,\"sent_at\":\"2026-11-29T10:30:15Z\",\"name\":null,"
+	    "\"done_at\":null,\"ok\":true,\"seen_at\":\"2026-11-29T10:30:15Z\","
+	    "\"quote\":\"a\\\"b\"}]\n");
+	free(s);
+}
+END_TEST
+
 START_TEST(test_structure)
 {
 	char *s = render(write_rows);
@@ -143,18 +172,10 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("json");
-	TCase *tc = tcase_create("json");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_LOOP(test_escape, strings), TEST_ONCE(test_structure),
+		TEST_ONCE(test_many_members), TEST_ONCE(test_members),
+	};
 
-	tcase_add_loop_test(tc, test_escape, 0, sizeof(strings) / sizeof(strings[0]));
-	tcase_add_test(tc, test_structure);
-	tcase_add_test(tc, test_many_members);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("json", 0, tests, TEST_COUNT(tests));
 }

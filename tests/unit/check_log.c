@@ -8,6 +8,7 @@
 #include <syslog.h>
 
 #include "util/log.h"
+#include "test_run.h"
 
 static const struct {
 	const char *in;
@@ -47,17 +48,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("log");
-	TCase *tc = tcase_create("log");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_LOOP(test_printable, cases), TEST_ONCE(test_names),
+	};
 
-	tcase_add_loop_test(tc, test_printable, 0, sizeof(cases) / sizeof(cases[0]));
-	tcase_add_test(tc, test_names);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("log", 0, tests, TEST_COUNT(tests));
 }

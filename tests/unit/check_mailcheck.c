@@ -19,6 +19,8 @@
 #include "conf/conf.h"
 #include "filter/mailcheck.h"
 #include "mime/mime_text.h"
+#include "test_mime.h"
+#include "test_run.h"
 
 /* a hand-built invoice: number, amount due, total with VAT, currency */
 static inv_invoice *
@@ -364,15 +366,11 @@ static const struct body_case {
 START_TEST(test_body_text)
 {
 	const struct body_case *c = &body_cases[_i];
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeMessage *msg;
 	char *text;
 
 	g_mime_init();
-	stream = g_mime_stream_mem_new_with_buffer(c->eml, strlen(c->eml));
-	parser = g_mime_parser_new_with_stream(stream);
-	msg = g_mime_parser_construct_message(parser, NULL);
+	msg = test_mime_parse(c->eml);
 	ck_assert_ptr_nonnull(msg);
 	text = mime_text_body(msg, 0);
 	if (c->want == NULL)
@@ -385,8 +383,6 @@ START_TEST(test_body_text)
 	}
 	free(text);
 	g_object_unref(msg);
-	g_object_unref(parser);
-	g_object_unref(stream);
 }
 END_TEST
 
@@ -395,51 +391,28 @@ START_TEST(test_body_cut)
 {
 	const char *eml = "Subject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
 	    "\xc3\xa4\xc3\xa4\xc3\xa4\r\n";
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeMessage *msg;
 	char *text;
 
 	g_mime_init();
-	stream = g_mime_stream_mem_new_with_buffer(eml, strlen(eml));
-	parser = g_mime_parser_new_with_stream(stream);
-	msg = g_mime_parser_construct_message(parser, NULL);
+	msg = test_mime_parse(eml);
 	text = mime_text_body(msg, 3);		/* never inside a character */
 	ck_assert_str_eq(text, "\xc3\xa4");
 	free(text);
 	g_object_unref(msg);
-	g_object_unref(parser);
-	g_object_unref(stream);
 }
 END_TEST
-
-static Suite *
-mailcheck_suite(void)
-{
-	Suite *s = suite_create("mailcheck");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_loop_test(tc, test_number, 0, sizeof(number_cases) / sizeof(number_cases[0]));
-	tcase_add_loop_test(tc, test_amount, 0, sizeof(amount_cases) / sizeof(amount_cases[0]));
-	tcase_add_test(tc, test_amount_message);
-	tcase_add_loop_test(tc, test_parse_amount, 0, sizeof(parse_cases) / sizeof(parse_cases[0]));
-	tcase_add_loop_test(tc, test_recipient, 0, sizeof(rcpt_cases) / sizeof(rcpt_cases[0]));
-	tcase_add_test(tc, test_recipient_check_off);
-	tcase_add_loop_test(tc, test_iban, 0, sizeof(iban_cases) / sizeof(iban_cases[0]));
-	tcase_add_loop_test(tc, test_body_text, 0, sizeof(body_cases) / sizeof(body_cases[0]));
-	tcase_add_test(tc, test_body_cut);
-	suite_add_tcase(s, tc);
-	return s;
-}
 
 int
 main(void)
 {
-	SRunner *sr = srunner_create(mailcheck_suite());
-	int failed;
+	const struct test_case tests[] = {
+		TEST_LOOP(test_number, number_cases), TEST_LOOP(test_amount, amount_cases),
+		TEST_ONCE(test_amount_message), TEST_LOOP(test_parse_amount, parse_cases),
+		TEST_LOOP(test_recipient, rcpt_cases), TEST_ONCE(test_recipient_check_off),
+		TEST_LOOP(test_iban, iban_cases), TEST_LOOP(test_body_text, body_cases),
+		TEST_ONCE(test_body_cut),
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_main("mailcheck", 0, tests, TEST_COUNT(tests));
 }

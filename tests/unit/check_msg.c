@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mime/msg.h"
+#include "test_run.h"
 
 START_TEST(test_bytes)
 {
@@ -64,18 +65,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("msg");
-	TCase *tc = tcase_create("msg");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(test_bytes), TEST_ONCE(test_limit), TEST_ONCE(test_reset_envelope),
+	};
 
-	tcase_add_test(tc, test_bytes);
-	tcase_add_test(tc, test_limit);
-	tcase_add_test(tc, test_reset_envelope);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("msg", 0, tests, TEST_COUNT(tests));
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "nodelay.h"
+#include "test_run.h"
 
 /* nodelay_of - the TCP_NODELAY of fd, as the kernel says */
 static int
@@ -66,16 +67,9 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("nodelay");
-	TCase *tc = tcase_create("nodelay");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(test_listener_and_accepted),
+	};
 
-	tcase_add_test(tc, test_listener_and_accepted);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_main("nodelay", 0, tests, TEST_COUNT(tests));
 }

@@ -13,6 +13,8 @@
 
 #include "note/note.h"
 #include "note/note_int.h"
+#include "test_mime.h"
+#include "test_run.h"
 
 /* RFC 4648 section 10 test vectors, plus malformed input that must be refused. */
 static const struct {
@@ -226,17 +228,8 @@ static const struct {
 static GMimeMessage *
 gmime_parse(const char *m)
 {
-	GMimeStream *s;
-	GMimeParser *p;
-	GMimeMessage *msg;
-
 	note_gmime_init();
-	s = g_mime_stream_mem_new_with_buffer(m, strlen(m));
-	p = g_mime_parser_new_with_stream(s);
-	msg = g_mime_parser_construct_message(p, NULL);
-	g_object_unref(p);
-	g_object_unref(s);
-	return msg;
+	return test_mime_parse(m);
 }
 
 /*
@@ -344,30 +337,16 @@ START_TEST(test_options)
 }
 END_TEST
 
-static Suite *
-note_suite(void)
-{
-	Suite *s = suite_create("note");
-	TCase *tc = tcase_create("core");
-	tcase_add_loop_test(tc, test_b64, 0, sizeof b64_cases / sizeof b64_cases[0]);
-	tcase_add_test(tc, test_b64_lines);
-	tcase_add_loop_test(tc, test_qp_decode, 0, sizeof qp_cases / sizeof qp_cases[0]);
-	tcase_add_test(tc, test_qp_encode);
-	tcase_add_loop_test(tc, test_charset, 0, sizeof cs_cases / sizeof cs_cases[0]);
-	tcase_add_test(tc, test_scan_offsets);
-	tcase_add_loop_test(tc, test_inject, 0, sizeof inj_cases / sizeof inj_cases[0]);
-	tcase_add_test(tc, test_inject_parsed_other);
-	tcase_add_test(tc, test_options);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(note_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const struct test_case tests[] = {
+		TEST_LOOP(test_b64, b64_cases), TEST_ONCE(test_b64_lines),
+		TEST_LOOP(test_qp_decode, qp_cases), TEST_ONCE(test_qp_encode),
+		TEST_LOOP(test_charset, cs_cases), TEST_ONCE(test_scan_offsets),
+		TEST_LOOP(test_inject, inj_cases), TEST_ONCE(test_inject_parsed_other),
+		TEST_ONCE(test_options),
+	};
+
+	return test_main("note", 0, tests, TEST_COUNT(tests));
 }

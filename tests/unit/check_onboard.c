@@ -19,6 +19,8 @@
 
 #include "conf/conf.h"
 #include "journey/onboard.h"
+#include "test_mime.h"
+#include "test_run.h"
 
 struct ob_case {
 	const char *name;
@@ -83,17 +85,11 @@ static struct ps_conf *load(const char *text)
 static GMimeMessage *parse(const char *headers)
 {
 	char *text = NULL;
-	GMimeStream *s;
-	GMimeParser *p;
 	GMimeMessage *m;
 
 	ck_assert_int_gt(asprintf(&text, "From: a@seller.example\nTo: c@customer.example\n%s"
 	    "\nHello.\n", headers), 0);
-	s = g_mime_stream_mem_new_with_buffer(text, strlen(text));
-	p = g_mime_parser_new_with_stream(s);
-	m = g_mime_parser_construct_message(p, NULL);
-	g_object_unref(p);
-	g_object_unref(s);
+	m = test_mime_parse(text);
 	free(text);
 	ck_assert_ptr_nonnull(m);
 	return m;
@@ -149,22 +145,17 @@ START_TEST(test_null_message)
 }
 END_TEST
 
-int main(void)
+int
+main(void)
 {
-	Suite *s = suite_create("onboard");
-	TCase *tc = tcase_create("onboard");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_LOOP(test_classify, cases), TEST_ONCE(test_header_set),
+		TEST_ONCE(test_null_message),
+	};
+	int status;
 
 	g_mime_init();
-	tcase_add_loop_test(tc, test_classify, 0, sizeof(cases) / sizeof(cases[0]));
-	tcase_add_test(tc, test_header_set);
-	tcase_add_test(tc, test_null_message);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = test_main("onboard", 0, tests, TEST_COUNT(tests));
 	g_mime_shutdown();
-	return failed ? 1 : 0;
+	return status;
 }

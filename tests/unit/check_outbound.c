@@ -11,6 +11,7 @@
 #include "mime/msg.h"
 #include "util/netmatch.h"
 #include "mime/outbound.h"
+#include "test_run.h"
 
 static const struct {
 	const char *nets, *addr;
@@ -146,22 +147,12 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("outbound");
-	TCase *tc = tcase_create("outbound");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_LOOP(test_netmatch, net_cases), TEST_ONCE(test_netmatch_bad),
+		TEST_ONCE(test_sockaddr), TEST_LOOP(test_rcpt, rcpt_cases),
+		TEST_ONCE(test_bare_address), TEST_ONCE(test_origin),
+		TEST_ONCE(test_msg_outbound),
+	};
 
-	tcase_add_loop_test(tc, test_netmatch, 0, sizeof(net_cases) / sizeof(net_cases[0]));
-	tcase_add_test(tc, test_netmatch_bad);
-	tcase_add_test(tc, test_sockaddr);
-	tcase_add_loop_test(tc, test_rcpt, 0, sizeof(rcpt_cases) / sizeof(rcpt_cases[0]));
-	tcase_add_test(tc, test_bare_address);
-	tcase_add_test(tc, test_origin);
-	tcase_add_test(tc, test_msg_outbound);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("outbound", 0, tests, TEST_COUNT(tests));
 }

@@ -23,16 +23,8 @@
 #include "invoice/inv.h"
 #include "invoice/pdfx.h"
 #include "util/xalloc.h"
-
-static const char ubl_invoice[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"\n"
-	" xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">\n"
-	" <cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>\n"
-	" <cbc:ID>T-1</cbc:ID><cbc:IssueDate>2024-01-31</cbc:IssueDate>\n"
-	" <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>\n"
-	" <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>\n"
-	"</Invoice>\n";
+#include "test_invoice.h"
+#include "test_run.h"
 
 /* One attachment of a PDF built by make_pdf. */
 struct att {
@@ -232,11 +224,11 @@ static const struct {
 	const char *want_name;	/* and its data must be the attachment's data */
 	const char *want_rel;
 } built[] = {
-	{ "flat tree, no filter", { { "factur-x.xml", NULL, ubl_invoice, sizeof(ubl_invoice) - 1, 1, 0, NULL } },
+	{ "flat tree, no filter", { { "factur-x.xml", NULL, test_ubl_min, sizeof(test_ubl_min) - 1, 1, 0, NULL } },
 	  1, TREE_FLAT, 0, PDFX_OK, "factur-x.xml", NULL },
-	{ "flate, object streams", { { "factur-x.xml", "/FlateDecode", ubl_invoice, sizeof(ubl_invoice) - 1, 1, 1, "/Alternative" } },
+	{ "flate, object streams", { { "factur-x.xml", "/FlateDecode", test_ubl_min, sizeof(test_ubl_min) - 1, 1, 1, "/Alternative" } },
 	  1, TREE_FLAT, 1, PDFX_OK, "factur-x.xml", "Alternative" },
-	{ "only in /AF", { { "zugferd-invoice.xml", "/FlateDecode", ubl_invoice, sizeof(ubl_invoice) - 1, 0, 1, "/Data" } },
+	{ "only in /AF", { { "zugferd-invoice.xml", "/FlateDecode", test_ubl_min, sizeof(test_ubl_min) - 1, 0, 1, "/Data" } },
 	  1, TREE_FLAT, 0, PDFX_OK, "zugferd-invoice.xml", "Data" },
 	{ "tree with kids", { { "xrechnung.xml", "/FlateDecode", cii_small, sizeof(cii_small) - 1, 1, 0, NULL } },
 	  1, TREE_KIDS, 1, PDFX_OK, "xrechnung.xml", NULL },
@@ -245,11 +237,11 @@ static const struct {
 	{ "ZUGFeRD 1 name, case", { { "notes.txt", NULL, text, sizeof(text) - 1, 1, 0, NULL },
 				     { "ZUGFeRD-invoice.xml", NULL, cii_small, sizeof(cii_small) - 1, 1, 0, NULL } },
 	  2, TREE_FLAT, 0, PDFX_OK, "ZUGFeRD-invoice.xml", NULL },
-	{ "factur-x.xml preferred", { { "xrechnung.xml", NULL, ubl_invoice, sizeof(ubl_invoice) - 1, 1, 0, NULL },
+	{ "factur-x.xml preferred", { { "xrechnung.xml", NULL, test_ubl_min, sizeof(test_ubl_min) - 1, 1, 0, NULL },
 				       { "factur-x.xml", NULL, cii_small, sizeof(cii_small) - 1, 1, 0, NULL } },
 	  2, TREE_FLAT, 0, PDFX_OK, "factur-x.xml", NULL },
 	{ "by content", { { "notes.txt", NULL, text, sizeof(text) - 1, 1, 0, NULL },
-			  { "rechnung-2024-17.xml", "/FlateDecode", ubl_invoice, sizeof(ubl_invoice) - 1, 1, 0, NULL } },
+			  { "rechnung-2024-17.xml", "/FlateDecode", test_ubl_min, sizeof(test_ubl_min) - 1, 1, 0, NULL } },
 	  2, TREE_FLAT, 0, PDFX_OK, "rechnung-2024-17.xml", NULL },
 	{ "no invoice", { { "notes.txt", NULL, text, sizeof(text) - 1, 1, 1, NULL } },
 	  1, TREE_FLAT, 0, PDFX_NONE, NULL, NULL },
@@ -298,7 +290,7 @@ END_TEST
 /* a base PDF with one Flate factur-x.xml, for the hostile variants */
 static unsigned char *base_pdf(size_t *len)
 {
-	struct att a = { "factur-x.xml", "/FlateDecode", ubl_invoice, sizeof(ubl_invoice) - 1, 1, 1, "/Alternative" };
+	struct att a = { "factur-x.xml", "/FlateDecode", test_ubl_min, sizeof(test_ubl_min) - 1, 1, 1, "/Alternative" };
 
 	return make_pdf(&a, 1, TREE_FLAT, 0, len);
 }
@@ -320,7 +312,7 @@ START_TEST(test_bad_inputs)
 	ck_assert_int_eq(extract((const unsigned char *)"", 0, &a, err, sizeof(err)), PDFX_EBAD);
 	assert_one_line(err);
 	/* not a PDF */
-	ck_assert_int_eq(extract((const unsigned char *)ubl_invoice, sizeof(ubl_invoice) - 1, &a, err, sizeof(err)), PDFX_EBAD);
+	ck_assert_int_eq(extract((const unsigned char *)test_ubl_min, sizeof(test_ubl_min) - 1, &a, err, sizeof(err)), PDFX_EBAD);
 	assert_one_line(err);
 	ck_assert_ptr_nonnull(strstr(err, "not a PDF"));
 	/* too large: refused before qpdf sees it */
@@ -545,28 +537,14 @@ START_TEST(test_is_pdf)
 }
 END_TEST
 
-static Suite *pdfx_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("pdfx");
-	TCase *tc = tcase_create("pdfx");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_built, built), TEST_ONCE(test_bad_inputs),
+		TEST_ONCE(test_flate_bomb), TEST_ONCE(test_is_pdf),
+		TEST_ONCE(test_corpus_oracle),
+	};
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, test_built, 0, (int)(sizeof(built) / sizeof(*built)));
-	tcase_add_test(tc, test_bad_inputs);
-	tcase_add_test(tc, test_flate_bomb);
-	tcase_add_test(tc, test_is_pdf);
-	tcase_add_test(tc, test_corpus_oracle);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(pdfx_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("pdfx", 120, tests, TEST_COUNT(tests));
 }

@@ -24,6 +24,7 @@
 #include "util/ident.h"
 #include "util/timetext.h"
 #include "util/zone.h"
+#include "test_run.h"
 
 
 static void fmt(time_t t, char *buf, size_t len)
@@ -304,26 +305,13 @@ START_TEST(test_parsers)
 }
 END_TEST
 
-static Suite *plan_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("plan");
-	TCase *tc = tcase_create("plan");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_table, cases), TEST_ONCE(test_spread),
+		TEST_ONCE(test_bad_options), TEST_ONCE(test_parsers),
+	};
 
-	tcase_add_loop_test(tc, test_table, 0, (int) (sizeof(cases) / sizeof(cases[0])));
-	tcase_add_test(tc, test_spread);
-	tcase_add_test(tc, test_bad_options);
-	tcase_add_test(tc, test_parsers);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(plan_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("plan", 0, tests, TEST_COUNT(tests));
 }

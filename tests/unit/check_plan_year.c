@@ -28,6 +28,7 @@
 #include "journey/plan.h"
 #include "util/timetext.h"
 #include "util/zone.h"
+#include "test_run.h"
 
 
 /* use_zone - glibc's local time is zone from now on */
@@ -84,12 +85,12 @@ struct mgr {
 };
 
 static const struct mgr managers[] = {
-	{ "berlin", "Europe/Berlin", "Mon-Fri", "09:00-17:00", 30, 60, 3 },
-	{ "newyork", "America/New_York", "Mon-Fri", "09:00-17:00", 45, 60, 3 },
-	{ "sydney", "Australia/Sydney", "Mon-Fri", "08:30-16:30", 30, 60, 3 },
-	{ "dubai", "Asia/Dubai", "Sun-Thu", "09:00-17:00", 30, 60, 3 },
+	{ "berlin", "Europe/Berlin", "Mon-Fri", "09:00-17:00", 30, 60, 3, { NULL, NULL } },
+	{ "newyork", "America/New_York", "Mon-Fri", "09:00-17:00", 45, 60, 3, { NULL, NULL } },
+	{ "sydney", "Australia/Sydney", "Mon-Fri", "08:30-16:30", 30, 60, 3, { NULL, NULL } },
+	{ "dubai", "Asia/Dubai", "Sun-Thu", "09:00-17:00", 30, 60, 3, { NULL, NULL } },
 	/* part-time: two mornings a week, three slots each */
-	{ "parttime", "Europe/London", "Tue,Thu", "10:00-13:00", 60, 25, 2 },
+	{ "parttime", "Europe/London", "Tue,Thu", "10:00-13:00", 60, 25, 2, { NULL, NULL } },
 	/* night shifts across the DST changes themselves */
 	{ "night-ny", "America/New_York", "Sat-Sun", "00:00-04:00", 30, 25, 2,
 	  {"2025-03-09", "2025-11-02"} },
@@ -443,25 +444,15 @@ START_TEST(test_fixed_kept)
 }
 END_TEST
 
-int main(void)
+int
+main(void)
 {
-	Suite *s = suite_create("plan_year");
-	TCase *tc = tcase_create("year");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(test_oracle), TEST_LOOP(test_local_to_utc, local_cases),
+		TEST_LOOP(test_year_of_bookings, managers), TEST_ONCE(test_next_free),
+		TEST_ONCE(test_slot_check), TEST_ONCE(test_parse_time),
+		TEST_ONCE(test_fixed_kept),
+	};
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_oracle);
-	tcase_add_loop_test(tc, test_local_to_utc, 0, (int) (sizeof(local_cases) / sizeof(local_cases[0])));
-	tcase_add_loop_test(tc, test_year_of_bookings, 0, (int) (sizeof(managers) / sizeof(managers[0])));
-	tcase_add_test(tc, test_next_free);
-	tcase_add_test(tc, test_slot_check);
-	tcase_add_test(tc, test_parse_time);
-	tcase_add_test(tc, test_fixed_kept);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("plan_year", 120, tests, TEST_COUNT(tests));
 }

@@ -13,6 +13,8 @@
 
 #include "conf/conf.h"
 #include "selfcheck.h"
+#include "test_files.h"
+#include "test_run.h"
 
 static char tmpdir[] = "/tmp/check_selfcheck.XXXXXX";
 static char said[4096];
@@ -30,16 +32,11 @@ collect(int level, const char *line)
 static int
 keys_of(const char *text)
 {
-	char path[256], err[512];
+	char err[512];
 	struct ps_conf *c;
-	FILE *fp;
 	int n;
 
-	snprintf(path, sizeof(path), "%s/postsale.conf", tmpdir);
-	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
-	fputs(text, fp);
-	fclose(fp);
-	c = conf_load(path, err, sizeof(err));
+	c = conf_load(test_write(tmpdir, "postsale.conf", text), err, sizeof(err));
 	ck_assert_msg(c != NULL, "%s", err);
 	said[0] = '\0';
 	n = selfcheck_keys(c, collect);
@@ -88,22 +85,15 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("selfcheck");
-	TCase *tc = tcase_create("selfcheck");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_LOOP(test_postsale_address, addresses), TEST_ONCE(test_local_domains),
+	};
+	int status;
 
 	if (mkdtemp(tmpdir) == NULL)
 		return EXIT_FAILURE;
-	tcase_add_loop_test(tc, test_postsale_address, 0, sizeof(addresses) / sizeof(addresses[0]));
-	tcase_add_test(tc, test_local_domains);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	snprintf(said, sizeof(said), "rm -rf '%s'", tmpdir);
-	if (system(said) != 0)
-		failed++;
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	status = test_main("selfcheck", 0, tests, TEST_COUNT(tests));
+	if (test_rmtree(tmpdir) != 0)
+		status = EXIT_FAILURE;
+	return status;
 }

@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #include "compose/submit.h"
+#include "test_files.h"
+#include "test_net.h"
+#include "test_run.h"
 
 #define SMTP_SINK "/usr/sbin/smtp-sink"
 
@@ -41,27 +44,10 @@ static const char message[] =
 /* free_port - a loopback port nobody listens on right now */
 static int free_port(void)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+	int port = test_free_port();
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert(bind(fd, (struct sockaddr *) &a, sizeof(a)) == 0);
-	ck_assert(getsockname(fd, (struct sockaddr *) &a, &len) == 0);
-	port = ntohs(a.sin_port);
-	close(fd);
+	ck_assert_int_gt(port, 0);
 	return port;
-}
-
-static int port_open(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *) &a, sizeof(a)) == 0;
-	close(fd);
-	return ok;
 }
 
 /* sink_start - run smtp-sink with extra options (NULL-terminated), dumping to tmpdir */
@@ -99,9 +85,9 @@ static void sink_start(const char *opt1, const char *opt2, const char *opt3)
 		execv(argv[0], (char *const *) argv);
 		_exit(127);
 	}
-	for (int i = 0; i < 100 && !port_open(sink_port); i++)
+	for (int i = 0; i < 100 && !test_port_open(sink_port); i++)
 		usleep(20000);
-	ck_assert_msg(port_open(sink_port), "smtp-sink did not start on port %d", sink_port);
+	ck_assert_msg(test_port_open(sink_port), "smtp-sink did not start on port %d", sink_port);
 }
 
 static void sink_stop(void)
@@ -123,11 +109,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[400];
-
 	sink_stop();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(tmpdir), 0);
 }
 
 static struct submit *smtp_new(long timeout)
@@ -399,11 +382,18 @@ START_TEST(test_sendmail_missing)
 }
 END_TEST
 
-static Suite *submit_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("submit");
-	TCase *tc = tcase_create("submit");
+	Suite *s;
+	TCase *tc;
 
+	if (access(SMTP_SINK, X_OK) != 0) {
+		fprintf(stderr, "check_submit: SKIP: %s is not installed (apt-get install "
+			"postfix)\n", SMTP_SINK);
+		return 77;
+	}
+	tc = test_tcase(&s, "submit");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_smtp_ok);
@@ -416,23 +406,5 @@ static Suite *submit_suite(void)
 	tcase_add_loop_test(tc, test_sendmail, 0,
 			    (int) (sizeof(sendmail_cases) / sizeof(sendmail_cases[0])));
 	tcase_add_test(tc, test_sendmail_missing);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int main(void)
-{
-	SRunner *sr;
-	int failed;
-
-	if (access(SMTP_SINK, X_OK) != 0) {
-		fprintf(stderr, "check_submit: SKIP: %s is not installed (apt-get install "
-			"postfix)\n", SMTP_SINK);
-		return 77;
-	}
-	sr = srunner_create(submit_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(s);
 }

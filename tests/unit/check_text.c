@@ -97,12 +97,10 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "text");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_printable, cases), TEST_ONCE(test_printable_dup_inplace),
+		TEST_ONCE(test_utf8_len), TEST_LOOP(test_addr, addrs),
+	};
 
-	tcase_add_loop_test(tc, test_printable, 0, sizeof(cases) / sizeof(cases[0]));
-	tcase_add_test(tc, test_printable_dup_inplace);
-	tcase_add_test(tc, test_utf8_len);
-	tcase_add_loop_test(tc, test_addr, 0, sizeof(addrs) / sizeof(addrs[0]));
-	return test_run(s);
+	return test_main("text", 0, tests, TEST_COUNT(tests));
 }

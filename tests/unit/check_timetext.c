@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "util/timetext.h"
+#include "test_run.h"
 
 static const struct {
 	const char *in;
@@ -124,19 +125,10 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("timetext");
-	TCase *tc = tcase_create("timetext");
-	SRunner *sr;
-	int failed;
+	const struct test_case tests[] = {
+		TEST_LOOP(test_parse, cases), TEST_ONCE(test_parse_date),
+		TEST_ONCE(test_format), TEST_ONCE(test_rfc3339),
+	};
 
-	tcase_add_loop_test(tc, test_parse, 0, sizeof(cases) / sizeof(cases[0]));
-	tcase_add_test(tc, test_parse_date);
-	tcase_add_test(tc, test_format);
-	tcase_add_test(tc, test_rfc3339);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_main("timetext", 0, tests, TEST_COUNT(tests));
 }

@@ -14,6 +14,7 @@
 
 #include "compose/invite.h"
 #include "note/tmpl.h"
+#include "test_run.h"
 
 static const char *
 srcdir(void)
@@ -454,35 +455,18 @@ START_TEST(test_checkin_names)
 }
 END_TEST
 
-static Suite *
-tmpl_suite(void)
-{
-	Suite *s = suite_create("tmpl");
-	TCase *tc = tcase_create("core");
-	tcase_add_loop_test(tc, test_render, 0, sizeof render_cases / sizeof render_cases[0]);
-	tcase_add_test(tc, test_value_cap);
-	tcase_add_loop_test(tc, test_errors, 0, sizeof error_cases / sizeof error_cases[0]);
-	tcase_add_test(tc, test_depth);
-	tcase_add_loop_test(tc, test_lang, 0, sizeof lang_cases / sizeof lang_cases[0]);
-	tcase_add_test(tc, test_facts);
-	tcase_add_test(tc, test_shipped);
-	tcase_add_test(tc, test_file_error);
-	tcase_add_loop_test(tc, test_checkin_kinds, 0,
-	    sizeof checkin_kind_cases / sizeof checkin_kind_cases[0]);
-	tcase_add_test(tc, test_checkin_day7);
-	tcase_add_test(tc, test_checkin_day30);
-	tcase_add_test(tc, test_checkin_zone);
-	tcase_add_test(tc, test_checkin_names);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(tmpl_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const struct test_case tests[] = {
+		TEST_LOOP(test_render, render_cases), TEST_ONCE(test_value_cap),
+		TEST_LOOP(test_errors, error_cases), TEST_ONCE(test_depth),
+		TEST_LOOP(test_lang, lang_cases), TEST_ONCE(test_facts),
+		TEST_ONCE(test_shipped), TEST_ONCE(test_file_error),
+		TEST_LOOP(test_checkin_kinds, checkin_kind_cases), TEST_ONCE(test_checkin_day7),
+		TEST_ONCE(test_checkin_day30), TEST_ONCE(test_checkin_zone),
+		TEST_ONCE(test_checkin_names),
+	};
+
+	return test_main("tmpl", 0, tests, TEST_COUNT(tests));
 }

@@ -32,6 +32,9 @@
 #include "console/web_session.h"
 #include "util/xalloc.h"
 #include "../../web/priv.h"
+#include "test_files.h"
+#include "test_run.h"
+#include "test_text.h"
 
 #define HOSTILE "<script>alert(1)</script>\"'&x<img src=x onerror=alert(2)>"
 
@@ -176,14 +179,12 @@ START_TEST(test_pages_mark_differing_and_warn)
 	/* 4.5 days of a 5-day maximal_queue_lifetime: warned */
 	page_invoices(&p, &ctx, &u, &f, &ci.invoice, 0, 4 * 86400 + 43200);
 	s = buf_steal(&p.body, NULL);
-	ck_assert_ptr_nonnull(strstr(s, "class=\"warn\">4d 12h: expires in 12h 0m"));
-	ck_assert_ptr_nonnull(strstr(s, "<tr class=\"held\">"));
+	test_has(s, "class=\"warn\">4d 12h: expires in 12h 0m", "<tr class=\"held\">", NULL);
 	free(s);
 	page_invoice(&p, &ctx, &u, &ci, NULL, 86400);
 	s = buf_steal(&p.body, NULL);
-	ck_assert_ptr_nonnull(strstr(s, "<tr class=\"differs\">"));
-	ck_assert_ptr_nonnull(strstr(s, "id=\"release\""));
-	ck_assert_ptr_nonnull(strstr(s, "name=\"csrf\" value=\"c\""));
+	test_has(s, "<tr class=\"differs\">", "id=\"release\"", "name=\"csrf\" value=\"c\"",
+	    NULL);
 	free(s);
 	console_invoice_clear(&ci);
 	conf_free(conf);
@@ -309,9 +310,7 @@ START_TEST(test_cookie)
 	ck_assert_str_eq(c, "postsale_session=t0k; Path=/; HttpOnly; SameSite=Strict");
 	free(c);
 	c = web_session_cookie("t0k", 1);
-	ck_assert_ptr_nonnull(strstr(c, "; Secure"));
-	ck_assert_ptr_nonnull(strstr(c, "HttpOnly"));
-	ck_assert_ptr_nonnull(strstr(c, "SameSite=Strict"));
+	test_has(c, "; Secure", "HttpOnly", "SameSite=Strict", NULL);
 	free(c);
 	c = web_session_cookie(NULL, 0);
 	ck_assert_ptr_nonnull(strstr(c, "Max-Age=0"));
@@ -505,11 +504,10 @@ END_TEST
 
 START_TEST(test_priv_refuses)
 {
-	char dir[] = "/tmp/check_web.XXXXXX", path[256], err[256], reply[PRIV_MSG_MAX], cmd[300];
+	char dir[] = "/tmp/check_web.XXXXXX", path[256], err[256], reply[PRIV_MSG_MAX];
 	struct ps_conf *conf = conf_defaults();
 	struct priv_conf pc = { .conf = conf, .kind = MTA_POSTFIX, .uid = getuid(), .gid = getgid() };
 	struct store *st;
-	FILE *fp;
 	static const struct {
 		const char *req, *want;
 	} cases[] = {
@@ -527,10 +525,7 @@ START_TEST(test_priv_refuses)
 	snprintf(path, sizeof(path), "%s/hold", dir);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	/* ABCDEF1234 is in the hold queue, but the journal has no invoice with that id */
-	snprintf(path, sizeof(path), "%s/hold/ABCDEF1234", dir);
-	fp = fopen(path, "w");
-	fputs("x", fp);
-	fclose(fp);
+	test_write(path, "ABCDEF1234", "x");
 	pc.queue_dir = dir;
 	free(conf->database);
 	conf->database = xasprintf("%s/postsale.db", dir);
@@ -545,49 +540,25 @@ START_TEST(test_priv_refuses)
 	}
 	priv_answer(&pc, "release ABC\0EF1234", 18, reply, sizeof(reply));
 	ck_assert_str_eq(reply, "refused: not a request this side answers");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(dir), 0);
 	conf_free(conf);
 }
 END_TEST
 
-static Suite *
-web_suite(void)
-{
-	Suite *s = suite_create("web");
-	TCase *tc = tcase_create("web");
-
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_html_escape);
-	tcase_add_test(tc, test_html_buf);
-	tcase_add_test(tc, test_pages_escape_every_value);
-	tcase_add_test(tc, test_pages_mark_differing_and_warn);
-	tcase_add_test(tc, test_rule_explain);
-	tcase_add_test(tc, test_figures_line);
-	tcase_add_test(tc, test_passwd_hash_verify);
-	tcase_add_test(tc, test_passwd_rules);
-	tcase_add_test(tc, test_tokens);
-	tcase_add_test(tc, test_cookie);
-	tcase_add_test(tc, test_idle_and_roles);
-	tcase_add_test(tc, test_csrf);
-	tcase_add_test(tc, test_form_parse);
-	tcase_add_test(tc, test_form_refuses);
-	tcase_add_test(tc, test_ids_dates_paths);
-	tcase_add_test(tc, test_queue_ids);
-	tcase_add_test(tc, test_mta_argv);
-	tcase_add_test(tc, test_priv_refuses);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	SRunner *sr = srunner_create(web_suite());
-	int failed;
+	const struct test_case tests[] = {
+		TEST_ONCE(test_html_escape), TEST_ONCE(test_html_buf),
+		TEST_ONCE(test_pages_escape_every_value),
+		TEST_ONCE(test_pages_mark_differing_and_warn), TEST_ONCE(test_rule_explain),
+		TEST_ONCE(test_figures_line), TEST_ONCE(test_passwd_hash_verify),
+		TEST_ONCE(test_passwd_rules), TEST_ONCE(test_tokens), TEST_ONCE(test_cookie),
+		TEST_ONCE(test_idle_and_roles), TEST_ONCE(test_csrf),
+		TEST_ONCE(test_form_parse), TEST_ONCE(test_form_refuses),
+		TEST_ONCE(test_ids_dates_paths), TEST_ONCE(test_queue_ids),
+		TEST_ONCE(test_mta_argv), TEST_ONCE(test_priv_refuses),
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_main("web", 30, tests, TEST_COUNT(tests));
 }

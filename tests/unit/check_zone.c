@@ -138,13 +138,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s;
-	TCase *tc = test_tcase(&s, "zone");
+	const struct test_case tests[] = {
+		TEST_LOOP(test_names, names), TEST_ONCE(test_name_ok), TEST_ONCE(test_cached),
+		TEST_ONCE(test_threads),
+	};
 
-	tcase_set_timeout(tc, 60);	/* the threads' lookups under valgrind */
-	tcase_add_loop_test(tc, test_names, 0, sizeof(names) / sizeof(names[0]));
-	tcase_add_test(tc, test_name_ok);
-	tcase_add_test(tc, test_cached);
-	tcase_add_test(tc, test_threads);
-	return test_run(s);
+	/* 60 s: the threads' lookups under valgrind */
+	return test_main("zone", 60, tests, TEST_COUNT(tests));
 }
