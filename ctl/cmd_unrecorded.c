@@ -15,7 +15,7 @@
 
 #include "commands.h"
 #include "ctl_common.h"
-#include "filter/filter.h"
+#include "filter/filter_store.h"
 #include "util/log.h"
 #include "store/store_spool.h"
 
@@ -150,7 +150,7 @@ replay(const struct ps_conf *conf)
 
 	if (st == NULL)
 		return ctl_status();
-	if (filter_store_replay(st, conf, &done, &left, err, sizeof(err)) != 0) {
+	if (filter_store_replay(st, conf, NULL, &done, &left, err, sizeof(err)) != 0) {
 		fprintf(stderr, "postsalectl unrecorded replay: %zu record(s) written, %zu still"
 		    " waiting: %s\n", done, left, err);
 		return CTL_FLAGGED;

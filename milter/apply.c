@@ -1,48 +1,17 @@
 /*
- * apply.c - the one place that changes messages through libmilter: header edits, the
- * new body, quarantine, finance's copy, and the reply of a rejected or deferred
- * invoice. Each smfi_* call is checked; a refused edit is reported to the caller, which
- * follows the on-error policy.
+ * apply.c - carry out a filter_result: log one line per decision, and give every edit
+ * to an edit sink (filter_edit()): in the milter the sink of libmilter (sink.c), in
+ * the tests one that records (tests/unit/check_apply.c). A refused edit is reported
+ * to the caller, which follows the on-error policy.
  *
- * The values passed on were made safe by lib/filter.c (printable ASCII, no '%').
+ * The values logged are made printable here; those edited were made safe by the
+ * pipeline (printable ASCII, no '%').
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "apply.h"
 #include "util/log.h"
-
-/*
- * apply_headers - the header edits, in order. With SMFIP_HDR_LEADSPC agreed, header
- * values travel with their leading white space both ways, so ours get the usual space.
- */
-static int
-apply_headers(SMFICTX *ctx, const struct filter_result *res, int leadspc)
-{
-	char value[2048];
-
-	for (size_t i = 0; i < res->nhdrs; i++) {
-		const struct filter_hdr *h = &res->hdrs[i];
-		int rc;
-
-		if (h->value != NULL)
-			snprintf(value, sizeof(value), "%s%s", leadspc ? " " : "", h->value);
-		switch (h->op) {
-		case FILTER_HDR_DELETE:
-			rc = smfi_chgheader(ctx, h->name, h->index, NULL);
-			break;
-		case FILTER_HDR_CHANGE:
-			rc = smfi_chgheader(ctx, h->name, h->index, value);
-			break;
-		default:
-			rc = smfi_addheader(ctx, h->name, value);
-			break;
-		}
-		if (rc != MI_SUCCESS)
-			return -1;
-	}
-	return 0;
-}
 
 /* apply_log - one line per invoice, and one for the note and the journey */
 static void
@@ -80,28 +49,10 @@ apply_log(const struct ps_msg *m, const struct filter_result *res)
 		    res->unrecorded ? "not yet recorded (see above)" : "future check-ins cancelled");
 }
 
-enum apply_outcome
-apply_result(SMFICTX *ctx, const struct ps_msg *m, const struct filter_result *res, int leadspc)
+enum filter_outcome
+apply_result(const struct filter_sink *sink, const struct ps_msg *m,
+    const struct filter_result *res)
 {
 	apply_log(m, res);
-	if (res->action == CONF_ACTION_REJECT) {
-		smfi_setreply(ctx, "550", "5.7.1", res->reason);
-		return APPLY_REJECT;
-	}
-	if (res->action == CONF_ACTION_TEMPFAIL) {
-		smfi_setreply(ctx, "451", "4.7.1", res->reason);
-		return APPLY_TEMPFAIL;
-	}
-	if (apply_headers(ctx, res, leadspc) != 0)
-		return APPLY_FAILED;
-	if (res->body != NULL &&
-	    smfi_replacebody(ctx, (unsigned char *) res->body, (int) res->body_len) != MI_SUCCESS)
-		return APPLY_FAILED;
-	for (size_t i = 0; i < res->nadd_rcpts; i++)
-		if (smfi_addrcpt(ctx, res->add_rcpts[i]) != MI_SUCCESS)
-			return APPLY_FAILED;
-	if (res->action == CONF_ACTION_HOLD && res->reason != NULL &&
-	    smfi_quarantine(ctx, res->reason) != MI_SUCCESS)
-		return APPLY_FAILED;
-	return APPLY_ACCEPT;
+	return filter_edit(res, sink);
 }

@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,9 +26,11 @@
 #include "util/log.h"
 #include "mime/msg.h"
 #include "mime/outbound.h"
+#include "record.h"
 #include "runtime.h"
 #include "selfcheck.h"
 #include "sessions.h"
+#include "sink.h"
 #include "storepool.h"
 #include "util/xalloc.h"
 
@@ -63,7 +66,8 @@ struct conn {
 	int counted;			/* sessions_begin() was called for it */
 };
 
-static int warned_no_qid;
+/* The MTA sends no queue id: said once per process, whichever thread sees it first. */
+static atomic_int warned_no_qid;
 
 /* milter_status - map a verdict of step (an SMFIP_NR_* flag or 0) to a status */
 static sfsistat
@@ -259,13 +263,15 @@ filter_message(SMFICTX *ctx, struct conn *c)
 {
 	struct ps_msg *m = c->msg;
 	struct filter_result res = {0};
+	struct milter_sink ms;
+	struct filter_sink sink;
 	struct store *st;
 	char store_err[512] = "", why[1024];
 	enum verdict v = V_NEXT;
 
 	st = storepool_take(c->cfg->conf, store_err, sizeof(store_err));
 	store_set_deadline(st, store_clock_ms() + c->cfg->conf->database_timeout_ms);
-	if (filter_run(c->cfg->filter, st, FILTER_STORE_WRITE, m, time(NULL), &res) != 0) {
+	if (record_run(c->cfg->filter, st, m, time(NULL), &res) != 0) {
 		snprintf(why, sizeof(why), "store: %s", st == NULL ? store_err : res.error);
 		selfcheck_store_failed(conf_state_base(c->cfg->conf));
 		v = on_error(ctx, c, why);
@@ -275,10 +281,11 @@ filter_message(SMFICTX *ctx, struct conn *c)
 			    " findings, so its verdict applies", st == NULL ? store_err : res.error);
 		if (res.error != NULL || res.unrecorded != 0)
 			selfcheck_store_failed(conf_state_base(c->cfg->conf));
-		switch (apply_result(ctx, m, &res, (c->proto & SMFIP_HDR_LEADSPC) != 0)) {
-		case APPLY_REJECT: v = V_REJECT; break;
-		case APPLY_TEMPFAIL: v = V_TEMPFAIL; break;
-		case APPLY_FAILED: v = on_error(ctx, c, "the MTA refused a change to the message"); break;
+		milter_sink(&ms, ctx, (c->proto & SMFIP_HDR_LEADSPC) != 0, &sink);
+		switch (apply_result(&sink, m, &res)) {
+		case FILTER_REJECT: v = V_REJECT; break;
+		case FILTER_TEMPFAIL: v = V_TEMPFAIL; break;
+		case FILTER_FAILED: v = on_error(ctx, c, "the MTA refused a change to the message"); break;
 		default: break;
 		}
 		if (res.discard && v == V_NEXT)
@@ -299,12 +306,10 @@ cb_eom(SMFICTX *ctx)
 	struct ps_msg *m = c->msg;
 
 	note_qid(ctx, c);
-	if (m->qid[0] == '\0' && !warned_no_qid) {
-		warned_no_qid = 1;
+	if (m->qid[0] == '\0' && atomic_exchange(&warned_no_qid, 1) == 0)
 		log_msg(LOG_WARNING, NULL, "the MTA sends no {i} macro (queue id) at end of message;"
 		    " Postfix sends it by default (milter_end_of_data_macros), Sendmail needs"
 		    " confMILTER_MACROS_EOM to include {i}");
-	}
 	if (m->oversized)
 		return milter_status(c, 0, V_STEP_ASIDE);
 	if (m->raw == NULL)

@@ -278,35 +278,154 @@ serve(const char *config_path)
 	}
 }
 
-int
-main(int argc, char **argv)
+/* parse_options - the command line into *opt; -V, -h and a bad option exit here */
+static void
+parse_options(int argc, char **argv, struct options *opt)
 {
-	struct options opt = {.config = CONF_DEFAULT_PATH};
-	struct ps_conf *conf;
-	char *socket, *user, *pid_file;
-	const char *sockpath = NULL;
-	char err[1024], *store_warning = NULL;
-	struct conf_ref *ref;
-	int ch, status, local_domains_empty, on_error_tempfail, problems;
+	int ch;
 
-	umask(007);	/* the store and the pid file are never others' to read */
 	while ((ch = getopt(argc, argv, "c:p:u:P:fdnVh")) != -1) {
 		switch (ch) {
-		case 'c': opt.config = optarg; break;
-		case 'p': opt.socket = optarg; break;
-		case 'u': opt.user = optarg; break;
-		case 'P': opt.pid_file = optarg; break;
-		case 'f': opt.foreground = 1; break;
-		case 'd': opt.debug = opt.foreground = 1; break;
-		case 'n': opt.check_only = 1; break;
-		case 'V': printf(PROG " " PACKAGE_VERSION "\n"); return EX_OK;
+		case 'c': opt->config = optarg; break;
+		case 'p': opt->socket = optarg; break;
+		case 'u': opt->user = optarg; break;
+		case 'P': opt->pid_file = optarg; break;
+		case 'f': opt->foreground = 1; break;
+		case 'd': opt->debug = opt->foreground = 1; break;
+		case 'n': opt->check_only = 1; break;
+		case 'V': printf(PROG " " PACKAGE_VERSION "\n"); exit(EX_OK);
 		case 'h': usage(EX_OK); break;
 		default: usage(EX_USAGE);
 		}
 	}
 	if (optind != argc)
 		usage(EX_USAGE);
+}
 
+/* check_config - -n: the templates, the keys and the installation of conf, as user
+ * on socket; the exit status */
+static int
+check_config(const char *path, const struct ps_conf *conf, const char *user, const char *socket)
+{
+	char err[1024];
+	struct filter_ctx *fc = filter_ctx_new(conf, err, sizeof(err));
+	int problems;
+
+	if (fc == NULL) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return EX_CONFIG;
+	}
+	filter_ctx_free(fc);
+	/* Only look (selfcheck.c): opening the database as root would leave root's
+	 * files in it. */
+	problems = selfcheck_keys(conf, selfcheck_say_stderr) +
+	    selfcheck_install(conf, user, socket, selfcheck_say_stderr);
+	if (problems > 0) {
+		fprintf(stderr, PROG ": %s: %d problem%s to fix before the filter runs\n",
+		    path, problems, problems == 1 ? "" : "s");
+		return EX_CONFIG;
+	}
+	printf(PROG ": %s: config is valid\n", path);
+	return EX_OK;
+}
+
+/* listen_on - register the callbacks and open socket (as root when started so); 0 or
+ * an exit status; *sockpath: the file of a unix socket (NULL for inet) */
+static int
+listen_on(const char *socket, const char **sockpath)
+{
+	*sockpath = NULL;
+	if (memkeep_arenas() != 0)	/* no threads yet (memkeep.c) */
+		log_msg(LOG_WARNING, NULL, "malloc refused its thresholds: freed memory goes back"
+		    " to the kernel after each message");
+	if (smfi_setconn((char *) socket) != MI_SUCCESS ||
+	    smfi_register(*callbacks_desc()) != MI_SUCCESS) {
+		fprintf(stderr, PROG ": cannot set up libmilter for %s\n", socket);
+		return EX_SOFTWARE;
+	}
+	errno = 0;
+	if (smfi_opensocket(1) != MI_SUCCESS) {
+		fprintf(stderr, PROG ": cannot listen on %s: %s\n", socket,
+		    errno ? strerror(errno) : "the address is in use or not allowed");
+		return EX_UNAVAILABLE;
+	}
+	nodelay_listeners();	/* a changed message's replies go out at once (nodelay.c) */
+	if (strncmp(socket, "unix:", 5) == 0 || strncmp(socket, "local:", 6) == 0)
+		*sockpath = strchr(socket, ':') + 1;
+	else if (socket[0] == '/')
+		*sockpath = socket;
+	if (*sockpath != NULL)
+		chmod(*sockpath, 0660);	/* the MTA's user joins our group to connect */
+	return 0;
+}
+
+/* startup_store - open the store once (creating it) and check its files: a store we
+ * cannot open does not stop mail (each message that needs it then follows on-error),
+ * but the admin is told now, where they are looking */
+static void
+startup_store(const char *user, int foreground)
+{
+	struct conf_ref *ref = runtime_get_conf();
+	char err[1024], *warning = NULL;
+
+	if (check_store(ref->conf, err, sizeof(err)) != 0)
+		warning = xstrdup(err);
+	else if (selfcheck_store(conf_state_base(ref->conf), selfcheck_say_log) > 0 && !foreground)
+		fprintf(stderr, PROG ": error: the store is not writable by %s (the log says which file)\n", user);
+	runtime_put_conf(ref);
+	if (warning != NULL) {
+		fprintf(stderr, PROG ": warning: store: %s; messages that need it follow on-error\n",
+		    warning);
+		log_msg(LOG_WARNING, NULL, "store: %s; messages that need it follow on-error", warning);
+		free(warning);
+	}
+}
+
+/* take_conf - start logging as conf says and hand conf to the runtime (which owns it
+ * from here: a reload may free it); 0, or an exit status (conf freed) */
+static int
+take_conf(struct ps_conf *conf, const struct options *opt, int *local_domains_empty,
+    int *on_error_tempfail)
+{
+	char err[1024];
+
+	log_open(PROG, conf->syslog_facility, opt->foreground);
+	log_set_level(opt->debug ? LOG_DEBUG : conf->log_level);
+	*local_domains_empty = conf->local_domains.n == 0;
+	*on_error_tempfail = conf->on_error == CONF_ON_ERROR_TEMPFAIL;
+	if (runtime_set_conf(conf, err, sizeof(err)) != 0) {	/* it freed conf */
+		fprintf(stderr, PROG ": %s\n", err);
+		return EX_CONFIG;
+	}
+	return 0;
+}
+
+/* detach - into the background (unless in the foreground), with the pid file; 0 or
+ * an exit status */
+static int
+detach(const struct options *opt, const char *pid_file)
+{
+	if (!opt->foreground && daemon(0, 0) != 0) {
+		fprintf(stderr, PROG ": cannot detach: %s\n", strerror(errno));
+		return EX_OSERR;
+	}
+	if (pid_file != NULL && *pid_file != '\0' && write_pid_file(pid_file) != 0 &&
+	    !opt->foreground)
+		return EX_CANTCREAT;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options opt = {.config = CONF_DEFAULT_PATH};
+	struct ps_conf *conf;
+	char *socket, *user, *pid_file, err[1024];
+	const char *sockpath = NULL;
+	int status, local_domains_empty, on_error_tempfail;
+
+	umask(007);	/* the store and the pid file are never others' to read */
+	parse_options(argc, argv, &opt);
 	if ((conf = conf_load(opt.config, err, sizeof(err))) == NULL) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return EX_CONFIG;
@@ -322,92 +441,20 @@ main(int argc, char **argv)
 	}
 	xmlsafe_init();
 	if (opt.check_only) {
-		struct filter_ctx *fc = filter_ctx_new(conf, err, sizeof(err));
-
-		if (fc == NULL) {
-			fprintf(stderr, PROG ": %s\n", err);
-			status = EX_CONFIG;
-			goto out;
-		}
-		filter_ctx_free(fc);
-		/* Only look (selfcheck.c): opening the database as root would leave root's
-		 * files in it. */
-		problems = selfcheck_keys(conf, selfcheck_say_stderr) +
-		    selfcheck_install(conf, user, socket, selfcheck_say_stderr);
-		if (problems > 0) {
-			fprintf(stderr, PROG ": %s: %d problem%s to fix before the filter runs\n",
-			    opt.config, problems, problems == 1 ? "" : "s");
-			status = EX_CONFIG;
-			goto out;
-		}
-		printf(PROG ": %s: config is valid\n", opt.config);
-		status = EX_OK;
+		status = check_config(opt.config, conf, user, socket);
 		goto out;
 	}
-
-	log_open(PROG, conf->syslog_facility, opt.foreground);
-	log_set_level(opt.debug ? LOG_DEBUG : conf->log_level);
-	local_domains_empty = conf->local_domains.n == 0;
-	on_error_tempfail = conf->on_error == CONF_ON_ERROR_TEMPFAIL;
-	/* From here the runtime owns conf (a reload may free it). */
-	if (runtime_set_conf(conf, err, sizeof(err)) != 0) {
-		conf = NULL;		/* runtime_set_conf freed it */
-		fprintf(stderr, PROG ": %s\n", err);
-		status = EX_CONFIG;
+	status = take_conf(conf, &opt, &local_domains_empty, &on_error_tempfail);
+	conf = NULL;			/* the runtime's now (or freed) */
+	if (status != 0 || (status = listen_on(socket, &sockpath)) != 0)
 		goto out;
-	}
-	conf = NULL;
-
-	if (memkeep_arenas() != 0)	/* no threads yet (memkeep.c) */
-		log_msg(LOG_WARNING, NULL, "malloc refused its thresholds: freed memory goes back"
-		    " to the kernel after each message");
-	if (smfi_setconn((char *) socket) != MI_SUCCESS ||
-	    smfi_register(*callbacks_desc()) != MI_SUCCESS) {
-		fprintf(stderr, PROG ": cannot set up libmilter for %s\n", socket);
-		status = EX_SOFTWARE;
-		goto out;
-	}
-	errno = 0;
-	if (smfi_opensocket(1) != MI_SUCCESS) {
-		fprintf(stderr, PROG ": cannot listen on %s: %s\n", socket,
-		    errno ? strerror(errno) : "the address is in use or not allowed");
-		status = EX_UNAVAILABLE;
-		goto out;
-	}
-	nodelay_listeners();	/* a changed message's replies go out at once (nodelay.c) */
-	if (strncmp(socket, "unix:", 5) == 0 || strncmp(socket, "local:", 6) == 0)
-		sockpath = strchr(socket, ':') + 1;
-	else if (socket[0] == '/')
-		sockpath = socket;
-	if (sockpath != NULL)
-		chmod(sockpath, 0660);	/* the MTA's user joins our group to connect */
 	if (drop_privileges(user, sockpath) != 0) {
 		status = EX_NOPERM;
 		goto out;
 	}
-
-	/* A store we cannot open does not stop mail: each message that needs it then
-	 * follows the on-error policy. Say so now, where the admin is looking. */
-	ref = runtime_get_conf();
-	if (check_store(ref->conf, err, sizeof(err)) != 0)
-		store_warning = xstrdup(err);
-	else if (selfcheck_store(conf_state_base(ref->conf), selfcheck_say_log) > 0 && !opt.foreground)
-		fprintf(stderr, PROG ": error: the store is not writable by %s (the log says which file)\n", user);
-	runtime_put_conf(ref);
-	if (store_warning != NULL) {
-		fprintf(stderr, PROG ": warning: store: %s; messages that need it follow on-error\n",
-		    store_warning);
-		log_msg(LOG_WARNING, NULL, "store: %s; messages that need it follow on-error", store_warning);
-	}
-	if (!opt.foreground && daemon(0, 0) != 0) {
-		fprintf(stderr, PROG ": cannot detach: %s\n", strerror(errno));
-		status = EX_OSERR;
+	startup_store(user, opt.foreground);
+	if ((status = detach(&opt, pid_file)) != 0)
 		goto out;
-	}
-	if (pid_file != NULL && *pid_file != '\0' && write_pid_file(pid_file) != 0 && !opt.foreground) {
-		status = EX_CANTCREAT;
-		goto out;
-	}
 	if (local_domains_empty)
 		log_msg(LOG_WARNING, NULL, "local-domains is empty: every recipient counts as external");
 	log_msg(LOG_INFO, NULL, "starting on %s with %s, on-error %s", socket, opt.config,
@@ -423,7 +470,6 @@ main(int argc, char **argv)
 out:
 	conf_free(conf);
 	runtime_put_conf(runtime_release());
-	free(store_warning);
 	free(socket);
 	free(user);
 	free(pid_file);

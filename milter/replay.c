@@ -1,7 +1,7 @@
 /*
  * replay.c - a thread that looks at the spool of unrecorded records every few seconds
  * and, while it holds records, writes them into the store with a connection of its own
- * (never on a message's path). It logs what it wrote, and why the store still refuses
+ * (never on a message's path), under the lock the messages write under (record.c). It logs what it wrote, and why the store still refuses
  * when the reason changes, so a locked store does not fill the log.
  */
 #include <pthread.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "filter/filter.h"
 #include "util/log.h"
+#include "record.h"
 #include "replay.h"
 #include "runtime.h"
 #include "sessions.h"
@@ -40,7 +40,7 @@ replay_round(struct store **st, char *last_err, size_t last_len)
 	if (*st == NULL)
 		rc = -1;
 	else
-		rc = filter_store_replay(*st, conf, &done, &left, err, sizeof(err));
+		rc = record_replay(*st, conf, &done, &left, err, sizeof(err));
 	if (done > 0)
 		log_msg(LOG_NOTICE, NULL, "journal: %zu unrecorded record(s) written to the store,"
 		    " %zu still waiting", done, left);

@@ -1,6 +1,6 @@
 /*
  * replay.h - the thread that writes the spool of unrecorded records into the store
- * once it takes them again (lib/store_spool.h, filter_store_replay()).
+ * once it takes them again (store/store_spool.h, record_replay()).
  */
 #ifndef PS_REPLAY_H
 #define PS_REPLAY_H

@@ -4,9 +4,10 @@
  *
  * Everything in the message is untrusted: values that end up in a header or a reply
  * (invoice numbers, finding ids) are reduced to printable ASCII without ';' and cut.
- * The store steps live in filter_store.c, the note in filter_note.c.
+ * It decides without I/O: the resend history comes through the caller's lookup, the
+ * records to write go back in the result. The note lives in filter_note.c, the
+ * records in filter_records.c, the iTIP answers in filter_reply.c.
  */
-#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,6 @@
 #include "mime/mime_text.h"
 #include "mime/outbound.h"
 #include "util/xalloc.h"
-#include "mime/hdr.h"
 
 static pthread_once_t filter_gmime_once = PTHREAD_ONCE_INIT;
 
@@ -65,32 +65,6 @@ filter_ctx_free(struct filter_ctx *fc)
 	return NULL;
 }
 
-const char *
-filter_action_name(enum conf_action a)
-{
-	switch (a) {
-	case CONF_ACTION_HOLD: return "hold";
-	case CONF_ACTION_REJECT: return "reject";
-	case CONF_ACTION_TEMPFAIL: return "tempfail";
-	default: return "tag";
-	}
-}
-
-/* filter_add_hdr - append a header edit */
-static void
-filter_add_hdr(struct filter_result *res, enum filter_hdr_op op, const char *name, int index,
-    const char *value)
-{
-	struct filter_hdr *h;
-
-	res->hdrs = xreallocarray(res->hdrs, res->nhdrs + 1, sizeof(*res->hdrs));
-	h = &res->hdrs[res->nhdrs++];
-	h->op = op;
-	h->name = xstrdup(name);
-	h->index = index;
-	h->value = value ? xstrdup(value) : NULL;
-}
-
 /* filter_safe - copy untrusted s into buf as printable ASCII without ; " \\ or % */
 static char *
 filter_safe(char *buf, size_t len, const char *s)
@@ -103,78 +77,6 @@ filter_safe(char *buf, size_t len, const char *s)
 	}
 	buf[i] = '\0';
 	return buf;
-}
-
-/* filter_header_count - occurrences of header name in the raw header block */
-static int
-filter_header_count(const struct ps_msg *m, const char *name)
-{
-	return hdr_count(m->raw, m->header_len ? m->header_len : m->len, name);
-}
-
-/*
- * filter_parse - the message as GMime sees it; NULL when it cannot be parsed. GMime
- * reads m->raw in place, without a copy of its own: *view wraps those bytes (the
- * stream does not own them) and must outlive every GMime object of the message;
- * filter_unparse() drops both. The pipeline never changes m->raw meanwhile.
- */
-static GMimeMessage *
-filter_parse(const struct ps_msg *m, GByteArray **view)
-{
-	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *msg;
-
-	*view = g_byte_array_new_take((guint8 *) m->raw, m->len);
-	stream = g_mime_stream_mem_new_with_byte_array(*view);
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_object_unref(stream);
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	msg = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
-	return msg;
-}
-
-/* filter_unparse - drop the parsed message, then the view of m->raw (not the bytes) */
-static void
-filter_unparse(GMimeMessage *msg, GByteArray *view)
-{
-	if (msg != NULL)
-		g_object_unref(msg);
-	g_byte_array_free(view, FALSE);		/* the bytes stay m->raw's */
-}
-
-int
-filter_rcpt_name(GMimeMessage *msg, const char *rcpt, char *buf, size_t len)
-{
-	static const GMimeAddressType types[] = {GMIME_ADDRESS_TYPE_TO, GMIME_ADDRESS_TYPE_CC};
-	char addr[320];
-	size_t alen;
-
-	outbound_bare_address(rcpt, addr, sizeof(addr));
-	alen = strlen(addr);
-	buf[0] = '\0';
-	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
-		InternetAddressList *list = g_mime_message_get_addresses(msg, types[t]);
-		int n = list ? internet_address_list_length(list) : 0;
-
-		for (int i = 0; i < n; i++) {
-			InternetAddress *ia = internet_address_list_get_address(list, i);
-			const char *name;
-
-			if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
-				continue;
-			if (strlen(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia))) != alen ||
-			    strcasecmp(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)), addr) != 0)
-				continue;
-			if ((name = internet_address_get_name(ia)) != NULL && *name != '\0') {
-				snprintf(buf, len, "%s", name);
-				return 1;
-			}
-		}
-	}
-	return 0;
 }
 
 /* filter_check_invoices - find the invoices and run every check on each */
@@ -242,7 +144,7 @@ filter_verdicts(const struct ps_conf *conf, struct filter_result *res)
 		if (fi->has_error) {
 			fi->verdict = "flagged";
 			res->flagged = 1;
-		} else if (fi->verdict == NULL)	/* filter_store_consult may say "resend" */
+		} else if (fi->verdict == NULL)	/* filter_consult may say "resend" */
 			fi->verdict = "ok";
 		if (!fi->has_error && fi->has_warning)
 			res->warned = 1;
@@ -288,7 +190,7 @@ filter_tag(const struct ps_msg *m, struct filter_result *res)
 	char num[80], id[40];
 
 	for (int n = filter_header_count(m, FILTER_INVOICE_HEADER); n > 0; n--)
-		filter_add_hdr(res, FILTER_HDR_DELETE, FILTER_INVOICE_HEADER, n, NULL);
+		hdr_edit_push(&res->hdrs, &res->nhdrs, HDR_EDIT_DELETE, FILTER_INVOICE_HEADER, n, NULL);
 	for (size_t i = 0; i < res->ninv; i++) {
 		const struct filter_invoice *fi = &res->inv[i];
 		char *v = xasprintf("%s; number=%s", fi->verdict,
@@ -300,7 +202,7 @@ filter_tag(const struct ps_msg *m, struct filter_result *res)
 			free(v);
 			v = more;
 		}
-		filter_add_hdr(res, FILTER_HDR_ADD, FILTER_INVOICE_HEADER, 0, v);
+		hdr_edit_push(&res->hdrs, &res->nhdrs, HDR_EDIT_ADD, FILTER_INVOICE_HEADER, 0, v);
 		free(v);
 	}
 }
@@ -334,13 +236,67 @@ filter_act(const struct ps_conf *conf, struct filter_result *res)
 	}
 }
 
+/* filter_consult - each readable invoice's resend history through lk: a resend is
+ * its verdict, a changed one gets an error finding; 0, or -1 with err */
+static int
+filter_consult(const struct filter_lookup *lk, struct filter_result *res, char *err,
+    size_t errlen)
+{
+	for (size_t i = 0; i < res->ninv; i++) {
+		struct filter_invoice *fi = &res->inv[i];
+		enum filter_seen seen;
+		long long prev;
+		char desc[256] = "";
+
+		if (fi->found.inv == NULL)
+			continue;
+		if (lk->resend(lk->ctx, fi->found.inv, &seen, &prev, desc, sizeof(desc), err, errlen) != 0)
+			return -1;
+		if (seen == FILTER_SEEN_CHANGED)
+			inv_findings_add(fi->findings, "PS-RESEND-CHANGED", INV_SEV_ERROR,
+			    "invoice %s was sent before (journal #%lld) with %s",
+			    fi->found.inv->number ? fi->found.inv->number : "?", prev, desc);
+		else if (seen == FILTER_SEEN_RESEND)
+			fi->verdict = "resend";
+	}
+	return 0;
+}
+
+/* filter_decide - an outbound message's invoices and onboarding: checks, resends,
+ * verdicts, tags, actions, the note and the records; 0, or -1 (incomplete: on-error) */
+static int
+filter_decide(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
+    GMimeMessage *msg, time_t now, struct filter_result *res)
+{
+	char err[512];
+
+	onboard_classify(fc->onboard, msg, m->sender, &res->onboard);
+	filter_check_invoices(fc, m, msg, res);
+	if (lk != NULL && !lk->available &&
+	    (res->is_invoice || res->onboard.kind != ONBOARD_NONE))
+		res->error = xstrdup("the store is not open");
+	else if (lk != NULL && lk->available && res->is_invoice &&
+	    filter_consult(lk, res, err, sizeof(err)) != 0)
+		res->error = xstrdup(err);
+	filter_verdicts(fc->conf, res);
+	if (res->error != NULL && !res->flagged)	/* incomplete: the on-error policy */
+		return -1;
+	filter_tag(m, res);
+	filter_act(fc->conf, res);
+	if (res->action == CONF_ACTION_TAG || res->action == CONF_ACTION_HOLD)
+		filter_note(fc, lk, m, msg, res, now);
+	if (lk != NULL && lk->recording)
+		filter_records_list(fc->conf, m, msg, res);
+	return 0;
+}
+
 int
-filter_run(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
-    const struct ps_msg *m, time_t now, struct filter_result *res)
+filter_run(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
+    time_t now, struct filter_result *res)
 {
 	GMimeMessage *msg;
 	GByteArray *view;
-	char err[512];
+	int rc;
 
 	if ((msg = filter_parse(m, &view)) == NULL) {
 		/* Not MIME we can read: nothing to find, nothing to note; only the
@@ -351,51 +307,11 @@ filter_run(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
 	}
 	/* A manager's answer to an invitation: internal mail to postsale-address. */
 	if (filter_reply_wanted(fc->conf, m) &&
-	    (filter_reply(fc, st, mode, m, msg, now, res) != 0 || m->nexternal == 0)) {
+	    (filter_reply(fc, lk, m, msg, res) != 0 || m->nexternal == 0)) {
 		filter_unparse(msg, view);
 		return res->error != NULL ? -1 : 0;
 	}
-	onboard_classify(fc->onboard, msg, m->sender, &res->onboard);
-	filter_check_invoices(fc, m, msg, res);
-	if (mode == FILTER_STORE_WRITE && st == NULL &&
-	    (res->is_invoice || res->onboard.kind != ONBOARD_NONE))
-		res->error = xstrdup("the store is not open");
-	else if (mode != FILTER_STORE_NONE && st != NULL && res->is_invoice &&
-	    filter_store_consult(st, m, res, err, sizeof(err)) != 0)
-		res->error = xstrdup(err);
-	filter_verdicts(fc->conf, res);
-	if (res->error != NULL && !res->flagged) {	/* incomplete: the on-error policy */
-		filter_unparse(msg, view);
-		return -1;
-	}
-	filter_tag(m, res);
-	filter_act(fc->conf, res);
-	if (res->action == CONF_ACTION_TAG || res->action == CONF_ACTION_HOLD)
-		filter_note(fc, mode != FILTER_STORE_NONE ? st : NULL, m, msg, res, now);
-	if (mode == FILTER_STORE_WRITE)
-		res->unrecorded = filter_store_record(st, fc->conf, m, msg, res, now);
+	rc = filter_decide(fc, lk, m, msg, now, res);
 	filter_unparse(msg, view);
-	return 0;
-}
-
-void
-filter_result_clear(struct filter_result *res)
-{
-	for (size_t i = 0; i < res->ninv; i++) {
-		inv_findings_free(res->inv[i].findings);
-		inv_found_clear(&res->inv[i].found);
-	}
-	free(res->inv);
-	for (size_t i = 0; i < res->nhdrs; i++) {
-		free(res->hdrs[i].name);
-		free(res->hdrs[i].value);
-	}
-	free(res->hdrs);
-	for (size_t i = 0; i < res->nadd_rcpts; i++)
-		free(res->add_rcpts[i]);
-	free(res->add_rcpts);
-	free(res->reason);
-	free(res->body);
-	free(res->error);
-	memset(res, 0, sizeof(*res));
+	return rc;
 }

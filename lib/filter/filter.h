@@ -2,10 +2,15 @@
  * filter.h - what postsale does with one outbound message, decided over its bytes.
  *
  * The milter (at end of message) and `postsalectl simulate` run the same pipeline:
- * parse the MIME once, find and check the invoices, classify onboarding mail, consult
- * the store (resends, customer facts), decide the actions, write the note, and (for the
- * milter) record the journal and the journey. The result is a list of plain edits that
- * the caller applies: through libmilter, or to the bytes for simulate.
+ * parse the MIME once, find and check the invoices, classify onboarding mail, decide
+ * the actions and write the note. The pipeline decides without I/O: what it needs to
+ * know of the world (an invoice's resend history, a customer's facts, a check-in) it
+ * asks a lookup its caller supplies (struct filter_lookup: the store, for the milter
+ * and simulate, filter_store.h; a fake in the tests), and what is to be remembered it
+ * returns as records that the caller writes (the milter: filter_store_write()). The
+ * edits the message gets are given to an edit sink (struct filter_sink) by
+ * filter_edit(): the milter's calls libmilter, simulate's prints them and applies
+ * them to the bytes.
  */
 #ifndef PS_FILTER_H
 #define PS_FILTER_H
@@ -15,9 +20,9 @@
 
 #include "conf/conf.h"
 #include "invoice/inv_find.h"
-#include "mime/msg.h"
 #include "journey/onboard.h"
-#include "store/store.h"
+#include "mime/hdr_edit.h"
+#include "mime/msg.h"
 #include "note/tmpl.h"
 
 #define FILTER_INVOICE_HEADER "X-Postsale-Invoice"
@@ -45,20 +50,94 @@ struct filter_invoice {
 	int has_warning;
 };
 
-enum filter_hdr_op { FILTER_HDR_ADD, FILTER_HDR_CHANGE, FILTER_HDR_DELETE };
+/* What the store says of an invoice number (same seller) sent before. */
+enum filter_seen { FILTER_SEEN_NEW, FILTER_SEEN_RESEND, FILTER_SEEN_CHANGED };
 
-/* A header edit, in libmilter's terms (index counts occurrences of name from 1). */
-struct filter_hdr {
-	enum filter_hdr_op op;
-	char *name;
-	int index;
-	char *value;			/* NULL for DELETE; no leading space */
+/* A customer as the store knows it, for the values of the note. */
+struct filter_customer {
+	time_t since;			/* onboarded, else first seen */
+	long invoice_count;		/* invoices sent to it so far */
+	char name[256];			/* display name, "" when unknown */
+	char manager[256];		/* "" when unknown */
 };
 
-enum filter_store_mode {
-	FILTER_STORE_NONE,		/* no store: no resend check, no facts, no records */
-	FILTER_STORE_READ,		/* consult only (simulate) */
-	FILTER_STORE_WRITE,		/* consult and record (the milter) */
+/* A check-in an iTIP answer names (by UID). */
+struct filter_checkin {
+	long long id;
+	char *manager;			/* the invited manager's address */
+	int sequence;			/* the SEQUENCE of the invitation */
+	char state[12];			/* planned sent cancelled failed skipped */
+	time_t due_at, end_at;
+	char *tzid;
+};
+/* filter_checkin_clear - free what ci holds and zero it */
+void filter_checkin_clear(struct filter_checkin *ci);
+
+/*
+ * What the pipeline reads, supplied by its caller (NULL: nothing to read, nothing to
+ * record). Each function returns 0, or -1 with one line in err when the source
+ * failed; customer and checkin return 1 for an unknown address or UID.
+ */
+struct filter_lookup {
+	void *ctx;			/* the functions' first argument */
+	int available;			/* 0: the store could not be opened (why: the
+					   caller's); a message that needs it is incomplete */
+	int recording;			/* the caller writes res->records and res->answer
+					   (else: look only, and say what would be recorded) */
+	int (*resend)(void *ctx, const inv_invoice *inv, enum filter_seen *seen,
+	    long long *prev_id, char *prev_desc, size_t desclen, char *err, size_t errlen);
+	int (*customer)(void *ctx, const char *address, struct filter_customer *out,
+	    char *err, size_t errlen);
+	int (*checkin)(void *ctx, const char *uid, struct filter_checkin *out, char *err,
+	    size_t errlen);
+};
+
+/* One record the message leaves for the store. */
+enum filter_record_kind {
+	FILTER_RECORD_INVOICE,		/* the journal entry of res->inv[inv] */
+	FILTER_RECORD_JOURNEY_START,	/* onboarding: a journey starts for customer */
+	FILTER_RECORD_JOURNEY_STOP,	/* off-boarding: its future check-ins go */
+	FILTER_RECORD_RENEWAL,		/* a renewal date moves the pre-renewal check-in */
+};
+
+struct filter_record {
+	enum filter_record_kind kind;
+	size_t inv;			/* INVOICE: the index in res->inv */
+	const char *action;		/* INVOICE: what it got: "tag", "hold" ... or "none" */
+	char *customer;			/* JOURNEY, RENEWAL: the bare address */
+	char *name;			/* its display name in To or Cc, or NULL */
+};
+
+/* The records of a message, in the order they are written. */
+struct filter_records {
+	struct filter_record *v;
+	size_t n;
+	const char **rcpts;		/* the external recipients (the journal counts
+					   invoices per customer): m's strings */
+	size_t nrcpts;
+	char *message_id;		/* the Message-ID, or NULL */
+};
+
+/* A trusted iTIP answer to record on its check-in (filter_reply.c). */
+enum filter_answer_kind { FILTER_ANSWER_NONE, FILTER_ANSWER_PARTSTAT, FILTER_ANSWER_COUNTER };
+
+struct filter_answer {
+	enum filter_answer_kind kind;
+	long long checkin;		/* the check-in's id */
+	int sequence;			/* the SEQUENCE answered */
+	const char *partstat;		/* PARTSTAT: "ACCEPTED", "DECLINED" or "TENTATIVE" */
+	int declined;			/* re-plan the check-in once recorded */
+	time_t dtstamp;			/* the answer's DTSTAMP (0 none) */
+	time_t start, end;		/* COUNTER: the proposed time */
+	char *cn;			/* the attendee's CN, or NULL */
+	char *who;			/* the attendee's address */
+	char *uid;			/* the check-in's UID */
+	char *tzid;			/* the check-in's zone */
+	char *when;			/* COUNTER: start in that zone, for the log */
+	int checkin_sequence;		/* the check-in's SEQUENCE */
+	time_t due_at;			/* the check-in's start */
+	int discard;			/* reply-mail = discard and the mail is only for
+					   postsale-address: dropped once recorded */
 };
 
 struct filter_result {
@@ -70,7 +149,7 @@ struct filter_result {
 	int warned;			/* some invoice has warnings only */
 	enum conf_action action;	/* what the message gets: tag, hold, reject, tempfail */
 	char *reason;			/* hold: the quarantine reason; reject/tempfail: reply text */
-	struct filter_hdr *hdrs;
+	struct hdr_edit *hdrs;		/* the header edits, in order */
 	size_t nhdrs;
 	char *body;			/* a new body (the note), or NULL */
 	size_t body_len;
@@ -78,65 +157,109 @@ struct filter_result {
 	size_t nadd_rcpts;
 	int note_added;
 	char note_reason[256];		/* why no note, when one was due */
+	struct filter_records records;	/* what the store is to remember (recording only) */
 	/* internal mail to postsale-address: an iTIP answer (filter_reply.c) */
 	int reply;			/* it carries a calendar */
+	struct filter_answer answer;	/* a trusted answer to record (recording only) */
 	int reply_recorded;		/* the answer was recorded on its check-in */
 	int discard;			/* reply-mail = discard: drop the message */
-	char reply_note[512];		/* what became of it (printable), for simulate */
+	char reply_note[512];		/* what became of it (printable), for the log */
+	int reply_level;		/* its log level */
 	char *error;			/* an internal failure: the caller follows on-error,
 					   unless the message is flagged anyway */
-	int unrecorded;			/* filter_store_record(): 1 kept in the spool, -1 lost */
+	int unrecorded;			/* filter_store_write(): 1 kept in the spool, -1 lost */
 };
 
 /*
- * filter_run - decide what to do with the outbound message m. st may be NULL (as with
- * FILTER_STORE_NONE, or FILTER_STORE_WRITE when the store cannot be opened). Fills
- * *res (which the caller zeroes) and returns 0. When the store could not be read for a
- * message that needs it, the check is incomplete: -1 with res->error set, and the
- * caller follows the on-error policy; but an invoice flagged on its own findings keeps
- * its verdict (0, res->error set for the log). Recording never fails the run: what
- * the store cannot take is kept in the spool (res->unrecorded).
+ * filter_run - decide what to do with the outbound message m, reading through lk
+ * (NULL: no store: no resend check, no facts, no records). Fills *res (which the
+ * caller zeroes) and returns 0. When the lookup failed (or the store is not available)
+ * for a message that needs it, the check is incomplete: -1 with res->error set, and
+ * the caller follows the on-error policy; but an invoice flagged on its own findings
+ * keeps its verdict (0, res->error set for the log). With lk->recording, res->records
+ * and res->answer say what the caller is to write.
  */
-int filter_run(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
-    const struct ps_msg *m, time_t now, struct filter_result *res);
+int filter_run(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
+    time_t now, struct filter_result *res);
 void filter_result_clear(struct filter_result *res);
 /* filter_action_name - "tag", "hold", "reject" or "tempfail" */
 const char *filter_action_name(enum conf_action a);
+/* filter_reply_note - what became of an iTIP answer, made printable, into
+ * res->reply_note, with the level the milter logs it at */
+void filter_reply_note(struct filter_result *res, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /*
- * filter_apply_bytes - the message m as it leaves the filter: header edits and the new
- * body applied to its bytes (for simulate). The caller frees the result.
+ * An edit sink: what can be done to a message in the MTA. The milter's calls libmilter
+ * (milter/sink.c), simulate's records the edits and applies them to the bytes
+ * (filter_edits_sink()), the tests' records the calls. Each function returns 0, or -1
+ * when the edit was refused. The strings are the filter's (printable, no '%').
  */
-char *filter_apply_bytes(const struct ps_msg *m, const struct filter_result *res, size_t *len);
+struct filter_sink {
+	void *ctx;			/* the functions' first argument */
+	int (*header)(void *ctx, const struct hdr_edit *h);
+	int (*body)(void *ctx, const char *body, size_t len);
+	int (*add_rcpt)(void *ctx, const char *rcpt);
+	int (*quarantine)(void *ctx, const char *reason);
+	int (*reply)(void *ctx, const char *rcode, const char *xcode, const char *text);
+};
+
+enum filter_outcome {
+	FILTER_ACCEPT,			/* deliver (with whatever was changed) */
+	FILTER_REJECT,			/* the reply is set: 5xx */
+	FILTER_TEMPFAIL,		/* the reply is set: 4xx */
+	FILTER_FAILED,			/* the sink refused an edit: follow on-error */
+};
+
+/*
+ * filter_edit - give the sink every edit res makes, in the order the milter makes
+ * them: a rejected or deferred message gets its reply and nothing else; else the
+ * header edits, the new body, the added recipients, the quarantine. Stops at the
+ * first refused edit (FILTER_FAILED).
+ */
+enum filter_outcome filter_edit(const struct filter_result *res, const struct filter_sink *sink);
+
+/* The edits a sink was given, to print them and apply them to the bytes. */
+struct filter_edits {
+	struct hdr_edit *hdrs;
+	size_t nhdrs;
+	const char *body;		/* the sink's caller's (res->body), or NULL */
+	size_t body_len;
+	char **rcpts;
+	size_t nrcpts;
+	char *quarantine;		/* the reason, or NULL */
+	char reply_code[8], reply_xcode[16];	/* "" unless a reply was set */
+	char *reply_text;
+};
+/* filter_edits_sink - a sink that records into *e (zeroed by the caller) */
+void filter_edits_sink(struct filter_edits *e, struct filter_sink *sink);
+/* filter_edits_message - m as it leaves the MTA that made the edits e; the caller
+ * frees (*len bytes) */
+char *filter_edits_message(const struct ps_msg *m, const struct filter_edits *e, size_t *len);
+void filter_edits_clear(struct filter_edits *e);
 
 /* filter_rcpt_name - the display name the To or Cc header gives rcpt; 1 if found */
 int filter_rcpt_name(GMimeMessage *msg, const char *rcpt, char *buf, size_t len);
+/* filter_header_count - occurrences of header name in m's header block */
+int filter_header_count(const struct ps_msg *m, const char *name);
+/* filter_parse - GMime's reading of m->raw in place (NULL: not MIME it can read);
+ * *view wraps the bytes; filter_unparse() drops both, never the bytes */
+GMimeMessage *filter_parse(const struct ps_msg *m, GByteArray **view);
+void filter_unparse(GMimeMessage *msg, GByteArray *view);
 
-/* Internal steps, one file each (filter_store.c, filter_note.c). */
-int filter_store_consult(struct store *st, const struct ps_msg *m, struct filter_result *res,
-    char *err, size_t errlen);
-/*
- * filter_store_record - record the invoices and the journey of the message in st (NULL:
- * the store is not open). What the store cannot take before st's deadline is kept in
- * the spool of unrecorded records and logged in full. 0 all recorded, 1 kept in the
- * spool, -1 neither recorded nor kept (the log lines are then the only record).
- */
-int filter_store_record(struct store *st, const struct ps_conf *conf, const struct ps_msg *m,
-    GMimeMessage *msg, const struct filter_result *res, time_t now);
-/*
- * filter_store_replay - write the spool of conf's database into st, oldest record
- * first, up to the first one the store refuses (it stays, with what is left of it).
- * *done: the records written and removed; *left: those still waiting. 0, or -1 with
- * the reason in err.
- */
-int filter_store_replay(struct store *st, const struct ps_conf *conf, size_t *done,
-    size_t *left, char *err, size_t errlen);
-void filter_note(struct filter_ctx *fc, struct store *st, const struct ps_msg *m,
+/* The steps of filter_run, one file each: the note (filter_note.c), the records
+ * (filter_records.c), the iTIP answers (filter_reply.c). */
+void filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
     GMimeMessage *msg, struct filter_result *res, time_t now);
+void filter_records_list(const struct ps_conf *conf, const struct ps_msg *m, GMimeMessage *msg,
+    struct filter_result *res);
+void filter_records_clear(struct filter_records *r);
 /* filter_reply_wanted - 1 when m comes from inside and is addressed to postsale-address */
 int filter_reply_wanted(const struct ps_conf *conf, const struct ps_msg *m);
-/* filter_reply - read and record the iTIP answer in msg (filter_reply.c); 0, or -1
- * with res->error (the store failed: on-error applies) */
-int filter_reply(struct filter_ctx *fc, struct store *st, enum filter_store_mode mode,
-    const struct ps_msg *m, GMimeMessage *msg, time_t now, struct filter_result *res);
+/* filter_reply - read the iTIP answer in msg and decide what to record; 0, or -1 with
+ * res->error (the lookup failed: on-error applies) */
+int filter_reply(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
+    GMimeMessage *msg, struct filter_result *res);
+void filter_answer_clear(struct filter_answer *a);
 
 #endif

@@ -3,7 +3,8 @@
  * values, and the byte-exact injection (lib/note.c) that writes it.
  *
  * The values come from the message (display names, invoice numbers: untrusted, escaped
- * by the template engine) and from the store (the customer's tenure and invoice count).
+ * by the template engine) and from the caller's lookup (the customer's tenure and
+ * invoice count, as the store knows them).
  * A note that cannot be written correctly is skipped with the reason, never forced.
  */
 #include <stdio.h>
@@ -13,7 +14,6 @@
 #include <gmime/gmime.h>
 
 #include "filter.h"
-#include "journey/journey.h"
 #include "note/note.h"
 #include "mime/outbound.h"
 #include "util/xalloc.h"
@@ -43,18 +43,18 @@ filter_note_due(const struct ps_conf *conf, const struct filter_result *res)
 
 /* filter_note_facts - the values of the note for the customer rcpt */
 static void
-filter_note_facts(struct filter_ctx *fc, struct store *st, GMimeMessage *msg,
+filter_note_facts(struct filter_ctx *fc, const struct filter_lookup *lk, GMimeMessage *msg,
     const struct filter_result *res, const char *rcpt, time_t now, tmpl_facts *f,
     char *name, size_t namelen, char *manager, size_t mlen)
 {
-	struct journey_facts jf;
+	struct filter_customer jf;
 	struct tm since, today;
 	char err[256];
 	time_t start = now;
 	long count = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (st != NULL && journey_customer_basics(st, rcpt, &jf, err, sizeof(err)) == 0) {
+	if (lk != NULL && lk->available && lk->customer(lk->ctx, rcpt, &jf, err, sizeof(err)) == 0) {
 		start = jf.since;
 		count = jf.invoice_count;
 		snprintf(manager, mlen, "%s", jf.manager);
@@ -81,7 +81,7 @@ filter_note_facts(struct filter_ctx *fc, struct store *st, GMimeMessage *msg,
 }
 
 void
-filter_note(struct filter_ctx *fc, struct store *st, const struct ps_msg *m,
+filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
     GMimeMessage *msg, struct filter_result *res, time_t now)
 {
 	const struct ps_conf *conf = fc->conf;
@@ -108,7 +108,7 @@ filter_note(struct filter_ctx *fc, struct store *st, const struct ps_msg *m,
 		snprintf(res->note_reason, sizeof(res->note_reason), "no %s template for language %s", kind, lang);
 		return;
 	}
-	filter_note_facts(fc, st, msg, res, rcpt, now, &facts, name, sizeof(name), manager, sizeof(manager));
+	filter_note_facts(fc, lk, msg, res, rcpt, now, &facts, name, sizeof(name), manager, sizeof(manager));
 	vars = tmpl_vars_new();
 	tmpl_vars_facts(vars, &facts, lang);
 	if (txt != NULL)
@@ -124,16 +124,9 @@ filter_note(struct filter_ctx *fc, struct store *st, const struct ps_msg *m,
 		res->body = r.body;		/* taken over */
 		res->body_len = r.body_len;
 		r.body = NULL;
-		for (size_t i = 0; i < r.nheaders; i++) {
-			struct filter_hdr *h;
-
-			res->hdrs = xreallocarray(res->hdrs, res->nhdrs + 1, sizeof(*res->hdrs));
-			h = &res->hdrs[res->nhdrs++];
-			h->op = r.headers[i].index ? FILTER_HDR_CHANGE : FILTER_HDR_ADD;
-			h->name = xstrdup(r.headers[i].name);
-			h->index = r.headers[i].index;
-			h->value = xstrdup(r.headers[i].value);
-		}
+		for (size_t i = 0; i < r.nheaders; i++)
+			hdr_edit_push(&res->hdrs, &res->nhdrs, r.headers[i].op, r.headers[i].name,
+			    r.headers[i].index, r.headers[i].value);
 		res->note_added = 1;
 	} else
 		snprintf(res->note_reason, sizeof(res->note_reason), "%s", r.reason);

@@ -1,19 +1,24 @@
 /*
- * filter_store.c - the pipeline's store steps: is an invoice a resend, and record the
- * invoices (the journal) and the onboarding or off-boarding (the journey).
+ * filter_store.c - the pipeline over the store: the lookup filter_run() reads through
+ * (an invoice's resend history, a customer's facts, the check-in an iTIP answer
+ * names), and the writer of the records a message leaves: an iTIP answer on its
+ * check-in, the invoices (the journal), the onboarding or off-boarding (the journey).
  *
- * The store is consulted only for messages that need it (invoices, onboarding), so plain
- * outbound mail never waits for a lock. A failed lookup is returned to filter_run(),
- * whose caller follows the on-error policy unless the invoice is flagged anyway.
+ * The store is consulted only for messages that need it (invoices, onboarding), so
+ * plain outbound mail never waits for a lock. A failed lookup makes filter_run()
+ * return -1, and the caller follows the on-error policy unless the invoice is flagged
+ * anyway.
  *
- * Recording never decides the fate of a message, and never makes it wait past its
- * deadline (store_set_deadline(): database-timeout from the start of its store work).
- * The milter's threads write one at a time, queued on a mutex so that they do not poll
- * SQLite's lock against each other; a thread waits for that mutex only until its
- * deadline, and SQLite's busy wait ends at the same deadline. What the store cannot
- * take by then (locked by another process, unwritable, full, not open) is kept in full
- * in the spool of unrecorded records (store_spool.h) and logged, and
- * filter_store_replay() writes it later.
+ * Recording the invoices and the journey never decides the fate of a message, and
+ * never makes it wait past its deadline (store_set_deadline(): database-timeout from
+ * the start of its store work). Writers that share the store (the milter's threads)
+ * queue on the caller's mutex so that they do not poll SQLite's lock against each
+ * other; a message waits for that mutex only until its deadline, and SQLite's busy
+ * wait ends at the same deadline. What the store cannot take by then (locked by
+ * another process, unwritable, full, not open) is kept in full in the spool of
+ * unrecorded records (store_spool.h) and logged, and filter_store_replay() writes it
+ * later. An iTIP answer is the message's business: a store that refuses it makes the
+ * message follow on-error.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -22,89 +27,118 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "filter.h"
+#include "compose/invite.h"
+#include "filter_store.h"
 #include "journey/journey.h"
-#include "mime/outbound.h"
-#include "util/log.h"
 #include "store/store_invoice.h"
+#include "store/store_journey.h"
+#include "store/store_reply.h"
 #include "store/store_spool.h"
+#include "util/log.h"
 #include "util/xalloc.h"
 
-int
-filter_store_consult(struct store *st, const struct ps_msg *m, struct filter_result *res,
-    char *err, size_t errlen)
+/* lookup_resend - store_invoice_lookup() in the pipeline's terms */
+static int
+lookup_resend(void *ctx, const inv_invoice *inv, enum filter_seen *seen, long long *prev_id,
+    char *prev_desc, size_t desclen, char *err, size_t errlen)
 {
-	(void) m;
-	for (size_t i = 0; i < res->ninv; i++) {
-		struct filter_invoice *fi = &res->inv[i];
-		enum store_invoice_resend seen;
-		long long prev;
-		char desc[256] = "";
+	enum store_invoice_resend j;
 
-		if (fi->found.inv == NULL)
-			continue;
-		if (store_invoice_lookup(st, fi->found.inv, &seen, &prev, desc, sizeof(desc), err, errlen) != 0)
-			return -1;
-		if (seen == STORE_INVOICE_CHANGED)
-			inv_findings_add(fi->findings, "PS-RESEND-CHANGED", INV_SEV_ERROR,
-			    "invoice %s was sent before (journal #%lld) with %s",
-			    fi->found.inv->number ? fi->found.inv->number : "?", prev, desc);
-		else if (seen == STORE_INVOICE_RESEND)
-			fi->verdict = "resend";
-	}
+	if (store_invoice_lookup(ctx, inv, &j, prev_id, prev_desc, desclen, err, errlen) != 0)
+		return -1;
+	*seen = j == STORE_INVOICE_CHANGED ? FILTER_SEEN_CHANGED : j == STORE_INVOICE_RESEND ?
+	    FILTER_SEEN_RESEND : FILTER_SEEN_NEW;
 	return 0;
 }
 
-static pthread_mutex_t filter_record_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* filter_record_items - what the message asks the store to record, as spool items */
-static void
-filter_record_items(const struct ps_conf *conf, const struct ps_msg *m, GMimeMessage *msg,
-    const struct filter_result *res, time_t now, struct spool_record *rec)
+/* lookup_customer - journey_customer_basics() in the pipeline's terms */
+static int
+lookup_customer(void *ctx, const char *address, struct filter_customer *out, char *err,
+    size_t errlen)
 {
-	const char *mid = g_mime_message_get_message_id(msg);
-	char addr[320], name[256];
-	const char **ext = xcalloc(m->nrcpts + 1, sizeof(*ext));
-	size_t next = 0;
+	struct journey_facts jf;
+	int rc;
 
-	/* The journal counts invoices per customer: the external recipients only. */
-	for (size_t i = 0; i < m->nrcpts; i++)
-		if (outbound_rcpt_external(&conf->local_domains, m->rcpts[i]))
-			ext[next++] = m->rcpts[i];
-	for (size_t i = 0; i < res->ninv; i++) {
-		const struct filter_invoice *fi = &res->inv[i];
-		struct store_invoice_entry e = {
-			.inv = fi->found.inv, .container = fi->found.container, .part = fi->found.part,
-			.sender = m->sender, .rcpts = ext, .nrcpts = next,
-			.message_id = mid, .queue_id = m->qid, .verdict = fi->verdict,
-			.action = fi->has_error || fi->has_warning ? filter_action_name(res->action) : "none",
-			.findings = fi->findings, .sent_at = now,
-		};
+	if ((rc = journey_customer_basics(ctx, address, &jf, err, errlen)) != 0)
+		return rc;
+	out->since = jf.since;
+	out->invoice_count = jf.invoice_count;
+	snprintf(out->name, sizeof(out->name), "%s", jf.name);
+	snprintf(out->manager, sizeof(out->manager), "%s", jf.manager);
+	return 0;
+}
 
-		if (fi->found.inv == NULL)	/* unreadable: nothing to journal but the log */
-			continue;
-		store_invoice_row_from_entry(&e, &spool_record_add(rec, SPOOL_INVOICE)->row);
-	}
-	/* The journey: onboarding starts it, off-boarding ends it, a renewal date on any
-	 * other outbound mail moves the pre-renewal check-in. */
-	for (size_t i = 0; i < next; i++) {
+/* lookup_checkin - the check-in whose UID is uid: 0, 1 none, -1 error */
+static int
+lookup_checkin(void *ctx, const char *uid, struct filter_checkin *out, char *err,
+    size_t errlen)
+{
+	struct store_checkin ci;
+	long long id;
+	int rc;
+
+	if ((rc = store_reply_find_uid(ctx, uid, &id, err, errlen)) != 0 ||
+	    (rc = store_checkin_get(ctx, id, &ci, err, errlen)) != 0)
+		return rc;
+	out->id = ci.id;
+	out->manager = ci.manager != NULL ? xstrdup(ci.manager) : xstrdup("");
+	out->sequence = ci.sequence;
+	snprintf(out->state, sizeof(out->state), "%s", ci.state);
+	out->due_at = ci.due_at;
+	out->end_at = ci.end_at;
+	out->tzid = ci.tzid != NULL ? xstrdup(ci.tzid) : NULL;
+	store_checkin_clear(&ci);
+	return 0;
+}
+
+void
+filter_store_lookup(struct filter_lookup *lk, struct store *st, int recording)
+{
+	memset(lk, 0, sizeof(*lk));
+	lk->ctx = st;
+	lk->available = st != NULL;
+	lk->recording = recording;
+	lk->resend = lookup_resend;
+	lk->customer = lookup_customer;
+	lk->checkin = lookup_checkin;
+}
+
+/* record_items - res's invoice and journey records as spool items */
+static void
+record_items(const struct ps_msg *m, const struct filter_result *res, time_t now,
+    struct spool_record *rec)
+{
+	const struct filter_records *r = &res->records;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct filter_record *fr = &r->v[i];
 		struct spool_item *it;
 
-		if (res->onboard.kind == ONBOARD_NONE && !res->onboard.has_renewal)
-			break;
-		outbound_bare_address(ext[i], addr, sizeof(addr));
-		it = spool_record_add(rec, res->onboard.kind == ONBOARD_START ? SPOOL_JOURNEY_START :
-		    res->onboard.kind == ONBOARD_STOP ? SPOOL_JOURNEY_STOP : SPOOL_JOURNEY_RENEWAL);
-		it->customer = xstrdup(addr);
-		if (filter_rcpt_name(msg, addr, name, sizeof(name)))
-			it->name = xstrdup(name);
+		if (fr->kind == FILTER_RECORD_INVOICE) {
+			const struct filter_invoice *fi = &res->inv[fr->inv];
+			struct store_invoice_entry e = {
+				.inv = fi->found.inv, .container = fi->found.container,
+				.part = fi->found.part, .sender = m->sender, .rcpts = r->rcpts,
+				.nrcpts = r->nrcpts, .message_id = r->message_id, .queue_id = m->qid,
+				.verdict = fi->verdict, .action = fr->action,
+				.findings = fi->findings, .sent_at = now,
+			};
+
+			store_invoice_row_from_entry(&e, &spool_record_add(rec, SPOOL_INVOICE)->row);
+			continue;
+		}
+		it = spool_record_add(rec, fr->kind == FILTER_RECORD_JOURNEY_START ?
+		    SPOOL_JOURNEY_START : fr->kind == FILTER_RECORD_JOURNEY_STOP ?
+		    SPOOL_JOURNEY_STOP : SPOOL_JOURNEY_RENEWAL);
+		it->customer = xstrdup(fr->customer);
+		if (fr->name != NULL)
+			it->name = xstrdup(fr->name);
 		it->sender = xstrdup(m->sender ? m->sender : "");
 		if (res->onboard.has_renewal)
 			it->renewal = xstrdup(res->onboard.renewal);
 		if (res->onboard.has_since)
 			it->since = xstrdup(res->onboard.since);
 	}
-	free(ext);
 	rec->queue_id = xstrdup(m->qid);
 	rec->at = (long long) now;
 }
@@ -143,18 +177,20 @@ filter_write_item(struct store *st, const struct ps_conf *conf, const struct spo
 	return rc == -1 ? -1 : 0;	/* -2: a renewal date for no known customer */
 }
 
-/* filter_lock_until - take the record lock, waiting at most until deadline (0: no
- * limit); 0, or -1 when the deadline came first */
+/* lock_until - take lock (NULL: none), waiting at most until deadline (0: no limit);
+ * 0, or -1 when the deadline came first */
 static int
-filter_lock_until(long long deadline)
+lock_until(pthread_mutex_t *lock, long long deadline)
 {
 	struct timespec ts;
 
+	if (lock == NULL)
+		return 0;
 	if (deadline == 0)
-		return pthread_mutex_lock(&filter_record_lock) == 0 ? 0 : -1;
+		return pthread_mutex_lock(lock) == 0 ? 0 : -1;
 	ts.tv_sec = (time_t) (deadline / 1000);
 	ts.tv_nsec = (long) (deadline % 1000) * 1000000L;
-	return pthread_mutex_clocklock(&filter_record_lock, CLOCK_MONOTONIC, &ts) == 0 ? 0 : -1;
+	return pthread_mutex_clocklock(lock, CLOCK_MONOTONIC, &ts) == 0 ? 0 : -1;
 }
 
 /* filter_log_unrecorded - one line per item that waits in the spool (or is lost) */
@@ -206,30 +242,31 @@ filter_keep(const struct ps_conf *conf, struct spool_record *rec, size_t first,
 	return rc == 0 ? 1 : -1;
 }
 
-int
-filter_store_record(struct store *st, const struct ps_conf *conf, const struct ps_msg *m,
-    GMimeMessage *msg, const struct filter_result *res, time_t now)
+/* write_records - the invoices and the journey of res; 0 all recorded, 1 kept in the
+ * spool, -1 neither */
+static int
+write_records(struct store *st, const struct ps_conf *conf, pthread_mutex_t *lock,
+    const struct ps_msg *m, const struct filter_result *res, time_t now)
 {
 	struct spool_record rec = {0};
 	char err[512] = "";
 	size_t i = 0;
 	int rc = 0;
 
-	if (res->ninv == 0 && res->onboard.kind == ONBOARD_NONE && !res->onboard.has_renewal)
+	if (res->records.n == 0)
 		return 0;
-	filter_record_items(conf, m, msg, res, now, &rec);
-	if (rec.nitems == 0)
-		;
-	else if (st == NULL)
+	record_items(m, res, now, &rec);
+	if (st == NULL)
 		rc = filter_keep(conf, &rec, 0, "the store is not open");
-	else if (filter_lock_until(store_deadline(st)) != 0)
+	else if (lock_until(lock, store_deadline(st)) != 0)
 		rc = filter_keep(conf, &rec, 0, "other messages kept the store busy until"
 		    " database-timeout ran out");
 	else {
 		for (; i < rec.nitems; i++)
 			if (filter_write_item(st, conf, &rec.items[i], now, 0, err, sizeof(err)) != 0)
 				break;
-		pthread_mutex_unlock(&filter_record_lock);
+		if (lock != NULL)
+			pthread_mutex_unlock(lock);
 		if (i < rec.nitems)
 			rc = filter_keep(conf, &rec, i, err);
 	}
@@ -237,9 +274,118 @@ filter_store_record(struct store *st, const struct ps_conf *conf, const struct p
 	return rc;
 }
 
+/* write_partstat - record a REPLY's PARTSTAT; a DECLINED one is re-planned; 0 or -1 */
+static int
+write_partstat(struct store *st, const struct ps_conf *conf, struct filter_result *res,
+    time_t now, char *err, size_t errlen)
+{
+	const struct filter_answer *a = &res->answer;
+	time_t moved = 0;
+	char when[96];
+	int rc;
+
+	rc = store_reply_record(st, a->checkin, a->sequence, a->partstat, a->dtstamp, a->cn, now,
+	    err, errlen);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		filter_reply_note(res, LOG_NOTICE, "reply: check-in %lld: %s from %s is older than the"
+		    " answer already recorded: ignored", a->checkin, a->partstat, a->who);
+		return 0;
+	}
+	res->reply_recorded = 1;
+	if (!a->declined) {
+		filter_reply_note(res, LOG_INFO, "reply: check-in %lld (UID %s SEQUENCE %d): %s by %s",
+		    a->checkin, a->uid, a->sequence, a->partstat, a->who);
+		return 0;
+	}
+	rc = journey_replan_checkin(st, conf, a->checkin, a->due_at > now ? a->due_at : now,
+	    &moved, err, errlen);
+	if (rc != 0) {
+		/* recorded; the check-in stays declined and the log says why */
+		filter_reply_note(res, LOG_ERR, "reply: check-in %lld DECLINED by %s, but it could not be"
+		    " re-planned: %s", a->checkin, a->who, rc > 0 ? "it is gone or cancelled" : err);
+		return 0;
+	}
+	filter_reply_note(res, LOG_NOTICE, "reply: check-in %lld (UID %s SEQUENCE %d) DECLINED by %s:"
+	    " re-planned to %s, SEQUENCE %d; the mailer sends the new REQUEST", a->checkin, a->uid,
+	    a->sequence, a->who, invite_local_time(moved, a->tzid, when, sizeof(when)),
+	    a->checkin_sequence + 1);
+	return 0;
+}
+
+/* write_counter - record a COUNTER's proposal; 0 or -1 */
+static int
+write_counter(struct store *st, struct filter_result *res, time_t now, char *err,
+    size_t errlen)
+{
+	const struct filter_answer *a = &res->answer;
+
+	if (store_reply_counter(st, a->checkin, a->sequence, a->start, a->end, a->cn, now, err,
+	    errlen) != 0)
+		return -1;
+	res->reply_recorded = 1;
+	filter_reply_note(res, LOG_NOTICE, "reply: check-in %lld (UID %s SEQUENCE %d): %s proposes %s;"
+	    " postsalectl checkin accept-counter %lld moves it", a->checkin, a->uid, a->sequence,
+	    a->who, a->when, a->checkin);
+	return 0;
+}
+
+/* write_answer - record res's iTIP answer, if any; 0, or -1 with res->error */
+static int
+write_answer(struct store *st, const struct ps_conf *conf, struct filter_result *res,
+    time_t now)
+{
+	char err[512] = "the store is not open";
+	int rc = 0;
+
+	if (res->answer.kind != FILTER_ANSWER_NONE && st == NULL)
+		rc = -1;		/* filter_run() decides none without a store */
+	else if (res->answer.kind == FILTER_ANSWER_PARTSTAT)
+		rc = write_partstat(st, conf, res, now, err, sizeof(err));
+	else if (res->answer.kind == FILTER_ANSWER_COUNTER)
+		rc = write_counter(st, res, now, err, sizeof(err));
+	if (rc != 0) {
+		res->error = xstrdup(err);
+		return -1;
+	}
+	if (res->reply_recorded && res->answer.discard)
+		res->discard = 1;
+	return 0;
+}
+
 int
-filter_store_replay(struct store *st, const struct ps_conf *conf, size_t *done, size_t *left,
-    char *err, size_t errlen)
+filter_store_write(struct store *st, const struct ps_conf *conf, pthread_mutex_t *lock,
+    const struct ps_msg *m, struct filter_result *res, time_t now)
+{
+	int rc = write_answer(st, conf, res, now);
+
+	if (res->reply_note[0] != '\0')
+		log_msg(res->reply_level, m->qid, "%s", res->reply_note);
+	if (rc != 0)
+		return -1;
+	res->unrecorded = write_records(st, conf, lock, m, res, now);
+	return 0;
+}
+
+int
+filter_store_run(struct filter_ctx *fc, struct store *st, int recording, pthread_mutex_t *lock,
+    const struct ps_msg *m, time_t now, struct filter_result *res)
+{
+	struct filter_lookup lk;
+
+	filter_store_lookup(&lk, st, recording);
+	if (filter_run(fc, &lk, m, now, res) != 0) {
+		if (recording && res->reply_note[0] != '\0')
+			log_msg(res->reply_level, m->qid, "%s", res->reply_note);
+		return -1;
+	}
+	return recording ? filter_store_write(st, fc->conf, lock, m, res, now) : 0;
+}
+
+int
+filter_store_replay(struct store *st, const struct ps_conf *conf, pthread_mutex_t *lock,
+    size_t *done, size_t *left, char *err, size_t errlen)
 {
 	char **paths;
 	size_t n, f;
@@ -256,12 +402,14 @@ filter_store_replay(struct store *st, const struct ps_conf *conf, size_t *done, 
 			rc = -1;		/* a file we cannot read stays for a person to see */
 			break;
 		}
-		pthread_mutex_lock(&filter_record_lock);
+		if (lock != NULL)
+			pthread_mutex_lock(lock);
 		for (; i < rec.nitems; i++)
 			if (filter_write_item(st, conf, &rec.items[i], (time_t) rec.at, STORE_INVOICE_REPLAY,
 			    err, errlen) != 0)
 				break;
-		pthread_mutex_unlock(&filter_record_lock);
+		if (lock != NULL)
+			pthread_mutex_unlock(lock);
 		if (i == rec.nitems) {
 			unlink(paths[f]);
 			(*done)++;

@@ -19,7 +19,6 @@
 #include "note.h"
 #include "note_int.h"
 #include "util/xalloc.h"
-#include "mime/hdr.h"
 
 /* One replacement of input bytes [start, end) by data. */
 typedef struct edit {
@@ -37,14 +36,12 @@ typedef struct job {
 	note_result *r;
 } job;
 
+/* result_header - one header change: index 1 changes the first field of name, 0 adds */
 static void
 result_header(note_result *r, const char *name, const char *value, int index)
 {
-	r->headers = xreallocarray(r->headers, r->nheaders + 1, sizeof *r->headers);
-	r->headers[r->nheaders].name = xstrdup(name);
-	r->headers[r->nheaders].value = xstrdup(value);
-	r->headers[r->nheaders].index = index;
-	r->nheaders++;
+	hdr_edit_push(&r->headers, &r->nheaders, index ? HDR_EDIT_CHANGE : HDR_EDIT_ADD, name,
+	    index, value);
 }
 
 static edit *
@@ -631,7 +628,7 @@ note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeMessage
 	r->body = body.data;
 	r->body_len = body.len;
 	/* The marker goes first in the list of header changes. */
-	note_header *hs = r->headers;
+	struct hdr_edit *hs = r->headers;
 	size_t nh = r->nheaders;
 	r->headers = NULL;
 	r->nheaders = 0;
@@ -650,12 +647,7 @@ done:
 		buf_free(&j.edits[i].data);
 	if (r->status != NOTE_INJECTED) {
 		/* Keep the reason, drop any partial result. */
-		for (size_t i = 0; i < r->nheaders; i++) {
-			free(r->headers[i].name);
-			free(r->headers[i].value);
-		}
-		free(r->headers);
-		r->headers = NULL;
+		r->headers = hdr_edit_free(r->headers, r->nheaders);
 		r->nheaders = 0;
 	}
 	note_tree_clear(&j.t);
@@ -668,11 +660,7 @@ note_result_clear(note_result *r)
 	if (!r)
 		return;
 	free(r->body);
-	for (size_t i = 0; i < r->nheaders; i++) {
-		free(r->headers[i].name);
-		free(r->headers[i].value);
-	}
-	free(r->headers);
+	hdr_edit_free(r->headers, r->nheaders);
 	memset(r, 0, sizeof *r);
 }
 
@@ -683,37 +671,6 @@ note_result_message(const char *msg, size_t len, const note_result *r, size_t *o
 		*outlen = len;
 		return xmemdup(msg, len);
 	}
-	const char *nl = memchr(msg, '\n', len);
-	const char *eol = nl && nl > msg && nl[-1] == '\r' ? "\r\n" : "\n";
-	/* The header block ends where the blank line before the body starts. */
-	size_t hend = r->body_offset;
-	if (hend >= 2 && msg[hend - 1] == '\n' && msg[hend - 2] == '\r')
-		hend -= 2;
-	else if (hend >= 1 && msg[hend - 1] == '\n')
-		hend -= 1;
-	struct buf h = { 0 };
-	buf_add(&h, msg, hend);
-	for (size_t i = 0; i < r->nheaders; i++) {
-		struct buf line = { 0 };
-		buf_adds(&line, r->headers[i].name);
-		buf_adds(&line, ": ");
-		buf_adds(&line, r->headers[i].value);
-		buf_adds(&line, eol);
-		struct hdr_field f;
-		if (r->headers[i].index == 1 && hdr_find(h.data, h.len, r->headers[i].name, 1, &f)) {
-			struct buf n2 = { 0 };
-			buf_add(&n2, h.data, f.start);
-			buf_add(&n2, line.data, line.len);
-			buf_add(&n2, h.data + f.end, h.len - f.end);
-			buf_free(&h);
-			h = n2;
-		} else {
-			buf_add(&h, line.data, line.len);
-		}
-		buf_free(&line);
-	}
-	buf_add(&h, msg + hend, r->body_offset - hend);
-	buf_add(&h, r->body, r->body_len);
-	*outlen = h.len;
-	return h.data;
+	return hdr_edit_apply(msg, len, r->body_offset, r->headers, r->nheaders, r->body,
+	    r->body_len, outlen);
 }

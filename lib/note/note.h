@@ -43,6 +43,8 @@
 
 #include <gmime/gmime.h>
 
+#include "mime/hdr_edit.h"
+
 #define NOTE_MARKER_NAME "X-Postsale-Note"
 #define NOTE_MARKER_VALUE "added"
 /* Largest encoded body part rewritten by default. */
@@ -64,21 +66,14 @@ typedef struct note_opts {
 #define NOTE_INJECTED 0		/* body and headers in the result */
 #define NOTE_UNCHANGED 1	/* pass the message as it is; reason says why */
 
-/* One header change on the top-level header block. */
-typedef struct note_header {
-	char *name;
-	char *value;		/* unfolded, without the leading space */
-	int index;		/* 1: change the first header of that name (smfi_chgheader
-				 * index 1); 0: add a new header (smfi_addheader) */
-} note_header;
-
 typedef struct note_result {
 	int status;		/* NOTE_INJECTED or NOTE_UNCHANGED */
 	char reason[256];	/* NOTE_UNCHANGED: one line, why */
 	size_t body_offset;	/* where the body starts in the input */
 	char *body;		/* NOTE_INJECTED: the whole new body */
 	size_t body_len;
-	note_header *headers;	/* NOTE_INJECTED: header changes, marker first */
+	struct hdr_edit *headers;	/* NOTE_INJECTED: header changes, marker first: an
+				 * addition, or a change of the first field of a name */
 	size_t nheaders;
 	unsigned parts_text;	/* text/plain parts that took the note */
 	unsigned parts_html;	/* text/html parts that took the note */
@@ -106,8 +101,8 @@ void note_result_clear(note_result *r);
 
 /*
  * note_result_message - the whole new message: msg's header block with r's header
- * changes applied (in the line ending style of msg), then r's body. For tools and
- * tests (postsalectl simulate); the milter applies the changes itself. Returns a
+ * changes applied (hdr_edit_apply()), then r's body. For tools and tests; the milter
+ * and postsalectl simulate apply the changes through the filter's edits. Returns a
  * malloc'ed buffer (length in *outlen), or a copy of msg if r is not NOTE_INJECTED.
  */
 char *note_result_message(const char *msg, size_t len, const note_result *r, size_t *outlen);

@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "filter/filter.h"
+#include "filter/filter_store.h"
 #include "store/store_invoice.h"
 #include "store/store_spool.h"
 /* behind the store's interface: its connection, as SQLite sees it */
@@ -554,7 +554,7 @@ START_TEST(test_replay_once)
 	ck_assert_msg(st != NULL, "%s", err);
 	sample(&r, "RE-1", 0);	/* the invoice only (a journey needs its managers) */
 	ck_assert_int_eq(spool_save(base, &r, NULL, file, sizeof(file), err, sizeof(err)), 0);
-	ck_assert_msg(filter_store_replay(st, conf, &done, &left, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(filter_store_replay(st, conf, NULL, &done, &left, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(done, 1);
 	ck_assert_uint_eq(left, 0);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM invoices WHERE number = 'RE-1'"
@@ -563,7 +563,7 @@ START_TEST(test_replay_once)
 	ck_assert_int_eq(sql_int("SELECT invoice_count FROM customers WHERE address = 'ap@acme.example'"), 1);
 	/* the same record again (a crash between the commit and the unlink): not twice */
 	ck_assert_int_eq(spool_save(base, &r, NULL, file, sizeof(file), err, sizeof(err)), 0);
-	ck_assert_msg(filter_store_replay(st, conf, &done, &left, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(filter_store_replay(st, conf, NULL, &done, &left, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(done, 1);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM invoices"), 1);
 	ck_assert_int_eq(sql_int("SELECT invoice_count FROM customers WHERE address = 'ap@acme.example'"), 1);

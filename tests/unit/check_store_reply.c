@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-#include "filter/filter.h"
+#include "filter/filter_store.h"
 #include "journey/journey.h"
 #include "mime/msg.h"
 #include "store/store_journey.h"
@@ -283,7 +283,7 @@ run_reply_uid(const char *fixture, int sequence, int other_uid, const char *send
 	m->origin_internal = 1;
 	ck_assert_int_eq(msg_load_bytes(m, mail, strlen(mail)), 0);
 	memset(res, 0, sizeof(*res));
-	ck_assert_int_eq(filter_run(fc, st, FILTER_STORE_WRITE, m, now, res), 0);
+	ck_assert_int_eq(filter_store_run(fc, st, 1, NULL, m, now, res), 0);
 	free(mail);
 	free(ics);
 	msg_free(m);

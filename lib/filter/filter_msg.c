@@ -1,0 +1,83 @@
+/*
+ * filter_msg.c - what the pipeline reads of a message: GMime's parse of its bytes (in
+ * place), the count of a header, the display name of a recipient. The message is
+ * untrusted; nothing here changes it.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include <gmime/gmime.h>
+
+#include "filter.h"
+#include "mime/hdr.h"
+#include "mime/outbound.h"
+
+int
+filter_header_count(const struct ps_msg *m, const char *name)
+{
+	return hdr_count(m->raw, m->header_len ? m->header_len : m->len, name);
+}
+
+/*
+ * filter_parse - GMime reads m->raw in place, without a copy of its own: *view wraps
+ * those bytes (the stream does not own them) and must outlive every GMime object of
+ * the message. The pipeline never changes m->raw meanwhile.
+ */
+GMimeMessage *
+filter_parse(const struct ps_msg *m, GByteArray **view)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+
+	*view = g_byte_array_new_take((guint8 *) m->raw, m->len);
+	stream = g_mime_stream_mem_new_with_byte_array(*view);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_object_unref(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	return msg;
+}
+
+/* filter_unparse - drop the parsed message, then the view of m->raw (not the bytes) */
+void
+filter_unparse(GMimeMessage *msg, GByteArray *view)
+{
+	if (msg != NULL)
+		g_object_unref(msg);
+	g_byte_array_free(view, FALSE);		/* the bytes stay m->raw's */
+}
+
+int
+filter_rcpt_name(GMimeMessage *msg, const char *rcpt, char *buf, size_t len)
+{
+	static const GMimeAddressType types[] = {GMIME_ADDRESS_TYPE_TO, GMIME_ADDRESS_TYPE_CC};
+	char addr[320];
+	size_t alen;
+
+	outbound_bare_address(rcpt, addr, sizeof(addr));
+	alen = strlen(addr);
+	buf[0] = '\0';
+	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+		InternetAddressList *list = g_mime_message_get_addresses(msg, types[t]);
+		int n = list ? internet_address_list_length(list) : 0;
+
+		for (int i = 0; i < n; i++) {
+			InternetAddress *ia = internet_address_list_get_address(list, i);
+			const char *name;
+
+			if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+				continue;
+			if (strlen(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia))) != alen ||
+			    strcasecmp(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)), addr) != 0)
+				continue;
+			if ((name = internet_address_get_name(ia)) != NULL && *name != '\0') {
+				snprintf(buf, len, "%s", name);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,65 @@
+/*
+ * test_invoice_mail.h - the invoice mail of the pipeline's suites (check_filter,
+ * check_apply): the official EN 16931 example ubl-tc434-example2.xml from the corpus
+ * (POSTSALE_CORPUS), whose official verdict is CLEAN, attached to a mail from
+ * alice@example.com to john@buyercompany.no; altering BT-115 by 0.01 fires BR-CO-16.
+ */
+#ifndef PS_TEST_INVOICE_MAIL_H
+#define PS_TEST_INVOICE_MAIL_H
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static char *invoice_xml;		/* the corpus file, or NULL */
+
+/* load_invoice - the corpus invoice into invoice_xml, or NULL */
+static void
+load_invoice(void)
+{
+	const char *corpus = getenv("POSTSALE_CORPUS");
+	char path[1024];
+	FILE *fp;
+	long n;
+
+	if (corpus == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/en16931/ubl-examples/ubl-tc434-example2.xml", corpus);
+	if ((fp = fopen(path, "rb")) == NULL)
+		return;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	invoice_xml = xmalloc((size_t) n + 1);
+	if (fread(invoice_xml, 1, (size_t) n, fp) != (size_t) n)
+		abort();
+	invoice_xml[n] = '\0';
+	fclose(fp);
+}
+
+/* invoice_mail - a message carrying the corpus invoice (BT-115 replaced by payable);
+ * caller frees */
+static char *
+invoice_mail(const char *payable)
+{
+	char *xml = xstrdup(invoice_xml), *p, *mail;
+
+	if (payable != NULL) {
+		p = strstr(xml, ">801.78</cbc:PayableAmount>");
+		ck_assert_ptr_nonnull(p);
+		memcpy(p + 1, payable, 6);
+	}
+	mail = xasprintf("From: Alice <alice@example.com>\r\nTo: John <john@buyercompany.no>\r\n"
+	    "Subject: Your invoice\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n\r\nPlease find it attached.\r\n"
+	    "--b\r\nContent-Type: application/xml\r\nContent-Disposition: attachment; filename=\"i.xml\"\r\n\r\n"
+	    "%s\r\n--b--\r\n", xml);
+	free(xml);
+	return mail;
+}
+
+#endif
