@@ -20,7 +20,8 @@ char *db_pg_placeholders(const char *sql, int *nparams);
  * password= parameter), for messages. The caller frees it.
  */
 char *db_pg_redact(const char *uri);
-/* db_pg_oneline - copy msg into buf on one line: newlines become "; ", no trailing ones */
+/* db_pg_oneline - copy msg into buf on one line: newlines (and the indent after them)
+ * become "; ", no trailing ones */
 void db_pg_oneline(char *buf, size_t len, const char *msg);
 
 #endif

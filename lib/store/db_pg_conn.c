@@ -14,7 +14,9 @@
  * the next statement is sent and made anew; of several hosts each is tried in turn with
  * its share of the wait (libpq checks target_session_attrs on each), so that one that
  * does not answer leaves time for the next. A connection lost inside a transaction is
- * not made anew silently: the calls fail until db_rollback().
+ * not made anew silently: the calls fail until db_rollback(). Each failure to reach the
+ * server and each connection made is reported to db_outage.c, which logs an outage
+ * once, not once per failed call.
  *
  * Trusts the server's replies as libpq does; the URI's password never leaves libpq.
  */
@@ -28,6 +30,7 @@
 
 #include "db_pg.h"
 #include "db_pg_conn.h"
+#include "db_outage.h"
 #include "util/xalloc.h"
 
 /* db_pg_fail - set the connection's message (one line) and return code */
@@ -89,9 +92,9 @@ pg_note_tx(struct db_pg *pg)
 	pg->tx_open = ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR || ts == PQTRANS_ACTIVE;
 }
 
-/* db_pg_lost - the connection failed: drop it; DB_BUSY with libpq's reason */
-int
-db_pg_lost(struct db_pg *pg, const char *doing)
+/* pg_lose - the connection failed: drop it; DB_BUSY with libpq's reason */
+static int
+pg_lose(struct db_pg *pg, const char *doing)
 {
 	char why[sizeof(pg->err)];
 
@@ -99,6 +102,16 @@ db_pg_lost(struct db_pg *pg, const char *doing)
 	pg_drop(pg);
 	return db_pg_fail(pg, DB_BUSY, "connection to the PostgreSQL server lost while %s: %s",
 	    doing, why[0] != '\0' ? why : "no reason given");
+}
+
+/* db_pg_lost - the connection failed: drop it, count it to the outage (db_outage.h);
+ * DB_BUSY with libpq's reason */
+int
+db_pg_lost(struct db_pg *pg, const char *doing)
+{
+	pg_lose(pg, doing);
+	db_outage_failed(pg->base.name, pg->err);
+	return DB_BUSY;
 }
 
 /* db_pg_end - the db_clock_ms() time the waits of this call end; -1: none, 0: passed */
@@ -135,9 +148,11 @@ static int
 pg_timed_out(struct db_pg *pg, const char *doing)
 {
 	pg_drop(pg);
-	return db_pg_fail(pg, DB_BUSY, "no answer from the PostgreSQL server while %s within the"
+	db_pg_fail(pg, DB_BUSY, "no answer from the PostgreSQL server while %s within the"
 	    " database-timeout (%ld ms) or the deadline; the connection is closed", doing,
 	    pg->base.timeout_ms);
+	db_outage_failed(pg->base.name, pg->err);
+	return DB_BUSY;
 }
 
 /* pg_note_changes - remember the row count of an INSERT, UPDATE, DELETE or MERGE */
@@ -259,8 +274,8 @@ pg_connect_poll(struct db_pg *pg, long long end)
 	int w;
 
 	while (st != PGRES_POLLING_OK) {
-		if (st == PGRES_POLLING_FAILED)
-			return db_pg_lost(pg, "connecting");
+		if (st == PGRES_POLLING_FAILED)	/* db_pg_connect() counts it */
+			return pg_lose(pg, "connecting");
 		w = pg_poll(PQsocket(pg->conn), st == PGRES_POLLING_READING ? POLLIN : POLLOUT, end);
 		if (w == 0) {
 			char where[300];
@@ -430,8 +445,11 @@ db_pg_connect(struct db_pg *pg, long long end)
 	char sql[200];
 	int rc;
 
-	if ((rc = pg_connect_any(pg, end)) != DB_DONE)
+	if ((rc = pg_connect_any(pg, end)) != DB_DONE) {
+		db_outage_failed(pg->base.name, pg->err);
 		return rc;
+	}
+	db_outage_reached(pg->base.name);
 	if (PQsetnonblocking(pg->conn, 1) != 0)
 		return db_pg_lost(pg, "connecting");
 	PQsetNoticeProcessor(pg->conn, pg_quiet, NULL);

@@ -133,7 +133,7 @@ db_pg_oneline(char *buf, size_t len, const char *msg)
 			buf[o++] = *p;
 			continue;
 		}
-		while (p[1] == '\n')
+		while (p[1] == '\n' || p[1] == '\t' || p[1] == ' ')	/* libpq indents its hints */
 			p++;
 		if (p[1] == '\0')
 			break;

@@ -160,6 +160,9 @@ static const char *const store_migrations_sqlite[] = {
 	"  detail TEXT"
 	");"
 	"CREATE INDEX audit_invoice ON audit(invoice_id, id);",
+	/* issue 14: the mailer's lease on a claimed check-in (PostgreSQL: several mailers
+	 * share the store); NULL = none, as SQLite's claims always leave it */
+	"ALTER TABLE checkins ADD COLUMN claimed_until INTEGER;",
 };
 
 /*
@@ -311,6 +314,7 @@ static const char *const store_migrations_pg[] = {
 	"  detail TEXT"
 	");"
 	"CREATE INDEX audit_invoice ON audit(invoice_id, id);",
+	"ALTER TABLE checkins ADD COLUMN claimed_until BIGINT;",
 };
 
 #define STORE_VERSION ((int) (sizeof(store_migrations_sqlite) / sizeof(store_migrations_sqlite[0])))
@@ -529,10 +533,10 @@ void
 store_errmsg(struct store *st, int rc, const char *what, char *err, size_t errlen)
 {
 	store_failed(st, rc);
-	if (rc == DB_BUSY)
+	if (rc == DB_BUSY && db_kind(st->db) == DB_SQLITE)
 		snprintf(err, errlen, "%s: %s: the database is locked by another writer"
 		    " (gave up after the busy timeout, database-timeout)", st->path, what);
-	else
+	else	/* a server's DB_BUSY: no connection, lost, no answer within ... */
 		snprintf(err, errlen, "%s: %s: %s", st->path, what, db_errmsg(st->db));
 }
 

@@ -24,7 +24,9 @@ struct store {
 /*
  * store_errmsg - one line for a failed db_* call (rc its DB_* code): "PATH: WHAT: the
  * database is locked by another writer (gave up after the busy timeout ...)" for
- * DB_BUSY, else "PATH: WHAT: " and the engine's message. Keeps rc for store_exit_db().
+ * SQLite's DB_BUSY, else "PATH: WHAT: " and the engine's message (on PostgreSQL a
+ * DB_BUSY's is the server's trouble: no connection, lost, no answer within the
+ * timeout). Keeps rc for store_exit_db().
  */
 void store_errmsg(struct store *st, int rc, const char *what, char *err, size_t errlen);
 /* store_failed - keep rc (a DB_* code < 0) as the store's last failure; returns rc */

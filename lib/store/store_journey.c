@@ -50,7 +50,8 @@ sj_fail(struct store *st, int rc, const char *what, char *err, size_t errlen)
 {
 	store_failed(st, rc);
 	snprintf(err, errlen, "%s: %s: %s%s", st->path, what, db_errmsg(st->db),
-	    rc == DB_BUSY ? " (another process holds the database; nothing was changed)" : "");
+	    rc == DB_BUSY && db_kind(st->db) == DB_SQLITE ?
+	    " (another process holds the database; nothing was changed)" : "");
 	return -1;
 }
 
@@ -642,42 +643,80 @@ store_checkin_due(struct store *st, time_t now, long ahead, size_t limit,
 	return checkin_select(st, stmt, v, n, err, errlen);
 }
 
-int
-store_checkin_claim(struct store *st, long long id, time_t now, long ahead,
-		    struct store_checkin *out, char *err, size_t errlen)
+/* The claim's read: the row if it still has work and no other mailer's lease runs
+ * (parameters: id, CHECKIN_HAS_WORK's, the clock); PostgreSQL locks it, skipping a row
+ * another mailer's claim holds at this instant. */
+#define CHECKIN_CLAIMABLE \
+	"SELECT " CHECKIN_COLUMNS " WHERE c.id = ? AND " CHECKIN_HAS_WORK \
+	" AND (c.claimed_until IS NULL OR c.claimed_until <= ?)"
+static const char SQL_CLAIM_SQLITE[] = CHECKIN_CLAIMABLE;
+static const char SQL_CLAIM_PG[] = CHECKIN_CLAIMABLE " FOR UPDATE OF c SKIP LOCKED";
+
+/* claim_begin - the claim's transaction: SQLite takes the write lock (one mailer a
+ * host, the flock); PostgreSQL only the row's lock, so that mailers on several hosts
+ * claim side by side; 0 or -1 */
+static int
+claim_begin(struct store *st, char *err, size_t errlen)
+{
+	int rc = db_begin(st->db, db_kind(st->db) == DB_SQLITE);
+
+	if (rc != DB_DONE)
+		return sj_fail(st, rc, "starting a transaction", err, errlen);
+	return 0;
+}
+
+/* claim_read - step the claim's read of id into *out: DB_ROW, DB_DONE or an error */
+static int
+claim_read(struct store *st, long long id, time_t now, long ahead, time_t clock,
+	   struct store_checkin *out, char *err, size_t errlen)
 {
 	struct db_stmt *stmt;
 	int rc;
 
-	if (store_journey_begin(st, err, errlen) != 0)
-		return -1;
-	stmt = sj_prepare(st, "SELECT " CHECKIN_COLUMNS " WHERE c.id = ? AND " CHECKIN_HAS_WORK,
+	stmt = sj_prepare(st, db_kind(st->db) == DB_SQLITE ? SQL_CLAIM_SQLITE : SQL_CLAIM_PG,
 	    err, errlen);
 	if (stmt == NULL)
-		goto fail;
+		return DB_ERROR;
 	db_bind_int64(stmt, 1, id);
 	bind_has_work(stmt, 2, now, ahead);
+	db_bind_int64(stmt, 5, (long long) clock);
 	rc = db_step(stmt);
 	if (rc == DB_ROW)
 		checkin_row(stmt, out);
 	db_reset(stmt);
-	if (rc == DB_DONE) {
+	if (rc != DB_ROW && rc != DB_DONE)
+		sj_fail(st, rc, "claiming a check-in", err, errlen);
+	return rc;
+}
+
+int
+store_checkin_claim(struct store *st, long long id, time_t now, long ahead, time_t clock,
+		    long lease, struct store_checkin *out, char *err, size_t errlen)
+{
+	struct db_stmt *stmt;
+	int rc;
+
+	if (claim_begin(st, err, errlen) != 0)
+		return -1;
+	if ((rc = claim_read(st, id, now, ahead, clock, out, err, errlen)) == DB_DONE) {
 		store_journey_rollback(st);
 		return 1;
 	}
-	if (rc != DB_ROW) {
-		sj_fail(st, rc, "claiming a check-in", err, errlen);
+	if (rc != DB_ROW)
 		goto fail;
-	}
 	snprintf(out->pending, sizeof(out->pending), "%s",
 	    strcmp(out->state, "cancelled") == 0 ? "cancel" : "request");
 	out->attempts++;
-	stmt = sj_prepare(st, "UPDATE checkins SET pending = ?, attempts = attempts + 1"
-	    " WHERE id = ?", err, errlen);
+	stmt = sj_prepare(st, "UPDATE checkins SET pending = ?, attempts = attempts + 1,"
+	    " claimed_until = ? WHERE id = ?", err, errlen);
 	if (stmt == NULL)
 		goto fail_row;
 	db_bind_text(stmt, 1, out->pending);
-	db_bind_int64(stmt, 2, id);
+	if (db_kind(st->db) == DB_SQLITE)	/* today's protocol: the next run takes it */
+		db_bind_null(stmt, 2);
+	else
+		db_bind_int64(stmt, 2, (long long) clock + lease);
+	db_bind_int64(stmt, 3, id);
 	if (sj_exec_done(st, stmt, "claiming a check-in", err, errlen) != 0 ||
 	    store_journey_commit(st, err, errlen) != 0)
 		goto fail_row;
@@ -694,7 +733,7 @@ store_checkin_sent(struct store *st, long long id, int sequence, char *err, size
 {
 	struct db_stmt *stmt;
 
-	stmt = sj_prepare(st, "UPDATE checkins SET sent_sequence = ?, pending = NULL,"
+	stmt = sj_prepare(st, "UPDATE checkins SET sent_sequence = ?, pending = NULL, claimed_until = NULL,"
 	    " attempts = 0, next_attempt_at = NULL, last_error = NULL,"
 	    " state = CASE WHEN state = 'planned' AND sequence = ? THEN 'sent' ELSE state END"
 	    " WHERE id = ?", err, errlen);
@@ -720,7 +759,7 @@ store_checkin_failed(struct store *st, long long id, int permanent, const char *
 	}
 	failed = permanent || cur.attempts >= max_attempts;
 	store_checkin_clear(&cur);
-	stmt = sj_prepare(st, "UPDATE checkins SET pending = NULL, last_error = ?,"
+	stmt = sj_prepare(st, "UPDATE checkins SET pending = NULL, claimed_until = NULL, last_error = ?,"
 	    " next_attempt_at = ?, state = CASE WHEN ? <> 0 THEN 'failed' ELSE state END"
 	    " WHERE id = ?", err, errlen);
 	if (stmt == NULL)

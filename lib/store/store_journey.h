@@ -207,12 +207,17 @@ int store_checkin_due(struct store *st, time_t now, long ahead, size_t limit,
 
 /*
  * store_checkin_claim - in one transaction: re-read check-in id, and if it still has
- * work at now (as store_checkin_due), mark the attempt (pending request|cancel,
+ * work at now (as store_checkin_due) and no other mailer's lease on it runs at clock
+ * (the wall clock, whatever now says), mark the attempt (pending request|cancel,
  * attempts+1) and fill *out with the row as it is to be sent. 0 claimed, 1 nothing to
- * do any more, -1 error (a locked database: nothing marked).
+ * do any more or another mailer holds it, -1 error (a locked database: nothing marked).
+ * On PostgreSQL, which mailers on several hosts may share, the row is read FOR UPDATE
+ * SKIP LOCKED and the claim is a lease until clock + lease seconds: sent or failed ends
+ * it; a mailer killed before either leaves the row to the first claim after that. On
+ * SQLite (one host, the mailer's flock) the claim takes no lease: the next run resends.
  */
-int store_checkin_claim(struct store *st, long long id, time_t now, long ahead,
-			struct store_checkin *out, char *err, size_t errlen);
+int store_checkin_claim(struct store *st, long long id, time_t now, long ahead, time_t clock,
+			long lease, struct store_checkin *out, char *err, size_t errlen);
 /* store_checkin_sent - the invitation at sequence went out: sent_sequence, pending
  * cleared, state sent when it is still planned at that sequence; 0 or -1 */
 int store_checkin_sent(struct store *st, long long id, int sequence, char *err, size_t errlen);

@@ -3,6 +3,7 @@
 # that stops while mail flows: every message is accounted for by on-error within
 # database-timeout (accept: delivered unchanged, the log says why; tempfail: a 4xx),
 # plain mail flows, and once the server is back the filter connects again by itself.
+# The outage is logged once (at warning, with the server's reason), and its end once.
 # The URI's password is never logged. Skipped while this build's store opens no
 # postgresql:// database.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
@@ -67,3 +68,11 @@ e2e_check "the refused invoice is accepted once the server is back" \
 sleep 1
 e2e_check "journaled on the server again" journal_has TOSL108-LATER
 e2e_check "the URI's password is never logged" sh -c "! grep -q 's3cret' '$E2E_MILTER_LOG'"
+# 5. The outage in the log: once at warning with the server's reason (not a lock of
+#    SQLite's), however many messages met it, and once at notice when it ended.
+e2e_check "the store's reason is the server's, not a lock" \
+	sh -c "! grep -q 'locked by another writer' '$E2E_MILTER_LOG'"
+e2e_check "the outage logged once at warning" \
+	test "$(grep -c 'warning: database .* unreachable: ' "$E2E_MILTER_LOG")" = 1
+e2e_check "its end logged once at notice" \
+	test "$(grep -c 'notice: database .* reachable again after [0-9]* failure' "$E2E_MILTER_LOG")" = 1

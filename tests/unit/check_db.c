@@ -17,6 +17,7 @@
  * db_name() or an error.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -26,7 +27,9 @@
 #include <unistd.h>
 
 #include "store/db.h"
+#include "store/db_outage.h"
 #include "store/db_pg.h"
+#include "util/log.h"
 #include "test_db.h"
 
 #define TIMEOUT_MS	2000	/* the timeout of the connections of most cases */
@@ -612,6 +615,64 @@ START_TEST(test_pg_server_stopped)
 }
 END_TEST
 
+/* log_lines - the lines of file holding each of a and b */
+static int
+log_lines(const char *file, const char *a, const char *b)
+{
+	char line[4096];
+	FILE *fp = fopen(file, "r");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(fp);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		n += strstr(line, a) != NULL && strstr(line, b) != NULL;
+	fclose(fp);
+	return n;
+}
+
+/* One outage, logged once: the first failure at warning with the server's reason, the
+ * others at debug, the first connection after them at notice with their count; two
+ * connections (two milter workers) share the count. The log goes to a file (stderr). */
+START_TEST(test_pg_outage_logged_once)
+{
+	char file[300], want[64];
+	struct db *d = open_db(300, 0), *d2 = open_db(300, 0);
+	unsigned long failures;
+	int fd;
+
+	snprintf(file, sizeof(file), "%s/outage-%ld.log", tmpdir, (long) getpid());
+	ck_assert_int_ge(fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600), 0);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	close(fd);
+	log_open("check_db", LOG_MAIL, 1);
+	log_set_level(LOG_DEBUG);
+	ck_assert_uint_eq(db_outage_failures(), 0);
+	cluster("stop");
+	for (int i = 0; i < 3; i++) {
+		busy_within(d, 300, "server stopped");
+		busy_within(d2, 300, "server stopped (another connection)");
+	}
+	ck_assert_int_eq(insert(d, "down", 1, NULL), DB_BUSY);
+	ck_assert_msg(strstr(db_errmsg(d), "locked") == NULL, "%s", db_errmsg(d));
+	failures = db_outage_failures();
+	ck_assert_uint_ge(failures, 7);
+	cluster("start");
+	ck_assert_int_eq(count(d), 3);
+	ck_assert_int_eq(count(d2), 3);
+	ck_assert_uint_eq(db_outage_failures(), 0);
+	fflush(stderr);
+	ck_assert_int_eq(log_lines(file, "warning: ", "unreachable: "), 1);
+	ck_assert_int_eq(log_lines(file, "warning: ", ""), 1);
+	ck_assert_int_eq(log_lines(file, "debug: ", "still unreachable"), (int) failures - 1);
+	ck_assert_int_eq(log_lines(file, "notice: ", "reachable again after"), 1);
+	snprintf(want, sizeof(want), "reachable again after %lu failures", failures);
+	ck_assert_int_eq(log_lines(file, "notice: ", want), 1);
+	ck_assert_int_eq(log_lines(file, "", "s3cret"), 0);
+	db_close(d2);
+	db_close(d);
+}
+END_TEST
+
 START_TEST(test_pg_lost_in_transaction)
 {
 	struct db *d = open_db(500, 0);
@@ -896,10 +957,14 @@ END_TEST
 
 START_TEST(test_text_oneline)
 {
-	char buf[64];
+	char buf[128];
 
 	db_pg_oneline(buf, sizeof(buf), "connection failed\nserver closed\n\n");
 	ck_assert_str_eq(buf, "connection failed; server closed");
+	db_pg_oneline(buf, sizeof(buf), "server closed the connection unexpectedly\n"
+	    "\tThis probably means the server terminated abnormally\n");
+	ck_assert_str_eq(buf, "server closed the connection unexpectedly;"
+	    " This probably means the server terminated abnormally");
 	db_pg_oneline(buf, 8, "0123456789");
 	ck_assert_str_eq(buf, "0123456");
 }
@@ -962,6 +1027,7 @@ db_suite(void)
 	tcase_add_test(tc, test_pg_server_frozen);
 	tcase_add_test(tc, test_pg_server_stopped);
 	tcase_add_test(tc, test_pg_lost_in_transaction);
+	tcase_add_test(tc, test_pg_outage_logged_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,8 @@
 /*
  * check_store_journey.c - customers and check-ins in the store (lib/store_journey.c)
- * and the journey glue (lib/journey.c), on a fresh SQLite file per test.
+ * and the journey glue (lib/journey.c), on a fresh store per test: an SQLite file, or
+ * with POSTGRESQL_URI a schema of its own on that server (test_db.h; tests/pg/suites.sh
+ * runs the suite on both). The test's own SQL is in the text both engines take.
  *
  * Expectations come from the documented rules, not from our output: the default
  * schedule (day 7, 30, 90, quarterly to day 365, one anniversary) gives 6 check-ins
@@ -12,7 +14,6 @@
 #define _GNU_SOURCE
 #endif
 #include <check.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,17 +25,19 @@
 #include "journey/journey.h"
 #include "journey/journey_import.h"
 #include "store/store_journey.h"
-/* behind the store's interface: its connection, as SQLite sees it */
-#include "store/db_sqlite.h"
+/* behind the store's interface: its connection (store_db) */
 #include "store/store_int.h"
-#define ST_SQLITE(st) db_sqlite_handle(store_db(st))
+#include "test_db.h"
 
 static char dir[64];
+static char target[1024];		/* the case's store (test_db_target) */
 static struct ps_conf *conf;
 static struct store *st;
 static char err[1024];
 
 
+/* open_with - the config (the case's store, extra lines) and the store: again after a
+ * close, the same store */
 static void open_with(const char *extra)
 {
 	char path[128];
@@ -43,8 +46,8 @@ static void open_with(const char *extra)
 	snprintf(path, sizeof(path), "%s/postsale.conf", dir);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fprintf(f, "database = %s/db.sqlite\npostsale-address = postsale@seller.example\n%s",
-	    dir, extra);
+	fprintf(f, "database = %s\nstate-directory = %s\npostsale-address = postsale@seller.example\n%s",
+	    target, dir, extra);
 	fclose(f);
 	conf = conf_load(path, err, sizeof(err));
 	ck_assert_msg(conf != NULL, "%s", err);
@@ -56,6 +59,7 @@ static void setup(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/check_sj.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(test_db_target(target, sizeof(target), dir, "db.sqlite"));
 	open_with("manager-timezones = anna@seller.example=Europe/Berlin\n");
 }
 
@@ -268,6 +272,48 @@ static size_t due_count(time_t now, long ahead)
 	return n;
 }
 
+/* A claim's lease (several mailers on PostgreSQL): while it runs no other claim takes
+ * the check-in; after it, the next takes it (a mailer killed mid-send); a recorded send
+ * ends it. SQLite (one mailer, the flock) keeps no lease: the next claim takes it. */
+START_TEST(test_claim_lease)
+{
+	time_t t0 = utc("2025-03-03T10:00"), day7 = utc("2025-03-10T00:00"), clock = 1800000000;
+	long ahead = 14 * 86400;
+	int leased = test_db_uri() != NULL;
+	struct store_checkin *v, c, again;
+	long long id7;
+	size_t n;
+
+	start("a@acme.example", NULL, "anna@seller.example", NULL, t0);
+	n = list(NULL, &v);
+	id7 = find(v, n, "day-7")->id;
+	store_checkins_free(v, n);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, clock, 60, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, clock + 59, 60, &again, err,
+	    sizeof(err)), leased ? 1 : 0);
+	if (!leased)
+		store_checkin_clear(&again);
+	else {	/* the lease passed: the same UID and SEQUENCE again, one more attempt */
+		ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, clock + 60, 60, &again,
+		    err, sizeof(err)), 0);
+		ck_assert_str_eq(again.uid, c.uid);
+		ck_assert_int_eq(again.sequence, c.sequence);
+		ck_assert_int_eq(again.attempts, 2);
+		store_checkin_clear(&again);
+	}
+	ck_assert_int_eq(store_checkin_sent(st, id7, c.sequence, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, clock + 61, 60, &again, err,
+	    sizeof(err)), 1);	/* sent: nothing to do */
+	/* a move makes it due again: the lease ended with the send */
+	ck_assert_int_eq(store_checkin_move(st, id7, day7 + 3600, day7 + 5400, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, clock + 62, 60, &again, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(again.sequence, c.sequence + 1);
+	store_checkin_clear(&again);
+	store_checkin_clear(&c);
+}
+END_TEST
+
 START_TEST(test_mailer_transitions)
 {
 	time_t t0 = utc("2025-03-03T10:00"), day7 = utc("2025-03-10T00:00");
@@ -285,13 +331,13 @@ START_TEST(test_mailer_transitions)
 	ck_assert_uint_eq(due_count(day7, ahead), 1);
 	ck_assert_uint_eq(due_count(t0, 0), 0);
 	/* claim: pending + attempts committed before sending */
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 0);
 	ck_assert_str_eq(c.pending, "request");
 	ck_assert_int_eq(c.attempts, 1);
 	store_checkin_clear(&c);
 	/* a crash now: still due (pending), claimed again with attempts 2 */
 	ck_assert_uint_eq(due_count(day7, ahead), 1);
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 0);
 	ck_assert_int_eq(c.attempts, 2);
 	store_checkin_clear(&c);
 	ck_assert_int_eq(store_checkin_sent(st, id7, 0, err, sizeof(err)), 0);
@@ -301,12 +347,12 @@ START_TEST(test_mailer_transitions)
 	ck_assert_int_eq(c.sent_sequence, 0);
 	store_checkin_clear(&c);
 	ck_assert_uint_eq(due_count(day7, ahead), 0);
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 1);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 1);
 	/* a move of a sent one is due at once, however far away */
 	ck_assert_int_eq(store_checkin_move(st, id7, day7 + 100 * 86400, day7 + 100 * 86400 + 1800, err, sizeof(err)), 0);
 	ck_assert_uint_eq(due_count(day7, ahead), 1);
 	/* a move during a send: the old sequence is recorded, the new one stays due */
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 0);
 	ck_assert_int_eq(c.sequence, 1);
 	store_checkin_clear(&c);
 	ck_assert_int_eq(store_checkin_move(st, id7, day7 + 101 * 86400, day7 + 101 * 86400 + 1800, err, sizeof(err)), 0);
@@ -316,14 +362,14 @@ START_TEST(test_mailer_transitions)
 	ck_assert_int_eq(c.sent_sequence, 1);
 	store_checkin_clear(&c);
 	ck_assert_uint_eq(due_count(day7, ahead), 1);
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 0);
 	store_checkin_clear(&c);
 	ck_assert_int_eq(store_checkin_sent(st, id7, 2, err, sizeof(err)), 0);
 	/* cancelling it: a CANCEL is due; cancelling the never-sent day-30: nothing due */
 	ck_assert_int_eq(store_checkin_cancel(st, id7, err, sizeof(err)), 0);
 	ck_assert_int_eq(store_checkin_cancel(st, id30, err, sizeof(err)), 0);
 	ck_assert_uint_eq(due_count(day7, ahead), 1);
-	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id7, day7, ahead, day7, 0, &c, err, sizeof(err)), 0);
 	ck_assert_str_eq(c.pending, "cancel");
 	ck_assert_int_eq(c.sequence, 3);
 	store_checkin_clear(&c);
@@ -351,7 +397,7 @@ START_TEST(test_failures)
 	/* temporary: retried at retry_at, not before; failed at the 3rd attempt (max 3) */
 	for (int attempt = 1; attempt <= 3; attempt++) {
 		time_t at = day7 + attempt * 1000;
-		ck_assert_int_eq(store_checkin_claim(st, id7, at, ahead, &c, err, sizeof(err)), 0);
+		ck_assert_int_eq(store_checkin_claim(st, id7, at, ahead, at, 0, &c, err, sizeof(err)), 0);
 		store_checkin_clear(&c);
 		ck_assert_int_eq(store_checkin_failed(st, id7, 0, "421 try later", at + 600, 3, err, sizeof(err)),
 		    attempt == 3);
@@ -367,7 +413,7 @@ START_TEST(test_failures)
 	store_checkin_clear(&c);
 	ck_assert_uint_eq(due_count(day7 + 86400 * 30, ahead), 1);	/* day-30 only */
 	/* permanent: failed at once */
-	ck_assert_int_eq(store_checkin_claim(st, id30, day7 + 86400 * 30, ahead, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_checkin_claim(st, id30, day7 + 86400 * 30, ahead, day7 + 86400 * 30, 0, &c, err, sizeof(err)), 0);
 	store_checkin_clear(&c);
 	ck_assert_int_eq(store_checkin_failed(st, id30, 1, "550 no such user", 0, 8, err, sizeof(err)), 1);
 	ck_assert_int_eq(store_checkin_get(st, id30, &c, err, sizeof(err)), 0);
@@ -389,9 +435,9 @@ START_TEST(test_facts)
 	struct journey_facts f;
 
 	start("a@acme.example", "ACME GmbH", "anna@seller.example", NULL, t0);
-	ck_assert_int_eq(sqlite3_exec(ST_SQLITE(st), "INSERT INTO invoices (number, buyer_address, verdict, sent_at)"
+	ck_assert_int_eq(db_exec(store_db(st), "INSERT INTO invoices (number, buyer_address, verdict, sent_at)"
 	    " VALUES ('1', 'a@acme.example', 'ok', 1), ('2', 'A@acme.example', 'flagged', 2),"
-	    " ('3', 'other@x.example', 'flagged', 3)", NULL, NULL, NULL), SQLITE_OK);
+	    " ('3', 'other@x.example', 'flagged', 3)"), DB_DONE);
 	ck_assert_int_eq(journey_customer_facts(st, "a@acme.example", &f, err, sizeof(err)), 0);
 	ck_assert_int_eq(f.since, t0);
 	ck_assert_int_eq(f.invoice_count, 2);
@@ -405,13 +451,13 @@ END_TEST
 /* sql_int - one integer from a query of the test's own */
 static long long sql_int(const char *sql)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt = db_prepare(store_db(st), sql);
 	long long v;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(ST_SQLITE(st), sql, -1, &stmt, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
-	v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	ck_assert_msg(stmt != NULL, "%s: %s", sql, db_errmsg(store_db(st)));
+	ck_assert_int_eq(db_step(stmt), DB_ROW);
+	v = db_column_int64(stmt, 0);
+	db_reset(stmt);
 	return v;
 }
 
@@ -422,8 +468,8 @@ static long long sql_int(const char *sql)
 	" AND a.manager = b.manager COLLATE NOCASE AND a.due_at < b.end_at AND b.due_at < a.end_at" \
 	" WHERE a.state NOT IN ('cancelled', 'skipped') AND b.state NOT IN ('cancelled', 'skipped')"
 #define SAME_DAY "SELECT count(*) FROM checkins a JOIN checkins b ON a.id < b.id" \
-	" AND a.customer_id = b.customer_id AND date(a.due_at + 7200, 'unixepoch') =" \
-	" date(b.due_at + 7200, 'unixepoch') WHERE a.state <> 'cancelled' AND b.state <> 'cancelled'"
+	" AND a.customer_id = b.customer_id AND (a.due_at + 7200) / 86400 =" \
+	" (b.due_at + 7200) / 86400 WHERE a.state <> 'cancelled' AND b.state <> 'cancelled'"
 
 START_TEST(test_no_double_booking)
 {
@@ -760,6 +806,7 @@ int main(void)
 	tcase_add_test(tc, test_stop_future_only_and_restart);
 	tcase_add_test(tc, test_move_cancel_sequence);
 	tcase_add_test(tc, test_mailer_transitions);
+	tcase_add_test(tc, test_claim_lease);
 	tcase_add_test(tc, test_failures);
 	tcase_add_test(tc, test_facts);
 	tcase_add_test(tc, test_no_double_booking);

@@ -1,6 +1,7 @@
 /*
- * check_store_reply.c - the managers' answers: lib/store_reply.c on a fresh SQLite file
- * per test, and the filter's reply step (lib/filter_reply.c) through filter_run() with
+ * check_store_reply.c - the managers' answers: lib/store_reply.c on a fresh store per
+ * test (an SQLite file, or with POSTGRESQL_URI a schema of its own on that server:
+ * test_db.h; tests/pg/suites.sh runs the suite on both), and the filter's reply step (lib/filter_reply.c) through filter_run() with
  * whole messages that carry the REPLY/COUNTER fixtures of tests/itip.
  *
  * Expectations come from RFC 5546: an answer belongs to the SEQUENCE it answers (an
@@ -24,6 +25,7 @@
 #include "mime/msg.h"
 #include "store/store_journey.h"
 #include "store/store_reply.h"
+#include "test_db.h"
 
 #define FIXTURE_UID "ci1-00112233aabbccdd@example.com"
 
@@ -38,7 +40,7 @@ static time_t t0;			/* onboarding: Mon 2026-11-23 10:00 UTC */
 static void
 setup(void)
 {
-	char path[128];
+	char path[128], target[1024];
 	struct journey_party p = { "carol@customer.example", "Carol Customer" };
 	struct onboard_info info;
 	struct store_checkin *v;
@@ -50,9 +52,10 @@ setup(void)
 	snprintf(path, sizeof(path), "%s/postsale.conf", dir);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fprintf(f, "database = %s/db.sqlite\npostsale-address = postsale@example.com\n"
+	ck_assert_ptr_nonnull(test_db_target(target, sizeof(target), dir, "db.sqlite"));
+	fprintf(f, "database = %s\nstate-directory = %s\npostsale-address = postsale@example.com\n"
 	    "local-domains = example.com\nnote-invoices = no\nnote-onboarding = no\n"
-	    "manager-timezones = alice@example.com=Europe/Berlin\n", dir);
+	    "manager-timezones = alice@example.com=Europe/Berlin\n", target, dir);
 	fclose(f);
 	conf = conf_load(path, err, sizeof(err));
 	ck_assert_msg(conf != NULL, "%s", err);
