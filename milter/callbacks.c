@@ -273,14 +273,14 @@ filter_message(SMFICTX *ctx, struct conn *c)
 	store_set_deadline(st, store_clock_ms() + c->cfg->conf->database_timeout_ms);
 	if (record_run(c->cfg->filter, st, m, time(NULL), &res) != 0) {
 		snprintf(why, sizeof(why), "store: %s", st == NULL ? store_err : res.error);
-		selfcheck_store_failed(conf_state_base(c->cfg->conf));
+		selfcheck_store_failed(c->cfg->conf);
 		v = on_error(ctx, c, why);
 	} else {
 		if (res.error != NULL)
 			log_msg(LOG_WARNING, m->qid, "store: %s; the invoice is flagged on its own"
 			    " findings, so its verdict applies", st == NULL ? store_err : res.error);
 		if (res.error != NULL || res.unrecorded != 0)
-			selfcheck_store_failed(conf_state_base(c->cfg->conf));
+			selfcheck_store_failed(c->cfg->conf);
 		milter_sink(&ms, ctx, (c->proto & SMFIP_HDR_LEADSPC) != 0, &sink);
 		switch (apply_result(&sink, m, &res)) {
 		case FILTER_REJECT: v = V_REJECT; break;

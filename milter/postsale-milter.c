@@ -370,7 +370,7 @@ startup_store(const char *user, int foreground)
 
 	if (check_store(ref->conf, err, sizeof(err)) != 0)
 		warning = xstrdup(err);
-	else if (selfcheck_store(conf_state_base(ref->conf), selfcheck_say_log) > 0 && !foreground)
+	else if (selfcheck_store(ref->conf, selfcheck_say_log) > 0 && !foreground)
 		fprintf(stderr, PROG ": error: the store is not writable by %s (the log says which file)\n", user);
 	runtime_put_conf(ref);
 	if (warning != NULL) {

@@ -128,40 +128,50 @@ owner_text(const struct stat *sb, char *buf, size_t len)
 	return buf;
 }
 
-/* store_files - the store's directory and files against id; the number of problems */
+/* store_files - the store's directory and files against id; the number of problems.
+ * With a database on a server only the state base's directory (the spool of unrecorded
+ * records, the free/busy cache, the mailer's lock) is postsale's to write. */
 static int
-store_files(const char *database, const struct identity *id, selfcheck_say *say)
+store_files(const struct ps_conf *conf, const struct identity *id, selfcheck_say *say)
 {
 	static const char *const suffix[] = {"", "-wal", "-shm"};
-	char *copy = xstrdup(database), *dir = dirname(copy), who[128];
+	const char *base = conf_state_base(conf);
+	int file = !conf_database_is_uri(conf);
+	char *copy = xstrdup(base), *dir = dirname(copy), who[128];
 	struct stat sb;
 	int problems = 0;
 
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		say_f(say, LOG_ERR, "store: %s: directory %s does not exist (create it, owned by %s)",
-		    database, dir, id->name);
+		    file ? base : "state-directory", dir, id->name);
 		free(copy);
 		return 1;
 	}
 	if (!may(id, &sb, W_OK | X_OK)) {
-		say_f(say, LOG_ERR, "store: directory %s (owner %s, mode %04o) is not writable by %s,"
-		    " who must create %s and its -wal and -shm files there", dir,
-		    owner_text(&sb, who, sizeof(who)), (unsigned) (sb.st_mode & 07777), id->name, database);
+		if (file)
+			say_f(say, LOG_ERR, "store: directory %s (owner %s, mode %04o) is not writable by"
+			    " %s, who must create %s and its -wal and -shm files there", dir,
+			    owner_text(&sb, who, sizeof(who)), (unsigned) (sb.st_mode & 07777), id->name,
+			    base);
+		else
+			say_f(say, LOG_ERR, "store: state-directory %s (owner %s, mode %04o) is not"
+			    " writable by %s, who keeps the spool of unrecorded records there", dir,
+			    owner_text(&sb, who, sizeof(who)), (unsigned) (sb.st_mode & 07777), id->name);
 		problems++;
 	}
 	free(copy);
-	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		char *file = xasprintf("%s%s", database, suffix[i]);
+	for (size_t i = 0; file && i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		char *path = xasprintf("%s%s", base, suffix[i]);
 
-		if (stat(file, &sb) == 0 && !may(id, &sb, R_OK | W_OK)) {
+		if (stat(path, &sb) == 0 && !may(id, &sb, R_OK | W_OK)) {
 			say_f(say, LOG_ERR, "store: %s (owner %s, mode %04o) is not writable by %s: invoices"
 			    " would go unrecorded (chown it to %s; postsalectl and postsale-mailer run"
-			    " as root become the store's owner first)", file,
+			    " as root become the store's owner first)", path,
 			    owner_text(&sb, who, sizeof(who)), (unsigned) (sb.st_mode & 07777), id->name,
 			    id->name);
 			problems++;
 		}
-		free(file);
+		free(path);
 	}
 	return problems;
 }
@@ -239,21 +249,21 @@ selfcheck_install(const struct ps_conf *conf, const char *user, const char *sock
 		}
 		free(copy);
 	}
-	return problems + store_files(conf_state_base(conf), &id, say);
+	return problems + store_files(conf, &id, say);
 }
 
 int
-selfcheck_store(const char *database, selfcheck_say *say)
+selfcheck_store(const struct ps_conf *conf, selfcheck_say *say)
 {
 	struct identity id;
 
 	identity_self(&id);
-	return store_files(database, &id, say);
+	return store_files(conf, &id, say);
 }
 
 
 void
-selfcheck_store_failed(const char *database)
+selfcheck_store_failed(const struct ps_conf *conf)
 {
 	/* One thread at a time: getpwuid() and getgrgid() share their buffers. */
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -263,7 +273,7 @@ selfcheck_store_failed(const char *database)
 	pthread_mutex_lock(&lock);
 	if (!said) {
 		identity_self(&id);
-		said = store_files(database, &id, selfcheck_say_log) > 0;
+		said = store_files(conf, &id, selfcheck_say_log) > 0;
 	}
 	pthread_mutex_unlock(&lock);
 }

@@ -33,15 +33,16 @@ int selfcheck_install(const struct ps_conf *conf, const char *user, const char *
     selfcheck_say *say);
 /*
  * selfcheck_store - the store's files against the current user (the filter after it
- * dropped root): each one it cannot write is said at LOG_ERR with its owner and mode.
- * Returns the number of problems.
+ * dropped root): each one it cannot write is said at LOG_ERR with its owner and mode
+ * (an SQLite file and its -wal and -shm; with a database on a server, the directory of
+ * what is kept beside it, state-directory). Returns the number of problems.
  */
-int selfcheck_store(const char *database, selfcheck_say *say);
+int selfcheck_store(const struct ps_conf *conf, selfcheck_say *say);
 /*
  * selfcheck_store_failed - a store operation failed: the first time the cause is a
  * file the filter cannot write, log it (LOG_ERR, owner and mode); later calls are
  * cheap and quiet once that was said. Thread-safe.
  */
-void selfcheck_store_failed(const char *database);
+void selfcheck_store_failed(const struct ps_conf *conf);
 
 #endif
