@@ -199,9 +199,9 @@ done
 # so they share the machine's state), and the median of those is reported.
 for kind in $KINDS; do
 	read -r _ noop edit ps _ <<<"$(setups_of "$kind")"
-	other="" pg=""
-	[ -n "$OTHER" ] && other=${RATE[$kind.${ps/ps/other}]}
-	[ -n "$PGB" ] && pg=${RATE[$kind.${ps/ps/pg}]}
+	other="" pg="" other_s="" pg_s=""
+	[ -n "$OTHER" ] && other_s=${ps/ps/other} && other=${RATE[$kind.$other_s]}
+	[ -n "$PGB" ] && pg_s=${ps/ps/pg} && pg=${RATE[$kind.$pg_s]}
 	python3 - "$kind" "${RATE[$kind.none]}" "${RATE[$kind.$noop]}" "${RATE[$kind.$edit]}" \
 		"${RATE[$kind.$ps]}" "$other" "$pg" <<'PY'
 import statistics, sys
@@ -232,13 +232,14 @@ PY
 	# CPU per message: all rounds' ticks over all rounds' messages
 	python3 - "$kind" "$(getconf CLK_TCK)" "$((N * ROUNDS))" "$noop" "${CPU[$kind.$noop]}" \
 		"$edit" "${CPU[$kind.$edit]}" "$ps" "${CPU[$kind.$ps]}" \
-		"${other:-}" "${other:+${CPU[$kind.$other]}}" <<'PY'
+		"$other_s" "${other_s:+${CPU[$kind.$other_s]}}" "$pg_s" "${pg_s:+${CPU[$kind.$pg_s]}}" <<'PY'
 import sys
 kind, tck, n = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 names = {"noop": "no-op", "noop-h": "no-op adding the header",
          "noop-hb": "no-op making the edits", "ps": "postsale-milter",
          "ps-notes": "postsale-milter", "other": "other postsale-milter",
-         "other-notes": "other postsale-milter"}
+         "other-notes": "other postsale-milter", "pg": "postsale-milter on PostgreSQL",
+         "pg-notes": "postsale-milter on PostgreSQL"}
 ms = {}
 for setup, ticks in zip(sys.argv[4::2], sys.argv[5::2]):
     if setup and setup not in ms:
