@@ -31,6 +31,7 @@
 #include "store/db_pg.h"
 #include "util/log.h"
 #include "test_db.h"
+#include "test_run.h"
 
 #define TIMEOUT_MS	2000	/* the timeout of the connections of most cases */
 #define SLACK_MS	400	/* what a bounded wait may overrun by on a busy machine (make -j check) */
@@ -1035,7 +1036,6 @@ db_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
 	int failed;
 	char cmd[100];
 
@@ -1043,10 +1043,7 @@ main(void)
 		perror("check_db: mkdtemp");
 		return 99;
 	}
-	sr = srunner_create(db_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = test_run(db_suite()) != EXIT_SUCCESS;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "check_db: could not remove %s\n", tmpdir);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../mailer/digest.h"
+#include "test_run.h"
 #include "compose/digest.h"
 #include "store/store_invoice.h"
 /* behind the store's interface: its connection, as SQLite sees it */
@@ -428,11 +429,5 @@ digest_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(digest_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(digest_suite());
 }

@@ -18,6 +18,7 @@
 #include "util/xalloc.h"
 #include "invoice/xmlsafe.h"
 #include "test_invoice_mail.h"
+#include "test_run.h"
 
 /* make_msg - an outbound message from alice@example.com to rcpt with the given bytes */
 static struct ps_msg *
@@ -524,7 +525,6 @@ main(void)
 {
 	Suite *s = suite_create("filter");
 	TCase *tc = tcase_create("filter");
-	SRunner *sr;
 	int failed;
 
 	xmlsafe_init();
@@ -544,10 +544,7 @@ main(void)
 	} else
 		fprintf(stderr, "check_filter: the corpus is absent (POSTSALE_CORPUS): invoice cases skipped\n");
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = test_run(s) != EXIT_SUCCESS;
 	free(invoice_xml);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

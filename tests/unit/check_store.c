@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "test_run.h"
 #include "store/store.h"
 #include "store/store_exit.h"
 #include "store/store_invoice.h"
@@ -402,7 +403,6 @@ main(void)
 {
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("store");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -418,9 +418,6 @@ main(void)
 	tcase_add_test(tc, test_read_only);
 	tcase_add_test(tc, test_locked_within_deadline);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = test_run(s) != EXIT_SUCCESS;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

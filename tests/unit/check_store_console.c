@@ -22,6 +22,7 @@
 #include "store/store_invoice_figures.h"
 #include "store/store_user.h"
 #include "test_db.h"
+#include "test_run.h"
 
 static char dir[] = "/tmp/check_store_console.XXXXXX";
 static char path[1024];
@@ -352,11 +353,5 @@ store_console_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(store_console_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(store_console_suite());
 }

@@ -18,6 +18,7 @@
 #include "store/db.h"
 #include "store/store_copy.h"
 #include "test_db.h"
+#include "test_run.h"
 #include "util/xalloc.h"
 
 static char dir[] = "/tmp/check_store_copy.XXXXXX";
@@ -225,11 +226,5 @@ copy_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(copy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(copy_suite());
 }

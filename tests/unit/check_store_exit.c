@@ -17,6 +17,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "test_run.h"
 #include "store/store.h"
 #include "store/store_exit.h"
 /* behind the store's interface: its connection, as SQLite sees it */
@@ -164,7 +165,6 @@ main(void)
 {
 	Suite *s = suite_create("store_exit");
 	TCase *tc = tcase_create("store_exit");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -174,9 +174,6 @@ main(void)
 	tcase_add_test(tc, test_owned_by_another);
 	tcase_add_test(tc, test_db_codes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = test_run(s) != EXIT_SUCCESS;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

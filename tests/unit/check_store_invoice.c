@@ -35,6 +35,7 @@
 #include "store/db_sqlite.h"
 #include "store/store_int.h"
 #include "test_db.h"
+#include "test_run.h"
 #define ST_SQLITE(st) db_sqlite_handle(store_db(st))
 
 static char dir[] = "/tmp/check_store_invoice.XXXXXX";
@@ -633,11 +634,5 @@ store_invoice_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(store_invoice_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return test_run(store_invoice_suite());
 }

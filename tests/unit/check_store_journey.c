@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "test_time.h"
+#include "test_run.h"
 #include "conf/conf.h"
 #include "journey/journey.h"
 #include "journey/journey_import.h"
@@ -797,7 +798,6 @@ int main(void)
 {
 	Suite *s = suite_create("store_journey");
 	TCase *tc = tcase_create("journey");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -817,9 +817,6 @@ int main(void)
 	tcase_add_test(tc, test_managers);
 	tcase_add_test(tc, test_busy_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = test_run(s) != EXIT_SUCCESS;
 	return failed ? 1 : 0;
 }

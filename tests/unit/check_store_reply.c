@@ -26,6 +26,7 @@
 #include "store/store_journey.h"
 #include "store/store_reply.h"
 #include "test_db.h"
+#include "test_run.h"
 
 #define FIXTURE_UID "ci1-00112233aabbccdd@example.com"
 
@@ -427,11 +428,5 @@ store_reply_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(store_reply_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run(store_reply_suite());
 }

@@ -14,6 +14,7 @@
 
 #include <libxml/tree.h>
 
+#include "test_run.h"
 #include "invoice/xmlsafe.h"
 #include "invoice/xmltree.h"
 
@@ -284,7 +285,6 @@ main(void)
 {
 	Suite *s = suite_create("xmltree");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
 	int failed;
 
 	tcase_set_timeout(tc, 120);
@@ -294,9 +294,6 @@ main(void)
 	tcase_add_test(tc, test_caps);
 	tcase_add_test(tc, test_same_as_libxml2_on_corpus);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = test_run(s) != EXIT_SUCCESS;
 	return failed ? 1 : 0;
 }
