@@ -31,6 +31,7 @@
 #include "store/db_pg.h"
 #include "util/log.h"
 #include "test_db.h"
+#include "test_files.h"
 #include "test_run.h"
 
 #define TIMEOUT_MS	2000	/* the timeout of the connections of most cases */
@@ -1037,15 +1038,13 @@ int
 main(void)
 {
 	int failed;
-	char cmd[100];
 
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("check_db: mkdtemp");
 		return 99;
 	}
 	failed = test_run(db_suite()) != EXIT_SUCCESS;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
+	if (test_rmtree(tmpdir) != 0)
 		fprintf(stderr, "check_db: could not remove %s\n", tmpdir);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../mailer/digest.h"
+#include "test_files.h"
 #include "test_run.h"
 #include "compose/digest.h"
 #include "store/store_invoice.h"
@@ -123,12 +124,9 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
 	st = store_close(st);
 	conf = conf_free(conf);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(dir), 0);
 }
 
 /* add - journal an invoice; flagged (1) ones with two findings, warned (2) ones with

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "test_files.h"
 #include "test_run.h"
 #include "store/store.h"
 #include "store/store_exit.h"
@@ -55,10 +56,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(dir), 0);
 }
 
 START_TEST(test_create)

@@ -22,6 +22,7 @@
 #include "store/store_invoice_figures.h"
 #include "store/store_user.h"
 #include "test_db.h"
+#include "test_files.h"
 #include "test_run.h"
 
 static char dir[] = "/tmp/check_store_console.XXXXXX";
@@ -42,11 +43,8 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
 	st = store_close(st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(dir), 0);
 }
 
 /* amount - parse a decimal */

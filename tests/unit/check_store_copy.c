@@ -18,6 +18,7 @@
 #include "store/db.h"
 #include "store/store_copy.h"
 #include "test_db.h"
+#include "test_files.h"
 #include "test_run.h"
 #include "util/xalloc.h"
 
@@ -116,10 +117,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(dir), 0);
 }
 
 START_TEST(test_there_and_back)

@@ -17,6 +17,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "test_files.h"
 #include "test_run.h"
 #include "store/store.h"
 #include "store/store_exit.h"
@@ -40,10 +41,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(dir), 0);
 }
 
 /* make_store - a real store at path, closed again */

@@ -35,6 +35,7 @@
 #include "store/db_sqlite.h"
 #include "store/store_int.h"
 #include "test_db.h"
+#include "test_files.h"
 #include "test_run.h"
 #define ST_SQLITE(st) db_sqlite_handle(store_db(st))
 
@@ -54,10 +55,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(dir), 0);
 }
 
 /* make_inv - a hand-built invoice */

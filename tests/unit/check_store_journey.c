@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "test_time.h"
+#include "test_files.h"
 #include "test_run.h"
 #include "conf/conf.h"
 #include "journey/journey.h"
@@ -66,12 +67,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
-
 	st = store_close(st);
 	conf = conf_free(conf);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(dir), 0);
 }
 
 static int start(const char *addr, const char *name, const char *sender, const char *renewal,

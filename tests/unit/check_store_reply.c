@@ -26,6 +26,7 @@
 #include "store/store_journey.h"
 #include "store/store_reply.h"
 #include "test_db.h"
+#include "test_files.h"
 #include "test_run.h"
 
 #define FIXTURE_UID "ci1-00112233aabbccdd@example.com"
@@ -76,12 +77,9 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[128];
-
 	st = store_close(st);
 	conf = conf_free(conf);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(test_rmtree(dir), 0);
 }
 
 /* get - check-in ci_id and its answer */
