@@ -197,6 +197,8 @@ same_tree(xmlNodePtr x, xmltree_ptr n, char *why, size_t len)
 	return bad ? -1 : 0;
 }
 
+static int spared_files;	/* corpus files whose tree libxml2 did not read all of */
+
 /* compare_file - 1 if xmltree and xmlsafe_parse disagree on the file at p */
 static int
 compare_file(const char *p)
@@ -224,6 +226,8 @@ compare_file(const char *p)
 		snprintf(why, sizeof(why), "libxml2 %d (%.100s), xmltree %d (%.100s)", rc1,
 		    rc1 ? err1 : "", rc2, rc2 ? err2 : "");
 	else if (rc1 == XMLSAFE_OK)
+		spared_files += xmltree_unread(t) > 0;
+	if (!bad && rc1 == XMLSAFE_OK)
 		bad = same_tree(xmlDocGetRootElement(doc), xmltree_root(t), why, sizeof(why)) != 0;
 	if (bad)
 		fprintf(stderr, "check_xmltree: %s: %s\n", p, why);
@@ -277,6 +281,8 @@ START_TEST(test_same_as_libxml2_on_corpus)
 		return;		/* no corpus here: the small cases above still ran */
 	ck_assert_int_eq(compare_dir(corpus, &files), 0);
 	ck_assert_int_gt(files, 100);
+	fprintf(stderr, "check_xmltree: %d corpus files, %d with base64 text spared\n", files,
+	    spared_files);
 }
 END_TEST
 

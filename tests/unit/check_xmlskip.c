@@ -1,0 +1,410 @@
+/*
+ * check_xmlskip.c - the long base64 runs libxml2 is spared (lib/invoice/xmlskip.c,
+ * xmlsafe_stream): on documents around a generated run, a sink that can be reset and
+ * one that cannot (libxml2 reads every octet) must be told the same events and get
+ * the same verdict and error message; the run must be spared where it is an element's
+ * whole text, and must not be where a '<', an '&' or another octet breaks it, or
+ * where it sits in a comment, a CDATA section or the like. The same comparison on
+ * every XML file of the corpus ($POSTSALE_CORPUS, default /work/shared/corpus;
+ * skipped without it). Also xmlskip_span and xmlskip_find on their own.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "test_run.h"
+#include "invoice/xmlsafe.h"
+#include "invoice/xmlskip.h"
+#include "invoice/xmltree.h"
+
+#define RUN_LEN 3000
+
+/* What a recording sink was told, as one string. */
+struct record {
+	char *s;
+	size_t len, cap;
+	int in_text;		/* the last event was text: 1, under preserve: 2 */
+	int resets;
+};
+
+static void
+put(struct record *r, const char *s, size_t n)
+{
+	if (r->len + n + 1 > r->cap) {
+		r->cap = 2 * (r->len + n + 1);
+		r->s = realloc(r->s, r->cap);
+		ck_assert_ptr_nonnull(r->s);
+	}
+	memcpy(r->s + r->len, s, n);
+	r->len += n;
+	r->s[r->len] = '\0';
+}
+
+static void
+rec_start(void *user, const xmlChar *localname, const xmlChar *uri, int nb_attributes,
+    const xmlChar **attributes)
+{
+	struct record *r = user;
+
+	r->in_text = 0;
+	put(r, "<", 1);
+	put(r, (const char *)localname, strlen((const char *)localname));
+	if (uri != NULL) {
+		put(r, "{", 1);
+		put(r, (const char *)uri, strlen((const char *)uri));
+		put(r, "}", 1);
+	}
+	for (int i = 0; i < nb_attributes; i++, attributes += 5) {
+		put(r, " ", 1);
+		put(r, (const char *)attributes[0], strlen((const char *)attributes[0]));
+		put(r, "=", 1);
+		put(r, (const char *)attributes[3], (size_t)(attributes[4] - attributes[3]));
+	}
+	put(r, ">", 1);
+}
+
+static void
+rec_end(void *user)
+{
+	((struct record *)user)->in_text = 0;
+	put(user, "</>", 3);
+}
+
+/* rec_text - a text told in pieces is recorded as one: only the characters count */
+static void
+rec_text(void *user, const xmlChar *s, int len, int preserve)
+{
+	struct record *r = user;
+
+	if (r->in_text == (preserve ? 2 : 1))
+		r->len--;	/* its "]" */
+	else
+		put(r, preserve ? "[p" : "[", preserve ? 2 : 1);
+	r->in_text = preserve ? 2 : 1;
+	put(r, (const char *)s, (size_t)len);
+	put(r, "]", 1);
+}
+
+static void
+rec_other(void *user)
+{
+	((struct record *)user)->in_text = 0;
+	put(user, "<!>", 3);
+}
+
+static void
+rec_reset(void *user)
+{
+	struct record *r = user;
+
+	r->len = 0;
+	r->in_text = 0;
+	if (r->s != NULL)
+		r->s[0] = '\0';
+	r->resets++;
+}
+
+static const struct xmlsafe_sax reads_all = {
+	.start = rec_start, .end = rec_end, .text = rec_text, .other = rec_other,
+};
+static const struct xmlsafe_sax may_skip = {
+	.start = rec_start, .end = rec_end, .text = rec_text, .other = rec_other,
+	.reset = rec_reset,
+};
+
+/*
+ * The documents: "@" stands for the generated run. A run is RUN_LEN octets of base64
+ * in lines of 76 with line ends eol (or one line), and bad, if not NUL, put in its
+ * middle.
+ */
+static const struct {
+	const char *doc;
+	const char *eol;	/* between lines of 76, NULL for one line */
+	const char *bad;	/* put in the middle of the run, or NULL */
+	int spared;		/* 1: libxml2 must be spared the run */
+	int ok;			/* 1: the document is well-formed */
+} cases[] = {
+	/* an element's whole text: spared, whatever its line ends */
+	{ "<a><b mimeCode=\"application/pdf\" filename=\"x.pdf\">@</b></a>", "\n", NULL, 1, 1 },
+	{ "<a><b>@</b></a>", "\r\n", NULL, 1, 1 },
+	{ "<a><b>@</b></a>", "\r", NULL, 1, 1 },
+	{ "<a><b>@</b></a>", NULL, NULL, 1, 1 },
+	{ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>\n <b>@</b>\n <c>@</c>\n</a>",
+	  "\n", NULL, 1, 1 },
+	{ "\xef\xbb\xbf<a><b>@</b></a>", "\n", NULL, 1, 1 },
+	{ "<a xml:space=\"preserve\"> <b>@</b> </a>", "\n", NULL, 1, 1 },
+	{ "<u:a xmlns:u=\"urn:u\"><u:b>  \n@\n  </u:b></u:a>", "\n", NULL, 1, 1 },
+	/* the same with a byte that breaks the run: read as it was */
+	{ "<a><b>@</b></a>", "\n", "<", 0, 0 },
+	{ "<a><b>@</b></a>", "\n", "&", 0, 0 },
+	{ "<a><b>@</b></a>", "\n", "&amp;", 0, 1 },
+	{ "<a><b>@</b></a>", "\n", "<c/>", 0, 1 },
+	{ "<a><b>@</b></a>", "\n", "<!-- c -->", 0, 1 },
+	{ "<a><b>@</b></a>", "\n", "-", 0, 1 },
+	{ "<a><b>@</b></a>", "\n", "\xc3\xa9", 0, 1 },
+	{ "<a><b>@</b></a>", "\n", "\x01", 0, 0 },
+	{ "<a><b>@</b></a>", "\n", "\xff", 0, 0 },
+	{ "<a><b>@</b></a>", "\n", "]]>", 0, 0 },
+	/* a run in the right shape but not an element's text */
+	{ "<a><!--<b>@</b>--></a>", "\n", NULL, 0, 1 },
+	{ "<a><![CDATA[<b>@</b>]]></a>", "\n", NULL, 0, 1 },
+	{ "<a><?pi <b>@</b>?></a>", "\n", NULL, 0, 1 },
+	{ "<a><b/>@<c/></a>", "\n", NULL, 0, 1 },
+	{ "<a><b>x</b>@</a>", "\n", NULL, 0, 1 },
+	{ "<a t=\"<b>@</b>\"/>", "\n", NULL, 0, 0 },
+	{ "<a><b>@</b></a><!--<c>@</c>-->", "\n", NULL, 0, 1 },
+	/* the guards and errors before, around and after a run: the same reasons */
+	{ "<!DOCTYPE a [<!ENTITY e \"x\">]><a><b>@</b>&e;</a>", "\n", NULL, 0, 0 },
+	{ "<a><b>@</b>&e;</a>", "\n", NULL, 0, 0 },
+	{ "<a><b>@</b></c>", "\n", NULL, 0, 0 },
+	{ "<a><b>@</b></a><a/>", "\n", NULL, 0, 0 },
+	{ "<a><b>@</b><c>@</a>", "\n", NULL, 0, 0 },
+	/* another encoding: libxml2 reads it all */
+	{ "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>\xe9<b>@</b></a>", "\n", NULL, 0, 1 },
+};
+
+/* make_run - the run for case i at out (room for RUN_LEN * 2 + 64); its length */
+static size_t
+make_run(char *out, int i)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t o = 0;
+
+	for (int k = 0; k < RUN_LEN; k++) {
+		if (k > 0 && k % 76 == 0 && cases[i].eol != NULL) {
+			memcpy(out + o, cases[i].eol, strlen(cases[i].eol));
+			o += strlen(cases[i].eol);
+		}
+		if (k == RUN_LEN / 2 && cases[i].bad != NULL) {
+			memcpy(out + o, cases[i].bad, strlen(cases[i].bad));
+			o += strlen(cases[i].bad);
+		}
+		out[o++] = b64[(k * 7 + k / 64) % 64];
+	}
+	memcpy(out + o, "==", 2);
+	return o + 2;
+}
+
+/* make_doc - case i's document (malloc'd), its length in *len */
+static char *
+make_doc(int i, size_t *len)
+{
+	const char *d = cases[i].doc;
+	char *doc = malloc(strlen(d) + 3 * (RUN_LEN * 2 + 64)), *o = doc;
+
+	for (; *d != '\0'; d++)
+		if (*d == '@')
+			o += make_run(o, i);
+		else
+			*o++ = *d;
+	*len = (size_t)(o - doc);
+	return doc;
+}
+
+/* compare - stream doc through both sinks; NULL if they were told the same and got
+ * the same verdict and reason, else what differs (static); *rc the verdict */
+static const char *
+compare(const char *doc, size_t len, size_t *unread, int *rc)
+{
+	static char why[600];
+	struct record all = { 0 }, skip = { 0 };
+	char err_all[256] = "", err_skip[256] = "";
+	xmlDictPtr d1 = NULL, d2 = NULL;
+	int rc_skip;
+
+	*rc = xmlsafe_stream(doc, len, 0, 0, &reads_all, &all, &d1, NULL, err_all,
+	    sizeof(err_all));
+	rc_skip = xmlsafe_stream(doc, len, 0, 0, &may_skip, &skip, &d2, unread, err_skip,
+	    sizeof(err_skip));
+	if (rc_skip != *rc || strcmp(err_skip, err_all) != 0)
+		snprintf(why, sizeof(why), "read all: %d %s; may skip: %d %s", *rc, err_all,
+		    rc_skip, err_skip);
+	else if (*rc == XMLSAFE_OK && strcmp(skip.s ? skip.s : "", all.s ? all.s : "") != 0)
+		snprintf(why, sizeof(why), "told differently");
+	else
+		why[0] = '\0';
+	if (d1 != NULL)
+		xmlDictFree(d1);
+	if (d2 != NULL)
+		xmlDictFree(d2);
+	free(all.s);
+	free(skip.s);
+	return why[0] != '\0' ? why : NULL;
+}
+
+START_TEST(test_same_events)
+{
+	size_t len, unread = 99;
+	char *doc = make_doc(_i, &len);
+	const char *why;
+	int rc;
+
+	why = compare(doc, len, &unread, &rc);
+	ck_assert_msg(why == NULL, "case %d: %s", _i, why);
+	ck_assert_int_eq(rc, cases[_i].ok ? XMLSAFE_OK : XMLSAFE_EBAD);
+	if (cases[_i].spared)
+		ck_assert_uint_ge(unread, RUN_LEN);
+	else
+		ck_assert_uint_eq(unread, 0);
+	free(doc);
+}
+END_TEST
+
+/* compare_dir - compare() on every .xml below dir: how many differ; *files, *spared
+ * count the files and those libxml2 was spared part of */
+static int
+compare_dir(const char *dir, int *files, int *spared)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int bad = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char p[4096], *buf;
+		struct stat st;
+		size_t l = strlen(e->d_name), unread = 0;
+		const char *why;
+		FILE *f;
+		int rc;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (stat(p, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			bad += compare_dir(p, files, spared);
+			continue;
+		}
+		if (l <= 4 || strcmp(e->d_name + l - 4, ".xml") != 0 || st.st_size == 0 ||
+		    (f = fopen(p, "rb")) == NULL)
+			continue;
+		buf = malloc((size_t)st.st_size);
+		l = fread(buf, 1, (size_t)st.st_size, f);
+		fclose(f);
+		if ((why = compare(buf, l, &unread, &rc)) != NULL) {
+			fprintf(stderr, "check_xmlskip: %s: %s\n", p, why);
+			bad++;
+		}
+		*spared += unread > 0;
+		(*files)++;
+		free(buf);
+	}
+	closedir(d);
+	return bad;
+}
+
+START_TEST(test_corpus)
+{
+	const char *corpus = getenv("POSTSALE_CORPUS");
+	struct stat st;
+	int files = 0, spared = 0;
+
+	if (corpus == NULL || *corpus == '\0')
+		corpus = "/work/shared/corpus";
+	if (stat(corpus, &st) != 0)
+		return;		/* no corpus here: the generated cases still ran */
+	ck_assert_int_eq(compare_dir(corpus, &files, &spared), 0);
+	ck_assert_int_gt(files, 100);
+	ck_assert_int_gt(spared, 0);
+}
+END_TEST
+
+/* The tree spared the run holds it all the same. */
+START_TEST(test_tree)
+{
+	size_t len;
+	char *doc = make_doc(0, &len), err[256], *c;
+	struct xmltree *t = NULL;
+	xmltree_ptr b;
+
+	ck_assert_int_eq(xmltree_parse(doc, len, 0, 0, &t, err, sizeof(err)), XMLSAFE_OK);
+	ck_assert_uint_gt(xmltree_unread(t), RUN_LEN);
+	b = xmltree_root(t)->kids;
+	ck_assert_str_eq(b->name, "b");
+	ck_assert_str_eq(xmltree_attr(b, "mimeCode"), "application/pdf");
+	ck_assert_str_eq(xmltree_attr(b, "filename"), "x.pdf");
+	c = xmltree_content(b);
+	ck_assert_uint_eq(strlen(c), xmltree_unread(t));
+	ck_assert_int_eq(memcmp(c, doc + strlen("<a><b mimeCode=\"application/pdf\" "
+	    "filename=\"x.pdf\">"), strlen(c)), 0);
+	free(c);
+	xmltree_free(t);
+	free(doc);
+}
+END_TEST
+
+static const struct {
+	const char *s;
+	size_t len;		/* 0: strlen */
+	size_t span;
+} spans[] = {
+	{ "", 0, 0 },
+	{ "QUJD", 0, 4 },
+	{ "QUJD<", 0, 4 },
+	{ "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n-", 0, 69 },
+	{ "AAAAAAAAAAAAAAA@AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 0, 15 },
+	{ "AAAAAAAAAAAAAAAA[AAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 0, 16 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`AAAAAAAAAAAAAAAAAAAAAAA", 0, 31 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA{AA", 0, 66 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:AAA", 0, 43 },
+	{ "AAAAAAAA\x0b", 0, 8 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\x80", 0, 35 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\x00", 36, 35 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.", 0, 35 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_", 0, 35 },
+};
+
+START_TEST(test_span)
+{
+	size_t n = spans[_i].len ? spans[_i].len : strlen(spans[_i].s);
+
+	ck_assert_uint_eq(xmlskip_span(spans[_i].s, n), spans[_i].span);
+}
+END_TEST
+
+/* xmlskip_find: runs shorter than XMLSKIP_MIN, or not between '>' and '<', stay */
+START_TEST(test_find)
+{
+	char doc[8192];
+	struct xmlskip s;
+	size_t o = 0;
+
+	o += (size_t)snprintf(doc + o, sizeof(doc) - o, "<a><b>");
+	memset(doc + o, 'A', XMLSKIP_MIN - 1);
+	o += XMLSKIP_MIN - 1;
+	o += (size_t)snprintf(doc + o, sizeof(doc) - o, "</b><c>");
+	memset(doc + o, 'B', XMLSKIP_MIN);
+	o += XMLSKIP_MIN;
+	o += (size_t)snprintf(doc + o, sizeof(doc) - o, "</c><d>-");
+	memset(doc + o, 'C', 2000);
+	o += 2000;
+	o += (size_t)snprintf(doc + o, sizeof(doc) - o, "</d></a>");
+	ck_assert_int_eq(xmlskip_find(doc, o, &s), 1);
+	ck_assert_uint_eq(s.nruns, 1);
+	ck_assert_uint_eq(s.runs[0].len, XMLSKIP_MIN);
+	ck_assert_int_eq(s.runs[0].text[0], 'B');
+	ck_assert_uint_eq(s.len, o - XMLSKIP_MIN);
+	ck_assert_int_eq(s.buf[s.runs[0].gt], '>');
+	ck_assert_int_eq(memcmp(s.buf + s.runs[0].gt - 2, "<c></c>", 7), 0);
+	xmlskip_release(&s);
+	ck_assert_int_eq(xmlskip_find("<a>b</a>", 8, &s), 0);
+}
+END_TEST
+
+int
+main(void)
+{
+	const struct test_case tests[] = {
+		TEST_LOOP(test_same_events, cases), TEST_ONCE(test_tree),
+		TEST_LOOP(test_span, spans), TEST_ONCE(test_find), TEST_ONCE(test_corpus),
+	};
+
+	return test_main("xmlskip", 120, tests, TEST_COUNT(tests));
+}
