@@ -264,7 +264,7 @@ END_TEST
  */
 enum { B64_CLEAN, B64_COLS75_LF, B64_COLS68, B64_COLS72_LF, B64_JUNK, B64_EQ_4094, B64_EQ_4095, B64_EQ_4096,
        B64_EQ_4097, B64_CUT1, B64_CUT2, B64_CUT3, B64_DATA_AFTER_PAD, B64_EVERY_OCTET,
-       B64_NVARIANTS };
+       B64_COLS80, B64_COLS40_LF, B64_COLS20, B64_COLS100, B64_ONE_LINE, B64_NVARIANTS };
 
 /* b64_variant - the base64 body of variant v of xml[0..len) (g_free) */
 static char *b64_variant(int v, const char *xml, size_t len)
@@ -272,9 +272,13 @@ static char *b64_variant(int v, const char *xml, size_t len)
 	static const char junk[] = " \t!*\x80\xff-.:";
 	gchar *flat = g_base64_encode((const guchar *)xml, len);
 	size_t n = strlen(flat), keep = n;
-	/* lines of 76, and of lengths that end a 16-octet block 3, 1 and 2 quartets in */
-	size_t cols = v == B64_COLS75_LF ? 75 : v == B64_COLS68 ? 68 : v == B64_COLS72_LF ? 72 : 76;
-	int lf = v == B64_COLS75_LF || v == B64_COLS72_LF;
+	/* lines of 76, and of lengths that end a 16-octet block 3, 1 and 2 quartets in;
+	 * and for the 32-at-a-time path lines that end a 32-octet block 16, 8, 20 and 4
+	 * octets in, and one long line */
+	size_t cols = v == B64_COLS75_LF ? 75 : v == B64_COLS68 ? 68 : v == B64_COLS72_LF ? 72 :
+	    v == B64_COLS80 ? 80 : v == B64_COLS40_LF ? 40 : v == B64_COLS20 ? 20 :
+	    v == B64_COLS100 ? 100 : v == B64_ONE_LINE ? (size_t)-1 : 76;
+	int lf = v == B64_COLS75_LF || v == B64_COLS72_LF || v == B64_COLS40_LF;
 	GString *out = g_string_new(NULL);
 
 	if (v >= B64_CUT1 && v <= B64_CUT3) {	/* no padding, an incomplete last quartet */
