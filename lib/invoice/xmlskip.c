@@ -22,7 +22,7 @@
 
 /* XMLSKIP_STRIDE - samples this far apart hit every run of XMLSKIP_MIN octets:
  * a run of STRIDE + 16 octets holds a whole sample */
-#define XMLSKIP_STRIDE 512
+#define XMLSKIP_STRIDE (XMLSKIP_MIN >= 1024 ? 512 : XMLSKIP_MIN / 2)
 
 /* skippable[c] - 1 for the base64 alphabet and XML white space */
 static const unsigned char skippable[256] = {
