@@ -316,6 +316,41 @@ START_TEST(test_corpus)
 }
 END_TEST
 
+/* The caps stand in front of the shortcut: a run deeper than the depth cap, in a
+ * document over the size cap, is refused with the same reason. */
+START_TEST(test_caps)
+{
+	struct record all = { 0 }, skip = { 0 };
+	char err_all[256] = "", err_skip[256] = "", *doc = malloc(8192), *o = doc;
+	xmlDictPtr d = NULL;
+	size_t unread = 99;
+
+	for (int i = 0; i < 60; i++)
+		o += sprintf(o, "<a>");
+	memset(o, 'Q', 2000);
+	o += 2000;
+	for (int i = 0; i < 60; i++)
+		o += sprintf(o, "</a>");
+	ck_assert_int_eq(xmlsafe_stream(doc, (size_t)(o - doc), 0, 50, &reads_all, &all, &d,
+	    NULL, err_all, sizeof(err_all)), XMLSAFE_EBAD);
+	ck_assert_int_eq(xmlsafe_stream(doc, (size_t)(o - doc), 0, 50, &may_skip, &skip, &d,
+	    &unread, err_skip, sizeof(err_skip)), XMLSAFE_EBAD);
+	ck_assert_str_eq(err_skip, err_all);
+	ck_assert_ptr_nonnull(strstr(err_skip, "deeper than 50"));
+	ck_assert_uint_eq(unread, 0);
+	ck_assert_int_eq(xmlsafe_stream(doc, (size_t)(o - doc), 0, 0, &may_skip, &skip, &d,
+	    &unread, err_skip, sizeof(err_skip)), XMLSAFE_OK);
+	ck_assert_uint_eq(unread, 2000);
+	xmlDictFree(d);
+	ck_assert_int_eq(xmlsafe_stream(doc, (size_t)(o - doc), 1000, 0, &may_skip, &skip, &d,
+	    &unread, err_skip, sizeof(err_skip)), XMLSAFE_EBAD);
+	ck_assert_ptr_nonnull(strstr(err_skip, "exceeds the limit"));
+	free(all.s);
+	free(skip.s);
+	free(doc);
+}
+END_TEST
+
 /* The tree spared the run holds it all the same. */
 START_TEST(test_tree)
 {
@@ -406,7 +441,7 @@ int
 main(void)
 {
 	const struct test_case tests[] = {
-		TEST_LOOP(test_same_events, cases), TEST_ONCE(test_tree),
+		TEST_LOOP(test_same_events, cases), TEST_ONCE(test_caps), TEST_ONCE(test_tree),
 		TEST_LOOP(test_span, spans), TEST_ONCE(test_find), TEST_ONCE(test_corpus),
 	};
 
