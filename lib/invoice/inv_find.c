@@ -421,36 +421,47 @@ b64_block32(const unsigned char *in, unsigned char *out)
 }
 
 /*
- * b64_run32 - b64_run16 thirty-two octets at a time. The block that holds another
- * octet tells where it is: whole quartets before it are decoded as the last 16
- * alphabet octets (a line of 76 is two blocks and one such); what else is left goes
- * to b64_run16.
+ * b64_run32 - b64_run16 thirty-two octets at a time, line after line. The block that
+ * holds another octet tells where it is: whole quartets before it are decoded as the
+ * last 16 alphabet octets (a line of 76 is two blocks and one such), and a line end
+ * after them is stepped over (CR and LF are skipped, as b64_decode skips them) to go on
+ * with the next line. What else is left goes to b64_run16.
  */
 __attribute__((target("avx2"))) static void
 b64_run32(const unsigned char **in, const unsigned char *end, unsigned char **out)
 {
 	const unsigned char *p = *in;
 	unsigned char *o = *out;
-	unsigned invalid = 0, n;
 
-	while (end - p >= 32 && (invalid = b64_block32(p, o)) == 0) {
-		p += 32;
-		o += 24;
-	}
-	n = invalid != 0 ? (unsigned)__builtin_ctz(invalid) : 32;
-	if (p != *in && n < 16 && n % 4 == 0) {
+	for (;;) {
+		const unsigned char *start = p;
+		unsigned invalid = 0, n;
+
+		while (end - p >= 32 && (invalid = b64_block32(p, o)) == 0) {
+			p += 32;
+			o += 24;
+		}
+		n = invalid != 0 ? (unsigned)__builtin_ctz(invalid) : 32;
+		if (p == start || n >= 16 || n % 4 != 0) {
+			*in = p;
+			*out = o;
+			b64_run16(in, end, out);
+			return;
+		}
 		if (n > 0) {
 			b64_block16(p - (16 - n), o - (16 - n) / 4 * 3);
 			p += n;
 			o += n / 4 * 3;
 		}
-		*in = p;
-		*out = o;
-		return;
+		if (p == end || (*p != '\r' && *p != '\n'))
+			break;
+		while (p < end && (*p == '\r' || *p == '\n'))
+			p++;
+		if (end - p < 32)
+			break;
 	}
 	*in = p;
 	*out = o;
-	b64_run16(in, end, out);
 }
 #endif
 
