@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_outage.h"
 #include "store_int.h"
 #include "util/xalloc.h"
 
@@ -470,6 +471,20 @@ long long
 store_deadline(const struct store *st)
 {
 	return st->deadline;
+}
+
+int
+store_outage(const struct store *st)
+{
+	if (db_outage_failures() == 0)
+		return 0;
+	return st == NULL || st->last_rc == DB_BUSY;
+}
+
+void
+store_outage_quiet(void)
+{
+	db_outage_quiet();
 }
 
 struct store *

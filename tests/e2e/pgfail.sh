@@ -3,7 +3,8 @@
 # that stops while mail flows: every message is accounted for by on-error within
 # database-timeout (accept: delivered unchanged, the log says why; tempfail: a 4xx),
 # plain mail flows, and once the server is back the filter connects again by itself.
-# The outage is logged once (at warning, with the server's reason), and its end once.
+# The outage is logged once (at warning, with the server's reason), and its end once;
+# each message it met once, with its queue id and fate, the reason left to debug.
 # The URI's password is never logged. Skipped while this build's store opens no
 # postgresql:// database.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
@@ -76,3 +77,12 @@ e2e_check "the outage logged once at warning" \
 	test "$(grep -c 'warning: database .* unreachable: ' "$E2E_MILTER_LOG")" = 1
 e2e_check "its end logged once at notice" \
 	test "$(grep -c 'notice: database .* reachable again after [0-9]* failure' "$E2E_MILTER_LOG")" = 1
+# 6. Per message while the outage is known: the queue id and what became of the message
+#    at error (accept unchanged, tempfail), the server's reason only at debug.
+e2e_check "each message met by the outage logged once with its queue id and fate" \
+	test "$(grep -c 'error: [0-9A-F]*: store: the database server is out of reach .*; on-error policy: ' \
+	    "$E2E_MILTER_LOG")" = 2
+e2e_check "the message lines do not repeat the server's reason" \
+	sh -c "! grep -E '(error|warning): [0-9A-F]+: .*(PostgreSQL server|connection to server)' '$E2E_MILTER_LOG'"
+e2e_check "the server's reason per message at debug" \
+	test "$(grep -cE 'debug: [0-9A-F]+: store: .*: looking up an earlier invoice: ' "$E2E_MILTER_LOG")" = 2
