@@ -12,8 +12,9 @@
  * lock costs no wait there, only across relays, for as long as a journal write lasts.
  *
  * Pipelining: DB_WRITE_PIPELINED makes that wait and the round trips short. BEGIN and
- * the lock (with the deadline's SET LOCAL as set_config()) are queued in libpq's
- * pipeline mode, db_run() statements too, and the next call that waits for the server
+ * the lock (the transaction's waits as set_config(), the deadline's when it is nearer)
+ * are queued in libpq's pipeline mode as statements prepared once a connection, as is
+ * the COMMIT; db_run() statements are queued too, and the next call that waits for the server
  * (a db_step() whose rows are read, db_commit()) sends them with its own command and a
  * sync and reads every result: the journal's write of an invoice is two round trips
  * (BEGIN, lock, INSERT ... RETURNING id; findings, customers, COMMIT), not 5 + one per
@@ -147,37 +148,62 @@ pg_drain(struct db_pg *pg, long long end)
 	return PQexitPipelineMode(pg->conn) == 1 ? DB_DONE : db_pg_lost(pg, "leaving pipeline mode");
 }
 
-/* pg_send_piped - queue sql (one statement, no parameters) in the pipeline */
+/*
+ * A pipelined transaction's own statements, prepared once a connection (in the
+ * pipeline, with the first of them): BEGIN; the server's waits of the transaction
+ * ($1, ms) and the write lock ($2); COMMIT.
+ */
+enum { PG_TX_BEGIN, PG_TX_LOCK, PG_TX_COMMIT };
+static const char *const pg_tx_sql[] = {
+	"BEGIN",
+	"SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true),"
+	" pg_advisory_xact_lock($2)",
+	"COMMIT",
+};
+static const unsigned pg_tx_types[] = {PG_TEXTOID, PG_INT8OID};
+
+/* pg_send_tx - queue the transaction's statement which (values: its parameters) */
 static int
-pg_send_piped(struct db_pg *pg, const char *sql)
+pg_send_tx(struct db_pg *pg, int which, const char *const *values)
 {
-	if (!PQsendQueryParams(pg->conn, sql, 0, NULL, NULL, NULL, NULL, 0))
+	if (pg->tx_generation != pg->generation) {
+		for (int i = 0; i < 3; i++) {
+			snprintf(pg->tx_names[i], sizeof(pg->tx_names[i]), "ps_%u", ++pg->nnames);
+			if (!PQsendPrepare(pg->conn, pg->tx_names[i], pg_tx_sql[i], i == PG_TX_LOCK ? 2 : 0,
+			    pg_tx_types))
+				return db_pg_lost(pg, "queueing a statement");
+			pg->piped++;
+		}
+		pg->piped_prepare = 1;
+		pg->tx_generation = pg->generation;
+	}
+	if (!PQsendQueryPrepared(pg->conn, pg->tx_names[which], which == PG_TX_LOCK ? 2 : 0,
+	    values, NULL, NULL, 0))
 		return db_pg_lost(pg, "queueing a statement");
 	pg->piped++;
 	return DB_DONE;
 }
 
 /*
- * pg_begin_piped - DB_WRITE_PIPELINED: BEGIN and the write lock (the server's waits cut
- * to ms, -1: as they are) queued in pipeline mode; nothing is waited for
+ * pg_begin_piped - DB_WRITE_PIPELINED: BEGIN and the write lock, the server's waits cut
+ * to ms (-1: the session's, as they are), queued in pipeline mode; nothing is waited for
  */
 static int
 pg_begin_piped(struct db_pg *pg, long ms)
 {
-	char sql[300] = "SELECT ";
+	char wait[24], key[24];
+	const char *values[] = {wait, key};
 	int rc;
 
-	if (ms >= 0) {
-		long server = ms * 9 / 10 > 0 ? ms * 9 / 10 : 1;	/* as db_pg_timeouts_sql() */
-
-		snprintf(sql, sizeof(sql), "SELECT set_config('statement_timeout', '%ld', true),"
-		    " set_config('lock_timeout', '%ld', true), ", server, server);
-	}
-	snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), "pg_advisory_xact_lock(%lld)",
-	    PG_WRITE_LOCK);
+	if (ms < 0)
+		ms = pg->base.timeout_ms > 0 ? pg->base.timeout_ms : -1;
+	/* as db_pg_timeouts_sql(): 9/10 of the wait, 0 for none */
+	snprintf(wait, sizeof(wait), "%ld", ms < 0 ? 0 : ms * 9 / 10 > 0 ? ms * 9 / 10 : 1);
+	snprintf(key, sizeof(key), "%lld", PG_WRITE_LOCK);
 	if (PQenterPipelineMode(pg->conn) != 1)
 		return db_pg_lost(pg, "entering pipeline mode");
-	if ((rc = pg_send_piped(pg, "BEGIN")) != DB_DONE || (rc = pg_send_piped(pg, sql)) != DB_DONE)
+	if ((rc = pg_send_tx(pg, PG_TX_BEGIN, NULL)) != DB_DONE ||
+	    (rc = pg_send_tx(pg, PG_TX_LOCK, values)) != DB_DONE)
 		return rc;
 	pg->tx_open = 1;	/* a connection lost from now on is lost inside the transaction */
 	pg->pipelined_tx = 1;
@@ -254,7 +280,7 @@ pg_commit_piped(struct db_pg *pg, long long end)
 	char why[sizeof(pg->err)];
 	int rc;
 
-	if ((rc = pg_send_piped(pg, "COMMIT")) != DB_DONE ||
+	if ((rc = pg_send_tx(pg, PG_TX_COMMIT, NULL)) != DB_DONE ||
 	    (rc = db_pg_sync(pg, end, "committing", NULL, 0)) == DB_DONE)
 		return rc;
 	if (pg->conn != NULL && pg->tx_open) {

@@ -28,6 +28,8 @@ struct db_pg {
 	int piped;			/* commands sent in pipeline mode, results unread */
 	int piped_prepare;		/* a statement among them is prepared there */
 	int pipelined_tx;		/* the transaction was begun DB_WRITE_PIPELINED */
+	char tx_names[3][24];		/* its BEGIN, lock and COMMIT, prepared (db_pg.c) */
+	unsigned tx_generation;		/* the connection they were prepared on; 0: none */
 	char sqlstate[6];		/* of the last server error; "" for others */
 	char err[512];
 };
