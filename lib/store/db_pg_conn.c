@@ -537,15 +537,29 @@ db_pg_connect(struct db_pg *pg, long long end)
 	return rc;
 }
 
-/* pg_dead - whether the idle connection was closed by the server (it stopped, restarted) */
+/*
+ * pg_dead - whether the idle connection was closed by the server (it stopped, restarted):
+ * a look without waiting (pg_poll() with an end of now would not look at all, and a
+ * connection idle across a restart then failed its next statement as an outage)
+ */
 static int
 pg_dead(struct db_pg *pg)
 {
-	if (PQstatus(pg->conn) == CONNECTION_BAD)
-		return 1;
-	if (pg_poll(PQsocket(pg->conn), POLLIN, db_clock_ms()) == 0)
-		return 0;	/* nothing to read: the usual case */
-	return !PQconsumeInput(pg->conn) || PQstatus(pg->conn) == CONNECTION_BAD;
+	struct pollfd pfd = {.fd = PQsocket(pg->conn), .events = POLLIN};
+	int n;
+
+	/* a server going away sends its last words, then the end: read until either */
+	for (int i = 0; i < 4; i++) {
+		if (PQstatus(pg->conn) == CONNECTION_BAD)
+			return 1;
+		while ((n = poll(&pfd, 1, 0)) < 0 && errno == EINTR)
+			;
+		if (n == 0)
+			return 0;	/* nothing (more) to read: the usual case */
+		if (!PQconsumeInput(pg->conn))
+			return 1;
+	}
+	return PQstatus(pg->conn) == CONNECTION_BAD;
 }
 
 /*

@@ -722,6 +722,23 @@ START_TEST(test_pg_server_stopped)
 }
 END_TEST
 
+/* A connection left idle while the server restarted: the next statement runs on a new
+ * connection, not failing once (which the milter would count as an outage and follow
+ * on-error for its message) */
+START_TEST(test_pg_idle_across_restart)
+{
+	struct db *d = open_db(500, 0);
+
+	ck_assert_int_eq(count(d), 3);
+	cluster("stop");
+	cluster("start");
+	ck_assert_uint_eq(db_outage_failures(), 0);
+	ck_assert_int_eq(count(d), 3);
+	ck_assert_uint_eq(db_outage_failures(), 0);
+	db_close(d);
+}
+END_TEST
+
 /* log_lines - the lines of file holding each of a and b */
 static int
 log_lines(const char *file, const char *a, const char *b)
@@ -1157,6 +1174,7 @@ db_suite(void)
 	tcase_add_test(tc, test_pg_no_password_shown);
 	tcase_add_test(tc, test_pg_server_frozen);
 	tcase_add_test(tc, test_pg_server_stopped);
+	tcase_add_test(tc, test_pg_idle_across_restart);
 	tcase_add_test(tc, test_pg_lost_in_transaction);
 	tcase_add_test(tc, test_pg_lost_in_pipeline);
 	tcase_add_test(tc, test_pg_outage_logged_once);
