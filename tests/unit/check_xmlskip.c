@@ -137,6 +137,8 @@ static const struct {
 	{ "\xef\xbb\xbf<a><b>@</b></a>", "\n", NULL, 1, 1 },
 	{ "<a xml:space=\"preserve\"> <b>@</b> </a>", "\n", NULL, 1, 1 },
 	{ "<u:a xmlns:u=\"urn:u\"><u:b>  \n@\n  </u:b></u:a>", "\n", NULL, 1, 1 },
+	{ "<?xml version=\"1.0\"?>\r\n<a>\r\n <!-- c\r\n -->\r\n <b\r\n x=\"1\r\n2\">@</b>\r\n</a>\r\n",
+	  "\r\n", NULL, 1, 1 },
 	/* the same with a byte that breaks the run: read as it was */
 	{ "<a><b>@</b></a>", "\n", "<", 0, 0 },
 	{ "<a><b>@</b></a>", "\n", "&", 0, 0 },
