@@ -3,6 +3,7 @@
  * place), the count of a header, the display name of a recipient. The message is
  * untrusted; nothing here changes it.
  */
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -16,6 +17,56 @@ int
 filter_header_count(const struct ps_msg *m, const char *name)
 {
 	return hdr_count(m->raw, m->header_len ? m->header_len : m->len, name);
+}
+
+/*
+ * The parsers, kept for the next message: a GMimeParser costs a large allocation of its
+ * own (its 4 KB read buffer) and a GObject's set-up and finalisation, about a tenth of
+ * GMime's work on a plain message; g_mime_parser_init_with_stream() resets one for the
+ * next stream (it drops the last stream, headers and boundaries). Up to PARSER_POOL are
+ * kept, one per thread filtering at the same time; the lock is held only to take or
+ * give back one.
+ */
+#define PARSER_POOL 32
+
+static pthread_mutex_t parser_lock = PTHREAD_MUTEX_INITIALIZER;
+static GMimeParser *parser_pool[PARSER_POOL];
+static size_t parser_count;
+
+/* parser_take - a kept parser, or a new one (GMIME_FORMAT_MESSAGE either way); caller gives it back */
+static GMimeParser *
+parser_take(void)
+{
+	GMimeParser *parser = NULL;
+
+	pthread_mutex_lock(&parser_lock);
+	if (parser_count > 0)
+		parser = parser_pool[--parser_count];
+	pthread_mutex_unlock(&parser_lock);
+	if (parser == NULL) {
+		parser = g_mime_parser_new();
+		g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	}
+	return parser;
+}
+
+/*
+ * parser_give - keep parser for the next message (or drop it when PARSER_POOL are kept).
+ * It still holds the stream it last read, which only a later init_with_stream or its
+ * finalisation releases: an unowned GMimeStreamMem (filter_parse's), whose finalisation
+ * never touches the bytes nor the GByteArray that wrapped them.
+ */
+static void
+parser_give(GMimeParser *parser)
+{
+	pthread_mutex_lock(&parser_lock);
+	if (parser_count < PARSER_POOL) {
+		parser_pool[parser_count++] = parser;
+		parser = NULL;
+	}
+	pthread_mutex_unlock(&parser_lock);
+	if (parser != NULL)
+		g_object_unref(parser);
 }
 
 /*
@@ -33,11 +84,11 @@ filter_parse(const struct ps_msg *m, GByteArray **view)
 	*view = g_byte_array_new_take((guint8 *) m->raw, m->len);
 	stream = g_mime_stream_mem_new_with_byte_array(*view);
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
-	parser = g_mime_parser_new_with_stream(stream);
+	parser = parser_take();
+	g_mime_parser_init_with_stream(parser, stream);
 	g_object_unref(stream);
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	msg = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
+	parser_give(parser);
 	return msg;
 }
 
