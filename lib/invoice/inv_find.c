@@ -547,29 +547,46 @@ static size_t b64_decode(const unsigned char *in, size_t n, unsigned char *out)
 }
 
 /*
+ * part_window - the encoded bytes of a part in place, when its stream is a window of
+ * elen bytes on a memory stream (a message parsed from memory, as the filter's);
+ * NULL otherwise. The bytes belong to the stream's buffer.
+ */
+static const unsigned char *part_window(GMimeStream *encoded, gint64 elen)
+{
+	GByteArray *src = GMIME_IS_STREAM_MEM(encoded) ?
+		g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(encoded)) : NULL;
+
+	if (src == NULL || elen < 0 || encoded->bound_start < 0 ||
+	    (guint64)encoded->bound_start + (guint64)elen > src->len)
+		return NULL;
+	return src->data + encoded->bound_start;
+}
+
+/*
  * part_decode - the decoded content of a leaf into *out (malloc'd, a NUL after the
- * bytes, as xmemdup: the caller frees it, also on failure): base64 by b64_decode, other encodings by GMime. elen is
- * the encoded length, a hint. When the encoded bytes are a window on a memory stream
- * (a message parsed from memory), base64 is decoded straight from there, without
- * reading a copy first. 0, or -1 if the part cannot be read.
+ * bytes, as xmemdup: the caller frees it, also on failure): base64 by b64_decode,
+ * quoted-printable and uuencode by GMime; any other encoding (7bit, 8bit, binary,
+ * none or unknown) GMime's g_mime_data_wrapper_write_to_stream passes through as it
+ * is. elen is the encoded length, a hint. When the encoded bytes are a window on a
+ * memory stream (part_window), base64 is decoded straight from there and the other
+ * pass-through encodings copied from there, without GMime's streams. 0, or -1 if the
+ * part cannot be read.
  */
 static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 elen,
 		       unsigned char **out, size_t *len)
 {
+	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(content);
+	const unsigned char *window = part_window(encoded, elen);
 	GMimeStream *mem;
 	GByteArray *bytes;
 	size_t cap = elen >= 0 ? (size_t)elen + 1 : 4096;
 	ssize_t got = 0;
 	int rc;
 
-	if (g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64) {
-		GByteArray *src = GMIME_IS_STREAM_MEM(encoded) ?
-			g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(encoded)) : NULL;
-
+	if (enc == GMIME_CONTENT_ENCODING_BASE64) {
 		*out = xmalloc(cap);
-		if (src != NULL && elen >= 0 && encoded->bound_start >= 0 &&
-		    (guint64)encoded->bound_start + (guint64)elen <= src->len) {
-			*len = b64_decode(src->data + encoded->bound_start, (size_t)elen, *out);
+		if (window != NULL) {
+			*len = b64_decode(window, (size_t)elen, *out);
 			(*out)[*len] = '\0';	/* shorter than the input: there is room */
 			return 0;
 		}
@@ -589,6 +606,12 @@ static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 e
 			return -1;
 		*len = b64_decode(*out, b.len, *out);
 		(*out)[*len] = '\0';		/* shorter than the input, or empty */
+		return 0;
+	}
+	if (window != NULL && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+	    enc != GMIME_CONTENT_ENCODING_UUENCODE) {
+		*len = (size_t)elen;
+		*out = (unsigned char *)xmemdup(window, (size_t)elen);
 		return 0;
 	}
 	mem = g_mime_stream_mem_new();

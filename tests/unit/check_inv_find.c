@@ -306,15 +306,46 @@ static char *b64_variant(int v, const char *xml, size_t len)
 	return g_string_free(out, FALSE);
 }
 
+/*
+ * like_gmime - inv_find_in_message on m must report what inv_find_in_bytes reports on
+ * the bytes GMime's g_mime_data_wrapper_write_to_stream decodes from leaf (path "1",
+ * "invoice.xml", application/xml); what names the case in a failure. Returns how many
+ * entries there were.
+ */
+static size_t like_gmime(GMimeMessage *m, GMimeObject *leaf, const char *path, const char *what)
+{
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *ref;
+	inv_found_list got, want;
+	size_t n;
+
+	ck_assert_int_ge(g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(leaf)),
+							     mem), 0);
+	ref = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	memset(&got, 0, sizeof(got));
+	memset(&want, 0, sizeof(want));
+	inv_find_in_message(m, NULL, &got);
+	inv_find_in_bytes(ref->data, ref->len, path, "invoice.xml", "application/xml", 0, NULL, &want);
+	ck_assert_msg(got.n == want.n, "%s: %zu entries, GMime's bytes give %zu", what, got.n, want.n);
+	for (size_t i = 0; i < got.n; i++) {
+		ck_assert_int_eq(got.v[i].status, want.v[i].status);
+		ck_assert_uint_eq(got.v[i].xml_len, want.v[i].xml_len);
+		if (want.v[i].xml_len > 0)
+			ck_assert_mem_eq(got.v[i].xml, want.v[i].xml, want.v[i].xml_len);
+		ck_assert_str_eq(got.v[i].error ? got.v[i].error : "", want.v[i].error ? want.v[i].error : "");
+	}
+	n = want.n;
+	inv_found_list_clear(&got);
+	inv_found_list_clear(&want);
+	g_object_unref(mem);
+	return n;
+}
+
 START_TEST(test_base64_like_gmime)
 {
 	GString *xml = g_string_new(NULL);
-	char *enc, *msg;
+	char *enc, *msg, what[32];
 	GMimeMessage *m;
-	GMimeStream *mem;
-	GByteArray *ref;
-	GMimeObject *leaf;
-	inv_found_list got, want;
 
 	g_string_append_len(xml, test_ubl_min, sizeof(test_ubl_min) - 1);
 	while (xml->len < 9000)
@@ -324,32 +355,62 @@ START_TEST(test_base64_like_gmime)
 			"Content-Type: application/xml; name=\"invoice.xml\"\r\n"
 			"Content-Transfer-Encoding: base64\r\n\r\n%s", enc);
 	m = parse_msg(msg);
-	leaf = g_mime_message_get_mime_part(m);
-	mem = g_mime_stream_mem_new();
-	ck_assert_int_ge(g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(leaf)),
-							     mem), 0);
-	ref = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-
-	memset(&got, 0, sizeof(got));
-	memset(&want, 0, sizeof(want));
-	inv_find_in_message(m, NULL, &got);
-	inv_find_in_bytes(ref->data, ref->len, "1", "invoice.xml", "application/xml", 0, NULL, &want);
-	ck_assert_msg(got.n == want.n, "variant %d: %zu entries, GMime's bytes give %zu", _i, got.n,
-		      want.n);
-	for (size_t i = 0; i < got.n; i++) {
-		ck_assert_int_eq(got.v[i].status, want.v[i].status);
-		ck_assert_uint_eq(got.v[i].xml_len, want.v[i].xml_len);
-		if (want.v[i].xml_len > 0)
-			ck_assert_mem_eq(got.v[i].xml, want.v[i].xml, want.v[i].xml_len);
-		ck_assert_str_eq(got.v[i].error ? got.v[i].error : "", want.v[i].error ? want.v[i].error : "");
-	}
-	inv_found_list_clear(&got);
-	inv_found_list_clear(&want);
-	g_object_unref(mem);
+	snprintf(what, sizeof(what), "variant %d", _i);
+	like_gmime(m, g_mime_message_get_mime_part(m), "1", what);
 	g_object_unref(m);
 	free(msg);
 	g_free(enc);
 	g_string_free(xml, TRUE);
+}
+END_TEST
+
+/*
+ * The encodings GMime passes through as they are (the finder copies them from the
+ * parsed bytes), and quoted-printable (GMime decodes it): the same findings as GMime's
+ * bytes give, for a part alone and for one inside a multipart (where the line end
+ * before the boundary is not the part's), with CRLF and with LF line ends.
+ */
+static const char *const passthrough_cte[] = {
+	"7bit", "8bit", "binary", "x-unknown", NULL, "quoted-printable",
+};
+
+START_TEST(test_passthrough_like_gmime)
+{
+	const char *cte = passthrough_cte[_i / 4];
+	int multipart = _i % 2, lf = (_i / 2) % 2;
+	GString *body = g_string_new(NULL), *msg = g_string_new(NULL);
+	const char *eol = lf ? "\n" : "\r\n";
+	char *hdr, what[64];
+	GMimeMessage *m;
+	GMimeObject *leaf;
+
+	for (const char *p = test_ubl_min; *p; p++) {
+		if (*p == '\n')
+			g_string_append(body, eol);
+		else
+			g_string_append_c(body, *p);
+	}
+	hdr = xasprintf("Content-Type: application/xml; name=\"invoice.xml\"%s%s%s%s%s", eol,
+			cte ? "Content-Transfer-Encoding: " : "", cte ? cte : "", cte ? eol : "", eol);
+	g_string_append_printf(msg, "From: a@example.com%sMIME-Version: 1.0%s", eol, eol);
+	if (multipart)
+		g_string_append_printf(msg, "Content-Type: multipart/mixed; boundary=\"b1\"%s%s"
+				       "--b1%s%s%s%s--b1--%s", eol, eol, eol, hdr, body->str, eol, eol);
+	else
+		g_string_append_printf(msg, "%s%s", hdr, body->str);
+	m = parse_msg(msg->str);
+	leaf = g_mime_message_get_mime_part(m);
+	if (multipart)
+		leaf = g_mime_multipart_get_part(GMIME_MULTIPART(leaf), 0);
+	snprintf(what, sizeof(what), "%s, %s, %s", cte ? cte : "no encoding",
+		 multipart ? "in a multipart" : "alone", lf ? "LF" : "CRLF");
+	/* passed through, the invoice is there; quoted-printable may mangle its '=' signs */
+	ck_assert_msg(like_gmime(m, leaf, "1", what) > 0 || (cte && !strcmp(cte, "quoted-printable")),
+		      "%s: no invoice found", what);
+	g_object_unref(m);
+	free(hdr);
+	g_string_free(body, TRUE);
+	g_string_free(msg, TRUE);
 }
 END_TEST
 
@@ -497,7 +558,9 @@ main(void)
 	const struct test_case tests[] = {
 		TEST_ONCE(test_single_part), TEST_ONCE(test_nested), TEST_ONCE(test_limits),
 		TEST_LOOP(test_bytes, bytes_cases),
-		TEST_LOOP_N(test_base64_like_gmime, B64_NVARIANTS), TEST_ONCE(test_corpus_pdf),
+		TEST_LOOP_N(test_base64_like_gmime, B64_NVARIANTS),
+		TEST_LOOP_N(test_passthrough_like_gmime, 4 * (int)(sizeof(passthrough_cte) / sizeof(passthrough_cte[0]))),
+		TEST_ONCE(test_corpus_pdf),
 		TEST_ONCE(test_encrypted_pdf),
 	};
 	int status;
