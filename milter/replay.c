@@ -1,8 +1,9 @@
 /*
  * replay.c - a thread that looks at the spool of unrecorded records every few seconds
- * and, while it holds records, writes them into the store with a connection of its own
- * (never on a message's path), under the lock the messages write under (record.c). It logs what it wrote, and why the store still refuses
- * when the reason changes, so a locked store does not fill the log.
+ * and, while it holds records, writes them into the store (never on a message's path)
+ * on the connection the messages write on, under its lock (record.c). It logs what it
+ * wrote, and why the store still refuses when the reason changes, so a locked store
+ * does not fill the log.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -23,9 +24,9 @@ static pthread_mutex_t replay_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t replay_wake = PTHREAD_COND_INITIALIZER;
 static int replay_running, replay_quit;
 
-/* replay_round - one look at the spool; st is the thread's connection (kept) */
+/* replay_round - one look at the spool */
 static void
-replay_round(struct store **st, char *last_err, size_t last_len)
+replay_round(char *last_err, size_t last_len)
 {
 	struct conf_ref *ref = runtime_get_conf();
 	const struct ps_conf *conf = ref->conf;
@@ -33,14 +34,7 @@ replay_round(struct store **st, char *last_err, size_t last_len)
 	size_t done = 0, left = 0;
 	int rc;
 
-	if (*st != NULL && !store_opened_on(*st, conf->database))
-		*st = store_close(*st);
-	if (*st == NULL)
-		*st = store_open(conf->database, conf->database_timeout_ms, 0, err, sizeof(err));
-	if (*st == NULL)
-		rc = -1;
-	else
-		rc = record_replay(*st, conf, &done, &left, err, sizeof(err));
+	rc = record_replay(conf, &done, &left, err, sizeof(err));
 	if (done > 0)
 		log_msg(LOG_NOTICE, NULL, "journal: %zu unrecorded record(s) written to the store,"
 		    " %zu still waiting", done, left);
@@ -55,7 +49,6 @@ replay_round(struct store **st, char *last_err, size_t last_len)
 static void *
 replay_main(void *arg)
 {
-	struct store *st = NULL;
 	char last_err[512] = "";
 	struct timespec until;
 
@@ -63,7 +56,7 @@ replay_main(void *arg)
 	pthread_mutex_lock(&replay_lock);
 	while (!replay_quit) {
 		pthread_mutex_unlock(&replay_lock);
-		replay_round(&st, last_err, sizeof(last_err));
+		replay_round(last_err, sizeof(last_err));
 		pthread_mutex_lock(&replay_lock);
 		sessions_time_after(CLOCK_REALTIME, REPLAY_INTERVAL_S * 1000L, &until);
 		while (!replay_quit &&
@@ -71,7 +64,6 @@ replay_main(void *arg)
 			;
 	}
 	pthread_mutex_unlock(&replay_lock);
-	store_close(st);
 	return NULL;
 }
 
