@@ -6,8 +6,10 @@
  * after another had written). The writing itself is lib/filter/filter_store.c's.
  */
 #include "record.h"
+#include "replay.h"
 
-static struct filter_writer record_writer = FILTER_WRITER_INIT;
+/* Its commits leave the WAL's checkpoint to the replay thread (replay_checkpoint_due). */
+static struct filter_writer record_writer = FILTER_WRITER_APART(replay_checkpoint_due);
 
 int
 record_run(struct filter_ctx *fc, struct store *st, const struct ps_msg *m, time_t now,
@@ -21,6 +23,12 @@ record_replay(const struct ps_conf *conf, size_t *done, size_t *left, char *err,
     size_t errlen)
 {
 	return filter_store_replay(NULL, conf, &record_writer, done, left, err, errlen);
+}
+
+int
+record_checkpoint(const struct ps_conf *conf, char *err, size_t errlen)
+{
+	return filter_writer_checkpoint(&record_writer, conf, err, errlen);
 }
 
 void

@@ -21,7 +21,10 @@ int record_run(struct filter_ctx *fc, struct store *st, const struct ps_msg *m, 
 /* record_replay - filter_store_replay() on the milter's writer connection */
 int record_replay(const struct ps_conf *conf, size_t *done, size_t *left, char *err,
     size_t errlen);
-/* record_close - close the writer connection (at exit) */
+/* record_checkpoint - the checkpoint the writer's commits left (the replay thread's
+ * job); 0, or -1 with err */
+int record_checkpoint(const struct ps_conf *conf, char *err, size_t errlen);
+/* record_close - close the writer's connections (at exit) */
 void record_close(void);
 
 #endif

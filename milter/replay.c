@@ -3,7 +3,8 @@
  * and, while it holds records, writes them into the store (never on a message's path)
  * on the connection the messages write on, under its lock (record.c). It logs what it
  * wrote, and why the store still refuses when the reason changes, so a locked store
- * does not fill the log.
+ * does not fill the log. When the writer's commits say that SQLite's WAL is full, it
+ * checkpoints it (record_checkpoint()), so that no message waits for that.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@
 static pthread_t replay_tid;
 static pthread_mutex_t replay_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t replay_wake = PTHREAD_COND_INITIALIZER;
-static int replay_running, replay_quit;
+static int replay_running, replay_quit, replay_ckpt_due;
 
 /* replay_round - one look at the spool */
 static void
@@ -45,7 +46,21 @@ replay_round(char *last_err, size_t last_len)
 	runtime_put_conf(ref);
 }
 
-/* replay_main - the thread: a round, then sleep until the next or the stop */
+/* replay_checkpoint - the checkpoint the writer's commits asked for; a failure is only
+ * a debug line (a store that refuses it refuses the records too, and that is logged) */
+static void
+replay_checkpoint(void)
+{
+	struct conf_ref *ref = runtime_get_conf();
+	char err[512] = "";
+
+	if (record_checkpoint(ref->conf, err, sizeof(err)) != 0)
+		log_msg(LOG_DEBUG, NULL, "store: checkpoint: %s", err);
+	runtime_put_conf(ref);
+}
+
+/* replay_main - the thread: a round, then sleep until the next or the stop, waking
+ * for each checkpoint asked for */
 static void *
 replay_main(void *arg)
 {
@@ -59,12 +74,27 @@ replay_main(void *arg)
 		replay_round(last_err, sizeof(last_err));
 		pthread_mutex_lock(&replay_lock);
 		sessions_time_after(CLOCK_REALTIME, REPLAY_INTERVAL_S * 1000L, &until);
-		while (!replay_quit &&
-		    pthread_cond_timedwait(&replay_wake, &replay_lock, &until) == 0)
-			;
+		while (!replay_quit) {
+			if (replay_ckpt_due) {
+				replay_ckpt_due = 0;
+				pthread_mutex_unlock(&replay_lock);
+				replay_checkpoint();
+				pthread_mutex_lock(&replay_lock);
+			} else if (pthread_cond_timedwait(&replay_wake, &replay_lock, &until) != 0)
+				break;		/* the next round is due */
+		}
 	}
 	pthread_mutex_unlock(&replay_lock);
 	return NULL;
+}
+
+void
+replay_checkpoint_due(void)
+{
+	pthread_mutex_lock(&replay_lock);
+	replay_ckpt_due = 1;
+	pthread_cond_broadcast(&replay_wake);
+	pthread_mutex_unlock(&replay_lock);
 }
 
 int

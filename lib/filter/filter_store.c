@@ -31,6 +31,7 @@
 #include "compose/invite.h"
 #include "filter_store.h"
 #include "journey/journey.h"
+#include "store/db.h"
 #include "store/store_invoice.h"
 #include "store/store_journey.h"
 #include "store/store_reply.h"
@@ -319,13 +320,15 @@ writer_take(struct filter_writer *w, const struct ps_conf *conf, long long deadl
 	if (w->st != NULL && !store_opened_on(w->st, conf->database))
 		w->st = store_close(w->st);
 	if (w->st == NULL)
-		w->st = store_open(conf->database, conf->database_timeout_ms, 0, err, errlen);
+		w->st = store_open(conf->database, conf->database_timeout_ms,
+		    w->wal_full != NULL ? STORE_CHECKPOINT_APART : 0, err, errlen);
 	store_set_deadline(w->st, deadline);
 	return w->st;
 }
 
 /* writer_give - end a use of w's connection and release w's lock; a failure that left
- * a transaction open on the connection closes it (the next write opens another) */
+ * a transaction open on the connection closes it (the next write opens another); a
+ * full WAL is reported to wal_full */
 static void
 writer_give(struct filter_writer *w)
 {
@@ -333,6 +336,8 @@ writer_give(struct filter_writer *w)
 		store_set_deadline(w->st, 0);
 		if (store_in_transaction(w->st))
 			w->st = store_close(w->st);
+		else if (w->wal_full != NULL && store_wal_pages(w->st) >= FILTER_WRITER_WAL_PAGES)
+			w->wal_full();
 	}
 	pthread_mutex_unlock(&w->lock);
 }
@@ -342,7 +347,22 @@ filter_writer_close(struct filter_writer *w)
 {
 	pthread_mutex_lock(&w->lock);
 	w->st = store_close(w->st);
+	w->ckpt = store_close(w->ckpt);
 	pthread_mutex_unlock(&w->lock);
+}
+
+int
+filter_writer_checkpoint(struct filter_writer *w, const struct ps_conf *conf, char *err,
+    size_t errlen)
+{
+	if (db_is_uri(conf->database))
+		return 0;		/* a server checkpoints by itself */
+	if (w->ckpt != NULL && !store_opened_on(w->ckpt, conf->database))
+		w->ckpt = store_close(w->ckpt);
+	if (w->ckpt == NULL &&
+	    (w->ckpt = store_open(conf->database, conf->database_timeout_ms, 0, err, errlen)) == NULL)
+		return -1;
+	return store_checkpoint(w->ckpt, err, errlen);
 }
 
 /* write_records - the invoices and the journey of res, on w's connection (NULL: st's);

@@ -27,15 +27,34 @@
  * only connection of the process that writes, its page cache stays valid from one
  * write to the next: SQLite re-reads no page, where a connection of a pool re-read
  * every page it touched once another connection had written (issue 15).
+ *
+ * With wal_full set, its commits leave SQLite's checkpoint (copying the WAL into the
+ * file and syncing both, which took one message in some 140 several milliseconds,
+ * all writers queued behind it) to filter_writer_checkpoint() in another thread: they
+ * call wal_full (under lock) once the WAL holds FILTER_WRITER_WAL_PAGES pages, the
+ * threshold SQLite's own checkpoint has; past DB_WAL_BACKSTOP a commit checkpoints
+ * after all.
  */
 struct filter_writer {
 	pthread_mutex_t lock;
 	struct store *st;		/* under lock; NULL until the first write */
+	void (*wal_full)(void);		/* NULL: the commits checkpoint the WAL */
+	struct store *ckpt;		/* filter_writer_checkpoint()'s (its thread's) */
 };
-#define FILTER_WRITER_INIT {PTHREAD_MUTEX_INITIALIZER, NULL}
+#define FILTER_WRITER_INIT {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL}
+#define FILTER_WRITER_APART(wal_full) {PTHREAD_MUTEX_INITIALIZER, NULL, (wal_full), NULL}
+#define FILTER_WRITER_WAL_PAGES 1000
 
-/* filter_writer_close - close w's connection (at exit, or to test a reopen) */
+/* filter_writer_close - close w's connections (at exit, or to test a reopen) */
 void filter_writer_close(struct filter_writer *w);
+/*
+ * filter_writer_checkpoint - the checkpoint w's commits left (SQLite; nothing for a
+ * server), on a connection of its own: copies the WAL into the file as far as no
+ * reader needs it, waiting for no lock and holding up no writer. One thread calls it.
+ * 0, or -1 with err.
+ */
+int filter_writer_checkpoint(struct filter_writer *w, const struct ps_conf *conf, char *err,
+    size_t errlen);
 
 /*
  * filter_store_lookup - *lk reads st (NULL: the store could not be opened: a message

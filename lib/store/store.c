@@ -469,7 +469,8 @@ store_open(const char *path, long timeout_ms, int flags, char *err, size_t errle
 
 	st = xcalloc(1, sizeof(*st));
 	st->db = db_open(path, timeout_ms, ((flags & STORE_CREATE) ? DB_CREATE : 0) |
-	    ((flags & STORE_READONLY) ? DB_READONLY_OPEN : 0), err, errlen);
+	    ((flags & STORE_READONLY) ? DB_READONLY_OPEN : 0) |
+	    ((flags & STORE_CHECKPOINT_APART) ? DB_CHECKPOINT_APART : 0), err, errlen);
 	if (st->db == NULL)
 		return store_close(st);
 	st->path = xstrdup(db_name(st->db));
@@ -513,6 +514,23 @@ int
 store_in_transaction(struct store *st)
 {
 	return db_in_transaction(st->db);
+}
+
+long
+store_wal_pages(struct store *st)
+{
+	return db_wal_pages(st->db);
+}
+
+int
+store_checkpoint(struct store *st, char *err, size_t errlen)
+{
+	int rc = db_checkpoint(st->db);
+
+	if (rc == DB_DONE)
+		return 0;
+	store_errmsg(st, rc, "checkpointing the WAL", err, errlen);
+	return -1;
 }
 
 struct db *

@@ -62,10 +62,20 @@ def target(rest):
 
 
 by = collections.Counter()
+apart = collections.Counter()		# the store's calls of threads that serve no session
+talks = set()				# the threads that serve sessions (touch a socket)
+calls = []
 for line in open(trace, errors="replace"):
     m = call.match(line)
     if m:
-        by[(target(m.group(2)), m.group(1))] += 1
+        tid, t = line.split(None, 1)[0], target(m.group(2))
+        calls.append((tid, t, m.group(1)))
+        if t == "socket":
+            talks.add(tid)
+for tid, t, name in calls:
+    by[(t, name)] += 1
+    if tid not in talks and t in ("db", "wal", "shm", "journal", "db?"):
+        apart[(t, name)] += 1
 targets = collections.Counter()
 for (t, n), c in by.items():
     targets[t] += c
@@ -76,4 +86,7 @@ for t, tc in targets.most_common():
 store = sum(c for (t, n), c in by.items() if t in ("db", "wal", "shm", "journal", "db?"))
 print("    the store's files: %.2f a message; all calls: %.2f" % (store / count,
       sum(by.values()) / count))
+print("    of the store's, made by threads that serve no session: %.2f (%s)" % (
+      sum(apart.values()) / count,
+      ", ".join("%s %s %.2f" % (t, n, c / count) for (t, n), c in apart.most_common()) or "none"))
 EOF

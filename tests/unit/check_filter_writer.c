@@ -4,7 +4,9 @@
  * connection, the lookups read on it while it is free and see what it wrote, and a
  * transaction that fails on it loses nothing (the record waits in the spool) and
  * leaves it fit for the next message, which records on the same connection; the
- * spool is then written through it.
+ * spool is then written through it. With wal_full set, the commits leave SQLite's
+ * checkpoint to filter_writer_checkpoint() (the milter's replay thread), and say when
+ * it is due.
  *
  * Runs against SQLite (the writer's page cache is what issue 15 is about); needs the
  * corpus invoice (POSTSALE_CORPUS), else its cases are skipped.
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "filter/filter_store.h"
@@ -211,6 +214,74 @@ START_TEST(test_writer_follows_the_setting)
 }
 END_TEST
 
+static int wal_full_calls;
+
+/* note_wal_full - the milter's replay_checkpoint_due(), counted */
+static void
+note_wal_full(void)
+{
+	wal_full_calls++;
+}
+
+/* file_size - the size of path with suffix */
+static long long
+file_size(const char *suffix)
+{
+	char f[1100];
+	struct stat sb;
+
+	snprintf(f, sizeof(f), "%s%s", path, suffix);
+	return stat(f, &sb) == 0 ? (long long) sb.st_size : -1;
+}
+
+START_TEST(test_checkpoint_apart)
+{
+	struct ps_conf *conf = make_conf();
+	struct filter_writer w = FILTER_WRITER_APART(note_wal_full);
+	struct filter_result res;
+	struct filter_ctx *fc;
+	struct store *st;
+	char err[512] = "", qid[32];
+	long long db_before;
+	int n = 0;
+
+	ck_assert_msg((fc = filter_ctx_new(conf, err, sizeof(err))) != NULL, "%s", err);
+	st = store_open(path, 500, STORE_CREATE, err, sizeof(err));
+	ck_assert_msg(st != NULL, "%s", err);
+	wal_full_calls = 0;
+	for (; wal_full_calls == 0 && n < 1000; n++) {
+		snprintf(qid, sizeof(qid), "Q%d", n);
+		record_one(fc, st, &w, qid, &res);
+		ck_assert_int_eq(res.unrecorded, 0);
+		filter_result_clear(&res);
+	}
+	ck_assert_int_gt(wal_full_calls, 0);		/* due at FILTER_WRITER_WAL_PAGES */
+	ck_assert_int_ge(store_wal_pages(w.st), FILTER_WRITER_WAL_PAGES);
+	for (int k = 0; k < 30; k++, n++) {		/* nobody checkpoints yet: it grows */
+		snprintf(qid, sizeof(qid), "Q%d", n);
+		record_one(fc, st, &w, qid, &res);
+		filter_result_clear(&res);
+	}
+	ck_assert_int_gt(store_wal_pages(w.st), FILTER_WRITER_WAL_PAGES + 30);
+	ck_assert_int_gt(file_size("-wal"), (long long) (FILTER_WRITER_WAL_PAGES + 30) * 4096);
+
+	/* the checkpoint copies it into the file; the next commit starts the WAL over */
+	db_before = file_size("");
+	ck_assert_msg(filter_writer_checkpoint(&w, conf, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_gt(file_size(""), db_before);
+	record_one(fc, st, &w, "last", &res);
+	filter_result_clear(&res);
+	ck_assert_int_lt(store_wal_pages(w.st), 100);
+	ck_assert_int_eq(sql("SELECT count(*) FROM invoices"), n + 1);
+
+	filter_writer_close(&w);
+	ck_assert_ptr_null(w.ckpt);
+	store_close(st);
+	filter_ctx_free(fc);
+	conf_free(conf);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -227,6 +298,8 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_writer_survives_failure);
 	tcase_add_test(tc, test_writer_follows_the_setting);
+	tcase_add_test(tc, test_checkpoint_apart);
+	tcase_set_timeout(tc, 60);
 	rc = test_run(s);
 	free(invoice_xml);
 	return rc;
