@@ -117,7 +117,7 @@ struct shared_lookup {
 	const struct ps_conf *conf;
 };
 
-static void writer_give(struct filter_writer *w);
+static void writer_give(struct filter_writer *w, int wrote);
 
 /* shared_take - the connection a lookup reads on; *took: w's, to be given back */
 static struct store *
@@ -147,7 +147,7 @@ shared_resend(void *ctx, const inv_invoice *inv, enum filter_seen *seen, long lo
 	    desclen, err, errlen);
 
 	if (took)
-		writer_give(((struct shared_lookup *) ctx)->w);
+		writer_give(((struct shared_lookup *) ctx)->w, 0);
 	return rc;
 }
 
@@ -158,7 +158,7 @@ shared_customer(void *ctx, const char *address, struct filter_customer *out, cha
 	int took, rc = lookup_customer(shared_take(ctx, &took), address, out, err, errlen);
 
 	if (took)
-		writer_give(((struct shared_lookup *) ctx)->w);
+		writer_give(((struct shared_lookup *) ctx)->w, 0);
 	return rc;
 }
 
@@ -169,7 +169,7 @@ shared_checkin(void *ctx, const char *uid, struct filter_checkin *out, char *err
 	int took, rc = lookup_checkin(shared_take(ctx, &took), uid, out, err, errlen);
 
 	if (took)
-		writer_give(((struct shared_lookup *) ctx)->w);
+		writer_give(((struct shared_lookup *) ctx)->w, 0);
 	return rc;
 }
 
@@ -327,16 +327,17 @@ writer_take(struct filter_writer *w, const struct ps_conf *conf, long long deadl
 }
 
 /* writer_give - end a use of w's connection and release w's lock; a failure that left
- * a transaction open on the connection closes it (the next write opens another); a
- * full WAL is reported to wal_full */
+ * a transaction open on the connection closes it (the next write opens another); when
+ * it wrote, a full WAL is reported to wal_full */
 static void
-writer_give(struct filter_writer *w)
+writer_give(struct filter_writer *w, int wrote)
 {
 	if (w->st != NULL) {
 		store_set_deadline(w->st, 0);
 		if (store_in_transaction(w->st))
 			w->st = store_close(w->st);
-		else if (w->wal_full != NULL && store_wal_pages(w->st) >= FILTER_WRITER_WAL_PAGES)
+		else if (wrote && w->wal_full != NULL &&
+		    store_wal_pages(w->st) >= FILTER_WRITER_WAL_PAGES)
 			w->wal_full();
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -392,7 +393,7 @@ write_records(struct store *st, const struct ps_conf *conf, struct filter_writer
 			if (filter_write_item(ws, conf, &rec.items[i], now, 0, err, sizeof(err)) != 0)
 				break;
 		if (w != NULL)
-			writer_give(w);
+			writer_give(w, 1);
 		if (i < rec.nitems)
 			rc = filter_keep(conf, &rec, i, err);
 	}
@@ -545,7 +546,7 @@ filter_store_replay(struct store *st, const struct ps_conf *conf, struct filter_
 			    err, errlen) != 0)
 				break;
 		if (w != NULL)
-			writer_give(w);
+			writer_give(w, 1);
 		if (i == rec.nitems) {
 			unlink(paths[f]);
 			(*done)++;
