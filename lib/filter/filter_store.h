@@ -85,10 +85,21 @@ int filter_store_run(struct filter_ctx *fc, struct store *st, int recording,
     struct filter_writer *w, const struct ps_msg *m, time_t now, struct filter_result *res);
 
 /*
+ * filter_store_reason - what a message's line (at the level a mail admin reads) says of
+ * a failure of st (NULL: it could not be opened) whose full text is err: err itself; or,
+ * while an outage of the database server is under way (the driver logged it once, with
+ * the server's reason), a short word of it, err then going to the debug log under qid.
+ * Returns err or a constant; the message's own line (its queue id, what became of it)
+ * stays the caller's.
+ */
+const char *filter_store_reason(const struct store *st, const char *qid, const char *err);
+
+/*
  * filter_store_replay - write the spool of conf's database into st (with w: on w's
- * connection, each record under w's lock, st unused), oldest record first, up to the
- * first one the store refuses (it stays, with what is left of it). *done: the records written and removed; *left:
- * those still waiting. 0, or -1 with the reason in err.
+ * connection, each record under w's lock, st unused, and err said as
+ * filter_store_reason() says it), oldest record first, up to the first one the store
+ * refuses (it stays, with what is left of it). *done: the records written and removed;
+ * *left: those still waiting. 0, or -1 with the reason in err.
  */
 int filter_store_replay(struct store *st, const struct ps_conf *conf, struct filter_writer *w,
     size_t *done, size_t *left, char *err, size_t errlen);

@@ -44,6 +44,8 @@ struct db_ops {
 	int (*column_count)(struct db_stmt *s);
 	/* reset - end the read and clear the bindings */
 	void (*reset)(struct db_stmt *s);
+	/* run - db_run(); NULL: step and reset */
+	int (*run)(struct db_stmt *s);
 	/* wal_pages, checkpoint - db.h's; NULL: nothing to checkpoint (0, DB_DONE) */
 	long (*wal_pages)(struct db *db);
 	int (*checkpoint)(struct db *db);
