@@ -109,7 +109,9 @@ filter_store_lookup(struct filter_lookup *lk, struct store *st, int recording)
  * The lookups of a message whose records go through a filter_writer read on the
  * writer's connection when nobody holds it at that moment (its page cache is valid:
  * no page is read again), else on the message's own connection, as before. They never
- * wait for the writer's lock.
+ * wait for the writer's lock. SQLite's only: a server's connection keeps no pages, and
+ * a lookup that fails in a server's outage must fail on the message's own connection,
+ * whose failure filter_store_reason() reads.
  */
 struct shared_lookup {
 	struct store *st;		/* the message's connection */
@@ -521,7 +523,7 @@ filter_store_run(struct filter_ctx *fc, struct store *st, int recording, struct 
 	struct filter_lookup lk;
 
 	filter_store_lookup(&lk, st, recording);
-	if (w != NULL && st != NULL) {
+	if (w != NULL && st != NULL && !db_is_uri(fc->conf->database)) {
 		lk.ctx = &sl;
 		lk.resend = shared_resend;
 		lk.customer = shared_customer;
