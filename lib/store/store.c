@@ -163,6 +163,10 @@ static const char *const store_migrations_sqlite[] = {
 	/* issue 14: the mailer's lease on a claimed check-in (PostgreSQL: several mailers
 	 * share the store); NULL = none, as SQLite's claims always leave it */
 	"ALTER TABLE checkins ADD COLUMN claimed_until INTEGER;",
+	/* issue 14: the mailers' claims (leases) on the digest's invoices and on a
+	 * manager's summary, so that mailers sharing a store send each once; NULL = none */
+	"ALTER TABLE invoices ADD COLUMN digest_claimed_until INTEGER;"
+	"ALTER TABLE manager_summaries ADD COLUMN claimed_until INTEGER;",
 };
 
 /*
@@ -315,6 +319,8 @@ static const char *const store_migrations_pg[] = {
 	");"
 	"CREATE INDEX audit_invoice ON audit(invoice_id, id);",
 	"ALTER TABLE checkins ADD COLUMN claimed_until BIGINT;",
+	"ALTER TABLE invoices ADD COLUMN digest_claimed_until BIGINT;"
+	"ALTER TABLE manager_summaries ADD COLUMN claimed_until BIGINT;",
 };
 
 #define STORE_VERSION ((int) (sizeof(store_migrations_sqlite) / sizeof(store_migrations_sqlite[0])))
