@@ -5,7 +5,8 @@
 # end within the timeout and the driver reconnect, and fails over to a second cluster)
 # and store_copy (check_store_copy), and the store's suites (check_store,
 # check_store_exit, check_store_invoice, check_store_journey, check_store_reply,
-# check_store_console, check_digest: their cases that are SQLite's only, a file's lock,
+# check_store_console, check_digest, and check_web for the console's privileged side's
+# store: their cases that are SQLite's only, a file's lock,
 # modes or header, a trigger, a query plan, files of earlier releases, run only without
 # POSTGRESQL_URI and are named on stderr). Each suite on its own runs against SQLite only.
 set -u
@@ -19,7 +20,7 @@ PG_CLUSTER_CTL="sh $top_srcdir/tests/pg/cluster.sh"
 export PG_CLUSTER_CTL
 rc=0
 for suite in check_db check_store_copy check_store check_store_exit check_store_invoice \
-    check_store_journey check_store_reply check_store_console check_digest; do
+    check_store_journey check_store_reply check_store_console check_digest check_web; do
 	echo "== $suite"
 	"$top_builddir/tests/unit/$suite" || rc=1
 done
