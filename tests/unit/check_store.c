@@ -12,7 +12,9 @@
  * writer holds the write lock with db_begin(db, 1) (SQLite's BEGIN IMMEDIATE,
  * PostgreSQL's advisory lock). SQLite's only, skipped on PostgreSQL with the reason on
  * stderr: a missing directory, a file that is no database, the files' modes, a file
- * left at every earlier version (and its schema as sqlite_master lists it).
+ * left at every earlier version (and its schema as sqlite_master lists it); in its
+ * place, a PostgreSQL schema left at every earlier version (its tables and indexes as
+ * PostgreSQL's catalogs list them).
  */
 #include <check.h>
 #include <sqlite3.h>
@@ -63,15 +65,22 @@ setup(void)
 	ck_assert_ptr_nonnull(test_db_target(path, sizeof(path), dir, "postsale.db"));
 }
 
-/* other_db - a connection of the test's own to the case's store (created when missing) */
+/* open_at - a connection of the test's own to target (created when missing) */
 static struct db *
-other_db(void)
+open_at(const char *target)
 {
 	char err[512];
-	struct db *db = db_open(path, 2000, DB_CREATE, err, sizeof(err));
+	struct db *db = db_open(target, 2000, DB_CREATE, err, sizeof(err));
 
 	ck_assert_msg(db != NULL, "%s", err);
 	return db;
+}
+
+/* other_db - a connection of the test's own to the case's store */
+static struct db *
+other_db(void)
+{
+	return open_at(path);
 }
 
 /* exec_other - run sql on a connection of its own */
@@ -84,12 +93,12 @@ exec_other(const char *sql)
 	db_close(db);
 }
 
-/* rows_text - the rows of a one-column query on a connection of its own, joined by
- * commas (caller frees) */
+/* rows_text_at - the rows of a one-column query on a connection of its own to target,
+ * joined by commas (caller frees) */
 static char *
-rows_text(const char *sql)
+rows_text_at(const char *target, const char *sql)
 {
-	struct db *db = other_db();
+	struct db *db = open_at(target);
 	struct db_stmt *s = db_prepare(db, sql);
 	size_t len = 1;
 	char *out = calloc(1, 1);
@@ -106,6 +115,13 @@ rows_text(const char *sql)
 	db_reset(s);
 	db_close(db);
 	return out;
+}
+
+/* rows_text - rows_text_at the case's store */
+static char *
+rows_text(const char *sql)
+{
+	return rows_text_at(path, sql);
 }
 
 /* stored_version - the schema version the database records: SQLite's PRAGMA
@@ -454,6 +470,62 @@ START_TEST(test_migrates_every_version)
 }
 END_TEST
 
+/* schema_of_pg - the tables' columns (type, collation, default, null) and the indexes
+ * of the PostgreSQL schema at target, one line each, sorted; caller frees */
+static char *
+schema_of_pg(const char *target)
+{
+	return rows_text_at(target, "SELECT line FROM ("
+	    " SELECT table_name || '.' || column_name || ' ' || data_type || ' '"
+	    "  || coalesce(collation_name, '') || ' ' || coalesce(column_default, '') || ' '"
+	    "  || is_nullable || ' ' || is_identity AS line"
+	    "  FROM information_schema.columns WHERE table_schema = current_schema()"
+	    " UNION ALL SELECT indexname || ': ' || replace(indexdef, schemaname || '.', '')"
+	    "  FROM pg_catalog.pg_indexes WHERE schemaname = current_schema()) AS s ORDER BY line");
+}
+
+/* A PostgreSQL schema left at every earlier version (the migrations before it applied
+ * by hand, as that release did) migrates forward to the schema a new one gets, keeping
+ * its rows: the PostgreSQL texts of the migrations agree with each other as SQLite's
+ * do (test_migrates_every_version). */
+START_TEST(test_migrates_every_version_pg)
+{
+	char err[512] = "", old[1024], name[16], sql[120], *want, *got, *v;
+	struct store *st;
+	struct db *db;
+
+	ck_assert_msg((st = store_open(path, 500, STORE_CREATE, err, sizeof(err))) != NULL, "%s", err);
+	store_close(st);
+	want = schema_of_pg(path);
+	for (int version = 0; version < store_schema_version(); version++) {
+		snprintf(name, sizeof(name), "v%d", version);
+		ck_assert_ptr_nonnull(test_db_target(old, sizeof(old), dir, name));
+		db = open_at(old);
+		snprintf(sql, sizeof(sql), "CREATE TABLE schema_version (version BIGINT NOT NULL);"
+		    " INSERT INTO schema_version (version) VALUES (%d)", version);
+		ck_assert_int_eq(db_exec(db, sql), DB_DONE);
+		for (int i = 0; i < version; i++)
+			ck_assert_msg(db_exec(db, store_migration(i, DB_POSTGRESQL)) == DB_DONE,
+			    "migration %d: %s", i + 1, db_errmsg(db));
+		if (version >= 1)
+			ck_assert_int_eq(db_exec(db, "INSERT INTO invoices (number, verdict, sent_at)"
+			    " VALUES ('R-1', 'ok', 1)"), DB_DONE);
+		db_close(db);
+		ck_assert_msg((st = store_open(old, 500, 0, err, sizeof(err))) != NULL, "v%d: %s",
+		    version, err);
+		ck_assert_int_eq(store_user_version(st), store_schema_version());
+		store_close(st);
+		got = schema_of_pg(old);
+		ck_assert_msg(strcmp(got, want) == 0, "from version %d:\n%s\nwant:\n%s", version, got, want);
+		free(got);
+		v = rows_text_at(old, "SELECT count(*) FROM invoices WHERE number = 'R-1'");
+		ck_assert_int_eq(atoi(v), version >= 1);
+		free(v);
+	}
+	free(want);
+}
+END_TEST
+
 /* A store opened for reading only reads, refuses a write with the store's own error,
  * and says so as an exit status (no permission), leaving the database unchanged. */
 START_TEST(test_read_only)
@@ -536,9 +608,15 @@ main(void)
 		tcase_add_test(tc, test_private_modes);
 		tcase_add_test(tc, test_migrates_every_version);
 		suite_add_tcase(s, tc);
-	} else
+	} else {
+		tc = tcase_create("postgresql");
+		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_set_timeout(tc, 60);
+		tcase_add_test(tc, test_migrates_every_version_pg);
+		suite_add_tcase(s, tc);
 		fprintf(stderr, "check_store: SQLite's only, skipped on PostgreSQL: test_missing_directory"
 		    " (a file's directory), test_not_a_database (a file's header), test_private_modes"
-		    " (the files' modes), test_migrates_every_version (files of earlier releases)\n");
+		    " (the files' modes), test_migrates_every_version (files of earlier releases; test_migrates_every_version_pg does PostgreSQL's)\n");
+	}
 	return test_run(s);
 }
