@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "ctl_common.h"
+#include "store/store.h"
 
 static const struct command {
 	const char *name;
@@ -89,6 +90,8 @@ main(int argc, char **argv)
 		printf("postsalectl " PACKAGE_VERSION "\n");
 		return EX_OK;
 	}
+	/* a command says its own error once: no outage lines of the PostgreSQL driver */
+	store_outage_quiet();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			status = commands[i].run(argc - 1, argv + 1);

@@ -23,6 +23,7 @@
 #include "apply.h"
 #include "callbacks.h"
 #include "filter/filter.h"
+#include "filter/filter_store.h"
 #include "util/log.h"
 #include "mime/msg.h"
 #include "mime/outbound.h"
@@ -272,13 +273,15 @@ filter_message(SMFICTX *ctx, struct conn *c)
 	st = storepool_take(c->cfg->conf, store_err, sizeof(store_err));
 	store_set_deadline(st, store_clock_ms() + c->cfg->conf->database_timeout_ms);
 	if (record_run(c->cfg->filter, st, m, time(NULL), &res) != 0) {
-		snprintf(why, sizeof(why), "store: %s", st == NULL ? store_err : res.error);
+		snprintf(why, sizeof(why), "store: %s", filter_store_reason(st, m->qid,
+		    st == NULL ? store_err : res.error));
 		selfcheck_store_failed(c->cfg->conf);
 		v = on_error(ctx, c, why);
 	} else {
 		if (res.error != NULL)
 			log_msg(LOG_WARNING, m->qid, "store: %s; the invoice is flagged on its own"
-			    " findings, so its verdict applies", st == NULL ? store_err : res.error);
+			    " findings, so its verdict applies", filter_store_reason(st, m->qid,
+			    st == NULL ? store_err : res.error));
 		if (res.error != NULL || res.unrecorded != 0)
 			selfcheck_store_failed(c->cfg->conf);
 		milter_sink(&ms, ctx, (c->proto & SMFIP_HDR_LEADSPC) != 0, &sink);

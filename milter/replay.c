@@ -2,13 +2,15 @@
  * replay.c - a thread that looks at the spool of unrecorded records every few seconds
  * and, while it holds records, writes them into the store with a connection of its own
  * (never on a message's path), under the lock the messages write under (record.c). It logs what it wrote, and why the store still refuses
- * when the reason changes, so a locked store does not fill the log.
+ * when the reason changes, so a locked store does not fill the log (in an outage of the
+ * database server: once, the driver's warning giving the server's reason).
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "filter/filter_store.h"
 #include "util/log.h"
 #include "record.h"
 #include "replay.h"
@@ -30,6 +32,7 @@ replay_round(struct store **st, char *last_err, size_t last_len)
 	struct conf_ref *ref = runtime_get_conf();
 	const struct ps_conf *conf = ref->conf;
 	char err[512] = "";
+	const char *why;
 	size_t done = 0, left = 0;
 	int rc;
 
@@ -44,10 +47,12 @@ replay_round(struct store **st, char *last_err, size_t last_len)
 	if (done > 0)
 		log_msg(LOG_NOTICE, NULL, "journal: %zu unrecorded record(s) written to the store,"
 		    " %zu still waiting", done, left);
-	if (rc != 0 && left > 0 && strcmp(err, last_err) != 0)
+	/* in an outage the driver's warning says why, once */
+	why = rc != 0 ? filter_store_reason(*st, NULL, err) : "";
+	if (rc != 0 && left > 0 && strcmp(why, last_err) != 0)
 		log_msg(LOG_WARNING, NULL, "journal: %zu unrecorded record(s) wait for the store: %s",
-		    left, err);
-	snprintf(last_err, last_len, "%s", rc != 0 ? err : "");
+		    left, why);
+	snprintf(last_err, last_len, "%s", why);
 	runtime_put_conf(ref);
 }
 

@@ -3,7 +3,8 @@
 # store with console users and an audit row copied into a new file and, through a
 # private PostgreSQL cluster (tests/pg/cluster.sh), into the server and back out, every
 # row kept; a destination with rows refused (65), its rows unchanged; a URI's password
-# never printed.
+# never printed; a server out of reach: exit 75 and one error line naming the URI, not
+# the daemons' outage warning beside it.
 # Exit status: 0 pass, 1 fail, 77 skip, 99 hard error.
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}"
@@ -68,6 +69,23 @@ if [ -x "${PG_BINDIR:-}/initdb" ] && { [ "$(id -u)" != 0 ] || id postgres >/dev/
     expect 65 store copy "$tmp/postsale.db" "$uri"
     grep -q "s3cret" "$tmp/out" "$tmp/err" && fail "the URI's password was printed"
   fi
+fi
+
+# a server that is not there: the command's own error alone (75, the URI without its
+# password), not the outage warning the daemons log once per outage
+printf 'database = postgresql://postgres:s3cret@/postsale?host=%s/nowhere&port=5999\n' "$tmp" >"$tmp/down.conf"
+"$ctl" -c "$tmp/down.conf" invoices </dev/null >"$tmp/out" 2>"$tmp/err"
+got=$?
+if [ "$got" = 75 ]; then
+  [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "unreachable server: more than one line: $(cat "$tmp/err")"
+  grep -q "^postsalectl: postgresql://postgres@/postsale?host=$tmp/nowhere" "$tmp/err" ||
+    fail "unreachable server: the error does not name the URI: $(cat "$tmp/err")"
+  grep -q "further failures\|unreachable:" "$tmp/err" && fail "unreachable server: the outage warning was printed"
+  grep -q "s3cret" "$tmp/err" && fail "unreachable server: the URI's password was printed"
+elif grep -q "directory postgresql" "$tmp/err"; then
+  echo "ctl_store: this build's store opens no postgresql:// database: no unreachable server tried"
+else
+  fail "unreachable server: exit $got, want 75 ($(head -c 300 "$tmp/err"))"
 fi
 
 [ "$fails" -eq 0 ] || exit 1

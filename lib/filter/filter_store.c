@@ -193,9 +193,21 @@ lock_until(pthread_mutex_t *lock, long long deadline)
 	return pthread_mutex_clocklock(lock, CLOCK_MONOTONIC, &ts) == 0 ? 0 : -1;
 }
 
-/* filter_log_unrecorded - one line per item that waits in the spool (or is lost) */
+const char *
+filter_store_reason(const struct store *st, const char *qid, const char *err)
+{
+	if (!store_outage(st))
+		return err;
+	log_msg(LOG_DEBUG, qid, "store: %s", err);
+	return "the database server is out of reach (its outage is logged once, with the"
+	    " server's reason)";
+}
+
+/* filter_log_unrecorded - one line per item that waits in the spool (or is lost), saying
+ * why (reason) */
 static void
-filter_log_unrecorded(const struct spool_record *rec, const char *kept, const char *lost)
+filter_log_unrecorded(const struct spool_record *rec, const char *reason, const char *kept,
+    const char *lost)
 {
 	char num[80], ids[512], who[320];
 
@@ -217,20 +229,21 @@ filter_log_unrecorded(const struct spool_record *rec, const char *kept, const ch
 			    strlen(r->seller ? r->seller : "-")),
 			    r->total ? r->total : "-", r->currency ? r->currency : "",
 			    r->verdict, r->action ? r->action : "none", *ids ? ids : "none",
-			    rec->reason, lost ? "NOT kept: " : "kept for replay in ", lost ? lost : kept);
+			    reason, lost ? "NOT kept: " : "kept for replay in ", lost ? lost : kept);
 		else
 			log_msg(LOG_ERR, rec->queue_id, "journey: %s for %s not recorded: %s; %s%s",
 			    spool_kind_name(it->kind), log_printable(who, sizeof(who), it->customer,
-			    strlen(it->customer)), rec->reason,
+			    strlen(it->customer)), reason,
 			    lost ? "NOT kept: " : "kept for replay in ", lost ? lost : kept);
 	}
 }
 
-/* filter_keep - put what is left of rec (from item first on) in the spool, and log
- * it; 1 kept, -1 lost (logged in full) */
+/* filter_keep - put what is left of rec (from item first on) in the spool with why, and
+ * log it with shown (why, or less of it in an outage: filter_store_reason()); 1 kept,
+ * -1 lost (logged in full) */
 static int
 filter_keep(const struct ps_conf *conf, struct spool_record *rec, size_t first,
-    const char *why)
+    const char *why, const char *shown)
 {
 	char path[1024], err[512];
 	int rc;
@@ -238,7 +251,7 @@ filter_keep(const struct ps_conf *conf, struct spool_record *rec, size_t first,
 	spool_record_drop(rec, first);		/* the recorded ones leave the record */
 	rec->reason = xstrdup(why);
 	rc = spool_save(conf_state_base(conf), rec, NULL, path, sizeof(path), err, sizeof(err));
-	filter_log_unrecorded(rec, path, rc == 0 ? NULL : err);
+	filter_log_unrecorded(rec, shown, path, rc == 0 ? NULL : err);
 	return rc == 0 ? 1 : -1;
 }
 
@@ -257,9 +270,10 @@ write_records(struct store *st, const struct ps_conf *conf, pthread_mutex_t *loc
 		return 0;
 	record_items(m, res, now, &rec);
 	if (st == NULL)
-		rc = filter_keep(conf, &rec, 0, "the store is not open");
+		rc = filter_keep(conf, &rec, 0, "the store is not open", "the store is not open");
 	else if (lock_until(lock, store_deadline(st)) != 0)
 		rc = filter_keep(conf, &rec, 0, "other messages kept the store busy until"
+		    " database-timeout ran out", "other messages kept the store busy until"
 		    " database-timeout ran out");
 	else {
 		for (; i < rec.nitems; i++)
@@ -268,7 +282,7 @@ write_records(struct store *st, const struct ps_conf *conf, pthread_mutex_t *loc
 		if (lock != NULL)
 			pthread_mutex_unlock(lock);
 		if (i < rec.nitems)
-			rc = filter_keep(conf, &rec, i, err);
+			rc = filter_keep(conf, &rec, i, err, filter_store_reason(st, m->qid, err));
 	}
 	spool_record_clear(&rec);
 	return rc;

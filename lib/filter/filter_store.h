@@ -47,6 +47,16 @@ int filter_store_run(struct filter_ctx *fc, struct store *st, int recording,
     pthread_mutex_t *lock, const struct ps_msg *m, time_t now, struct filter_result *res);
 
 /*
+ * filter_store_reason - what a message's line (at the level a mail admin reads) says of
+ * a failure of st (NULL: it could not be opened) whose full text is err: err itself; or,
+ * while an outage of the database server is under way (the driver logged it once, with
+ * the server's reason), a short word of it, err then going to the debug log under qid.
+ * Returns err or a constant; the message's own line (its queue id, what became of it)
+ * stays the caller's.
+ */
+const char *filter_store_reason(const struct store *st, const char *qid, const char *err);
+
+/*
  * filter_store_replay - write the spool of conf's database into st, oldest record
  * first, up to the first one the store refuses (it stays, with what is left of it),
  * each record under lock (NULL: none). *done: the records written and removed; *left:

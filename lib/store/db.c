@@ -175,6 +175,18 @@ db_reset(struct db_stmt *s)
 		s->db->ops->reset(s);
 }
 
+int
+db_run(struct db_stmt *s)
+{
+	int rc;
+
+	if (s->db->ops->run != NULL)
+		return s->db->ops->run(s);
+	rc = s->db->ops->step(s);
+	s->db->ops->reset(s);
+	return rc == DB_ROW ? DB_DONE : rc;
+}
+
 long long
 db_changes(struct db *db)
 {

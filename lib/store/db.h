@@ -52,7 +52,19 @@ const char *db_errmsg(struct db *db);
 
 /* db_exec - run sql (one or more statements, no parameters, no rows); a DB_* code */
 int db_exec(struct db *db, const char *sql);
-/* Transactions. db_begin(db, 1) takes the write lock at once (SQLite BEGIN IMMEDIATE). */
+/*
+ * Transactions. db_begin(db, DB_WRITE) takes the write lock at once (SQLite BEGIN
+ * IMMEDIATE; PostgreSQL a database-wide advisory lock, db_pg.c). DB_WRITE_PIPELINED is
+ * the same transaction with fewer round trips to a server: on PostgreSQL the BEGIN and
+ * the lock go with the next statement that waits for the server, and db_run()
+ * statements are sent with the one after them, so a failure of one (the lock not had
+ * within the timeout included) comes back from that later call, at the latest from
+ * db_commit(), which then rolls back. The caller reads no db_changes() of a db_run()
+ * statement. SQLite runs everything at once, as under DB_WRITE.
+ */
+#define DB_READ			0
+#define DB_WRITE		1
+#define DB_WRITE_PIPELINED	2
 int db_begin(struct db *db, int write);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);	/* harmless outside a transaction */
@@ -74,6 +86,12 @@ int db_column_is_null(struct db_stmt *s, int i);
 int db_column_count(struct db_stmt *s);
 /* db_reset - end the statement's read and clear its bindings */
 void db_reset(struct db_stmt *s);
+/*
+ * db_run - run s for its effect (its rows, if any, unread) and reset it: DB_DONE or a
+ * negative DB_* code. Inside a DB_WRITE_PIPELINED transaction on PostgreSQL it is
+ * only queued: its failure comes back from the next call that waits for the server.
+ */
+int db_run(struct db_stmt *s);
 /* db_changes - rows changed by the last INSERT, UPDATE or DELETE of this connection */
 long long db_changes(struct db *db);
 

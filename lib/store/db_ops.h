@@ -44,6 +44,8 @@ struct db_ops {
 	int (*column_count)(struct db_stmt *s);
 	/* reset - end the read and clear the bindings */
 	void (*reset)(struct db_stmt *s);
+	/* run - db_run(); NULL: step and reset */
+	int (*run)(struct db_stmt *s);
 };
 
 /* What every connection has, whatever its engine (the first member of the driver's). */

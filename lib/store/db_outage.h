@@ -18,5 +18,8 @@ void db_outage_failed(const char *name, const char *why);
 void db_outage_reached(const char *name);
 /* db_outage_failures - the failures of the outage under way (0: none) */
 unsigned long db_outage_failures(void);
+/* db_outage_quiet - from now on count, but log nothing: a one-shot command says its
+ * own error, and the driver's "further failures are logged at debug" is noise there */
+void db_outage_quiet(void);
 
 #endif

@@ -3,8 +3,26 @@
  * a postgresql:// URI (db_pg_conn.c keeps it and bounds every wait), statements
  * prepared on the server, transactions.
  *
- * Transactions: db_begin(db, 1) takes a database-wide advisory lock, so that write
- * transactions exclude each other as under SQLite's BEGIN IMMEDIATE.
+ * Transactions: db_begin(db, DB_WRITE) takes a database-wide advisory lock, so that
+ * write transactions exclude each other as under SQLite's BEGIN IMMEDIATE. The lock
+ * stays database-wide, also for the journal's writes: the journey's read-then-write of
+ * a customer (store_customer_onboard_at()) relies on no other relay inserting the same
+ * customer meanwhile, which the journal's customers upsert would do under a lock keyed
+ * on the invoice; and within one milter the writers queue on its mutex anyway, so the
+ * lock costs no wait there, only across relays, for as long as a journal write lasts.
+ *
+ * Pipelining: DB_WRITE_PIPELINED makes that wait and the round trips short. BEGIN and
+ * the lock (the transaction's waits as set_config(), the deadline's when it is nearer)
+ * are queued in libpq's pipeline mode as statements prepared once a connection, as is
+ * the COMMIT; db_run() statements are queued too, and the next call that waits for the server
+ * (a db_step() whose rows are read, db_commit()) sends them with its own command and a
+ * sync and reads every result: the journal's write of an invoice is two round trips
+ * (BEGIN, lock, INSERT ... RETURNING id; findings, customers, COMMIT), not 5 + one per
+ * finding and recipient. The first failure among them is that call's; the server runs
+ * nothing after it (a COMMIT after it is not run: db_commit() rolls back). A statement
+ * that must be prepared first with a parameter of unknown type (a NULL bound), or again
+ * with other types, ends the pipeline and runs as outside one. Other calls (db_exec(),
+ * db_column_count(), db_rollback()) end the pipeline first.
  *
  * Statements: "?" become $1, $2 ...; the server prepares the text at the first step,
  * when the types of the parameters are known (int8 for db_bind_int64, text for
@@ -44,6 +62,7 @@ struct db_pg_stmt {
 #define PGS(s) ((struct db_pg_stmt *) (s))
 
 static void pg_close(struct db *db);
+static int pg_step(struct db_stmt *st);
 
 static struct db *
 pg_open(const char *target, long timeout_ms, int flags, char *err, size_t errlen)
@@ -99,6 +118,98 @@ pg_errmsg(struct db *db)
 	return PG(db)->err;
 }
 
+/* pg_piped - whether commands wait in libpq's pipeline (DB_WRITE_PIPELINED) */
+static int
+pg_piped(struct db_pg *pg)
+{
+	return pg->conn != NULL && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF;
+}
+
+/*
+ * pg_pipe - whether statements are to be queued: a DB_WRITE_PIPELINED transaction is
+ * open (pipeline mode entered again after a statement that had to leave it)
+ */
+static int
+pg_pipe(struct db_pg *pg)
+{
+	if (!pg->pipelined_tx || !pg->tx_open || pg->conn == NULL || pg->lost_in_transaction)
+		return 0;
+	return pg_piped(pg) || PQenterPipelineMode(pg->conn) == 1;
+}
+
+/* pg_drain - leave pipeline mode, reading what it holds (db_pg_sync); a DB_* code */
+static int
+pg_drain(struct db_pg *pg, long long end)
+{
+	if (!pg_piped(pg))
+		return DB_DONE;
+	if (pg->piped > 0)
+		return db_pg_sync(pg, end, "running queued statements", NULL, 0);
+	return PQexitPipelineMode(pg->conn) == 1 ? DB_DONE : db_pg_lost(pg, "leaving pipeline mode");
+}
+
+/*
+ * A pipelined transaction's own statements, prepared once a connection (in the
+ * pipeline, with the first of them): BEGIN; the server's waits of the transaction
+ * ($1, ms) and the write lock ($2); COMMIT.
+ */
+enum { PG_TX_BEGIN, PG_TX_LOCK, PG_TX_COMMIT };
+static const char *const pg_tx_sql[] = {
+	"BEGIN",
+	"SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true),"
+	" pg_advisory_xact_lock($2)",
+	"COMMIT",
+};
+static const unsigned pg_tx_types[] = {PG_TEXTOID, PG_INT8OID};
+
+/* pg_send_tx - queue the transaction's statement which (values: its parameters) */
+static int
+pg_send_tx(struct db_pg *pg, int which, const char *const *values)
+{
+	if (pg->tx_generation != pg->generation) {
+		for (int i = 0; i < 3; i++) {
+			snprintf(pg->tx_names[i], sizeof(pg->tx_names[i]), "ps_%u", ++pg->nnames);
+			if (!PQsendPrepare(pg->conn, pg->tx_names[i], pg_tx_sql[i], i == PG_TX_LOCK ? 2 : 0,
+			    pg_tx_types))
+				return db_pg_lost(pg, "queueing a statement");
+			pg->piped++;
+		}
+		pg->piped_prepare = 1;
+		pg->tx_generation = pg->generation;
+	}
+	if (!PQsendQueryPrepared(pg->conn, pg->tx_names[which], which == PG_TX_LOCK ? 2 : 0,
+	    values, NULL, NULL, 0))
+		return db_pg_lost(pg, "queueing a statement");
+	pg->piped++;
+	return DB_DONE;
+}
+
+/*
+ * pg_begin_piped - DB_WRITE_PIPELINED: BEGIN and the write lock, the server's waits cut
+ * to ms (-1: the session's, as they are), queued in pipeline mode; nothing is waited for
+ */
+static int
+pg_begin_piped(struct db_pg *pg, long ms)
+{
+	char wait[24], key[24];
+	const char *values[] = {wait, key};
+	int rc;
+
+	if (ms < 0)
+		ms = pg->base.timeout_ms > 0 ? pg->base.timeout_ms : -1;
+	/* as db_pg_timeouts_sql(): 9/10 of the wait, 0 for none */
+	snprintf(wait, sizeof(wait), "%ld", ms < 0 ? 0 : ms * 9 / 10 > 0 ? ms * 9 / 10 : 1);
+	snprintf(key, sizeof(key), "%lld", PG_WRITE_LOCK);
+	if (PQenterPipelineMode(pg->conn) != 1)
+		return db_pg_lost(pg, "entering pipeline mode");
+	if ((rc = pg_send_tx(pg, PG_TX_BEGIN, NULL)) != DB_DONE ||
+	    (rc = pg_send_tx(pg, PG_TX_LOCK, values)) != DB_DONE)
+		return rc;
+	pg->tx_open = 1;	/* a connection lost from now on is lost inside the transaction */
+	pg->pipelined_tx = 1;
+	return DB_DONE;
+}
+
 static int
 pg_exec(struct db *db, const char *sql)
 {
@@ -106,7 +217,7 @@ pg_exec(struct db *db, const char *sql)
 	long long end = db_pg_end(pg);
 	int rc;
 
-	if ((rc = db_pg_ready(pg, end)) != DB_DONE)
+	if ((rc = db_pg_ready(pg, end)) != DB_DONE || (rc = pg_drain(pg, end)) != DB_DONE)
 		return rc;
 	return db_pg_simple(pg, sql, end);
 }
@@ -126,8 +237,12 @@ pg_begin(struct db *db, int write)
 	char sql[300] = "BEGIN";
 	int rc;
 
-	if ((rc = db_pg_ready(pg, end)) != DB_DONE)
+	if ((rc = db_pg_ready(pg, end)) != DB_DONE || (rc = pg_drain(pg, end)) != DB_DONE)
 		return rc;
+	pg->pipelined_tx = 0;
+	if (write == DB_WRITE_PIPELINED)
+		return pg_begin_piped(pg, pg->base.deadline != 0 && ms >= 0 &&
+		    (pg->base.timeout_ms <= 0 || ms < pg->base.timeout_ms) ? ms : -1);
 	if (pg->base.deadline != 0 && ms >= 0 && (pg->base.timeout_ms <= 0 || ms < pg->base.timeout_ms)) {
 		strcat(sql, "; ");
 		db_pg_timeouts_sql(sql + strlen(sql), sizeof(sql) - strlen(sql), "LOCAL", ms);
@@ -155,6 +270,28 @@ pg_in_transaction(struct db *db)
 	return pg->lost_in_transaction || (pg->conn != NULL && pg->tx_open);
 }
 
+/*
+ * pg_commit_piped - COMMIT sent with the pipeline; when a statement of it failed (the
+ * COMMIT then did not run), the transaction is rolled back and that failure returned
+ */
+static int
+pg_commit_piped(struct db_pg *pg, long long end)
+{
+	char why[sizeof(pg->err)];
+	int rc;
+
+	if ((rc = pg_send_tx(pg, PG_TX_COMMIT, NULL)) != DB_DONE ||
+	    (rc = db_pg_sync(pg, end, "committing", NULL, 0)) == DB_DONE)
+		return rc;
+	if (pg->conn != NULL && pg->tx_open) {
+		snprintf(why, sizeof(why), "%s", pg->err);
+		db_pg_simple(pg, "ROLLBACK", db_clock_ms() + (pg->base.timeout_ms > 0 ?
+		    pg->base.timeout_ms : 1000));
+		return db_pg_fail(pg, rc, "the transaction was rolled back after an error: %s", why);
+	}
+	return rc;
+}
+
 /* pg_commit - COMMIT; a transaction an error aborted is rolled back and fails */
 static int
 pg_commit(struct db *db)
@@ -169,6 +306,8 @@ pg_commit(struct db *db)
 	}
 	if (end == 0)
 		return db_pg_fail(pg, DB_BUSY, "the deadline for the database has passed");
+	if (pg_pipe(pg))
+		return pg_commit_piped(pg, end);
 	if (pg->conn != NULL && PQtransactionStatus(pg->conn) == PQTRANS_INERROR) {
 		char why[sizeof(pg->err)];
 
@@ -196,6 +335,13 @@ pg_rollback(struct db *db)
 		return DB_DONE;
 	/* a rollback is let through past the deadline: it frees the locks at once */
 	end = db_clock_ms() + (pg->base.timeout_ms > 0 ? pg->base.timeout_ms : 1000);
+	pg_drain(pg, end);	/* its failure is what is rolled back */
+	if (pg->lost_in_transaction) {
+		pg->lost_in_transaction = 0;
+		return DB_DONE;
+	}
+	if (!pg_in_transaction(db))
+		return DB_DONE;
 	if (db_pg_simple(pg, "ROLLBACK", end) != DB_DONE && pg->conn != NULL)
 		return DB_ERROR;
 	pg->lost_in_transaction = 0;	/* a connection lost now took the transaction with it */
@@ -339,7 +485,54 @@ pg_server_prepare(struct db_pg *pg, struct db_pg_stmt *s, long long end)
 	return rc;
 }
 
-/* pg_step - the first step runs the statement (prepared first if need be); then its rows */
+#define PG_NOT_QUEUED 1	/* pg_queue(): the statement must be prepared outside a pipeline */
+
+/*
+ * pg_queue - queue s (prepared first in the pipeline when it is new on the connection)
+ * with its bound values: DB_DONE, PG_NOT_QUEUED when its preparing needs the server's
+ * answer first (a parameter of unknown type, or a new set of types), or a failure
+ */
+static int
+pg_queue(struct db_pg *pg, struct db_pg_stmt *s)
+{
+	if (pg_needs_prepare(pg, s)) {
+		if (s->generation == pg->generation)
+			return PG_NOT_QUEUED;
+		for (int i = 0; i < s->nparams; i++)
+			if (s->types[i] == 0)
+				return PG_NOT_QUEUED;
+		snprintf(s->name, sizeof(s->name), "ps_%u", ++pg->nnames);
+		memcpy(s->prepared_types, s->types, (size_t) s->nparams * sizeof(*s->types));
+		if (!PQsendPrepare(pg->conn, s->name, s->text, s->nparams, s->prepared_types))
+			return db_pg_lost(pg, "queueing a statement");
+		s->generation = pg->generation;
+		pg->piped++;
+		pg->piped_prepare = 1;
+	}
+	if (!PQsendQueryPrepared(pg->conn, s->name, s->nparams, (const char *const *) s->values,
+	    NULL, NULL, 0))
+		return db_pg_lost(pg, "queueing a statement");
+	pg->piped++;
+	return DB_DONE;
+}
+
+/* pg_run - db_run(): queued in a pipeline when one is open, else stepped at once */
+static int
+pg_run(struct db_stmt *st)
+{
+	struct db_pg *pg = PG(st->db);
+	int rc = PG_NOT_QUEUED;
+
+	if (PGS(st)->res == NULL && pg_pipe(pg))
+		rc = pg_queue(pg, PGS(st));
+	if (rc == PG_NOT_QUEUED && (rc = pg_step(st)) == DB_ROW)
+		rc = DB_DONE;
+	pg_reset(st);
+	return rc;
+}
+
+/* pg_step - the first step runs the statement (prepared first if need be), with the
+ * pipeline when one is open; then its rows */
 static int
 pg_step(struct db_stmt *st)
 {
@@ -353,6 +546,13 @@ pg_step(struct db_stmt *st)
 	end = db_pg_end(pg);
 	if ((rc = db_pg_ready(pg, end)) != DB_DONE)
 		return rc;
+	if (pg_pipe(pg) && (rc = pg_queue(pg, s)) != PG_NOT_QUEUED) {
+		if (rc != DB_DONE || (rc = db_pg_sync(pg, end, "running a statement", &s->res, 1)) != DB_DONE)
+			return rc;
+		goto rows;
+	}
+	if ((rc = pg_drain(pg, end)) != DB_DONE)
+		return rc;
 	if (pg_needs_prepare(pg, s) && (rc = pg_server_prepare(pg, s, end)) != DB_DONE)
 		return rc;
 	if (!PQsendQueryPrepared(pg->conn, s->name, s->nparams, (const char *const *) s->values,
@@ -360,6 +560,7 @@ pg_step(struct db_stmt *st)
 		return db_pg_lost(pg, "sending a statement");
 	if ((rc = db_pg_collect(pg, end, "running a statement", &s->res)) != DB_DONE)
 		return rc;
+rows:
 	s->row = 0;
 	s->ncols = PQnfields(s->res);
 	return PQntuples(s->res) > 0 ? DB_ROW : DB_DONE;
@@ -417,7 +618,7 @@ pg_column_count(struct db_stmt *st)
 	if (s->ncols >= 0)
 		return s->ncols;
 	end = db_pg_end(pg);
-	if (db_pg_ready(pg, end) != DB_DONE ||
+	if (db_pg_ready(pg, end) != DB_DONE || pg_drain(pg, end) != DB_DONE ||
 	    (pg_needs_prepare(pg, s) && pg_server_prepare(pg, s, end) != DB_DONE))
 		return 0;
 	if (!PQsendDescribePrepared(pg->conn, s->name)) {
@@ -453,4 +654,5 @@ const struct db_ops db_pg_ops = {
 	.column_is_null = pg_column_is_null,
 	.column_count = pg_column_count,
 	.reset = pg_reset,
+	.run = pg_run,
 };

@@ -247,6 +247,79 @@ db_pg_collect(struct db_pg *pg, long long end, const char *doing, PGresult **out
 	return rc;
 }
 
+/* pg_wait_result - wait until end for PQgetResult() not to block; DB_DONE or a failure */
+static int
+pg_wait_result(struct db_pg *pg, long long end, const char *doing)
+{
+	int w;
+
+	while (PQisBusy(pg->conn)) {
+		if ((w = pg_poll(PQsocket(pg->conn), POLLIN, end)) == 0)
+			return pg_timed_out(pg, doing);
+		if (w < 0 || !PQconsumeInput(pg->conn))
+			return db_pg_lost(pg, doing);
+	}
+	return DB_DONE;
+}
+
+int
+db_pg_sync(struct db_pg *pg, long long end, const char *doing, PGresult **out, int stay)
+{
+	PGresult *res, *keep = NULL;
+	int rc = DB_DONE, w, ends = 0, commands = pg->piped, prepared = pg->piped_prepare;
+
+	pg->piped = pg->piped_prepare = 0;
+	if (!PQpipelineSync(pg->conn))
+		return db_pg_lost(pg, doing);
+	if ((w = pg_flush(pg, end, doing)) != DB_DONE)
+		return w;
+	for (;;) {
+		if ((w = pg_wait_result(pg, end, doing)) != DB_DONE) {
+			PQclear(keep);
+			return w;
+		}
+		if ((res = PQgetResult(pg->conn)) == NULL) {	/* the end of one command's results */
+			if (++ends > commands || PQstatus(pg->conn) == CONNECTION_BAD) {
+				PQclear(keep);
+				return db_pg_lost(pg, doing);	/* no sync came back */
+			}
+			continue;
+		}
+		switch (PQresultStatus(res)) {
+		case PGRES_PIPELINE_SYNC:
+			PQclear(res);
+			goto synced;
+		case PGRES_COMMAND_OK:
+		case PGRES_TUPLES_OK:
+		case PGRES_EMPTY_QUERY:
+			pg_note_changes(pg, res);
+			PQclear(keep);
+			keep = res;
+			break;
+		case PGRES_PIPELINE_ABORTED:	/* after a failure: not run */
+			PQclear(res);
+			break;
+		default:
+			if (rc == DB_DONE)
+				rc = pg_result_failed(pg, res);
+			PQclear(res);
+		}
+	}
+synced:
+	if (!stay && PQexitPipelineMode(pg->conn) != 1) {
+		PQclear(keep);
+		return db_pg_lost(pg, doing);
+	}
+	if (rc != DB_DONE && prepared)
+		pg->generation++;	/* which of them the server prepared is unknown: all anew */
+	pg_note_tx(pg);
+	if (rc != DB_DONE || out == NULL)
+		PQclear(keep);
+	else
+		*out = keep;
+	return rc;
+}
+
 /* db_pg_simple - run sql (no parameters) with the simple protocol until end */
 int
 db_pg_simple(struct db_pg *pg, const char *sql, long long end)
@@ -464,15 +537,29 @@ db_pg_connect(struct db_pg *pg, long long end)
 	return rc;
 }
 
-/* pg_dead - whether the idle connection was closed by the server (it stopped, restarted) */
+/*
+ * pg_dead - whether the idle connection was closed by the server (it stopped, restarted):
+ * a look without waiting (pg_poll() with an end of now would not look at all, and a
+ * connection idle across a restart then failed its next statement as an outage)
+ */
 static int
 pg_dead(struct db_pg *pg)
 {
-	if (PQstatus(pg->conn) == CONNECTION_BAD)
-		return 1;
-	if (pg_poll(PQsocket(pg->conn), POLLIN, db_clock_ms()) == 0)
-		return 0;	/* nothing to read: the usual case */
-	return !PQconsumeInput(pg->conn) || PQstatus(pg->conn) == CONNECTION_BAD;
+	struct pollfd pfd = {.fd = PQsocket(pg->conn), .events = POLLIN};
+	int n;
+
+	/* a server going away sends its last words, then the end: read until either */
+	for (int i = 0; i < 4; i++) {
+		if (PQstatus(pg->conn) == CONNECTION_BAD)
+			return 1;
+		while ((n = poll(&pfd, 1, 0)) < 0 && errno == EINTR)
+			;
+		if (n == 0)
+			return 0;	/* nothing (more) to read: the usual case */
+		if (!PQconsumeInput(pg->conn))
+			return 1;
+	}
+	return PQstatus(pg->conn) == CONNECTION_BAD;
 }
 
 /*

@@ -25,6 +25,11 @@ struct db_pg {
 	int readonly;			/* DB_READONLY_OPEN: sessions are read-only */
 	int tx_open;			/* a transaction was open at the last reply */
 	int lost_in_transaction;	/* the connection died inside one: db_rollback() first */
+	int piped;			/* commands sent in pipeline mode, results unread */
+	int piped_prepare;		/* a statement among them is prepared there */
+	int pipelined_tx;		/* the transaction was begun DB_WRITE_PIPELINED */
+	char tx_names[3][24];		/* its BEGIN, lock and COMMIT, prepared (db_pg.c) */
+	unsigned tx_generation;		/* the connection they were prepared on; 0: none */
 	char sqlstate[6];		/* of the last server error; "" for others */
 	char err[512];
 };
@@ -45,6 +50,13 @@ int db_pg_connect(struct db_pg *pg, long long end);
 /* db_pg_collect - read every result of the command sent with PQsend*(); the last in
  * *out (when not NULL, the caller clears it) */
 int db_pg_collect(struct db_pg *pg, long long end, const char *doing, PGresult **out);
+/*
+ * db_pg_sync - end the pipeline of pg->piped commands (libpq's pipeline mode): send it
+ * with a sync, read every result until end and, unless stay, leave pipeline mode. DB_DONE with the
+ * last command's result in *out (when not NULL; the caller clears it), or the first
+ * failure's DB_* code (the commands after it were not run).
+ */
+int db_pg_sync(struct db_pg *pg, long long end, const char *doing, PGresult **out, int stay);
 /* db_pg_simple - run sql (no parameters) with the simple protocol */
 int db_pg_simple(struct db_pg *pg, const char *sql, long long end);
 /* db_pg_timeouts_sql - SET (scope SESSION or LOCAL) the server's waits for a wait of ms */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_outage.h"
 #include "store_int.h"
 #include "util/xalloc.h"
 
@@ -163,6 +164,13 @@ static const char *const store_migrations_sqlite[] = {
 	/* issue 14: the mailer's lease on a claimed check-in (PostgreSQL: several mailers
 	 * share the store); NULL = none, as SQLite's claims always leave it */
 	"ALTER TABLE checkins ADD COLUMN claimed_until INTEGER;",
+	/* issue 14: the resend lookup (the latest send of a number and seller) reads the
+	 * index backwards and stops at the first row that left: PostgreSQL's generic plan
+	 * over invoices(number, seller) sorted every earlier send of the number (2.5 ms at
+	 * 7,000 sends), or scanned the whole table backwards by id for a new number. SQLite's
+	 * index carries the rowid anyway; the same index keeps the two schemas alike. */
+	"DROP INDEX invoices_number;"
+	"CREATE INDEX invoices_number_id ON invoices(number, seller, id);",
 	/* issue 14: the mailers' claims (leases) on the digest's invoices and on a
 	 * manager's summary, so that mailers sharing a store send each once; NULL = none */
 	"ALTER TABLE invoices ADD COLUMN digest_claimed_until INTEGER;"
@@ -318,7 +326,12 @@ static const char *const store_migrations_pg[] = {
 	"  detail TEXT"
 	");"
 	"CREATE INDEX audit_invoice ON audit(invoice_id, id);",
+	/* 5 */
 	"ALTER TABLE checkins ADD COLUMN claimed_until BIGINT;",
+	/* 6 */
+	"DROP INDEX invoices_number;"
+	"CREATE INDEX invoices_number_id ON invoices(number, seller, id);",
+	/* 7 */
 	"ALTER TABLE invoices ADD COLUMN digest_claimed_until BIGINT;"
 	"ALTER TABLE manager_summaries ADD COLUMN claimed_until BIGINT;",
 };
@@ -465,6 +478,20 @@ long long
 store_deadline(const struct store *st)
 {
 	return st->deadline;
+}
+
+int
+store_outage(const struct store *st)
+{
+	if (db_outage_failures() == 0)
+		return 0;
+	return st == NULL || st->last_rc == DB_BUSY;
+}
+
+void
+store_outage_quiet(void)
+{
+	db_outage_quiet();
 }
 
 struct store *

@@ -47,4 +47,16 @@ void store_set_deadline(struct store *st, long long deadline);
 /* store_deadline - the deadline set last (0: none) */
 long long store_deadline(const struct store *st);
 
+/*
+ * store_outage - whether st's last failure (st NULL: opening it failed) was the database
+ * server out of reach in an outage the driver has logged already (once, at warning, with
+ * the server's reason): a per-message line can then say less and leave the reason to debug
+ */
+int store_outage(const struct store *st);
+/*
+ * store_outage_quiet - from now on the driver logs no outage lines (its failures still
+ * come back as errors): for a one-shot command, which says its own error once
+ */
+void store_outage_quiet(void);
+
 #endif

@@ -350,7 +350,7 @@ insert_findings(struct store *st, struct db_stmt *fnd, const struct store_invoic
 		db_bind_text(fnd, 2, f->rule_id);
 		db_bind_text(fnd, 3, f->severity);
 		db_bind_text(fnd, 4, f->message);
-		if ((rc = store_step_done(st, fnd)) != DB_DONE)
+		if ((rc = store_failed(st, db_run(fnd))) != DB_DONE)
 			return rc;
 	}
 	return DB_DONE;
@@ -374,7 +374,7 @@ count_customers(struct store *st, struct db_stmt *cus, const struct store_invoic
 		db_bind_text(cus, 3, r->buyer);
 		db_bind_int64(cus, 4, r->sent_at);
 		db_bind_int64(cus, 5, r->sent_at);
-		if ((rc = store_step_done(st, cus)) != DB_DONE)
+		if ((rc = store_failed(st, db_run(cus))) != DB_DONE)
 			return rc;
 	}
 	return DB_DONE;
@@ -389,7 +389,8 @@ store_invoice_write_row(struct store *st, const struct store_invoice_row *r, int
 	long long rowid = 0;
 	int rc;
 
-	if ((rc = db_begin(st->db, 1)) != DB_DONE) {
+	/* on PostgreSQL two round trips: BEGIN, lock and the invoice; the rest with COMMIT */
+	if ((rc = db_begin(st->db, DB_WRITE_PIPELINED)) != DB_DONE) {
 		store_errmsg(st, rc, what, err, errlen);
 		return -1;
 	}

@@ -3,7 +3,8 @@
 # that stops while mail flows: every message is accounted for by on-error within
 # database-timeout (accept: delivered unchanged, the log says why; tempfail: a 4xx),
 # plain mail flows, and once the server is back the filter connects again by itself.
-# The outage is logged once (at warning, with the server's reason), and its end once.
+# The outage is logged once (at warning, with the server's reason), and its end once;
+# each message it met once, with its queue id and fate, the reason left to debug.
 # The URI's password is never logged. Skipped while this build's store opens no
 # postgresql:// database.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}" "${top_builddir:=$top_srcdir}"
@@ -50,6 +51,12 @@ e2e_wait_maildir 2 && got=$(e2e_maildir_find "<down@example.com>") || e2e_fail "
 e2e_check "delivered unchanged (on-error accept)" sh -c "! grep -q '^X-Postsale-Invoice:' '$got'"
 e2e_check "the log names the store and on-error" grep -q 'store: .*on-error policy: accept' "$E2E_MILTER_LOG"
 e2e_check "plain mail flows" e2e_send "$E2E_DIR"/msgs/plain.eml
+# A flagged invoice keeps its verdict without the store; its record waits in the spool.
+$MK "$XML" "$E2E_DIR"/flag.eml --number TOSL108-FLAG --payable 801.79 --message-id flag@example.com
+e2e_check "a flagged invoice accepted while the server is down" e2e_send "$E2E_DIR"/flag.eml --to john@buyercompany.no
+e2e_check "its record kept for replay, said once with its queue id" \
+	test "$(grep -c 'error: [0-9A-F]*: journal: invoice TOSL108-FLAG .* not recorded: the database server is out of reach .*; kept for replay in ' \
+	    "$E2E_MILTER_LOG")" = 1
 
 # 3. on-error tempfail: the invoice is refused with a 4xx, to be sent again.
 e2e_write_conf "database-timeout = 300ms
@@ -67,6 +74,8 @@ e2e_check "the refused invoice is accepted once the server is back" \
 	e2e_send "$E2E_DIR"/later.eml --to john@buyercompany.no
 sleep 1
 e2e_check "journaled on the server again" journal_has TOSL108-LATER
+for _ in 1 2 3 4 5 6 7 8 9 10; do journal_has TOSL108-FLAG && break; sleep 1; done
+e2e_check "the kept record written once the server is back" journal_has TOSL108-FLAG
 e2e_check "the URI's password is never logged" sh -c "! grep -q 's3cret' '$E2E_MILTER_LOG'"
 # 5. The outage in the log: once at warning with the server's reason (not a lock of
 #    SQLite's), however many messages met it, and once at notice when it ended.
@@ -76,3 +85,14 @@ e2e_check "the outage logged once at warning" \
 	test "$(grep -c 'warning: database .* unreachable: ' "$E2E_MILTER_LOG")" = 1
 e2e_check "its end logged once at notice" \
 	test "$(grep -c 'notice: database .* reachable again after [0-9]* failure' "$E2E_MILTER_LOG")" = 1
+# 6. Per message while the outage is known: the queue id and what became of the message
+#    at error (accept unchanged, tempfail), the server's reason only at debug.
+e2e_check "each message met by the outage logged once with its queue id and fate" \
+	test "$(grep -c 'error: [0-9A-F]*: store: the database server is out of reach .*; on-error policy: ' \
+	    "$E2E_MILTER_LOG")" = 2
+e2e_check "the message lines do not repeat the server's reason" \
+	sh -c "! grep -E '(error|warning): [0-9A-F]+: .*(PostgreSQL server|connection to server)' '$E2E_MILTER_LOG'"
+e2e_check "the server's reason per message at debug" \
+	test "$(grep -cE 'debug: [0-9A-F]+: store: .*: looking up an earlier invoice: ' "$E2E_MILTER_LOG")" = 3
+e2e_check "the server's reason at warning or error only in the outage's line" \
+	test "$(grep -cE '(error|warning): .*(PostgreSQL server|connection to server)' "$E2E_MILTER_LOG")" = 1

@@ -9,9 +9,12 @@
  * and columns, int64 extremes, ON CONFLICT and db_changes(), RETURNING, transactions,
  * DB_CONSTRAINT, DB_READONLY, the statement cache, write transactions that exclude each
  * other, four connections counting on one row at once (ON CONFLICT: no count lost),
- * waits for a lock bounded by the timeout and by the deadline. On PostgreSQL
+ * waits for a lock bounded by the timeout and by the deadline, DB_WRITE_PIPELINED
+ * transactions (db_run(): kept on commit, none kept after a failure among them, the
+ * write lock). On PostgreSQL
  * also a server stopped or frozen mid-run and a connection lost inside a transaction
- * (DB_BUSY within the timeout, then a new connection by itself), several hosts with
+ * (DB_BUSY within the timeout, then a new connection by itself; also inside a
+ * pipelined one), several hosts with
  * target_session_attrs, a failover to a second cluster (PG_STANDBY_DIR), a first host
  * that never answers (its share of the wait, then the next), and no password in
  * db_name() or an error.
@@ -331,6 +334,108 @@ START_TEST(test_constraint)
 }
 END_TEST
 
+/* run_insert - one row of t with db_run(): queued in a DB_WRITE_PIPELINED transaction */
+static int
+run_insert(struct db *d, const char *k, long long n, const char *s)
+{
+	struct db_stmt *st = db_prepare(d, sql_insert);
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(db_bind_text(st, 1, k), 0);
+	ck_assert_int_eq(db_bind_int64(st, 2, n), 0);
+	ck_assert_int_eq(db_bind_text(st, 3, s), 0);
+	return db_run(st);
+}
+
+/* DB_WRITE_PIPELINED: what db_run() queued is sent with the next statement that waits
+ * or with the commit; a failure among them is the later call's, and nothing of the
+ * transaction is kept */
+START_TEST(test_pipelined)
+{
+	static const char sql_new[] = "INSERT INTO t (k, n) VALUES (?, ?) RETURNING id";
+	struct db *other = open_db(TIMEOUT_MS, 0);
+	struct db_stmt *s;
+	int rc;
+
+	ck_assert_int_eq(db_begin(db, DB_WRITE_PIPELINED), DB_DONE);
+	ck_assert_int_eq(db_in_transaction(db), 1);
+	ck_assert_int_eq(run_insert(db, "p1", 1, NULL), DB_DONE);	/* NULL: prepared at once */
+	ck_assert_int_eq(run_insert(db, "p2", 2, "two"), DB_DONE);
+	s = db_prepare(db, sql_new);
+	db_bind_text(s, 1, "p3");
+	db_bind_int64(s, 2, 3);
+	ck_assert_msg(db_step(s) == DB_ROW, "%s", db_errmsg(db));
+	ck_assert_int_gt(db_column_int64(s, 0), 3);
+	db_reset(s);
+	ck_assert_int_eq(run_insert(db, "p4", 4, "four"), DB_DONE);
+	ck_assert_int_eq(count(other), 3);		/* nothing committed yet */
+	ck_assert_msg(db_commit(db) == DB_DONE, "%s", db_errmsg(db));
+	ck_assert_int_eq(db_in_transaction(db), 0);
+	ck_assert_int_eq(count(other), 7);
+
+	/* a unique key refused in the middle: the commit says so, nothing is kept */
+	ck_assert_int_eq(db_begin(db, DB_WRITE_PIPELINED), DB_DONE);
+	ck_assert_int_eq(run_insert(db, "p5", 5, "five"), DB_DONE);
+	rc = run_insert(db, "one", 9, "dup");
+	ck_assert_int_eq(rc == DB_DONE || rc == DB_CONSTRAINT, 1);	/* SQLite: at once */
+	if (rc == DB_DONE) {
+		ck_assert_int_eq(run_insert(db, "p6", 6, "six"), DB_DONE);
+		ck_assert_int_eq(db_commit(db), DB_CONSTRAINT);
+		ck_assert_str_ne(db_errmsg(db), "");
+	}
+	ck_assert_int_eq(db_rollback(db), DB_DONE);
+	ck_assert_int_eq(db_in_transaction(db), 0);
+	ck_assert_int_eq(count(db), 7);
+
+	/* the failure comes back from the next statement that waits; then a rollback */
+	ck_assert_int_eq(db_begin(db, DB_WRITE_PIPELINED), DB_DONE);
+	if (run_insert(db, "two", 9, "dup") == DB_DONE) {
+		s = db_prepare(db, sql_count);
+		ck_assert_int_eq(db_step(s), DB_CONSTRAINT);
+		db_reset(s);
+	}
+	ck_assert_int_eq(db_rollback(db), DB_DONE);
+	ck_assert_int_eq(db_in_transaction(db), 0);
+
+	/* the connection goes on, in and out of pipelined transactions */
+	ck_assert_int_eq(insert(db, "p7", 7, "seven"), DB_DONE);
+	ck_assert_int_eq(db_begin(db, DB_WRITE_PIPELINED), DB_DONE);
+	ck_assert_int_eq(run_insert(db, "p8", 8, "eight"), DB_DONE);
+	ck_assert_msg(db_commit(db) == DB_DONE, "%s", db_errmsg(db));
+	ck_assert_int_eq(count(other), 9);
+	db_close(other);
+}
+END_TEST
+
+/* DB_WRITE_PIPELINED takes the write lock too: a second writer waits at most its
+ * timeout, at db_begin() (SQLite) or at its first call that waits (PostgreSQL) */
+START_TEST(test_pipelined_excludes)
+{
+	struct db *first = open_db(TIMEOUT_MS, 0), *second = open_db(300, 0);
+	long long t0, took;
+	int rc;
+
+	ck_assert_int_eq(db_begin(first, DB_WRITE_PIPELINED), DB_DONE);
+	ck_assert_int_eq(count(first), 3);		/* the lock is had */
+	t0 = db_clock_ms();
+	if ((rc = db_begin(second, DB_WRITE_PIPELINED)) == DB_DONE &&
+	    (rc = run_insert(second, "late", 1, "x")) == DB_DONE)
+		rc = db_commit(second);
+	took = db_clock_ms() - t0;
+	ck_assert_msg(rc == DB_BUSY, "rc %d: %s", rc, db_errmsg(second));
+	ck_assert_msg(took < 300 + SLACK_MS, "waited %lld ms for a 300 ms timeout", took);
+	ck_assert_int_eq(db_rollback(second), DB_DONE);
+	ck_assert_int_eq(db_in_transaction(second), 0);
+	ck_assert_int_eq(db_commit(first), DB_DONE);
+	ck_assert_int_eq(db_begin(second, DB_WRITE_PIPELINED), DB_DONE);
+	ck_assert_int_eq(run_insert(second, "late", 1, "x"), DB_DONE);
+	ck_assert_msg(db_commit(second) == DB_DONE, "%s", db_errmsg(second));
+	ck_assert_int_eq(count(first), 4);
+	db_close(first);
+	db_close(second);
+}
+END_TEST
+
 START_TEST(test_numbered_placeholders)
 {
 	static const char sql[] = "SELECT k FROM t WHERE k = ?1 OR s = ?1 OR n = ?2 ORDER BY n";
@@ -617,6 +722,23 @@ START_TEST(test_pg_server_stopped)
 }
 END_TEST
 
+/* A connection left idle while the server restarted: the next statement runs on a new
+ * connection, not failing once (which the milter would count as an outage and follow
+ * on-error for its message) */
+START_TEST(test_pg_idle_across_restart)
+{
+	struct db *d = open_db(500, 0);
+
+	ck_assert_int_eq(count(d), 3);
+	cluster("stop");
+	cluster("start");
+	ck_assert_uint_eq(db_outage_failures(), 0);
+	ck_assert_int_eq(count(d), 3);
+	ck_assert_uint_eq(db_outage_failures(), 0);
+	db_close(d);
+}
+END_TEST
+
 /* log_lines - the lines of file holding each of a and b */
 static int
 log_lines(const char *file, const char *a, const char *b)
@@ -691,6 +813,28 @@ START_TEST(test_pg_lost_in_transaction)
 	ck_assert_int_eq(db_in_transaction(d), 0);
 	ck_assert_msg(insert(d, "after", 1, NULL) == DB_DONE, "%s", db_errmsg(d));
 	ck_assert_int_eq(count(d), 4);			/* "lost" never was */
+	db_close(d);
+}
+END_TEST
+
+/* A pipelined transaction whose connection is lost: the commit fails, nothing is kept */
+START_TEST(test_pg_lost_in_pipeline)
+{
+	struct db *d = open_db(500, 0);
+
+	ck_assert_int_eq(db_begin(d, DB_WRITE_PIPELINED), DB_DONE);
+	ck_assert_int_eq(run_insert(d, "lost", 1, "x"), DB_DONE);
+	ck_assert_int_eq(count(d), 4);
+	ck_assert_int_eq(run_insert(d, "lost2", 1, "x"), DB_DONE);
+	cluster("stop");
+	cluster("start");
+	ck_assert_int_eq(db_commit(d), DB_BUSY);
+	ck_assert_int_eq(db_rollback(d), DB_DONE);
+	ck_assert_int_eq(db_in_transaction(d), 0);
+	ck_assert_int_eq(db_begin(d, DB_WRITE_PIPELINED), DB_DONE);
+	ck_assert_int_eq(run_insert(d, "after", 1, "x"), DB_DONE);
+	ck_assert_msg(db_commit(d) == DB_DONE, "%s", db_errmsg(d));
+	ck_assert_int_eq(count(d), 4);			/* "lost" and "lost2" never were */
 	db_close(d);
 }
 END_TEST
@@ -997,6 +1141,8 @@ contract_cases(const char *name, void (*setup)(void))
 	tcase_add_test(tc, test_write_transactions_exclude);
 	tcase_add_test(tc, test_concurrent_upserts);
 	tcase_add_test(tc, test_deadline);
+	tcase_add_test(tc, test_pipelined);
+	tcase_add_test(tc, test_pipelined_excludes);
 	return tc;
 }
 
@@ -1028,7 +1174,9 @@ db_suite(void)
 	tcase_add_test(tc, test_pg_no_password_shown);
 	tcase_add_test(tc, test_pg_server_frozen);
 	tcase_add_test(tc, test_pg_server_stopped);
+	tcase_add_test(tc, test_pg_idle_across_restart);
 	tcase_add_test(tc, test_pg_lost_in_transaction);
+	tcase_add_test(tc, test_pg_lost_in_pipeline);
 	tcase_add_test(tc, test_pg_outage_logged_once);
 	suite_add_tcase(s, tc);
 	return s;

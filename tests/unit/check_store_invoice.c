@@ -15,7 +15,8 @@
  * own on that server (test_db.h; tests/pg/suites.sh runs the suite on both); the rows
  * are read back on a connection of the test's own through db.h, and another writer
  * holds the write lock with db_begin(db, 1) (SQLite's BEGIN IMMEDIATE, PostgreSQL's
- * advisory lock). SQLite's only: the query plan (EXPLAIN QUERY PLAN), the statements
+ * advisory lock). The resend lookup's plan on both: SQLite's EXPLAIN QUERY PLAN, and
+ * PostgreSQL's generic plan after 10,000 sends of one number. SQLite's only: the statements
  * left running (sqlite3_next_stmt), and a trigger that makes a record fail half way.
  */
 #include <check.h>
@@ -189,6 +190,34 @@ plan_text(const char *sql)
 	return strdup(buf);
 }
 
+/*
+ * pg_lookup_plan - PostgreSQL's generic plan (as a prepared statement gets it) of the
+ * resend lookup on st, after 10,000 sends of one number; caller frees
+ */
+static char *
+pg_lookup_plan(struct store *st)
+{
+	struct db *db = store_db(st);
+	struct db_stmt *s;
+	char buf[2048] = "";
+
+	ck_assert_int_eq(db_exec(db, "INSERT INTO invoices (number, seller, verdict, action, sent_at)"
+	    " SELECT 'MANY-1', 'Seller GmbH', 'resend', 'tag', g FROM generate_series(1, 10000) g;"
+	    "SET plan_cache_mode = force_generic_plan;"
+	    "PREPARE lookup_plan (text, text) AS SELECT id FROM invoices WHERE number = $1"
+	    " AND seller = $2 AND coalesce(action, '') NOT IN ('reject', 'tempfail')"
+	    " ORDER BY id DESC LIMIT 1"), DB_DONE);
+	s = db_prepare(db, "EXPLAIN (COSTS OFF) EXECUTE lookup_plan ('MANY-1', 'Seller GmbH')");
+	ck_assert_ptr_nonnull(s);
+	while (db_step(s) == DB_ROW) {
+		strncat(buf, db_column_text(s, 0), sizeof(buf) - strlen(buf) - 2);
+		strcat(buf, ";");
+	}
+	db_reset(s);
+	ck_assert_int_eq(db_exec(db, "DEALLOCATE lookup_plan; RESET plan_cache_mode"), DB_DONE);
+	return strdup(buf);
+}
+
 /* lookup - store_invoice_lookup's answer */
 static enum store_invoice_resend
 lookup(struct store *st, const inv_invoice *inv, long long *prev, char *desc, size_t dl)
@@ -243,6 +272,13 @@ START_TEST(test_resend)
 	    " AND seller = 'y' AND coalesce(action, '') NOT IN ('reject', 'tempfail') ORDER BY id DESC LIMIT 1");
 	ck_assert_msg(plan == NULL || (strstr(plan, "USING INDEX invoices_number") != NULL &&
 	    strstr(plan, "SCAN") == NULL), "%s", plan);
+	free(plan);
+	/* PostgreSQL's generic plan reads invoices(number, seller, id) backwards and stops
+	 * at the first send that left, however many sends the number has: no Sort of them
+	 * all (2.5 ms at 7,000 sends before schema version 6), no scan of every invoice */
+	plan = test_db_uri() != NULL ? pg_lookup_plan(st) : NULL;
+	ck_assert_msg(plan == NULL || (strstr(plan, "Index Scan Backward using invoices_number_id") != NULL &&
+	    strstr(plan, "Sort") == NULL), "%s", plan);
 	free(plan);
 
 	inv_free(a);
