@@ -89,7 +89,9 @@ mailer_digest_mode(const struct ps_conf *conf, struct store *st, struct outbox *
 		return -1;
 	if (d->n == 0) {
 		if (!held)
-			snprintf(err, errlen, "digest: no flagged invoices since the last digest, nothing sent");
+			snprintf(err, errlen, "%s", orphaned ? "digest: another mailer's claim ended"
+			    " in its digest (no invoice left by a lapsed claim), nothing sent" :
+			    "digest: no flagged invoices since the last digest, nothing sent");
 		digest_free(d);
 		return held;
 	}
