@@ -20,31 +20,45 @@ int
 mailer_digest(const struct ps_conf *conf, struct store *st, struct outbox *ob,
 	      time_t now, char *err, size_t errlen)
 {
-	return mailer_digest_mode(conf, st, ob, now, 0, err, errlen);
+	return mailer_digest_mode(conf, st, ob, now, 0, 0, err, errlen);
+}
+
+/* fmt_utc - "2026-12-02 07:00:00 UTC" */
+static void
+fmt_utc(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
 }
 
 /* digest_take - the digest to send: in a dry run the invoices as they stand (nothing
  * claimed), else those claimed for this mailer (orphaned: only what a lapsed claim
- * left); a claim of another mailer's is said in err and returns an empty digest with
- * *held set. NULL with err on a store error. */
+ * left); a claim of another mailer's (*held set) or the slot's digest sent already is
+ * said in err and returns an empty digest. NULL with err on a store error. */
 static struct digest *
 digest_take(const struct ps_conf *conf, struct store *st, struct outbox *ob, int orphaned,
-	    int *held, char *err, size_t errlen)
+	    time_t slot, int *held, char *err, size_t errlen)
 {
 	struct digest *d;
 	size_t n_held = 0;
 	time_t until = 0;
 	char when[32];
-	struct tm tm;
+	int slot_sent = 0;
 
 	*held = 0;
 	if (outbox_is_dry_run(ob))
 		return digest_collect(st, err, errlen);
-	d = digest_claim(st, time(NULL), mailer_lease(conf), orphaned, &n_held, &until, err,
-	    errlen);
-	if (d != NULL && n_held > 0) {
-		gmtime_r(&until, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	d = digest_claim(st, time(NULL), mailer_lease(conf), orphaned, slot, &n_held, &until,
+	    &slot_sent, err, errlen);
+	if (d != NULL && slot_sent) {
+		fmt_utc(slot, when, sizeof(when));
+		snprintf(err, errlen, "digest: the digest of %s went out already (another"
+		    " mailer's), nothing sent", when);
+		*held = -1;
+	} else if (d != NULL && n_held > 0) {
+		fmt_utc(until, when, sizeof(when));
 		snprintf(err, errlen, "digest: another mailer's claim holds %zu invoice%s until %s"
 		    " (it sends them; if it died, a run after that does), nothing sent", n_held,
 		    n_held == 1 ? "" : "s", when);
@@ -71,7 +85,7 @@ digest_give_back(struct store *st, struct outbox *ob, struct digest *d, char *er
 
 int
 mailer_digest_mode(const struct ps_conf *conf, struct store *st, struct outbox *ob,
-		   time_t now, int orphaned, char *err, size_t errlen)
+		   time_t now, int orphaned, time_t slot, char *err, size_t errlen)
 {
 	struct digest *d;
 	const char *rcpts[1];
@@ -85,15 +99,15 @@ mailer_digest_mode(const struct ps_conf *conf, struct store *st, struct outbox *
 		    conf->path ? conf->path : "the config");
 		return -1;
 	}
-	if ((d = digest_take(conf, st, ob, orphaned, &held, err, errlen)) == NULL)
+	if ((d = digest_take(conf, st, ob, orphaned, slot, &held, err, errlen)) == NULL)
 		return -1;
 	if (d->n == 0) {
-		if (!held)
+		if (held == 0)
 			snprintf(err, errlen, "%s", orphaned ? "digest: another mailer's claim ended"
 			    " in its digest (no invoice left by a lapsed claim), nothing sent" :
 			    "digest: no flagged invoices since the last digest, nothing sent");
 		digest_free(d);
-		return held;
+		return held > 0;
 	}
 	if (digest_build(conf, d, now, &msg, &len, err, errlen) != 0)
 		return digest_give_back(st, ob, d, err, errlen);

@@ -32,8 +32,9 @@ int mailer_digest(const struct ps_conf *conf, struct store *st, struct outbox *o
 		  time_t now, char *err, size_t errlen);
 /* mailer_digest_mode - mailer_digest; orphaned: only the invoices a lapsed claim left
  * (the daemon's next try after another mailer held the day's digest), none that no
- * mailer claimed yet */
+ * mailer claimed yet; slot (0: none): the digest's scheduled time, nothing sent (0)
+ * when a digest went out at or after it (another mailer's of the same schedule) */
 int mailer_digest_mode(const struct ps_conf *conf, struct store *st, struct outbox *ob,
-		       time_t now, int orphaned, char *err, size_t errlen);
+		       time_t now, int orphaned, time_t slot, char *err, size_t errlen);
 
 #endif

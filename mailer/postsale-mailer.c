@@ -72,6 +72,7 @@ struct run_args {
 	const char *out;		/* dry-run directory */
 	int dry_run;
 	int digest_orphaned;		/* the digest: only what a lapsed claim left */
+	time_t digest_slot;		/* the digest's scheduled time (0: none) */
 };
 
 /* lock_mailer - an exclusive lock beside the database, so that two mailers never work
@@ -174,7 +175,8 @@ run_digest(const struct ps_conf *conf, struct store *st, struct outbox *ob, time
 	   const struct run_args *a, int *held)
 {
 	char err[1024];
-	int rc = mailer_digest_mode(conf, st, ob, now, a->digest_orphaned, err, sizeof(err));
+	int rc = mailer_digest_mode(conf, st, ob, now, a->digest_orphaned, a->digest_slot, err,
+	    sizeof(err));
 
 	if (rc < 0) {
 		log_msg(LOG_ERR, NULL, "digest: %s", err);
@@ -288,11 +290,13 @@ daemon_loop(struct ps_conf **confp, tmpl_set **setp, const tmpl **describep, con
 		run_once(*confp, *describep, a, JOB_CHECKINS, NULL);
 		/* A digest that fails is tried again at the next turn; one sent is marked. One
 		 * another mailer's claim held is that mailer's: the next turn takes only what
-		 * its claim leaves if it lapses (that mailer died), not the invoices since. */
+		 * its claim leaves if it lapses (that mailer died), not the invoices since;
+		 * one another mailer sent for this digest-time is done. */
 		if (digest_at != (time_t) -1 && time(NULL) >= digest_at) {
 			struct run_args da = *a;
 			int held = 0;
 			da.digest_orphaned = digest_orphaned;
+			da.digest_slot = digest_at;
 			if (run_once(*confp, NULL, &da, JOB_DIGEST, &held) == EX_OK) {
 				digest_sent = time(NULL);
 				digest_at = digest_when(*confp, digest_sent);
@@ -338,7 +342,7 @@ main(int argc, char **argv)
 	struct ps_conf *conf;
 	tmpl_set *templates = NULL;
 	const tmpl *describe = NULL;
-	struct run_args a = { 0, -1, NULL, 0, 0 };	/* ahead -1: the config's invite-ahead */
+	struct run_args a = { 0, -1, NULL, 0, 0, 0 };	/* ahead -1: the config's invite-ahead */
 	char err[1024], who[64];
 	int use_syslog = 0, i, status;
 

@@ -36,14 +36,15 @@ digest_collect(struct store *st, char *err, size_t errlen)
 }
 
 struct digest *
-digest_claim(struct store *st, time_t clock, long lease, int orphaned, size_t *held,
-	     time_t *held_until, char *err, size_t errlen)
+digest_claim(struct store *st, time_t clock, long lease, int orphaned, time_t slot,
+	     size_t *held, time_t *held_until, int *slot_sent, char *err, size_t errlen)
 {
 	struct store_digest_claim c;
 	struct digest *d;
 
-	if (store_digest_claim(st, clock, lease, orphaned, &c, err, errlen) != 0)
+	if (store_digest_claim(st, clock, lease, orphaned, slot, &c, err, errlen) != 0)
 		return NULL;
+	*slot_sent = c.slot_sent;
 	d = xcalloc(1, sizeof(*d));
 	d->rows = c.rows;
 	d->n = c.n;

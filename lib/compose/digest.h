@@ -32,11 +32,13 @@ struct digest *digest_collect(struct store *st, char *err, size_t errlen);
 /*
  * digest_claim - digest_collect's invoices, claimed for this mailer until clock + lease
  * seconds (store_digest_claim: orphaned, only those a lapsed claim left); none when
- * another mailer's claim holds some (*held of them, until *held_until). A new digest,
+ * another mailer's claim holds some (*held of them, until *held_until), or when a
+ * digest went out at or after slot (*slot_sent; slot 0: no such check). A new digest,
  * or NULL with one line in err.
  */
 struct digest *digest_claim(struct store *st, time_t clock, long lease, int orphaned,
-			    size_t *held, time_t *held_until, char *err, size_t errlen);
+			    time_t slot, size_t *held, time_t *held_until, int *slot_sent,
+			    char *err, size_t errlen);
 /* digest_free - accepts NULL, returns NULL */
 struct digest *digest_free(struct digest *d);
 

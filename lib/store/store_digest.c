@@ -186,16 +186,30 @@ held_by_others(struct store *st, time_t clock, size_t *held, time_t *until)
 	return rc;
 }
 
-/* claim_rows - in the open write transaction: unless a claim holds some listable
- * invoice, read the listable (or only the orphaned) ones and claim them until the
- * lease's end; a DB_* code */
+/* sent_since - whether a digest was marked at or after slot (into *sent); a DB_* code */
 static int
-claim_rows(struct store *st, time_t clock, long lease, int orphaned,
+sent_since(struct store *st, time_t slot, int *sent)
+{
+	struct db_stmt *stmt = db_prepare(st->db, SQL_LAST);
+	int rc = stmt != NULL ? db_step(stmt) : DB_ERROR;
+
+	*sent = rc == DB_ROW && !db_column_is_null(stmt, 0) && db_column_int64(stmt, 0) >= slot;
+	db_reset(stmt);
+	return rc == DB_ROW ? DB_DONE : rc;
+}
+
+/* claim_rows - in the open write transaction: unless the slot's digest went out or a
+ * claim holds some listable invoice, read the listable (or only the orphaned) ones and
+ * claim them until the lease's end; a DB_* code */
+static int
+claim_rows(struct store *st, time_t clock, long lease, int orphaned, time_t slot,
 	   struct store_digest_claim *c)
 {
 	long long *ids;
 	int rc;
 
+	if (slot > 0 && ((rc = sent_since(st, slot, &c->slot_sent)) != DB_DONE || c->slot_sent))
+		return rc;
 	if ((rc = held_by_others(st, clock, &c->held, &c->held_until)) != DB_DONE || c->held > 0)
 		return rc;
 	if ((rc = collect_rows(st, collect_sql(st, orphaned), &c->rows, &c->n)) != DB_DONE)
@@ -210,14 +224,14 @@ claim_rows(struct store *st, time_t clock, long lease, int orphaned,
 }
 
 int
-store_digest_claim(struct store *st, time_t clock, long lease, int orphaned,
+store_digest_claim(struct store *st, time_t clock, long lease, int orphaned, time_t slot,
 		   struct store_digest_claim *c, char *err, size_t errlen)
 {
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	if ((rc = db_begin(st->db, 1)) == DB_DONE &&
-	    (rc = claim_rows(st, clock, lease, orphaned, c)) == DB_DONE)
+	    (rc = claim_rows(st, clock, lease, orphaned, slot, c)) == DB_DONE)
 		rc = db_commit(st->db);
 	if (rc != DB_DONE) {
 		store_errmsg(st, rc, "claiming the digest's invoices", err, errlen);

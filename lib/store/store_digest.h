@@ -52,6 +52,7 @@ struct store_digest_claim {
 	time_t since;			/* as store_digest_rows() says it */
 	size_t held;			/* listable invoices another claim holds: then n is 0 */
 	time_t held_until;		/* the end of that claim's lease */
+	int slot_sent;			/* a digest went out at or after the slot: n is 0 */
 };
 
 /*
@@ -59,9 +60,11 @@ struct store_digest_claim {
  * invoice at clock (the wall clock), claim them all (orphaned: only those a lapsed claim
  * left, none that never had one) until clock + lease seconds, into *c; when a claim
  * holds some, claim nothing and say how many and until when (c->held, c->held_until).
+ * slot (0: none) is the scheduled time of the digest wanted: when a digest went out at
+ * or after it (another mailer's of the same schedule), claim nothing (c->slot_sent).
  * 0, or -1 with one line in err (nothing claimed).
  */
-int store_digest_claim(struct store *st, time_t clock, long lease, int orphaned,
+int store_digest_claim(struct store *st, time_t clock, long lease, int orphaned, time_t slot,
 		       struct store_digest_claim *c, char *err, size_t errlen);
 /* store_digest_release - end the claim on the n invoices ids that are still
  * undigested (their digest was not sent); 0, or -1 with err (the lease ends it) */

@@ -12,6 +12,10 @@
 #    mailer's invoices once the lease is over, and only those (an invoice flagged in
 #    the meantime waits for the next digest).
 # 3. `summary` started on both at once: each manager gets one summary.
+# 4. Daemons of one digest-time: the one started after the other's digest went out
+#    sends none, though an invoice was flagged since.
+# (The earlier digests are moved to yesterday where a daemon's digest of today's
+# digest-time must still be due.)
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/mailer/common.sh"
 JFILL=$top_builddir/tests/journal_fill
 [ -x "$JFILL" ] || fail "$JFILL is not built"
@@ -103,6 +107,8 @@ flag K-3		# flagged during the dead mailer's lease
 [ $? = 75 ] || fail "a digest run during the lease: not 75: $(cat "$T/bk.log")"
 [ $(($(date +%s) - killed_at)) -lt 9 ] || fail "the run during the lease came too late to tell"
 [ "$(complete "$T/sink")" = 0 ] || fail "a digest went out during the dead mailer's lease"
+# the daemon's digest of today's 00:00 is still to go: the earlier digests were yesterday's
+sql "UPDATE invoices SET digested_at = digested_at - 86400 WHERE digested_at IS NOT NULL" >/dev/null
 { cat "$T/b.conf"; echo "mailer-interval = 1s"; echo "digest-time = 00:00"; echo "digest-days = Mon-Sun"; } > "$T/bd.conf"
 "$MAILER" -c "$T/bd.conf" daemon 2>"$T/bd.log" & DPID=$!
 for _ in $(seq 250); do [ "$(complete "$T/sink")" -ge 1 ] && break; sleep 0.1; done
@@ -118,6 +124,30 @@ grep -q "another mailer's claim holds 2 invoices" "$T/bd.log" || fail "the daemo
 [ "$(sql "SELECT number FROM invoices WHERE digested_at IS NULL")" = K-3 ] ||
 	fail "K-3 (flagged during the lease) should wait for the next digest: $(sql "SELECT number, digested_at FROM invoices WHERE number LIKE 'K-%'")"
 ok "mailer killed -9 after its claim: a run during the lease sent nothing (75), the daemon sent K-1, K-2 once after it; K-3 waits"
+
+# 4. daemons of one schedule: the digest one of them sent for today's digest-time is
+#    done for the other, which starts after it went out, even with an invoice flagged
+#    since (it waits for the next digest).
+sql "UPDATE invoices SET digested_at = digested_at - 86400 WHERE digested_at IS NOT NULL" >/dev/null
+rm -f "$T/sink"/*
+for h in a b; do
+	{ cat "$T/$h.conf"; echo "mailer-interval = 1s"; echo "digest-time = 00:00"
+	  echo "digest-days = Mon-Sun"; } > "$T/${h}d.conf"
+done
+flag S-1
+"$MAILER" -c "$T/ad.conf" daemon 2>"$T/ad.log" & DPID=$!
+for _ in $(seq 100); do [ "$(complete "$T/sink")" -ge 1 ] && break; sleep 0.1; done
+stop_daemon
+[ "$(complete "$T/sink")" = 1 ] || fail "daemon a sent no digest: $(cat "$T/ad.log")"
+flag S-2
+"$MAILER" -c "$T/bd.conf" daemon 2>"$T/bd2.log" & DPID=$!
+for _ in $(seq 100); do [ "$(grep -c "check-ins:" "$T/bd2.log")" -ge 3 ] && break; sleep 0.1; done
+stop_daemon
+[ "$(complete "$T/sink")" = 1 ] || fail "daemon b sent today's digest again: $(cat "$T/bd2.log")"
+grep -q "went out already" "$T/bd2.log" || fail "daemon b does not say the digest went out: $(cat "$T/bd2.log")"
+[ "$(sql "SELECT number FROM invoices WHERE digested_at IS NULL AND number LIKE 'S-%'")" = S-2 ] ||
+	fail "S-2 should wait for the next digest"
+ok "daemons of one schedule: b, started after a's digest went out, sent none (S-2 waits)"
 
 # 3. the managers' summaries on both at once: one each
 "$FILL" "$CONF" "$((NOW / 86400 * 86400 + 86400 + 36000))" "mgr1@seller.example" -n 2 "s1.example" >/dev/null || fail "fill"

@@ -7,7 +7,8 @@
  * The claim before the send (store_digest.h): a second mailer on the same store sends
  * nothing while the first one's lease runs, a failed send gives the claim back, a
  * lapsed claim passes to the next claim (also to one that takes only what lapsed claims
- * left, which takes nothing else).
+ * left, which takes nothing else), and a claim for a digest-time takes nothing once a
+ * digest went out at or after it.
  *
  * The outbox here is a stand-in with F's contract (mailer/outbox.h) that records the
  * message or fails on demand. The message is checked by Python's email package and
@@ -444,7 +445,7 @@ START_TEST(test_claim_held)
 
 	add("RC-1", "Acme Ltd", "100.00", 1);
 	add("RC-2", "Beta Ltd", "50.00", 1);
-	ck_assert_msg(store_digest_claim(other, time(NULL), 60, 0, &c, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(store_digest_claim(other, time(NULL), 60, 0, 0, &c, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(c.n, 2);
 	ck_assert_uint_eq(c.held, 0);
 	ck_assert_int_eq(mailer_digest(conf, st, ob, 1767300000, err, sizeof(err)), 1);
@@ -465,7 +466,8 @@ START_TEST(test_claim_held)
 END_TEST
 
 /* A claim is a lease: it holds until its end, then passes to the next claim; a claim
- * of what lapsed claims left takes those rows and not an invoice flagged since. */
+ * of what lapsed claims left takes those rows and not an invoice flagged since; a claim
+ * for a slot (a digest-time) takes nothing once a digest went out at or after it. */
 START_TEST(test_claim_lease)
 {
 	struct store *other = another();
@@ -475,21 +477,21 @@ START_TEST(test_claim_lease)
 
 	add("RL-1", "Acme Ltd", "100.00", 1);
 	add("RL-2", "Beta Ltd", "50.00", 2);
-	ck_assert_msg(store_digest_claim(st, 1000, 10, 0, &c, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(store_digest_claim(st, 1000, 10, 0, 0, &c, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(c.n, 2);
 	ck_assert_uint_eq(c.rows[1].flagged, 0);
 	store_digest_rows_free(c.rows, c.n);
 	/* within the lease: held, nothing claimed (nor by a claim of lapsed ones) */
-	ck_assert_int_eq(store_digest_claim(other, 1009, 10, 0, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_digest_claim(other, 1009, 10, 0, 0, &c, err, sizeof(err)), 0);
 	ck_assert_uint_eq(c.n, 0);
 	ck_assert_uint_eq(c.held, 2);
 	ck_assert_int_eq(c.held_until, 1010);
 	add("RL-3", "Gamma Ltd", "1.00", 1);		/* flagged during the lease */
-	ck_assert_int_eq(store_digest_claim(other, 1009, 10, 1, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_digest_claim(other, 1009, 10, 1, 0, &c, err, sizeof(err)), 0);
 	ck_assert_uint_eq(c.n, 0);
 	ck_assert_uint_eq(c.held, 2);
 	/* the lease over (the claimer died): the lapsed rows pass, the new one stays */
-	ck_assert_int_eq(store_digest_claim(other, 1010, 10, 1, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_digest_claim(other, 1010, 10, 1, 0, &c, err, sizeof(err)), 0);
 	ck_assert_uint_eq(c.held, 0);
 	ck_assert_uint_eq(c.n, 2);
 	ck_assert_str_eq(c.rows[0].number, "RL-1");
@@ -498,16 +500,21 @@ START_TEST(test_claim_lease)
 	ids[1] = c.rows[1].id;
 	store_digest_rows_free(c.rows, c.n);
 	/* the new claim holds all of the digest off, RL-3 included */
-	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 0, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 0, 0, &c, err, sizeof(err)), 0);
 	ck_assert_uint_eq(c.n, 0);
 	ck_assert_uint_eq(c.held, 2);
 	ck_assert_int_eq(c.held_until, 1020);
 	/* marked: the claim ends; what is left is RL-3, never claimed */
 	ck_assert_msg(store_digest_mark(other, ids, 2, 1767300000, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 1, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 1, 0, &c, err, sizeof(err)), 0);
 	ck_assert_uint_eq(c.n, 0);
 	ck_assert_uint_eq(c.held, 0);
-	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 0, &c, err, sizeof(err)), 0);
+	/* a digest went out at or after the slot asked for: nothing claimed */
+	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 0, 1767300000, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.slot_sent, 1);
+	ck_assert_uint_eq(c.n, 0);
+	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 0, 1767300001, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.slot_sent, 0);
 	ck_assert_uint_eq(c.n, 1);
 	ck_assert_str_eq(c.rows[0].number, "RL-3");
 	ck_assert_int_eq(c.since, 1767300000);
