@@ -13,6 +13,14 @@
  * builds its compact tree so), behind the same guards; in that mode any entity
  * reference but the predefined ones and character references is refused as well.
  *
+ * A stream's sink that can be reset is spared the long base64 runs libxml2 need not
+ * tokenise (an invoice's embedded PDF, lib/invoice/xmlskip.c): libxml2 parses a copy
+ * without them, and when a start tag's '>' turns up exactly where a run was cut, the
+ * run goes to the sink as that element's text, as libxml2 would have told it. The
+ * copy's parse stands only if it went through and every run was so proven; otherwise
+ * the sink is reset and the original is parsed, so verdicts and error messages are
+ * those of the original's parse.
+ *
  * xmlsafe_parse() does not keep the white space between elements (XML_PARSE_NOBLANKS):
  * the readers never look at it, and in an indented invoice it was half of the tree's
  * nodes. White space that is an element's whole content, or that sits beside other
@@ -22,11 +30,13 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
 #include "xmlsafe.h"
+#include "xmlskip.h"
 
 /* What the SAX hooks learn while the parser runs. */
 struct xmlsafe_state {
@@ -36,6 +46,9 @@ struct xmlsafe_state {
 	void *user;				/* their first argument */
 	int depth, max_depth;
 	int refused;				/* 1 once a hook stopped the parser */
+	const struct xmlskip *skip;		/* the runs cut out of the input, or NULL */
+	size_t next_run;			/* the first run not yet proven */
+	int missed;				/* 1 once a run could not be proven */
 	char reason[160];
 };
 
@@ -94,6 +107,56 @@ hook_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public
 	refuse(ctxt, ctxt->_private, "entity declaration refused");
 }
 
+/* splice_text - a run to the sink as libxml2 tells character data: CR LF and a lone
+ * CR as LF */
+static void
+splice_text(const struct xmlsafe_state *st, const char *s, size_t len, int preserve)
+{
+	while (len > 0) {
+		const char *cr = memchr(s, '\r', len);
+		size_t n = cr != NULL ? (size_t)(cr - s) : len;
+
+		if (n > 0)
+			st->sink->text(st->user, (const xmlChar *)s, (int)n, preserve);
+		if (cr == NULL)
+			break;
+		st->sink->text(st->user, (const xmlChar *)"\n", 1, preserve);
+		n++;
+		if (n < len && s[n] == '\n')
+			n++;
+		s += n;
+		len -= n;
+	}
+}
+
+/*
+ * splice - an element began: if the parser stands on the '>' after which the next
+ * run was cut, its start tag ends there and the run was the element's text: hand it
+ * on. A run the parser went past otherwise (in a comment, a CDATA section, ...) or
+ * input libxml2 converts (its offsets are not the copy's) stops the parse: the
+ * original is parsed instead.
+ */
+static void
+splice(xmlParserCtxtPtr ctxt, struct xmlsafe_state *st)
+{
+	const struct xmlskip_run *r = &st->skip->runs[st->next_run];
+	xmlParserInputPtr in = ctxt->input;
+	size_t off = (size_t)in->consumed + (size_t)(in->cur - in->base);
+
+	if ((in->buf == NULL || in->buf->encoder == NULL) && off <= r->gt) {
+		if (off < r->gt)
+			return;		/* not there yet */
+		if (in->cur[0] == '>' && in->cur[1] == '<') {
+			splice_text(st, r->text, r->len,
+			    ctxt->space != NULL && *ctxt->space == 1);
+			st->next_run++;
+			return;
+		}
+	}
+	st->missed = 1;
+	xmlStopParser(ctxt);
+}
+
 /* hook_start - count depth, then let libxml2 build the element */
 static void
 hook_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -112,9 +175,11 @@ hook_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		refuse(ctxt, st, why);
 		return;
 	}
-	if (st->sink != NULL)
+	if (st->sink != NULL) {
 		st->sink->start(st->user, localname, uri, nb_attributes, attributes);
-	else
+		if (st->skip != NULL && st->next_run < st->skip->nruns)
+			splice(ctxt, st);
+	} else
 		st->start_element(ctx, localname, prefix, uri, nb_namespaces, namespaces,
 		    nb_attributes, nb_defaulted, attributes);
 }
@@ -332,9 +397,42 @@ xmlsafe_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
 	return rc;
 }
 
-int
-xmlsafe_stream(const char *buf, size_t len, size_t max_bytes, int max_depth,
-    const struct xmlsafe_sax *sink, void *user, xmlDictPtr *dict, char *err, size_t errlen)
+/* plain_utf8 - 1 if libxml2 reads buf as it is: no byte order mark but UTF-8's, no
+ * encoding declared but UTF-8 (the offsets splice() compares are then the buffer's) */
+static int
+plain_utf8(const char *buf, size_t len)
+{
+	const char *decl_end, *enc;
+	size_t n;
+
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
+	if (len < 4 || buf[0] != '<' || buf[1] == '\0')
+		return 0;
+	if (memcmp(buf, "<?xml", len < 5 ? len : 5) != 0)
+		return 1;
+	n = len < 256 ? len : 256;
+	if ((decl_end = memmem(buf, n, "?>", 2)) == NULL)
+		return 0;
+	if ((enc = memmem(buf, (size_t)(decl_end - buf), "encoding", 8)) == NULL)
+		return 1;
+	enc += 8;
+	while (enc < decl_end && (*enc == ' ' || *enc == '=' || *enc == '\t' ||
+	    *enc == '\n' || *enc == '\r'))
+		enc++;
+	if (enc < decl_end && (*enc == '"' || *enc == '\''))
+		enc++;
+	return decl_end - enc >= 6 && (strncasecmp(enc, "UTF-8", 5) == 0 &&
+	    (enc[5] == '"' || enc[5] == '\''));
+}
+
+/* stream_once - xmlsafe_stream's parse of buf[0..len), which has passed check_input;
+ * with skip, buf is skip's copy and the parse stands only if every run was proven */
+static int
+stream_once(const char *buf, size_t len, int max_depth, const struct xmlsafe_sax *sink,
+    void *user, const struct xmlskip *skip, xmlDictPtr *dict, char *err, size_t errlen)
 {
 	struct xmlsafe_state st;
 	xmlParserCtxtPtr ctxt;
@@ -342,19 +440,49 @@ xmlsafe_stream(const char *buf, size_t len, size_t max_bytes, int max_depth,
 	int rc, opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	    XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
 
-	*dict = NULL;
-	if (check_input(buf, len, max_bytes, err, errlen) != XMLSAFE_OK ||
-	    (ctxt = new_context(err, errlen)) == NULL)
+	if ((ctxt = new_context(err, errlen)) == NULL)
 		return XMLSAFE_EBAD;
 	guard(ctxt, &st, max_depth, sink, user);
+	st.skip = skip;
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, opts);
 	if (doc != NULL)		/* none is built; belt and braces */
 		xmlFreeDoc(doc);
 	rc = outcome(ctxt, &st, 1, err, errlen);
+	if (skip != NULL && (st.missed || st.next_run < skip->nruns)) {
+		snprintf(err, errlen, "a base64 run could not be proven an element's text");
+		rc = XMLSAFE_EBAD;
+	}
 	if (rc == XMLSAFE_OK && ctxt->dict != NULL) {
 		xmlDictReference(ctxt->dict);
 		*dict = ctxt->dict;
 	}
 	xmlFreeParserCtxt(ctxt);
 	return rc;
+}
+
+int
+xmlsafe_stream(const char *buf, size_t len, size_t max_bytes, int max_depth,
+    const struct xmlsafe_sax *sink, void *user, xmlDictPtr *dict, size_t *unread,
+    char *err, size_t errlen)
+{
+	struct xmlskip skip;
+	char lean_err[160];	/* the shortcut's reason is never the caller's */
+	int rc;
+
+	*dict = NULL;
+	if (unread != NULL)
+		*unread = 0;
+	if (check_input(buf, len, max_bytes, err, errlen) != XMLSAFE_OK)
+		return XMLSAFE_EBAD;
+	if (sink->reset != NULL && plain_utf8(buf, len) && xmlskip_find(buf, len, &skip)) {
+		rc = stream_once(skip.buf, skip.len, max_depth, sink, user, &skip, dict,
+		    lean_err, sizeof(lean_err));
+		if (rc == XMLSAFE_OK && unread != NULL)
+			*unread = skip.cut;
+		xmlskip_release(&skip);
+		if (rc == XMLSAFE_OK)
+			return rc;
+		sink->reset(user);	/* the original's parse decides */
+	}
+	return stream_once(buf, len, max_depth, sink, user, NULL, dict, err, errlen);
 }

@@ -40,14 +40,21 @@ struct xmlsafe_sax {
 	/* character data, possibly in several pieces; preserve: under xml:space="preserve" */
 	void (*text)(void *user, const xmlChar *s, int len, int preserve);
 	void (*other)(void *user);		/* a comment or processing instruction */
+	/* forget everything told so far: the document is told again from its start.
+	 * A sink that has it may be told long base64 texts without libxml2 reading
+	 * them (xmlskip.h); NULL: libxml2 reads every octet */
+	void (*reset)(void *user);
 };
 
 /* xmlsafe_stream - parse len bytes at buf behind the same guards as xmlsafe_parse,
  * handing what it reads to sink's handlers instead of building a tree. XMLSAFE_OK
  * with *dict a reference to the dictionary the names live in (the caller drops it
- * with xmlDictFree), or XMLSAFE_EBAD with *dict NULL and a one-line reason in err
- * (the handlers may have been called before the input turned out bad). */
+ * with xmlDictFree) and *unread (if not NULL) the octets of text handed on that
+ * libxml2 did not read, or XMLSAFE_EBAD with *dict NULL and a one-line reason in err
+ * (the handlers may have been called before the input turned out bad). The verdict,
+ * the reason and what the handlers are told in the end do not depend on *unread. */
 int xmlsafe_stream(const char *buf, size_t len, size_t max_bytes, int max_depth,
-    const struct xmlsafe_sax *sink, void *user, xmlDictPtr *dict, char *err, size_t errlen);
+    const struct xmlsafe_sax *sink, void *user, xmlDictPtr *dict, size_t *unread,
+    char *err, size_t errlen);
 
 #endif

@@ -37,6 +37,7 @@ struct xmltree {
 	struct xmltree_block *blocks;	/* newest first */
 	char *top, *end;		/* the free room of the newest block */
 	size_t next_size;		/* the size of the next block */
+	size_t unread;			/* text octets libxml2 did not read (xmlskip.h) */
 };
 
 /* arena - n bytes (aligned) that live as long as the tree; never NULL */
@@ -261,11 +262,46 @@ on_other(void *user)
 	new_node(t, t->cur, XMLTREE_OTHER);
 }
 
+/* free_blocks - free the arena's blocks */
+static void
+free_blocks(struct xmltree *t)
+{
+	while (t->blocks != NULL) {
+		struct xmltree_block *b = t->blocks;
+
+		t->blocks = b->next;
+		free(b);
+	}
+	t->top = t->end = NULL;
+}
+
+/* on_reset - the document is told again from its start: forget the nodes, keep the
+ * newest block (the first block's size) for the new ones */
+static void
+on_reset(void *user)
+{
+	struct xmltree *t = user;
+	struct xmltree_block *keep = t->blocks;
+
+	if (keep != NULL) {
+		t->blocks = keep->next;
+		free_blocks(t);
+		keep->next = NULL;
+		t->blocks = keep;
+		t->top = keep->data;
+		t->end = keep->data + keep->size;
+	}
+	t->root = t->cur = t->open = NULL;
+	t->blank_len = 0;
+	t->blank_preserve = 0;
+}
+
 static const struct xmlsafe_sax xmltree_sax = {
 	.start = on_start,
 	.end = on_end,
 	.text = on_text,
 	.other = on_other,
+	.reset = on_reset,
 };
 
 int
@@ -280,7 +316,7 @@ xmltree_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
 	if (t->next_size > ((size_t)1 << 20))
 		t->next_size = (size_t)1 << 20;
 	if (xmlsafe_stream(buf, len, max_bytes, max_depth, &xmltree_sax, t, &t->dict,
-	    err, errlen) != XMLSAFE_OK) {
+	    &t->unread, err, errlen) != XMLSAFE_OK) {
 		xmltree_free(t);
 		return XMLSAFE_EBAD;
 	}
@@ -297,18 +333,19 @@ struct xmltree *
 xmltree_free(struct xmltree *t)
 {
 	if (t != NULL) {
-		while (t->blocks != NULL) {
-			struct xmltree_block *b = t->blocks;
-
-			t->blocks = b->next;
-			free(b);
-		}
+		free_blocks(t);
 		if (t->dict != NULL)
 			xmlDictFree(t->dict);
 		free(t->blank);
 		free(t);
 	}
 	return NULL;
+}
+
+size_t
+xmltree_unread(const struct xmltree *t)
+{
+	return t->unread;
 }
 
 xmltree_ptr

@@ -48,6 +48,9 @@ int xmltree_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
     struct xmltree **out, char *err, size_t errlen);
 /* xmltree_free - free the tree and every node and string in it; NULL */
 struct xmltree *xmltree_free(struct xmltree *t);
+/* xmltree_unread - how many octets of the tree's text libxml2 was spared reading
+ * (long base64 runs, xmlskip.h); the tree is the same either way */
+size_t xmltree_unread(const struct xmltree *t);
 /* xmltree_root - the root element */
 xmltree_ptr xmltree_root(const struct xmltree *t);
 /* xmltree_attr - the value of n's first attribute named name (any namespace), or NULL;

@@ -2,6 +2,10 @@
  * fuzz_xml.c - libFuzzer target for the XML path: inv_parse() then inv_check(), and
  * the exact decimals on their own.
  *
+ * Also differential: xmlsafe_stream() must tell a sink that can be reset (and so may
+ * be spared base64 runs, xmlskip.h; built with a small XMLSKIP_MIN here) the same
+ * events, verdict and reason as one that cannot (abort otherwise).
+ *
  * The input is untrusted XML of any shape; the engine must return a status (never
  * crash, hang or grow without bound) and, for an invoice, run every check. A short
  * input is also read as a decimal: if dec_parse() takes it, formatting and parsing
@@ -16,8 +20,94 @@
 #include "util/dec.h"
 #include "invoice/inv.h"
 #include "invoice/inv_severity.h"
+#include "invoice/xmlsafe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A digest of what a sink was told: texts told in pieces count as one. */
+struct told {
+	uint64_t h;
+	int in_text;		/* the last event was text: 1, under preserve: 2 */
+};
+
+static void mix(struct told *t, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		t->h = (t->h ^ ((const unsigned char *)p)[i]) * 1099511628211u;
+}
+
+static void told_start(void *user, const xmlChar *localname, const xmlChar *uri,
+		       int nb_attributes, const xmlChar **attributes)
+{
+	struct told *t = user;
+
+	t->in_text = 0;
+	mix(t, "<", 1);
+	mix(t, localname, strlen((const char *)localname) + 1);
+	if (uri != NULL)
+		mix(t, uri, strlen((const char *)uri) + 1);
+	for (int i = 0; i < nb_attributes; i++, attributes += 5) {
+		mix(t, attributes[0], strlen((const char *)attributes[0]) + 1);
+		mix(t, attributes[3], (size_t)(attributes[4] - attributes[3]));
+	}
+}
+
+static void told_end(void *user)
+{
+	((struct told *)user)->in_text = 0;
+	mix(user, ">", 1);
+}
+
+static void told_text(void *user, const xmlChar *s, int len, int preserve)
+{
+	struct told *t = user;
+
+	if (t->in_text != (preserve ? 2 : 1))
+		mix(t, preserve ? "[p" : "[", preserve ? 2 : 1);
+	t->in_text = preserve ? 2 : 1;
+	mix(t, s, (size_t)len);
+}
+
+static void told_other(void *user)
+{
+	((struct told *)user)->in_text = 0;
+	mix(user, "!", 1);
+}
+
+static void told_reset(void *user)
+{
+	struct told *t = user;
+
+	t->h = 14695981039346656037u;
+	t->in_text = 0;
+}
+
+/* same_told - the two sinks are told the same; abort otherwise */
+static void same_told(const uint8_t *data, size_t size)
+{
+	static const struct xmlsafe_sax reads_all = {
+		.start = told_start, .end = told_end, .text = told_text, .other = told_other,
+	};
+	static const struct xmlsafe_sax may_skip = {
+		.start = told_start, .end = told_end, .text = told_text, .other = told_other,
+		.reset = told_reset,
+	};
+	struct told a = { 14695981039346656037u, 0 }, b = { 14695981039346656037u, 0 };
+	char err_a[256] = "", err_b[256] = "";
+	xmlDictPtr da = NULL, db = NULL;
+	int rc_a, rc_b;
+
+	rc_a = xmlsafe_stream((const char *)data, size, 0, 0, &reads_all, &a, &da, NULL,
+			      err_a, sizeof(err_a));
+	rc_b = xmlsafe_stream((const char *)data, size, 0, 0, &may_skip, &b, &db, NULL,
+			      err_b, sizeof(err_b));
+	if (da != NULL)
+		xmlDictFree(da);
+	if (db != NULL)
+		xmlDictFree(db);
+	if (rc_a != rc_b || strcmp(err_a, err_b) != 0 || (rc_a == XMLSAFE_OK && a.h != b.h))
+		abort();
+}
 
 /* dec_identities - the round trip and identities of one decimal; abort on a breach */
 static void dec_identities(const uint8_t *data, size_t size)
@@ -52,6 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *raise[] = { "PS-LINE-NET" };
 
 	dec_identities(data, size);
+	same_told(data, size);
 	if (inv_parse((const char *)data, size, &inv, err, sizeof(err)) == INV_OK) {
 		inv_findings *f = inv_findings_new();
 

@@ -20,6 +20,7 @@
 
 #include "invoice/inv_find.h"
 #include "util/xalloc.h"
+#include "test_files.h"
 #include "test_invoice.h"
 #include "test_mime.h"
 #include "test_run.h"
@@ -264,7 +265,7 @@ END_TEST
  */
 enum { B64_CLEAN, B64_COLS75_LF, B64_COLS68, B64_COLS72_LF, B64_JUNK, B64_EQ_4094, B64_EQ_4095, B64_EQ_4096,
        B64_EQ_4097, B64_CUT1, B64_CUT2, B64_CUT3, B64_DATA_AFTER_PAD, B64_EVERY_OCTET,
-       B64_NVARIANTS };
+       B64_COLS80, B64_COLS40_LF, B64_COLS20, B64_COLS100, B64_ONE_LINE, B64_NVARIANTS };
 
 /* b64_variant - the base64 body of variant v of xml[0..len) (g_free) */
 static char *b64_variant(int v, const char *xml, size_t len)
@@ -272,9 +273,13 @@ static char *b64_variant(int v, const char *xml, size_t len)
 	static const char junk[] = " \t!*\x80\xff-.:";
 	gchar *flat = g_base64_encode((const guchar *)xml, len);
 	size_t n = strlen(flat), keep = n;
-	/* lines of 76, and of lengths that end a 16-octet block 3, 1 and 2 quartets in */
-	size_t cols = v == B64_COLS75_LF ? 75 : v == B64_COLS68 ? 68 : v == B64_COLS72_LF ? 72 : 76;
-	int lf = v == B64_COLS75_LF || v == B64_COLS72_LF;
+	/* lines of 76, and of lengths that end a 16-octet block 3, 1 and 2 quartets in;
+	 * and for the 32-at-a-time path lines that end a 32-octet block 16, 8, 20 and 4
+	 * octets in, and one long line */
+	size_t cols = v == B64_COLS75_LF ? 75 : v == B64_COLS68 ? 68 : v == B64_COLS72_LF ? 72 :
+	    v == B64_COLS80 ? 80 : v == B64_COLS40_LF ? 40 : v == B64_COLS20 ? 20 :
+	    v == B64_COLS100 ? 100 : v == B64_ONE_LINE ? (size_t)-1 : 76;
+	int lf = v == B64_COLS75_LF || v == B64_COLS72_LF || v == B64_COLS40_LF;
 	GString *out = g_string_new(NULL);
 
 	if (v >= B64_CUT1 && v <= B64_CUT3) {	/* no padding, an incomplete last quartet */
@@ -351,7 +356,6 @@ END_TEST
 
 START_TEST(test_corpus_pdf)
 {
-	const char *c = getenv("POSTSALE_CORPUS");
 	char path[4096];
 	FILE *f;
 	struct stat st;
@@ -359,13 +363,11 @@ START_TEST(test_corpus_pdf)
 	char *enc, *msg;
 	inv_found_list l;
 
-	if (c == NULL || *c == '\0')
-		c = "/work/shared/corpus";
-	snprintf(path, sizeof(path), "%s/facturx/ferd-zugferd-2.4/EN16931/EN16931_Einfach_fx.pdf", c);
-	if ((f = fopen(path, "rb")) == NULL) {
-		fprintf(stderr, "check_inv_find: corpus %s absent, PDF test skipped\n", c);
+	if (test_corpus_path(path, sizeof(path), "facturx/ferd-zugferd-2.4/EN16931/EN16931_Einfach_fx.pdf", "check_inv_find",
+	    "the PDF test") == NULL)
 		return;
-	}
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(fstat(fileno(f), &st), 0);
 	pdf = xmalloc((size_t)st.st_size);
 	ck_assert_uint_eq(fread(pdf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
@@ -445,7 +447,6 @@ static int find_one(const unsigned char *buf, size_t len, int *status)
  * unreadable invoice. Both made by qpdf --encrypt. */
 START_TEST(test_encrypted_pdf)
 {
-	const char *c = getenv("POSTSALE_CORPUS");
 	char fx[4096];
 	unsigned char *plain, *enc;
 	size_t len;
@@ -466,13 +467,9 @@ START_TEST(test_encrypted_pdf)
 	ck_assert_int_eq(find_one(enc, len / 3, &status), 0);
 	free(enc);
 
-	if (c == NULL || *c == '\0')
-		c = "/work/shared/corpus";
-	snprintf(fx, sizeof(fx), "%s/facturx/ferd-zugferd-2.4/EN16931/EN16931_Einfach_fx.pdf", c);
-	if (access(fx, R_OK) != 0) {
-		fprintf(stderr, "check_inv_find: corpus %s absent, encrypted Factur-X skipped\n", c);
+	if (test_corpus_path(fx, sizeof(fx), "facturx/ferd-zugferd-2.4/EN16931/EN16931_Einfach_fx.pdf", "check_inv_find",
+	    "the encrypted Factur-X") == NULL)
 		return;
-	}
 	enc = qpdf_file("--encrypt secret owner 256", fx, &len);
 	ck_assert_ptr_nonnull(enc);
 	ck_assert_int_eq(find_one(enc, len, &status), 1);	/* its /AF entries show it */
