@@ -171,6 +171,10 @@ static const char *const store_migrations_sqlite[] = {
 	 * index carries the rowid anyway; the same index keeps the two schemas alike. */
 	"DROP INDEX invoices_number;"
 	"CREATE INDEX invoices_number_id ON invoices(number, seller, id);",
+	/* issue 14: the mailers' claims (leases) on the digest's invoices and on a
+	 * manager's summary, so that mailers sharing a store send each once; NULL = none */
+	"ALTER TABLE invoices ADD COLUMN digest_claimed_until INTEGER;"
+	"ALTER TABLE manager_summaries ADD COLUMN claimed_until INTEGER;",
 };
 
 /*
@@ -327,6 +331,9 @@ static const char *const store_migrations_pg[] = {
 	/* 6 */
 	"DROP INDEX invoices_number;"
 	"CREATE INDEX invoices_number_id ON invoices(number, seller, id);",
+	/* 7 */
+	"ALTER TABLE invoices ADD COLUMN digest_claimed_until BIGINT;"
+	"ALTER TABLE manager_summaries ADD COLUMN claimed_until BIGINT;",
 };
 
 #define STORE_VERSION ((int) (sizeof(store_migrations_sqlite) / sizeof(store_migrations_sqlite[0])))
