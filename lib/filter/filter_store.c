@@ -15,9 +15,9 @@
  * queue on the caller's filter_writer so that they do not poll SQLite's lock against
  * each other, and write on its one connection, whose page cache stays valid from one
  * message to the next; a message waits for its lock only until its deadline, and
- * SQLite's busy wait ends at the same deadline. What the store cannot take by then (locked by
- * another process, unwritable, full, not open) is kept in full in the spool of
- * unrecorded records (store_spool.h) and logged, and filter_store_replay() writes it
+ * SQLite's busy wait ends at the same deadline. What the store cannot take by then
+ * (locked by another process, unwritable, full, not open) is kept in full in the spool
+ * of unrecorded records (store_spool.h) and logged, and filter_store_replay() writes it
  * later. An iTIP answer is the message's business: a store that refuses it makes the
  * message follow on-error.
  */
@@ -375,8 +375,9 @@ filter_writer_checkpoint(struct filter_writer *w, const struct ps_conf *conf, ch
 		return 0;		/* a server checkpoints by itself */
 	if (w->ckpt != NULL && !store_opened_on(w->ckpt, conf->database))
 		w->ckpt = store_close(w->ckpt);
-	if (w->ckpt == NULL &&
-	    (w->ckpt = store_open(conf->database, conf->database_timeout_ms, 0, err, errlen)) == NULL)
+	if (w->ckpt == NULL)
+		w->ckpt = store_open(conf->database, conf->database_timeout_ms, 0, err, errlen);
+	if (w->ckpt == NULL)
 		return -1;
 	return store_checkpoint(w->ckpt, err, errlen);
 }
@@ -410,7 +411,7 @@ write_records(struct store *st, const struct ps_conf *conf, struct filter_writer
 		for (; ws != NULL && i < rec.nitems; i++)
 			if (filter_write_item(ws, conf, &rec.items[i], now, 0, err, sizeof(err)) != 0)
 				break;
-		if (i < rec.nitems)		/* of the connection that failed, before it is given back */
+		if (i < rec.nitems)	/* of the connection that failed, while it is ours */
 			shown = filter_store_reason(ws, m->qid, err);
 		if (w != NULL)
 			writer_give(w, 1);
@@ -502,8 +503,8 @@ write_answer(struct store *st, const struct ps_conf *conf, struct filter_result 
 }
 
 int
-filter_store_write(struct store *st, const struct ps_conf *conf, struct filter_writer *w,
-    const struct ps_msg *m, struct filter_result *res, time_t now)
+filter_store_write(struct store *st, const struct ps_conf *conf,
+    struct filter_writer *w, const struct ps_msg *m, struct filter_result *res, time_t now)
 {
 	int rc = write_answer(st, conf, res, now);
 
@@ -516,8 +517,8 @@ filter_store_write(struct store *st, const struct ps_conf *conf, struct filter_w
 }
 
 int
-filter_store_run(struct filter_ctx *fc, struct store *st, int recording, struct filter_writer *w,
-    const struct ps_msg *m, time_t now, struct filter_result *res)
+filter_store_run(struct filter_ctx *fc, struct store *st, int recording,
+    struct filter_writer *w, const struct ps_msg *m, time_t now, struct filter_result *res)
 {
 	struct shared_lookup sl = {.st = st, .w = w, .conf = fc->conf};
 	struct filter_lookup lk;
@@ -549,8 +550,8 @@ replay_reason(const struct store *st, char *err, size_t errlen)
 }
 
 int
-filter_store_replay(struct store *st, const struct ps_conf *conf, struct filter_writer *w,
-    size_t *done, size_t *left, char *err, size_t errlen)
+filter_store_replay(struct store *st, const struct ps_conf *conf,
+    struct filter_writer *w, size_t *done, size_t *left, char *err, size_t errlen)
 {
 	char **paths;
 	size_t n, f;

@@ -72,8 +72,8 @@ void filter_store_lookup(struct filter_lookup *lk, struct store *st, int recordi
  * logged in full (res->unrecorded: 1 kept, -1 neither recorded nor kept). The note on
  * the answer is logged. 0 or -1.
  */
-int filter_store_write(struct store *st, const struct ps_conf *conf, struct filter_writer *w,
-    const struct ps_msg *m, struct filter_result *res, time_t now);
+int filter_store_write(struct store *st, const struct ps_conf *conf,
+    struct filter_writer *w, const struct ps_msg *m, struct filter_result *res, time_t now);
 
 /*
  * filter_store_run - filter_run() reading st (NULL: not open) and, when recording,
@@ -101,7 +101,7 @@ const char *filter_store_reason(const struct store *st, const char *qid, const c
  * refuses (it stays, with what is left of it). *done: the records written and removed;
  * *left: those still waiting. 0, or -1 with the reason in err.
  */
-int filter_store_replay(struct store *st, const struct ps_conf *conf, struct filter_writer *w,
-    size_t *done, size_t *left, char *err, size_t errlen);
+int filter_store_replay(struct store *st, const struct ps_conf *conf,
+    struct filter_writer *w, size_t *done, size_t *left, char *err, size_t errlen);
 
 #endif

@@ -84,8 +84,8 @@ sql(const char *text)
 /* record_one - the invoice mail as queue id qid through filter_store_run() with w on
  * st (the message's connection); res is the caller's to clear */
 static void
-record_one(struct filter_ctx *fc, struct store *st, struct filter_writer *w, const char *qid,
-    struct filter_result *res)
+record_one(struct filter_ctx *fc, struct store *st, struct filter_writer *w,
+    const char *qid, struct filter_result *res)
 {
 	char *mail = invoice_mail(NULL);
 	struct ps_msg *m = msg_new(0);
@@ -110,7 +110,8 @@ spooled(const struct ps_conf *conf)
 	char err[512], **paths;
 	size_t n;
 
-	ck_assert_msg(spool_list(conf_state_base(conf), &paths, &n, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(spool_list(conf_state_base(conf), &paths, &n, err, sizeof(err)) == 0,
+	    "%s", err);
 	spool_list_free(paths, n);
 	return n;
 }
@@ -139,7 +140,8 @@ START_TEST(test_writer_survives_failure)
 	ck_assert_int_eq(sql("SELECT count(*) FROM invoices WHERE queue_id = 'Q1'"), 1);
 
 	/* the insert fails inside the writer's transaction: the record waits in the spool */
-	sql("CREATE TRIGGER refuse BEFORE INSERT ON invoices BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	sql("CREATE TRIGGER refuse BEFORE INSERT ON invoices"
+	    " BEGIN SELECT RAISE(ABORT, 'refused'); END");
 	record_one(fc, st, &w, "Q2", &res);
 	ck_assert_int_eq(res.unrecorded, 1);
 	filter_result_clear(&res);
