@@ -71,6 +71,8 @@ struct run_args {
 	long ahead;			/* seconds */
 	const char *out;		/* dry-run directory */
 	int dry_run;
+	int digest_orphaned;		/* the digest: only what a lapsed claim left */
+	time_t digest_slot;		/* the digest's scheduled time (0: none) */
 };
 
 /* lock_mailer - an exclusive lock beside the database, so that two mailers never work
@@ -159,16 +161,38 @@ run_summary(const struct ps_conf *conf, struct store *st, struct outbox *ob, tim
 		log_msg(LOG_ERR, NULL, "summary: %s", err);
 		return EX_TEMPFAIL;
 	}
-	log_msg(sc.sent || sc.failed ? LOG_NOTICE : LOG_INFO, NULL,
-	    "summaries: %lu sent%s, %lu not yet due, %lu failed", sc.sent,
-	    dry_run ? " (dry run: written to files, nothing marked)" : "", sc.recent, sc.failed);
-	return sc.failed > 0 ? EX_TEMPFAIL : EX_OK;
+	log_msg(sc.sent || sc.failed || sc.held ? LOG_NOTICE : LOG_INFO, NULL,
+	    "summaries: %lu sent%s, %lu not yet due, %lu failed, %lu held by another mailer",
+	    sc.sent, dry_run ? " (dry run: written to files, nothing marked)" : "", sc.recent,
+	    sc.failed, sc.held);
+	return sc.failed > 0 || sc.held > 0 ? EX_TEMPFAIL : EX_OK;
 }
 
-/* run_once - one pass of the check-ins, the digest or the summaries; an exit status */
+/* run_digest - finance's digest; an exit status, *held set when another mailer's claim
+ * holds it (75 then) */
+static int
+run_digest(const struct ps_conf *conf, struct store *st, struct outbox *ob, time_t now,
+	   const struct run_args *a, int *held)
+{
+	char err[1024];
+	int rc = mailer_digest_mode(conf, st, ob, now, a->digest_orphaned, a->digest_slot, err,
+	    sizeof(err));
+
+	if (rc < 0) {
+		log_msg(LOG_ERR, NULL, "digest: %s", err);
+		return store_trouble(st);
+	}
+	log_msg(LOG_NOTICE, NULL, "%s", err);
+	if (held != NULL)
+		*held = rc > 0;
+	return rc > 0 ? EX_TEMPFAIL : EX_OK;
+}
+
+/* run_once - one pass of the check-ins, the digest (*digest_held: another mailer's
+ * claim held it) or the summaries; an exit status */
 static int
 run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args *a,
-	 enum mailer_job job)
+	 enum mailer_job job, int *digest_held)
 {
 	struct store *st;
 	struct outbox *ob;
@@ -195,11 +219,7 @@ run_once(const struct ps_conf *conf, const tmpl *describe, const struct run_args
 	if (job == JOB_SUMMARY) {
 		status = run_summary(conf, st, ob, now, a->dry_run);
 	} else if (job == JOB_DIGEST) {
-		if (mailer_digest(conf, st, ob, now, err, sizeof(err)) != 0) {
-			log_msg(LOG_ERR, NULL, "digest: %s", err);
-			status = store_trouble(st);
-		} else
-			log_msg(LOG_NOTICE, NULL, "%s", err);
+		status = run_digest(conf, st, ob, now, a, digest_held);
 	} else {
 		if (mailer_send_checkins(conf, describe, st, ob, now, a->ahead, &counts, err, sizeof(err)) != 0) {
 			log_msg(LOG_ERR, NULL, "%s", err);
@@ -257,6 +277,7 @@ daemon_loop(struct ps_conf **confp, tmpl_set **setp, const tmpl **describep, con
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	time_t digest_at = digest_when(*confp, 0), digest_sent = 0;
+	int digest_orphaned = 0;
 
 	log_msg(LOG_NOTICE, NULL, "started, every %ld s%s%s", (*confp)->mailer_interval_ms / 1000,
 	    digest_at == (time_t) -1 ? ", no digest" : ", the digest at ",
@@ -266,12 +287,21 @@ daemon_loop(struct ps_conf **confp, tmpl_set **setp, const tmpl **describep, con
 		long ms = (*confp)->mailer_interval_ms > 1000 ? (*confp)->mailer_interval_ms : 1000;
 		time_t now;
 
-		run_once(*confp, *describep, a, JOB_CHECKINS);
-		/* A digest that fails is tried again at the next turn; one sent is marked. */
-		if (digest_at != (time_t) -1 && time(NULL) >= digest_at &&
-		    run_once(*confp, NULL, a, JOB_DIGEST) == EX_OK) {
-			digest_sent = time(NULL);
-			digest_at = digest_when(*confp, digest_sent);
+		run_once(*confp, *describep, a, JOB_CHECKINS, NULL);
+		/* A digest that fails is tried again at the next turn; one sent is marked. One
+		 * another mailer's claim held is that mailer's: the next turn takes only what
+		 * its claim leaves if it lapses (that mailer died), not the invoices since;
+		 * one another mailer sent for this digest-time is done. */
+		if (digest_at != (time_t) -1 && time(NULL) >= digest_at) {
+			struct run_args da = *a;
+			int held = 0;
+			da.digest_orphaned = digest_orphaned;
+			da.digest_slot = digest_at;
+			if (run_once(*confp, NULL, &da, JOB_DIGEST, &held) == EX_OK) {
+				digest_sent = time(NULL);
+				digest_at = digest_when(*confp, digest_sent);
+			}
+			digest_orphaned = held;
 		}
 		now = time(NULL);
 		if (digest_at != (time_t) -1 && digest_at > now && (digest_at - now) * 1000 < ms)
@@ -312,7 +342,7 @@ main(int argc, char **argv)
 	struct ps_conf *conf;
 	tmpl_set *templates = NULL;
 	const tmpl *describe = NULL;
-	struct run_args a = { 0, -1, NULL, 0 };	/* ahead -1: the config's invite-ahead */
+	struct run_args a = { 0, -1, NULL, 0, 0, 0 };	/* ahead -1: the config's invite-ahead */
 	char err[1024], who[64];
 	int use_syslog = 0, i, status;
 
@@ -387,11 +417,11 @@ main(int argc, char **argv)
 	    describe_load(conf, &templates, &describe) != 0)
 		status = EX_CONFIG;
 	else if (strcmp(cmd, "run") == 0)
-		status = run_once(conf, describe, &a, JOB_CHECKINS);
+		status = run_once(conf, describe, &a, JOB_CHECKINS, NULL);
 	else if (strcmp(cmd, "digest") == 0)
-		status = run_once(conf, NULL, &a, JOB_DIGEST);
+		status = run_once(conf, NULL, &a, JOB_DIGEST, NULL);
 	else if (strcmp(cmd, "summary") == 0)
-		status = run_once(conf, NULL, &a, JOB_SUMMARY);
+		status = run_once(conf, NULL, &a, JOB_SUMMARY, NULL);
 	else if (strcmp(cmd, "daemon") == 0 && !a.dry_run && a.now == 0)
 		status = daemon_loop(&conf, &templates, &describe, path, &a);
 	else {

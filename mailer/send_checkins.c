@@ -11,9 +11,9 @@
  * message is a function of the row and the run's clock); nothing is lost.
  *
  * Several mailers (one a host) may share a PostgreSQL store: each claim is then a lease
- * of claim_lease() seconds on the wall clock, so that one check-in goes out through one
- * mailer, and the claims of a mailer killed mid-batch pass to the first run after their
- * lease (the same UID and SEQUENCE again, as after a crash on one host).
+ * of mailer_lease() seconds (lease.h) on the wall clock, so that one check-in goes out
+ * through one mailer, and the claims of a mailer killed mid-batch pass to the first run
+ * after their lease (the same UID and SEQUENCE again, as after a crash on one host).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +23,7 @@
 #include "compose/invite.h"
 #include "compose/invite_mime.h"
 #include "journey/journey.h"
+#include "lease.h"
 #include "util/log.h"
 #include "send_checkins.h"
 #include "util/xalloc.h"
@@ -146,17 +147,6 @@ retry_at(const struct ps_conf *conf, time_t now, int attempts)
 	return now + (time_t) wait;
 }
 
-/* claim_lease - seconds a claim holds another mailer off: longer than the claimed
- * message takes, built (fast), submitted (submit-timeout at most) and recorded (a store
- * wait of database-timeout at most, twice: the claim's commit, the record) */
-static long
-claim_lease(const struct ps_conf *conf)
-{
-	long ms = 2 * conf->submit_timeout_ms + 2 * conf->database_timeout_ms;
-
-	return ms / 1000 > 10 ? ms / 1000 : 10;
-}
-
 /* send_one - claim, build, send and record one check-in; 0, or -1 on a store error.
  * *temp is set on a temporary submission failure. */
 static int
@@ -175,7 +165,7 @@ send_one(const struct ps_conf *conf, const tmpl *describe, struct store *st, str
 	if (dry) {
 		memcpy(&ci, listed, sizeof(ci));	/* borrowed, never cleared */
 	} else if ((rc = store_checkin_claim(st, listed->id, now, ahead, time(NULL),
-	    claim_lease(conf), &ci, err, errlen)) != 0)
+	    mailer_lease(conf), &ci, err, errlen)) != 0)
 		return rc < 0 ? -1 : 0;			/* 1: someone else did it or does it */
 
 	if (mailer_checkin_message(conf, describe, st, &ci, now, &msg, &len, rcpts, &n, why, sizeof(why)) != 0)

@@ -3,6 +3,8 @@
  * summary-interval, a mail listing the check-ins whose invitation has no answer yet
  * (lib/store_reply, lib/invite_summary). A manager is marked only after the outbox
  * accepted the mail, as with the digest; a dry run writes the mails and marks nothing.
+ * Before it sends, a mailer claims the manager's summary in the store (a lease), so
+ * that of mailers sharing a store one sends it.
  */
 #ifndef PS_SUMMARY_H
 #define PS_SUMMARY_H
@@ -18,6 +20,7 @@ struct summary_counts {
 	unsigned long sent;		/* managers mailed (or written, in a dry run) */
 	unsigned long recent;		/* skipped: their last summary is too recent */
 	unsigned long failed;		/* not sent (the reason is logged) */
+	unsigned long held;		/* another mailer's claim holds them (it sends them) */
 };
 
 /*

@@ -41,6 +41,7 @@
 #include "selfcheck.h"
 #include "sessions.h"
 #include "store/store.h"
+#include "record.h"
 #include "storepool.h"
 #include "util/xalloc.h"
 #include "invoice/xmlsafe.h"
@@ -274,6 +275,7 @@ serve(const char *config_path)
 		}
 		replay_stop();
 		storepool_close_all();
+		record_close();
 		return status;
 	}
 }

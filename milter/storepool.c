@@ -1,7 +1,9 @@
 /*
  * storepool.c - a pool of store connections: a connection serves one message at a
  * time (SQLite connections are not shared between threads here); WAL lets them read
- * while another writes.
+ * while another writes. A message reads on it when the writer's connection is busy
+ * (record.c), and writes an iTIP answer on it; its invoices and journey go through the
+ * writer's connection.
  */
 #include <pthread.h>
 #include <stdlib.h>

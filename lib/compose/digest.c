@@ -36,6 +36,27 @@ digest_collect(struct store *st, char *err, size_t errlen)
 }
 
 struct digest *
+digest_claim(struct store *st, time_t clock, long lease, int orphaned, time_t slot,
+	     size_t *held, time_t *held_until, int *slot_sent, char *err, size_t errlen)
+{
+	struct store_digest_claim c;
+	struct digest *d;
+
+	if (store_digest_claim(st, clock, lease, orphaned, slot, &c, err, errlen) != 0)
+		return NULL;
+	*slot_sent = c.slot_sent;
+	d = xcalloc(1, sizeof(*d));
+	d->rows = c.rows;
+	d->n = c.n;
+	d->since = c.since;
+	for (size_t i = 0; i < d->n; i++)
+		d->n_warned += !d->rows[i].flagged;
+	*held = c.held;
+	*held_until = c.held_until;
+	return d;
+}
+
+struct digest *
 digest_free(struct digest *d)
 {
 	if (d == NULL)
@@ -349,15 +370,33 @@ digest_build(const struct ps_conf *conf, const struct digest *d, time_t now,
 	return 0;
 }
 
-int
-digest_mark(struct store *st, const struct digest *d, time_t now, char *err, size_t errlen)
+/* digest_ids - the ids of d's rows (caller frees) */
+static long long *
+digest_ids(const struct digest *d)
 {
 	long long *ids = xcalloc(d->n + 1, sizeof(*ids));
-	int rc;
 
 	for (size_t i = 0; i < d->n; i++)
 		ids[i] = d->rows[i].id;
-	rc = store_digest_mark(st, ids, d->n, now, err, errlen);
+	return ids;
+}
+
+int
+digest_mark(struct store *st, const struct digest *d, time_t now, char *err, size_t errlen)
+{
+	long long *ids = digest_ids(d);
+	int rc = store_digest_mark(st, ids, d->n, now, err, errlen);
+
+	free(ids);
+	return rc;
+}
+
+int
+digest_release(struct store *st, const struct digest *d, char *err, size_t errlen)
+{
+	long long *ids = digest_ids(d);
+	int rc = store_digest_release(st, ids, d->n, err, errlen);
+
 	free(ids);
 	return rc;
 }

@@ -29,6 +29,16 @@ struct digest {
  * digest the caller frees with digest_free(), or NULL with one line in err on a store
  * error. */
 struct digest *digest_collect(struct store *st, char *err, size_t errlen);
+/*
+ * digest_claim - digest_collect's invoices, claimed for this mailer until clock + lease
+ * seconds (store_digest_claim: orphaned, only those a lapsed claim left); none when
+ * another mailer's claim holds some (*held of them, until *held_until), or when a
+ * digest went out at or after slot (*slot_sent; slot 0: no such check). A new digest,
+ * or NULL with one line in err.
+ */
+struct digest *digest_claim(struct store *st, time_t clock, long lease, int orphaned,
+			    time_t slot, size_t *held, time_t *held_until, int *slot_sent,
+			    char *err, size_t errlen);
 /* digest_free - accepts NULL, returns NULL */
 struct digest *digest_free(struct digest *d);
 
@@ -51,5 +61,7 @@ char *digest_subject(const struct digest *d);
 /* digest_mark - set digested_at = now on d's rows that are still undigested, in one
  * transaction; 0, or -1 with err (nothing marked) */
 int digest_mark(struct store *st, const struct digest *d, time_t now, char *err, size_t errlen);
+/* digest_release - end the claim on d's rows (their digest was not sent); 0 or -1 */
+int digest_release(struct store *st, const struct digest *d, char *err, size_t errlen);
 
 #endif

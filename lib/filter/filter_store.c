@@ -12,11 +12,12 @@
  * Recording the invoices and the journey never decides the fate of a message, and
  * never makes it wait past its deadline (store_set_deadline(): database-timeout from
  * the start of its store work). Writers that share the store (the milter's threads)
- * queue on the caller's mutex so that they do not poll SQLite's lock against each
- * other; a message waits for that mutex only until its deadline, and SQLite's busy
- * wait ends at the same deadline. What the store cannot take by then (locked by
- * another process, unwritable, full, not open) is kept in full in the spool of
- * unrecorded records (store_spool.h) and logged, and filter_store_replay() writes it
+ * queue on the caller's filter_writer so that they do not poll SQLite's lock against
+ * each other, and write on its one connection, whose page cache stays valid from one
+ * message to the next; a message waits for its lock only until its deadline, and
+ * SQLite's busy wait ends at the same deadline. What the store cannot take by then
+ * (locked by another process, unwritable, full, not open) is kept in full in the spool
+ * of unrecorded records (store_spool.h) and logged, and filter_store_replay() writes it
  * later. An iTIP answer is the message's business: a store that refuses it makes the
  * message follow on-error.
  */
@@ -30,6 +31,7 @@
 #include "compose/invite.h"
 #include "filter_store.h"
 #include "journey/journey.h"
+#include "store/db.h"
 #include "store/store_invoice.h"
 #include "store/store_journey.h"
 #include "store/store_reply.h"
@@ -101,6 +103,76 @@ filter_store_lookup(struct filter_lookup *lk, struct store *st, int recording)
 	lk->resend = lookup_resend;
 	lk->customer = lookup_customer;
 	lk->checkin = lookup_checkin;
+}
+
+/*
+ * The lookups of a message whose records go through a filter_writer read on the
+ * writer's connection when nobody holds it at that moment (its page cache is valid:
+ * no page is read again), else on the message's own connection, as before. They never
+ * wait for the writer's lock. SQLite's only: a server's connection keeps no pages, and
+ * a lookup that fails in a server's outage must fail on the message's own connection,
+ * whose failure filter_store_reason() reads.
+ */
+struct shared_lookup {
+	struct store *st;		/* the message's connection */
+	struct filter_writer *w;
+	const struct ps_conf *conf;
+};
+
+static void writer_give(struct filter_writer *w, int wrote);
+
+/* shared_take - the connection a lookup reads on; *took: w's, to be given back */
+static struct store *
+shared_take(struct shared_lookup *sl, int *took)
+{
+	struct filter_writer *w = sl->w;
+
+	*took = 0;
+	if (pthread_mutex_trylock(&w->lock) != 0)
+		return sl->st;
+	if (w->st == NULL || !store_opened_on(w->st, sl->conf->database)) {
+		pthread_mutex_unlock(&w->lock);
+		return sl->st;
+	}
+	*took = 1;
+	store_set_deadline(w->st, store_deadline(sl->st));
+	return w->st;
+}
+
+/* shared_resend, shared_customer, shared_checkin - the lookups above on shared_take()'s
+ * connection */
+static int
+shared_resend(void *ctx, const inv_invoice *inv, enum filter_seen *seen, long long *prev_id,
+    char *prev_desc, size_t desclen, char *err, size_t errlen)
+{
+	int took, rc = lookup_resend(shared_take(ctx, &took), inv, seen, prev_id, prev_desc,
+	    desclen, err, errlen);
+
+	if (took)
+		writer_give(((struct shared_lookup *) ctx)->w, 0);
+	return rc;
+}
+
+static int
+shared_customer(void *ctx, const char *address, struct filter_customer *out, char *err,
+    size_t errlen)
+{
+	int took, rc = lookup_customer(shared_take(ctx, &took), address, out, err, errlen);
+
+	if (took)
+		writer_give(((struct shared_lookup *) ctx)->w, 0);
+	return rc;
+}
+
+static int
+shared_checkin(void *ctx, const char *uid, struct filter_checkin *out, char *err,
+    size_t errlen)
+{
+	int took, rc = lookup_checkin(shared_take(ctx, &took), uid, out, err, errlen);
+
+	if (took)
+		writer_give(((struct shared_lookup *) ctx)->w, 0);
+	return rc;
 }
 
 /* record_items - res's invoice and journey records as spool items */
@@ -177,15 +249,13 @@ filter_write_item(struct store *st, const struct ps_conf *conf, const struct spo
 	return rc == -1 ? -1 : 0;	/* -2: a renewal date for no known customer */
 }
 
-/* lock_until - take lock (NULL: none), waiting at most until deadline (0: no limit);
- * 0, or -1 when the deadline came first */
+/* lock_until - take lock, waiting at most until deadline (0: no limit); 0, or -1 when
+ * the deadline came first */
 static int
 lock_until(pthread_mutex_t *lock, long long deadline)
 {
 	struct timespec ts;
 
-	if (lock == NULL)
-		return 0;
 	if (deadline == 0)
 		return pthread_mutex_lock(lock) == 0 ? 0 : -1;
 	ts.tv_sec = (time_t) (deadline / 1000);
@@ -255,13 +325,71 @@ filter_keep(const struct ps_conf *conf, struct spool_record *rec, size_t first,
 	return rc == 0 ? 1 : -1;
 }
 
-/* write_records - the invoices and the journey of res; 0 all recorded, 1 kept in the
- * spool, -1 neither */
+/* writer_take - w's connection to conf's database, w's lock held by the caller: opened
+ * (or reopened, when the setting changed) as needed, waiting for SQLite's lock at most
+ * until deadline (0: database-timeout for each wait); NULL with err */
+static struct store *
+writer_take(struct filter_writer *w, const struct ps_conf *conf, long long deadline,
+    char *err, size_t errlen)
+{
+	if (w->st != NULL && !store_opened_on(w->st, conf->database))
+		w->st = store_close(w->st);
+	if (w->st == NULL)
+		w->st = store_open(conf->database, conf->database_timeout_ms,
+		    w->wal_full != NULL ? STORE_CHECKPOINT_APART : 0, err, errlen);
+	store_set_deadline(w->st, deadline);
+	return w->st;
+}
+
+/* writer_give - end a use of w's connection and release w's lock; a failure that left
+ * a transaction open on the connection closes it (the next write opens another); when
+ * it wrote, a full WAL is reported to wal_full */
+static void
+writer_give(struct filter_writer *w, int wrote)
+{
+	if (w->st != NULL) {
+		store_set_deadline(w->st, 0);
+		if (store_in_transaction(w->st))
+			w->st = store_close(w->st);
+		else if (wrote && w->wal_full != NULL &&
+		    store_wal_pages(w->st) >= FILTER_WRITER_WAL_PAGES)
+			w->wal_full();
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+filter_writer_close(struct filter_writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->st = store_close(w->st);
+	w->ckpt = store_close(w->ckpt);
+	pthread_mutex_unlock(&w->lock);
+}
+
+int
+filter_writer_checkpoint(struct filter_writer *w, const struct ps_conf *conf, char *err,
+    size_t errlen)
+{
+	if (db_is_uri(conf->database))
+		return 0;		/* a server checkpoints by itself */
+	if (w->ckpt != NULL && !store_opened_on(w->ckpt, conf->database))
+		w->ckpt = store_close(w->ckpt);
+	if (w->ckpt == NULL)
+		w->ckpt = store_open(conf->database, conf->database_timeout_ms, 0, err, errlen);
+	if (w->ckpt == NULL)
+		return -1;
+	return store_checkpoint(w->ckpt, err, errlen);
+}
+
+/* write_records - the invoices and the journey of res, on w's connection (NULL: st's);
+ * 0 all recorded, 1 kept in the spool, -1 neither */
 static int
-write_records(struct store *st, const struct ps_conf *conf, pthread_mutex_t *lock,
+write_records(struct store *st, const struct ps_conf *conf, struct filter_writer *w,
     const struct ps_msg *m, const struct filter_result *res, time_t now)
 {
 	struct spool_record rec = {0};
+	struct store *ws = st;
 	char err[512] = "";
 	size_t i = 0;
 	int rc = 0;
@@ -271,18 +399,24 @@ write_records(struct store *st, const struct ps_conf *conf, pthread_mutex_t *loc
 	record_items(m, res, now, &rec);
 	if (st == NULL)
 		rc = filter_keep(conf, &rec, 0, "the store is not open", "the store is not open");
-	else if (lock_until(lock, store_deadline(st)) != 0)
+	else if (w != NULL && lock_until(&w->lock, store_deadline(st)) != 0)
 		rc = filter_keep(conf, &rec, 0, "other messages kept the store busy until"
 		    " database-timeout ran out", "other messages kept the store busy until"
 		    " database-timeout ran out");
 	else {
-		for (; i < rec.nitems; i++)
-			if (filter_write_item(st, conf, &rec.items[i], now, 0, err, sizeof(err)) != 0)
+		const char *shown = err;
+
+		if (w != NULL)
+			ws = writer_take(w, conf, store_deadline(st), err, sizeof(err));
+		for (; ws != NULL && i < rec.nitems; i++)
+			if (filter_write_item(ws, conf, &rec.items[i], now, 0, err, sizeof(err)) != 0)
 				break;
-		if (lock != NULL)
-			pthread_mutex_unlock(lock);
+		if (i < rec.nitems)	/* of the connection that failed, while it is ours */
+			shown = filter_store_reason(ws, m->qid, err);
+		if (w != NULL)
+			writer_give(w, 1);
 		if (i < rec.nitems)
-			rc = filter_keep(conf, &rec, i, err, filter_store_reason(st, m->qid, err));
+			rc = filter_keep(conf, &rec, i, err, shown);
 	}
 	spool_record_clear(&rec);
 	return rc;
@@ -369,8 +503,8 @@ write_answer(struct store *st, const struct ps_conf *conf, struct filter_result 
 }
 
 int
-filter_store_write(struct store *st, const struct ps_conf *conf, pthread_mutex_t *lock,
-    const struct ps_msg *m, struct filter_result *res, time_t now)
+filter_store_write(struct store *st, const struct ps_conf *conf,
+    struct filter_writer *w, const struct ps_msg *m, struct filter_result *res, time_t now)
 {
 	int rc = write_answer(st, conf, res, now);
 
@@ -378,28 +512,46 @@ filter_store_write(struct store *st, const struct ps_conf *conf, pthread_mutex_t
 		log_msg(res->reply_level, m->qid, "%s", res->reply_note);
 	if (rc != 0)
 		return -1;
-	res->unrecorded = write_records(st, conf, lock, m, res, now);
+	res->unrecorded = write_records(st, conf, w, m, res, now);
 	return 0;
 }
 
 int
-filter_store_run(struct filter_ctx *fc, struct store *st, int recording, pthread_mutex_t *lock,
-    const struct ps_msg *m, time_t now, struct filter_result *res)
+filter_store_run(struct filter_ctx *fc, struct store *st, int recording,
+    struct filter_writer *w, const struct ps_msg *m, time_t now, struct filter_result *res)
 {
+	struct shared_lookup sl = {.st = st, .w = w, .conf = fc->conf};
 	struct filter_lookup lk;
 
 	filter_store_lookup(&lk, st, recording);
+	if (w != NULL && st != NULL && !db_is_uri(fc->conf->database)) {
+		lk.ctx = &sl;
+		lk.resend = shared_resend;
+		lk.customer = shared_customer;
+		lk.checkin = shared_checkin;
+	}
 	if (filter_run(fc, &lk, m, now, res) != 0) {
 		if (recording && res->reply_note[0] != '\0')
 			log_msg(res->reply_level, m->qid, "%s", res->reply_note);
 		return -1;
 	}
-	return recording ? filter_store_write(st, fc->conf, lock, m, res, now) : 0;
+	return recording ? filter_store_write(st, fc->conf, w, m, res, now) : 0;
+}
+
+/* replay_reason - err as the replay thread's line says it: less in an outage of the
+ * database server (filter_store_reason(), which sends the rest to the debug log) */
+static void
+replay_reason(const struct store *st, char *err, size_t errlen)
+{
+	const char *why = filter_store_reason(st, NULL, err);
+
+	if (why != err)
+		snprintf(err, errlen, "%s", why);
 }
 
 int
-filter_store_replay(struct store *st, const struct ps_conf *conf, pthread_mutex_t *lock,
-    size_t *done, size_t *left, char *err, size_t errlen)
+filter_store_replay(struct store *st, const struct ps_conf *conf,
+    struct filter_writer *w, size_t *done, size_t *left, char *err, size_t errlen)
 {
 	char **paths;
 	size_t n, f;
@@ -410,20 +562,25 @@ filter_store_replay(struct store *st, const struct ps_conf *conf, pthread_mutex_
 		return -1;
 	for (f = 0; f < n && rc == 0; f++) {
 		struct spool_record rec = {0};
+		struct store *ws = st;
 		size_t i = 0;
 
 		if (spool_load(paths[f], &rec, err, errlen) != 0) {
 			rc = -1;		/* a file we cannot read stays for a person to see */
 			break;
 		}
-		if (lock != NULL)
-			pthread_mutex_lock(lock);
-		for (; i < rec.nitems; i++)
-			if (filter_write_item(st, conf, &rec.items[i], (time_t) rec.at, STORE_INVOICE_REPLAY,
+		if (w != NULL) {
+			pthread_mutex_lock(&w->lock);
+			ws = writer_take(w, conf, 0, err, errlen);
+		}
+		for (; ws != NULL && i < rec.nitems; i++)
+			if (filter_write_item(ws, conf, &rec.items[i], (time_t) rec.at, STORE_INVOICE_REPLAY,
 			    err, errlen) != 0)
 				break;
-		if (lock != NULL)
-			pthread_mutex_unlock(lock);
+		if (w != NULL && i < rec.nitems)	/* of the connection that failed */
+			replay_reason(ws, err, errlen);
+		if (w != NULL)
+			writer_give(w, 1);
 		if (i == rec.nitems) {
 			unlink(paths[f]);
 			(*done)++;

@@ -187,6 +187,18 @@ db_run(struct db_stmt *s)
 	return rc == DB_ROW ? DB_DONE : rc;
 }
 
+long
+db_wal_pages(struct db *db)
+{
+	return db->ops->wal_pages != NULL ? db->ops->wal_pages(db) : 0;
+}
+
+int
+db_checkpoint(struct db *db)
+{
+	return db->ops->checkpoint != NULL ? db->ops->checkpoint(db) : DB_DONE;
+}
+
 long long
 db_changes(struct db *db)
 {

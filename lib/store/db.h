@@ -33,6 +33,11 @@ enum db_kind { DB_SQLITE, DB_POSTGRESQL };
 
 #define DB_CREATE	0x1	/* SQLite: create the file when missing */
 #define DB_READONLY_OPEN 0x2	/* open for reading only */
+#define DB_CHECKPOINT_APART 0x4	/* SQLite: a commit leaves the checkpoint to db_checkpoint()
+				   on another connection, up to DB_WAL_BACKSTOP pages */
+/* The pages the WAL of a DB_CHECKPOINT_APART connection may hold before its own commit
+ * checkpoints it after all (the default connection's threshold is 1,000). */
+#define DB_WAL_BACKSTOP	10000
 
 /* db_is_uri - whether target names a PostgreSQL server (postgresql:// or postgres://) */
 int db_is_uri(const char *target);
@@ -94,6 +99,15 @@ void db_reset(struct db_stmt *s);
 int db_run(struct db_stmt *s);
 /* db_changes - rows changed by the last INSERT, UPDATE or DELETE of this connection */
 long long db_changes(struct db *db);
+/* db_wal_pages - SQLite: the pages in the WAL after this connection's last commit (0
+ * before one); PostgreSQL: 0 */
+long db_wal_pages(struct db *db);
+/*
+ * db_checkpoint - SQLite: copy the WAL into the database file as far as no reader still
+ * needs it (a passive checkpoint: it waits for no lock and holds up no writer); DB_DONE
+ * or a negative DB_* code. PostgreSQL: DB_DONE, nothing to do.
+ */
+int db_checkpoint(struct db *db);
 
 /* db_clock_ms - a monotonic clock in milliseconds */
 long long db_clock_ms(void);

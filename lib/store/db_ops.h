@@ -46,6 +46,9 @@ struct db_ops {
 	void (*reset)(struct db_stmt *s);
 	/* run - db_run(); NULL: step and reset */
 	int (*run)(struct db_stmt *s);
+	/* wal_pages, checkpoint - db.h's; NULL: nothing to checkpoint (0, DB_DONE) */
+	long (*wal_pages)(struct db *db);
+	int (*checkpoint)(struct db *db);
 };
 
 /* What every connection has, whatever its engine (the first member of the driver's). */

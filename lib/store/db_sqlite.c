@@ -1,6 +1,8 @@
 /*
  * db_sqlite.c - the SQLite driver of db.h: one file, WAL, a busy handler that keeps
- * every wait for a lock within the timeout and the deadline.
+ * every wait for a lock within the timeout and the deadline; a connection opened with
+ * DB_CHECKPOINT_APART leaves the WAL's checkpoint to another (db_checkpoint()), so that
+ * no commit of the milter's copies the WAL into the file and syncs both.
  *
  * Trusts the file only as far as SQLite does. A new file (and its -wal and -shm) is
  * created without access for others.
@@ -30,6 +32,7 @@ struct db_sqlite {
 	struct db base;
 	sqlite3 *conn;
 	long long busy_since;		/* when the current wait for a lock began */
+	long wal_pages;			/* the WAL's pages after the last commit (its hook) */
 	sqlite3_stmt *tx[SQ_NTX];	/* sq_tx_sql, prepared on first use */
 };
 
@@ -146,6 +149,23 @@ sq_check_path(const char *path, int flags, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * sq_wal_hook - after each commit of a DB_CHECKPOINT_APART connection: note the WAL's
+ * pages for db_wal_pages(); past DB_WAL_BACKSTOP (the checkpointing connection fell
+ * behind, or there is none) checkpoint here after all, as SQLite's own hook does past
+ * 1,000 pages.
+ */
+static int
+sq_wal_hook(void *arg, sqlite3 *conn, const char *name, int pages)
+{
+	struct db_sqlite *sq = arg;
+
+	sq->wal_pages = pages;
+	if (pages >= DB_WAL_BACKSTOP)
+		sqlite3_wal_checkpoint_v2(conn, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
 static void sq_close(struct db *db);
 
 /* sq_open - open the file at target; WAL and foreign keys when it is written */
@@ -172,6 +192,8 @@ sq_open(const char *target, long timeout_ms, int flags, char *err, size_t errlen
 	}
 	sqlite3_busy_handler(sq->conn, sq_busy, sq);
 	sqlite3_extended_result_codes(sq->conn, 1);
+	if (flags & DB_CHECKPOINT_APART)
+		sqlite3_wal_hook(sq->conn, sq_wal_hook, sq);	/* in place of wal_autocheckpoint */
 	if (!(flags & DB_READONLY_OPEN) && sqlite3_exec(sq->conn, "PRAGMA journal_mode = WAL;"
 	    " PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", target, msg ? msg : sqlite3_errmsg(sq->conn));
@@ -247,6 +269,23 @@ static long long
 sq_changes(struct db *db)
 {
 	return sqlite3_changes(SQ(db)->conn);
+}
+
+static long
+sq_wal_pages(struct db *db)
+{
+	return SQ(db)->wal_pages;
+}
+
+/* sq_checkpoint - a passive checkpoint; another connection's checkpoint under way
+ * (SQLITE_BUSY) is as good as this one */
+static int
+sq_checkpoint(struct db *db)
+{
+	int rc = sqlite3_wal_checkpoint_v2(SQ(db)->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+	    NULL);
+
+	return (rc & 0xff) == SQLITE_BUSY ? DB_DONE : sq_code(rc);
 }
 
 static struct db_stmt *
@@ -352,6 +391,8 @@ const struct db_ops db_sqlite_ops = {
 	.column_is_null = sq_column_is_null,
 	.column_count = sq_column_count,
 	.reset = sq_reset,
+	.wal_pages = sq_wal_pages,
+	.checkpoint = sq_checkpoint,
 };
 
 sqlite3 *

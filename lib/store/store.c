@@ -171,6 +171,10 @@ static const char *const store_migrations_sqlite[] = {
 	 * index carries the rowid anyway; the same index keeps the two schemas alike. */
 	"DROP INDEX invoices_number;"
 	"CREATE INDEX invoices_number_id ON invoices(number, seller, id);",
+	/* issue 14: the mailers' claims (leases) on the digest's invoices and on a
+	 * manager's summary, so that mailers sharing a store send each once; NULL = none */
+	"ALTER TABLE invoices ADD COLUMN digest_claimed_until INTEGER;"
+	"ALTER TABLE manager_summaries ADD COLUMN claimed_until INTEGER;",
 };
 
 /*
@@ -327,6 +331,9 @@ static const char *const store_migrations_pg[] = {
 	/* 6 */
 	"DROP INDEX invoices_number;"
 	"CREATE INDEX invoices_number_id ON invoices(number, seller, id);",
+	/* 7 */
+	"ALTER TABLE invoices ADD COLUMN digest_claimed_until BIGINT;"
+	"ALTER TABLE manager_summaries ADD COLUMN claimed_until BIGINT;",
 };
 
 #define STORE_VERSION ((int) (sizeof(store_migrations_sqlite) / sizeof(store_migrations_sqlite[0])))
@@ -495,7 +502,8 @@ store_open(const char *path, long timeout_ms, int flags, char *err, size_t errle
 
 	st = xcalloc(1, sizeof(*st));
 	st->db = db_open(path, timeout_ms, ((flags & STORE_CREATE) ? DB_CREATE : 0) |
-	    ((flags & STORE_READONLY) ? DB_READONLY_OPEN : 0), err, errlen);
+	    ((flags & STORE_READONLY) ? DB_READONLY_OPEN : 0) |
+	    ((flags & STORE_CHECKPOINT_APART) ? DB_CHECKPOINT_APART : 0), err, errlen);
 	if (st->db == NULL)
 		return store_close(st);
 	st->path = xstrdup(db_name(st->db));
@@ -539,6 +547,23 @@ int
 store_in_transaction(struct store *st)
 {
 	return db_in_transaction(st->db);
+}
+
+long
+store_wal_pages(struct store *st)
+{
+	return db_wal_pages(st->db);
+}
+
+int
+store_checkpoint(struct store *st, char *err, size_t errlen)
+{
+	int rc = db_checkpoint(st->db);
+
+	if (rc == DB_DONE)
+		return 0;
+	store_errmsg(st, rc, "checkpointing the WAL", err, errlen);
+	return -1;
 }
 
 struct db *

@@ -12,6 +12,8 @@ struct store;
 
 #define STORE_CREATE	0x1	/* create the file and the schema when missing */
 #define STORE_READONLY	0x2	/* open for reading only (never migrates) */
+#define STORE_CHECKPOINT_APART 0x4	/* SQLite: the commits leave the WAL's checkpoint to
+				   store_checkpoint() on another connection (db.h) */
 
 /* The schema version this build writes; store_open() migrates older files to it. */
 int store_schema_version(void);
@@ -34,6 +36,12 @@ const char *store_path(const struct store *st);
 int store_opened_on(const struct store *st, const char *target);
 /* store_in_transaction - whether st has a transaction open */
 int store_in_transaction(struct store *st);
+/* store_wal_pages - SQLite: the pages in the WAL after st's last commit (0: none yet,
+ * or a server) */
+long store_wal_pages(struct store *st);
+/* store_checkpoint - SQLite: copy the WAL into the file as far as no reader needs it,
+ * waiting for nothing (a server: nothing to do); 0, or -1 with err */
+int store_checkpoint(struct store *st, char *err, size_t errlen);
 
 /* store_clock_ms - a monotonic clock in milliseconds, for deadlines */
 long long store_clock_ms(void);

@@ -320,12 +320,47 @@ store_summary_mark(struct store *st, const char *manager, time_t now, char *err,
 		   size_t errlen)
 {
 	struct db_stmt *stmt = sr_prepare(st, "INSERT INTO manager_summaries (manager, sent_at)"
-	    " VALUES (?, ?) ON CONFLICT(manager) DO UPDATE SET sent_at = excluded.sent_at",
-	    err, errlen);
+	    " VALUES (?, ?) ON CONFLICT(manager) DO UPDATE SET sent_at = excluded.sent_at,"
+	    " claimed_until = NULL", err, errlen);
 
 	if (stmt == NULL)
 		return -1;
 	db_bind_text(stmt, 1, manager);
 	db_bind_int64(stmt, 2, (long long) now);
 	return sr_done(st, stmt, "marking a summary sent", err, errlen);
+}
+
+int
+store_summary_claim(struct store *st, const char *manager, time_t last_before, time_t clock,
+		    long lease, char *err, size_t errlen)
+{
+	/* sent_at 0: never (store_summary_last); a row locked by another mailer's claim
+	 * is waited for, then its new values decide */
+	struct db_stmt *stmt = sr_prepare(st, "INSERT INTO manager_summaries"
+	    " (manager, sent_at, claimed_until) VALUES (?, 0, ?) ON CONFLICT(manager) DO UPDATE"
+	    " SET claimed_until = excluded.claimed_until WHERE manager_summaries.sent_at <= ?"
+	    " AND (manager_summaries.claimed_until IS NULL OR manager_summaries.claimed_until <= ?)",
+	    err, errlen);
+
+	if (stmt == NULL)
+		return -1;
+	db_bind_text(stmt, 1, manager);
+	db_bind_int64(stmt, 2, (long long) clock + lease);
+	db_bind_int64(stmt, 3, (long long) last_before);
+	db_bind_int64(stmt, 4, (long long) clock);
+	if (sr_done(st, stmt, "claiming a summary", err, errlen) != 0)
+		return -1;
+	return db_changes(st->db) > 0;
+}
+
+int
+store_summary_release(struct store *st, const char *manager, char *err, size_t errlen)
+{
+	struct db_stmt *stmt = sr_prepare(st, "UPDATE manager_summaries SET claimed_until = NULL"
+	    " WHERE manager = ?", err, errlen);
+
+	if (stmt == NULL)
+		return -1;
+	db_bind_text(stmt, 1, manager);
+	return sr_done(st, stmt, "releasing a summary's claim", err, errlen);
 }

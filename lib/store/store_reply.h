@@ -86,8 +86,22 @@ char *store_reply_manager_cn(struct store *st, const char *manager);
 /* store_summary_last - when the manager last got a summary: *at, 0 = never; 0 or -1 */
 int store_summary_last(struct store *st, const char *manager, time_t *at, char *err,
 		       size_t errlen);
-/* store_summary_mark - the manager got a summary at now; 0 or -1 */
+/* store_summary_mark - the manager got a summary at now (which ends a claim on it);
+ * 0 or -1 */
 int store_summary_mark(struct store *st, const char *manager, time_t now, char *err,
 		       size_t errlen);
+/*
+ * store_summary_claim - claim the manager's summary for this mailer until clock + lease
+ * seconds (the wall clock), in one statement, unless its last summary went out after
+ * last_before or another mailer's claim on it runs at clock: 1 claimed, 0 not (someone
+ * sent it or is sending it), -1 with err. So mailers on several hosts sharing a store
+ * send a manager one summary; a mailer that dies before store_summary_mark leaves it
+ * to the first claim after the lease.
+ */
+int store_summary_claim(struct store *st, const char *manager, time_t last_before,
+			time_t clock, long lease, char *err, size_t errlen);
+/* store_summary_release - end this mailer's claim on the manager's summary (it was not
+ * sent); 0 or -1 (the lease ends it) */
+int store_summary_release(struct store *st, const char *manager, char *err, size_t errlen);
 
 #endif

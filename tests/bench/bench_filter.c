@@ -53,8 +53,8 @@ bench_read(const char *path, size_t *len)
 	return buf;
 }
 
-/* The milter's writers' lock (milter/record.c), uncontended here. */
-static pthread_mutex_t bench_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The milter's writer (milter/record.c), uncontended here. */
+static struct filter_writer bench_writer = FILTER_WRITER_INIT;
 
 /* bench_once - one filter_run as the milter does it; 0, or -1 with the reason on stderr */
 static int
@@ -62,7 +62,7 @@ bench_once(struct filter_ctx *fc, struct store *st, const struct ps_msg *m,
     struct filter_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	if (filter_store_run(fc, st, 1, &bench_lock, m, time(NULL), res) != 0) {
+	if (filter_store_run(fc, st, 1, &bench_writer, m, time(NULL), res) != 0) {
 		fprintf(stderr, "bench_filter: filter_run: %s\n", res->error);
 		return -1;
 	}
@@ -166,6 +166,7 @@ main(int argc, char **argv)
 	}
 	filter_result_clear(&res);
 	msg_free(m);
+	filter_writer_close(&bench_writer);
 	store_close(st);
 out_dir:
 	for (const char *const *s = (const char *const[]) {"", "-wal", "-shm", NULL}; !server && *s; s++) {

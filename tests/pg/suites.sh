@@ -3,9 +3,12 @@
 # private PostgreSQL cluster (tests/pg/cluster.sh) as well as SQLite: the driver
 # contract (check_db, which also stops, starts and freezes the cluster to see outages
 # end within the timeout and the driver reconnect, and fails over to a second cluster)
-# and store_copy (check_store_copy), and the store's suites (check_store_invoice,
-# check_store_journey, check_store_reply, check_store_console: their cases that are
-# SQLite's only, a file's lock, a trigger, a query plan, run only without POSTGRESQL_URI). Each suite on its own runs against SQLite only.
+# and store_copy (check_store_copy), and the store's suites (check_store,
+# check_store_exit, check_store_invoice, check_store_journey, check_store_reply,
+# check_store_console, check_digest, and check_web for the console's privileged side's
+# store: their cases that are SQLite's only, a file's lock,
+# modes or header, a trigger, a query plan, files of earlier releases, run only without
+# POSTGRESQL_URI and are named on stderr). Each suite on its own runs against SQLite only.
 set -u
 . "$top_srcdir/tests/pg/cluster.sh"
 # a second cluster first: the one check_db's failover goes to
@@ -16,7 +19,8 @@ pg_cluster_start suites
 PG_CLUSTER_CTL="sh $top_srcdir/tests/pg/cluster.sh"
 export PG_CLUSTER_CTL
 rc=0
-for suite in check_db check_store_copy check_store_invoice check_store_journey check_store_reply check_store_console; do
+for suite in check_db check_store_copy check_store check_store_exit check_store_invoice \
+    check_store_journey check_store_reply check_store_console check_digest check_web; do
 	echo "== $suite"
 	"$top_builddir/tests/unit/$suite" || rc=1
 done

@@ -33,6 +33,7 @@
 #include "invoice/inv.h"
 #include "invoice/inv_find.h"
 #include "invoice/inv_severity.h"
+#include "test_files.h"
 
 #define MAX_FIELDS 10
 
@@ -436,16 +437,11 @@ whole_corpus(void)
 int
 main(void)
 {
-	struct stat st;
+	static char dir[4096];
 	int bad;
 
-	corpus = getenv("POSTSALE_CORPUS");
-	if (corpus == NULL || *corpus == '\0')
-		corpus = "/work/shared/corpus";
-	if (stat(corpus, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "check_corpus: corpus %s not found, skipping\n", corpus);
+	if ((corpus = test_corpus_path(dir, sizeof(dir), "", "check_corpus", "every case")) == NULL)
 		return 77;
-	}
 	profile_rows = load_table("ORACLE-profile.tsv", 1, 2, &n_profile_rows);
 	bad = oracle_xml();
 	bad += rule_tests();

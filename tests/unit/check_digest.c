@@ -4,27 +4,36 @@
  * dry run marks nothing, no finance-address is a clear error, and a hostile buyer
  * name is escaped in the HTML part.
  *
+ * The claim before the send (store_digest.h): a second mailer on the same store sends
+ * nothing while the first one's lease runs, a failed send gives the claim back, a
+ * lapsed claim passes to the next claim (also to one that takes only what lapsed claims
+ * left, which takes nothing else), and a claim for a digest-time takes nothing once a
+ * digest went out at or after it.
+ *
  * The outbox here is a stand-in with F's contract (mailer/outbox.h) that records the
  * message or fails on demand. The message is checked by Python's email package and
  * html.parser (independent parsers): structure, headers, and that the hostile name
  * comes back as text, never as markup.
+ *
+ * Each case has a fresh store: an SQLite file, or with POSTGRESQL_URI a schema of its
+ * own on that server (test_db.h; tests/pg/suites.sh runs the suite on both); counts
+ * are read back through db.h on the store's connection.
  */
 #include <check.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../mailer/digest.h"
+#include "test_db.h"
 #include "test_files.h"
 #include "test_run.h"
 #include "compose/digest.h"
 #include "store/store_invoice.h"
-/* behind the store's interface: its connection, as SQLite sees it */
-#include "store/db_sqlite.h"
+/* behind the store's interface: its connection */
 #include "store/store_int.h"
-#define ST_SQLITE(st) db_sqlite_handle(store_db(st))
 
 /* ---- the stand-in outbox ---- */
 struct outbox {
@@ -87,7 +96,7 @@ outbox_free(struct outbox *ob)
 
 /* ---- fixtures ---- */
 static char dir[] = "/tmp/check_digest.XXXXXX";
-static char dbpath[256], confpath[256];
+static char dbpath[1024], confpath[256];
 static struct ps_conf *conf;
 static struct store *st;
 
@@ -112,7 +121,7 @@ setup(void)
 
 	strcpy(dir, "/tmp/check_digest.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(dbpath, sizeof(dbpath), "%s/postsale.db", dir);
+	ck_assert_ptr_nonnull(test_db_target(dbpath, sizeof(dbpath), dir, "postsale.db"));
 	snprintf(confpath, sizeof(confpath), "%s/postsale.conf", dir);
 	write_conf("finance@us.example");
 	conf = conf_load(confpath, err, sizeof(err));
@@ -161,19 +170,26 @@ add(const char *number, const char *buyer, const char *due, int flagged)
 	return id;
 }
 
-/* undigested - flagged invoices not yet in a digest, counted by plain SQLite */
+/* sql_int - one integer from a query on the store's connection (db.h), -1 for none */
+static long long
+sql_int(const char *sql)
+{
+	struct db_stmt *s = db_prepare(store_db(st), sql);
+	long long n = -1;
+
+	ck_assert_msg(s != NULL, "%s: %s", sql, db_errmsg(store_db(st)));
+	if (db_step(s) == DB_ROW)
+		n = db_column_int64(s, 0);
+	db_reset(s);
+	return n;
+}
+
+/* undigested - flagged invoices not yet in a digest */
 static int
 undigested(void)
 {
-	sqlite3_stmt *s;
-	int n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(ST_SQLITE(st), "SELECT count(*) FROM invoices WHERE"
-	    " verdict = 'flagged' AND digested_at IS NULL", -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return (int) sql_int("SELECT count(*) FROM invoices WHERE verdict = 'flagged'"
+	    " AND digested_at IS NULL");
 }
 
 /* The Python check: structure, headers and the hostile name as text in both parts. */
@@ -406,6 +422,107 @@ START_TEST(test_console_links)
 }
 END_TEST
 
+/* another - a second connection to the case's store, as another mailer has */
+static struct store *
+another(void)
+{
+	char err[512];
+	struct store *other = store_open(dbpath, 1000, 0, err, sizeof(err));
+
+	ck_assert_msg(other != NULL, "%s", err);
+	return other;
+}
+
+/* While another mailer's claim holds the invoices, a digest sends nothing and says
+ * so (1); once that claim is given back (its send failed), the digest goes out. */
+START_TEST(test_claim_held)
+{
+	struct outbox *ob = outbox_new(conf, NULL, NULL, 0);
+	struct store *other = another();
+	struct store_digest_claim c;
+	long long ids[2];
+	char err[512] = "";
+
+	add("RC-1", "Acme Ltd", "100.00", 1);
+	add("RC-2", "Beta Ltd", "50.00", 1);
+	ck_assert_msg(store_digest_claim(other, time(NULL), 60, 0, 0, &c, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert_uint_eq(c.held, 0);
+	ck_assert_int_eq(mailer_digest(conf, st, ob, 1767300000, err, sizeof(err)), 1);
+	ck_assert_uint_eq(ob->calls, 0);
+	ck_assert_msg(strstr(err, "another mailer's claim holds 2 invoices") != NULL, "%s", err);
+	ck_assert_int_eq(undigested(), 2);
+	ids[0] = c.rows[0].id;
+	ids[1] = c.rows[1].id;
+	store_digest_rows_free(c.rows, c.n);
+	ck_assert_msg(store_digest_release(other, ids, 2, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(mailer_digest(conf, st, ob, 1767300000, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(ob->sent, 1);
+	ck_assert_int_eq(undigested(), 0);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM invoices WHERE digest_claimed_until IS NOT NULL"), 0);
+	store_close(other);
+	outbox_free(ob);
+}
+END_TEST
+
+/* A claim is a lease: it holds until its end, then passes to the next claim; a claim
+ * of what lapsed claims left takes those rows and not an invoice flagged since; a claim
+ * for a slot (a digest-time) takes nothing once a digest went out at or after it. */
+START_TEST(test_claim_lease)
+{
+	struct store *other = another();
+	struct store_digest_claim c;
+	char err[512] = "";
+	long long ids[2];
+
+	add("RL-1", "Acme Ltd", "100.00", 1);
+	add("RL-2", "Beta Ltd", "50.00", 2);
+	ck_assert_msg(store_digest_claim(st, 1000, 10, 0, 0, &c, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert_uint_eq(c.rows[1].flagged, 0);
+	store_digest_rows_free(c.rows, c.n);
+	/* within the lease: held, nothing claimed (nor by a claim of lapsed ones) */
+	ck_assert_int_eq(store_digest_claim(other, 1009, 10, 0, 0, &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.n, 0);
+	ck_assert_uint_eq(c.held, 2);
+	ck_assert_int_eq(c.held_until, 1010);
+	add("RL-3", "Gamma Ltd", "1.00", 1);		/* flagged during the lease */
+	ck_assert_int_eq(store_digest_claim(other, 1009, 10, 1, 0, &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.n, 0);
+	ck_assert_uint_eq(c.held, 2);
+	/* the lease over (the claimer died): the lapsed rows pass, the new one stays */
+	ck_assert_int_eq(store_digest_claim(other, 1010, 10, 1, 0, &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.held, 0);
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert_str_eq(c.rows[0].number, "RL-1");
+	ck_assert_str_eq(c.rows[1].number, "RL-2");
+	ids[0] = c.rows[0].id;
+	ids[1] = c.rows[1].id;
+	store_digest_rows_free(c.rows, c.n);
+	/* the new claim holds all of the digest off, RL-3 included */
+	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 0, 0, &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.n, 0);
+	ck_assert_uint_eq(c.held, 2);
+	ck_assert_int_eq(c.held_until, 1020);
+	/* marked: the claim ends; what is left is RL-3, never claimed */
+	ck_assert_msg(store_digest_mark(other, ids, 2, 1767300000, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 1, 0, &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.n, 0);
+	ck_assert_uint_eq(c.held, 0);
+	/* a digest went out at or after the slot asked for: nothing claimed */
+	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 0, 1767300000, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.slot_sent, 1);
+	ck_assert_uint_eq(c.n, 0);
+	ck_assert_int_eq(store_digest_claim(st, 1015, 10, 0, 1767300001, &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.slot_sent, 0);
+	ck_assert_uint_eq(c.n, 1);
+	ck_assert_str_eq(c.rows[0].number, "RL-3");
+	ck_assert_int_eq(c.since, 1767300000);
+	store_digest_rows_free(c.rows, c.n);
+	store_close(other);
+}
+END_TEST
+
 static Suite *
 digest_suite(void)
 {
@@ -420,6 +537,8 @@ digest_suite(void)
 	tcase_add_test(tc, test_no_finance_address);
 	tcase_add_test(tc, test_since_last);
 	tcase_add_test(tc, test_console_links);
+	tcase_add_test(tc, test_claim_held);
+	tcase_add_test(tc, test_claim_lease);
 	suite_add_tcase(s, tc);
 	return s;
 }

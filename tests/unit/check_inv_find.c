@@ -20,6 +20,7 @@
 
 #include "invoice/inv_find.h"
 #include "util/xalloc.h"
+#include "test_files.h"
 #include "test_invoice.h"
 #include "test_mime.h"
 #include "test_run.h"
@@ -416,7 +417,6 @@ END_TEST
 
 START_TEST(test_corpus_pdf)
 {
-	const char *c = getenv("POSTSALE_CORPUS");
 	char path[4096];
 	FILE *f;
 	struct stat st;
@@ -424,13 +424,11 @@ START_TEST(test_corpus_pdf)
 	char *enc, *msg;
 	inv_found_list l;
 
-	if (c == NULL || *c == '\0')
-		c = "/work/shared/corpus";
-	snprintf(path, sizeof(path), "%s/facturx/ferd-zugferd-2.4/EN16931/EN16931_Einfach_fx.pdf", c);
-	if ((f = fopen(path, "rb")) == NULL) {
-		fprintf(stderr, "check_inv_find: corpus %s absent, PDF test skipped\n", c);
+	if (test_corpus_path(path, sizeof(path), "facturx/ferd-zugferd-2.4/EN16931/EN16931_Einfach_fx.pdf", "check_inv_find",
+	    "the PDF test") == NULL)
 		return;
-	}
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(fstat(fileno(f), &st), 0);
 	pdf = xmalloc((size_t)st.st_size);
 	ck_assert_uint_eq(fread(pdf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
@@ -510,7 +508,6 @@ static int find_one(const unsigned char *buf, size_t len, int *status)
  * unreadable invoice. Both made by qpdf --encrypt. */
 START_TEST(test_encrypted_pdf)
 {
-	const char *c = getenv("POSTSALE_CORPUS");
 	char fx[4096];
 	unsigned char *plain, *enc;
 	size_t len;
@@ -531,13 +528,9 @@ START_TEST(test_encrypted_pdf)
 	ck_assert_int_eq(find_one(enc, len / 3, &status), 0);
 	free(enc);
 
-	if (c == NULL || *c == '\0')
-		c = "/work/shared/corpus";
-	snprintf(fx, sizeof(fx), "%s/facturx/ferd-zugferd-2.4/EN16931/EN16931_Einfach_fx.pdf", c);
-	if (access(fx, R_OK) != 0) {
-		fprintf(stderr, "check_inv_find: corpus %s absent, encrypted Factur-X skipped\n", c);
+	if (test_corpus_path(fx, sizeof(fx), "facturx/ferd-zugferd-2.4/EN16931/EN16931_Einfach_fx.pdf", "check_inv_find",
+	    "the encrypted Factur-X") == NULL)
 		return;
-	}
 	enc = qpdf_file("--encrypt secret owner 256", fx, &len);
 	ck_assert_ptr_nonnull(enc);
 	ck_assert_int_eq(find_one(enc, len, &status), 1);	/* its /AF entries show it */

@@ -23,6 +23,7 @@
 #include "invoice/inv.h"
 #include "invoice/pdfx.h"
 #include "util/xalloc.h"
+#include "test_files.h"
 #include "test_invoice.h"
 #include "test_run.h"
 
@@ -55,23 +56,6 @@ static unsigned char *read_file(const char *path, size_t *len)
 	*len = fread(b, 1, (size_t)st.st_size, f);
 	fclose(f);
 	return b;
-}
-
-/* corpus - $POSTSALE_CORPUS or the default, NULL (with a message) if absent */
-static const char *corpus(void)
-{
-	const char *c = getenv("POSTSALE_CORPUS");
-	static char path[4096];
-	struct stat st;
-
-	if (c == NULL || *c == '\0')
-		c = "/work/shared/corpus";
-	snprintf(path, sizeof(path), "%s/ORACLE-pdf.tsv", c);
-	if (stat(path, &st) < 0) {
-		fprintf(stderr, "check_pdfx: corpus %s absent, corpus tests skipped\n", c);
-		return NULL;
-	}
-	return c;
 }
 
 /* deflate_buf - zlib-compress into a new buffer */
@@ -460,14 +444,13 @@ static int verdict_agrees(const char *pdfpath, const unsigned char *xml, size_t 
 
 START_TEST(test_corpus_oracle)
 {
-	const char *c = corpus();
-	char path[4096], line[8192];
+	char c[4096], path[4200], line[8192];
 	FILE *tsv;
 	int total = 0, agree = 0, identical = 0, verdicts = 0;
 
-	if (c == NULL)
+	if (test_corpus_path(path, sizeof(path), "ORACLE-pdf.tsv", "check_pdfx", "the corpus tests") == NULL)
 		return;
-	snprintf(path, sizeof(path), "%s/ORACLE-pdf.tsv", c);
+	snprintf(c, sizeof(c), "%.*s", (int) (strlen(path) - strlen("/ORACLE-pdf.tsv")), path);
 	tsv = fopen(path, "r");
 	ck_assert_ptr_nonnull(tsv);
 	while (fgets(line, sizeof(line), tsv)) {

@@ -5,9 +5,14 @@
  * file format section 1.3) EX_DATAERR, files this user may not write EX_NOPERM, a lock
  * EX_TEMPFAIL. Permission cases run as an unprivileged user (nobody) when the suite
  * runs as root, in Check's forked child.
+ *
+ * With POSTGRESQL_URI (tests/pg/suites.sh) the cases that are not about files run
+ * against a schema of their own on that server (test_db.h): nothing local explains a
+ * server's trouble (75), and the codes of a failed statement (a read-only store, another
+ * writer's lock, a statement the store refuses). The files' cases (missing, not a
+ * database, owned by another) are SQLite's only, skipped with the reason on stderr.
  */
 #include <check.h>
-#include <sqlite3.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,17 +22,16 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "test_db.h"
 #include "test_files.h"
 #include "test_run.h"
 #include "store/store.h"
 #include "store/store_exit.h"
-/* behind the store's interface: its connection, as SQLite sees it */
-#include "store/db_sqlite.h"
+/* behind the store's interface: its connection */
 #include "store/store_int.h"
-#define ST_SQLITE(st) db_sqlite_handle(store_db(st))
 
 static char dir[] = "/tmp/check_store_exit.XXXXXX";
-static char path[300];
+static char path[1024];		/* the case's store (test_db_target) */
 
 static void
 setup(void)
@@ -35,7 +39,7 @@ setup(void)
 	strcpy(dir, "/tmp/check_store_exit.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(chmod(dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/postsale.db", dir);
+	ck_assert_ptr_nonnull(test_db_target(path, sizeof(path), dir, "postsale.db"));
 }
 
 static void
@@ -101,7 +105,8 @@ END_TEST
 START_TEST(test_nothing_explains)
 {
 	make_store();
-	/* a good file this user may write: what is left is a lock, try later */
+	/* a good file this user may write (or a server): what is left is a lock or the
+	 * server's trouble, try later */
 	ck_assert_int_eq(store_exit_open(path, STORE_CREATE), EX_TEMPFAIL);
 }
 END_TEST
@@ -129,29 +134,48 @@ START_TEST(test_owned_by_another)
 }
 END_TEST
 
+/* holder - another connection holding the write lock (db_begin(db, 1): SQLite's
+ * BEGIN IMMEDIATE, PostgreSQL's advisory lock) */
+static struct db *
+holder(void)
+{
+	char err[512];
+	struct db *db = db_open(path, 1000, 0, err, sizeof(err));
+
+	ck_assert_msg(db != NULL, "%s", err);
+	ck_assert_int_eq(db_begin(db, 1), DB_DONE);
+	return db;
+}
+
 START_TEST(test_db_codes)
 {
 	char err[512];
 	struct store *st;
-	sqlite3 *locker;
+	struct db *locker;
+	/* a timeout: PostgreSQL's 0 would wait for ever */
+	long timeout = test_db_uri() != NULL ? 300 : 0;
+	const char *create = test_db_uri() != NULL ? "CREATE TABLE t (x BIGINT)" : "CREATE TABLE t (x)";
 
 	make_store();
 	/* a write through a read-only handle */
-	ck_assert_ptr_nonnull(st = store_open(path, 0, STORE_READONLY, err, sizeof(err)));
-	ck_assert_int_ne(store_exec(st, "CREATE TABLE t (x)"), DB_DONE);
+	ck_assert_ptr_nonnull(st = store_open(path, timeout, STORE_READONLY, err, sizeof(err)));
+	ck_assert_int_ne(store_exec(st, create), DB_DONE);
 	ck_assert_int_eq(store_exit_db(st), EX_NOPERM);
 	store_close(st);
-	/* a write while another connection holds the write lock */
-	ck_assert_ptr_nonnull(st = store_open(path, 0, 0, err, sizeof(err)));
-	ck_assert_int_eq(sqlite3_open(path, &locker), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(locker, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_ne(store_exec(st, "CREATE TABLE t (x)"), DB_DONE);
+	/* a write while another connection holds the write lock (the store's writes that
+	 * wait for it: SQLite's all, PostgreSQL's write transactions) */
+	ck_assert_ptr_nonnull(st = store_open(path, timeout, 0, err, sizeof(err)));
+	locker = holder();
+	if (test_db_uri() != NULL)	/* a write transaction of the store's */
+		ck_assert_int_eq(store_failed(st, db_begin(store_db(st), 1)), DB_BUSY);
+	else
+		ck_assert_int_ne(store_exec(st, create), DB_DONE);
 	ck_assert_int_eq(store_exit_db(st), EX_TEMPFAIL);
-	sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(locker);
+	db_rollback(locker);
+	db_close(locker);
 	store_close(st);
 	/* a statement the store refuses for no reason of the environment */
-	ck_assert_ptr_nonnull(st = store_open(path, 0, 0, err, sizeof(err)));
+	ck_assert_ptr_nonnull(st = store_open(path, timeout, 0, err, sizeof(err)));
 	ck_assert_int_ne(store_exec(st, "SELECT * FROM no_such_table"), DB_DONE);
 	ck_assert_int_eq(store_exit_db(st), EX_SOFTWARE);
 	store_close(st);
@@ -163,15 +187,21 @@ main(void)
 {
 	Suite *s = suite_create("store_exit");
 	TCase *tc = tcase_create("store_exit");
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_missing);
-	tcase_add_test(tc, test_not_a_database);
 	tcase_add_test(tc, test_nothing_explains);
-	tcase_add_test(tc, test_owned_by_another);
 	tcase_add_test(tc, test_db_codes);
 	suite_add_tcase(s, tc);
-	failed = test_run(s) != EXIT_SUCCESS;
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	if (test_db_uri() == NULL) {
+		tc = tcase_create("sqlite");
+		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_add_test(tc, test_missing);
+		tcase_add_test(tc, test_not_a_database);
+		tcase_add_test(tc, test_owned_by_another);
+		suite_add_tcase(s, tc);
+	} else
+		fprintf(stderr, "check_store_exit: SQLite's only, skipped on PostgreSQL: test_missing"
+		    " (a file or its directory missing), test_not_a_database (a file's header),"
+		    " test_owned_by_another (the files' owner and modes)\n");
+	return test_run(s);
 }

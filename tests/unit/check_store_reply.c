@@ -217,6 +217,32 @@ START_TEST(test_summary_marks)
 }
 END_TEST
 
+/* A summary's claim is a lease: one claimer at a time (the address in any case), the
+ * next after the lease or a release; none once the summary went out after the due time,
+ * until the next one is due. A claim alone leaves the summary unsent ("never"). */
+START_TEST(test_summary_claims)
+{
+	time_t at;
+
+	ck_assert_int_eq(store_summary_claim(st, "alice@example.com", 500, 1000, 10, err, sizeof(err)), 1);
+	ck_assert_int_eq(store_summary_last(st, "alice@example.com", &at, err, sizeof(err)), 0);
+	ck_assert_int_eq(at, 0);
+	ck_assert_int_eq(store_summary_claim(st, "Alice@Example.com", 500, 1009, 10, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_summary_claim(st, "alice@example.com", 500, 1010, 10, err, sizeof(err)), 1);
+	ck_assert_int_eq(store_summary_claim(st, "bob@example.com", 500, 1010, 10, err, sizeof(err)), 1);
+	ck_assert_int_eq(store_summary_mark(st, "alice@example.com", 2000, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_summary_last(st, "alice@example.com", &at, err, sizeof(err)), 0);
+	ck_assert_int_eq(at, 2000);
+	/* sent at 2000: not due for a claim with the due time before it, due from it on */
+	ck_assert_int_eq(store_summary_claim(st, "alice@example.com", 1999, 1011, 10, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_summary_claim(st, "alice@example.com", 2000, 1011, 10, err, sizeof(err)), 1);
+	ck_assert_int_eq(store_summary_release(st, "ALICE@example.com", err, sizeof(err)), 0);
+	ck_assert_int_eq(store_summary_claim(st, "alice@example.com", 2000, 1012, 10, err, sizeof(err)), 1);
+	ck_assert_int_eq(store_summary_last(st, "alice@example.com", &at, err, sizeof(err)), 0);
+	ck_assert_int_eq(at, 2000);
+}
+END_TEST
+
 /* --- the filter's reply step, through filter_run() --- */
 
 /* fixture_as - a fixture with our check-in's UID and the given SEQUENCE; caller frees */
@@ -413,6 +439,7 @@ store_reply_suite(void)
 	tcase_add_test(tc, test_unanswered);
 	tcase_add_test(tc, test_accept_counter);
 	tcase_add_test(tc, test_summary_marks);
+	tcase_add_test(tc, test_summary_claims);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tf, setup, teardown);
 	tcase_set_timeout(tf, 30);

@@ -4,7 +4,9 @@
  * rules (lib/passwd.c); session tokens, cookies, idle timeout and roles
  * (lib/web_session.c); CSRF checks (lib/web_csrf.c); form, id, date and path parsing
  * (lib/web_form.c); queue ids and the MTA's commands (lib/mta.c); and the privileged
- * side's refusals (web/priv.c) against a real hold directory and store.
+ * side's refusals (web/priv.c) against a real hold directory and store (an SQLite file,
+ * or with POSTGRESQL_URI a schema of its own on that server: test_db.h;
+ * tests/pg/suites.sh runs the suite there too).
  *
  * Independent references: SHA-256 test vectors of FIPS 180-2, Python's crypt module
  * for the yescrypt hash format, the HTML5 rule that text and quoted attribute values
@@ -32,6 +34,7 @@
 #include "console/web_session.h"
 #include "util/xalloc.h"
 #include "../../web/priv.h"
+#include "test_db.h"
 #include "test_files.h"
 #include "test_run.h"
 #include "test_text.h"
@@ -505,6 +508,7 @@ END_TEST
 START_TEST(test_priv_refuses)
 {
 	char dir[] = "/tmp/check_web.XXXXXX", path[256], err[256], reply[PRIV_MSG_MAX];
+	char target[1024];
 	struct ps_conf *conf = conf_defaults();
 	struct priv_conf pc = { .conf = conf, .kind = MTA_POSTFIX, .uid = getuid(), .gid = getgid() };
 	struct store *st;
@@ -528,7 +532,9 @@ START_TEST(test_priv_refuses)
 	test_write(path, "ABCDEF1234", "x");
 	pc.queue_dir = dir;
 	free(conf->database);
-	conf->database = xasprintf("%s/postsale.db", dir);
+	/* an SQLite file, or a schema of its own on POSTGRESQL_URI's server (test_db.h) */
+	ck_assert_ptr_nonnull(test_db_target(target, sizeof(target), dir, "postsale.db"));
+	conf->database = xstrdup(target);
 	st = store_open(conf->database, 1000, STORE_CREATE, err, sizeof(err));
 	ck_assert_msg(st != NULL, "%s", err);
 	store_close(st);

@@ -9,12 +9,12 @@
  * skipped without it). Also xmlskip_span and xmlskip_find on their own.
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "test_files.h"
 #include "test_run.h"
 #include "invoice/xmlsafe.h"
 #include "invoice/xmlskip.h"
@@ -256,65 +256,44 @@ START_TEST(test_same_events)
 }
 END_TEST
 
-/* compare_dir - compare() on every .xml below dir: how many differ; *files, *spared
- * count the files and those libxml2 was spared part of */
+/* The corpus walk's counts: files libxml2 was spared part of. */
+static int spared_files;
+
+/* compare_file - 1 (with the reason on stderr) if the two sinks were told differently
+ * about the file at p */
 static int
-compare_dir(const char *dir, int *files, int *spared)
+compare_file(const char *p, void *unused)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int bad = 0;
+	size_t len, unread = 0;
+	const char *why;
+	char *buf;
+	FILE *f;
+	struct stat st;
+	int rc;
 
-	if (d == NULL)
+	(void) unused;
+	if (stat(p, &st) != 0 || st.st_size == 0 || (f = fopen(p, "rb")) == NULL)
 		return 0;
-	while ((e = readdir(d)) != NULL) {
-		char p[4096], *buf;
-		struct stat st;
-		size_t l = strlen(e->d_name), unread = 0;
-		const char *why;
-		FILE *f;
-		int rc;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		if (stat(p, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			bad += compare_dir(p, files, spared);
-			continue;
-		}
-		if (l <= 4 || strcmp(e->d_name + l - 4, ".xml") != 0 || st.st_size == 0 ||
-		    (f = fopen(p, "rb")) == NULL)
-			continue;
-		buf = malloc((size_t)st.st_size);
-		l = fread(buf, 1, (size_t)st.st_size, f);
-		fclose(f);
-		if ((why = compare(buf, l, &unread, &rc)) != NULL) {
-			fprintf(stderr, "check_xmlskip: %s: %s\n", p, why);
-			bad++;
-		}
-		*spared += unread > 0;
-		(*files)++;
-		free(buf);
-	}
-	closedir(d);
-	return bad;
+	buf = malloc((size_t)st.st_size);
+	len = fread(buf, 1, (size_t)st.st_size, f);
+	fclose(f);
+	if ((why = compare(buf, len, &unread, &rc)) != NULL)
+		fprintf(stderr, "check_xmlskip: %s: %s\n", p, why);
+	spared_files += unread > 0;
+	free(buf);
+	return why != NULL;
 }
 
 START_TEST(test_corpus)
 {
-	const char *corpus = getenv("POSTSALE_CORPUS");
-	struct stat st;
-	int files = 0, spared = 0;
+	char corpus[4096];
+	int files = 0;
 
-	if (corpus == NULL || *corpus == '\0')
-		corpus = "/work/shared/corpus";
-	if (stat(corpus, &st) != 0)
-		return;		/* no corpus here: the generated cases still ran */
-	ck_assert_int_eq(compare_dir(corpus, &files, &spared), 0);
+	if (test_corpus_path(corpus, sizeof(corpus), "", "check_xmlskip", "the corpus comparison") == NULL)
+		return;		/* the generated cases still ran */
+	ck_assert_int_eq(test_each_file(corpus, ".xml", compare_file, NULL, &files), 0);
 	ck_assert_int_gt(files, 100);
-	ck_assert_int_gt(spared, 0);
+	ck_assert_int_gt(spared_files, 0);
 }
 END_TEST
 

@@ -6,7 +6,6 @@
  * /work/shared/corpus; that part is skipped without it).
  */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include <libxml/tree.h>
 
+#include "test_files.h"
 #include "test_run.h"
 #include "invoice/xmlsafe.h"
 #include "invoice/xmltree.h"
@@ -201,7 +201,7 @@ static int spared_files;	/* corpus files whose tree libxml2 did not read all of 
 
 /* compare_file - 1 if xmltree and xmlsafe_parse disagree on the file at p */
 static int
-compare_file(const char *p)
+compare_file(const char *p, void *unused)
 {
 	FILE *f = fopen(p, "rb");
 	char *buf, err1[256], err2[256], why[256] = "";
@@ -210,6 +210,7 @@ compare_file(const char *p)
 	struct xmltree *t = NULL;
 	int rc1, rc2, bad;
 
+	(void) unused;
 	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0) {
 		if (f != NULL)
 			fclose(f);
@@ -238,48 +239,14 @@ compare_file(const char *p)
 	return bad;
 }
 
-/* compare_dir - compare_file on every .xml below dir; *files counts them */
-static int
-compare_dir(const char *dir, int *files)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int bad = 0;
-
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL) {
-		char p[4096];
-		struct stat st;
-		size_t l = strlen(e->d_name);
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		if (stat(p, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			bad += compare_dir(p, files);
-		else if (l > 4 && strcmp(e->d_name + l - 4, ".xml") == 0) {
-			bad += compare_file(p);
-			(*files)++;
-		}
-	}
-	closedir(d);
-	return bad;
-}
-
 START_TEST(test_same_as_libxml2_on_corpus)
 {
-	const char *corpus = getenv("POSTSALE_CORPUS");
-	struct stat st;
+	char corpus[4096];
 	int files = 0;
 
-	if (corpus == NULL || *corpus == '\0')
-		corpus = "/work/shared/corpus";
-	if (stat(corpus, &st) != 0)
-		return;		/* no corpus here: the small cases above still ran */
-	ck_assert_int_eq(compare_dir(corpus, &files), 0);
+	if (test_corpus_path(corpus, sizeof(corpus), "", "check_xmltree", "the corpus comparison") == NULL)
+		return;		/* the small cases above still ran */
+	ck_assert_int_eq(test_each_file(corpus, ".xml", compare_file, NULL, &files), 0);
 	ck_assert_int_gt(files, 100);
 	fprintf(stderr, "check_xmltree: %d corpus files, %d with base64 text spared\n", files,
 	    spared_files);
