@@ -28,9 +28,14 @@ print("    %s: %d messages, longest wait %.0f ms (limit %s ms)" % (sys.argv[2], 
 sys.exit(0 if w and 1000 * max(w) < float(sys.argv[3]) else 1)' "$@"
 }
 
-(echo "BEGIN EXCLUSIVE; SELECT 'locked';"; sleep 600) | sqlite3 "$DB" >/dev/null &
+# the locker reads its statements from a FIFO this script holds open: closing it ends
+# the sqlite3 (and its transaction) at once, and no helper process outlives the test
+mkfifo "$E2E_DIR/locker.in"
+sqlite3 "$DB" <"$E2E_DIR/locker.in" >/dev/null &
 LOCKER=$!
+exec 7>"$E2E_DIR/locker.in"
 E2E_CLEANUP="kill $LOCKER"
+echo "BEGIN EXCLUSIVE; SELECT 'locked';" >&7
 sleep 1
 
 total=0
@@ -48,7 +53,7 @@ done
 e2e_check "the store was locked all along" kill -0 "$LOCKER"
 e2e_check "the unrecorded invoices were logged in full" \
 	grep -q 'journal: invoice S8-[0-9]* .*verdict flagged, action hold, findings: BR-CO-16.*not recorded' "$E2E_MILTER_LOG"
-kill "$LOCKER" 2>/dev/null
+exec 7>&-
 wait "$LOCKER" 2>/dev/null
 
 e2e_check "Postfix delivered all that is not held" load_wait_queue
