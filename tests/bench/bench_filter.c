@@ -136,6 +136,10 @@ main(int argc, char **argv)
 	}
 	server = conf_database_is_uri(conf);
 	db = server ? xstrdup(conf->database) : xasprintf("%s/postsale.db", dir);
+	if (!server) {		/* the writer records where the lookups read, not in the default */
+		free(conf->database);
+		conf->database = xstrdup(db);
+	}
 	if ((st = store_open(db, conf->database_timeout_ms, STORE_CREATE, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "bench_filter: %s\n", err);
 		goto out_dir;
