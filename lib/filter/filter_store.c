@@ -309,7 +309,7 @@ filter_log_unrecorded(const struct spool_record *rec, const char *reason, const 
 }
 
 /* filter_keep - put what is left of rec (from item first on) in the spool with why, and
- * log it with shown (why, or less of it in an outage: filter_store_reason()); 1 kept,
+ * log it with shown (NULL: why; less of it in an outage: filter_store_reason()); 1 kept,
  * -1 lost (logged in full) */
 static int
 filter_keep(const struct ps_conf *conf, struct spool_record *rec, size_t first,
@@ -321,7 +321,7 @@ filter_keep(const struct ps_conf *conf, struct spool_record *rec, size_t first,
 	spool_record_drop(rec, first);		/* the recorded ones leave the record */
 	rec->reason = xstrdup(why);
 	rc = spool_save(conf_state_base(conf), rec, NULL, path, sizeof(path), err, sizeof(err));
-	filter_log_unrecorded(rec, shown, path, rc == 0 ? NULL : err);
+	filter_log_unrecorded(rec, shown != NULL ? shown : why, path, rc == 0 ? NULL : err);
 	return rc == 0 ? 1 : -1;
 }
 
@@ -398,11 +398,10 @@ write_records(struct store *st, const struct ps_conf *conf, struct filter_writer
 		return 0;
 	record_items(m, res, now, &rec);
 	if (st == NULL)
-		rc = filter_keep(conf, &rec, 0, "the store is not open", "the store is not open");
+		rc = filter_keep(conf, &rec, 0, "the store is not open", NULL);
 	else if (w != NULL && lock_until(&w->lock, store_deadline(st)) != 0)
 		rc = filter_keep(conf, &rec, 0, "other messages kept the store busy until"
-		    " database-timeout ran out", "other messages kept the store busy until"
-		    " database-timeout ran out");
+		    " database-timeout ran out", NULL);
 	else {
 		const char *shown = err;
 
