@@ -59,6 +59,17 @@ EOC
 	for l in "$@"; do echo "$l" >> "$T/postsale.conf"; done
 }
 CONF=$T/postsale.conf
+# two_hosts SUBMIT_TIMEOUT - $T/a.conf and $T/b.conf: $CONF on the shared store
+# ($POSTGRESQL_URI) with that submit-timeout, each "host" with a state-directory of its
+# own (so its own flock: only the store keeps the two mailers apart)
+two_hosts() {
+	for h in a b; do
+		mkdir -p "$T/host-$h"
+		{ sed -e '/^database = /d' -e "s/^submit-timeout = .*/submit-timeout = $1/" "$CONF"
+		  echo "database = $POSTGRESQL_URI"
+		  echo "state-directory = $T/host-$h"; } > "$T/$h.conf"
+	done
+}
 # checkins_json - postsalectl checkins --json
 checkins_json() { "$CTL" -c "$CONF" checkins --json "$@"; }
 # jq_py EXPR - evaluate a Python expression over the JSON on stdin (as j)

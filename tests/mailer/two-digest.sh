@@ -30,12 +30,7 @@ export TZ=UTC
 pg_cluster_start digest >/dev/null
 # submit-timeout 3s: the lease is 2 x 3 s + 2 x 2 s = 10 s
 write_conf "finance-address = finance@seller.example"
-for h in a b; do
-	mkdir -p "$T/host-$h"
-	{ sed -e '/^database = /d' -e 's/^submit-timeout = .*/submit-timeout = 3s/' "$CONF"
-	  echo "database = $POSTGRESQL_URI"
-	  echo "state-directory = $T/host-$h"; } > "$T/$h.conf"
-done
+two_hosts 3s
 CONF=$T/a.conf
 NOW=$(date -u +%s)
 

@@ -17,12 +17,7 @@ trap 'exit 130' INT TERM
 N=${TWO_CUSTOMERS:-400}
 pg_cluster_start mailers >/dev/null
 write_conf
-for h in a b; do
-	mkdir -p "$T/host-$h"
-	{ sed -e '/^database = /d' -e 's/^submit-timeout = .*/submit-timeout = 2s/' "$CONF"
-	  echo "database = $POSTGRESQL_URI"
-	  echo "state-directory = $T/host-$h"; } > "$T/$h.conf"
-done
+two_hosts 2s
 CONF=$T/a.conf		# checkins_json reads the shared store through host a's config
 T0=$(($(date -u +%s) / 86400 * 86400 + 86400 + 36000))	# tomorrow 10:00Z
 NOW=@$((T0 + 7 * 86400))
