@@ -195,6 +195,57 @@ pg_result_failed(struct db_pg *pg, const PGresult *res)
 	return code;
 }
 
+/* pg_wait_result - wait until end for PQgetResult() not to block; DB_DONE or a failure */
+static int
+pg_wait_result(struct db_pg *pg, long long end, const char *doing)
+{
+	int w;
+
+	while (PQisBusy(pg->conn)) {
+		if ((w = pg_poll(PQsocket(pg->conn), POLLIN, end)) == 0)
+			return pg_timed_out(pg, doing);
+		if (w < 0 || !PQconsumeInput(pg->conn))
+			return db_pg_lost(pg, doing);
+	}
+	return DB_DONE;
+}
+
+/* pg_take_result - one result of a command, consumed: a success is kept in *keep (the
+ * one kept before cleared), a failure is *rc unless an earlier one is; a command a
+ * pipeline's failure skipped is neither */
+static void
+pg_take_result(struct db_pg *pg, PGresult *res, PGresult **keep, int *rc)
+{
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		pg_note_changes(pg, res);
+		PQclear(*keep);
+		*keep = res;
+		return;
+	case PGRES_PIPELINE_ABORTED:
+		break;
+	default:
+		if (*rc == DB_DONE)
+			*rc = pg_result_failed(pg, res);
+	}
+	PQclear(res);
+}
+
+/* pg_hand_over - the end of a command's results: keep in *out when rc is DB_DONE and
+ * out is not NULL, else cleared; rc */
+static int
+pg_hand_over(struct db_pg *pg, int rc, PGresult *keep, PGresult **out)
+{
+	pg_note_tx(pg);
+	if (rc != DB_DONE || out == NULL)
+		PQclear(keep);
+	else
+		*out = keep;
+	return rc;
+}
+
 /*
  * db_pg_collect - flush the command that PQsend*() queued and read all its results
  * until end: DB_DONE with the last one in *out (when out is not NULL; the caller clears
@@ -209,57 +260,19 @@ db_pg_collect(struct db_pg *pg, long long end, const char *doing, PGresult **out
 	if ((rc = pg_flush(pg, end, doing)) != DB_DONE)
 		return rc;
 	for (;;) {
-		while (PQisBusy(pg->conn)) {
-			if ((w = pg_poll(PQsocket(pg->conn), POLLIN, end)) == 0) {
-				PQclear(keep);
-				return pg_timed_out(pg, doing);
-			}
-			if (w < 0 || !PQconsumeInput(pg->conn)) {
-				PQclear(keep);
-				return db_pg_lost(pg, doing);
-			}
+		if ((w = pg_wait_result(pg, end, doing)) != DB_DONE) {
+			PQclear(keep);
+			return w;
 		}
 		if ((res = PQgetResult(pg->conn)) == NULL)
 			break;
-		switch (PQresultStatus(res)) {
-		case PGRES_COMMAND_OK:
-		case PGRES_TUPLES_OK:
-		case PGRES_EMPTY_QUERY:
-			pg_note_changes(pg, res);
-			PQclear(keep);
-			keep = res;
-			break;
-		default:
-			if (rc == DB_DONE)
-				rc = pg_result_failed(pg, res);
-			PQclear(res);
-		}
+		pg_take_result(pg, res, &keep, &rc);
 	}
 	if (PQstatus(pg->conn) == CONNECTION_BAD) {
 		PQclear(keep);
 		return db_pg_lost(pg, doing);
 	}
-	pg_note_tx(pg);
-	if (rc != DB_DONE || out == NULL)
-		PQclear(keep);
-	else
-		*out = keep;
-	return rc;
-}
-
-/* pg_wait_result - wait until end for PQgetResult() not to block; DB_DONE or a failure */
-static int
-pg_wait_result(struct db_pg *pg, long long end, const char *doing)
-{
-	int w;
-
-	while (PQisBusy(pg->conn)) {
-		if ((w = pg_poll(PQsocket(pg->conn), POLLIN, end)) == 0)
-			return pg_timed_out(pg, doing);
-		if (w < 0 || !PQconsumeInput(pg->conn))
-			return db_pg_lost(pg, doing);
-	}
-	return DB_DONE;
+	return pg_hand_over(pg, rc, keep, out);
 }
 
 int
@@ -285,39 +298,19 @@ db_pg_sync(struct db_pg *pg, long long end, const char *doing, PGresult **out, i
 			}
 			continue;
 		}
-		switch (PQresultStatus(res)) {
-		case PGRES_PIPELINE_SYNC:
-			PQclear(res);
-			goto synced;
-		case PGRES_COMMAND_OK:
-		case PGRES_TUPLES_OK:
-		case PGRES_EMPTY_QUERY:
-			pg_note_changes(pg, res);
-			PQclear(keep);
-			keep = res;
-			break;
-		case PGRES_PIPELINE_ABORTED:	/* after a failure: not run */
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
 			PQclear(res);
 			break;
-		default:
-			if (rc == DB_DONE)
-				rc = pg_result_failed(pg, res);
-			PQclear(res);
 		}
+		pg_take_result(pg, res, &keep, &rc);
 	}
-synced:
 	if (!stay && PQexitPipelineMode(pg->conn) != 1) {
 		PQclear(keep);
 		return db_pg_lost(pg, doing);
 	}
 	if (rc != DB_DONE && prepared)
 		pg->generation++;	/* which of them the server prepared is unknown: all anew */
-	pg_note_tx(pg);
-	if (rc != DB_DONE || out == NULL)
-		PQclear(keep);
-	else
-		*out = keep;
-	return rc;
+	return pg_hand_over(pg, rc, keep, out);
 }
 
 /* db_pg_simple - run sql (no parameters) with the simple protocol until end */
