@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.parse
 
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 from selenium import webdriver
@@ -36,6 +37,15 @@ def after_submit(drv, ident):
     """the element of id ident on the page a submitted form leads to: a click on a submit
     button returns before the browser has the next page (a release runs postsuper first)"""
     return WebDriverWait(drv, 20).until(EC.presence_of_element_located((By.ID, ident)))
+
+
+def lands_on(drv, suffix):
+    """whether the browser reaches a URL ending in suffix (within 20 s) after a click"""
+    try:
+        WebDriverWait(drv, 20).until(lambda d: d.current_url.endswith(suffix))
+        return True
+    except TimeoutException:
+        return False
 
 
 def check(what, cond, detail=""):
@@ -131,7 +141,7 @@ try:
     drv.find_element(By.ID, "user").send_keys("clerk")
     drv.find_element(By.ID, "password").send_keys(pw("clerk"))
     drv.find_element(By.ID, "login").click()
-    check("finance lands on the invoice list", drv.current_url.endswith("/invoices"), drv.current_url)
+    check("finance lands on the invoice list", lands_on(drv, "/invoices"), drv.current_url)
     rows = drv.find_elements(By.CSS_SELECTOR, "#invoices tbody tr")
     numbers = [r.find_element(By.TAG_NAME, "a").text for r in rows]
     check("the held invoices are listed first", len(rows) >= 3 and
@@ -148,7 +158,7 @@ try:
     drv.save_screenshot(os.path.join(args.shots, "console-invoices.png"))
 
     drv.find_element(By.LINK_TEXT, "WEB-REL").click()
-    check("the invoice page opens", drv.current_url.endswith("/invoice/" + args.release), drv.current_url)
+    check("the invoice page opens", lands_on(drv, "/invoice/" + args.release), drv.current_url)
     findings = drv.find_element(By.ID, "findings").text
     check("its finding BR-CO-16 is there with a plain explanation",
           "BR-CO-16" in findings and "amount due" in findings, findings)
@@ -254,7 +264,7 @@ try:
     drv.find_element(By.ID, "user").send_keys("victim")
     drv.find_element(By.ID, "password").send_keys("wrong")
     drv.find_element(By.ID, "login").click()
-    check("the browser shows the throttle clearly", "Too many failed logins" in drv.find_element(By.ID, "notice").text)
+    check("the browser shows the throttle clearly", "Too many failed logins" in after_submit(drv, "notice").text)
 
     # --- a stale session ---
     stale = login("boss", pw("boss"))
