@@ -247,7 +247,7 @@ name_scalar(const unsigned char *p, const unsigned char *end)
  * in an NCName. By nibbles as scan_avx2: 0x01: high nibble 2, '-' '.'; 0x02: 3,
  * '0'-'9'; 0x04: 4 and 6, 'A'-'O' 'a'-'o'; 0x08: 5 and 7, 'P'-'Z' 'p'-'z'; 0x10: 5, '_'.
  */
-__attribute__((target("avx2"))) static unsigned
+__attribute__((target("avx2"), always_inline)) static inline unsigned
 name_stops_avx2(const unsigned char *p)
 {
 	const __m256i lut_hi = _mm256_setr_epi8(0, 0, 0x01, 0x02, 0x04, 0x18, 0x04, 0x08,
@@ -276,6 +276,36 @@ name_avx2(const unsigned char *p, const unsigned char *end)
 			return p + __builtin_ctz(m);
 	}
 	return name_scalar(p, end);
+}
+
+/* qname_avx2 - scan_qname's look at a name at p (its first octet an NCName start)
+ * with thirty-two octets to read: the octet after it, NULL if not mine, or p itself
+ * if the name goes on past them */
+__attribute__((target("avx2"))) static const unsigned char *
+qname_avx2(const unsigned char *p, struct xf_qname *q)
+{
+	unsigned m = name_stops_avx2(p), i, j;
+
+	if (m == 0)
+		return p;
+	i = (unsigned)__builtin_ctz(m);
+	if (p[i] != ':') {
+		q->prefix = NULL;
+		q->plen = 0;
+		q->local = p;
+		q->llen = i;
+		return p + i;
+	}
+	if ((m &= m - 1) == 0)
+		return p;
+	j = (unsigned)__builtin_ctz(m);
+	if (!(cls[p[i + 1]] & C_NAME_START) || p[j] == ':')
+		return NULL;
+	q->prefix = p;
+	q->plen = i;
+	q->local = p + i + 1;
+	q->llen = j - i - 1;
+	return p + j;
 }
 #endif
 
@@ -357,25 +387,10 @@ scan_qname(const unsigned char *p, const unsigned char *end, struct xf_qname *q)
 		return NULL;
 #ifdef XMLFAST_SIMD
 	if (avx2 && lim - p >= 32) {	/* the whole name in one look, most often */
-		unsigned m = name_stops_avx2(p), i, j;
+		const unsigned char *r = qname_avx2(p, q);
 
-		if (m != 0 && p[i = (unsigned)__builtin_ctz(m)] != ':') {
-			q->prefix = NULL;
-			q->plen = 0;
-			q->local = p;
-			q->llen = i;
-			return p + i;
-		}
-		if (m != 0 && (m &= m - 1) != 0) {
-			j = (unsigned)__builtin_ctz(m);
-			if (!(cls[p[i + 1]] & C_NAME_START) || p[j] == ':')
-				return NULL;
-			q->prefix = p;
-			q->plen = i;
-			q->local = p + i + 1;
-			q->llen = j - i - 1;
-			return p + j;
-		}
+		if (r != p)
+			return r;
 	}
 #endif
 	p = name_span(p + 1, lim);
@@ -478,33 +493,56 @@ same_name(const unsigned char *s, size_t len, struct xf_key k, const unsigned ch
 	    memcmp(s, t, len) == 0);
 }
 
+/* intern_miss - intern's way to the dictionary, remembered in cache entry h */
+static __attribute__((noinline)) const xmlChar *
+intern_miss(struct xf *x, const unsigned char *s, size_t len, struct xf_key k, size_t h)
+{
+	const xmlChar *d = xmlDictLookup(x->dict, s, (int)len);
+
+	if (d != NULL) {
+		x->cached[h >> 6] |= UINT64_C(1) << (h & 63);
+		x->cache[h].k = k;
+		x->cache[h].len = len;
+		x->cache[h].s = d;
+	}
+	return d;
+}
+
 /* intern - the dictionary's copy of s[0..len) (len > 0), through the cache; NULL on
  * failure */
-static const xmlChar *
+static inline const xmlChar *
 intern(struct xf *x, const unsigned char *s, size_t len)
 {
 	struct xf_key k = name_key(s, len);
 	size_t h = ((k.a * UINT64_C(0x9e3779b97f4a7c15)) ^ (k.b * UINT64_C(0xc2b2ae3d27d4eb4f)) ^
 	    len) >> (64 - XF_CACHE_BITS);
-	struct xf_name *c = &x->cache[h];
-	uint64_t bit = UINT64_C(1) << (h & 63);
+	const struct xf_name *c = &x->cache[h];
 
-	if (!(x->cached[h >> 6] & bit) || !same_name(s, len, k, c->s, c->len, c->k)) {
-		const xmlChar *d = xmlDictLookup(x->dict, s, (int)len);
-
-		if (d == NULL)
-			return NULL;
-		x->cached[h >> 6] |= bit;
-		c->k = k;
-		c->len = len;
-		c->s = d;
-	}
+	if (!(x->cached[h >> 6] & (UINT64_C(1) << (h & 63))) ||
+	    !same_name(s, len, k, c->s, c->len, c->k))
+		return intern_miss(x, s, len, k, h);
 	return c->s;
+}
+
+/* lookup_scope - lookup's walk of the declarations in scope, remembered in b */
+static __attribute__((noinline)) const xmlChar *
+lookup_scope(struct xf *x, const unsigned char *prefix, size_t plen, struct xf_key k,
+    struct xf_bound *b)
+{
+	for (int i = x->nns - 1; i >= 0; i--)
+		if (same_name(prefix, plen, k, x->ns[i].prefix, x->ns[i].plen, x->ns[i].k)) {
+			b->k = k;
+			b->plen = plen;
+			b->gen = x->gen;
+			b->uri = x->ns[i].uri;
+			return b->uri;
+		}
+	return NULL;
 }
 
 /* lookup - the URI bound to prefix[0..plen) (NULL, 0: the default namespace), NULL
  * for none; through the last bindings looked up */
-static const xmlChar *
+static inline const xmlChar *
 lookup(struct xf *x, const unsigned char *prefix, size_t plen)
 {
 	struct xf_key k = { 0, 0 };
@@ -516,15 +554,7 @@ lookup(struct xf *x, const unsigned char *prefix, size_t plen)
 	if (b->gen == x->gen && b->plen == plen && b->k.a == k.a && b->k.b == k.b &&
 	    plen <= 16)
 		return b->uri;
-	for (int i = x->nns - 1; i >= 0; i--)
-		if (same_name(prefix, plen, k, x->ns[i].prefix, x->ns[i].plen, x->ns[i].k)) {
-			b->k = k;
-			b->plen = plen;
-			b->gen = x->gen;
-			b->uri = x->ns[i].uri;
-			return b->uri;
-		}
-	return NULL;
+	return lookup_scope(x, prefix, plen, k, b);
 }
 
 /* tell_text - character data s[0..len) to the sink (nothing for none) */
