@@ -17,6 +17,32 @@
 #define INV_NS_UBL_CREDITNOTE "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 #define INV_NS_CII "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 
+/*
+ * A reader's memo of the document it reads: for each name it looked up and found, the
+ * tree's own pointer for that name. The tree's element names are interned in its
+ * dictionary (libxml2's or the fast reader's: xmltree.c, whose tests hold it to that),
+ * so a child is then found by comparing pointers, not strings. The qnames passed to
+ * invx_kid, invx_path and invx_is must be string constants: the memo keys them by
+ * address. A reader opens the memo on its stack for one document and closes it before
+ * returning; without one the helpers compare strings, with the same results.
+ */
+#define INVX_MEMO_SLOTS 128		/* a power of two */
+struct invx_memo {
+	struct {
+		const char *qname;	/* the constant looked up (NULL: a free slot) */
+		size_t len;		/* how many bytes of it */
+		const char *name;	/* the tree's pointer for its local name */
+		const char *uri;	/* a tree's pointer for its namespace URI */
+	} slot[INVX_MEMO_SLOTS];
+};
+/* invx_memo_begin - use m (the caller's, emptied here) for this thread's lookups until
+ * invx_memo_end(); invx_memo_end - stop using it */
+void invx_memo_begin(struct invx_memo *m);
+void invx_memo_end(void);
+/* invx_set_memo - for tests: 0 keeps the helpers from any memo (string compares
+ * only), 1 (the default) lets them use it; process-wide */
+void invx_set_memo(int on);
+
 /* invx_kid - first element child of n named qname ("cbc:ID"); NULL if none or n NULL */
 xmltree_ptr invx_kid(xmltree_ptr n, const char *qname);
 /* invx_next - next element sibling after n with the same name and namespace */

@@ -6,6 +6,7 @@
  * All XML content is untrusted: texts are copied and trimmed, amounts parsed exactly
  * (lib/util/dec.c) and a malformed one recorded in the model, never trusted.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 #include "inv_priv.h"
 #include "util/xalloc.h"
 
-/* The prefixes the readers use, and the namespaces they stand for. */
+/* The prefixes the readers use (all of three letters), and the namespaces they stand
+ * for. */
+#define INVX_PREFIX_LEN 3
 static const struct {
 	const char *prefix;
 	const char *uri;
@@ -27,14 +30,26 @@ static const struct {
 	{ NULL, NULL }
 };
 
+/* local_eq - is name exactly the len bytes of local (which hold no NUL)? Stops at the
+ * first difference, so a shorter name is never read past its end. */
+static inline int
+local_eq(const char *name, const char *local, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (name[i] != local[i])
+			return 0;
+	return name[len] == '\0';
+}
+
 /* name_match - does element n have namespace URI uri and local name local (len bytes,
  * len > 0)? *seen is a namespace string of the tree already found equal to uri (the
  * tree's names are shared: siblings mostly hold the same pointer), or NULL. */
 static int
 name_match(xmltree_ptr n, const char *uri, const char *local, size_t len, const char **seen)
 {
-	if (n->type != XMLTREE_ELEMENT || n->uri == NULL || n->name[0] != local[0] ||
-	    strncmp(n->name, local, len) != 0 || n->name[len] != '\0')
+	if (n->type != XMLTREE_ELEMENT || n->uri == NULL || !local_eq(n->name, local, len))
 		return 0;
 	if (n->uri != *seen) {
 		if (strcmp(n->uri, uri) != 0)
@@ -48,19 +63,57 @@ name_match(xmltree_ptr n, const char *uri, const char *local, size_t len, const 
 static const char *
 split(const char *qname, size_t len, const char **local, size_t *local_len)
 {
-	const char *colon = memchr(qname, ':', len);
 	size_t i;
 
-	if (colon == NULL)
+	/* every prefix has three letters (none a colon): "pfx:" or no known prefix */
+	if (len <= INVX_PREFIX_LEN || qname[INVX_PREFIX_LEN] != ':')
 		return NULL;
 	for (i = 0; invx_ns[i].prefix != NULL; i++)
-		if (strlen(invx_ns[i].prefix) == (size_t)(colon - qname) &&
-		    strncmp(invx_ns[i].prefix, qname, (size_t)(colon - qname)) == 0) {
-			*local = colon + 1;
-			*local_len = len - (size_t)(colon + 1 - qname);
+		if (invx_ns[i].prefix[0] == qname[0] && invx_ns[i].prefix[1] == qname[1] &&
+		    invx_ns[i].prefix[2] == qname[2]) {
+			*local = qname + INVX_PREFIX_LEN + 1;
+			*local_len = len - (INVX_PREFIX_LEN + 1);
 			return invx_ns[i].uri;
 		}
 	return NULL;
+}
+
+/* The memo of the document this thread reads (inv_priv.h), NULL for none; and whether
+ * memos are used at all (invx_set_memo). */
+static _Thread_local struct invx_memo *invx_cur;
+static int invx_memo_on = 1;
+
+void
+invx_memo_begin(struct invx_memo *m)
+{
+	memset(m, 0, sizeof(*m));
+	invx_cur = m;
+}
+
+void
+invx_memo_end(void)
+{
+	invx_cur = NULL;
+}
+
+void
+invx_set_memo(int on)
+{
+	invx_memo_on = on != 0;
+}
+
+/* memo_find - the slot of invx_cur for the first len bytes of the constant qname: the
+ * one holding it, else a free one; -1 when the few slots probed are all taken */
+static inline int
+memo_find(const char *qname, size_t len)
+{
+	size_t h = (((uintptr_t)qname >> 2) ^ len * 31) & (INVX_MEMO_SLOTS - 1), i;
+
+	for (i = 0; i < 8; i++, h = (h + 1) & (INVX_MEMO_SLOTS - 1))
+		if (invx_cur->slot[h].qname == NULL ||
+		    (invx_cur->slot[h].qname == qname && invx_cur->slot[h].len == len))
+			return (int)h;
+	return -1;
 }
 
 /* kid_n - first child of n named by the first len bytes of qname */
@@ -70,12 +123,35 @@ kid_n(xmltree_ptr n, const char *qname, size_t len)
 	const char *uri, *local, *seen = NULL;
 	size_t local_len;
 	xmltree_ptr c;
+	int h = -1;
 
-	if (n == NULL || (uri = split(qname, len, &local, &local_len)) == NULL || local_len == 0)
+	if (n == NULL)
 		return NULL;
-	for (c = n->kids; c != NULL; c = c->next)
-		if (name_match(c, uri, local, local_len, &seen))
+	if (invx_cur != NULL && invx_memo_on && (h = memo_find(qname, len)) >= 0 &&
+	    invx_cur->slot[h].qname != NULL) {
+		/* found before in this document: the same name is the same pointer, a
+		 * different pointer a different name */
+		const char *name = invx_cur->slot[h].name, *u = invx_cur->slot[h].uri;
+
+		for (c = n->kids; c != NULL; c = c->next)
+			if (c->name == name && c->type == XMLTREE_ELEMENT && c->uri != NULL &&
+			    (c->uri == u || strcmp(c->uri, u) == 0))
+				return c;
+		return NULL;
+	}
+	if ((uri = split(qname, len, &local, &local_len)) == NULL || local_len == 0)
+		return NULL;
+	for (c = n->kids; c != NULL; c = c->next)	/* most differ in the first letter */
+		if (c->type == XMLTREE_ELEMENT && c->name[0] == local[0] &&
+		    name_match(c, uri, local, local_len, &seen)) {
+			if (h >= 0) {
+				invx_cur->slot[h].qname = qname;
+				invx_cur->slot[h].len = len;
+				invx_cur->slot[h].name = c->name;
+				invx_cur->slot[h].uri = c->uri;
+			}
 			return c;
+		}
 	return NULL;
 }
 
@@ -94,7 +170,8 @@ invx_next(xmltree_ptr n)
 		return NULL;
 	for (c = n->next; c != NULL; c = c->next)
 		if (c->type == XMLTREE_ELEMENT && c->uri != NULL &&
-		    strcmp(c->name, n->name) == 0 && strcmp(c->uri, n->uri) == 0)
+		    (c->name == n->name || strcmp(c->name, n->name) == 0) &&
+		    (c->uri == n->uri || strcmp(c->uri, n->uri) == 0))
 			return c;
 	return NULL;
 }
@@ -126,33 +203,57 @@ invx_is(xmltree_ptr n, const char *qname)
 	return name_match(n, uri, local, local_len, &seen);
 }
 
+/* trim_span - s without leading/trailing XML whitespace: its start, and its length in
+ * *len (0 when s is NULL or blank) */
+static const char *
+trim_span(const char *s, size_t *len)
+{
+	size_t n;
+
+	*len = 0;
+	if (s == NULL)
+		return NULL;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	*len = n;
+	return s;
+}
+
 /* trim_dup - copy s without leading/trailing XML whitespace; NULL if blank */
 static char *
 trim_dup(const char *s)
 {
 	size_t len;
 
-	if (s == NULL)
-		return NULL;
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-	    s[len - 1] == '\n' || s[len - 1] == '\r'))
-		len--;
+	s = trim_span(s, &len);
 	return len ? xstrndup(s, len) : NULL;
+}
+
+/* one_text - the text of n's single text child, NULL when n has other content (then
+ * xmltree_content() gives its text) */
+static const char *
+one_text(xmltree_ptr n)
+{
+	if (n->kids != NULL && n->kids->next == NULL && n->kids->type == XMLTREE_TEXT)
+		return n->kids->text;
+	return NULL;
 }
 
 char *
 invx_text(xmltree_ptr n)
 {
+	const char *one;
 	char *c, *s;
 
 	if (n == NULL)
 		return NULL;
 	/* the common case: a single text child, read without a copy */
-	if (n->kids != NULL && n->kids->next == NULL && n->kids->type == XMLTREE_TEXT)
-		return trim_dup(n->kids->text);
+	if ((one = one_text(n)) != NULL)
+		return trim_dup(one);
 	c = xmltree_content(n);
 	s = trim_dup(c);
 	free(c);
@@ -168,8 +269,17 @@ invx_attr(xmltree_ptr n, const char *name)
 int
 invx_text_eq(xmltree_ptr n, const char *lit)
 {
-	char *t = invx_text(n);
-	int eq = t != NULL && strcasecmp(t, lit) == 0;
+	const char *one;
+	char *t;
+	size_t len;
+	int eq;
+
+	if (n != NULL && (one = one_text(n)) != NULL) {	/* compared where it is */
+		one = trim_span(one, &len);
+		return len > 0 && strlen(lit) == len && strncasecmp(one, lit, len) == 0;
+	}
+	t = invx_text(n);
+	eq = t != NULL && strcasecmp(t, lit) == 0;
 
 	free(t);
 	return eq;
@@ -218,12 +328,18 @@ element_name(xmltree_ptr n, char *buf, size_t len)
 void
 invx_amount(inv_invoice *inv, xmltree_ptr n, dec_t *v, int *has, int check_currency)
 {
-	char *t, *cur, name[64];
+	char *t, name[64];
+	const char *one, *cur;
+	size_t curlen;
 	int rc = DEC_ESYNTAX;
 
 	*has = 0;
 	if (n == NULL)
 		return;
+	/* the common case: one text child holding a number, parsed where it is (dec_parse
+	 * skips the white space trim_dup drops); anything else as before */
+	if ((one = one_text(n)) != NULL && dec_parse(one, v) == 0)
+		goto parsed;
 	t = invx_text(n);
 	if (t == NULL || (rc = dec_parse(t, v)) < 0) {
 		if (inv->n_bad_amounts++ == 0) {
@@ -235,16 +351,18 @@ invx_amount(inv_invoice *inv, xmltree_ptr n, dec_t *v, int *has, int check_curre
 		return;
 	}
 	free(t);
+parsed:
 	*has = 1;
 	if (!check_currency)
 		return;
-	cur = invx_attr(n, "currencyID");
-	if (cur != NULL && inv->currency != NULL && strcmp(cur, inv->currency) != 0) {
+	/* the trimmed currencyID, compared where it is */
+	cur = trim_span(xmltree_attr(n, "currencyID"), &curlen);
+	if (curlen > 0 && inv->currency != NULL &&
+	    (strlen(inv->currency) != curlen || memcmp(cur, inv->currency, curlen) != 0)) {
 		if (inv->n_foreign_currency++ == 0) {
-			inv->foreign_currency = xstrdup(cur);
+			inv->foreign_currency = xstrndup(cur, curlen);
 			inv->foreign_currency_where =
 			    xstrdup(element_name(n, name, sizeof(name)));
 		}
 	}
-	free(cur);
 }
