@@ -47,17 +47,35 @@ dec_set_fast(int on)
 	dec_fast = on != 0;
 }
 
+_Static_assert(DEC_LIMBS == 16, "high_limbs reads limbs 4 to 15 as six words");
+
+/* high_limbs - nonzero if a limb of a from the fourth on is (limbs 4 to 15 read as six
+ * 64-bit words) */
+static inline uint64_t
+high_limbs(const dec_t *a)
+{
+	uint64_t w[6];
+
+	memcpy(w, &a->limb[4], sizeof(w));
+	return w[0] | w[1] | w[2] | w[3] | w[4] | w[5];
+}
+
+/* zero - 1 if the coefficient of a is zero (its limbs read as eight words) */
+static inline int
+zero(const dec_t *a)
+{
+	uint64_t w[DEC_LIMBS / 2];
+
+	memcpy(w, a->limb, sizeof(w));
+	return (w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) == 0;
+}
+
 /* small - 1 with *v = |coefficient of a| if the fast path is on and it is below 10^18
  * (no limb above the second) */
 static inline int
 small(const dec_t *a, uint64_t *v)
 {
-	uint32_t hi = 0;
-	int i;
-
-	for (i = 2; i < DEC_LIMBS; i++)
-		hi |= a->limb[i];
-	if (hi != 0 || !dec_fast)
+	if ((a->limb[2] | a->limb[3]) != 0 || high_limbs(a) != 0 || !dec_fast)
 		return 0;
 	*v = (uint64_t)a->limb[1] * BASE + a->limb[0];
 	return 1;
@@ -134,12 +152,7 @@ static const u128 pow10_38[FAST_POW + 1] = {
 static inline int
 mag(const dec_t *a, u128 *v)
 {
-	uint32_t hi = 0;
-	int i;
-
-	for (i = 3; i < DEC_LIMBS; i++)
-		hi |= a->limb[i];
-	if (hi != 0 || !dec_fast)
+	if (a->limb[3] != 0 || high_limbs(a) != 0 || !dec_fast)
 		return 0;
 	*v = (u128)((uint64_t)a->limb[2] * BASE + a->limb[1]) * BASE + a->limb[0];
 	return 1;
@@ -454,7 +467,7 @@ dec_parse(const char *s, dec_t *out)
 {
 	const char *ip, *fp = NULL;
 	size_t ni = 0, nf = 0, keep, total, i;
-	int neg = 0, k, nonzero = 0;
+	int neg = 0, k, p, nonzero = 0;
 	dec_t r;
 
 	if (s == NULL)
@@ -505,13 +518,16 @@ dec_parse(const char *s, dec_t *out)
 	/* fill the limbs from the least significant digit (total checked: the digits
 	 * beyond DEC_LIMBS limbs are leading zeros) */
 	memset(&r, 0, sizeof(r));
-	for (i = 0, k = 0; i < ni + keep && k < DEC_MAX_DIGITS; i++, k++) {
-		size_t pos = ni + keep - 1 - i;	/* digit index from the left */
-		char c = pos < ni ? ip[pos] : fp[pos - ni];
+	for (i = ni + keep, k = 0, p = 0; i > 0 && k < DEC_LIMBS; ) {
+		char c = --i < ni ? ip[i] : fp[i - ni];	/* from the right */
 
 		if (c != '0') {
-			r.limb[k / 9] += (uint32_t)(c - '0') * pow10_9[k % 9];
+			r.limb[k] += (uint32_t)(c - '0') * pow10_9[p];
 			nonzero = 1;
+		}
+		if (++p == 9) {
+			p = 0;
+			k++;
 		}
 	}
 	r.scale = (int)keep;
@@ -575,7 +591,7 @@ int
 dec_cmp(dec_t a, dec_t b)
 {
 	big x, y;
-	int c, za = dec_is_zero(a), zb = dec_is_zero(b);
+	int c, za = zero(&a), zb = zero(&b);
 	int sa = za ? 0 : a.neg ? -1 : 1, sb = zb ? 0 : b.neg ? -1 : 1;
 
 	if (sa != sb)
@@ -602,35 +618,38 @@ dec_cmp(dec_t a, dec_t b)
 /* add_sub - a + sign*b at the larger scale into *out; -1 on overflow (then *sat,
  * if given, is the saturated value) */
 static int
-add_sub(dec_t a, dec_t b, int sign, dec_t *out, dec_t *sat)
+add_sub(const dec_t *pa, const dec_t *pb, int sign, dec_t *out, dec_t *sat)
 {
 	big x, y, r;
-	int scale, bneg = sign > 0 ? b.neg : !b.neg, neg;
+	int scale, bneg = sign > 0 ? pb->neg : !pb->neg, neg;
 
 #ifdef DEC_FAST
 	{
 		u128 fx, fy;
 
-		scale = a.scale > b.scale ? a.scale : b.scale;
-		if (mag(&a, &fx) && mag(&b, &fy) && up(&fx, scale - a.scale) &&
-		    up(&fy, scale - b.scale)) {
-			if (a.neg == bneg)	/* each below 10^38: no carry out */
-				set_mag(out, fx + fy, scale, a.neg);
+		scale = pa->scale > pb->scale ? pa->scale : pb->scale;
+		if (mag(pa, &fx) && mag(pb, &fy) && up(&fx, scale - pa->scale) &&
+		    up(&fy, scale - pb->scale)) {
+			if (pa->neg == bneg)	/* each below 10^38: no carry out */
+				set_mag(out, fx + fy, scale, pa->neg);
 			else if (fx >= fy)
-				set_mag(out, fx - fy, scale, a.neg);
+				set_mag(out, fx - fy, scale, pa->neg);
 			else
 				set_mag(out, fy - fx, scale, bneg);
 			return 0;
 		}
 	}
 #endif
-	scale = align(&a, &b, &x, &y);
-	if (a.neg == bneg) {
-		big_add(&x, &y, &r);	/* both < 10^(144+72): no carry out */
+	{
+		dec_t a = *pa, b = *pb;		/* out may be one of them */
+
+		scale = align(&a, &b, &x, &y);
 		neg = a.neg;
+	}
+	if (neg == bneg) {
+		big_add(&x, &y, &r);	/* both < 10^(144+72): no carry out */
 	} else if (big_cmp(&x, &y) >= 0) {
 		big_sub(&x, &y, &r);
-		neg = a.neg;
 	} else {
 		big_sub(&y, &x, &r);
 		neg = bneg;
@@ -653,7 +672,7 @@ dec_add(dec_t a, dec_t b)
 {
 	dec_t r;
 
-	add_sub(a, b, 1, &r, &r);
+	add_sub(&a, &b, 1, &r, &r);
 	return r;
 }
 
@@ -662,20 +681,20 @@ dec_sub(dec_t a, dec_t b)
 {
 	dec_t r;
 
-	add_sub(a, b, -1, &r, &r);
+	add_sub(&a, &b, -1, &r, &r);
 	return r;
 }
 
 int
 dec_add_ok(dec_t a, dec_t b, dec_t *out)
 {
-	return add_sub(a, b, 1, out, NULL);
+	return add_sub(&a, &b, 1, out, NULL);
 }
 
 int
 dec_sub_ok(dec_t a, dec_t b, dec_t *out)
 {
-	return add_sub(a, b, -1, out, NULL);
+	return add_sub(&a, &b, -1, out, NULL);
 }
 
 int
@@ -710,7 +729,7 @@ dec_div(dec_t a, dec_t b, int scale, dec_t *out)
 	big n, d, t, q;
 	int e;
 
-	if (dec_is_zero(b) || scale < 0 || scale > DEC_MAX_SCALE)
+	if (zero(&b) || scale < 0 || scale > DEC_MAX_SCALE)
 		return -1;
 	/* a/b = (na / 10^sa) / (nb / 10^sb); result units = that * 10^scale */
 	big_from_dec(&a, &n);
@@ -865,7 +884,7 @@ dec_trim(dec_t a, int min_scale)
 dec_t
 dec_neg(dec_t a)
 {
-	a.neg = !a.neg && !dec_is_zero(a);
+	a.neg = !a.neg && !zero(&a);
 	return a;
 }
 
@@ -879,7 +898,7 @@ dec_abs(dec_t a)
 int
 dec_sign(dec_t a)
 {
-	if (dec_is_zero(a))
+	if (zero(&a))
 		return 0;
 	return a.neg ? -1 : 1;
 }
@@ -887,12 +906,7 @@ dec_sign(dec_t a)
 int
 dec_is_zero(dec_t a)
 {
-	int i;
-
-	for (i = 0; i < DEC_LIMBS; i++)
-		if (a.limb[i] != 0)
-			return 0;
-	return 1;
+	return zero(&a);
 }
 
 char *

@@ -165,6 +165,12 @@ START_TEST(overflow)
 	ck_assert_int_gt(dec_cmp(dec_add(max, D("1")), D("0")), 0);
 	ck_assert_int_eq(dec_cmp(dec_add(max, D("1")), max), 0);
 	ck_assert_int_lt(dec_cmp(dec_sub(dec_neg(max), D("1")), D("0")), 0);
+	/* 10^143: only the top limb is nonzero */
+	memset(nines, '0', 144);
+	nines[0] = '1';
+	ck_assert_int_eq(dec_is_zero(D(nines)), 0);
+	ck_assert_int_eq(dec_sign(dec_neg(D(nines))), -1);
+	ck_assert_int_gt(dec_cmp(D(nines), D("99999999999999999999999999")), 0);
 	/* what used to overflow 64 bits is exact now */
 	ck_assert_int_eq(dec_mul(D("9223372036854775807"), D("2"), &d), 0);
 	ck_assert_str_eq(S(d), "18446744073709551614");
@@ -292,7 +298,7 @@ END_TEST
  * operand pairs through every operation, the results compared byte for byte (value
  * limbs, scale, sign, return code). The operands are drawn around the edges of the
  * fast path: coefficients of 17 to 29 digits (10^18, 10^27 and next to them), long
- * ones, zeros at any scale, scales far apart (aligned values past 10^38), ties for
+ * ones up to 144 digits, sparse ones (a high digit, zeros, low digits), zeros at any scale, scales far apart (aligned values past 10^38), ties for
  * the rounding (a last digit 5), and both signs.
  */
 
@@ -308,12 +314,12 @@ rnd(void)
 	return rnd_state * 2685821657736338717ULL;
 }
 
-/* gen - a decimal in canonical form (as dec_fmt writes it) into buf (>= 160 bytes) */
+/* gen - a decimal in canonical form (as dec_fmt writes it) into buf (>= 240 bytes) */
 static void
 gen(char *buf)
 {
-	char digits[80];
-	int kind = (int)(rnd() % 12), nd, scale, i, o = 0;
+	char digits[160];
+	int kind = (int)(rnd() % 13), nd, scale, i, o = 0;
 
 	switch (kind) {
 	case 0:			/* zero at some scale */
@@ -337,11 +343,19 @@ gen(char *buf)
 	case 5:			/* long: the general path only */
 		nd = 21 + (int)(rnd() % 40);
 		break;
+	case 6:			/* up to the 144 digits a dec_t holds */
+		nd = 100 + (int)(rnd() % 45);
+		break;
 	default:		/* amounts and quantities */
 		nd = 1 + (int)(rnd() % 12);
 		break;
 	}
-	if (kind >= 3) {
+	if (kind == 7) {		/* sparse: a high digit, zeros, a few low digits */
+		nd = 28 + (int)(rnd() % 117);
+		digits[0] = (char)('1' + rnd() % 9);
+		for (i = 1; i < nd; i++)
+			digits[i] = i < nd - 6 ? '0' : (char)('0' + rnd() % 10);
+	} else if (kind >= 3) {
 		digits[0] = (char)('1' + rnd() % 9);
 		for (i = 1; i < nd; i++)
 			digits[i] = (char)('0' + rnd() % 10);
@@ -428,7 +442,7 @@ is_small(dec_t d)
 
 START_TEST(fast_path_same_as_general)
 {
-	char sa[160], sb[160], fa[DEC_FMT_LEN], fb[DEC_FMT_LEN], g1[DEC_FMT_LEN], g2[DEC_FMT_LEN];
+	char sa[240], sb[240], fa[DEC_FMT_LEN], fb[DEC_FMT_LEN], g1[DEC_FMT_LEN], g2[DEC_FMT_LEN];
 	struct outcome fast[N_OUTCOMES], general[N_OUTCOMES];
 	uint64_t seed;
 	long pairs, both_small = 0;
