@@ -77,14 +77,15 @@ inv_profile_is_reduced(const inv_invoice *inv)
 	    strcmp(inv->profile, "BASIC-WL") == 0);
 }
 
-/* contains_ci - 1 if hay contains needle, ignoring ASCII case */
+/* contains_ci - 1 if hay contains needle (lower-case ASCII letters), ignoring ASCII case;
+ * a position whose first letter differs is passed over without a call */
 static int
 contains_ci(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
 
 	for (; *hay != '\0'; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
+		if ((*hay | 0x20) == needle[0] && strncasecmp(hay, needle, n) == 0)
 			return 1;
 	return 0;
 }
