@@ -69,24 +69,26 @@ store_invoice_amount(const inv_invoice *inv, char *buf, size_t len)
 	return NULL;
 }
 
-/* lower - a lower-case copy (ASCII) of s, "" for NULL; caller frees */
+/* put_lower - s (NULL: nothing) in lower case (ASCII) at p, then sep unless it is
+ * '\0'; the end */
 static char *
-lower(const char *s)
+put_lower(char *p, const char *s, char sep)
 {
-	char *c = xstrdup(s ? s : "");
-
-	for (char *p = c; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char) (*p - 'A' + 'a');
-	return c;
+	for (; s != NULL && *s; s++)
+		*p++ = *s >= 'A' && *s <= 'Z' ? (char) (*s - 'A' + 'a') : *s;
+	if (sep != '\0')
+		*p++ = sep;
+	return p;
 }
 
-/* fingerprint - what a resend must share: currency, amount (scale-free), buyer;
- * caller frees */
+/* fingerprint - what a resend must share: "currency|amount|name|vat id|address", the
+ * amount scale-free, the rest in lower case; caller frees */
 static char *
 fingerprint(const inv_invoice *inv)
 {
-	char amount[DEC_FMT_LEN] = "";
+	char amount[DEC_FMT_LEN] = "", *fp, *p;
+	const char *cur = inv->currency, *name = inv->buyer.name, *vat = inv->buyer.vat_id,
+	    *addr = inv->buyer.electronic_address;
 	dec_t v;
 
 	if (inv->has_amount_due || inv->has_total_with_vat) {
@@ -95,13 +97,14 @@ fingerprint(const inv_invoice *inv)
 		v = dec_trim(v, 0);
 		dec_fmt(v, amount, sizeof(amount));
 	}
-	char *cur = lower(inv->currency), *name = lower(inv->buyer.name),
-	    *vat = lower(inv->buyer.vat_id), *addr = lower(inv->buyer.electronic_address);
-	char *fp = xasprintf("%s|%s|%s|%s|%s", cur, amount, name, vat, addr);
-	free(cur);
-	free(name);
-	free(vat);
-	free(addr);
+	fp = xmalloc((cur ? strlen(cur) : 0) + strlen(amount) + (name ? strlen(name) : 0) +
+	    (vat ? strlen(vat) : 0) + (addr ? strlen(addr) : 0) + 5);
+	p = put_lower(fp, cur, '|');
+	p = put_lower(p, amount, '|');	/* digits, '-' and '.': no case */
+	p = put_lower(p, name, '|');
+	p = put_lower(p, vat, '|');
+	p = put_lower(p, addr, '\0');
+	*p = '\0';
 	return fp;
 }
 
@@ -427,16 +430,100 @@ fail_reported:
 	return -1;
 }
 
+/* What a row borrowed from an entry (row_view) had to make itself. */
+struct row_made {
+	char amount[DEC_FMT_LEN];
+	char *ibans, *fingerprint, *rcpts;	/* rcpts: the bare addresses, one block */
+};
+
+/*
+ * row_view - *row as store_invoice_row_from_entry() would fill it, the same strings,
+ * but borrowed from e and its model where they are there as they are, and made into
+ * *made (freed by made_free) where not: no copy of each string per invoice. The row is
+ * only read (store_invoice_write_row); never store_invoice_row_clear() it.
+ */
+static void
+row_view(const struct store_invoice_entry *e, struct store_invoice_row *row,
+    struct row_made *made)
+{
+	const inv_invoice *inv = e->inv;
+	size_t i, len = 0, nf = e->findings != NULL ? e->findings->n : 0;
+	char *p;
+
+	memset(row, 0, sizeof(*row));
+	memset(made, 0, sizeof(*made));
+	row->number = (char *) inv->number;
+	row->syntax = (char *) inv_syntax_name(inv->syntax);
+	row->profile = (char *) inv->profile;
+	row->seller = (char *) store_invoice_seller_key(inv);
+	row->buyer = (char *) inv->buyer.name;
+	row->buyer_address = (char *) buyer_address(inv);
+	row->issue_date = (char *) inv->issue_date;
+	row->due_date = (char *) inv->due_date;
+	row->currency = (char *) inv->currency;
+	row->total = store_invoice_amount(inv, made->amount, sizeof(made->amount));
+	row->payee_ibans = made->ibans = inv->n_payee_ibans > 0 ?
+	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans, 0) : NULL;
+	row->sender = (char *) e->sender;
+	row->message_id = (char *) e->message_id;
+	row->queue_id = (char *) e->queue_id;
+	row->fingerprint = made->fingerprint = fingerprint(inv);
+	row->verdict = (char *) (e->verdict ? e->verdict : "ok");
+	row->action = (char *) e->action;
+	/* the recipients as bare() makes them, after their pointers in one block */
+	for (i = 0; i < e->nrcpts; i++)
+		len += strlen(e->rcpts[i]) + 1;
+	made->rcpts = xmalloc((e->nrcpts + 1) * sizeof(char *) + len +
+	    nf * sizeof(struct store_invoice_finding));
+	row->findings = (struct store_invoice_finding *) made->rcpts;
+	row->rcpts = (char **) (row->findings + nf);
+	p = (char *) (row->rcpts + e->nrcpts + 1);
+	for (i = 0; i < e->nrcpts; i++) {
+		const char *r = e->rcpts[i];
+		size_t n;
+
+		while (*r == ' ' || *r == '\t' || *r == '<')
+			r++;
+		n = strcspn(r, "> \t");
+		memcpy(p, r, n);
+		p[n] = '\0';
+		row->rcpts[row->nrcpts++] = p;
+		p += n + 1;
+	}
+	row->rcpts[row->nrcpts] = NULL;
+	for (i = 0; i < nf; i++) {
+		const inv_finding *f = &e->findings->v[i];
+
+		row->findings[i].rule_id = (char *) f->id;
+		row->findings[i].severity = (char *) (f->severity == INV_SEV_ERROR ?
+		    "error" : "warning");
+		row->findings[i].message = (char *) (f->message ? f->message : "");
+	}
+	row->nfindings = nf;
+	row->sent_at = (long long) e->sent_at;
+	row->inv = inv;
+}
+
+/* made_free - what row_view made */
+static void
+made_free(struct row_made *made)
+{
+	free(made->ibans);
+	free(made->fingerprint);
+	free(made->rcpts);
+}
+
 int
 store_invoice_record(struct store *st, const struct store_invoice_entry *e, long long *id,
 	       char *err, size_t errlen)
 {
-	struct store_invoice_row row = {0};
+	struct store_invoice_row row;
+	struct row_made made;
 	int rc;
 
-	store_invoice_row_from_entry(e, &row);
+	row_view(e, &row, &made);
 	rc = store_invoice_write_row(st, &row, 0, id, err, errlen);
-	store_invoice_row_clear(&row);
+	made_free(&made);
 	return rc;
 }
 
