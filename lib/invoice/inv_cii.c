@@ -230,9 +230,8 @@ read_totals(inv_invoice *inv, xmltree_ptr t)
 	    &inv->has_amount_due, 1);
 }
 
-/* read_cii - the whole document into inv */
-static void
-read_cii(xmltree_ptr root, inv_invoice *inv)
+void
+inv_cii_read(xmltree_ptr root, inv_invoice *inv)
 {
 	xmltree_ptr doc, tx, agr, del, set, n, per;
 
@@ -302,14 +301,4 @@ read_cii(xmltree_ptr root, inv_invoice *inv)
 	    n = invx_next(n))
 		read_line(inv, n);
 	inv_mark_children(inv);
-}
-
-void
-inv_cii_read(xmltree_ptr root, inv_invoice *inv)
-{
-	struct invx_memo memo;
-
-	invx_memo_begin(&memo);
-	read_cii(root, inv);
-	invx_memo_end();
 }

@@ -178,9 +178,8 @@ read_totals(inv_invoice *inv, xmltree_ptr t)
 	    &inv->has_amount_due, 1);
 }
 
-/* read_ubl - the whole document into inv */
-static void
-read_ubl(xmltree_ptr root, inv_invoice *inv)
+void
+inv_ubl_read(xmltree_ptr root, inv_invoice *inv)
 {
 	int credit = inv->doctype == INV_DOC_CREDIT_NOTE;
 	xmltree_ptr n, per;
@@ -228,14 +227,4 @@ read_ubl(xmltree_ptr root, inv_invoice *inv)
 	for (n = invx_kid(root, credit ? "cac:CreditNoteLine" : "cac:InvoiceLine");
 	    n != NULL; n = invx_next(n))
 		read_line(inv, n);
-}
-
-void
-inv_ubl_read(xmltree_ptr root, inv_invoice *inv)
-{
-	struct invx_memo memo;
-
-	invx_memo_begin(&memo);
-	read_ubl(root, inv);
-	invx_memo_end();
 }

@@ -30,6 +30,10 @@ static const struct {
 	{ NULL, NULL }
 };
 
+_Static_assert(sizeof(invx_ns) / sizeof(invx_ns[0]) - 1 <=
+    sizeof(((struct invx_memo *)0)->ns_uri) / sizeof(((struct invx_memo *)0)->ns_uri[0]),
+    "a memo has a namespace pointer for each prefix");
+
 /* local_eq - is name exactly the len bytes of local (which hold no NUL)? Stops at the
  * first difference, so a shorter name is never read past its end. */
 static inline int
@@ -59,11 +63,14 @@ name_match(xmltree_ptr n, const char *uri, const char *local, size_t len, const 
 	return 1;
 }
 
+/* The index in invx_ns of the namespace split() found last (this thread's). */
+static _Thread_local int invx_split_ns;
+
 /* split - resolve "pfx:local" (up to len bytes) to a namespace URI and local part */
 static const char *
 split(const char *qname, size_t len, const char **local, size_t *local_len)
 {
-	size_t i;
+	int i;
 
 	/* every prefix has three letters (none a colon): "pfx:" or no known prefix */
 	if (len <= INVX_PREFIX_LEN || qname[INVX_PREFIX_LEN] != ':')
@@ -73,6 +80,7 @@ split(const char *qname, size_t len, const char **local, size_t *local_len)
 		    invx_ns[i].prefix[2] == qname[2]) {
 			*local = qname + INVX_PREFIX_LEN + 1;
 			*local_len = len - (INVX_PREFIX_LEN + 1);
+			invx_split_ns = i;
 			return invx_ns[i].uri;
 		}
 	return NULL;
@@ -84,10 +92,11 @@ static _Thread_local struct invx_memo *invx_cur;
 static int invx_memo_on = 1;
 
 void
-invx_memo_begin(struct invx_memo *m)
+invx_memo_begin(struct invx_memo *m, xmlDictPtr dict)
 {
 	memset(m, 0, sizeof(*m));
-	invx_cur = m;
+	m->dict = dict;
+	invx_cur = dict != NULL ? m : NULL;
 }
 
 void
@@ -107,7 +116,11 @@ invx_set_memo(int on)
 static inline int
 memo_find(const char *qname, size_t len)
 {
-	size_t h = (((uintptr_t)qname >> 2) ^ len * 31) & (INVX_MEMO_SLOTS - 1), i;
+	/* Fibonacci hashing of the address: neighbouring constants spread */
+	size_t h = (size_t)((((uint64_t)(uintptr_t)qname + len) * 0x9e3779b97f4a7c15ULL) >> 57)
+	    & (INVX_MEMO_SLOTS - 1), i;
+
+	_Static_assert(INVX_MEMO_SLOTS == 128, "the hash keeps 7 bits");
 
 	for (i = 0; i < 8; i++, h = (h + 1) & (INVX_MEMO_SLOTS - 1))
 		if (invx_cur->slot[h].qname == NULL ||
@@ -127,31 +140,37 @@ kid_n(xmltree_ptr n, const char *qname, size_t len)
 
 	if (n == NULL)
 		return NULL;
-	if (invx_cur != NULL && invx_memo_on && (h = memo_find(qname, len)) >= 0 &&
-	    invx_cur->slot[h].qname != NULL) {
-		/* found before in this document: the same name is the same pointer, a
-		 * different pointer a different name */
-		const char *name = invx_cur->slot[h].name, *u = invx_cur->slot[h].uri;
+	if (invx_cur != NULL && invx_memo_on && (h = memo_find(qname, len)) >= 0) {
+		struct invx_memo *m = invx_cur;
 
+		if (m->slot[h].qname == NULL) {		/* the first time in this document */
+			if ((uri = split(qname, len, &local, &local_len)) == NULL || local_len == 0)
+				return NULL;
+			m->slot[h].qname = qname;
+			m->slot[h].len = len;
+			m->slot[h].name = (const char *)xmlDictExists(m->dict,
+			    (const xmlChar *)local, (int)local_len);
+			m->slot[h].ns = invx_split_ns;
+		}
+		if (m->slot[h].name == NULL)	/* no element of the document has that name */
+			return NULL;
+		/* the same name is the same pointer, a different pointer a different name;
+		 * the namespace compared once a document, then its pointer */
 		for (c = n->kids; c != NULL; c = c->next)
-			if (c->name == name && c->type == XMLTREE_ELEMENT && c->uri != NULL &&
-			    (c->uri == u || strcmp(c->uri, u) == 0))
+			if (c->name == m->slot[h].name && c->type == XMLTREE_ELEMENT &&
+			    c->uri != NULL && (c->uri == m->ns_uri[m->slot[h].ns] ||
+			    strcmp(c->uri, invx_ns[m->slot[h].ns].uri) == 0)) {
+				m->ns_uri[m->slot[h].ns] = c->uri;
 				return c;
+			}
 		return NULL;
 	}
 	if ((uri = split(qname, len, &local, &local_len)) == NULL || local_len == 0)
 		return NULL;
 	for (c = n->kids; c != NULL; c = c->next)	/* most differ in the first letter */
 		if (c->type == XMLTREE_ELEMENT && c->name[0] == local[0] &&
-		    name_match(c, uri, local, local_len, &seen)) {
-			if (h >= 0) {
-				invx_cur->slot[h].qname = qname;
-				invx_cur->slot[h].len = len;
-				invx_cur->slot[h].name = c->name;
-				invx_cur->slot[h].uri = c->uri;
-			}
+		    name_match(c, uri, local, local_len, &seen))
 			return c;
-		}
 	return NULL;
 }
 

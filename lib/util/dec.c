@@ -515,9 +515,23 @@ dec_parse(const char *s, dec_t *out)
 	if (total > DEC_MAX_DIGITS)
 		return DEC_ERANGE;
 
+	memset(&r, 0, sizeof(r));
+	if (ni + keep <= 18) {		/* the common case: below 10^18, in 64 bits */
+		uint64_t v = 0;
+
+		for (i = 0; i < ni; i++)
+			v = v * 10 + (uint64_t)(ip[i] - '0');
+		for (i = 0; i < keep; i++)
+			v = v * 10 + (uint64_t)(fp[i] - '0');
+		r.limb[0] = (uint32_t)(v % BASE);
+		r.limb[1] = (uint32_t)(v / BASE);
+		r.scale = (int)keep;
+		r.neg = neg && v != 0;
+		*out = r;
+		return 0;
+	}
 	/* fill the limbs from the least significant digit (total checked: the digits
 	 * beyond DEC_LIMBS limbs are leading zeros) */
-	memset(&r, 0, sizeof(r));
 	for (i = ni + keep, k = 0, p = 0; i > 0 && k < DEC_LIMBS; ) {
 		char c = --i < ni ? ip[i] : fp[i - ni];	/* from the right */
 

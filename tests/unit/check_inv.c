@@ -856,6 +856,32 @@ START_TEST(tree_names_interned)
 }
 END_TEST
 
+/* A name in another namespace is not the name looked for, with or without the memo:
+ * the memo compares name pointers, then the namespace. */
+START_TEST(memo_namespaces)
+{
+	static const char doc[] =
+	    "<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
+	    " xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'"
+	    " xmlns:x='urn:example:other'><x:ID>WRONG</x:ID><cbc:ID>RIGHT</cbc:ID>"
+	    "<x:IssueDate>1999-01-01</x:IssueDate><x:DocumentCurrencyCode>XXX"
+	    "</x:DocumentCurrencyCode></Invoice>";
+	char err[256];
+
+	for (int memo = 0; memo <= 1; memo++) {
+		inv_invoice *inv = NULL;
+
+		invx_set_memo(memo);
+		ck_assert_int_eq(inv_parse(doc, sizeof(doc) - 1, &inv, err, sizeof(err)), INV_OK);
+		ck_assert_str_eq(inv->number, "RIGHT");
+		ck_assert_ptr_null(inv->issue_date);
+		ck_assert_ptr_null(inv->currency);
+		inv_free(inv);
+	}
+	invx_set_memo(1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -867,6 +893,7 @@ main(void)
 		TEST_ONCE(profiles_own_rules), TEST_ONCE(own_rules_severity),
 		TEST_ONCE(own_rules_messages), TEST_ONCE(own_rules_documented),
 		TEST_ONCE(memo_same_as_strings), TEST_ONCE(tree_names_interned),
+		TEST_ONCE(memo_namespaces),
 	};
 
 	return test_main("inv", 20, tests, TEST_COUNT(tests));
