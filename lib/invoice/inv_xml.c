@@ -129,7 +129,11 @@ memo_find(const char *qname, size_t len)
 	return -1;
 }
 
-/* kid_n - first child of n named by the first len bytes of qname */
+/* KID_WHOLE - kid_n's len for all of a NUL-terminated qname (measured only when the
+ * memo does not know it already) */
+#define KID_WHOLE SIZE_MAX
+
+/* kid_n - first child of n named by the first len bytes of qname (KID_WHOLE: all) */
 static xmltree_ptr
 kid_n(xmltree_ptr n, const char *qname, size_t len)
 {
@@ -144,7 +148,8 @@ kid_n(xmltree_ptr n, const char *qname, size_t len)
 		struct invx_memo *m = invx_cur;
 
 		if (m->slot[h].qname == NULL) {		/* the first time in this document */
-			if ((uri = split(qname, len, &local, &local_len)) == NULL || local_len == 0)
+			if ((uri = split(qname, len == KID_WHOLE ? strlen(qname) : len, &local,
+			    &local_len)) == NULL || local_len == 0)
 				return NULL;
 			m->slot[h].qname = qname;
 			m->slot[h].len = len;
@@ -165,6 +170,8 @@ kid_n(xmltree_ptr n, const char *qname, size_t len)
 			}
 		return NULL;
 	}
+	if (len == KID_WHOLE)
+		len = strlen(qname);
 	if ((uri = split(qname, len, &local, &local_len)) == NULL || local_len == 0)
 		return NULL;
 	for (c = n->kids; c != NULL; c = c->next)	/* most differ in the first letter */
@@ -177,7 +184,7 @@ kid_n(xmltree_ptr n, const char *qname, size_t len)
 xmltree_ptr
 invx_kid(xmltree_ptr n, const char *qname)
 {
-	return kid_n(n, qname, strlen(qname));
+	return kid_n(n, qname, KID_WHOLE);
 }
 
 xmltree_ptr
@@ -203,7 +210,7 @@ invx_path(xmltree_ptr n, const char *path)
 	while (n != NULL && *p != '\0') {
 		slash = strchr(p, '/');
 		if (slash == NULL)
-			return kid_n(n, p, strlen(p));
+			return kid_n(n, p, KID_WHOLE);
 		n = kid_n(n, p, (size_t)(slash - p));
 		p = slash + 1;
 	}
@@ -249,7 +256,7 @@ trim_dup(const char *s)
 	size_t len;
 
 	s = trim_span(s, &len);
-	return len ? xstrndup(s, len) : NULL;
+	return len ? xmemdup(s, len) : NULL;	/* no NUL in the len bytes */
 }
 
 /* one_text - the text of n's single text child, NULL when n has other content (then
