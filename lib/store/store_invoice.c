@@ -5,7 +5,8 @@
  * The values come from untrusted invoices and messages; they only ever reach the database
  * as bound parameters. The statements stay prepared in the connection's cache
  * (db_prepare(), finalized by store_close()); each is reset before the call returns,
- * so a connection holds no read or busy statement between calls.
+ * so a connection holds no read or busy statement between calls. Their texts are
+ * bound where they are (db_bind_text_static): each lives until that reset.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,8 +125,8 @@ store_invoice_lookup(struct store *st, const inv_invoice *inv, enum store_invoic
 		return 0;
 	if ((stmt = store_statement(st, SQL_LOOKUP, "looking up an earlier invoice", err, errlen)) == NULL)
 		return -1;
-	db_bind_text(stmt, 1, inv->number);
-	db_bind_text(stmt, 2, store_invoice_seller_key(inv));
+	db_bind_text_static(stmt, 1, inv->number);
+	db_bind_text_static(stmt, 2, store_invoice_seller_key(inv));
 	rc = db_step(stmt);
 	if (rc == DB_ROW) {
 		char *fp = fingerprint(inv), when[32];
@@ -293,10 +294,10 @@ existing(struct store *st, const struct store_invoice_row *r, int *rc)
 		*rc = DB_ERROR;
 		return -1;
 	}
-	db_bind_text(stmt, 1, r->number);
-	db_bind_text(stmt, 2, r->seller);
-	db_bind_text(stmt, 3, r->queue_id);
-	db_bind_text(stmt, 4, r->message_id);
+	db_bind_text_static(stmt, 1, r->number);
+	db_bind_text_static(stmt, 2, r->seller);
+	db_bind_text_static(stmt, 3, r->queue_id);
+	db_bind_text_static(stmt, 4, r->message_id);
 	db_bind_int64(stmt, 5, (long long) r->sent_at);
 	*rc = db_step(stmt);
 	if (*rc == DB_ROW)
@@ -324,7 +325,7 @@ insert_invoice(struct store *st, const struct store_invoice_row *r, long long *r
 	if (ins == NULL || (sql[1] != NULL && (id = db_prepare(st->db, sql[1])) == NULL))
 		goto done;
 	for (int i = 0; i < ntext; i++)
-		db_bind_text(ins, i + 1, text[i]);
+		db_bind_text_static(ins, i + 1, text[i]);
 	db_bind_int64(ins, ntext + 1, r->sent_at);
 	if (id != ins && (rc = store_step_done(st, ins)) != DB_DONE)
 		goto done;
@@ -350,9 +351,9 @@ insert_findings(struct store *st, struct db_stmt *fnd, const struct store_invoic
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct store_invoice_finding *f = &r->findings[i];
 		db_bind_int64(fnd, 1, rowid);
-		db_bind_text(fnd, 2, f->rule_id);
-		db_bind_text(fnd, 3, f->severity);
-		db_bind_text(fnd, 4, f->message);
+		db_bind_text_static(fnd, 2, f->rule_id);
+		db_bind_text_static(fnd, 3, f->severity);
+		db_bind_text_static(fnd, 4, f->message);
 		if ((rc = store_failed(st, db_run(fnd))) != DB_DONE)
 			return rc;
 	}
@@ -372,9 +373,9 @@ count_customers(struct store *st, struct db_stmt *cus, const struct store_invoic
 		const char *a = r->rcpts[i], *at = strrchr(a, '@');
 		if (a[0] == '\0')
 			continue;
-		db_bind_text(cus, 1, a);
-		db_bind_text(cus, 2, at ? at + 1 : "");
-		db_bind_text(cus, 3, r->buyer);
+		db_bind_text_static(cus, 1, a);
+		db_bind_text_static(cus, 2, at ? at + 1 : "");
+		db_bind_text_static(cus, 3, r->buyer);
 		db_bind_int64(cus, 4, r->sent_at);
 		db_bind_int64(cus, 5, r->sent_at);
 		if ((rc = store_failed(st, db_run(cus))) != DB_DONE)
