@@ -321,6 +321,7 @@ inv_findings_add(inv_findings *f, const char *id, enum inv_severity sev,
 	inv_finding *x;
 	va_list ap;
 	char *text;
+	size_t idlen, textlen;
 
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 8;
@@ -333,7 +334,13 @@ inv_findings_add(inv_findings *f, const char *id, enum inv_severity sev,
 	va_start(ap, fmt);
 	text = xvasprintf(fmt, ap);
 	va_end(ap);
-	x->message = xasprintf("%s: %s", x->id, text);
+	/* "ID: text", put together without formatting it again */
+	idlen = strlen(x->id);
+	textlen = strlen(text);
+	x->message = xmalloc(idlen + 2 + textlen + 1);
+	memcpy(x->message, x->id, idlen);
+	memcpy(x->message + idlen, ": ", 2);
+	memcpy(x->message + idlen + 2, text, textlen + 1);
 	free(text);
 }
 
