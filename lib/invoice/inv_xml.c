@@ -381,8 +381,12 @@ parsed:
 	*has = 1;
 	if (!check_currency)
 		return;
-	/* the trimmed currencyID, compared where it is */
-	cur = trim_span(xmltree_attr(n, "currencyID"), &curlen);
+	/* the trimmed currencyID, compared where it is; the common case, equal to BT-5
+	 * (itself trimmed and not blank) as it stands, at once */
+	cur = xmltree_attr(n, "currencyID");
+	if (cur != NULL && inv->currency != NULL && strcmp(cur, inv->currency) == 0)
+		return;
+	cur = trim_span(cur, &curlen);
 	if (curlen > 0 && inv->currency != NULL &&
 	    (strlen(inv->currency) != curlen || memcmp(cur, inv->currency, curlen) != 0)) {
 		if (inv->n_foreign_currency++ == 0) {

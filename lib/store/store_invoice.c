@@ -178,26 +178,27 @@ bare(const char *rcpt)
 	return xstrndup(rcpt, n);
 }
 
-/* join - the strings of v, bare addresses when addr, separated by ", "; caller frees */
+/* join - the strings of v (NULL as ""), separated by ", ", in one allocation; caller
+ * frees */
 static char *
-join(const char *const *v, size_t n, int addr)
+join(const char *const *v, size_t n)
 {
-	size_t len = 1;
-	char *out, **parts = xcalloc(n + 1, sizeof(*parts));
+	size_t len = 1, k;
+	char *out, *p;
 
+	for (size_t i = 0; i < n; i++)
+		len += (v[i] ? strlen(v[i]) : 0) + 2;
+	p = out = xmalloc(len);
 	for (size_t i = 0; i < n; i++) {
-		parts[i] = addr ? bare(v[i]) : xstrdup(v[i] ? v[i] : "");
-		len += strlen(parts[i]) + 2;
+		if (i > 0) {
+			*p++ = ',';
+			*p++ = ' ';
+		}
+		k = v[i] ? strlen(v[i]) : 0;
+		memcpy(p, v[i] ? v[i] : "", k);
+		p += k;
 	}
-	out = xmalloc(len);
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			strcat(out, ", ");
-		strcat(out, parts[i]);
-		free(parts[i]);
-	}
-	free(parts);
+	*p = '\0';
 	return out;
 }
 
@@ -243,7 +244,7 @@ store_invoice_row_from_entry(const struct store_invoice_entry *e, struct store_i
 	row->currency = xdup(inv->currency);
 	row->total = xdup(store_invoice_amount(inv, amount, sizeof(amount)));
 	row->payee_ibans = inv->n_payee_ibans > 0 ?
-	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans, 0) : NULL;
+	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans) : NULL;
 	row->sender = xdup(e->sender);
 	row->message_id = xdup(e->message_id);
 	row->queue_id = xdup(e->queue_id);
@@ -314,7 +315,7 @@ insert_invoice(struct store *st, const struct store_invoice_row *r, long long *r
 {
 	const char *const *sql = sql_insert_invoice[db_kind(st->db) == DB_SQLITE ? 0 : 1];
 	struct db_stmt *ins = db_prepare(st->db, sql[0]), *id = ins;
-	char *rcpts = join((const char *const *) r->rcpts, r->nrcpts, 0);
+	char *rcpts = join((const char *const *) r->rcpts, r->nrcpts);
 	const char *text[] = {r->number, r->syntax, r->profile, r->seller ? r->seller : "",
 	    r->buyer, r->buyer_address, r->issue_date, r->due_date, r->currency, r->total,
 	    r->payee_ibans, r->sender, rcpts, r->message_id, r->queue_id, r->fingerprint,
@@ -464,7 +465,7 @@ row_view(const struct store_invoice_entry *e, struct store_invoice_row *row,
 	row->currency = (char *) inv->currency;
 	row->total = store_invoice_amount(inv, made->amount, sizeof(made->amount));
 	row->payee_ibans = made->ibans = inv->n_payee_ibans > 0 ?
-	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans, 0) : NULL;
+	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans) : NULL;
 	row->sender = (char *) e->sender;
 	row->message_id = (char *) e->message_id;
 	row->queue_id = (char *) e->queue_id;
