@@ -63,12 +63,10 @@ name_match(xmltree_ptr n, const char *uri, const char *local, size_t len, const 
 	return 1;
 }
 
-/* The index in invx_ns of the namespace split() found last (this thread's). */
-static _Thread_local int invx_split_ns;
-
-/* split - resolve "pfx:local" (up to len bytes) to a namespace URI and local part */
+/* split - resolve "pfx:local" (up to len bytes) to a namespace URI and local part
+ * (and *ns to the namespace's index in invx_ns) */
 static const char *
-split(const char *qname, size_t len, const char **local, size_t *local_len)
+split(const char *qname, size_t len, const char **local, size_t *local_len, int *ns)
 {
 	int i;
 
@@ -80,7 +78,7 @@ split(const char *qname, size_t len, const char **local, size_t *local_len)
 		    invx_ns[i].prefix[2] == qname[2]) {
 			*local = qname + INVX_PREFIX_LEN + 1;
 			*local_len = len - (INVX_PREFIX_LEN + 1);
-			invx_split_ns = i;
+			*ns = i;
 			return invx_ns[i].uri;
 		}
 	return NULL;
@@ -140,7 +138,7 @@ kid_n(xmltree_ptr n, const char *qname, size_t len)
 	const char *uri, *local, *seen = NULL;
 	size_t local_len;
 	xmltree_ptr c;
-	int h = -1;
+	int h = -1, ns;
 
 	if (n == NULL)
 		return NULL;
@@ -149,13 +147,13 @@ kid_n(xmltree_ptr n, const char *qname, size_t len)
 
 		if (m->slot[h].qname == NULL) {		/* the first time in this document */
 			if ((uri = split(qname, len == KID_WHOLE ? strlen(qname) : len, &local,
-			    &local_len)) == NULL || local_len == 0)
+			    &local_len, &ns)) == NULL || local_len == 0)
 				return NULL;
 			m->slot[h].qname = qname;
 			m->slot[h].len = len;
 			m->slot[h].name = (const char *)xmlDictExists(m->dict,
 			    (const xmlChar *)local, (int)local_len);
-			m->slot[h].ns = invx_split_ns;
+			m->slot[h].ns = ns;
 		}
 		if (m->slot[h].name == NULL)	/* no element of the document has that name */
 			return NULL;
@@ -172,7 +170,7 @@ kid_n(xmltree_ptr n, const char *qname, size_t len)
 	}
 	if (len == KID_WHOLE)
 		len = strlen(qname);
-	if ((uri = split(qname, len, &local, &local_len)) == NULL || local_len == 0)
+	if ((uri = split(qname, len, &local, &local_len, &ns)) == NULL || local_len == 0)
 		return NULL;
 	for (c = n->kids; c != NULL; c = c->next)	/* most differ in the first letter */
 		if (c->type == XMLTREE_ELEMENT && c->name[0] == local[0] &&
@@ -222,8 +220,9 @@ invx_is(xmltree_ptr n, const char *qname)
 {
 	const char *uri, *local, *seen = NULL;
 	size_t local_len;
+	int ns;
 
-	if (n == NULL || (uri = split(qname, strlen(qname), &local, &local_len)) == NULL ||
+	if (n == NULL || (uri = split(qname, strlen(qname), &local, &local_len, &ns)) == NULL ||
 	    local_len == 0)
 		return 0;
 	return name_match(n, uri, local, local_len, &seen);
