@@ -6,7 +6,8 @@
  * The input is untrusted; this only classifies octets. The message is probed every
  * MIMESKIP_STRIDE octets: the line around a probe is looked at only as far as its octets
  * are of the alphabet (text stops at its first space), so that mail without runs costs
- * a few octets per probe. A probe inside a base64 line widens to the run's ends, a line
+ * a few octets per probe, and a line too long to be a base64 line is stepped over to
+ * its LF. A probe inside a base64 line widens to the run's ends, a line
  * at a time; a run is one pass over its octets (32 at a time with AVX2, 16 with SSSE3,
  * where the CPU has them). Every run of MIMESKIP_MIN_BYTES or more holds a probe.
  */
@@ -229,18 +230,37 @@ line_before(const char *buf, size_t end)
 
 /* probe - the start of the base64 line around buf[pos] in *start, its end returned;
  * 0 when buf[pos] is in no base64 line. Looks at the line's octets only as long as they
- * are of the alphabet. */
+ * are of the alphabet, at most MIMESKIP_LINE_MAX + 1 each way; *next is where to probe
+ * next: a stride on, or past the LF of a line too long to be a base64 line (so that a
+ * long line of the alphabet is not looked at again and again). */
 static size_t
-probe(const char *buf, size_t len, size_t pos, size_t *start)
+probe(const char *buf, size_t len, size_t pos, size_t *start, size_t *next)
 {
-	size_t s = pos;
+	size_t s = pos, e = pos;
+	const char *lf;
 
+	*next = pos + MIMESKIP_STRIDE;
 	while (s > 0 && pos - s <= MIMESKIP_LINE_MAX && b64[(unsigned char)buf[s - 1]])
 		s--;
-	if (s > 0 && buf[s - 1] != '\n')
+	if (pos - s <= MIMESKIP_LINE_MAX) {
+		if (s > 0 && buf[s - 1] != '\n')
+			return 0;
+		while (e < len && e - s <= MIMESKIP_LINE_MAX && b64[(unsigned char)buf[e]])
+			e++;
+	}
+	if (pos - s > MIMESKIP_LINE_MAX || e - s > MIMESKIP_LINE_MAX) {
+		lf = memchr(buf + pos, '\n', len - pos);
+		*next = lf != NULL ? (size_t)(lf - buf) + 1 : len;
+		return 0;
+	}
+	if (e == s || e == len)
 		return 0;
 	*start = s;
-	return line_end(buf, len, s);
+	if (buf[e] == '\n')
+		return e + 1;
+	if (buf[e] == '\r' && e + 1 < len && buf[e + 1] == '\n')
+		return e + 2;
+	return 0;
 }
 
 /* add_cut - append the cut of buf[from..from+n) to s->cuts (its 'at' set by cut_copy) */
@@ -286,10 +306,10 @@ mimeskip_find(const char *buf, size_t len, struct mimeskip *out)
 
 	memset(out, 0, sizeof(*out));
 	while (pos < len) {
-		size_t start, end, first_end, last_start, lines = 1, s;
+		size_t start, end, first_end, last_start, lines = 1, s, next;
 
-		if ((end = probe(buf, len, pos, &start)) == 0) {
-			pos += MIMESKIP_STRIDE;
+		if ((end = probe(buf, len, pos, &start, &next)) == 0) {
+			pos = next;
 			continue;
 		}
 		first_end = end;

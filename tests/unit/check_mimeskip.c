@@ -530,7 +530,7 @@ START_TEST(test_find_random)
 		char name[32];
 
 		for (int p = 0; p < parts; p++) {
-			switch (rnd(4)) {
+			switch (rnd(5)) {
 			case 0:
 				g_string_append(g, pieces[rnd(G_N_ELEMENTS(pieces))]);
 				break;
@@ -541,8 +541,12 @@ START_TEST(test_find_random)
 				b64_lines(g, 10 + (int)rnd(30), rnd(3) ? (int)rnd(999) + 1 : 998,
 				    "\r\n");
 				break;
-			default:
+			case 3:
 				b64_lines(g, 1 + (int)rnd(3), 999, "\n");
+				break;
+			default:		/* a line far too long, then a run */
+				b64_lines(g, 1, 1500 + (int)rnd(4000), "\n");
+				b64_lines(g, 20, 76, "\r\n");
 				break;
 			}
 		}
@@ -839,6 +843,22 @@ hostile_set(struct hostile *h)
 	g_string_append(g, "--b--\n");
 	H("forty base64 parts", MIME_PARSE_SKIPPED, "%s", g->str);
 	g_string_free(g, TRUE);
+	{
+		char *l = run(1, 5000);
+
+		H("a line of the alphabet far too long, then a run", MIME_PARSE_SKIPPED,
+		    HEAD "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+		    "%s%s", l, r);
+		free(l);
+	}
+	H("multipart/signed", MIME_PARSE_SKIPPED,
+	    HEAD "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; "
+	    "micalg=pgp-sha256; boundary=\"s\"\n\n--s\nContent-Type: application/pdf\n"
+	    "Content-Transfer-Encoding: base64\n\n%s--s\nContent-Type: application/pgp-signature\n\n"
+	    "-----BEGIN PGP SIGNATURE-----\n\n%s-----END PGP SIGNATURE-----\n--s--\n", r, r2);
+	H("application/pkcs7-mime", MIME_PARSE_SKIPPED,
+	    HEAD "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\n"
+	    "Content-Transfer-Encoding: base64\n\n%s", r);
 	edge = run(14, 76);
 	H("runs just under the thresholds", MIME_PARSE_WHOLE,
 	    HEAD "Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n%s\n%s",
