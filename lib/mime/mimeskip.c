@@ -240,6 +240,8 @@ probe(const char *buf, size_t len, size_t pos, size_t *start, size_t *next)
 	const char *lf;
 
 	*next = pos + MIMESKIP_STRIDE;
+	if (buf[pos] == '\n' && pos > 0 && buf[pos - 1] == '\r')
+		s = e = --pos;			/* the CR LF's line, from its CR */
 	while (s > 0 && pos - s <= MIMESKIP_LINE_MAX && b64[(unsigned char)buf[s - 1]])
 		s--;
 	if (pos - s <= MIMESKIP_LINE_MAX) {

@@ -524,6 +524,18 @@ START_TEST(test_find_random)
 		"====\n", "\xc3\xa9t\xc3\xa9\n", "\n\n", "AAAA\r\r\n",
 	};
 
+	/* a run whose probes (every 512 octets) all fall on the LF of a CR LF */
+	for (int pre = 0; pre < 70; pre++) {
+		GString *g = g_string_new(NULL);
+		char name[32];
+
+		for (int i = 0; i < pre; i++)
+			g_string_append_c(g, '\n');
+		b64_lines(g, 16, 62, "\r\n");
+		snprintf(name, sizeof(name), "aligned %d", pre);
+		check_find(name, g->str, g->len);
+		g_string_free(g, TRUE);
+	}
 	for (int doc = 0; doc < 300; doc++) {
 		GString *g = g_string_new(NULL);
 		int parts = 1 + (int)rnd(12);
