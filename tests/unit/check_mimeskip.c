@@ -203,7 +203,7 @@ decoded(GMimeDataWrapper *w)
 static int
 same_bytes(const GByteArray *a, const GByteArray *b)
 {
-	return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
+	return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
 
 static void
