@@ -322,7 +322,7 @@ mimeskip_find(const char *buf, size_t len, struct mimeskip *out)
 			lines++;
 		}
 		end = walk_lines(buf, len, end, &last_start, &lines);
-		if (lines >= MIMESKIP_MIN_LINES && end - start >= MIMESKIP_MIN_BYTES)
+		if (lines >= MIMESKIP_MIN_LINES && lines >= 3 && end - start >= MIMESKIP_MIN_BYTES)
 			add_cut(out, &cap, first_end, last_start - first_end);
 		pos = end - end % MIMESKIP_STRIDE + MIMESKIP_STRIDE;	/* past the run */
 	}

@@ -21,8 +21,14 @@
 #include <stddef.h>
 
 #define MIMESKIP_LINE_MAX 998		/* octets of a line before its LF or CR LF */
+/* the shortest run cut (the fuzz target builds with small ones, so that its inputs
+ * meet runs; at least 3 lines, so that one is cut, and 2 octets) */
+#ifndef MIMESKIP_MIN_LINES
 #define MIMESKIP_MIN_LINES 16
+#endif
+#ifndef MIMESKIP_MIN_BYTES
 #define MIMESKIP_MIN_BYTES 1024
+#endif
 
 /* One cut: the whole lines orig[from..from+len) are not in the copy. */
 struct mimeskip_cut {
