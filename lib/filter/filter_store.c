@@ -175,26 +175,38 @@ shared_checkin(void *ctx, const char *uid, struct filter_checkin *out, char *err
 	return rc;
 }
 
-/* record_items - res's invoice and journey records as spool items */
+/* record_entry - the journal entry of res's invoice record fr */
+static struct store_invoice_entry
+record_entry(const struct ps_msg *m, const struct filter_result *res,
+    const struct filter_record *fr, time_t now)
+{
+	const struct filter_records *r = &res->records;
+	const struct filter_invoice *fi = &res->inv[fr->inv];
+	struct store_invoice_entry e = {
+		.inv = fi->found.inv, .container = fi->found.container,
+		.part = fi->found.part, .sender = m->sender, .rcpts = r->rcpts,
+		.nrcpts = r->nrcpts, .message_id = r->message_id, .queue_id = m->qid,
+		.verdict = fi->verdict, .action = fr->action,
+		.findings = fi->findings, .sent_at = now,
+	};
+
+	return e;
+}
+
+/* record_items - res's invoice and journey records first to end (excluded), as spool
+ * items */
 static void
 record_items(const struct ps_msg *m, const struct filter_result *res, time_t now,
-    struct spool_record *rec)
+    size_t first, size_t end, struct spool_record *rec)
 {
 	const struct filter_records *r = &res->records;
 
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = first; i < end && i < r->n; i++) {
 		const struct filter_record *fr = &r->v[i];
 		struct spool_item *it;
 
 		if (fr->kind == FILTER_RECORD_INVOICE) {
-			const struct filter_invoice *fi = &res->inv[fr->inv];
-			struct store_invoice_entry e = {
-				.inv = fi->found.inv, .container = fi->found.container,
-				.part = fi->found.part, .sender = m->sender, .rcpts = r->rcpts,
-				.nrcpts = r->nrcpts, .message_id = r->message_id, .queue_id = m->qid,
-				.verdict = fi->verdict, .action = fr->action,
-				.findings = fi->findings, .sent_at = now,
-			};
+			struct store_invoice_entry e = record_entry(m, res, fr, now);
 
 			store_invoice_row_from_entry(&e, &spool_record_add(rec, SPOOL_INVOICE)->row);
 			continue;
@@ -382,8 +394,30 @@ filter_writer_checkpoint(struct filter_writer *w, const struct ps_conf *conf, ch
 	return store_checkpoint(w->ckpt, err, errlen);
 }
 
+/* write_record - res's record i on ws: an invoice straight from the model and the
+ * message (no copy), a journey record as its spool item; 0, or -1 with err */
+static int
+write_record(struct store *ws, const struct ps_conf *conf, const struct ps_msg *m,
+    const struct filter_result *res, size_t i, time_t now, char *err, size_t errlen)
+{
+	const struct filter_record *fr = &res->records.v[i];
+	struct spool_record one = {0};
+	int rc;
+
+	if (fr->kind == FILTER_RECORD_INVOICE) {
+		struct store_invoice_entry e = record_entry(m, res, fr, now);
+
+		return store_invoice_record(ws, &e, NULL, err, errlen);
+	}
+	record_items(m, res, now, i, i + 1, &one);
+	rc = filter_write_item(ws, conf, &one.items[0], now, 0, err, errlen);
+	spool_record_clear(&one);
+	return rc;
+}
+
 /* write_records - the invoices and the journey of res, on w's connection (NULL: st's);
- * 0 all recorded, 1 kept in the spool, -1 neither */
+ * 0 all recorded, 1 kept in the spool, -1 neither. The spool record of what is left is
+ * made only when something is left. */
 static int
 write_records(struct store *st, const struct ps_conf *conf, struct filter_writer *w,
     const struct ps_msg *m, const struct filter_result *res, time_t now)
@@ -391,31 +425,34 @@ write_records(struct store *st, const struct ps_conf *conf, struct filter_writer
 	struct spool_record rec = {0};
 	struct store *ws = st;
 	char err[512] = "";
-	size_t i = 0;
+	size_t i = 0, n = res->records.n;
 	int rc = 0;
 
-	if (res->records.n == 0)
+	if (n == 0)
 		return 0;
-	record_items(m, res, now, &rec);
-	if (st == NULL)
+	if (st == NULL) {
+		record_items(m, res, now, 0, n, &rec);
 		rc = filter_keep(conf, &rec, 0, "the store is not open", NULL);
-	else if (w != NULL && lock_until(&w->lock, store_deadline(st)) != 0)
+	} else if (w != NULL && lock_until(&w->lock, store_deadline(st)) != 0) {
+		record_items(m, res, now, 0, n, &rec);
 		rc = filter_keep(conf, &rec, 0, "other messages kept the store busy until"
 		    " database-timeout ran out", NULL);
-	else {
+	} else {
 		const char *shown = err;
 
 		if (w != NULL)
 			ws = writer_take(w, conf, store_deadline(st), err, sizeof(err));
-		for (; ws != NULL && i < rec.nitems; i++)
-			if (filter_write_item(ws, conf, &rec.items[i], now, 0, err, sizeof(err)) != 0)
+		for (; ws != NULL && i < n; i++)
+			if (write_record(ws, conf, m, res, i, now, err, sizeof(err)) != 0)
 				break;
-		if (i < rec.nitems)	/* of the connection that failed, while it is ours */
+		if (i < n)	/* of the connection that failed, while it is ours */
 			shown = filter_store_reason(ws, m->qid, err);
 		if (w != NULL)
 			writer_give(w, 1);
-		if (i < rec.nitems)
-			rc = filter_keep(conf, &rec, i, err, shown);
+		if (i < n) {
+			record_items(m, res, now, i, n, &rec);
+			rc = filter_keep(conf, &rec, 0, err, shown);
+		}
 	}
 	spool_record_clear(&rec);
 	return rc;

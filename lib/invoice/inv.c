@@ -77,14 +77,15 @@ inv_profile_is_reduced(const inv_invoice *inv)
 	    strcmp(inv->profile, "BASIC-WL") == 0);
 }
 
-/* contains_ci - 1 if hay contains needle, ignoring ASCII case */
+/* contains_ci - 1 if hay contains needle (lower-case ASCII letters), ignoring ASCII case;
+ * a position whose first letter differs is passed over without a call */
 static int
 contains_ci(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
 
 	for (; *hay != '\0'; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
+		if ((*hay | 0x20) == needle[0] && strncasecmp(hay, needle, n) == 0)
 			return 1;
 	return 0;
 }
@@ -320,6 +321,7 @@ inv_findings_add(inv_findings *f, const char *id, enum inv_severity sev,
 	inv_finding *x;
 	va_list ap;
 	char *text;
+	size_t idlen, textlen;
 
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 8;
@@ -332,7 +334,13 @@ inv_findings_add(inv_findings *f, const char *id, enum inv_severity sev,
 	va_start(ap, fmt);
 	text = xvasprintf(fmt, ap);
 	va_end(ap);
-	x->message = xasprintf("%s: %s", x->id, text);
+	/* "ID: text", put together without formatting it again */
+	idlen = strlen(x->id);
+	textlen = strlen(text);
+	x->message = xmalloc(idlen + 2 + textlen + 1);
+	memcpy(x->message, x->id, idlen);
+	memcpy(x->message + idlen, ": ", 2);
+	memcpy(x->message + idlen + 2, text, textlen + 1);
 	free(text);
 }
 

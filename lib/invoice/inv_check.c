@@ -95,7 +95,11 @@ check_vat_prefix(const char *who, const char *vat_id, inv_findings *out)
 	if (vat_id == NULL)
 		return;
 	if (strlen(vat_id) >= 2 && vat_id[0] != ' ' && vat_id[1] != ' ') {
-		snprintf(code, sizeof(code), " %.2s ", vat_id);
+		code[0] = ' ';		/* " XX " */
+		code[1] = vat_id[0];
+		code[2] = vat_id[1];
+		code[3] = ' ';
+		code[4] = '\0';
 		if (strstr(vat_prefixes, code) != NULL)
 			return;
 	}

@@ -100,17 +100,19 @@ price_slack(const inv_line *l, dec_t price)
 }
 
 /* explains - does price (net, or gross as some sellers state the line) give the
- * line's net amount within the rounding slack? */
+ * line's net amount within the rounding slack? *net is what the figures give, unrounded
+ * (set unless it returns 1 for a line beyond our range) */
 static int
-explains(const inv_invoice *inv, const inv_line *l, dec_t price, dec_t *want)
+explains(const inv_invoice *inv, const inv_line *l, dec_t price, dec_t *net)
 {
 	dec_t v, diff;
 
 	if (inv_line_net(l, price, &v) < 0)
 		return 1;	/* beyond our range: no verdict */
-	*want = dec_round(v, l->net_amount.scale > 2 ? l->net_amount.scale : 2);
+	*net = v;
 	diff = dec_abs(dec_sub(v, l->net_amount));
-	if (dec_cmp(diff, price_slack(l, price)) <= 0)
+	/* the slack is never negative: an exact line needs none computed */
+	if (dec_is_zero(diff) || dec_cmp(diff, price_slack(l, price)) <= 0)
 		return 1;
 	return whole_units(inv->currency) && dec_cmp(dec_round(v, 0),
 	    dec_round(l->net_amount, 0)) == 0;
@@ -156,6 +158,8 @@ check_line_net(const inv_invoice *inv, inv_findings *out)
 		if (explains(inv, l, l->net_price, &want) ||
 		    (l->has_gross_price && explains(inv, l, l->gross_price, &ignore)))
 			continue;
+		/* the net price's figure, rounded as the line states its amount */
+		want = dec_round(want, l->net_amount.scale > 2 ? l->net_amount.scale : 2);
 		inv_findings_add(out, "PS-LINE-NET", WARN,
 		    "line %s: quantity %s x price %s / base quantity %s +/- allowances and "
 		    "charges = %s differs from the line net amount %s; likely cause: %s",

@@ -47,6 +47,7 @@ int
 inv_parse(const char *buf, size_t len, inv_invoice **out, char *err, size_t errlen)
 {
 	struct xmltree *doc;
+	struct invx_memo memo;
 	xmltree_ptr root;
 	inv_invoice *inv;
 	enum inv_syntax syntax;
@@ -68,10 +69,12 @@ inv_parse(const char *buf, size_t len, inv_invoice **out, char *err, size_t errl
 	inv = xcalloc(1, sizeof(*inv));
 	inv->syntax = syntax;
 	inv->doctype = doctype;
+	invx_memo_begin(&memo, xmltree_dict(doc));	/* the readers' names, looked up once */
 	if (syntax == INV_SYNTAX_UBL)
 		inv_ubl_read(root, inv);
 	else
 		inv_cii_read(root, inv);
+	invx_memo_end();
 	if (inv->profile == NULL)
 		inv_set_profile(inv);
 	xmltree_free(doc);

@@ -17,6 +17,37 @@
 #define INV_NS_UBL_CREDITNOTE "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 #define INV_NS_CII "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 
+/*
+ * A reader's memo of the document it reads: for each name it looks up, the tree's
+ * pointer for that name, found once in the tree's dictionary (xmltree_dict: every
+ * element name is the dictionary's one copy of it, xmltree.h), or none when no element
+ * of the document has the name. A child is then found by comparing pointers, and a
+ * name the document lacks without a walk. The qnames passed to invx_kid, invx_path and
+ * invx_is must be string constants: the memo keys them by address. inv_parse() opens
+ * the memo on its stack for one document and closes it before returning; without one
+ * the helpers compare strings, with the same results.
+ */
+#define INVX_MEMO_SLOTS 128		/* a power of two */
+struct invx_memo {
+	xmlDictPtr dict;		/* the tree's */
+	struct {
+		const char *qname;	/* the constant looked up (NULL: a free slot) */
+		size_t len;		/* how many bytes of it */
+		const char *name;	/* the dictionary's pointer for its local name, NULL
+					   when the document has no such name */
+		int ns;			/* its prefix's namespace (inv_xml.c's table) */
+	} slot[INVX_MEMO_SLOTS];
+	const char *ns_uri[8];		/* per namespace, a tree's pointer found equal to
+					   its URI, or NULL */
+};
+/* invx_memo_begin - use m (the caller's, emptied here) with the tree's dictionary dict
+ * for this thread's lookups until invx_memo_end(); invx_memo_end - stop using it */
+void invx_memo_begin(struct invx_memo *m, xmlDictPtr dict);
+void invx_memo_end(void);
+/* invx_set_memo - for tests: 0 keeps the helpers from any memo (string compares
+ * only), 1 (the default) lets them use it; process-wide */
+void invx_set_memo(int on);
+
 /* invx_kid - first element child of n named qname ("cbc:ID"); NULL if none or n NULL */
 xmltree_ptr invx_kid(xmltree_ptr n, const char *qname);
 /* invx_next - next element sibling after n with the same name and namespace */

@@ -354,6 +354,12 @@ xmltree_root(const struct xmltree *t)
 	return t->root;
 }
 
+xmlDictPtr
+xmltree_dict(const struct xmltree *t)
+{
+	return t->dict;
+}
+
 const char *
 xmltree_attr(xmltree_ptr n, const char *name)
 {

@@ -53,6 +53,10 @@ struct xmltree *xmltree_free(struct xmltree *t);
 size_t xmltree_unread(const struct xmltree *t);
 /* xmltree_root - the root element */
 xmltree_ptr xmltree_root(const struct xmltree *t);
+/* xmltree_dict - the dictionary of the tree's names: every element's name and namespace
+ * URI is the dictionary's one copy of that string (equal names, one pointer). The tree's
+ * to keep (freed with it); for xmlDictExists() lookups */
+xmlDictPtr xmltree_dict(const struct xmltree *t);
 /* xmltree_attr - the value of n's first attribute named name (any namespace), or NULL;
  * the string belongs to the tree */
 const char *xmltree_attr(xmltree_ptr n, const char *name);

@@ -133,6 +133,14 @@ db_bind_text(struct db_stmt *s, int i, const char *text)
 }
 
 int
+db_bind_text_static(struct db_stmt *s, int i, const char *text)
+{
+	if (s->db->ops->bind_text_static != NULL)
+		return s->db->ops->bind_text_static(s, i, text);
+	return s->db->ops->bind_text(s, i, text);
+}
+
+int
 db_bind_null(struct db_stmt *s, int i)
 {
 	return s->db->ops->bind_null(s, i);

@@ -81,6 +81,10 @@ struct db_stmt *db_prepare(struct db *db, const char *sql);
 /* Bind parameter i (1-based); text is copied. 0 or DB_ERROR. */
 int db_bind_int64(struct db_stmt *s, int i, long long v);
 int db_bind_text(struct db_stmt *s, int i, const char *text);	/* NULL binds NULL */
+/* db_bind_text_static - db_bind_text where the caller keeps text as it is until the
+ * statement is reset (db_reset, db_run, or a db_prepare of it): SQLite reads it where
+ * it is instead of copying it (a PostgreSQL statement copies it as before) */
+int db_bind_text_static(struct db_stmt *s, int i, const char *text);
 int db_bind_null(struct db_stmt *s, int i);
 /* db_step - the next row: DB_ROW, DB_DONE or a negative DB_* code */
 int db_step(struct db_stmt *s);

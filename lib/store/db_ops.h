@@ -36,6 +36,9 @@ struct db_ops {
 	void (*finalize)(struct db_stmt *s);
 	int (*bind_int64)(struct db_stmt *s, int i, long long v);
 	int (*bind_text)(struct db_stmt *s, int i, const char *text);
+	/* bind_text_static - bind_text without a copy (db_bind_text_static); NULL: the
+	 * backend copies anyway, db.c calls bind_text */
+	int (*bind_text_static)(struct db_stmt *s, int i, const char *text);
 	int (*bind_null)(struct db_stmt *s, int i);
 	int (*step)(struct db_stmt *s);
 	long long (*column_int64)(struct db_stmt *s, int i);

@@ -326,6 +326,17 @@ sq_bind_text(struct db_stmt *s, int i, const char *text)
 	return rc == SQLITE_OK ? 0 : DB_ERROR;
 }
 
+/* sq_bind_text_static - the text read where it is (SQLITE_STATIC): the caller keeps it
+ * until the reset, which clears the bindings (sq_reset) */
+static int
+sq_bind_text_static(struct db_stmt *s, int i, const char *text)
+{
+	int rc = text == NULL ? sqlite3_bind_null(SQS(s), i) :
+	    sqlite3_bind_text(SQS(s), i, text, -1, SQLITE_STATIC);
+
+	return rc == SQLITE_OK ? 0 : DB_ERROR;
+}
+
 static int
 sq_bind_null(struct db_stmt *s, int i)
 {
@@ -384,6 +395,7 @@ const struct db_ops db_sqlite_ops = {
 	.finalize = sq_finalize,
 	.bind_int64 = sq_bind_int64,
 	.bind_text = sq_bind_text,
+	.bind_text_static = sq_bind_text_static,
 	.bind_null = sq_bind_null,
 	.step = sq_step,
 	.column_int64 = sq_column_int64,

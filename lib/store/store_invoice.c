@@ -5,7 +5,8 @@
  * The values come from untrusted invoices and messages; they only ever reach the database
  * as bound parameters. The statements stay prepared in the connection's cache
  * (db_prepare(), finalized by store_close()); each is reset before the call returns,
- * so a connection holds no read or busy statement between calls.
+ * so a connection holds no read or busy statement between calls. Their texts are
+ * bound where they are (db_bind_text_static): each lives until that reset.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,24 +70,26 @@ store_invoice_amount(const inv_invoice *inv, char *buf, size_t len)
 	return NULL;
 }
 
-/* lower - a lower-case copy (ASCII) of s, "" for NULL; caller frees */
+/* put_lower - s (NULL: nothing) in lower case (ASCII) at p, then sep unless it is
+ * '\0'; the end */
 static char *
-lower(const char *s)
+put_lower(char *p, const char *s, char sep)
 {
-	char *c = xstrdup(s ? s : "");
-
-	for (char *p = c; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char) (*p - 'A' + 'a');
-	return c;
+	for (; s != NULL && *s; s++)
+		*p++ = *s >= 'A' && *s <= 'Z' ? (char) (*s - 'A' + 'a') : *s;
+	if (sep != '\0')
+		*p++ = sep;
+	return p;
 }
 
-/* fingerprint - what a resend must share: currency, amount (scale-free), buyer;
- * caller frees */
+/* fingerprint - what a resend must share: "currency|amount|name|vat id|address", the
+ * amount scale-free, the rest in lower case; caller frees */
 static char *
 fingerprint(const inv_invoice *inv)
 {
-	char amount[DEC_FMT_LEN] = "";
+	char amount[DEC_FMT_LEN] = "", *fp, *p;
+	const char *cur = inv->currency, *name = inv->buyer.name, *vat = inv->buyer.vat_id,
+	    *addr = inv->buyer.electronic_address;
 	dec_t v;
 
 	if (inv->has_amount_due || inv->has_total_with_vat) {
@@ -95,13 +98,14 @@ fingerprint(const inv_invoice *inv)
 		v = dec_trim(v, 0);
 		dec_fmt(v, amount, sizeof(amount));
 	}
-	char *cur = lower(inv->currency), *name = lower(inv->buyer.name),
-	    *vat = lower(inv->buyer.vat_id), *addr = lower(inv->buyer.electronic_address);
-	char *fp = xasprintf("%s|%s|%s|%s|%s", cur, amount, name, vat, addr);
-	free(cur);
-	free(name);
-	free(vat);
-	free(addr);
+	fp = xmalloc((cur ? strlen(cur) : 0) + strlen(amount) + (name ? strlen(name) : 0) +
+	    (vat ? strlen(vat) : 0) + (addr ? strlen(addr) : 0) + 5);
+	p = put_lower(fp, cur, '|');
+	p = put_lower(p, amount, '|');	/* digits, '-' and '.': no case */
+	p = put_lower(p, name, '|');
+	p = put_lower(p, vat, '|');
+	p = put_lower(p, addr, '\0');
+	*p = '\0';
 	return fp;
 }
 
@@ -121,8 +125,8 @@ store_invoice_lookup(struct store *st, const inv_invoice *inv, enum store_invoic
 		return 0;
 	if ((stmt = store_statement(st, SQL_LOOKUP, "looking up an earlier invoice", err, errlen)) == NULL)
 		return -1;
-	db_bind_text(stmt, 1, inv->number);
-	db_bind_text(stmt, 2, store_invoice_seller_key(inv));
+	db_bind_text_static(stmt, 1, inv->number);
+	db_bind_text_static(stmt, 2, store_invoice_seller_key(inv));
 	rc = db_step(stmt);
 	if (rc == DB_ROW) {
 		char *fp = fingerprint(inv), when[32];
@@ -174,26 +178,27 @@ bare(const char *rcpt)
 	return xstrndup(rcpt, n);
 }
 
-/* join - the strings of v, bare addresses when addr, separated by ", "; caller frees */
+/* join - the strings of v (NULL as ""), separated by ", ", in one allocation; caller
+ * frees */
 static char *
-join(const char *const *v, size_t n, int addr)
+join(const char *const *v, size_t n)
 {
-	size_t len = 1;
-	char *out, **parts = xcalloc(n + 1, sizeof(*parts));
+	size_t len = 1, k;
+	char *out, *p;
 
+	for (size_t i = 0; i < n; i++)
+		len += (v[i] ? strlen(v[i]) : 0) + 2;
+	p = out = xmalloc(len);
 	for (size_t i = 0; i < n; i++) {
-		parts[i] = addr ? bare(v[i]) : xstrdup(v[i] ? v[i] : "");
-		len += strlen(parts[i]) + 2;
+		if (i > 0) {
+			*p++ = ',';
+			*p++ = ' ';
+		}
+		k = v[i] ? strlen(v[i]) : 0;
+		memcpy(p, v[i] ? v[i] : "", k);
+		p += k;
 	}
-	out = xmalloc(len);
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			strcat(out, ", ");
-		strcat(out, parts[i]);
-		free(parts[i]);
-	}
-	free(parts);
+	*p = '\0';
 	return out;
 }
 
@@ -239,7 +244,7 @@ store_invoice_row_from_entry(const struct store_invoice_entry *e, struct store_i
 	row->currency = xdup(inv->currency);
 	row->total = xdup(store_invoice_amount(inv, amount, sizeof(amount)));
 	row->payee_ibans = inv->n_payee_ibans > 0 ?
-	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans, 0) : NULL;
+	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans) : NULL;
 	row->sender = xdup(e->sender);
 	row->message_id = xdup(e->message_id);
 	row->queue_id = xdup(e->queue_id);
@@ -290,10 +295,10 @@ existing(struct store *st, const struct store_invoice_row *r, int *rc)
 		*rc = DB_ERROR;
 		return -1;
 	}
-	db_bind_text(stmt, 1, r->number);
-	db_bind_text(stmt, 2, r->seller);
-	db_bind_text(stmt, 3, r->queue_id);
-	db_bind_text(stmt, 4, r->message_id);
+	db_bind_text_static(stmt, 1, r->number);
+	db_bind_text_static(stmt, 2, r->seller);
+	db_bind_text_static(stmt, 3, r->queue_id);
+	db_bind_text_static(stmt, 4, r->message_id);
 	db_bind_int64(stmt, 5, (long long) r->sent_at);
 	*rc = db_step(stmt);
 	if (*rc == DB_ROW)
@@ -310,7 +315,7 @@ insert_invoice(struct store *st, const struct store_invoice_row *r, long long *r
 {
 	const char *const *sql = sql_insert_invoice[db_kind(st->db) == DB_SQLITE ? 0 : 1];
 	struct db_stmt *ins = db_prepare(st->db, sql[0]), *id = ins;
-	char *rcpts = join((const char *const *) r->rcpts, r->nrcpts, 0);
+	char *rcpts = join((const char *const *) r->rcpts, r->nrcpts);
 	const char *text[] = {r->number, r->syntax, r->profile, r->seller ? r->seller : "",
 	    r->buyer, r->buyer_address, r->issue_date, r->due_date, r->currency, r->total,
 	    r->payee_ibans, r->sender, rcpts, r->message_id, r->queue_id, r->fingerprint,
@@ -321,7 +326,7 @@ insert_invoice(struct store *st, const struct store_invoice_row *r, long long *r
 	if (ins == NULL || (sql[1] != NULL && (id = db_prepare(st->db, sql[1])) == NULL))
 		goto done;
 	for (int i = 0; i < ntext; i++)
-		db_bind_text(ins, i + 1, text[i]);
+		db_bind_text_static(ins, i + 1, text[i]);
 	db_bind_int64(ins, ntext + 1, r->sent_at);
 	if (id != ins && (rc = store_step_done(st, ins)) != DB_DONE)
 		goto done;
@@ -347,9 +352,9 @@ insert_findings(struct store *st, struct db_stmt *fnd, const struct store_invoic
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct store_invoice_finding *f = &r->findings[i];
 		db_bind_int64(fnd, 1, rowid);
-		db_bind_text(fnd, 2, f->rule_id);
-		db_bind_text(fnd, 3, f->severity);
-		db_bind_text(fnd, 4, f->message);
+		db_bind_text_static(fnd, 2, f->rule_id);
+		db_bind_text_static(fnd, 3, f->severity);
+		db_bind_text_static(fnd, 4, f->message);
 		if ((rc = store_failed(st, db_run(fnd))) != DB_DONE)
 			return rc;
 	}
@@ -369,9 +374,9 @@ count_customers(struct store *st, struct db_stmt *cus, const struct store_invoic
 		const char *a = r->rcpts[i], *at = strrchr(a, '@');
 		if (a[0] == '\0')
 			continue;
-		db_bind_text(cus, 1, a);
-		db_bind_text(cus, 2, at ? at + 1 : "");
-		db_bind_text(cus, 3, r->buyer);
+		db_bind_text_static(cus, 1, a);
+		db_bind_text_static(cus, 2, at ? at + 1 : "");
+		db_bind_text_static(cus, 3, r->buyer);
 		db_bind_int64(cus, 4, r->sent_at);
 		db_bind_int64(cus, 5, r->sent_at);
 		if ((rc = store_failed(st, db_run(cus))) != DB_DONE)
@@ -427,16 +432,100 @@ fail_reported:
 	return -1;
 }
 
+/* What a row borrowed from an entry (row_view) had to make itself. */
+struct row_made {
+	char amount[DEC_FMT_LEN];
+	char *ibans, *fingerprint, *rcpts;	/* rcpts: the bare addresses, one block */
+};
+
+/*
+ * row_view - *row as store_invoice_row_from_entry() would fill it, the same strings,
+ * but borrowed from e and its model where they are there as they are, and made into
+ * *made (freed by made_free) where not: no copy of each string per invoice. The row is
+ * only read (store_invoice_write_row); never store_invoice_row_clear() it.
+ */
+static void
+row_view(const struct store_invoice_entry *e, struct store_invoice_row *row,
+    struct row_made *made)
+{
+	const inv_invoice *inv = e->inv;
+	size_t i, len = 0, nf = e->findings != NULL ? e->findings->n : 0;
+	char *p;
+
+	memset(row, 0, sizeof(*row));
+	memset(made, 0, sizeof(*made));
+	row->number = (char *) inv->number;
+	row->syntax = (char *) inv_syntax_name(inv->syntax);
+	row->profile = (char *) inv->profile;
+	row->seller = (char *) store_invoice_seller_key(inv);
+	row->buyer = (char *) inv->buyer.name;
+	row->buyer_address = (char *) buyer_address(inv);
+	row->issue_date = (char *) inv->issue_date;
+	row->due_date = (char *) inv->due_date;
+	row->currency = (char *) inv->currency;
+	row->total = store_invoice_amount(inv, made->amount, sizeof(made->amount));
+	row->payee_ibans = made->ibans = inv->n_payee_ibans > 0 ?
+	    join((const char *const *) inv->payee_ibans, inv->n_payee_ibans) : NULL;
+	row->sender = (char *) e->sender;
+	row->message_id = (char *) e->message_id;
+	row->queue_id = (char *) e->queue_id;
+	row->fingerprint = made->fingerprint = fingerprint(inv);
+	row->verdict = (char *) (e->verdict ? e->verdict : "ok");
+	row->action = (char *) e->action;
+	/* the recipients as bare() makes them, after their pointers in one block */
+	for (i = 0; i < e->nrcpts; i++)
+		len += strlen(e->rcpts[i]) + 1;
+	made->rcpts = xmalloc((e->nrcpts + 1) * sizeof(char *) + len +
+	    nf * sizeof(struct store_invoice_finding));
+	row->findings = (struct store_invoice_finding *) made->rcpts;
+	row->rcpts = (char **) (row->findings + nf);
+	p = (char *) (row->rcpts + e->nrcpts + 1);
+	for (i = 0; i < e->nrcpts; i++) {
+		const char *r = e->rcpts[i];
+		size_t n;
+
+		while (*r == ' ' || *r == '\t' || *r == '<')
+			r++;
+		n = strcspn(r, "> \t");
+		memcpy(p, r, n);
+		p[n] = '\0';
+		row->rcpts[row->nrcpts++] = p;
+		p += n + 1;
+	}
+	row->rcpts[row->nrcpts] = NULL;
+	for (i = 0; i < nf; i++) {
+		const inv_finding *f = &e->findings->v[i];
+
+		row->findings[i].rule_id = (char *) f->id;
+		row->findings[i].severity = (char *) (f->severity == INV_SEV_ERROR ?
+		    "error" : "warning");
+		row->findings[i].message = (char *) (f->message ? f->message : "");
+	}
+	row->nfindings = nf;
+	row->sent_at = (long long) e->sent_at;
+	row->inv = inv;
+}
+
+/* made_free - what row_view made */
+static void
+made_free(struct row_made *made)
+{
+	free(made->ibans);
+	free(made->fingerprint);
+	free(made->rcpts);
+}
+
 int
 store_invoice_record(struct store *st, const struct store_invoice_entry *e, long long *id,
 	       char *err, size_t errlen)
 {
-	struct store_invoice_row row = {0};
+	struct store_invoice_row row;
+	struct row_made made;
 	int rc;
 
-	store_invoice_row_from_entry(e, &row);
+	row_view(e, &row, &made);
 	rc = store_invoice_write_row(st, &row, 0, id, err, errlen);
-	store_invoice_row_clear(&row);
+	made_free(&made);
 	return rc;
 }
 

@@ -5,8 +5,16 @@
  * and a sign. Intermediate results use a wider magnitude of the same kind (big),
  * wide enough for the product of two coefficients and for a dividend shifted by two
  * scales, so that comparisons, sums, products and quotients are exact; every result
- * that does not fit a dec_t is reported (or saturated where the API says so). Only
- * 32- and 64-bit integers are used: no __int128, no floating point.
+ * that does not fit a dec_t is reported (or saturated where the API says so). That
+ * general path uses only 32- and 64-bit integers, no floating point.
+ *
+ * The fast path: real amounts and quantities have coefficients below 10^27 (three limbs),
+ * even at the 16 decimals the checks compute with. Where the compiler has a 128-bit
+ * integer, an operation on such coefficients whose aligned operands stay below 10^38
+ * (so that intermediate results fit) is done in it, with exactly the results of
+ * the general path (values, scales, signs, errors); anything else, and every operation
+ * on an architecture without one, takes the general path. dec_set_fast(0) turns the
+ * fast path off (tests/unit/check_dec.c runs both on the same operands).
  * Input strings are untrusted.
  */
 #include <stdio.h>
@@ -29,6 +37,174 @@ static const uint32_t pow10_9[10] = {
 	1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
 	1000000000u
 };
+
+/* 1 while the fast path is on (dec_set_fast) */
+static int dec_fast = 1;
+
+void
+dec_set_fast(int on)
+{
+	dec_fast = on != 0;
+}
+
+_Static_assert(DEC_LIMBS == 16, "high_limbs reads limbs 4 to 15 as six words");
+
+/* high_limbs - nonzero if a limb of a from the fourth on is (limbs 4 to 15 read as six
+ * 64-bit words) */
+static inline uint64_t
+high_limbs(const dec_t *a)
+{
+	uint64_t w[6];
+
+	memcpy(w, &a->limb[4], sizeof(w));
+	return w[0] | w[1] | w[2] | w[3] | w[4] | w[5];
+}
+
+/* zero - 1 if the coefficient of a is zero (its limbs read as eight words) */
+static inline int
+zero(const dec_t *a)
+{
+	uint64_t w[DEC_LIMBS / 2];
+
+	memcpy(w, a->limb, sizeof(w));
+	return (w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) == 0;
+}
+
+/* small - 1 with *v = |coefficient of a| if the fast path is on and it is below 10^18
+ * (no limb above the second) */
+static inline int
+small(const dec_t *a, uint64_t *v)
+{
+	if ((a->limb[2] | a->limb[3]) != 0 || high_limbs(a) != 0 || !dec_fast)
+		return 0;
+	*v = (uint64_t)a->limb[1] * BASE + a->limb[0];
+	return 1;
+}
+
+/* u64_digits - the decimal digits of v, most significant first, into buf (at least 21
+ * bytes); "0" for zero; returns the count */
+static int
+u64_digits(uint64_t v, char *buf)
+{
+	char tmp[20];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
+#ifdef __SIZEOF_INT128__
+#define DEC_FAST 1
+typedef unsigned __int128 u128;
+
+/* 10^0 .. 10^38 (10^38 < 2^127) */
+#define FAST_POW 38
+static const u128 pow10_38[FAST_POW + 1] = {
+	(u128)1ULL,
+	(u128)10ULL,
+	(u128)100ULL,
+	(u128)1000ULL,
+	(u128)10000ULL,
+	(u128)100000ULL,
+	(u128)1000000ULL,
+	(u128)10000000ULL,
+	(u128)100000000ULL,
+	(u128)1000000000ULL,
+	(u128)10000000000ULL,
+	(u128)100000000000ULL,
+	(u128)1000000000000ULL,
+	(u128)10000000000000ULL,
+	(u128)100000000000000ULL,
+	(u128)1000000000000000ULL,
+	(u128)10000000000000000ULL,
+	(u128)100000000000000000ULL,
+	(u128)1000000000000000000ULL,
+	(u128)10000000000000000000ULL,
+	(u128)10000000000000000000ULL * 10ULL,
+	(u128)10000000000000000000ULL * 100ULL,
+	(u128)10000000000000000000ULL * 1000ULL,
+	(u128)10000000000000000000ULL * 10000ULL,
+	(u128)10000000000000000000ULL * 100000ULL,
+	(u128)10000000000000000000ULL * 1000000ULL,
+	(u128)10000000000000000000ULL * 10000000ULL,
+	(u128)10000000000000000000ULL * 100000000ULL,
+	(u128)10000000000000000000ULL * 1000000000ULL,
+	(u128)10000000000000000000ULL * 10000000000ULL,
+	(u128)10000000000000000000ULL * 100000000000ULL,
+	(u128)10000000000000000000ULL * 1000000000000ULL,
+	(u128)10000000000000000000ULL * 10000000000000ULL,
+	(u128)10000000000000000000ULL * 100000000000000ULL,
+	(u128)10000000000000000000ULL * 1000000000000000ULL,
+	(u128)10000000000000000000ULL * 10000000000000000ULL,
+	(u128)10000000000000000000ULL * 100000000000000000ULL,
+	(u128)10000000000000000000ULL * 1000000000000000000ULL,
+	(u128)10000000000000000000ULL * 10000000000000000000ULL
+};
+
+/* mag - 1 with *v = |coefficient of a| if the fast path is on and it is below 10^27
+ * (no limb above the third) */
+static inline int
+mag(const dec_t *a, u128 *v)
+{
+	if (a->limb[3] != 0 || high_limbs(a) != 0 || !dec_fast)
+		return 0;
+	*v = (u128)((uint64_t)a->limb[2] * BASE + a->limb[1]) * BASE + a->limb[0];
+	return 1;
+}
+
+/* up - *v *= 10^k if the product stays below 10^38 (then two of them and a third
+ * below 10^38 add up below 2^128); 0, *v untouched, if it would not */
+static inline int
+up(u128 *v, int k)
+{
+	if (k < 0 || k > FAST_POW || *v >= pow10_38[FAST_POW - k])
+		return 0;
+	*v *= pow10_38[k];
+	return 1;
+}
+
+/* divmod_base - *v /= BASE, returning the remainder, in 64-bit divisions (32 bits of
+ * the dividend at a time) rather than a call for a 128-bit one */
+static inline uint32_t
+divmod_base(u128 *v)
+{
+	uint64_t hi = (uint64_t)(*v >> 64), lo = (uint64_t)*v, qh, q1, q0, r, cur;
+
+	qh = hi / BASE;
+	r = hi % BASE;
+	cur = r << 32 | lo >> 32;		/* r < 2^30: no overflow */
+	q1 = cur / BASE;
+	r = cur % BASE;
+	cur = r << 32 | (lo & 0xffffffffu);
+	q0 = cur / BASE;
+	r = cur % BASE;
+	*v = (u128)qh << 64 | q1 << 32 | q0;	/* q1, q0 < 2^32 */
+	return (uint32_t)r;
+}
+
+/* set_mag - *out = sign * v / 10^scale, as big_to_dec() would make it (v has at most
+ * 39 digits: it always fits) */
+static void
+set_mag(dec_t *out, u128 v, int scale, int neg)
+{
+	uint64_t w;
+	int i = 0;
+
+	memset(out->limb, 0, sizeof(out->limb));
+	out->scale = scale;
+	out->neg = neg && v != 0;
+	while ((v >> 64) != 0)
+		out->limb[i++] = divmod_base(&v);
+	for (w = (uint64_t)v; w != 0; w /= BASE)
+		out->limb[i++] = (uint32_t)(w % BASE);
+}
+#endif
 
 /* big_from_dec - the magnitude of a */
 static void
@@ -224,16 +400,19 @@ big_mul(const big *a, const big *b, big *out)
 static int
 big_digits(const big *b, char *buf)
 {
-	int top = BIG_LIMBS - 1, n = 0, i, d;
-	char tmp[10];
+	int top = BIG_LIMBS - 1, n, i, d;
 
 	while (top > 0 && b->l[top] == 0)
 		top--;
-	n = snprintf(buf, 10, "%u", (unsigned)b->l[top]);
+	n = u64_digits(b->l[top], buf);
 	for (i = top - 1; i >= 0; i--) {
-		snprintf(tmp, sizeof(tmp), "%09u", (unsigned)b->l[i]);
-		for (d = 0; d < 9; d++)
-			buf[n++] = tmp[d];
+		uint32_t v = b->l[i];
+
+		for (d = 8; d >= 0; d--) {
+			buf[n + d] = (char)('0' + v % 10);
+			v /= 10;
+		}
+		n += 9;
 	}
 	buf[n] = '\0';
 	return n;
@@ -288,8 +467,8 @@ dec_parse(const char *s, dec_t *out)
 {
 	const char *ip, *fp = NULL;
 	size_t ni = 0, nf = 0, keep, total, i;
-	int neg = 0, k;
-	big b;
+	int neg = 0, k, p, nonzero = 0;
+	dec_t r;
 
 	if (s == NULL)
 		return DEC_ESYNTAX;
@@ -336,20 +515,38 @@ dec_parse(const char *s, dec_t *out)
 	if (total > DEC_MAX_DIGITS)
 		return DEC_ERANGE;
 
-	/* fill the limbs from the least significant digit */
-	memset(&b, 0, sizeof(b));
-	k = 0;
-	for (i = 0; i < ni + keep; i++) {
-		size_t pos = ni + keep - 1 - i;	/* digit index from the left */
-		char c = pos < ni ? ip[pos] : fp[pos - ni];
+	memset(&r, 0, sizeof(r));
+	if (ni + keep <= 18) {		/* the common case: below 10^18, in 64 bits */
+		uint64_t v = 0;
 
-		if ((size_t)k / 9 >= DEC_LIMBS)
-			break;		/* only leading zeros are left (total checked) */
-		b.l[k / 9] += (uint32_t)(c - '0') * pow10_9[k % 9];
-		k++;
+		for (i = 0; i < ni; i++)
+			v = v * 10 + (uint64_t)(ip[i] - '0');
+		for (i = 0; i < keep; i++)
+			v = v * 10 + (uint64_t)(fp[i] - '0');
+		r.limb[0] = (uint32_t)(v % BASE);
+		r.limb[1] = (uint32_t)(v / BASE);
+		r.scale = (int)keep;
+		r.neg = neg && v != 0;
+		*out = r;
+		return 0;
 	}
-	if (big_to_dec(&b, (int)keep, neg, out) < 0)
-		return DEC_ERANGE;
+	/* fill the limbs from the least significant digit (total checked: the digits
+	 * beyond DEC_LIMBS limbs are leading zeros) */
+	for (i = ni + keep, k = 0, p = 0; i > 0 && k < DEC_LIMBS; ) {
+		char c = --i < ni ? ip[i] : fp[i - ni];	/* from the right */
+
+		if (c != '0') {
+			r.limb[k] += (uint32_t)(c - '0') * pow10_9[p];
+			nonzero = 1;
+		}
+		if (++p == 9) {
+			p = 0;
+			k++;
+		}
+	}
+	r.scale = (int)keep;
+	r.neg = neg && nonzero;
+	*out = r;
 	return 0;
 }
 
@@ -408,13 +605,25 @@ int
 dec_cmp(dec_t a, dec_t b)
 {
 	big x, y;
-	int c, za = dec_is_zero(a), zb = dec_is_zero(b);
+	int c, za = zero(&a), zb = zero(&b);
 	int sa = za ? 0 : a.neg ? -1 : 1, sb = zb ? 0 : b.neg ? -1 : 1;
 
 	if (sa != sb)
 		return sa < sb ? -1 : 1;
 	if (sa == 0)
 		return 0;
+#ifdef DEC_FAST
+	{
+		int scale = a.scale > b.scale ? a.scale : b.scale;
+		u128 fx, fy;
+
+		if (mag(&a, &fx) && mag(&b, &fy) && up(&fx, scale - a.scale) &&
+		    up(&fy, scale - b.scale)) {
+			c = fx < fy ? -1 : fx > fy;
+			return sa < 0 ? -c : c;
+		}
+	}
+#endif
 	align(&a, &b, &x, &y);
 	c = big_cmp(&x, &y);
 	return sa < 0 ? -c : c;
@@ -423,17 +632,38 @@ dec_cmp(dec_t a, dec_t b)
 /* add_sub - a + sign*b at the larger scale into *out; -1 on overflow (then *sat,
  * if given, is the saturated value) */
 static int
-add_sub(dec_t a, dec_t b, int sign, dec_t *out, dec_t *sat)
+add_sub(const dec_t *pa, const dec_t *pb, int sign, dec_t *out, dec_t *sat)
 {
 	big x, y, r;
-	int scale = align(&a, &b, &x, &y), bneg = sign > 0 ? b.neg : !b.neg, neg;
+	int scale, bneg = sign > 0 ? pb->neg : !pb->neg, neg;
 
-	if (a.neg == bneg) {
-		big_add(&x, &y, &r);	/* both < 10^(144+72): no carry out */
+#ifdef DEC_FAST
+	{
+		u128 fx, fy;
+
+		scale = pa->scale > pb->scale ? pa->scale : pb->scale;
+		if (mag(pa, &fx) && mag(pb, &fy) && up(&fx, scale - pa->scale) &&
+		    up(&fy, scale - pb->scale)) {
+			if (pa->neg == bneg)	/* each below 10^38: no carry out */
+				set_mag(out, fx + fy, scale, pa->neg);
+			else if (fx >= fy)
+				set_mag(out, fx - fy, scale, pa->neg);
+			else
+				set_mag(out, fy - fx, scale, bneg);
+			return 0;
+		}
+	}
+#endif
+	{
+		dec_t a = *pa, b = *pb;		/* out may be one of them */
+
+		scale = align(&a, &b, &x, &y);
 		neg = a.neg;
+	}
+	if (neg == bneg) {
+		big_add(&x, &y, &r);	/* both < 10^(144+72): no carry out */
 	} else if (big_cmp(&x, &y) >= 0) {
 		big_sub(&x, &y, &r);
-		neg = a.neg;
 	} else {
 		big_sub(&y, &x, &r);
 		neg = bneg;
@@ -456,7 +686,7 @@ dec_add(dec_t a, dec_t b)
 {
 	dec_t r;
 
-	add_sub(a, b, 1, &r, &r);
+	add_sub(&a, &b, 1, &r, &r);
 	return r;
 }
 
@@ -465,20 +695,20 @@ dec_sub(dec_t a, dec_t b)
 {
 	dec_t r;
 
-	add_sub(a, b, -1, &r, &r);
+	add_sub(&a, &b, -1, &r, &r);
 	return r;
 }
 
 int
 dec_add_ok(dec_t a, dec_t b, dec_t *out)
 {
-	return add_sub(a, b, 1, out, NULL);
+	return add_sub(&a, &b, 1, out, NULL);
 }
 
 int
 dec_sub_ok(dec_t a, dec_t b, dec_t *out)
 {
-	return add_sub(a, b, -1, out, NULL);
+	return add_sub(&a, &b, -1, out, NULL);
 }
 
 int
@@ -486,6 +716,15 @@ dec_mul(dec_t a, dec_t b, dec_t *out)
 {
 	big x, y, p;
 	int scale = a.scale + b.scale;
+#ifdef DEC_FAST
+	u128 fx, fy, fp;
+
+	if (scale <= DEC_MAX_SCALE && mag(&a, &fx) && mag(&b, &fy) &&
+	    !__builtin_mul_overflow(fx, fy, &fp)) {
+		set_mag(out, fp, scale, a.neg != b.neg);
+		return 0;
+	}
+#endif
 
 	big_from_dec(&a, &x);
 	big_from_dec(&b, &y);
@@ -504,12 +743,24 @@ dec_div(dec_t a, dec_t b, int scale, dec_t *out)
 	big n, d, t, q;
 	int e;
 
-	if (dec_is_zero(b) || scale < 0 || scale > DEC_MAX_SCALE)
+	if (zero(&b) || scale < 0 || scale > DEC_MAX_SCALE)
 		return -1;
 	/* a/b = (na / 10^sa) / (nb / 10^sb); result units = that * 10^scale */
 	big_from_dec(&a, &n);
 	big_from_dec(&b, &d);
 	e = scale + b.scale - a.scale;
+#ifdef DEC_FAST
+	{
+		u128 fn, fd;
+
+		if (mag(&a, &fn) && mag(&b, &fd) && up(&fn, e >= 0 ? e : 0) &&
+		    up(&fd, e >= 0 ? 0 : -e)) {
+			/* n, d below 10^38: 2n + d and 2d below 2^128 */
+			set_mag(out, (2 * fn + fd) / (2 * fd), scale, a.neg != b.neg);
+			return 0;
+		}
+	}
+#endif
 	if (e >= 0) {
 		if (big_mul_pow10(&n, e) < 0)
 			return -1;
@@ -540,6 +791,18 @@ dec_round(dec_t a, int scale)
 
 	if (scale < 0 || a.scale <= scale)
 		return a;
+#ifdef DEC_FAST
+	{
+		int n = a.scale - scale;
+		u128 fm;
+
+		if (n <= FAST_POW && mag(&a, &fm)) {
+			/* below 10^27 + 5 x 10^37 */
+			set_mag(&r, (fm + 5 * pow10_38[n - 1]) / pow10_38[n], scale, a.neg);
+			return r;
+		}
+	}
+#endif
 	big_from_dec(&a, &m);
 	round_away(&m, a.scale - scale);
 	if (big_to_dec(&m, scale, a.neg, &r) < 0)
@@ -591,6 +854,16 @@ dec_rescale(dec_t a, int scale, dec_t *out)
 		*out = dec_round(a, scale);
 		return 0;
 	}
+#ifdef DEC_FAST
+	{
+		u128 fm;
+
+		if (mag(&a, &fm) && up(&fm, scale - a.scale)) {
+			set_mag(out, fm, scale, a.neg);
+			return 0;
+		}
+	}
+#endif
 	big_from_dec(&a, &m);
 	if (big_mul_pow10(&m, scale - a.scale) < 0)
 		return -1;
@@ -601,7 +874,18 @@ dec_t
 dec_trim(dec_t a, int min_scale)
 {
 	big m, q;
+	uint64_t ua;
 
+	if (small(&a, &ua)) {
+		while (a.scale > min_scale && a.scale > 0 && ua % 10 == 0) {
+			ua /= 10;
+			a.scale--;
+		}
+		a.limb[0] = (uint32_t)(ua % BASE);
+		a.limb[1] = (uint32_t)(ua / BASE);
+		a.neg = a.neg && ua != 0;
+		return a;
+	}
 	big_from_dec(&a, &m);
 	while (a.scale > min_scale && a.scale > 0 && big_divmod_small(&m, 10, &q) == 0) {
 		m = q;
@@ -614,7 +898,7 @@ dec_trim(dec_t a, int min_scale)
 dec_t
 dec_neg(dec_t a)
 {
-	a.neg = !a.neg && !dec_is_zero(a);
+	a.neg = !a.neg && !zero(&a);
 	return a;
 }
 
@@ -628,7 +912,7 @@ dec_abs(dec_t a)
 int
 dec_sign(dec_t a)
 {
-	if (dec_is_zero(a))
+	if (zero(&a))
 		return 0;
 	return a.neg ? -1 : 1;
 }
@@ -636,12 +920,7 @@ dec_sign(dec_t a)
 int
 dec_is_zero(dec_t a)
 {
-	int i;
-
-	for (i = 0; i < DEC_LIMBS; i++)
-		if (a.limb[i] != 0)
-			return 0;
-	return 1;
+	return zero(&a);
 }
 
 char *
@@ -650,16 +929,23 @@ dec_fmt(dec_t a, char *buf, size_t len)
 	char digits[BIG_DIGITS + 1], tmp[DEC_FMT_LEN];
 	int nd, scale = a.scale, i;
 	size_t o = 0;
+	uint64_t ua;
 	big m;
 
 	if (len == 0)
 		return buf;
 	if (scale < 0 || scale > DEC_MAX_SCALE)
 		scale = 0;
-	big_from_dec(&a, &m);
-	nd = big_digits(&m, digits);
-	if (a.neg && !big_is_zero(&m))
-		tmp[o++] = '-';
+	if (small(&a, &ua)) {
+		nd = u64_digits(ua, digits);
+		if (a.neg && ua != 0)
+			tmp[o++] = '-';
+	} else {
+		big_from_dec(&a, &m);
+		nd = big_digits(&m, digits);
+		if (a.neg && !big_is_zero(&m))
+			tmp[o++] = '-';
+	}
 	if (nd <= scale) {		/* 0.00ddd */
 		tmp[o++] = '0';
 		tmp[o++] = '.';
@@ -674,7 +960,9 @@ dec_fmt(dec_t a, char *buf, size_t len)
 			tmp[o++] = digits[i];
 		}
 	}
-	tmp[o] = '\0';
-	snprintf(buf, len, "%s", tmp);
+	if (o >= len)		/* truncated, as snprintf would */
+		o = len - 1;
+	memcpy(buf, tmp, o);
+	buf[o] = '\0';
 	return buf;
 }

@@ -4,7 +4,8 @@
  * A dec_t is a sign, a coefficient of up to DEC_MAX_DIGITS decimal digits and a
  * decimal scale: the value is coefficient / 10^scale, with scale 0..DEC_MAX_SCALE.
  * The coefficient is held in base-10^9 limbs of 32 bits, so the module needs no
- * 128-bit integer and builds on every Debian architecture (i386, armel, armhf ...).
+ * 128-bit integer and builds on every Debian architecture (i386, armel, armhf ...);
+ * where the compiler has one, small coefficients take a faster path to the same results.
  * That is far beyond any real amount or quantity (xs:decimal processors need only
  * 18 digits; XRechnung's test suite writes 20); a value that does not fit is an
  * error (DEC_ERANGE), never a silent truncation. Invoice amounts are never held in
@@ -97,6 +98,11 @@ dec_t dec_abs(dec_t a);
 int dec_sign(dec_t a);
 /* dec_is_zero - 1 if the value is zero at any scale */
 int dec_is_zero(dec_t a);
+
+/* dec_set_fast - 0 turns off the fast path of small coefficients (dec.c), 1 (the
+ * default) turns it on; the results are the same either way. For tests only: it is
+ * one flag for the whole process, not to be changed while other threads compute. */
+void dec_set_fast(int on);
 
 /* dec_fmt - "229.60": writes the value keeping its scale into buf (len >= DEC_FMT_LEN
  * always suffices; a shorter buffer gets a truncated string); returns buf */

@@ -165,6 +165,12 @@ START_TEST(overflow)
 	ck_assert_int_gt(dec_cmp(dec_add(max, D("1")), D("0")), 0);
 	ck_assert_int_eq(dec_cmp(dec_add(max, D("1")), max), 0);
 	ck_assert_int_lt(dec_cmp(dec_sub(dec_neg(max), D("1")), D("0")), 0);
+	/* 10^143: only the top limb is nonzero */
+	memset(nines, '0', 144);
+	nines[0] = '1';
+	ck_assert_int_eq(dec_is_zero(D(nines)), 0);
+	ck_assert_int_eq(dec_sign(dec_neg(D(nines))), -1);
+	ck_assert_int_gt(dec_cmp(D(nines), D("99999999999999999999999999")), 0);
 	/* what used to overflow 64 bits is exact now */
 	ck_assert_int_eq(dec_mul(D("9223372036854775807"), D("2"), &d), 0);
 	ck_assert_str_eq(S(d), "18446744073709551614");
@@ -286,6 +292,229 @@ START_TEST(format)
 }
 END_TEST
 
+/*
+ * The fast path of small coefficients (below 10^27, done in 128-bit integers where the
+ * compiler has them) against the general path (dec_set_fast(0)): many generated
+ * operand pairs through every operation, the results compared byte for byte (value
+ * limbs, scale, sign, return code). The operands are drawn around the edges of the
+ * fast path: coefficients of 17 to 29 digits (10^18, 10^27 and next to them), long
+ * ones up to 144 digits, sparse ones (a high digit, zeros, low digits), zeros at any scale, scales far apart (aligned values past 10^38), ties for
+ * the rounding (a last digit 5), and both signs.
+ */
+
+/* rnd - xorshift64*: the same operands on every run */
+static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+rnd(void)
+{
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return rnd_state * 2685821657736338717ULL;
+}
+
+/* gen - a decimal in canonical form (as dec_fmt writes it) into buf (>= 240 bytes) */
+static void
+gen(char *buf)
+{
+	char digits[160];
+	int kind = (int)(rnd() % 13), nd, scale, i, o = 0;
+
+	switch (kind) {
+	case 0:			/* zero at some scale */
+		nd = 1;
+		digits[0] = '0';
+		break;
+	case 1:			/* 10^27 - 1 or 10^27 (the edge of the fast path), */
+	case 2:			/* 10^18 - 1 or 10^18 (of 64 bits) */
+		nd = (kind == 1 ? 27 : 18) + (int)(rnd() % 2);
+		for (i = 0; i < nd; i++)
+			digits[i] = nd % 9 == 0 ? '9' : i == 0 ? '1' : '0';
+		if (rnd() % 2)	/* or next to it */
+			digits[nd - 1] = (char)('0' + rnd() % 10);
+		break;
+	case 3:			/* 17 to 20 digits */
+		nd = 17 + (int)(rnd() % 4);
+		break;
+	case 4:			/* 25 to 29 digits */
+		nd = 25 + (int)(rnd() % 5);
+		break;
+	case 5:			/* long: the general path only */
+		nd = 21 + (int)(rnd() % 40);
+		break;
+	case 6:			/* up to the 144 digits a dec_t holds */
+		nd = 100 + (int)(rnd() % 45);
+		break;
+	default:		/* amounts and quantities */
+		nd = 1 + (int)(rnd() % 12);
+		break;
+	}
+	if (kind == 7) {		/* sparse: a high digit, zeros, a few low digits */
+		nd = 28 + (int)(rnd() % 117);
+		digits[0] = (char)('1' + rnd() % 9);
+		for (i = 1; i < nd; i++)
+			digits[i] = i < nd - 6 ? '0' : (char)('0' + rnd() % 10);
+	} else if (kind >= 3) {
+		digits[0] = (char)('1' + rnd() % 9);
+		for (i = 1; i < nd; i++)
+			digits[i] = (char)('0' + rnd() % 10);
+		if (rnd() % 4 == 0)	/* a tie when rounded one digit shorter */
+			digits[nd - 1] = '5';
+	}
+	scale = (int)(rnd() % 3 == 0 ? rnd() % (DEC_MAX_SCALE + 1) : rnd() % 8);
+	if (rnd() % 2 && !(nd == 1 && digits[0] == '0'))
+		buf[o++] = '-';
+	if (scale >= nd) {
+		buf[o++] = '0';
+		if (scale > 0)
+			buf[o++] = '.';
+		for (i = nd; i < scale; i++)
+			buf[o++] = '0';
+		for (i = 0; i < nd; i++)
+			buf[o++] = digits[i];
+	} else {
+		for (i = 0; i < nd; i++) {
+			if (i == nd - scale)
+				buf[o++] = '.';
+			buf[o++] = digits[i];
+		}
+	}
+	buf[o] = '\0';
+}
+
+/* One operation's outcome. */
+struct outcome {
+	dec_t d;
+	int rc;
+};
+
+#define N_OUTCOMES 40
+
+/* outcomes - every operation on a and b (and on each alone), into o; how many */
+static int
+outcomes(dec_t a, dec_t b, struct outcome *o)
+{
+	static const int scales[] = { 0, 1, 2, 4, 16, 19, 20, 40, DEC_MAX_SCALE, -1,
+	    DEC_MAX_SCALE + 1 };
+	int n = 0, s;
+	size_t i;
+
+	memset(o, 0, N_OUTCOMES * sizeof(*o));
+	o[n].d = dec_add(a, b), n++;
+	o[n].d = dec_sub(a, b), n++;
+	o[n].rc = dec_add_ok(a, b, &o[n].d), n++;
+	o[n].rc = dec_sub_ok(b, a, &o[n].d), n++;
+	o[n++].rc = dec_cmp(a, b);
+	o[n++].rc = dec_cmp(b, a);
+	o[n].rc = dec_mul(a, b, &o[n].d), n++;
+	for (i = 0; i < sizeof(scales) / sizeof(scales[0]); i++) {
+		s = scales[i];
+		o[n].rc = dec_div(a, b, s, &o[n].d), n++;
+	}
+	s = (int)(rnd() % (DEC_MAX_SCALE + 1));
+	o[n].rc = dec_div(b, a, s, &o[n].d), n++;
+	o[n].d = dec_round(a, s), n++;
+	o[n].d = dec_round(a, a.scale > 0 ? a.scale - 1 : 0), n++;
+	o[n].d = dec_round(b, 2), n++;
+	o[n].d = dec_round(b, 0), n++;
+	o[n].d = dec_round_half_up(a, s), n++;
+	o[n].d = dec_round_half_up(b, b.scale > 0 ? b.scale - 1 : 0), n++;
+	o[n].rc = dec_rescale(a, s, &o[n].d), n++;
+	o[n].rc = dec_rescale(b, b.scale + (int)(rnd() % 25), &o[n].d), n++;
+	o[n].d = dec_trim(a, 0), n++;
+	o[n].d = dec_trim(b, (int)(rnd() % 4)), n++;
+	o[n].d = dec_neg(a), n++;
+	o[n++].rc = dec_is_zero(b);
+	ck_assert_int_le(n, N_OUTCOMES);
+	return n;
+}
+
+/* is_small - the coefficient is below 10^27: the fast path's operands */
+static int
+is_small(dec_t d)
+{
+	for (int i = 3; i < DEC_LIMBS; i++)
+		if (d.limb[i] != 0)
+			return 0;
+	return 1;
+}
+
+START_TEST(fast_path_same_as_general)
+{
+	char sa[240], sb[240], fa[DEC_FMT_LEN], fb[DEC_FMT_LEN], g1[DEC_FMT_LEN], g2[DEC_FMT_LEN];
+	struct outcome fast[N_OUTCOMES], general[N_OUTCOMES];
+	uint64_t seed;
+	long pairs, both_small = 0;
+	int n, k;
+	dec_t a, b;
+
+	rnd_state = 0x9e3779b97f4a7c15ULL * (uint64_t)(_i + 1);	/* 2,000 pairs a round */
+	for (pairs = 0; pairs < 2000; pairs++) {
+		gen(sa);
+		gen(sb);
+		a = D(sa);
+		b = D(sb);
+		both_small += is_small(a) && is_small(b);
+		/* the same operands and the same random scales through both paths */
+		seed = rnd_state;
+		dec_set_fast(1);
+		n = outcomes(a, b, fast);
+		ck_assert_str_eq(dec_fmt(a, fa, sizeof(fa)), sa);	/* the canonical form back */
+		ck_assert_str_eq(dec_fmt(b, fb, sizeof(fb)), sb);
+		rnd_state = seed;
+		dec_set_fast(0);
+		ck_assert_int_eq(outcomes(a, b, general), n);
+		ck_assert_str_eq(dec_fmt(a, fa, sizeof(fa)), sa);
+		dec_set_fast(1);
+		for (k = 0; k < n; k++)
+			ck_assert_msg(memcmp(&fast[k], &general[k], sizeof(fast[k])) == 0,
+			    "%s and %s, operation %d: fast %s (%d), general %s (%d)", sa, sb, k,
+			    dec_fmt(fast[k].d, g1, sizeof(g1)), fast[k].rc,
+			    dec_fmt(general[k].d, g2, sizeof(g2)), general[k].rc);
+	}
+	dec_set_fast(1);
+	/* the fast path was taken often, the general one too */
+	ck_assert_int_gt(both_small, pairs / 4);
+	ck_assert_int_lt(both_small, pairs * 3 / 4);
+}
+END_TEST
+
+/* The small cases against int64 arithmetic done here (not by dec.c). */
+START_TEST(fast_path_against_int64)
+{
+	char g[DEC_FMT_LEN], w[DEC_FMT_LEN];
+	int i, scale;
+
+	for (i = 0; i < 20000; i++) {
+		int64_t x = (int64_t)(rnd() % 2000000000) - 1000000000;
+		int64_t y = (int64_t)(rnd() % 2000000000) - 1000000000;
+		dec_t a, b, d;
+
+		scale = (int)(rnd() % 6);
+		a = dec_from_scaled(x, scale);
+		b = dec_from_scaled(y, scale);
+		ck_assert_str_eq(dec_fmt(dec_add(a, b), g, sizeof(g)),
+		    dec_fmt(dec_from_scaled(x + y, scale), w, sizeof(w)));
+		ck_assert_str_eq(dec_fmt(dec_sub(a, b), g, sizeof(g)),
+		    dec_fmt(dec_from_scaled(x - y, scale), w, sizeof(w)));
+		ck_assert_int_eq(dec_cmp(a, b), x < y ? -1 : x > y);
+		ck_assert_int_eq(dec_mul(a, b, &d), 0);
+		ck_assert_str_eq(dec_fmt(d, g, sizeof(g)),
+		    dec_fmt(dec_from_scaled(x * y, 2 * scale), w, sizeof(w)));
+		if (y != 0) {	/* x / y at scale 0, half away from zero */
+			int64_t q = x / y, r = x % y;
+
+			if (2 * (r < 0 ? -r : r) >= (y < 0 ? -y : y))
+				q += (x < 0) == (y < 0) ? 1 : -1;
+			ck_assert_int_eq(dec_div(a, b, 0, &d), 0);
+			ck_assert_str_eq(dec_fmt(d, g, sizeof(g)),
+			    dec_fmt(dec_from_scaled(q, 0), w, sizeof(w)));
+		}
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -293,6 +522,7 @@ main(void)
 		TEST_ONCE(parse_ok), TEST_ONCE(parse_bad), TEST_ONCE(compare_and_scale_mixing),
 		TEST_ONCE(overflow), TEST_ONCE(multiply_divide),
 		TEST_ONCE(rounding_half_away_from_zero), TEST_ONCE(format),
+		TEST_LOOP_N(fast_path_same_as_general, 6), TEST_ONCE(fast_path_against_int64),
 	};
 
 	return test_main("dec", 0, tests, TEST_COUNT(tests));

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "invoice/inv.h"
+#include "invoice/inv_priv.h"
 #include "invoice/inv_severity.h"
+#include "invoice/xmltree.h"
 #include "test_files.h"
 #include "test_run.h"
 
@@ -732,6 +734,154 @@ START_TEST(own_rules_documented)
 }
 END_TEST
 
+/*
+ * The readers' memo of a document's name pointers (inv_xml.c) against plain string
+ * compares (invx_set_memo(0)): every XML file of the corpus read both ways gives the
+ * same model (the fields below) and the same findings, message for message.
+ */
+
+/* model_text - the model's fields and its findings, as one text (caller frees) */
+static char *
+model_text(const char *buf, size_t len)
+{
+	char *out = NULL, a[DEC_FMT_LEN], b[DEC_FMT_LEN], c[DEC_FMT_LEN];
+	size_t outlen = 0, i;
+	inv_invoice *inv = NULL;
+	inv_findings *f;
+	FILE *mem = open_memstream(&out, &outlen);
+
+	ck_assert_ptr_nonnull(mem);
+	fprintf(mem, "rc %d\n", inv_parse(buf, len, &inv, a, sizeof(a)));
+	if (inv != NULL) {
+		fprintf(mem, "%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n", inv->number ? inv->number : "-",
+		    inv->profile ? inv->profile : "-", inv->currency ? inv->currency : "-",
+		    inv->issue_date ? inv->issue_date : "-", inv->due_date ? inv->due_date : "-",
+		    inv->seller.name ? inv->seller.name : "-",
+		    inv->seller.vat_id ? inv->seller.vat_id : "-",
+		    inv->buyer.name ? inv->buyer.name : "-",
+		    inv->buyer.electronic_address ? inv->buyer.electronic_address : "-",
+		    inv->has_amount_due ? dec_fmt(inv->amount_due, a, sizeof(a)) : "-",
+		    inv->has_total_with_vat ? dec_fmt(inv->total_with_vat, b, sizeof(b)) : "-");
+		fprintf(mem, "lines %zu vat %zu ac %zu ibans %zu bad %zu foreign %zu\n",
+		    inv->n_lines, inv->n_vat, inv->n_ac, inv->n_payee_ibans, inv->n_bad_amounts,
+		    inv->n_foreign_currency);
+		for (i = 0; i < inv->n_lines; i++)
+			fprintf(mem, "line %s %s %s %s %s\n", inv->lines[i].id ? inv->lines[i].id : "-",
+			    inv->lines[i].has_quantity ? dec_fmt(inv->lines[i].quantity, a, sizeof(a)) : "-",
+			    inv->lines[i].has_net_price ? dec_fmt(inv->lines[i].net_price, b, sizeof(b)) : "-",
+			    inv->lines[i].has_net_amount ? dec_fmt(inv->lines[i].net_amount, c, sizeof(c)) : "-",
+			    inv->lines[i].vat_category ? inv->lines[i].vat_category : "-");
+		f = inv_findings_new();
+		inv_check(inv, f);
+		for (i = 0; i < f->n; i++)
+			fprintf(mem, "%s %d %s\n", f->v[i].id, (int)f->v[i].severity, f->v[i].message);
+		inv_findings_free(f);
+		inv_free(inv);
+	}
+	fclose(mem);
+	return out;
+}
+
+/* memo_one - one corpus file read with and without the memo: 1 if they differ */
+static int
+memo_one(const char *path, void *ctx)
+{
+	size_t len;
+	char *buf, *with, *without;
+	FILE *fp = fopen(path, "rb");
+	int differ;
+
+	(void)ctx;
+	ck_assert_ptr_nonnull(fp);
+	buf = malloc(8 * 1024 * 1024);
+	ck_assert_ptr_nonnull(buf);
+	len = fread(buf, 1, 8 * 1024 * 1024, fp);
+	fclose(fp);
+	invx_set_memo(0);
+	without = model_text(buf, len);
+	invx_set_memo(1);
+	with = model_text(buf, len);
+	differ = strcmp(with, without) != 0;
+	if (differ)
+		fprintf(stderr, "%s: with the memo\n%s\nwithout\n%s\n", path, with, without);
+	free(with);
+	free(without);
+	free(buf);
+	return differ;
+}
+
+START_TEST(memo_same_as_strings)
+{
+	char dir[1024];
+	int files = 0, differ;
+
+	if (test_corpus_path(dir, sizeof(dir), "", "check_inv", "memo_same_as_strings") == NULL)
+		return;
+	differ = test_each_file(dir, ".xml", memo_one, NULL, &files);
+	ck_assert_int_gt(files, 100);
+	ck_assert_msg(differ == 0, "%d of %d files read differently with the memo", differ,
+	    files);
+}
+END_TEST
+
+/* What the memo rests on: the tree's equal names and namespace URIs are one pointer. */
+START_TEST(tree_names_interned)
+{
+	static const char doc[] =
+	    "<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
+	    " xmlns:cac='urn:a' xmlns:cbc='urn:b'><cbc:ID>1</cbc:ID>"
+	    "<cac:Line><cbc:ID>2</cbc:ID><x:ID xmlns:x='urn:b'>3</x:ID></cac:Line>"
+	    "<cac:Line xmlns:cbc='urn:b'><cbc:ID>4</cbc:ID></cac:Line></Invoice>";
+	struct xmltree *t = NULL;
+	xmltree_ptr root, id1, l1, id2, id3, l2, id4;
+	char err[256];
+
+	ck_assert_int_eq(xmltree_parse(doc, sizeof(doc) - 1, 0, 0, &t, err, sizeof(err)),
+	    XMLSAFE_OK);
+	root = xmltree_root(t);
+	id1 = root->kids;
+	l1 = id1->next;
+	id2 = l1->kids;
+	id3 = id2->next;
+	l2 = l1->next;
+	id4 = l2->kids;
+	ck_assert_str_eq(id4->name, "ID");
+	ck_assert_ptr_eq(id1->name, id2->name);
+	ck_assert_ptr_eq(id1->name, id3->name);
+	ck_assert_ptr_eq(id1->name, id4->name);
+	ck_assert_ptr_eq(l1->name, l2->name);
+	ck_assert_ptr_eq(id1->uri, id3->uri);
+	ck_assert_ptr_eq(id1->uri, id4->uri);
+	xmltree_free(t);
+}
+END_TEST
+
+/* A name in another namespace is not the name looked for, with or without the memo:
+ * the memo compares name pointers, then the namespace. */
+START_TEST(memo_namespaces)
+{
+	static const char doc[] =
+	    "<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
+	    " xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'"
+	    " xmlns:x='urn:example:other'><x:ID>WRONG</x:ID><cbc:ID>RIGHT</cbc:ID>"
+	    "<x:IssueDate>1999-01-01</x:IssueDate><x:DocumentCurrencyCode>XXX"
+	    "</x:DocumentCurrencyCode></Invoice>";
+	char err[256];
+
+	for (int memo = 0; memo <= 1; memo++) {
+		inv_invoice *inv = NULL;
+
+		invx_set_memo(memo);
+		ck_assert_int_eq(inv_parse(doc, sizeof(doc) - 1, &inv, err, sizeof(err)), INV_OK);
+		ck_assert_str_eq(inv->number, "RIGHT");
+		ck_assert_ptr_null(inv->issue_date);
+		ck_assert_ptr_null(inv->currency);
+		inv_free(inv);
+	}
+	invx_set_memo(1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -742,6 +892,8 @@ main(void)
 		TEST_ONCE(deep_nesting), TEST_ONCE(huge_input), TEST_ONCE(findings_list),
 		TEST_ONCE(profiles_own_rules), TEST_ONCE(own_rules_severity),
 		TEST_ONCE(own_rules_messages), TEST_ONCE(own_rules_documented),
+		TEST_ONCE(memo_same_as_strings), TEST_ONCE(tree_names_interned),
+		TEST_ONCE(memo_namespaces),
 	};
 
 	return test_main("inv", 20, tests, TEST_COUNT(tests));

@@ -342,6 +342,105 @@ START_TEST(test_record_rows)
 }
 END_TEST
 
+/* row_text - every column the journal writes of invoice id, NULLs shown, and its
+ * findings (caller frees) */
+static char *
+row_text(long long id)
+{
+	char q[2048], *a, *b, *out;
+
+	snprintf(q, sizeof(q), "SELECT coalesce(number, '~') || '|' || coalesce(syntax, '~') || '|'"
+	    " || coalesce(profile, '~') || '|' || coalesce(seller, '~') || '|' || coalesce(buyer, '~')"
+	    " || '|' || coalesce(buyer_address, '~') || '|' || coalesce(issue_date, '~') || '|'"
+	    " || coalesce(due_date, '~') || '|' || coalesce(currency, '~') || '|' || coalesce(total, '~')"
+	    " || '|' || coalesce(payee_iban, '~') || '|' || coalesce(sender, '~') || '|'"
+	    " || coalesce(recipients, '~') || '|' || coalesce(message_id, '~') || '|'"
+	    " || coalesce(queue_id, '~') || '|' || coalesce(fingerprint, '~') || '|'"
+	    " || coalesce(verdict, '~') || '|' || coalesce(action, '~') || '|' || sent_at"
+	    " FROM invoices WHERE id = %lld", id);
+	a = sql_text(q);
+	snprintf(q, sizeof(q), test_db_uri() != NULL ?
+	    "SELECT string_agg(rule_id || '/' || severity || '/' || message, ';' ORDER BY id)"
+	    " FROM findings WHERE invoice_id = %lld" :
+	    "SELECT group_concat(rule_id || '/' || severity || '/' || message, ';') FROM"
+	    " (SELECT * FROM findings WHERE invoice_id = %lld ORDER BY rowid)", id);
+	b = sql_text(q);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_ne(asprintf(&out, "%s\n%s", a, b ? b : "(no findings)"), -1);
+	free(a);
+	free(b);
+	return out;
+}
+
+/*
+ * store_invoice_record() writes the entry's strings where they are (no copy of the
+ * row); the spool's row (store_invoice_row_from_entry) is the other way to the same
+ * rows: both must write the same values, NULLs and findings.
+ */
+START_TEST(test_record_same_as_row)
+{
+	char err[512];
+	struct store *st = store_open(path, 1000, STORE_CREATE, err, sizeof(err));
+	inv_invoice *a = make_inv("RE-9", "Seller GmbH", "Acme Ltd", "100.50");
+	inv_findings *f = inv_findings_new();
+	const char *rcpts[] = { " <ap@acme.example> ", "\tBoss@Acme.example", "<x@y.example>junk", "" };
+	struct store_invoice_entry e = {
+		.inv = a, .container = "xml", .part = "2", .sender = "billing@us.example",
+		.rcpts = rcpts, .nrcpts = 4, .message_id = "<m9@us.example>", .queue_id = "9Q",
+		.verdict = NULL, .action = "tag", .findings = f, .sent_at = 1767225601,
+	};
+	struct store_invoice_row row = {0};
+	long long id1 = 0, id2 = 0;
+	char *t1, *t2;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	a->payee_ibans = calloc(3, sizeof(char *));
+	a->payee_ibans[0] = strdup("GB82WEST12345698765432");
+	a->payee_ibans[1] = strdup("NO9386011117947");
+	a->n_payee_ibans = 2;
+	a->buyer.vat_id = strdup("GB123");
+	a->issue_date = strdup("2026-01-01");
+	a->profile = strdup("EN16931");
+	inv_findings_add(f, "PS-MAIL-AMOUNT", INV_SEV_ERROR, "the body states %s", "1.00");
+	inv_findings_add(f, "BR-CO-10", INV_SEV_WARNING, "sum");
+	for (int round = 0; round < 2; round++) {	/* then without findings, ibans, verdict */
+		ck_assert_msg(store_invoice_record(st, &e, &id1, err, sizeof(err)) == 0, "%s", err);
+		store_invoice_row_from_entry(&e, &row);
+		ck_assert_msg(store_invoice_write_row(st, &row, 0, &id2, err, sizeof(err)) == 0,
+		    "%s", err);
+		store_invoice_row_clear(&row);
+		idle(st);
+		t1 = row_text(id1);
+		t2 = row_text(id2);
+		ck_assert_str_eq(t1, t2);
+		free(t1);
+		free(t2);
+		if (round == 0) {	/* what a resend must share, in lower case, 100.50 as 100.5 */
+			char q[128], *fp;
+
+			snprintf(q, sizeof(q), "SELECT fingerprint FROM invoices WHERE id = %lld", id1);
+			fp = sql_text(q);
+			ck_assert_str_eq(fp, "eur|100.5|acme ltd|gb123|ap@acme.example");
+			free(fp);
+		}
+		/* round 2: the buyer's address from BT-58, an endpoint that is no e-mail */
+		free(a->buyer.electronic_address);
+		a->buyer.electronic_address = strdup("0088:7300010000001");
+		a->buyer.contact_email = strdup("Billing@Acme.example");
+		e.findings = NULL;
+		e.verdict = "flagged";
+		e.nrcpts = 1;
+		a->n_payee_ibans = 0;
+		a->has_amount_due = 0;
+		e.message_id = NULL;
+	}
+	a->n_payee_ibans = 2;
+	inv_findings_free(f);
+	inv_free(a);
+	store_close(st);
+}
+END_TEST
+
 #define WRITERS 4
 #define PER_WRITER 50
 
@@ -644,6 +743,7 @@ store_invoice_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_resend);
 	tcase_add_test(tc, test_record_rows);
+	tcase_add_test(tc, test_record_same_as_row);
 	tcase_add_test(tc, test_concurrent_writers);
 	tcase_add_test(tc, test_locked);
 	suite_add_tcase(s, tc);
