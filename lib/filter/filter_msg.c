@@ -11,6 +11,7 @@
 
 #include "filter.h"
 #include "mime/hdr.h"
+#include "mime/mime_parse.h"
 #include "mime/outbound.h"
 
 int
@@ -53,8 +54,9 @@ parser_take(void)
 /*
  * parser_give - keep parser for the next message (or drop it when PARSER_POOL are kept).
  * It still holds the stream it last read, which only a later init_with_stream or its
- * finalisation releases: an unowned GMimeStreamMem (filter_parse's), whose finalisation
- * never touches the bytes nor the GByteArray that wrapped them.
+ * finalisation releases: an unowned GMimeStreamMem over the message's bytes, or
+ * mime_parse's stream of a copy, which it emptied once GMime was done with it;
+ * finalising either never touches the bytes nor the GByteArray that wrapped them.
  */
 static void
 parser_give(GMimeParser *parser)
@@ -70,24 +72,21 @@ parser_give(GMimeParser *parser)
 }
 
 /*
- * filter_parse - GMime reads m->raw in place, without a copy of its own: *view wraps
- * those bytes (the stream does not own them) and must outlive every GMime object of
- * the message. The pipeline never changes m->raw meanwhile.
+ * filter_parse - GMime's parse of m->raw (mime_parse: read in place, or from a copy
+ * without the inner lines of long base64 runs, with the same result): every part's
+ * content is a window on m->raw. *view wraps those bytes (no stream owns them) and must
+ * outlive every GMime object of the message. The pipeline never changes m->raw
+ * meanwhile.
  */
 GMimeMessage *
 filter_parse(const struct ps_msg *m, GByteArray **view)
 {
-	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *msg;
 
 	*view = g_byte_array_new_take((guint8 *) m->raw, m->len);
-	stream = g_mime_stream_mem_new_with_byte_array(*view);
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
 	parser = parser_take();
-	g_mime_parser_init_with_stream(parser, stream);
-	g_object_unref(stream);
-	msg = g_mime_parser_construct_message(parser, NULL);
+	msg = mime_parse(parser, *view, NULL);
 	parser_give(parser);
 	return msg;
 }

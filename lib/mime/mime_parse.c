@@ -1,0 +1,107 @@
+/*
+ * mime_parse.c - GMime's parse of a message held in memory, spared the inner lines of
+ * long base64 runs (see mime_parse.h).
+ *
+ * The proof that the copy is parsed as the original would be: GMime's parser decides
+ * only by header blocks and by lines that start with "--"; within a part's content it
+ * counts every other line's octets and nothing more. Every line cut is of the base64
+ * alphabet, so never such a line, and each cut keeps its run's first and last line.
+ * When, parsing the copy, GMime asked for a window on a part's content that holds a
+ * cut's place (after the window's start, at or before its end), the run's first line,
+ * the cut lines' place and the run's last line were all read as that part's content;
+ * reading the original, GMime is in the same state at the first line (the octets
+ * before it are the same) and the cut lines change nothing but the count. So the parse
+ * of the original is the parse of the copy with every offset moved past the cuts before
+ * it: the windows (mimeskip_stream) and the headers' offsets (map_offsets, here). When
+ * a cut's place is in no such window (a header block, a multipart's preface or
+ * postface), GMime parses the original instead.
+ */
+#include "mime_parse.h"
+#include "mimeskip.h"
+#include "mimeskip_stream.h"
+
+/* whole_stream - an unowned GMimeStreamMem over view's bytes */
+static GMimeStream *
+whole_stream(GByteArray *view)
+{
+	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(view);
+
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+	return stream;
+}
+
+/* parse_stream - parser reset on stream, its message; stream keeps the caller's ref */
+static GMimeMessage *
+parse_stream(GMimeParser *parser, GMimeStream *stream)
+{
+	g_mime_parser_init_with_stream(parser, stream);
+	return g_mime_parser_construct_message(parser, NULL);
+}
+
+/*
+ * map_offsets - the offsets of obj's headers and of every header below it, which
+ * GMime took in the copy, moved to the original's. GMime keeps a header's offset in
+ * its GMimeHeader (g_mime_header_get_offset) and has no setter: the field is written
+ * here, the one private field postsale touches.
+ */
+static void
+map_offsets(GObject *obj, GMimeStream *stream)
+{
+	GMimeHeaderList *list;
+	int n;
+
+	if (obj == NULL)
+		return;
+	if (GMIME_IS_OBJECT(obj) && (list = g_mime_object_get_header_list(GMIME_OBJECT(obj))) != NULL) {
+		n = g_mime_header_list_get_count(list);
+		for (int i = 0; i < n; i++) {
+			GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+
+			h->offset = mimeskip_stream_map(stream, h->offset);
+		}
+	}
+	if (GMIME_IS_MESSAGE(obj)) {
+		map_offsets((GObject *)g_mime_message_get_mime_part(GMIME_MESSAGE(obj)), stream);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		map_offsets((GObject *)g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj)),
+		    stream);
+	} else if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (int i = 0; i < n; i++)
+			map_offsets((GObject *)g_mime_multipart_get_part(GMIME_MULTIPART(obj), i),
+			    stream);
+	}
+}
+
+GMimeMessage *
+mime_parse(GMimeParser *parser, GByteArray *view, enum mime_parse_how *how)
+{
+	enum mime_parse_how way = MIME_PARSE_WHOLE;
+	struct mimeskip skip;
+	GMimeStream *stream;
+	GMimeMessage *msg = NULL;
+
+	if (mimeskip_find((const char *)view->data, view->len, &skip)) {
+		stream = mimeskip_stream_new(&skip, view);
+		msg = parse_stream(parser, stream);
+		if (msg != NULL && mimeskip_stream_covered(stream)) {
+			map_offsets(G_OBJECT(msg), stream);
+			way = MIME_PARSE_SKIPPED;
+		} else {
+			if (msg != NULL)
+				g_object_unref(msg);
+			msg = NULL;
+			way = MIME_PARSE_AGAIN;
+		}
+		mimeskip_stream_done(stream);	/* the parser is done with the copy */
+		g_object_unref(stream);
+	}
+	if (way != MIME_PARSE_SKIPPED) {
+		stream = whole_stream(view);
+		msg = parse_stream(parser, stream);
+		g_object_unref(stream);
+	}
+	if (how != NULL)
+		*how = way;
+	return msg;
+}

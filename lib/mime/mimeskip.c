@@ -1,0 +1,362 @@
+/*
+ * mimeskip.c - find the long runs of base64 lines in a raw message that GMime's parser
+ * need not read, and copy the message without their inner lines (see mimeskip.h for
+ * what a run is and how mime_parse proves a cut before it relies on it).
+ *
+ * The input is untrusted; this only classifies octets. The message is probed every
+ * MIMESKIP_STRIDE octets: the line around a probe is looked at only as far as its octets
+ * are of the alphabet (text stops at its first space), so that mail without runs costs
+ * a few octets per probe, and a line too long to be a base64 line is stepped over to
+ * its LF. A probe inside a base64 line widens to the run's ends, a line
+ * at a time; a run is one pass over its octets (32 at a time with AVX2, 16 with SSSE3,
+ * where the CPU has them). Every run of MIMESKIP_MIN_BYTES or more holds a probe.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define MIMESKIP_SIMD 1
+#endif
+
+#include "util/xalloc.h"
+#include "mimeskip.h"
+
+/* MIMESKIP_STRIDE - probes this far apart: a run of MIMESKIP_MIN_BYTES holds one */
+#define MIMESKIP_STRIDE (MIMESKIP_MIN_BYTES / 2)
+
+/* b64[c] - 1 for the base64 alphabet */
+static const unsigned char b64[256] = {
+	['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['0' ... '9'] = 1, ['+'] = 1, ['/'] = 1,
+	['='] = 1,
+};
+
+/* span_scalar - mimeskip_span an octet at a time */
+static size_t
+span_scalar(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && b64[p[i]])
+		i++;
+	return i;
+}
+
+#ifdef MIMESKIP_SIMD
+static int span_simd;			/* the CPU has 1: SSSE3, 2: AVX2 as well */
+static pthread_once_t span_once = PTHREAD_ONCE_INIT;
+
+static void
+span_init(void)
+{
+	span_simd = __builtin_cpu_supports("avx2") ? 2 : __builtin_cpu_supports("ssse3");
+}
+
+/*
+ * span_ssse3 - mimeskip_span sixteen octets at a time. By nibbles: each high nibble
+ * stands for a class (bit) of octets, and the low nibble's entry has the bits of the
+ * classes it completes: 0x01 '+' '/'; 0x02 '0'-'9' '='; 0x04 'A'-'O' 'a'-'o';
+ * 0x08 'P'-'Z' 'p'-'z'. An octet is of the alphabet if its entries share a bit; high
+ * nibbles 0, 1 and 8-15 have none.
+ */
+__attribute__((target("ssse3"))) static size_t
+span_ssse3(const unsigned char *p, size_t n)
+{
+	const __m128i lut_hi = _mm_setr_epi8(0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
+					     0, 0, 0, 0, 0, 0, 0, 0);
+	const __m128i lut_lo = _mm_setr_epi8(0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e,
+					     0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x06, 0x04, 0x05);
+	const __m128i nib = _mm_set1_epi8(0x0f);
+	size_t i = 0;
+
+	for (; n - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), nib);
+		__m128i ok = _mm_and_si128(_mm_shuffle_epi8(lut_lo, _mm_and_si128(v, nib)),
+		    _mm_shuffle_epi8(lut_hi, hi));
+		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(ok,
+		    _mm_setzero_si128()));
+
+		if (bad != 0)
+			return i + (size_t)__builtin_ctz(bad);
+	}
+	return i + span_scalar(p + i, n - i);
+}
+
+/* span_avx2 - span_ssse3 thirty-two octets at a time (the tables in both lanes) */
+__attribute__((target("avx2"))) static size_t
+span_avx2(const unsigned char *p, size_t n)
+{
+	const __m256i lut_hi = _mm256_setr_epi8(0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
+	    0, 0, 0, 0, 0, 0, 0, 0);
+	const __m256i lut_lo = _mm256_setr_epi8(0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e,
+	    0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x06, 0x04, 0x05, 0x0a, 0x0e, 0x0e, 0x0e,
+	    0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x06, 0x04, 0x05);
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+	size_t i = 0;
+
+	for (; n - i >= 32; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+		__m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nib);
+		__m256i ok = _mm256_and_si256(_mm256_shuffle_epi8(lut_lo,
+		    _mm256_and_si256(v, nib)), _mm256_shuffle_epi8(lut_hi, hi));
+		unsigned bad = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(ok,
+		    _mm256_setzero_si256()));
+
+		if (bad != 0)
+			return i + (size_t)__builtin_ctz(bad);
+	}
+	return i + span_ssse3(p + i, n - i);
+}
+
+/*
+ * walk_avx2 - walk_lines where at least MIMESKIP_LINE_MAX + 34 octets are left: a line
+ * is classified thirty-two octets at a time, in place, up to its first octet outside
+ * the alphabet, which must be its LF or CR LF. The tables stay in registers and nothing
+ * is called: a base64 line of 76 costs three blocks.
+ */
+__attribute__((target("avx2"))) static size_t
+walk_avx2(const char *buf, size_t len, size_t at, size_t *last, size_t *lines)
+{
+	const __m256i lut_hi = _mm256_setr_epi8(0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
+	    0, 0, 0, 0, 0, 0, 0, 0);
+	const __m256i lut_lo = _mm256_setr_epi8(0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e,
+	    0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x06, 0x04, 0x05, 0x0a, 0x0e, 0x0e, 0x0e,
+	    0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x06, 0x04, 0x05);
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+
+	while (len - at >= MIMESKIP_LINE_MAX + 34) {
+		const unsigned char *p = (const unsigned char *)buf + at;
+		size_t a = 0;
+		unsigned bad;
+
+		for (;;) {
+			__m256i v = _mm256_loadu_si256((const __m256i *)(p + a));
+			__m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nib);
+			__m256i ok = _mm256_and_si256(_mm256_shuffle_epi8(lut_lo,
+			    _mm256_and_si256(v, nib)), _mm256_shuffle_epi8(lut_hi, hi));
+
+			bad = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(ok,
+			    _mm256_setzero_si256()));
+			if (bad != 0 || (a += 32) > MIMESKIP_LINE_MAX)
+				break;
+		}
+		if (bad == 0)
+			return at;			/* too long */
+		a += (size_t)__builtin_ctz(bad);
+		if (a == 0 || a > MIMESKIP_LINE_MAX)
+			return at;
+		if (p[a] == '\n')
+			a += 1;
+		else if (p[a] == '\r' && p[a + 1] == '\n')
+			a += 2;
+		else
+			return at;
+		*last = at;
+		at += a;
+		++*lines;
+	}
+	return at;
+}
+#endif
+
+size_t
+mimeskip_span(const char *p, size_t n)
+{
+#ifdef MIMESKIP_SIMD
+	pthread_once(&span_once, span_init);
+	if (span_simd == 2 && n >= 32)
+		return span_avx2((const unsigned char *)p, n);
+	if (span_simd)
+		return span_ssse3((const unsigned char *)p, n);
+#endif
+	return span_scalar((const unsigned char *)p, n);
+}
+
+/* line_end - past the LF of the base64 line at buf[at] (at the start of a line), or 0
+ * when that is no base64 line */
+static size_t
+line_end(const char *buf, size_t len, size_t at)
+{
+	size_t n = len - at < MIMESKIP_LINE_MAX + 1 ? len - at : MIMESKIP_LINE_MAX + 1;
+	size_t a = mimeskip_span(buf + at, n), e = at + a;
+
+	if (a == 0 || a > MIMESKIP_LINE_MAX || e >= len)
+		return 0;
+	if (buf[e] == '\n')
+		return e + 1;
+	if (buf[e] == '\r' && e + 1 < len && buf[e + 1] == '\n')
+		return e + 2;
+	return 0;
+}
+
+/* walk_lines - past the last of the base64 lines from at on (at itself when none is);
+ * the start of the last in *last, their number added to *lines */
+static size_t
+walk_lines(const char *buf, size_t len, size_t at, size_t *last, size_t *lines)
+{
+	size_t e;
+
+#ifdef MIMESKIP_SIMD
+	pthread_once(&span_once, span_init);
+	if (span_simd == 2)
+		at = walk_avx2(buf, len, at, last, lines);
+#endif
+	while ((e = line_end(buf, len, at)) != 0) {
+		*last = at;
+		at = e;
+		++*lines;
+	}
+	return at;
+}
+
+/* line_before - the start of the base64 line that ends (with its LF) at buf[end], or
+ * (size_t)-1 when that is no base64 line */
+static size_t
+line_before(const char *buf, size_t end)
+{
+	size_t q = end - 1, s;				/* buf[q] is the LF */
+
+	if (q > 0 && buf[q - 1] == '\r')
+		q--;
+	for (s = q; s > 0 && q - s <= MIMESKIP_LINE_MAX && b64[(unsigned char)buf[s - 1]]; s--)
+		;
+	if (s == q || q - s > MIMESKIP_LINE_MAX || (s > 0 && buf[s - 1] != '\n'))
+		return (size_t)-1;
+	return s;
+}
+
+/* probe - the start of the base64 line around buf[pos] in *start, its end returned;
+ * 0 when buf[pos] is in no base64 line. Looks at the line's octets only as long as they
+ * are of the alphabet, at most MIMESKIP_LINE_MAX + 1 each way; *next is where to probe
+ * next: a stride on, or past the LF of a line too long to be a base64 line (so that a
+ * long line of the alphabet is not looked at again and again). */
+static size_t
+probe(const char *buf, size_t len, size_t pos, size_t *start, size_t *next)
+{
+	size_t s = pos, e = pos;
+	const char *lf;
+
+	*next = pos + MIMESKIP_STRIDE;
+	if (buf[pos] == '\n' && pos > 0 && buf[pos - 1] == '\r')
+		s = e = --pos;			/* the CR LF's line, from its CR */
+	while (s > 0 && pos - s <= MIMESKIP_LINE_MAX && b64[(unsigned char)buf[s - 1]])
+		s--;
+	if (pos - s <= MIMESKIP_LINE_MAX) {
+		if (s > 0 && buf[s - 1] != '\n')
+			return 0;
+		while (e < len && e - s <= MIMESKIP_LINE_MAX && b64[(unsigned char)buf[e]])
+			e++;
+	}
+	if (pos - s > MIMESKIP_LINE_MAX || e - s > MIMESKIP_LINE_MAX) {
+		lf = memchr(buf + pos, '\n', len - pos);
+		*next = lf != NULL ? (size_t)(lf - buf) + 1 : len;
+		return 0;
+	}
+	if (e == s || e == len)
+		return 0;
+	*start = s;
+	if (buf[e] == '\n')
+		return e + 1;
+	if (buf[e] == '\r' && e + 1 < len && buf[e + 1] == '\n')
+		return e + 2;
+	return 0;
+}
+
+/* add_cut - append the cut of buf[from..from+n) to s->cuts (its 'at' set by cut_copy) */
+static void
+add_cut(struct mimeskip *s, size_t *cap, size_t from, size_t n)
+{
+	if (s->ncuts == *cap) {
+		*cap = *cap ? 2 * *cap : 4;
+		s->cuts = xrealloc(s->cuts, *cap * sizeof(*s->cuts));
+	}
+	s->cuts[s->ncuts].from = from;
+	s->cuts[s->ncuts].len = n;
+	s->cuts[s->ncuts].at = 0;
+	s->ncuts++;
+	s->cut += n;
+}
+
+/* cut_copy - s->buf: buf[0..len) without s's cuts; each cut's 'at' set in the copy */
+static void
+cut_copy(struct mimeskip *s, const char *buf, size_t len)
+{
+	size_t from = 0;
+	char *o;
+
+	s->len = len - s->cut;
+	o = s->buf = xmalloc(s->len + 1);
+	for (size_t i = 0; i < s->ncuts; i++) {
+		struct mimeskip_cut *c = &s->cuts[i];
+
+		memcpy(o, buf + from, c->from - from);
+		o += c->from - from;
+		c->at = (size_t)(o - s->buf);
+		from = c->from + c->len;
+	}
+	memcpy(o, buf + from, len - from);
+	s->buf[s->len] = '\0';
+}
+
+int
+mimeskip_find(const char *buf, size_t len, struct mimeskip *out)
+{
+	size_t cap = 0, pos = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (pos < len) {
+		size_t start, end, first_end, last_start, lines = 1, s, next;
+
+		if ((end = probe(buf, len, pos, &start, &next)) == 0) {
+			pos = next;
+			continue;
+		}
+		first_end = end;
+		last_start = start;
+		while (start > 0 && (s = line_before(buf, start)) != (size_t)-1) {
+			first_end = start;
+			start = s;
+			lines++;
+		}
+		end = walk_lines(buf, len, end, &last_start, &lines);
+		if (lines >= MIMESKIP_MIN_LINES && lines >= 3 && end - start >= MIMESKIP_MIN_BYTES)
+			add_cut(out, &cap, first_end, last_start - first_end);
+		pos = end - end % MIMESKIP_STRIDE + MIMESKIP_STRIDE;	/* past the run */
+	}
+	if (out->ncuts == 0)
+		return 0;
+	cut_copy(out, buf, len);
+	return 1;
+}
+
+void
+mimeskip_release(struct mimeskip *s)
+{
+	free(s->buf);
+	free(s->cuts);
+	memset(s, 0, sizeof(*s));
+}
+
+size_t
+mimeskip_map(const struct mimeskip *s, size_t off)
+{
+	size_t lo = 0, hi = s->ncuts, shift = 0;
+
+	/* the cuts at or before off: the first lo of them (their 'at' rise) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->cuts[mid].at <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0)	/* the copy's octets before cut lo-1's 'at' were all of the original's
+			   before its 'from', less the octets cut before it */
+		shift = s->cuts[lo - 1].from + s->cuts[lo - 1].len -
+		    s->cuts[lo - 1].at;
+	return off + shift;
+}
