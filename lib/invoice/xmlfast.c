@@ -22,9 +22,9 @@
  *   default namespace (NULL for none), an unprefixed attribute's NULL, the xmlns and
  *   xmlns:p attributes not told as attributes. Not mine: an unbound prefix, an empty
  *   declaration (xmlns="", xmlns:p=""), the xml or xmlns prefix used anywhere (so also
- *   xml:space: the sink's "preserve" is always 0 here) or their URIs declared, a
- *   prefix declared twice in one tag, an attribute twice (by its name or by its
- *   expanded name);
+ *   xml:space: the sink's "preserve" is always 0 here) or their URIs declared, an
+ *   element named xmlns or p:xmlns, an attribute p:xmlns, a prefix declared twice in
+ *   one tag, an attribute twice (by its name or by its expanded name);
  * - attribute values without '&', '<', tab, LF or CR (libxml2 would escape or
  *   normalise those): they are told as they stand, pointers into the input;
  * - character data with the five predefined entities and character references
@@ -42,7 +42,12 @@
  * the CPU lacks it) for the octets that need a look ('<', '&', ']', CR, C0 controls
  * but tab and LF, non-ASCII), so that a long base64 text costs well under an
  * instruction an octet and goes to the sink in one piece (a piece a line with CR LF
- * line ends). Names go to the dictionary through a small cache of the last lookups.
+ * line ends). A name is classified 32 octets at a time too, its end and its colon
+ * found in one mask. Names go to the dictionary through a cache of 512 lookups keyed
+ * by their first and last eight octets, prefixes to their URIs through one of 4
+ * bindings that holds while the declarations in scope stay the same. Per message of
+ * `make bench-filter` (a 49 KB UBL invoice) the reader costs some 0.22 M instructions
+ * and the tree it feeds 0.15 M, where libxml2 with the same tree took 0.95 M.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -310,7 +315,7 @@ qname_avx2(const unsigned char *p, struct xf_qname *q)
 #endif
 
 static text_scan_fn text_scan = scan_scalar;
-static int avx2;			/* the CPU has AVX2 */
+static int avx2;			/* the CPU has AVX2, and it is used */
 static pthread_once_t scan_once = PTHREAD_ONCE_INIT;
 
 /* scan_init - pick the scanners for this CPU */
@@ -320,6 +325,18 @@ scan_init(void)
 #ifdef XMLFAST_SIMD
 	avx2 = __builtin_cpu_supports("avx2");
 	text_scan = avx2 ? scan_avx2 : scan_sse2;
+#endif
+}
+
+void
+xmlfast_use_avx2(int on)
+{
+	pthread_once(&scan_once, scan_init);
+#ifdef XMLFAST_SIMD
+	avx2 = on && __builtin_cpu_supports("avx2");
+	text_scan = avx2 ? scan_avx2 : scan_sse2;
+#else
+	(void)on;
 #endif
 }
 

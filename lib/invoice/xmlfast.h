@@ -36,4 +36,8 @@
 int xmlfast_read(const char *buf, size_t len, int max_depth, const struct xmlsafe_sax *sink,
     void *user, xmlDictPtr *dict);
 
+/* xmlfast_use_avx2 - for tests: 0 reads with SSE2 and octet by octet only, even where
+ * the CPU has AVX2 (process-wide; 1, the default: AVX2 where the CPU has it) */
+void xmlfast_use_avx2(int on);
+
 #endif

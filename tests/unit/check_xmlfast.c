@@ -14,7 +14,8 @@
  * each (CR LF and CR line ends, a byte order mark, another XML declaration, character
  * and entity references, comments, namespaces declared again on every element, white
  * space in end tags, single quotes). Every corpus file libxml2 accepts, and each of its
- * variants, must be the fast reader's.
+ * variants, must be the fast reader's. Each test runs twice: with the AVX2 scanners
+ * where the CPU has them, and with SSE2 and octet-by-octet scanning only.
  */
 #include <check.h>
 #include <stdio.h>
@@ -353,14 +354,19 @@ static const struct {
 	{ "<a>\0</a>", 0 },
 };
 
+#define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
+
+/* _i: the case, and beyond NCASES the case again without AVX2 */
 START_TEST(test_rules)
 {
+	int c = _i % NCASES;
 	struct judged j;
 
-	judge(cases[_i].doc, strlen(cases[_i].doc), 0, &j);
-	ck_assert_msg(j.why[0] == '\0', "case %d (%s): %s", _i, clip(cases[_i].doc, 80), j.why);
-	ck_assert_msg(j.fast == cases[_i].fast, "case %d (%s): the fast reader %s it", _i,
-	    clip(cases[_i].doc, 80), j.fast ? "took" : "left");
+	xmlfast_use_avx2(_i < NCASES);
+	judge(cases[c].doc, strlen(cases[c].doc), 0, &j);
+	ck_assert_msg(j.why[0] == '\0', "case %d (%s): %s", _i, clip(cases[c].doc, 80), j.why);
+	ck_assert_msg(j.fast == cases[c].fast, "case %d (%s): the fast reader %s it", _i,
+	    clip(cases[c].doc, 80), j.fast ? "took" : "left");
 }
 END_TEST
 
@@ -415,6 +421,7 @@ START_TEST(test_sizes)
 	char *doc = malloc(200000), *o;
 	struct judged j;
 
+	xmlfast_use_avx2(_i == 0);
 	for (int len = 999; len <= 1001; len++) {
 		o = doc;
 		*o++ = '<';
@@ -461,6 +468,61 @@ START_TEST(test_sizes)
 }
 END_TEST
 
+/* Octets that matter, at every offset of a long text, attribute value, comment and
+ * name, so that each scanner meets them in its 32- and 16-octet blocks and in its
+ * tail: the promise must hold, and what must be taken is (the table's words). */
+static const struct {
+	const char *s;
+	int fast;		/* in character data: 1 taken, 0 not mine */
+} snippets[] = {
+	{ "]]>", 0 }, { "]]", 1 }, { "]", 1 }, { "&e;", 0 }, { "&amp;", 1 }, { "&#65;", 1 },
+	{ "&#1;", 0 }, { "\x01", 0 }, { "\x1f", 0 }, { "\x7f", 1 }, { "\xff", 0 },
+	{ "\xc3\xa9", 1 }, { "\xed\xa0\x80", 0 }, { "\xef\xbf\xbe", 0 },
+	{ "\xf0\x90\x8d\x88", 1 }, { "\r", 1 }, { "\r\n", 1 }, { "\t", 1 }, { "\n", 1 },
+	{ "<b/>", 1 }, { "<!-- c -->", 1 }, { "<![CDATA[x]]>", 0 }, { "<?p?>", 0 }, { ">", 1 },
+	{ "\"", 1 }, { "'", 1 }, { "-", 1 }, { "--", 1 }, { ":", 1 },
+};
+
+#define NSNIPPETS ((int)(sizeof(snippets) / sizeof(snippets[0])))
+
+/* _i: the snippet, and beyond NSNIPPETS the snippet again without AVX2 */
+START_TEST(test_offsets)
+{
+	const char *sn = snippets[_i % NSNIPPETS].s;
+	char doc[512];
+	struct judged j;
+	int n;
+
+	xmlfast_use_avx2(_i < NSNIPPETS);
+	for (int at = 0; at < 80; at++) {
+		/* in character data */
+		n = snprintf(doc, sizeof(doc), "<a>%.*s%s%.*s</a>", at,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ABCDEFGHIJKLMNOP",
+		    sn, 79 - at, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ABCDEFGHIJKLMNOP");
+		judge(doc, (size_t)n, 0, &j);
+		ck_assert_msg(j.why[0] == '\0', "text, %d: %s", at, j.why);
+		ck_assert_msg(j.fast == snippets[_i % NSNIPPETS].fast, "text, %d (%s): fast %d",
+		    at, clip(doc, 200), j.fast);
+		/* in an attribute value, a comment, after a name */
+		n = snprintf(doc, sizeof(doc), "<a b=\"%.*s%s%.*s\"/>", at,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ABCDEFGHIJKLMNOP",
+		    sn, 79 - at, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ABCDEFGHIJKLMNOP");
+		judge(doc, (size_t)n, 0, &j);
+		ck_assert_msg(j.why[0] == '\0', "value, %d: %s", at, j.why);
+		n = snprintf(doc, sizeof(doc), "<a><!--%.*s%s%.*s--></a>", at,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ABCDEFGHIJKLMNOP",
+		    sn, 79 - at, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ABCDEFGHIJKLMNOP");
+		judge(doc, (size_t)n, 0, &j);
+		ck_assert_msg(j.why[0] == '\0', "comment, %d: %s", at, j.why);
+		n = snprintf(doc, sizeof(doc), "<%.*s%s%.*s x=\"1\"/>", at + 1,
+		    "aBCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._BCDEFGHIJKLMNOPQ",
+		    sn, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._ABCDEFGHIJKLMNOP");
+		judge(doc, (size_t)n, 0, &j);
+		ck_assert_msg(j.why[0] == '\0', "name, %d: %s", at, j.why);
+	}
+}
+END_TEST
+
 /* Every byte of each seed deleted, replaced by and preceded by each octet that
  * matters to a reader: each result judged (taken or not, the promise must hold). */
 static const char *seeds[] = {
@@ -469,14 +531,18 @@ static const char *seeds[] = {
 	"\xef\xbb\xbf<a b=\"\xc3\xa9\"><c>\xe2\x82\xac&lt;x</c ></a>",
 };
 
+#define NSEEDS ((int)(sizeof(seeds) / sizeof(seeds[0])))
+
+/* _i: the seed, and beyond NSEEDS the seed again without AVX2 */
 START_TEST(test_mutations)
 {
 	static const char octets[] = "<>&;#x\"'=:/!?-] \t\r\nab\xc3\xa9\xff";
-	const char *seed = seeds[_i];
+	const char *seed = seeds[_i % NSEEDS];
 	size_t len = strlen(seed), nmut = sizeof(octets) - 1, taken = 0, docs = 0;
 	char *doc = malloc(len + 2);
 	struct judged j;
 
+	xmlfast_use_avx2(_i < NSEEDS);
 	for (size_t at = 0; at <= len; at++)
 		for (size_t m = 0; m <= 2 * nmut; m++) {
 			size_t n = 0;
@@ -504,8 +570,8 @@ START_TEST(test_mutations)
 			taken += (size_t)j.fast;
 			docs++;
 		}
-	fprintf(stderr, "check_xmlfast: seed %d: %zu of %zu mutations read fast\n", _i, taken,
-	    docs);
+	fprintf(stderr, "check_xmlfast%s: seed %d: %zu of %zu mutations read fast\n",
+	    _i < NSEEDS ? "" : " (no AVX2)", _i % NSEEDS, taken, docs);
 	ck_assert_uint_gt(taken, 0);
 	free(doc);
 }
@@ -773,10 +839,12 @@ START_TEST(test_corpus)
 
 	if (test_corpus_path(corpus, sizeof(corpus), "", "check_xmlfast", "the corpus comparison") == NULL)
 		return;		/* the generated cases still ran */
+	xmlfast_use_avx2(_i == 0);
 	ck_assert_int_eq(test_each_file(corpus, ".xml", judge_file, &w, &files), 0);
 	for (int v = 0; v < V_COUNT; v++)
-		fprintf(stderr, "check_xmlfast: %s: %d of %d corpus files read fast, %d accepted "
-		    "by libxml2\n", variant_name[v], w.fast[v], files, w.accepted[v]);
+		fprintf(stderr, "check_xmlfast%s: %s: %d of %d corpus files read fast, %d "
+		    "accepted by libxml2\n", _i == 0 ? "" : " (no AVX2)", variant_name[v],
+		    w.fast[v], files, w.accepted[v]);
 	ck_assert_int_gt(files, 1000);
 	/* every corpus file is well-formed UTF-8 with no construct the reader leaves */
 	ck_assert_int_eq(w.accepted[V_AS_IS], files);
@@ -788,8 +856,10 @@ int
 main(void)
 {
 	const struct test_case tests[] = {
-		TEST_LOOP(test_rules, cases), TEST_ONCE(test_nul), TEST_ONCE(test_depth),
-		TEST_ONCE(test_sizes), TEST_LOOP(test_mutations, seeds), TEST_ONCE(test_corpus),
+		TEST_LOOP_N(test_rules, 2 * NCASES), TEST_ONCE(test_nul), TEST_ONCE(test_depth),
+		TEST_LOOP_N(test_sizes, 2), TEST_LOOP_N(test_offsets, 2 * NSNIPPETS),
+		TEST_LOOP_N(test_mutations, 2 * NSEEDS),
+		TEST_LOOP_N(test_corpus, 2),
 	};
 
 	xmlsafe_init();
