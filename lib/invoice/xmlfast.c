@@ -315,7 +315,9 @@ qname_avx2(const unsigned char *p, struct xf_qname *q)
 #endif
 
 static text_scan_fn text_scan = scan_scalar;
+#ifdef XMLFAST_SIMD
 static int avx2;			/* the CPU has AVX2, and it is used */
+#endif
 static pthread_once_t scan_once = PTHREAD_ONCE_INIT;
 
 /* scan_init - pick the scanners for this CPU */
