@@ -35,8 +35,9 @@
  *   as well; white space between elements told as text, as libxml2 tells it without
  *   XML_PARSE_NOBLANKS; exactly one root with only white space and comments around it;
  * - elements nested at most the caller's depth (and XMLFAST_MAX_DEPTH) deep, at most
- *   XF_MAX_ATTS attributes a tag and XF_MAX_NS namespace declarations in scope, the
- *   document at most XMLFAST_MAX_BYTES, far below libxml2's own limits.
+ *   XF_MAX_ATTS attributes a tag and XF_MAX_NS namespace declarations in scope, at
+ *   most XF_MAX_DICT octets of names and URIs missed by the cache, the document at
+ *   most XMLFAST_MAX_BYTES: far below libxml2's own limits.
  *
  * Speed: character data is scanned 32 octets at a time with AVX2 (16 with SSE2, where
  * the CPU lacks it) for the octets that need a look ('<', '&', ']', CR, C0 controls
@@ -66,6 +67,9 @@
 #define XF_MAX_ATTS 64		/* attributes of one tag, namespace declarations too */
 #define XF_MAX_NS 128		/* namespace declarations in scope */
 #define XF_CACHE_BITS 9		/* 512 dictionary lookups remembered */
+#define XF_MAX_DICT ((size_t)1024 * 1024)	/* octets of names and URIs sent to the
+						 * dictionary (libxml2 caps its own at
+						 * 10,000,000, pools counted) */
 
 /* Octet classes. */
 #define C_NAME_START 0x01	/* may start an NCName: 'A'-'Z' 'a'-'z' '_' */
@@ -151,6 +155,7 @@ struct xf {
 	xmlDictPtr dict;
 	int depth, max_depth;
 	int nns;
+	size_t dict_bytes;		/* octets sent to the dictionary so far */
 	unsigned gen;			/* changes whenever the declarations in scope do */
 	struct xf_bound bound[4];	/* the last bindings looked up (prefixes <= 16) */
 	struct xf_open open[XMLFAST_MAX_DEPTH];
@@ -516,8 +521,11 @@ same_name(const unsigned char *s, size_t len, struct xf_key k, const unsigned ch
 static __attribute__((noinline)) const xmlChar *
 intern_miss(struct xf *x, const unsigned char *s, size_t len, struct xf_key k, size_t h)
 {
-	const xmlChar *d = xmlDictLookup(x->dict, s, (int)len);
+	const xmlChar *d;
 
+	if ((x->dict_bytes += len) > XF_MAX_DICT)
+		return NULL;
+	d = xmlDictLookup(x->dict, s, (int)len);
 	if (d != NULL) {
 		x->cached[h >> 6] |= UINT64_C(1) << (h & 63);
 		x->cache[h].k = k;
@@ -733,7 +741,8 @@ declare(struct xf *x, int first, const unsigned char *prefix, size_t plen,
 	for (int i = first; i < x->nns; i++)
 		if (same_name(prefix, plen, k, x->ns[i].prefix, x->ns[i].plen, x->ns[i].k))
 			return -1;	/* declared twice in one tag */
-	if ((uri = xmlDictLookup(x->dict, v, (int)vlen)) == NULL)
+	if ((x->dict_bytes += vlen) > XF_MAX_DICT ||
+	    (uri = xmlDictLookup(x->dict, v, (int)vlen)) == NULL)
 		return -1;
 	x->ns[x->nns].k = k;
 	x->ns[x->nns].prefix = prefix;
@@ -1068,6 +1077,7 @@ xmlfast_read(const char *buf, size_t len, int max_depth, const struct xmlsafe_sa
 	x->user = user;
 	x->depth = 0;
 	x->nns = 0;
+	x->dict_bytes = 0;
 	x->gen = 1;
 	memset(x->bound, 0, sizeof(x->bound));
 	x->max_depth = max_depth > 0 ? max_depth : XMLSAFE_MAX_DEPTH_DEFAULT;

@@ -452,6 +452,24 @@ START_TEST(test_sizes)
 		judge(doc, (size_t)(o - doc), 0, &j);
 		ck_assert_msg(j.why[0] == '\0' && j.fast == (n <= 64), "%d attributes: %s", n, j.why);
 	}
+	/* names and URIs for the dictionary: up to a megabyte taken (here 1,000 octets
+	 * each of 900 or 1,100 distinct names; the URI and "r" besides) */
+	for (int n = 900; n <= 1100; n += 200) {
+		char *big = malloc((size_t)n * 1010 + 100), *b = big;
+
+		b += sprintf(b, "<r xmlns=\"urn:r\">");
+		for (int i = 0; i < n; i++) {
+			b += sprintf(b, "<n%04d", i);
+			memset(b, 'x', 995);
+			b += 995;
+			b += sprintf(b, "/>");
+		}
+		b += sprintf(b, "</r>");
+		judge(big, (size_t)(b - big), 0, &j);
+		ck_assert_msg(j.why[0] == '\0' && j.fast == (n == 900), "%d names of 1,000: %s (fast %d)",
+		    n, j.why, j.fast);
+		free(big);
+	}
 	for (int eol = 0; eol < 3; eol++) {
 		o = doc;
 		o += sprintf(o, "<a><b>");
