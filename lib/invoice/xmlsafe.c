@@ -21,6 +21,13 @@
  * the sink is reset and the original is parsed, so verdicts and error messages are
  * those of the original's parse.
  *
+ * Before either, a stream's sink that can be reset is offered to the fast reader
+ * (lib/invoice/xmlfast.c): a document that is plainly well-formed UTF-8 XML with
+ * namespaces is read there in one pass, without libxml2, and the sink told what
+ * libxml2 would have told it. Anything else the fast reader leaves alone, having
+ * perhaps told the sink part of it: the sink is reset and the paths above read the
+ * document, so that verdicts and error messages are always libxml2's.
+ *
  * xmlsafe_parse() does not keep the white space between elements (XML_PARSE_NOBLANKS):
  * the readers never look at it, and in an indented invoice it was half of the tree's
  * nodes. White space that is an element's whole content, or that sits beside other
@@ -35,6 +42,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
+#include "xmlfast.h"
 #include "xmlsafe.h"
 #include "xmlskip.h"
 
@@ -460,6 +468,18 @@ stream_once(const char *buf, size_t len, int max_depth, const struct xmlsafe_sax
 	return rc;
 }
 
+/* 1 while xmlsafe_stream may try the fast reader first (xmlsafe_set_fast) */
+static int xmlsafe_fast = 1;
+
+int
+xmlsafe_set_fast(int on)
+{
+	int was = xmlsafe_fast;
+
+	xmlsafe_fast = on;
+	return was;
+}
+
 int
 xmlsafe_stream(const char *buf, size_t len, size_t max_bytes, int max_depth,
     const struct xmlsafe_sax *sink, void *user, xmlDictPtr *dict, size_t *unread,
@@ -474,6 +494,12 @@ xmlsafe_stream(const char *buf, size_t len, size_t max_bytes, int max_depth,
 		*unread = 0;
 	if (check_input(buf, len, max_bytes, err, errlen) != XMLSAFE_OK)
 		return XMLSAFE_EBAD;
+	if (sink->reset != NULL && xmlsafe_fast) {
+		xmlsafe_init();
+		if (xmlfast_read(buf, len, max_depth, sink, user, dict) == XMLFAST_OK)
+			return XMLSAFE_OK;
+		sink->reset(user);	/* libxml2 decides */
+	}
 	if (sink->reset != NULL && plain_utf8(buf, len) && xmlskip_find(buf, len, &skip)) {
 		rc = stream_once(skip.buf, skip.len, max_depth, sink, user, &skip, dict,
 		    lean_err, sizeof(lean_err));

@@ -41,8 +41,9 @@ struct xmlsafe_sax {
 	void (*text)(void *user, const xmlChar *s, int len, int preserve);
 	void (*other)(void *user);		/* a comment or processing instruction */
 	/* forget everything told so far: the document is told again from its start.
-	 * A sink that has it may be told long base64 texts without libxml2 reading
-	 * them (xmlskip.h); NULL: libxml2 reads every octet */
+	 * A sink that has it is first told the document by the fast reader (xmlfast.h)
+	 * where that takes it, else may be told long base64 texts without libxml2
+	 * reading them (xmlskip.h); NULL: libxml2 reads every octet */
 	void (*reset)(void *user);
 };
 
@@ -52,9 +53,20 @@ struct xmlsafe_sax {
  * with xmlDictFree) and *unread (if not NULL) the octets of text handed on that
  * libxml2 did not read, or XMLSAFE_EBAD with *dict NULL and a one-line reason in err
  * (the handlers may have been called before the input turned out bad). The verdict,
- * the reason and what the handlers are told in the end do not depend on *unread. */
+ * the reason and what the handlers are told in the end do not depend on *unread.
+ *
+ * A sink with reset is first offered to the fast reader (xmlfast.h): a document that
+ * is plainly well-formed UTF-8 XML 1.0 with namespaces (no DTD, CDATA section,
+ * processing instruction, xml: attribute, entity but the predefined ones, ...) is read
+ * without libxml2, in one pass, and the sink told the same events libxml2 would tell
+ * it (*unread is then 0: libxml2 read nothing). Any other document it leaves, the
+ * sink is reset, and libxml2 reads it as above: its verdict and reason stand. */
 int xmlsafe_stream(const char *buf, size_t len, size_t max_bytes, int max_depth,
     const struct xmlsafe_sax *sink, void *user, xmlDictPtr *dict, size_t *unread,
     char *err, size_t errlen);
+
+/* xmlsafe_set_fast - for tests and benchmarks: 0 keeps xmlsafe_stream from the fast
+ * reader (process-wide; the default is 1); the setting before */
+int xmlsafe_set_fast(int on);
 
 #endif

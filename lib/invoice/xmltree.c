@@ -9,6 +9,7 @@
  * doubled while they grow). This replaces libxml2's own tree for the invoice readers,
  * which built, linked and freed a malloc'd node per element, text and attribute.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +71,7 @@ new_node(struct xmltree *t, struct xmltree_node *parent, enum xmltree_type type)
 {
 	struct xmltree_node *n = arena(t, sizeof(*n));
 
-	memset(n, 0, sizeof(*n));
-	n->type = type;
-	n->parent = parent;
+	*n = (struct xmltree_node){ .type = type, .parent = parent };
 	if (parent != NULL) {
 		n->prev = parent->last;
 		if (parent->last != NULL)
@@ -110,13 +109,24 @@ text_room(struct xmltree *t, struct xmltree_node *x, size_t len)
 	x->cap = cap;
 }
 
-/* text_node - a new text node under p holding len bytes at s */
+/* text_node - a new text node under p holding len bytes at s, with room for room
+ * more: the node and its text in one piece of the arena, the text last so that it
+ * can grow in place */
 static struct xmltree_node *
-text_node(struct xmltree *t, struct xmltree_node *p, const char *s, size_t len)
+text_node(struct xmltree *t, struct xmltree_node *p, const char *s, size_t len,
+    size_t room)
 {
-	struct xmltree_node *x = new_node(t, p, XMLTREE_TEXT);
+	size_t cap = (len + room + 1 + XMLTREE_ALIGN - 1) & ~(size_t)(XMLTREE_ALIGN - 1);
+	struct xmltree_node *x;
 
-	text_room(t, x, len);
+	if ((size_t)(t->end - t->top) < sizeof(*x) + cap) {
+		x = new_node(t, p, XMLTREE_TEXT);
+		text_room(t, x, len + room);
+	} else {
+		x = new_node(t, p, XMLTREE_TEXT);	/* from the newest block: */
+		x->text = arena(t, cap);		/* no new block either */
+		x->cap = cap;
+	}
 	if (len > 0)
 		memcpy(x->text, s, len);
 	x->len = len;
@@ -140,18 +150,32 @@ settle(struct xmltree *t, struct xmltree_node *p, int at_end)
 		return;
 	keep = t->blank_preserve || (p->kids == NULL ? at_end : p->kids->type == XMLTREE_TEXT);
 	if (keep)
-		text_node(t, p, t->blank, t->blank_len);
+		text_node(t, p, t->blank, t->blank_len, 0);
 	t->blank_len = 0;
 	t->blank_preserve = 0;
 }
 
-/* all_blank - 1 if s[0..len) is XML white space only */
+/* all_blank - 1 if s[0..len) is XML white space only. Most text fails at its first
+ * octet; indentation (a line end and spaces) is looked at eight spaces at a time. */
 static int
 all_blank(const xmlChar *s, int len)
 {
 	static const unsigned char blank[256] = {['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1};
-	int i = 0;
+	const uint64_t spaces = 0x2020202020202020u;
+	int i = 1;
 
+	if (len <= 0 || !blank[s[0]])
+		return len <= 0;
+	for (; len - i >= 8; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, sizeof(w));
+		if (w == spaces)
+			continue;
+		for (int k = 0; k < 8; k++)
+			if (!blank[s[i + k]])
+				return 0;
+	}
 	while (i < len && blank[s[i]])
 		i++;
 	return i == len;
@@ -240,11 +264,11 @@ on_text(void *user, const xmlChar *s, int len, int preserve)
 		return;
 	}
 	if (x == NULL) {		/* the white space before it belongs to it */
-		x = t->open = text_node(t, t->cur, t->blank, t->blank_len);
+		x = t->open = text_node(t, t->cur, t->blank, t->blank_len, (size_t)len);
 		t->blank_len = 0;
 		t->blank_preserve = 0;
-	}
-	text_room(t, x, (size_t)len);
+	} else
+		text_room(t, x, (size_t)len);
 	memcpy(x->text + x->len, s, (size_t)len);
 	x->len += (size_t)len;
 	x->text[x->len] = '\0';

@@ -3,8 +3,10 @@
  * the exact decimals on their own.
  *
  * Also differential: xmlsafe_stream() must tell a sink that can be reset (and so may
- * be spared base64 runs, xmlskip.h; built with a small XMLSKIP_MIN here) the same
- * events, verdict and reason as one that cannot (abort otherwise).
+ * be spared base64 runs, xmlskip.h; built with a small XMLSKIP_MIN here; the fast
+ * reader turned off) the same events, verdict and reason as one that cannot (abort
+ * otherwise). And one-sided: whenever the fast reader (xmlfast.h) takes the input,
+ * libxml2's full parse must accept it and tell the same events (abort otherwise).
  *
  * The input is untrusted XML of any shape; the engine must return a status (never
  * crash, hang or grow without bound) and, for an invoice, run every check. A short
@@ -20,6 +22,7 @@
 #include "util/dec.h"
 #include "invoice/inv.h"
 #include "invoice/inv_severity.h"
+#include "invoice/xmlfast.h"
 #include "invoice/xmlsafe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -48,6 +51,11 @@ static void told_start(void *user, const xmlChar *localname, const xmlChar *uri,
 		mix(t, uri, strlen((const char *)uri) + 1);
 	for (int i = 0; i < nb_attributes; i++, attributes += 5) {
 		mix(t, attributes[0], strlen((const char *)attributes[0]) + 1);
+		if (attributes[1] != NULL)
+			mix(t, attributes[1], strlen((const char *)attributes[1]) + 1);
+		if (attributes[2] != NULL)
+			mix(t, attributes[2], strlen((const char *)attributes[2]) + 1);
+		mix(t, "=", 1);
 		mix(t, attributes[3], (size_t)(attributes[4] - attributes[3]));
 	}
 }
@@ -92,20 +100,32 @@ static void same_told(const uint8_t *data, size_t size)
 		.start = told_start, .end = told_end, .text = told_text, .other = told_other,
 		.reset = told_reset,
 	};
-	struct told a = { 14695981039346656037u, 0 }, b = { 14695981039346656037u, 0 };
+	struct told a = { 14695981039346656037u, 0 }, b = { 14695981039346656037u, 0 },
+		    c = { 14695981039346656037u, 0 };
 	char err_a[256] = "", err_b[256] = "";
-	xmlDictPtr da = NULL, db = NULL;
-	int rc_a, rc_b;
+	xmlDictPtr da = NULL, db = NULL, dc = NULL;
+	int rc_a, rc_b, fast;
 
 	rc_a = xmlsafe_stream((const char *)data, size, 0, 0, &reads_all, &a, &da, NULL,
 			      err_a, sizeof(err_a));
+	xmlsafe_set_fast(0);
 	rc_b = xmlsafe_stream((const char *)data, size, 0, 0, &may_skip, &b, &db, NULL,
 			      err_b, sizeof(err_b));
+	xmlsafe_set_fast(1);
+	xmlsafe_init();
+	fast = size > 0 && xmlfast_read((const char *)data, size, 0, &may_skip, &c, &dc) ==
+		XMLFAST_OK;
 	if (da != NULL)
 		xmlDictFree(da);
 	if (db != NULL)
 		xmlDictFree(db);
+	if (dc != NULL)
+		xmlDictFree(dc);
 	if (rc_a != rc_b || strcmp(err_a, err_b) != 0 || (rc_a == XMLSAFE_OK && a.h != b.h))
+		abort();
+	if (fast && (rc_a != XMLSAFE_OK || a.h != c.h))
+		abort();	/* the fast reader took what libxml2 refuses or tells otherwise */
+	if (fast != (dc != NULL))
 		abort();
 }
 

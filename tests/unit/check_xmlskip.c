@@ -7,6 +7,11 @@
  * where it sits in a comment, a CDATA section or the like. The same comparison on
  * every XML file of the corpus ($POSTSALE_CORPUS, default /work/shared/corpus;
  * skipped without it). Also xmlskip_span and xmlskip_find on their own.
+ *
+ * The shortcut is tried only where the fast reader (xmlfast.h) leaves a document, so
+ * the suite turns that reader off (xmlsafe_set_fast) to prove the shortcut, and runs
+ * the comparisons once more with it on: the reader must tell the same as libxml2
+ * wherever it takes a document (check_xmlfast holds it to that in detail).
  */
 #include <check.h>
 #include <stdio.h>
@@ -19,101 +24,9 @@
 #include "invoice/xmlsafe.h"
 #include "invoice/xmlskip.h"
 #include "invoice/xmltree.h"
+#include "test_xmlrecord.h"
 
 #define RUN_LEN 3000
-
-/* What a recording sink was told, as one string. */
-struct record {
-	char *s;
-	size_t len, cap;
-	int in_text;		/* the last event was text: 1, under preserve: 2 */
-	int resets;
-};
-
-static void
-put(struct record *r, const char *s, size_t n)
-{
-	if (r->len + n + 1 > r->cap) {
-		r->cap = 2 * (r->len + n + 1);
-		r->s = realloc(r->s, r->cap);
-		ck_assert_ptr_nonnull(r->s);
-	}
-	memcpy(r->s + r->len, s, n);
-	r->len += n;
-	r->s[r->len] = '\0';
-}
-
-static void
-rec_start(void *user, const xmlChar *localname, const xmlChar *uri, int nb_attributes,
-    const xmlChar **attributes)
-{
-	struct record *r = user;
-
-	r->in_text = 0;
-	put(r, "<", 1);
-	put(r, (const char *)localname, strlen((const char *)localname));
-	if (uri != NULL) {
-		put(r, "{", 1);
-		put(r, (const char *)uri, strlen((const char *)uri));
-		put(r, "}", 1);
-	}
-	for (int i = 0; i < nb_attributes; i++, attributes += 5) {
-		put(r, " ", 1);
-		put(r, (const char *)attributes[0], strlen((const char *)attributes[0]));
-		put(r, "=", 1);
-		put(r, (const char *)attributes[3], (size_t)(attributes[4] - attributes[3]));
-	}
-	put(r, ">", 1);
-}
-
-static void
-rec_end(void *user)
-{
-	((struct record *)user)->in_text = 0;
-	put(user, "</>", 3);
-}
-
-/* rec_text - a text told in pieces is recorded as one: only the characters count */
-static void
-rec_text(void *user, const xmlChar *s, int len, int preserve)
-{
-	struct record *r = user;
-
-	if (r->in_text == (preserve ? 2 : 1))
-		r->len--;	/* its "]" */
-	else
-		put(r, preserve ? "[p" : "[", preserve ? 2 : 1);
-	r->in_text = preserve ? 2 : 1;
-	put(r, (const char *)s, (size_t)len);
-	put(r, "]", 1);
-}
-
-static void
-rec_other(void *user)
-{
-	((struct record *)user)->in_text = 0;
-	put(user, "<!>", 3);
-}
-
-static void
-rec_reset(void *user)
-{
-	struct record *r = user;
-
-	r->len = 0;
-	r->in_text = 0;
-	if (r->s != NULL)
-		r->s[0] = '\0';
-	r->resets++;
-}
-
-static const struct xmlsafe_sax reads_all = {
-	.start = rec_start, .end = rec_end, .text = rec_text, .other = rec_other,
-};
-static const struct xmlsafe_sax may_skip = {
-	.start = rec_start, .end = rec_end, .text = rec_text, .other = rec_other,
-	.reset = rec_reset,
-};
 
 /*
  * The documents: "@" stands for the generated run. A run is RUN_LEN octets of base64
@@ -245,13 +158,18 @@ START_TEST(test_same_events)
 	const char *why;
 	int rc;
 
+	xmlsafe_set_fast(0);
 	why = compare(doc, len, &unread, &rc);
+	xmlsafe_set_fast(1);
 	ck_assert_msg(why == NULL, "case %d: %s", _i, why);
 	ck_assert_int_eq(rc, cases[_i].ok ? XMLSAFE_OK : XMLSAFE_EBAD);
 	if (cases[_i].spared)
 		ck_assert_uint_ge(unread, RUN_LEN);
 	else
 		ck_assert_uint_eq(unread, 0);
+	why = compare(doc, len, &unread, &rc);		/* the fast reader first */
+	ck_assert_msg(why == NULL, "case %d with the fast reader: %s", _i, why);
+	ck_assert_int_eq(rc, cases[_i].ok ? XMLSAFE_OK : XMLSAFE_EBAD);
 	free(doc);
 }
 END_TEST
@@ -277,9 +195,13 @@ compare_file(const char *p, void *unused)
 	buf = malloc((size_t)st.st_size);
 	len = fread(buf, 1, (size_t)st.st_size, f);
 	fclose(f);
+	xmlsafe_set_fast(0);
 	if ((why = compare(buf, len, &unread, &rc)) != NULL)
 		fprintf(stderr, "check_xmlskip: %s: %s\n", p, why);
+	xmlsafe_set_fast(1);
 	spared_files += unread > 0;
+	if (why == NULL && (why = compare(buf, len, &unread, &rc)) != NULL)
+		fprintf(stderr, "check_xmlskip: %s with the fast reader: %s\n", p, why);
 	free(buf);
 	return why != NULL;
 }
@@ -312,6 +234,7 @@ START_TEST(test_caps)
 	o += 2000;
 	for (int i = 0; i < 60; i++)
 		o += sprintf(o, "</a>");
+	xmlsafe_set_fast(0);
 	ck_assert_int_eq(xmlsafe_stream(doc, (size_t)(o - doc), 0, 50, &reads_all, &all, &d,
 	    NULL, err_all, sizeof(err_all)), XMLSAFE_EBAD);
 	ck_assert_int_eq(xmlsafe_stream(doc, (size_t)(o - doc), 0, 50, &may_skip, &skip, &d,
@@ -326,6 +249,7 @@ START_TEST(test_caps)
 	ck_assert_int_eq(xmlsafe_stream(doc, (size_t)(o - doc), 1000, 0, &may_skip, &skip, &d,
 	    &unread, err_skip, sizeof(err_skip)), XMLSAFE_EBAD);
 	ck_assert_ptr_nonnull(strstr(err_skip, "exceeds the limit"));
+	xmlsafe_set_fast(1);
 	free(all.s);
 	free(skip.s);
 	free(doc);
@@ -340,7 +264,9 @@ START_TEST(test_tree)
 	struct xmltree *t = NULL;
 	xmltree_ptr b;
 
+	xmlsafe_set_fast(0);
 	ck_assert_int_eq(xmltree_parse(doc, len, 0, 0, &t, err, sizeof(err)), XMLSAFE_OK);
+	xmlsafe_set_fast(1);
 	ck_assert_uint_gt(xmltree_unread(t), RUN_LEN);
 	b = xmltree_root(t)->kids;
 	ck_assert_str_eq(b->name, "b");

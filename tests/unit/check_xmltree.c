@@ -3,7 +3,8 @@
  * attributes and comments on small documents, the guards it shares with xmlsafe, and
  * the same elements, attributes and text as libxml2's own tree (xmlsafe_parse, with
  * XML_PARSE_NOBLANKS) for every XML file of the corpus ($POSTSALE_CORPUS, default
- * /work/shared/corpus; that part is skipped without it).
+ * /work/shared/corpus; that part is skipped without it), once with the fast reader
+ * (xmlfast.h) and once without.
  */
 #include <check.h>
 #include <stdio.h>
@@ -239,6 +240,8 @@ compare_file(const char *p, void *unused)
 	return bad;
 }
 
+/* _i 0: the tree built from the fast reader's events (xmlfast.h) where it takes a
+ * file, 1: from libxml2's alone (the fast reader off) */
 START_TEST(test_same_as_libxml2_on_corpus)
 {
 	char corpus[4096];
@@ -246,10 +249,13 @@ START_TEST(test_same_as_libxml2_on_corpus)
 
 	if (test_corpus_path(corpus, sizeof(corpus), "", "check_xmltree", "the corpus comparison") == NULL)
 		return;		/* the small cases above still ran */
+	spared_files = 0;
+	xmlsafe_set_fast(_i == 0);
 	ck_assert_int_eq(test_each_file(corpus, ".xml", compare_file, NULL, &files), 0);
+	xmlsafe_set_fast(1);
 	ck_assert_int_gt(files, 100);
-	fprintf(stderr, "check_xmltree: %d corpus files, %d with base64 text spared\n", files,
-	    spared_files);
+	fprintf(stderr, "check_xmltree: %d corpus files (fast reader %s), %d with base64 text "
+	    "spared\n", files, _i == 0 ? "on" : "off", spared_files);
 }
 END_TEST
 
@@ -265,7 +271,7 @@ main(void)
 	tcase_add_test(tc, test_names_and_attributes);
 	tcase_add_loop_test(tc, test_refused, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_caps);
-	tcase_add_test(tc, test_same_as_libxml2_on_corpus);
+	tcase_add_loop_test(tc, test_same_as_libxml2_on_corpus, 0, 2);
 	suite_add_tcase(s, tc);
 	failed = test_run(s) != EXIT_SUCCESS;
 	return failed ? 1 : 0;
