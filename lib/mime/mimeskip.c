@@ -11,7 +11,6 @@
  * at a time; a run is one pass over its octets (32 at a time with AVX2, 16 with SSSE3,
  * where the CPU has them). Every run of MIMESKIP_MIN_BYTES or more holds a probe.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -19,97 +18,28 @@
 #define MIMESKIP_SIMD 1
 #endif
 
+#include "util/octets.h"
 #include "util/xalloc.h"
 #include "mimeskip.h"
 
 /* MIMESKIP_STRIDE - probes this far apart: a run of MIMESKIP_MIN_BYTES holds one */
 #define MIMESKIP_STRIDE (MIMESKIP_MIN_BYTES / 2)
 
-/* b64[c] - 1 for the base64 alphabet */
-static const unsigned char b64[256] = {
-	['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['0' ... '9'] = 1, ['+'] = 1, ['/'] = 1,
-	['='] = 1,
+/*
+ * b64 - the base64 alphabet. By nibbles, the classes: 0x01 '+' '/'; 0x02 '0'-'9' '=';
+ * 0x04 'A'-'O' 'a'-'o'; 0x08 'P'-'Z' 'p'-'z'; high nibbles 0, 1 and 8-15 have none.
+ */
+static const struct octet_set b64 = {
+	.member = {
+		['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['0' ... '9'] = 1, ['+'] = 1, ['/'] = 1,
+		['='] = 1,
+	},
+	.lo = {0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x04,
+	    0x06, 0x04, 0x05},
+	.hi = {0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08},
 };
 
-/* span_scalar - mimeskip_span an octet at a time */
-static size_t
-span_scalar(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && b64[p[i]])
-		i++;
-	return i;
-}
-
 #ifdef MIMESKIP_SIMD
-static int span_simd;			/* the CPU has 1: SSSE3, 2: AVX2 as well */
-static pthread_once_t span_once = PTHREAD_ONCE_INIT;
-
-static void
-span_init(void)
-{
-	span_simd = __builtin_cpu_supports("avx2") ? 2 : __builtin_cpu_supports("ssse3");
-}
-
-/*
- * span_ssse3 - mimeskip_span sixteen octets at a time. By nibbles: each high nibble
- * stands for a class (bit) of octets, and the low nibble's entry has the bits of the
- * classes it completes: 0x01 '+' '/'; 0x02 '0'-'9' '='; 0x04 'A'-'O' 'a'-'o';
- * 0x08 'P'-'Z' 'p'-'z'. An octet is of the alphabet if its entries share a bit; high
- * nibbles 0, 1 and 8-15 have none.
- */
-__attribute__((target("ssse3"))) static size_t
-span_ssse3(const unsigned char *p, size_t n)
-{
-	const __m128i lut_hi = _mm_setr_epi8(0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
-					     0, 0, 0, 0, 0, 0, 0, 0);
-	const __m128i lut_lo = _mm_setr_epi8(0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e,
-					     0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x06, 0x04, 0x05);
-	const __m128i nib = _mm_set1_epi8(0x0f);
-	size_t i = 0;
-
-	for (; n - i >= 16; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-		__m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), nib);
-		__m128i ok = _mm_and_si128(_mm_shuffle_epi8(lut_lo, _mm_and_si128(v, nib)),
-		    _mm_shuffle_epi8(lut_hi, hi));
-		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(ok,
-		    _mm_setzero_si128()));
-
-		if (bad != 0)
-			return i + (size_t)__builtin_ctz(bad);
-	}
-	return i + span_scalar(p + i, n - i);
-}
-
-/* span_avx2 - span_ssse3 thirty-two octets at a time (the tables in both lanes) */
-__attribute__((target("avx2"))) static size_t
-span_avx2(const unsigned char *p, size_t n)
-{
-	const __m256i lut_hi = _mm256_setr_epi8(0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
-	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
-	    0, 0, 0, 0, 0, 0, 0, 0);
-	const __m256i lut_lo = _mm256_setr_epi8(0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e,
-	    0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x06, 0x04, 0x05, 0x0a, 0x0e, 0x0e, 0x0e,
-	    0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x06, 0x04, 0x05);
-	const __m256i nib = _mm256_set1_epi8(0x0f);
-	size_t i = 0;
-
-	for (; n - i >= 32; i += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
-		__m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nib);
-		__m256i ok = _mm256_and_si256(_mm256_shuffle_epi8(lut_lo,
-		    _mm256_and_si256(v, nib)), _mm256_shuffle_epi8(lut_hi, hi));
-		unsigned bad = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(ok,
-		    _mm256_setzero_si256()));
-
-		if (bad != 0)
-			return i + (size_t)__builtin_ctz(bad);
-	}
-	return i + span_ssse3(p + i, n - i);
-}
-
 /*
  * walk_avx2 - walk_lines where at least MIMESKIP_LINE_MAX + 34 octets are left: a line
  * is classified thirty-two octets at a time, in place, up to its first octet outside
@@ -119,12 +49,10 @@ span_avx2(const unsigned char *p, size_t n)
 __attribute__((target("avx2"))) static size_t
 walk_avx2(const char *buf, size_t len, size_t at, size_t *last, size_t *lines)
 {
-	const __m256i lut_hi = _mm256_setr_epi8(0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
-	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
-	    0, 0, 0, 0, 0, 0, 0, 0);
-	const __m256i lut_lo = _mm256_setr_epi8(0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e,
-	    0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x06, 0x04, 0x05, 0x0a, 0x0e, 0x0e, 0x0e,
-	    0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x06, 0x04, 0x05);
+	const __m256i lut_hi =
+	    _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)b64.hi));
+	const __m256i lut_lo =
+	    _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)b64.lo));
 	const __m256i nib = _mm256_set1_epi8(0x0f);
 
 	while (len - at >= MIMESKIP_LINE_MAX + 34) {
@@ -165,14 +93,7 @@ walk_avx2(const char *buf, size_t len, size_t at, size_t *last, size_t *lines)
 size_t
 mimeskip_span(const char *p, size_t n)
 {
-#ifdef MIMESKIP_SIMD
-	pthread_once(&span_once, span_init);
-	if (span_simd == 2 && n >= 32)
-		return span_avx2((const unsigned char *)p, n);
-	if (span_simd)
-		return span_ssse3((const unsigned char *)p, n);
-#endif
-	return span_scalar((const unsigned char *)p, n);
+	return octet_span(&b64, p, n);
 }
 
 /* line_end - past the LF of the base64 line at buf[at] (at the start of a line), or 0
@@ -200,8 +121,7 @@ walk_lines(const char *buf, size_t len, size_t at, size_t *last, size_t *lines)
 	size_t e;
 
 #ifdef MIMESKIP_SIMD
-	pthread_once(&span_once, span_init);
-	if (span_simd == 2)
+	if (octets_simd() == 2)
 		at = walk_avx2(buf, len, at, last, lines);
 #endif
 	while ((e = line_end(buf, len, at)) != 0) {
@@ -221,7 +141,7 @@ line_before(const char *buf, size_t end)
 
 	if (q > 0 && buf[q - 1] == '\r')
 		q--;
-	for (s = q; s > 0 && q - s <= MIMESKIP_LINE_MAX && b64[(unsigned char)buf[s - 1]]; s--)
+	for (s = q; s > 0 && q - s <= MIMESKIP_LINE_MAX && b64.member[(unsigned char)buf[s - 1]]; s--)
 		;
 	if (s == q || q - s > MIMESKIP_LINE_MAX || (s > 0 && buf[s - 1] != '\n'))
 		return (size_t)-1;
@@ -242,12 +162,12 @@ probe(const char *buf, size_t len, size_t pos, size_t *start, size_t *next)
 	*next = pos + MIMESKIP_STRIDE;
 	if (buf[pos] == '\n' && pos > 0 && buf[pos - 1] == '\r')
 		s = e = --pos;			/* the CR LF's line, from its CR */
-	while (s > 0 && pos - s <= MIMESKIP_LINE_MAX && b64[(unsigned char)buf[s - 1]])
+	while (s > 0 && pos - s <= MIMESKIP_LINE_MAX && b64.member[(unsigned char)buf[s - 1]])
 		s--;
 	if (pos - s <= MIMESKIP_LINE_MAX) {
 		if (s > 0 && buf[s - 1] != '\n')
 			return 0;
-		while (e < len && e - s <= MIMESKIP_LINE_MAX && b64[(unsigned char)buf[e]])
+		while (e < len && e - s <= MIMESKIP_LINE_MAX && b64.member[(unsigned char)buf[e]])
 			e++;
 	}
 	if (pos - s > MIMESKIP_LINE_MAX || e - s > MIMESKIP_LINE_MAX) {
