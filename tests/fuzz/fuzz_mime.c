@@ -18,32 +18,9 @@
 #include <gmime/gmime.h>
 
 #include "mime/mime_parse.h"
+#include "../unit/test_mimetree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int
-same(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-/* fix_boundaries - a multipart without a boundary gets one (GMime makes up a random one) */
-static void
-fix_boundaries(GMimeObject *obj)
-{
-	if (obj == NULL)
-		return;
-	if (GMIME_IS_MESSAGE(obj)) {
-		fix_boundaries(g_mime_message_get_mime_part(GMIME_MESSAGE(obj)));
-	} else if (GMIME_IS_MESSAGE_PART(obj)) {
-		fix_boundaries((GMimeObject *)g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj)));
-	} else if (GMIME_IS_MULTIPART(obj)) {
-		if (g_mime_object_get_content_type_parameter(obj, "boundary") == NULL)
-			g_mime_multipart_set_boundary(GMIME_MULTIPART(obj), "fuzz-mime");
-		for (int i = 0; i < g_mime_multipart_get_count(GMIME_MULTIPART(obj)); i++)
-			fix_boundaries(g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
-	}
-}
 
 /* agree - a and b (objects or messages) are the same; abort otherwise */
 static void
@@ -67,8 +44,8 @@ agree(GObject *a, GObject *b)
 			GMimeHeader *x = g_mime_header_list_get_header_at(la, i);
 			GMimeHeader *y = g_mime_header_list_get_header_at(lb, i);
 
-			if (!same(g_mime_header_get_raw_name(x), g_mime_header_get_raw_name(y)) ||
-			    !same(g_mime_header_get_raw_value(x), g_mime_header_get_raw_value(y)) ||
+			if (!test_same_str(g_mime_header_get_raw_name(x), g_mime_header_get_raw_name(y)) ||
+			    !test_same_str(g_mime_header_get_raw_value(x), g_mime_header_get_raw_value(y)) ||
 			    g_mime_header_get_offset(x) != g_mime_header_get_offset(y))
 				abort();
 		}
@@ -84,8 +61,8 @@ agree(GObject *a, GObject *b)
 		int n = g_mime_multipart_get_count(ma);
 
 		if (n != g_mime_multipart_get_count(mb) ||
-		    !same(g_mime_multipart_get_prologue(ma), g_mime_multipart_get_prologue(mb)) ||
-		    !same(g_mime_multipart_get_epilogue(ma), g_mime_multipart_get_epilogue(mb)))
+		    !test_same_str(g_mime_multipart_get_prologue(ma), g_mime_multipart_get_prologue(mb)) ||
+		    !test_same_str(g_mime_multipart_get_epilogue(ma), g_mime_multipart_get_epilogue(mb)))
 			abort();
 		for (int i = 0; i < n; i++)
 			agree((GObject *)g_mime_multipart_get_part(ma, i),
@@ -133,13 +110,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_object_unref(parser);
 	g_object_unref(stream);
 	b = mime_parse(kept, vb, NULL);
-	fix_boundaries((GMimeObject *)a);
-	fix_boundaries((GMimeObject *)b);
+	test_fix_boundaries((GMimeObject *)a, "fuzz-mime");
+	test_fix_boundaries((GMimeObject *)b, "fuzz-mime");
 	agree((GObject *)a, (GObject *)b);
 	if (a != NULL) {
 		x = g_mime_object_to_string(GMIME_OBJECT(a), NULL);
 		y = g_mime_object_to_string(GMIME_OBJECT(b), NULL);
-		if (!same(x, y))
+		if (!test_same_str(x, y))
 			abort();
 		g_free(x);
 		g_free(y);
