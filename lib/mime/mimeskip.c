@@ -96,6 +96,17 @@ mimeskip_span(const char *p, size_t n)
 	return octet_span(&b64, p, n);
 }
 
+/* past_eol - past the LF or CR LF at buf[e] (e < len), or 0 when no line ends there */
+static size_t
+past_eol(const char *buf, size_t len, size_t e)
+{
+	if (buf[e] == '\n')
+		return e + 1;
+	if (buf[e] == '\r' && e + 1 < len && buf[e + 1] == '\n')
+		return e + 2;
+	return 0;
+}
+
 /* line_end - past the LF of the base64 line at buf[at] (at the start of a line), or 0
  * when that is no base64 line */
 static size_t
@@ -106,11 +117,7 @@ line_end(const char *buf, size_t len, size_t at)
 
 	if (a == 0 || a > MIMESKIP_LINE_MAX || e >= len)
 		return 0;
-	if (buf[e] == '\n')
-		return e + 1;
-	if (buf[e] == '\r' && e + 1 < len && buf[e + 1] == '\n')
-		return e + 2;
-	return 0;
+	return past_eol(buf, len, e);
 }
 
 /* walk_lines - past the last of the base64 lines from at on (at itself when none is);
@@ -178,11 +185,7 @@ probe(const char *buf, size_t len, size_t pos, size_t *start, size_t *next)
 	if (e == s || e == len)
 		return 0;
 	*start = s;
-	if (buf[e] == '\n')
-		return e + 1;
-	if (buf[e] == '\r' && e + 1 < len && buf[e + 1] == '\n')
-		return e + 2;
-	return 0;
+	return past_eol(buf, len, e);
 }
 
 /* add_cut - append the cut of buf[from..from+n) to s->cuts (its 'at' set by cut_copy) */
