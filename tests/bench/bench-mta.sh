@@ -21,7 +21,9 @@
 # running filter under this load.
 # Each filter's CPU time (user + system, from /proc) is also summed over the rounds of
 # each kind, and printed per message: unlike msg/s, it barely moves when other work
-# shares the machine, so it shows what postsale-milter costs beyond the no-op.
+# shares the machine, so it shows what postsale-milter costs beyond the no-op. So is the
+# whole machine's busy time per message, until each setup's messages are delivered: what
+# a filter makes Postfix and the kernel spend besides its own.
 # running filter under this load. BENCH_PG (default yes when PostgreSQL's server is
 # installed; no to leave it out) also measures postsale-milter with its store on a
 # private PostgreSQL cluster (tests/pg/cluster.sh) in the same rounds, and the ratio of
@@ -145,23 +147,35 @@ cpu_ticks() {
 	fi
 }
 
+# machine_ticks - the clock ticks every CPU of the machine has been busy (user, nice,
+# system, irq, softirq, steal): Postfix, smtp-source, the sink and the kernel's threads
+# as well as the filter (and this script's own polling of the queue while it drains, so
+# it wants 1,000 messages a round or more to mean much)
+machine_ticks() {
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
 # run_setup KIND SETUP [COUNT] - send COUNT (N) messages of KIND through SETUP, after
-# draining the queue (so that the filter's work on them is done too); prints msg/s and
-# the CPU ticks the filter spent meanwhile
+# draining the queue (so that the filter's work on them is done too); prints msg/s, the
+# CPU ticks the filter spent meanwhile, and the machine's busy ticks until this setup's
+# messages were delivered
 run_setup() {
-	local t0 t1 n=${3:-$N} args c0
+	local t0 t1 n=${3:-$N} args c0 m0 rate
 	case "$1" in
 	plain) args="-l $SIZE -t bob@customer.bench" ;;
 	*) args="-F $E2E_DIR/invoice.eml -t john@buyercompany.no" ;;
 	esac
 	drain
 	c0=$(cpu_ticks "$2")
+	m0=$(machine_ticks)
 	t0=$(date +%s.%N)
 	# shellcheck disable=SC2086
 	smtp-source -s "$SESSIONS" -m "$n" $args -f alice@example.com \
 		-M mail.example.com 127.0.0.1:"${SMTPD[$2]}" || return 1
 	t1=$(date +%s.%N)
-	echo "$(python3 -c "print('%.1f' % ($n / ($t1 - $t0)))") $(( $(cpu_ticks "$2") - c0 ))"
+	rate=$(python3 -c "print('%.1f' % ($n / ($t1 - $t0)))")
+	drain
+	echo "$rate $(( $(cpu_ticks "$2") - c0 )) $(( $(machine_ticks) - m0 ))"
 }
 
 # setups_of KIND - the setups a kind is measured in: the first is the no-op baseline,
@@ -180,21 +194,50 @@ for kind in $KINDS; do
 	for s in $(setups_of "$kind" | tr ' ' '\n' | sort -u); do run_setup "$kind" "$s" 50 >/dev/null; done
 done
 
-declare -A RATE CPU
+declare -A RATE CPU MCPU
 echo "bench: $N messages per setup, kind and round, $SESSIONS sessions, $ROUNDS rounds;" \
 	"invoice mail: $( [ -f "$E2E_DIR"/invoice.eml ] && wc -c < "$E2E_DIR"/invoice.eml || echo 0) bytes"
 for r in $(seq "$ROUNDS"); do
 	for kind in $KINDS; do
 		line="round $r, $kind:"
 		for s in $(setups_of "$kind" | tr ' ' '\n' | awk '!seen[$0]++'); do
-			read -r rate ticks <<<"$(run_setup "$kind" "$s")"
+			read -r rate ticks mticks <<<"$(run_setup "$kind" "$s")"
 			RATE[$kind.$s]="${RATE[$kind.$s]:-} $rate"
 			CPU[$kind.$s]=$(( ${CPU[$kind.$s]:-0} + ticks ))
+			MCPU[$kind.$s]=$(( ${MCPU[$kind.$s]:-0} + mticks ))
 			line="$line $s $rate"
 		done
 		echo "$line msg/s"
 	done
 done
+# cpu_report KIND WHAT ARRAY SETUP... - WHAT per message of each SETUP (ticks in ARRAY)
+# over all rounds, and postsale-milter's beyond the no-op's
+cpu_report() {
+	local kind=$1 what=$2 s args=()
+	local -n ticks=$3
+	shift 3
+	for s in "$@"; do
+		[ -n "$s" ] && args+=("$s" "${ticks[$kind.$s]}")
+	done
+	python3 - "$kind" "$what" "$(getconf CLK_TCK)" "$((N * ROUNDS))" "${args[@]}" <<'PY'
+import sys
+kind, what, tck, n = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+names = {"none": "no filter", "noop": "no-op", "noop-h": "no-op adding the header",
+         "noop-hb": "no-op making the edits", "ps": "postsale-milter",
+         "ps-notes": "postsale-milter", "other": "other postsale-milter",
+         "other-notes": "other postsale-milter", "pg": "postsale-milter on PostgreSQL",
+         "pg-notes": "postsale-milter on PostgreSQL"}
+ms = {}
+for setup, ticks in zip(sys.argv[5::2], sys.argv[6::2]):
+    if setup not in ms:
+        ms[setup] = float(ticks) / tck / n * 1000
+ps = next(k for k in ms if k.startswith("ps"))
+print("%s: %s per message: %s; postsale-milter beyond the no-op %.3f ms"
+      % (kind, what, ", ".join("%s %.3f ms" % (names[k], ms[k]) for k in ms),
+         ms[ps] - ms["noop"]))
+PY
+}
+
 # The ratios are taken round by round (the setups of one round ran side by side in time,
 # so they share the machine's state), and the median of those is reported.
 for kind in $KINDS; do
@@ -229,26 +272,11 @@ if pg:
     ratio("postsale-milter, store on PostgreSQL / store on SQLite", pg, ps)
 ratio("no-op filter / no filter", noop, none)
 PY
-	# CPU per message: all rounds' ticks over all rounds' messages
-	python3 - "$kind" "$(getconf CLK_TCK)" "$((N * ROUNDS))" "$noop" "${CPU[$kind.$noop]}" \
-		"$edit" "${CPU[$kind.$edit]}" "$ps" "${CPU[$kind.$ps]}" \
-		"$other_s" "${other_s:+${CPU[$kind.$other_s]}}" "$pg_s" "${pg_s:+${CPU[$kind.$pg_s]}}" <<'PY'
-import sys
-kind, tck, n = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-names = {"noop": "no-op", "noop-h": "no-op adding the header",
-         "noop-hb": "no-op making the edits", "ps": "postsale-milter",
-         "ps-notes": "postsale-milter", "other": "other postsale-milter",
-         "other-notes": "other postsale-milter", "pg": "postsale-milter on PostgreSQL",
-         "pg-notes": "postsale-milter on PostgreSQL"}
-ms = {}
-for setup, ticks in zip(sys.argv[4::2], sys.argv[5::2]):
-    if setup and setup not in ms:
-        ms[setup] = float(ticks) / tck / n * 1000
-order = list(ms)
-print("%s: filter CPU per message (user + system): %s; postsale-milter beyond the no-op %.3f ms"
-      % (kind, ", ".join("%s %.3f ms" % (names[k], ms[k]) for k in order),
-         ms[sys.argv[8]] - ms[sys.argv[4]]))
-PY
+	# CPU per message: all rounds' ticks over all rounds' messages, the filter's own and
+	# the whole machine's (what Postfix, the sink and the kernel spend for the filter too)
+	cpu_report "$kind" "filter CPU" CPU "$noop" "$edit" "$ps" "$other_s" "$pg_s"
+	cpu_report "$kind" "the machine's CPU (all processes, every core)" MCPU none "$noop" \
+		"$edit" "$ps" "$other_s" "$pg_s"
 done
 echo "postsale-milter logged: $(cat "$E2E_DIR"/ps.log "$E2E_DIR"/ps-notes.log | grep -c ': outbound: ')" \
 	"plain outbound, $(cat "$E2E_DIR"/ps.log "$E2E_DIR"/ps-notes.log | grep -c ': invoice TOSL108 ')" \
