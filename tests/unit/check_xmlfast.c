@@ -26,6 +26,7 @@
 #include "test_files.h"
 #include "test_run.h"
 #include "test_xmlrecord.h"
+#include "util/buf.h"
 #include "invoice/xmlfast.h"
 #include "invoice/xmlsafe.h"
 
@@ -105,9 +106,9 @@ judge(const char *doc, size_t len, int max_depth, struct judged *j)
 		xmlDictFree(dl);
 	if (ds != NULL)
 		xmlDictFree(ds);
-	free(f.s);
-	free(l.s);
-	free(s.s);
+	rec_free(&f);
+	rec_free(&l);
+	rec_free(&s);
 }
 
 /*
@@ -595,30 +596,7 @@ START_TEST(test_mutations)
 }
 END_TEST
 
-/* A variant of a corpus file: the new document (malloc'd), its length in *out_len. */
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void
-add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = 2 * (b->len + n + 1);
-		b->s = realloc(b->s, b->cap);
-		ck_assert_ptr_nonnull(b->s);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-adds(struct buf *b, const char *s)
-{
-	add(b, s, strlen(s));
-}
+/* A variant of a corpus file is written into a struct buf (util/buf.h). */
 
 /* v_eol - every LF as eol */
 static void
@@ -626,9 +604,9 @@ v_eol(struct buf *b, const char *d, size_t len, const char *eol)
 {
 	for (size_t i = 0; i < len; i++)
 		if (d[i] == '\n')
-			adds(b, eol);
+			buf_adds(b, eol);
 		else
-			add(b, d + i, 1);
+			buf_add(b, d + i, 1);
 }
 
 /* decl_end - the length of d's XML declaration, 0 for none */
@@ -680,24 +658,24 @@ v_text(struct buf *b, const char *d, size_t len, int refs, int comments)
 		if (d[i] == '<') {
 			size_t e = markup_end(d, len, i);
 
-			add(b, d + i, e - i);
+			buf_add(b, d + i, e - i);
 			if (comments && d[i + 1] != '?')
-				adds(b, "<!-- c -->");
+				buf_adds(b, "<!-- c -->");
 			i = e;
 			continue;
 		}
 		if (refs && d[i] == 'a')
-			adds(b, "&#97;");
+			buf_adds(b, "&#97;");
 		else if (refs && d[i] == 'e')
-			adds(b, "&#x65;");
+			buf_adds(b, "&#x65;");
 		else if (refs && d[i] == '>')
-			adds(b, "&gt;");
+			buf_adds(b, "&gt;");
 		else if (refs && d[i] == '\'')
-			adds(b, "&apos;");
+			buf_adds(b, "&apos;");
 		else if (refs && d[i] == '"')
-			adds(b, "&quot;");
+			buf_adds(b, "&quot;");
 		else
-			add(b, d + i, 1);
+			buf_add(b, d + i, 1);
 		i++;
 	}
 }
@@ -716,20 +694,20 @@ v_tags(struct buf *b, const char *d, size_t len, int mode)
 		size_t e, n;
 
 		if (d[i] != '<') {
-			add(b, d + i, 1);
+			buf_add(b, d + i, 1);
 			i++;
 			continue;
 		}
 		e = markup_end(d, len, i);
 		if (d[i + 1] == '!' || d[i + 1] == '?' || e == len) {
-			add(b, d + i, e - i);
+			buf_add(b, d + i, e - i);
 		} else if (d[i + 1] == '/') {
-			add(b, d + i, e - i - 1);
-			adds(b, mode == 1 ? " \r\n\t>" : ">");
+			buf_add(b, d + i, e - i - 1);
+			buf_adds(b, mode == 1 ? " \r\n\t>" : ">");
 		} else {
 			for (n = i + 1; n < e && !strchr(" \t\r\n/>", d[n]); n++)
 				;
-			add(b, d + i, n - i);
+			buf_add(b, d + i, n - i);
 			if (mode == 0 && roots++ == 0) {
 				/* collect the root's xmlns attributes */
 				for (size_t k = n; k < e; k++)
@@ -744,29 +722,29 @@ v_tags(struct buf *b, const char *d, size_t len, int mode)
 						q = d[v];
 						for (v++; v < e && d[v] != q; v++)
 							;
-						add(&decls, " ", 1);
-						add(&decls, d + k + 1, v - k);
+						buf_add(&decls, " ", 1);
+						buf_add(&decls, d + k + 1, v - k);
 					}
 			} else if (mode == 0 && decls.len > 0)
-				add(b, decls.s, decls.len);
+				buf_add(b, decls.data, decls.len);
 			for (; n < e; n++) {
 				if (mode == 2 && d[n] == '"') {
 					const char *q = memchr(d + n + 1, '"', e - n - 1);
 
 					if (q != NULL && memchr(d + n + 1, '\'', (size_t)(q - d - n - 1)) == NULL) {
-						add(b, "'", 1);
-						add(b, d + n + 1, (size_t)(q - d - n - 1));
-						add(b, "'", 1);
+						buf_add(b, "'", 1);
+						buf_add(b, d + n + 1, (size_t)(q - d - n - 1));
+						buf_add(b, "'", 1);
 						n = (size_t)(q - d);
 						continue;
 					}
 				}
-				add(b, d + n, 1);
+				buf_add(b, d + n, 1);
 			}
 		}
 		i = e;
 	}
-	free(decls.s);
+	buf_free(&decls);
 }
 
 /* The variants of a corpus file. */
@@ -786,15 +764,15 @@ make_variant(struct buf *b, const char *d, size_t len, enum variant v)
 
 	b->len = 0;
 	switch (v) {
-	case V_AS_IS: add(b, d, len); break;
+	case V_AS_IS: buf_add(b, d, len); break;
 	case V_CRLF: v_eol(b, d, len, "\r\n"); break;
 	case V_CR: v_eol(b, d, len, "\r"); break;
-	case V_BOM: adds(b, "\xef\xbb\xbf"); add(b, d, len); break;
+	case V_BOM: buf_adds(b, "\xef\xbb\xbf"); buf_add(b, d, len); break;
 	case V_DECL:
-		adds(b, "<?xml version = '1.0'\tencoding='utf-8' standalone=\"yes\" ?>");
-		add(b, d + de, len - de);
+		buf_adds(b, "<?xml version = '1.0'\tencoding='utf-8' standalone=\"yes\" ?>");
+		buf_add(b, d + de, len - de);
 		break;
-	case V_NO_DECL: add(b, d + de, len - de); break;
+	case V_NO_DECL: buf_add(b, d + de, len - de); break;
 	case V_REFS: v_text(b, d, len, 1, 0); break;
 	case V_COMMENTS: v_text(b, d, len, 0, 1); break;
 	case V_NAMESPACES: v_tags(b, d, len, 0); break;
@@ -832,7 +810,7 @@ judge_file(const char *p, void *ctx)
 	fclose(f);
 	for (int v = 0; v < V_COUNT; v++) {
 		make_variant(&b, d, len, (enum variant)v);
-		judge(b.s, b.len, 0, &j);
+		judge(b.data, b.len, 0, &j);
 		w->accepted[v] += j.libxml2;
 		w->fast[v] += j.fast;
 		if (j.why[0] != '\0') {
@@ -844,7 +822,7 @@ judge_file(const char *p, void *ctx)
 			bad = 1;
 		}
 	}
-	free(b.s);
+	buf_free(&b);
 	free(d);
 	return bad;
 }

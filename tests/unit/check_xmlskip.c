@@ -138,7 +138,7 @@ compare(const char *doc, size_t len, size_t *unread, int *rc)
 	if (rc_skip != *rc || strcmp(err_skip, err_all) != 0)
 		snprintf(why, sizeof(why), "read all: %d %s; may skip: %d %s", *rc, err_all,
 		    rc_skip, err_skip);
-	else if (*rc == XMLSAFE_OK && strcmp(skip.s ? skip.s : "", all.s ? all.s : "") != 0)
+	else if (*rc == XMLSAFE_OK && strcmp(rec_str(&skip), rec_str(&all)) != 0)
 		snprintf(why, sizeof(why), "told differently");
 	else
 		why[0] = '\0';
@@ -146,8 +146,8 @@ compare(const char *doc, size_t len, size_t *unread, int *rc)
 		xmlDictFree(d1);
 	if (d2 != NULL)
 		xmlDictFree(d2);
-	free(all.s);
-	free(skip.s);
+	rec_free(&all);
+	rec_free(&skip);
 	return why[0] != '\0' ? why : NULL;
 }
 
@@ -250,8 +250,8 @@ START_TEST(test_caps)
 	    &unread, err_skip, sizeof(err_skip)), XMLSAFE_EBAD);
 	ck_assert_ptr_nonnull(strstr(err_skip, "exceeds the limit"));
 	xmlsafe_set_fast(1);
-	free(all.s);
-	free(skip.s);
+	rec_free(&all);
+	rec_free(&skip);
 	free(doc);
 }
 END_TEST

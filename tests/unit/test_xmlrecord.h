@@ -14,11 +14,11 @@
 #include <string.h>
 
 #include "invoice/xmlsafe.h"
+#include "util/buf.h"
 
-/* What a recording sink was told, as one string. */
+/* What a recording sink was told, as one string (free with rec_free). */
 struct record {
-	char *s;
-	size_t len, cap;
+	struct buf out;
 	int in_text;		/* the last event was text: 1, under preserve: 2 */
 	int resets;
 };
@@ -26,14 +26,7 @@ struct record {
 static void
 put(struct record *r, const char *s, size_t n)
 {
-	if (r->len + n + 1 > r->cap) {
-		r->cap = 2 * (r->len + n + 1);
-		r->s = realloc(r->s, r->cap);
-		ck_assert_ptr_nonnull(r->s);
-	}
-	memcpy(r->s + r->len, s, n);
-	r->len += n;
-	r->s[r->len] = '\0';
+	buf_add(&r->out, s, n);
 }
 
 /* put_str - a NUL-terminated string, or "-" for NULL */
@@ -88,7 +81,7 @@ rec_text(void *user, const xmlChar *s, int len, int preserve)
 
 	ck_assert_int_gt(len, 0);
 	if (r->in_text == (preserve ? 2 : 1))
-		r->len--;	/* its "]" */
+		r->out.len--;	/* its "]" */
 	else
 		put(r, preserve ? "[p" : "[", preserve ? 2 : 1);
 	r->in_text = preserve ? 2 : 1;
@@ -108,10 +101,10 @@ rec_reset(void *user)
 {
 	struct record *r = user;
 
-	r->len = 0;
+	r->out.len = 0;
 	r->in_text = 0;
-	if (r->s != NULL)
-		r->s[0] = '\0';
+	if (r->out.data != NULL)
+		r->out.data[0] = '\0';
 	r->resets++;
 }
 
@@ -119,7 +112,14 @@ rec_reset(void *user)
 static inline const char *
 rec_str(const struct record *r)
 {
-	return r->s != NULL ? r->s : "";
+	return r->out.data != NULL ? r->out.data : "";
+}
+
+/* rec_free - forget what r recorded */
+static inline void
+rec_free(struct record *r)
+{
+	buf_free(&r->out);
 }
 
 static const struct xmlsafe_sax reads_all = {
