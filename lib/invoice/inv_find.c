@@ -303,7 +303,8 @@ static uint32_t b64_quad[4][256];
 static pthread_once_t b64_quad_once = PTHREAD_ONCE_INIT;
 
 #ifdef B64_SIMD
-static int b64_simd;		/* the CPU has 1: SSSE3, 2: AVX2 as well */
+static int b64_simd;		/* used: 1 SSSE3, 2 AVX2 as well (inv_find_b64_simd) */
+static int b64_simd_cpu;	/* what the CPU has, the same way */
 
 /*
  * b64_block16 - decode 16 base64 octets at in into 12 bytes at out, when all 16 are
@@ -347,11 +348,23 @@ b64_block16(const unsigned char *in, unsigned char *out)
 }
 
 /*
+ * b64_reread_ok - 1 if the 16 octets of input at re may be decoded again: the bytes
+ * written last, at w[0..wn) and the highest written, do not cover them. They do when
+ * decoding in place near the start of the input, where the output is not yet far
+ * enough behind.
+ */
+static inline int b64_reread_ok(const unsigned char *re, const unsigned char *w, size_t wn)
+{
+	return (uintptr_t)re >= (uintptr_t)(w + wn) || (uintptr_t)(re + 16) <= (uintptr_t)w;
+}
+
+/*
  * b64_run16 - decode whole blocks of 16 alphabet octets from *in (up to end) to *out,
  * advancing both, until a block holds another octet (a line break, '='). When the
  * alphabet octets before it are whole quartets (a line of 76 ends 12 octets into its
  * fifth block), they are decoded too, as the last 16 alphabet octets: the block
- * overlaps the one before, whose quartets it decodes again to the same bytes.
+ * overlaps the one before, whose quartets it decodes again to the same bytes (where
+ * the input is still there: b64_reread_ok).
  */
 __attribute__((target("ssse3"))) static void
 b64_run16(const unsigned char **in, const unsigned char *end, unsigned char **out)
@@ -369,7 +382,7 @@ b64_run16(const unsigned char **in, const unsigned char *end, unsigned char **ou
 	if (ran && invalid != 0) {
 		unsigned n = (unsigned)__builtin_ctz(invalid);	/* alphabet octets left */
 
-		if (n > 0 && n % 4 == 0) {
+		if (n > 0 && n % 4 == 0 && b64_reread_ok(p - (16 - n), o - 12, 16)) {
 			b64_block16(p - (16 - n), o - (16 - n) / 4 * 3);
 			p += n;
 			o += n / 4 * 3;
@@ -380,12 +393,11 @@ b64_run16(const unsigned char **in, const unsigned char *end, unsigned char **ou
 }
 
 /*
- * b64_block32 - b64_block16 thirty-two octets at a time, with AVX2: 24 bytes at out
- * (32 written, the last 8 junk, as b64_block16's 4), 0; or the mask of the octets
- * not in the alphabet (bit i for in[i]) without writing
+ * b64_bad32 - for 32 octets v, a vector that is 0 in the bytes of octets of the base64
+ * alphabet and not 0 in the others ('=', line breaks, the rest), with AVX2
  */
-__attribute__((target("avx2"), always_inline)) static inline unsigned
-b64_block32(const unsigned char *in, unsigned char *out)
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+b64_bad32(__m256i v)
 {
 	/* b64_block16's tables, in both lanes */
 	const __m256i lut_hi = _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
@@ -394,20 +406,25 @@ b64_block32(const unsigned char *in, unsigned char *out)
 	const __m256i lut_lo = _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
 	    0x11, 0x11, 0x13, 0x1a, 0x1b, 0x1b, 0x1b, 0x1a, 0x15, 0x11, 0x11, 0x11, 0x11, 0x11,
 	    0x11, 0x11, 0x11, 0x11, 0x13, 0x1a, 0x1b, 0x1b, 0x1b, 0x1a);
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+	const __m256i hi = _mm256_and_si256(_mm256_srli_epi32(v, 4), nib);
+
+	return _mm256_and_si256(_mm256_shuffle_epi8(lut_lo, _mm256_and_si256(v, nib)),
+	    _mm256_shuffle_epi8(lut_hi, hi));
+}
+
+/*
+ * b64_store32 - decode 32 octets v of the alphabet (b64_bad32 all 0) into 24 bytes at
+ * out; writes 32 (the last 8 junk, as b64_block16's 4)
+ */
+__attribute__((target("avx2"), always_inline)) static inline void
+b64_store32(__m256i v, unsigned char *out)
+{
 	const __m256i lut_add = _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71,
 	    0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
-	const __m256i nib = _mm256_set1_epi8(0x0f);
-	const __m256i v = _mm256_loadu_si256((const __m256i *)in);
-	const __m256i hi = _mm256_and_si256(_mm256_srli_epi32(v, 4), nib);
-	const __m256i lo = _mm256_and_si256(v, nib);
-	const __m256i bad = _mm256_and_si256(_mm256_shuffle_epi8(lut_lo, lo),
-	    _mm256_shuffle_epi8(lut_hi, hi));
-	unsigned invalid = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(bad,
-	    _mm256_setzero_si256()));
+	const __m256i hi = _mm256_and_si256(_mm256_srli_epi32(v, 4), _mm256_set1_epi8(0x0f));
 	__m256i val;
 
-	if (invalid != 0)
-		return invalid;
 	val = _mm256_add_epi8(v, _mm256_shuffle_epi8(lut_add,
 	    _mm256_add_epi8(hi, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')))));
 	val = _mm256_maddubs_epi16(val, _mm256_set1_epi32(0x01400140));
@@ -417,7 +434,82 @@ b64_block32(const unsigned char *in, unsigned char *out)
 	/* each lane's 12 bytes side by side */
 	val = _mm256_permutevar8x32_epi32(val, _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7));
 	_mm256_storeu_si256((__m256i *)out, val);
+}
+
+/*
+ * b64_block32 - b64_block16 thirty-two octets at a time, with AVX2: 24 bytes at out
+ * (32 written, the last 8 junk, as b64_block16's 4), 0; or the mask of the octets
+ * not in the alphabet (bit i for in[i]) without writing
+ */
+__attribute__((target("avx2"), always_inline)) static inline unsigned
+b64_block32(const unsigned char *in, unsigned char *out)
+{
+	const __m256i v = _mm256_loadu_si256((const __m256i *)in);
+	unsigned invalid = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b64_bad32(v),
+	    _mm256_setzero_si256()));
+
+	if (invalid != 0)
+		return invalid;
+	b64_store32(v, out);
 	return 0;
+}
+
+/*
+ * b64_lines32 - decode lines of len alphabet octets (a multiple of 4, 32 to 96) each
+ * followed by the same line end eol (CRLF when crlf, else LF) from *in (up to end) to
+ * *out, advancing both, until a line is not such a line (shorter, longer, another
+ * octet in it, another line end, the end of the input). A line is three loads of 32
+ * octets, at 0, in the middle and at len - 32, overlapping where len < 96: all three
+ * are read and checked before anything is written, so that in place a line that is
+ * not decoded here is left as it was. Decoded, a line gives what b64_decode gives
+ * (whole quartets, CR and LF skipped). Inlined for the usual lengths to let the
+ * compiler fold len and crlf.
+ */
+__attribute__((target("avx2"), always_inline)) static inline void
+b64_lines32(const unsigned char **in, const unsigned char *end, unsigned char **out,
+	    size_t len, int crlf)
+{
+	const unsigned char *p = *in;
+	unsigned char *o = *out;
+	const size_t mid = ((len - 32) / 2) & ~(size_t)3, step = len + 1 + (crlf != 0);
+
+	while ((size_t)(end - p) >= step && p[len + (crlf != 0)] == '\n' &&
+	       (!crlf || p[len] == '\r')) {
+		const __m256i a = _mm256_loadu_si256((const __m256i *)p);
+		const __m256i b = _mm256_loadu_si256((const __m256i *)(p + mid));
+		const __m256i c = _mm256_loadu_si256((const __m256i *)(p + len - 32));
+		const __m256i bad = _mm256_or_si256(_mm256_or_si256(b64_bad32(a), b64_bad32(b)),
+		    b64_bad32(c));
+
+		if (!_mm256_testz_si256(bad, bad))
+			break;
+		/* in ascending order: each store's junk is overwritten by the next */
+		b64_store32(a, o);
+		b64_store32(b, o + mid / 4 * 3);
+		b64_store32(c, o + (len - 32) / 4 * 3);
+		p += step;
+		o += len / 4 * 3;
+	}
+	*in = p;
+	*out = o;
+}
+
+/* b64_lines - b64_lines32 with len and crlf folded for 76 and 64 octets (RFC 2045's
+ * most, and PEM's), with CRLF or LF */
+__attribute__((target("avx2"))) static void
+b64_lines(const unsigned char **in, const unsigned char *end, unsigned char **out,
+	  size_t len, int crlf)
+{
+	if (len == 76 && crlf)
+		b64_lines32(in, end, out, 76, 1);
+	else if (len == 76)
+		b64_lines32(in, end, out, 76, 0);
+	else if (len == 64 && crlf)
+		b64_lines32(in, end, out, 64, 1);
+	else if (len == 64)
+		b64_lines32(in, end, out, 64, 0);
+	else
+		b64_lines32(in, end, out, len, crlf);
 }
 
 /*
@@ -425,7 +517,9 @@ b64_block32(const unsigned char *in, unsigned char *out)
  * holds another octet tells where it is: whole quartets before it are decoded as the
  * last 16 alphabet octets (a line of 76 is two blocks and one such), and a line end
  * after them is stepped over (CR and LF are skipped, as b64_decode skips them) to go on
- * with the next line. What else is left goes to b64_run16.
+ * with the next line. A line of whole quartets (32 to 96 octets) ended by CRLF or LF
+ * tells the length of the lines that follow, which b64_lines decodes a line at a time
+ * while they are the same. What else is left goes to b64_run16.
  */
 __attribute__((target("avx2"))) static void
 b64_run32(const unsigned char **in, const unsigned char *end, unsigned char **out)
@@ -434,8 +528,9 @@ b64_run32(const unsigned char **in, const unsigned char *end, unsigned char **ou
 	unsigned char *o = *out;
 
 	for (;;) {
-		const unsigned char *start = p;
+		const unsigned char *start = p, *eol;
 		unsigned invalid = 0, n;
+		size_t len;
 
 		while (end - p >= 32 && (invalid = b64_block32(p, o)) == 0) {
 			p += 32;
@@ -449,14 +544,23 @@ b64_run32(const unsigned char **in, const unsigned char *end, unsigned char **ou
 			return;
 		}
 		if (n > 0) {
+			if (!b64_reread_ok(p - (16 - n), o - 24, 32))
+				break;	/* in place: the scalar loop goes on */
 			b64_block16(p - (16 - n), o - (16 - n) / 4 * 3);
 			p += n;
 			o += n / 4 * 3;
 		}
 		if (p == end || (*p != '\r' && *p != '\n'))
 			break;
+		eol = p;
 		while (p < end && (*p == '\r' || *p == '\n'))
 			p++;
+		/* a line of whole quartets then CRLF or LF: the next lines are likely the same */
+		len = (size_t)(eol - start);
+		if (len >= 32 && len <= 96 && len % 4 == 0 &&
+		    ((p - eol == 1 && eol[0] == '\n') ||
+		     (p - eol == 2 && eol[0] == '\r' && eol[1] == '\n')))
+			b64_lines(&p, end, &o, len, p - eol == 2);
 		if (end - p < 32)
 			break;
 	}
@@ -472,7 +576,20 @@ static void b64_quad_init(void)
 			b64_quad[i][c] = b64_rank[c] < B64_PAD ?
 				(uint32_t)b64_rank[c] << (18 - 6 * i) : B64_QUAD_BAD;
 #ifdef B64_SIMD
-	b64_simd = __builtin_cpu_supports("avx2") ? 2 : __builtin_cpu_supports("ssse3");
+	b64_simd_cpu = __builtin_cpu_supports("avx2") ? 2 : __builtin_cpu_supports("ssse3");
+	b64_simd = b64_simd_cpu;
+#endif
+}
+
+int inv_find_b64_simd(int level)
+{
+	pthread_once(&b64_quad_once, b64_quad_init);
+#ifdef B64_SIMD
+	b64_simd = level < 0 || level > b64_simd_cpu ? b64_simd_cpu : level;
+	return b64_simd;
+#else
+	(void)level;
+	return 0;
 #endif
 }
 
@@ -544,6 +661,11 @@ static size_t b64_decode(const unsigned char *in, size_t n, unsigned char *out)
 		}
 	}
 	return (size_t)(o - out);
+}
+
+size_t inv_find_b64_decode(const unsigned char *in, size_t n, unsigned char *out)
+{
+	return b64_decode(in, n, out);
 }
 
 /*

@@ -79,4 +79,18 @@ void inv_found_clear(inv_found *f);
 /* inv_found_list_clear - free every entry and leave *l empty (NULL ok) */
 void inv_found_list_clear(inv_found_list *l);
 
+/*
+ * inv_find_b64_decode - the finder's base64 decoder, as GMime decodes a part: in[0..n)
+ * into out (room for n bytes; out may be in), octets outside the alphabet skipped, the
+ * first '=' ends the data, an incomplete last quartet dropped. Returns the length.
+ */
+size_t inv_find_b64_decode(const unsigned char *in, size_t n, unsigned char *out);
+
+/*
+ * inv_find_b64_simd - for the tests: have inv_find_b64_decode use at most SIMD level
+ * level (0 none, 1 SSSE3, 2 AVX2; -1 what the CPU has), process-wide, while no other
+ * thread decodes. Returns the level now used (lower than asked on a CPU without it).
+ */
+int inv_find_b64_simd(int level);
+
 #endif

@@ -545,6 +545,221 @@ START_TEST(test_encrypted_pdf)
 }
 END_TEST
 
+/*
+ * The decoder itself (inv_find_b64_decode) over generated inputs, at each SIMD level
+ * (_i: 0 none, 1 SSSE3, 2 AVX2), against two references: GMime's
+ * g_mime_encoding_base64_decode_step over the whole input in one call (what the
+ * decoder follows: octets outside the alphabet skipped, the first '=' ends the data,
+ * after 2 or 3 sextets of a quartet with 1 or 2 bytes, an incomplete last quartet
+ * dropped), and GLib's g_base64_decode, which skips octets outside the alphabet the
+ * same way but documents no end at '=': it takes '=' for a zero sextet and drops the
+ * bytes of a quartet ending in '=' only, so it decodes data after a '=' ("QUJDRA==QUJD"
+ * gives 7 bytes, GMime 4) and "QU=JD" to 2 bytes (GMime 1). GLib is therefore given the
+ * input cut at its first '=' and closed with the padding of its last quartet ("==" after
+ * 2 sextets, "=" after 3), which is what the '=' means to GMime. Both decode
+ * the input whole; the finder's decoder runs out of place into a buffer of exactly n
+ * bytes (its documented room) and in place.
+ */
+static const char b64_alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* b64_glib_ref - GLib's decoding of in[0..n) as described above (g_free) */
+static guchar *b64_glib_ref(const unsigned char *in, size_t n, gsize *len)
+{
+	GString *s = g_string_new(NULL);
+	size_t k = 0, i;
+	guchar *out;
+
+	for (i = 0; i < n && in[i] != '='; i++) {
+		if (in[i] != 0 && strchr(b64_alpha, in[i]) != NULL) {
+			g_string_append_c(s, (char)in[i]);
+			k++;
+		}
+	}
+	if (i < n && k % 4 == 2)	/* a '=' ends the data */
+		g_string_append(s, "==");
+	else if (i < n && k % 4 == 3)
+		g_string_append(s, "=");
+	out = g_base64_decode(s->len ? s->str : "", len);	/* "" gives NULL, *len 0 */
+	g_string_free(s, TRUE);
+	return out;
+}
+
+/* b64_check - the decoder on in[0..n) gives GMime's bytes and GLib's; what names the case */
+static void b64_check(const unsigned char *in, size_t n, const char *what)
+{
+	unsigned char *ref = g_malloc(n + 8), *got = g_malloc(n ? n : 1), *inplace = g_malloc(n + 1);
+	int state = 0;
+	guint32 save = 0;
+	size_t rlen = g_mime_encoding_base64_decode_step(in, n, ref, &state, &save), glen, ilen;
+	gsize gl;
+	guchar *g = b64_glib_ref(in, n, &gl);
+
+	glen = inv_find_b64_decode(in, n, got);
+	ck_assert_msg(glen == rlen && memcmp(got, ref, rlen) == 0,
+		      "%s: %zu bytes, GMime's %zu (first difference at %zu)", what, glen, rlen,
+		      ({ size_t d = 0; while (d < glen && d < rlen && got[d] == ref[d]) d++; d; }));
+	ck_assert_msg(gl == rlen && (gl == 0 || memcmp(g, ref, gl) == 0),
+		      "%s: GLib gives %zu bytes, GMime %zu", what, (size_t)gl, rlen);
+	memcpy(inplace, in, n);
+	ilen = inv_find_b64_decode(inplace, n, inplace);
+	ck_assert_msg(ilen == rlen && memcmp(inplace, ref, rlen) == 0, "%s: in place differs", what);
+	g_free(g);
+	g_free(ref);
+	g_free(got);
+	g_free(inplace);
+}
+
+/* b64_fold - base64 of data[0..len) in lines of cols octets ended by eol; the last line
+ * ended too when last_eol (g_string_free) */
+static GString *b64_fold(const guchar *data, size_t len, size_t cols, const char *eol, int last_eol)
+{
+	gchar *flat = g_base64_encode(data, len);
+	size_t n = strlen(flat);
+	GString *out = g_string_new(NULL);
+
+	for (size_t i = 0; i < n; i += cols) {
+		g_string_append_len(out, flat + i, (gssize)(n - i < cols ? n - i : cols));
+		if (i + cols < n || last_eol)
+			g_string_append(out, eol);
+	}
+	g_free(flat);
+	return out;
+}
+
+/* b64_level - set the decoder's SIMD level to _i; a note when the CPU has less */
+static void b64_level(int level)
+{
+	int got = inv_find_b64_simd(level);
+
+	if (got != level)
+		fprintf(stderr, "check_inv_find: SIMD level %d asked, the CPU gives %d\n", level, got);
+}
+
+/* lines of 4 to 200 octets, CRLF and LF, of random bytes of several lengths; every cut
+ * of some; the last line with and without its line end */
+START_TEST(test_b64_lines)
+{
+	GRand *r = g_rand_new_with_seed(15u + (guint32)_i);
+	static const size_t cut_cols[] = { 16, 20, 28, 32, 36, 40, 60, 64, 68, 72, 76, 80, 92, 96, 100, 128 };
+	guchar data[1200];
+	char what[128];
+
+	b64_level(_i);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (guchar)g_rand_int_range(r, 0, 256);
+	for (size_t cols = 4; cols <= 200; cols++) {
+		for (int crlf = 0; crlf < 2; crlf++) {
+			static const size_t lens[] = { 0, 1, 2, 3, 57, 58, 59, 300, 301, 302, 1000, 1200 };
+
+			for (size_t j = 0; j < sizeof(lens) / sizeof(*lens); j++) {
+				GString *e = b64_fold(data, lens[j], cols, crlf ? "\r\n" : "\n", (int)(j & 1));
+
+				snprintf(what, sizeof(what), "level %d, lines of %zu%s, %zu bytes", _i, cols,
+					 crlf ? " CRLF" : " LF", lens[j]);
+				b64_check((const unsigned char *)e->str, e->len, what);
+				g_string_free(e, TRUE);
+			}
+		}
+	}
+	for (size_t c = 0; c < sizeof(cut_cols) / sizeof(*cut_cols); c++) {
+		for (int crlf = 0; crlf < 2; crlf++) {
+			GString *e = b64_fold(data, 3 * cut_cols[c] + 40, cut_cols[c], crlf ? "\r\n" : "\n", 1);
+
+			for (size_t n = 0; n <= e->len; n++) {
+				snprintf(what, sizeof(what), "level %d, lines of %zu%s cut at %zu", _i,
+					 cut_cols[c], crlf ? " CRLF" : " LF", n);
+				b64_check((const unsigned char *)e->str, n, what);
+			}
+			g_string_free(e, TRUE);
+		}
+	}
+	g_rand_free(r);
+}
+END_TEST
+
+/*
+ * lines of the usual lengths spoiled at random places: octets outside the alphabet
+ * (line ends of all kinds among them), alphabet octets inserted or deleted (lines one
+ * longer or shorter, quartets out of step), '=' and "==" in odd places
+ */
+START_TEST(test_b64_spoiled)
+{
+	GRand *r = g_rand_new_with_seed(1515u + (guint32)_i);
+	static const char *const eols[] = { "\r\n", "\n", "\r\r\n", "\n\r", "\r" };
+	static const size_t colsv[] = { 32, 60, 64, 68, 72, 76, 96, 100 };
+	guchar data[2000];
+	char what[160];
+
+	b64_level(_i);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (guchar)g_rand_int_range(r, 0, 256);
+	for (int iter = 0; iter < 6000; iter++) {
+		size_t cols = g_rand_boolean(r) ? colsv[g_rand_int_range(r, 0, 8)] :
+		    (size_t)g_rand_int_range(r, 4, 201);
+		const char *eol = eols[g_rand_int_range(r, 0, 2 + 3 * (iter % 4 == 0))];
+		GString *e = b64_fold(data, (size_t)g_rand_int_range(r, 0, (int)sizeof(data)), cols, eol, 1);
+		int spoils = g_rand_int_range(r, 1, 5), kind = 0;
+
+		for (int s = 0; s < spoils && e->len > 0; s++) {
+			size_t at = (size_t)g_rand_int_range(r, 0, (int)e->len + 1);
+			guchar c;
+
+			switch ((kind = g_rand_int_range(r, 0, 7))) {
+			case 0:	/* an octet outside the alphabet, '=' apart */
+				do
+					c = (guchar)g_rand_int_range(r, 0, 256);
+				while (c == '=' || (c != 0 && strchr(b64_alpha, c) != NULL));
+				g_string_insert_len(e, (gssize)at, (const char *)&c, 1);
+				break;
+			case 1:	/* a line end of another kind */
+				g_string_insert(e, (gssize)at, eols[g_rand_int_range(r, 0, 5)]);
+				break;
+			case 2:	/* one alphabet octet more */
+				g_string_insert_c(e, (gssize)at, b64_alpha[g_rand_int_range(r, 0, 64)]);
+				break;
+			case 3:	/* one octet less */
+				if (at < e->len)
+					g_string_erase(e, (gssize)at, 1);
+				break;
+			case 4:	/* a quartet less */
+				g_string_erase(e, (gssize)at, (gssize)(e->len - at < 4 ? e->len - at : 4));
+				break;
+			case 5:	/* '=' or "==" */
+				if (g_rand_int_range(r, 0, 4) == 0)
+					g_string_insert(e, (gssize)at, g_rand_boolean(r) ? "=" : "==");
+				break;
+			default:	/* a run of spaces and tabs */
+				g_string_insert(e, (gssize)at, g_rand_boolean(r) ? "  \t" : " ");
+				break;
+			}
+		}
+		snprintf(what, sizeof(what), "level %d, iteration %d (lines of %zu, %zu octets, last spoil %d)",
+			 _i, iter, cols, e->len, kind);
+		b64_check((const unsigned char *)e->str, e->len, what);
+		g_string_free(e, TRUE);
+	}
+	g_rand_free(r);
+}
+END_TEST
+
+/* examples where GMime and GLib part (see above), and '=' after 0 to 3 sextets */
+START_TEST(test_b64_examples)
+{
+	static const char *const ex[] = {
+		"", "QUJD", "QUJDRA==", "QUJDRA=", "QUJDRA", "QUJDREU=", "QUJDREU", "QUJDR",
+		"Q!U*J\r\nD", "QU=JD", "QUJ=D", "QUJDRA==QUJD", "QUJDR===", "Q===", "=QUJD",
+		"QUJD=", "QU\x80JD\xff", "\r\n\r\n", "====",
+	};
+	char what[64];
+
+	b64_level(_i);
+	for (size_t i = 0; i < sizeof(ex) / sizeof(*ex); i++) {
+		snprintf(what, sizeof(what), "level %d, example %zu", _i, i);
+		b64_check((const unsigned char *)ex[i], strlen(ex[i]), what);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -552,6 +767,8 @@ main(void)
 		TEST_ONCE(test_single_part), TEST_ONCE(test_nested), TEST_ONCE(test_limits),
 		TEST_LOOP(test_bytes, bytes_cases),
 		TEST_LOOP_N(test_base64_like_gmime, B64_NVARIANTS),
+		TEST_LOOP_N(test_b64_examples, 3), TEST_LOOP_N(test_b64_lines, 3),
+		TEST_LOOP_N(test_b64_spoiled, 3),
 		TEST_LOOP_N(test_passthrough_like_gmime, 4 * (int)(sizeof(passthrough_cte) / sizeof(passthrough_cte[0]))),
 		TEST_ONCE(test_corpus_pdf),
 		TEST_ONCE(test_encrypted_pdf),
