@@ -228,7 +228,7 @@ static int check_file(const char *path, struct json_out *json, const struct ps_c
 			complain(path, NULL, "not a mail message GMime can parse");
 			rc = CTL_DATAERR;
 		} else {
-			inv_find_in_message(msg, &lim, &found);
+			inv_find_in_message(g_mime_message_get_mime_part(msg), &lim, &found);
 			if (found.n == 0) {
 				complain(path, NULL, "no invoice in the message");
 				rc = CTL_DATAERR;

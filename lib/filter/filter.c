@@ -19,6 +19,7 @@
 #include "filter.h"
 #include "invoice/inv_severity.h"
 #include "mailcheck.h"
+#include "mime/mime_head.h"
 #include "mime/mime_text.h"
 #include "mime/outbound.h"
 #include "util/xalloc.h"
@@ -81,7 +82,7 @@ filter_safe(char *buf, size_t len, const char *s)
 
 /* filter_check_invoices - find the invoices and run every check on each */
 static void
-filter_check_invoices(struct filter_ctx *fc, const struct ps_msg *m, GMimeMessage *msg,
+filter_check_invoices(struct filter_ctx *fc, const struct ps_msg *m, GMimeObject *msg,
     struct filter_result *res)
 {
 	const struct ps_conf *conf = fc->conf;
@@ -98,7 +99,7 @@ filter_check_invoices(struct filter_ctx *fc, const struct ps_msg *m, GMimeMessag
 		return;
 	}
 	res->is_invoice = 1;
-	in.subject = g_mime_message_get_subject(msg);
+	in.subject = mime_head_subject(msg);
 	in.text = text = mime_text_body(msg, conf->note_max_part_size);
 	in.rcpts = (const char *const *) m->rcpts;
 	in.nrcpts = m->nrcpts;
@@ -266,7 +267,7 @@ filter_consult(const struct filter_lookup *lk, struct filter_result *res, char *
  * verdicts, tags, actions, the note and the records; 0, or -1 (incomplete: on-error) */
 static int
 filter_decide(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
-    GMimeMessage *msg, time_t now, struct filter_result *res)
+    GMimeObject *msg, time_t now, struct filter_result *res)
 {
 	char err[512];
 
@@ -294,7 +295,7 @@ int
 filter_run(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
     time_t now, struct filter_result *res)
 {
-	GMimeMessage *msg;
+	GMimeObject *msg;
 	GByteArray *view;
 	int rc;
 

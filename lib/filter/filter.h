@@ -238,20 +238,23 @@ void filter_edits_sink(struct filter_edits *e, struct filter_sink *sink);
 char *filter_edits_message(const struct ps_msg *m, const struct filter_edits *e, size_t *len);
 void filter_edits_clear(struct filter_edits *e);
 
-/* filter_rcpt_name - the display name the To or Cc header gives rcpt; 1 if found */
-int filter_rcpt_name(GMimeMessage *msg, const char *rcpt, char *buf, size_t len);
+/* filter_rcpt_name - the display name the To or Cc header of msg (a message's top part,
+ * as filter_parse gives it) gives rcpt; 1 if found */
+int filter_rcpt_name(GMimeObject *msg, const char *rcpt, char *buf, size_t len);
 /* filter_header_count - occurrences of header name in m's header block */
 int filter_header_count(const struct ps_msg *m, const char *name);
-/* filter_parse - GMime's reading of m->raw in place (NULL: not MIME it can read);
- * *view wraps the bytes; filter_unparse() drops both, never the bytes */
-GMimeMessage *filter_parse(const struct ps_msg *m, GByteArray **view);
-void filter_unparse(GMimeMessage *msg, GByteArray *view);
+/* filter_parse - GMime's reading of m->raw in place as the message's top part, which
+ * carries every header of the message (mime/mime_head.h reads what they say; NULL: not
+ * MIME it can read); *view wraps the bytes; filter_unparse() drops both, never the
+ * bytes */
+GMimeObject *filter_parse(const struct ps_msg *m, GByteArray **view);
+void filter_unparse(GMimeObject *msg, GByteArray *view);
 
 /* The steps of filter_run, one file each: the note (filter_note.c), the records
  * (filter_records.c), the iTIP answers (filter_reply.c). */
 void filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
-    GMimeMessage *msg, struct filter_result *res, time_t now);
-void filter_records_list(const struct ps_conf *conf, const struct ps_msg *m, GMimeMessage *msg,
+    GMimeObject *msg, struct filter_result *res, time_t now);
+void filter_records_list(const struct ps_conf *conf, const struct ps_msg *m, GMimeObject *msg,
     struct filter_result *res);
 void filter_records_clear(struct filter_records *r);
 /* filter_reply_wanted - 1 when m comes from inside and is addressed to postsale-address */
@@ -259,7 +262,7 @@ int filter_reply_wanted(const struct ps_conf *conf, const struct ps_msg *m);
 /* filter_reply - read the iTIP answer in msg and decide what to record; 0, or -1 with
  * res->error (the lookup failed: on-error applies) */
 int filter_reply(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
-    GMimeMessage *msg, struct filter_result *res);
+    GMimeObject *msg, struct filter_result *res);
 void filter_answer_clear(struct filter_answer *a);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "filter.h"
 #include "mime/hdr.h"
+#include "mime/mime_head.h"
 #include "mime/mime_parse.h"
 #include "mime/outbound.h"
 
@@ -78,11 +79,11 @@ parser_give(GMimeParser *parser)
  * outlive every GMime object of the message. The pipeline never changes m->raw
  * meanwhile.
  */
-GMimeMessage *
+GMimeObject *
 filter_parse(const struct ps_msg *m, GByteArray **view)
 {
 	GMimeParser *parser;
-	GMimeMessage *msg;
+	GMimeObject *msg;
 
 	*view = g_byte_array_new_take((guint8 *) m->raw, m->len);
 	parser = parser_take();
@@ -93,7 +94,7 @@ filter_parse(const struct ps_msg *m, GByteArray **view)
 
 /* filter_unparse - drop the parsed message, then the view of m->raw (not the bytes) */
 void
-filter_unparse(GMimeMessage *msg, GByteArray *view)
+filter_unparse(GMimeObject *msg, GByteArray *view)
 {
 	if (msg != NULL)
 		g_object_unref(msg);
@@ -101,18 +102,19 @@ filter_unparse(GMimeMessage *msg, GByteArray *view)
 }
 
 int
-filter_rcpt_name(GMimeMessage *msg, const char *rcpt, char *buf, size_t len)
+filter_rcpt_name(GMimeObject *msg, const char *rcpt, char *buf, size_t len)
 {
 	static const GMimeAddressType types[] = {GMIME_ADDRESS_TYPE_TO, GMIME_ADDRESS_TYPE_CC};
 	char addr[320];
 	size_t alen;
+	int found = 0;
 
 	outbound_bare_address(rcpt, addr, sizeof(addr));
 	alen = strlen(addr);
 	buf[0] = '\0';
-	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
-		InternetAddressList *list = g_mime_message_get_addresses(msg, types[t]);
-		int n = list ? internet_address_list_length(list) : 0;
+	for (size_t t = 0; !found && t < sizeof(types) / sizeof(types[0]); t++) {
+		InternetAddressList *list = mime_head_addresses(msg, types[t]);
+		int n = internet_address_list_length(list);
 
 		for (int i = 0; i < n; i++) {
 			InternetAddress *ia = internet_address_list_get_address(list, i);
@@ -125,9 +127,11 @@ filter_rcpt_name(GMimeMessage *msg, const char *rcpt, char *buf, size_t len)
 				continue;
 			if ((name = internet_address_get_name(ia)) != NULL && *name != '\0') {
 				snprintf(buf, len, "%s", name);
-				return 1;
+				found = 1;
+				break;
 			}
 		}
+		g_object_unref(list);
 	}
-	return 0;
+	return found;
 }

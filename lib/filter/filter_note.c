@@ -43,7 +43,7 @@ filter_note_due(const struct ps_conf *conf, const struct filter_result *res)
 
 /* filter_note_facts - the values of the note for the customer rcpt */
 static void
-filter_note_facts(struct filter_ctx *fc, const struct filter_lookup *lk, GMimeMessage *msg,
+filter_note_facts(struct filter_ctx *fc, const struct filter_lookup *lk, GMimeObject *msg,
     const struct filter_result *res, const char *rcpt, time_t now, tmpl_facts *f,
     char *name, size_t namelen, char *manager, size_t mlen)
 {
@@ -82,7 +82,7 @@ filter_note_facts(struct filter_ctx *fc, const struct filter_lookup *lk, GMimeMe
 
 void
 filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
-    GMimeMessage *msg, struct filter_result *res, time_t now)
+    GMimeObject *msg, struct filter_result *res, time_t now)
 {
 	const struct ps_conf *conf = fc->conf;
 	const char *kind = filter_note_due(conf, res), *rcpt = NULL, *clang;

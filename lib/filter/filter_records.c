@@ -11,6 +11,7 @@
 #include <gmime/gmime.h>
 
 #include "filter.h"
+#include "mime/mime_head.h"
 #include "mime/outbound.h"
 #include "util/xalloc.h"
 
@@ -29,7 +30,7 @@ records_add(struct filter_records *r, enum filter_record_kind kind)
 
 /* records_journey - the journey record of each external recipient, if any is due */
 static void
-records_journey(GMimeMessage *msg, struct filter_result *res)
+records_journey(GMimeObject *msg, struct filter_result *res)
 {
 	struct filter_records *r = &res->records;
 	enum filter_record_kind kind = res->onboard.kind == ONBOARD_START ?
@@ -53,11 +54,11 @@ records_journey(GMimeMessage *msg, struct filter_result *res)
 }
 
 void
-filter_records_list(const struct ps_conf *conf, const struct ps_msg *m, GMimeMessage *msg,
+filter_records_list(const struct ps_conf *conf, const struct ps_msg *m, GMimeObject *msg,
     struct filter_result *res)
 {
 	struct filter_records *r = &res->records;
-	const char *mid;
+	char *mid;
 
 	if (res->ninv == 0 && res->onboard.kind == ONBOARD_NONE && !res->onboard.has_renewal)
 		return;
@@ -66,8 +67,10 @@ filter_records_list(const struct ps_conf *conf, const struct ps_msg *m, GMimeMes
 	for (size_t i = 0; i < m->nrcpts; i++)
 		if (outbound_rcpt_external(&conf->local_domains, m->rcpts[i]))
 			r->rcpts[r->nrcpts++] = m->rcpts[i];
-	if ((mid = g_mime_message_get_message_id(msg)) != NULL)
+	if ((mid = mime_head_message_id(msg)) != NULL) {
 		r->message_id = xstrdup(mid);
+		g_free(mid);
+	}
 	for (size_t i = 0; i < res->ninv; i++) {
 		const struct filter_invoice *fi = &res->inv[i];
 		struct filter_record *rec;

@@ -24,6 +24,7 @@
 #include "filter.h"
 #include "compose/invite.h"
 #include "journey/itip_reply.h"
+#include "mime/mime_head.h"
 #include "mime/outbound.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -78,9 +79,8 @@ calendar_part(GMimeObject *obj, int want_ics)
 
 /* calendar_text - the decoded calendar of the message into *out (g_free), or NULL */
 static char *
-calendar_text(GMimeMessage *msg, size_t *len)
+calendar_text(GMimeObject *top, size_t *len)
 {
-	GMimeObject *top = g_mime_message_get_mime_part(msg);
 	GMimePart *part;
 	GMimeDataWrapper *w;
 	GMimeStream *mem;
@@ -109,12 +109,12 @@ calendar_text(GMimeMessage *msg, size_t *len)
 
 /* from_address - the first mailbox of the From header, lower-case into buf ("" none) */
 static const char *
-from_address(GMimeMessage *msg, char *buf, size_t len)
+from_address(GMimeObject *msg, char *buf, size_t len)
 {
-	InternetAddressList *list = g_mime_message_get_from(msg);
+	InternetAddressList *list = mime_head_addresses(msg, GMIME_ADDRESS_TYPE_FROM);
 
 	buf[0] = '\0';
-	for (int i = 0; list != NULL && i < internet_address_list_length(list); i++) {
+	for (int i = 0; i < internet_address_list_length(list); i++) {
 		InternetAddress *ia = internet_address_list_get_address(list, i);
 		if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
 			snprintf(buf, len, "%s", internet_address_mailbox_get_addr(
@@ -122,6 +122,7 @@ from_address(GMimeMessage *msg, char *buf, size_t len)
 			break;
 		}
 	}
+	g_object_unref(list);
 	return buf;
 }
 
@@ -138,7 +139,7 @@ only_postsale(const struct ps_conf *conf, const struct ps_msg *m)
 /* trusted_answer - 0 when r answers check-in ci by its invited manager and was mailed
  * by that manager (envelope and From); else 1 after noting why it is ignored */
 static int
-trusted_answer(const struct ps_msg *m, GMimeMessage *msg, const struct itip_reply *r,
+trusted_answer(const struct ps_msg *m, GMimeObject *msg, const struct itip_reply *r,
 	       const struct filter_checkin *ci, struct filter_result *res,
 	       const struct itip_attendee **who)
 {
@@ -251,7 +252,7 @@ decide_counter(const struct ps_conf *conf, const struct filter_lookup *lk,
 
 /* reply_read - the answer in msg into *r (0), or 1 after noting why there is none */
 static int
-reply_read(GMimeMessage *msg, struct itip_reply *r, struct filter_result *res)
+reply_read(GMimeObject *msg, struct itip_reply *r, struct filter_result *res)
 {
 	char err[512], *ics;
 	size_t len = 0;
@@ -271,7 +272,7 @@ reply_read(GMimeMessage *msg, struct itip_reply *r, struct filter_result *res)
 
 int
 filter_reply(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
-	     GMimeMessage *msg, struct filter_result *res)
+	     GMimeObject *msg, struct filter_result *res)
 {
 	struct itip_reply r;
 	struct filter_checkin ci = {0};

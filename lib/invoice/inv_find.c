@@ -823,12 +823,11 @@ static void walk_object(struct find_walk *w, GMimeObject *obj, const char *path,
 	}
 }
 
-int inv_find_in_message(GMimeMessage *msg, const struct inv_find_limits *lim,
+int inv_find_in_message(GMimeObject *root, const struct inv_find_limits *lim,
 			inv_found_list *out)
 {
 	struct inv_find_limits deflim;
 	struct find_walk w;
-	GMimeObject *root;
 	size_t before = out->n;
 
 	if (lim == NULL) {
@@ -838,7 +837,6 @@ int inv_find_in_message(GMimeMessage *msg, const struct inv_find_limits *lim,
 	memset(&w, 0, sizeof(w));
 	w.lim = lim;
 	w.out = out;
-	root = msg ? g_mime_message_get_mime_part(msg) : NULL;
 	if (root)
 		walk_object(&w, root, GMIME_IS_MULTIPART(root) ? "" : "1", 0);
 	return (int)(out->n - before);

@@ -55,10 +55,11 @@ typedef struct inv_found_list {
 
 /*
  * inv_find_in_message - append to *out (which the caller zeroes first) one entry per
- * invoice found in msg, readable or not; lim NULL means the defaults. Returns the
+ * invoice found in the message whose top part is top (as the filter's parse gives it,
+ * or g_mime_message_get_mime_part's), readable or not; lim NULL means the defaults. Returns the
  * number of entries appended. The caller frees them with inv_found_list_clear.
  */
-int inv_find_in_message(GMimeMessage *msg, const struct inv_find_limits *lim,
+int inv_find_in_message(GMimeObject *top, const struct inv_find_limits *lim,
 			inv_found_list *out);
 
 /*

@@ -14,6 +14,7 @@
 
 #include "onboard.h"
 #include "plan.h"
+#include "mime/mime_head.h"
 #include "util/xalloc.h"
 
 struct onboard_rules {
@@ -101,13 +102,11 @@ onboard_header_set(const char *value)
 	return 1;
 }
 
-/* header_value - the (first) value of header name in msg, or NULL */
+/* header_value - the (first) value of header name in msg (a message's top part), or NULL */
 static const char *
-header_value(GMimeMessage *msg, const char *name)
+header_value(GMimeObject *msg, const char *name)
 {
-	if (name == NULL)
-		return NULL;
-	return g_mime_object_get_header(GMIME_OBJECT(msg), name);
+	return mime_head_get(msg, name);
 }
 
 const char *
@@ -132,7 +131,7 @@ onboard_bare_address(const char *s, char *buf, size_t len)
 /* read_date - a valid YYYY-MM-DD (white space around it allowed) from header name into
  * out[11]; 1 when found, else 0 */
 static int
-read_date(GMimeMessage *msg, const char *name, char *out)
+read_date(GMimeObject *msg, const char *name, char *out)
 {
 	const char *v = header_value(msg, name);
 	char date[11];
@@ -159,7 +158,7 @@ read_date(GMimeMessage *msg, const char *name, char *out)
 }
 
 void
-onboard_classify(const struct onboard_rules *r, GMimeMessage *msg, const char *sender,
+onboard_classify(const struct onboard_rules *r, GMimeObject *msg, const char *sender,
 		 struct onboard_info *out)
 {
 	char bare[512];
@@ -182,7 +181,7 @@ onboard_classify(const struct onboard_rules *r, GMimeMessage *msg, const char *s
 		out->kind = ONBOARD_START;
 		return;
 	}
-	if (r->has_subject && (subject = g_mime_message_get_subject(msg)) != NULL &&
+	if (r->has_subject && (subject = mime_head_subject(msg)) != NULL &&
 	    regexec(&r->subject, subject, 0, NULL, 0) == 0)
 		out->kind = ONBOARD_START;
 }

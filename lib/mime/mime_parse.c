@@ -30,12 +30,13 @@ whole_stream(GByteArray *view)
 	return stream;
 }
 
-/* parse_stream - parser reset on stream, its message; stream keeps the caller's ref */
-static GMimeMessage *
+/* parse_stream - parser reset on stream, the message read as its top part (every
+ * header of the message on it: mime_head.h); stream keeps the caller's ref */
+static GMimeObject *
 parse_stream(GMimeParser *parser, GMimeStream *stream)
 {
 	g_mime_parser_init_with_stream(parser, stream);
-	return g_mime_parser_construct_message(parser, NULL);
+	return g_mime_parser_construct_part(parser, NULL);
 }
 
 /*
@@ -73,13 +74,13 @@ map_offsets(GObject *obj, GMimeStream *stream)
 	}
 }
 
-GMimeMessage *
+GMimeObject *
 mime_parse(GMimeParser *parser, GByteArray *view, enum mime_parse_how *how)
 {
 	enum mime_parse_how way = MIME_PARSE_WHOLE;
 	struct mimeskip skip;
 	GMimeStream *stream;
-	GMimeMessage *msg = NULL;
+	GMimeObject *msg = NULL;
 
 	if (mimeskip_find((const char *)view->data, view->len, &skip)) {
 		stream = mimeskip_stream_new(&skip, view);

@@ -244,13 +244,13 @@ mt_cut(char *s, size_t max)
 }
 
 char *
-mime_text_body(GMimeMessage *msg, size_t max_bytes)
+mime_text_body(GMimeObject *root, size_t max_bytes)
 {
-	GMimeObject *root, *part;
+	GMimeObject *part;
 	int parts = 0, html = 0;
 	char *text, *out;
 
-	if (msg == NULL || (root = g_mime_message_get_mime_part(msg)) == NULL)
+	if (root == NULL)
 		return NULL;
 	if ((part = mt_find(root, "plain", 0, &parts)) == NULL) {
 		parts = 0;

@@ -13,7 +13,8 @@
 #include <gmime/gmime.h>
 
 /*
- * mime_text_body - the first text/plain part of msg that is not an attachment, else the
+ * mime_text_body - the first text/plain part under top (a message's top part, as
+ * mime_parse gives it, or g_mime_message_get_mime_part's) that is not an attachment, else the
  * first such text/html part with its tags stripped (script and style dropped, <br>,
  * </p>, </div>, </tr>, </li> as line ends, <td> as a space, character references
  * decoded), decoded to UTF-8 and cut to at most max_bytes (never inside a character;
@@ -21,7 +22,7 @@
  * not the body. Returns a string the caller frees with free(), or NULL when there is
  * no body text.
  */
-char *mime_text_body(GMimeMessage *msg, size_t max_bytes);
+char *mime_text_body(GMimeObject *top, size_t max_bytes);
 
 /* mime_text_from_html - the text of an HTML document or fragment (rules above);
  * caller frees with free() */

@@ -559,7 +559,7 @@ note_inject(const note_opts *o, const char *msg, size_t len,
 }
 
 int
-note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeMessage *parsed,
+note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObject *parsed,
     const char *text_note, const char *html_note, note_result *r)
 {
 	static const note_opts defaults;

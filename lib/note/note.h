@@ -90,11 +90,12 @@ int note_inject(const note_opts *o, const char *msg, size_t len,
     const char *text_note, const char *html_note, note_result *r);
 /*
  * note_inject_parsed - note_inject for a caller that holds GMime's reading of
- * msg[0..len) already (parsed with the default parser options, its content types
- * unchanged since), so that the structure check does not parse the message again.
+ * msg[0..len) already (its top part, parsed with the default parser options, its
+ * content types unchanged since), so that the structure check does not parse the
+ * message again.
  * parsed NULL: the same as note_inject.
  */
-int note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeMessage *parsed,
+int note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObject *parsed,
     const char *text_note, const char *html_note, note_result *r);
 /* note_result_clear - free what r holds and zero it */
 void note_result_clear(note_result *r);

@@ -81,8 +81,9 @@ int note_scan(const char *msg, size_t len, const char *marker, note_tree *t,
     char *why, size_t whylen);
 /* note_gmime_agrees - 1 if GMime reads the same tree of content types as t */
 int note_gmime_agrees(const char *msg, size_t len, const note_tree *t);
-/* note_gmime_agrees_with - the same, against msg as GMime has parsed it already */
-int note_gmime_agrees_with(GMimeMessage *msg, const note_tree *t);
+/* note_gmime_agrees_with - the same, against a message's top part as GMime has parsed
+ * it already */
+int note_gmime_agrees_with(GMimeObject *top, const note_tree *t);
 void note_tree_clear(note_tree *t);
 
 #endif

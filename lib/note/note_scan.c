@@ -339,9 +339,8 @@ gmime_walk(GMimeObject *o, const note_tree *t, size_t *k)
 }
 
 int
-note_gmime_agrees_with(GMimeMessage *msg, const note_tree *t)
+note_gmime_agrees_with(GMimeObject *top, const note_tree *t)
 {
-	GMimeObject *top = g_mime_message_get_mime_part(msg);
 	size_t k = 0;
 
 	return top && gmime_walk(top, t, &k) && k == t->nparts;
@@ -358,7 +357,7 @@ note_gmime_agrees(const char *msg, size_t len, const note_tree *t)
 	g_object_unref(parser);
 	if (!m)
 		return 0;
-	int ok = note_gmime_agrees_with(m, t);
+	int ok = note_gmime_agrees_with(g_mime_message_get_mime_part(m), t);
 	g_object_unref(m);
 	return ok;
 }

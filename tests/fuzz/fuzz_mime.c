@@ -94,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	GByteArray *va, *vb;
 	GMimeStream *stream;
 	GMimeParser *parser;
-	GMimeMessage *a, *b;
+	GMimeObject *a, *b;
 	char *x, *y;
 
 	if (kept == NULL) {
@@ -106,7 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	stream = g_mime_stream_mem_new_with_byte_array(va);
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
 	parser = g_mime_parser_new_with_stream(stream);
-	a = g_mime_parser_construct_message(parser, NULL);
+	a = g_mime_parser_construct_part(parser, NULL);
 	g_object_unref(parser);
 	g_object_unref(stream);
 	b = mime_parse(kept, vb, NULL);

@@ -366,7 +366,7 @@ static const struct body_case {
 START_TEST(test_body_text)
 {
 	const struct body_case *c = &body_cases[_i];
-	GMimeMessage *msg;
+	GMimeObject *msg;
 	char *text;
 
 	g_mime_init();
@@ -391,7 +391,7 @@ START_TEST(test_body_cut)
 {
 	const char *eml = "Subject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
 	    "\xc3\xa4\xc3\xa4\xc3\xa4\r\n";
-	GMimeMessage *msg;
+	GMimeObject *msg;
 	char *text;
 
 	g_mime_init();

@@ -225,7 +225,7 @@ static const struct {
 };
 
 /* gmime_parse - GMime's reading of m with the default options, or NULL (caller unrefs) */
-static GMimeMessage *
+static GMimeObject *
 gmime_parse(const char *m)
 {
 	note_gmime_init();
@@ -239,7 +239,7 @@ gmime_parse(const char *m)
 static void
 same_result(const note_opts *o, const char *m, const note_result *want)
 {
-	GMimeMessage *parsed = gmime_parse(m);
+	GMimeObject *parsed = gmime_parse(m);
 	note_result r;
 
 	if (parsed == NULL)
@@ -288,7 +288,7 @@ END_TEST
 START_TEST(test_inject_parsed_other)
 {
 	const char *text = "Content-Type: text/plain\n\nhello\n";
-	GMimeMessage *other = gmime_parse("Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n");
+	GMimeObject *other = gmime_parse("Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n");
 	note_result r;
 
 	ck_assert_ptr_nonnull(other);

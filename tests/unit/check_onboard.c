@@ -82,10 +82,10 @@ static struct ps_conf *load(const char *text)
 }
 
 /* parse - a message from header lines and a short body */
-static GMimeMessage *parse(const char *headers)
+static GMimeObject *parse(const char *headers)
 {
 	char *text = NULL;
-	GMimeMessage *m;
+	GMimeObject *m;
 
 	ck_assert_int_gt(asprintf(&text, "From: a@seller.example\nTo: c@customer.example\n%s"
 	    "\nHello.\n", headers), 0);
@@ -101,7 +101,7 @@ START_TEST(test_classify)
 	struct ps_conf *conf = load(c->conf);
 	char err[512];
 	struct onboard_rules *r = onboard_rules_new(conf, err, sizeof(err));
-	GMimeMessage *m = parse(c->headers);
+	GMimeObject *m = parse(c->headers);
 	struct onboard_info info;
 
 	ck_assert_msg(r != NULL, "%s: %s", c->name, err);
