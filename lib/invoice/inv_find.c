@@ -307,14 +307,11 @@ static int b64_simd;		/* used: 1 SSSE3, 2 AVX2 as well (inv_find_b64_simd) */
 static int b64_simd_cpu;	/* what the CPU has, the same way */
 
 /*
- * b64_block16 - decode 16 base64 octets at in into 12 bytes at out, when all 16 are
- * in the alphabet (no '=', no line break), and return 0; otherwise return a mask of
- * the octets that are not (bit i for in[i]) without writing. Writes 16 bytes at out
- * (the last 4 are junk): the caller leaves room, and in place the 4 land on input
- * already read.
+ * b64_bad16 - for 16 octets v, a vector that is 0 in the bytes of octets of the base64
+ * alphabet and not 0 in the others ('=', line breaks, the rest), with SSSE3
  */
-__attribute__((target("ssse3"), always_inline)) static inline unsigned
-b64_block16(const unsigned char *in, unsigned char *out)
+__attribute__((target("ssse3"), always_inline)) static inline __m128i
+b64_bad16(__m128i v)
 {
 	/* By nibbles: each high nibble stands for a class of octets (bit), and the low
 	 * nibble's entry has the bits of the classes it is not valid in. 2: '+' '/';
@@ -323,18 +320,25 @@ b64_block16(const unsigned char *in, unsigned char *out)
 					     0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
 	const __m128i lut_lo = _mm_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
 					     0x11, 0x11, 0x13, 0x1a, 0x1b, 0x1b, 0x1b, 0x1a);
+	const __m128i nib = _mm_set1_epi8(0x0f);
+	const __m128i hi = _mm_and_si128(_mm_srli_epi32(v, 4), nib), lo = _mm_and_si128(v, nib);
+
+	return _mm_and_si128(_mm_shuffle_epi8(lut_lo, lo), _mm_shuffle_epi8(lut_hi, hi));
+}
+
+/*
+ * b64_store16 - decode 16 octets v of the alphabet (b64_bad16 all 0) into 12 bytes at
+ * out; writes 16 (the last 4 junk)
+ */
+__attribute__((target("ssse3"), always_inline)) static inline void
+b64_store16(__m128i v, unsigned char *out)
+{
 	/* what to add, by high nibble ('/' moved to 1): A-Z -65, a-z -71, 0-9 +4, + +19, / +16 */
 	const __m128i lut_add = _mm_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71,
 					      0, 0, 0, 0, 0, 0, 0, 0);
-	const __m128i nib = _mm_set1_epi8(0x0f);
-	const __m128i v = _mm_loadu_si128((const __m128i *)in);
-	const __m128i hi = _mm_and_si128(_mm_srli_epi32(v, 4), nib), lo = _mm_and_si128(v, nib);
-	const __m128i bad = _mm_and_si128(_mm_shuffle_epi8(lut_lo, lo), _mm_shuffle_epi8(lut_hi, hi));
-	unsigned invalid = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) & 0xffffu;
+	const __m128i hi = _mm_and_si128(_mm_srli_epi32(v, 4), _mm_set1_epi8(0x0f));
 	__m128i val;
 
-	if (invalid != 0)
-		return invalid;
 	val = _mm_add_epi8(v, _mm_shuffle_epi8(lut_add,
 		_mm_add_epi8(hi, _mm_cmpeq_epi8(v, _mm_set1_epi8('/')))));
 	/* sextets a b c d of each quartet: a*64+b and c*64+d, then (ab << 12) | cd */
@@ -344,7 +348,82 @@ b64_block16(const unsigned char *in, unsigned char *out)
 	val = _mm_shuffle_epi8(val, _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12,
 						  -1, -1, -1, -1));
 	_mm_storeu_si128((__m128i *)out, val);
+}
+
+/*
+ * b64_block16 - decode 16 base64 octets at in into 12 bytes at out, when all 16 are
+ * in the alphabet (no '=', no line break), and return 0; otherwise return a mask of
+ * the octets that are not (bit i for in[i]) without writing. Writes 16 bytes at out
+ * (the last 4 are junk): the caller leaves room, and in place the 4 land on input
+ * already read.
+ */
+__attribute__((target("ssse3"), always_inline)) static inline unsigned
+b64_block16(const unsigned char *in, unsigned char *out)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)in);
+	unsigned invalid = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b64_bad16(v),
+	    _mm_setzero_si128())) & 0xffffu;
+
+	if (invalid != 0)
+		return invalid;
+	b64_store16(v, out);
 	return 0;
+}
+
+/*
+ * b64_lines16 - b64_lines32 (below) with SSSE3, for lines of 16 to 80 octets: five
+ * loads of 16 octets, at 0, 16, 32, 48 and 64 or len - 16 where that is less
+ */
+__attribute__((target("ssse3"), always_inline)) static inline void
+b64_lines16(const unsigned char **in, const unsigned char *end, unsigned char **out,
+	    size_t len, int crlf)
+{
+	const unsigned char *p = *in;
+	unsigned char *o = *out;
+	const size_t step = len + 1 + (crlf != 0), last = len - 16;
+	const size_t at1 = 16 < last ? 16 : last, at2 = 32 < last ? 32 : last,
+	    at3 = 48 < last ? 48 : last;
+
+	while ((size_t)(end - p) >= step && p[len + (crlf != 0)] == '\n' &&
+	       (!crlf || p[len] == '\r')) {
+		const __m128i a = _mm_loadu_si128((const __m128i *)p);
+		const __m128i b = _mm_loadu_si128((const __m128i *)(p + at1));
+		const __m128i c = _mm_loadu_si128((const __m128i *)(p + at2));
+		const __m128i d = _mm_loadu_si128((const __m128i *)(p + at3));
+		const __m128i e = _mm_loadu_si128((const __m128i *)(p + last));
+		const __m128i bad = _mm_or_si128(_mm_or_si128(_mm_or_si128(b64_bad16(a),
+		    b64_bad16(b)), _mm_or_si128(b64_bad16(c), b64_bad16(d))), b64_bad16(e));
+
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) != 0xffff)
+			break;
+		/* in ascending order: each store's junk is overwritten by the next */
+		b64_store16(a, o);
+		b64_store16(b, o + at1 / 4 * 3);
+		b64_store16(c, o + at2 / 4 * 3);
+		b64_store16(d, o + at3 / 4 * 3);
+		b64_store16(e, o + last / 4 * 3);
+		p += step;
+		o += len / 4 * 3;
+	}
+	*in = p;
+	*out = o;
+}
+
+/* b64_lines_ssse3 - b64_lines16 with len and crlf folded for 76 and 64 octets */
+__attribute__((target("ssse3"))) static void
+b64_lines_ssse3(const unsigned char **in, const unsigned char *end, unsigned char **out,
+		size_t len, int crlf)
+{
+	if (len == 76 && crlf)
+		b64_lines16(in, end, out, 76, 1);
+	else if (len == 76)
+		b64_lines16(in, end, out, 76, 0);
+	else if (len == 64 && crlf)
+		b64_lines16(in, end, out, 64, 1);
+	else if (len == 64)
+		b64_lines16(in, end, out, 64, 0);
+	else
+		b64_lines16(in, end, out, len, crlf);
 }
 
 /*
@@ -569,6 +648,42 @@ b64_run32(const unsigned char **in, const unsigned char *end, unsigned char **ou
 }
 #endif
 
+#ifdef B64_SIMD
+/*
+ * b64_simd_step - b64_decode's SIMD work at the start of a quartet at *in (16 octets
+ * or more before end): runs of blocks (b64_run32, b64_run16) to *out, advancing both;
+ * then, where a line ends, its CR and LF stepped over and 1 returned (with SSSE3 only,
+ * lines of the same length as this one decoded by b64_lines_ssse3, as b64_run32 does
+ * with AVX2); else 0. Apart from b64_decode so that its scalar loop stays lean.
+ */
+static int b64_simd_step(const unsigned char **in, const unsigned char *end, unsigned char **out)
+{
+	const unsigned char *p = *in, *start = p, *eol;
+	unsigned char *o = *out;
+	size_t len;
+	int stepped = 0;
+
+	if (b64_simd == 2 && end - p >= 32)
+		b64_run32(&p, end, &o);
+	else
+		b64_run16(&p, end, &o);
+	if (p < end && (*p == '\r' || *p == '\n')) {	/* a line ends */
+		eol = p;
+		while (p < end && (*p == '\r' || *p == '\n'))
+			p++;
+		len = (size_t)(eol - start);
+		if (b64_simd == 1 && len >= 16 && len <= 80 && len % 4 == 0 &&
+		    ((p - eol == 1 && eol[0] == '\n') ||
+		     (p - eol == 2 && eol[0] == '\r' && eol[1] == '\n')))
+			b64_lines_ssse3(&p, end, &o, len, p - eol == 2);
+		stepped = 1;
+	}
+	*in = p;
+	*out = o;
+	return stepped;
+}
+#endif
+
 static void b64_quad_init(void)
 {
 	for (int i = 0; i < 4; i++)
@@ -613,15 +728,14 @@ static size_t b64_decode(const unsigned char *in, size_t n, unsigned char *out)
 	while (p < end) {
 #ifdef B64_SIMD
 		if (b64_simd && k == 0 && end - p >= 16) {
-			if (b64_simd == 2 && end - p >= 32)
-				b64_run32(&p, end, &o);
-			else
-				b64_run16(&p, end, &o);
-			if (p < end && (*p == '\r' || *p == '\n')) {	/* a line ends */
-				while (p < end && (*p == '\r' || *p == '\n'))
-					p++;
+			const unsigned char *q = p;
+			unsigned char *w = o;
+			int stepped = b64_simd_step(&q, end, &w);
+
+			p = q;
+			o = w;
+			if (stepped)
 				continue;
-			}
 		}
 #endif
 		for (; k == 0 && end - p >= 4; p += 4, o += 3) {
