@@ -1005,13 +1005,36 @@ text_stop(const struct xf *x, const unsigned char **pp, const unsigned char **fr
 	return 0;
 }
 
+/* indent - past the indentation at p: a line end and spaces, none of which character
+ * data must look at (C_TEXT), eight and four at a time */
+static inline const unsigned char *
+indent(const unsigned char *p, const unsigned char *end)
+{
+	if (p < end && *p == '\n')
+		p++;
+	while (end - p >= 8 && load64(p) == UINT64_C(0x2020202020202020))
+		p += 8;
+	if (end - p >= 4 && load32(p) == UINT32_C(0x20202020))
+		p += 4;
+	while (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
 /* text - the character data at x->p, up to the next '<', to the sink in as few pieces
- * as it takes; 0, or -1: not mine */
+ * as it takes; 0, or -1: not mine. The white space between tags, most often a line
+ * end and indentation, is told without the scanner. */
 static int
 text(struct xf *x)
 {
 	const unsigned char *p = x->p, *from = p, *end = x->end;
 
+	p = indent(p, end);
+	if (p < end && *p == '<') {
+		tell_text(x, from, (size_t)(p - from));
+		x->p = p;
+		return 0;
+	}
 	for (;;) {
 		p = text_scan(p, end);
 		if (p >= end)

@@ -19,6 +19,8 @@
 
 #define XMLTREE_BLOCK_MIN ((size_t)32 * 1024)
 #define XMLTREE_ALIGN 8
+/* text_node carves a node and its text from one piece, as two arena() calls would */
+_Static_assert(sizeof(struct xmltree_node) % XMLTREE_ALIGN == 0, "a node keeps alignment");
 
 /* One block of the arena. */
 struct xmltree_block {
@@ -41,36 +43,41 @@ struct xmltree {
 	size_t unread;			/* text octets libxml2 did not read (xmlskip.h) */
 };
 
+/* arena_block - a new newest block with room for n bytes (aligned) */
+static __attribute__((noinline)) void
+arena_block(struct xmltree *t, size_t n)
+{
+	size_t size = t->next_size > n ? t->next_size : n;
+	struct xmltree_block *b = xmalloc(sizeof(*b) + size);
+
+	b->size = size;
+	b->next = t->blocks;
+	t->blocks = b;
+	t->top = b->data;
+	t->end = b->data + size;
+	if (t->next_size < ((size_t)1 << 20))
+		t->next_size *= 2;
+}
+
 /* arena - n bytes (aligned) that live as long as the tree; never NULL */
-static void *
+static inline void *
 arena(struct xmltree *t, size_t n)
 {
 	void *p;
 
 	n = (n + XMLTREE_ALIGN - 1) & ~(size_t)(XMLTREE_ALIGN - 1);
-	if ((size_t)(t->end - t->top) < n) {
-		size_t size = t->next_size > n ? t->next_size : n;
-		struct xmltree_block *b = xmalloc(sizeof(*b) + size);
-
-		b->size = size;
-		b->next = t->blocks;
-		t->blocks = b;
-		t->top = b->data;
-		t->end = b->data + size;
-		if (t->next_size < ((size_t)1 << 20))
-			t->next_size *= 2;
-	}
+	if ((size_t)(t->end - t->top) < n)
+		arena_block(t, n);
 	p = t->top;
 	t->top += n;
 	return p;
 }
 
-/* new_node - a zeroed node of type, last child of parent (which may be NULL) */
-static struct xmltree_node *
-new_node(struct xmltree *t, struct xmltree_node *parent, enum xmltree_type type)
+/* link_node - n (its room in the arena) as a node of type with nothing in it yet,
+ * last child of parent (which may be NULL) */
+static inline struct xmltree_node *
+link_node(struct xmltree_node *n, struct xmltree_node *parent, enum xmltree_type type)
 {
-	struct xmltree_node *n = arena(t, sizeof(*n));
-
 	*n = (struct xmltree_node){ .type = type, .parent = parent };
 	if (parent != NULL) {
 		n->prev = parent->last;
@@ -81,6 +88,13 @@ new_node(struct xmltree *t, struct xmltree_node *parent, enum xmltree_type type)
 		parent->last = n;
 	}
 	return n;
+}
+
+/* new_node - a zeroed node of type, last child of parent (which may be NULL) */
+static struct xmltree_node *
+new_node(struct xmltree *t, struct xmltree_node *parent, enum xmltree_type type)
+{
+	return link_node(arena(t, sizeof(struct xmltree_node)), parent, type);
 }
 
 /* text_room - make room for len more bytes (and a NUL) in text node x, extending
@@ -122,10 +136,11 @@ text_node(struct xmltree *t, struct xmltree_node *p, const char *s, size_t len,
 	if ((size_t)(t->end - t->top) < sizeof(*x) + cap) {
 		x = new_node(t, p, XMLTREE_TEXT);
 		text_room(t, x, len + room);
-	} else {
-		x = new_node(t, p, XMLTREE_TEXT);	/* from the newest block: */
-		x->text = arena(t, cap);		/* no new block either */
+	} else {			/* from the newest block, as arena() would */
+		x = link_node((struct xmltree_node *)(void *)t->top, p, XMLTREE_TEXT);
+		x->text = t->top + sizeof(*x);
 		x->cap = cap;
+		t->top += sizeof(*x) + cap;
 	}
 	if (len > 0)
 		memcpy(x->text, s, len);
@@ -140,7 +155,7 @@ text_node(struct xmltree *t, struct xmltree_node *p, const char *s, size_t len,
  * dropped unless it is p's whole content, or p's first kid is text, or
  * xml:space="preserve" holds it. Text that follows anything but text starts anew.
  */
-static void
+static inline void
 settle(struct xmltree *t, struct xmltree_node *p, int at_end)
 {
 	int keep;
@@ -156,25 +171,30 @@ settle(struct xmltree *t, struct xmltree_node *p, int at_end)
 }
 
 /* all_blank - 1 if s[0..len) is XML white space only. Most text fails at its first
- * octet; indentation (a line end and spaces) is looked at eight spaces at a time. */
+ * octet; indentation (a line end and spaces) is looked at eight spaces at a time, its
+ * last octets in one overlapping word. */
 static int
 all_blank(const xmlChar *s, int len)
 {
 	static const unsigned char blank[256] = {['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1};
 	const uint64_t spaces = 0x2020202020202020u;
+	uint64_t w;
 	int i = 1;
 
 	if (len <= 0 || !blank[s[0]])
 		return len <= 0;
 	for (; len - i >= 8; i += 8) {
-		uint64_t w;
-
 		memcpy(&w, s + i, sizeof(w));
 		if (w == spaces)
 			continue;
 		for (int k = 0; k < 8; k++)
 			if (!blank[s[i + k]])
 				return 0;
+	}
+	if (i < len && len > 8) {	/* s[len - 8..len) holds what is left */
+		memcpy(&w, s + len - 8, sizeof(w));
+		if (w == spaces)
+			return 1;
 	}
 	while (i < len && blank[s[i]])
 		i++;
