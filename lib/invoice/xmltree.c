@@ -91,7 +91,7 @@ link_node(struct xmltree_node *n, struct xmltree_node *parent, enum xmltree_type
 }
 
 /* new_node - a zeroed node of type, last child of parent (which may be NULL) */
-static struct xmltree_node *
+static inline struct xmltree_node *
 new_node(struct xmltree *t, struct xmltree_node *parent, enum xmltree_type type)
 {
 	return link_node(arena(t, sizeof(struct xmltree_node)), parent, type);
@@ -220,23 +220,13 @@ attr_value(struct xmltree *t, const xmlChar *v, const xmlChar *end)
 	return s;
 }
 
-/* on_start - an element begins: a node under the current one, with its attributes */
-static void
-on_start(void *user, const xmlChar *localname, const xmlChar *uri, int nb_attributes,
+/* add_attrs - n's nb_attributes attributes (quintuples as on_start has them), in order */
+static __attribute__((noinline)) void
+add_attrs(struct xmltree *t, struct xmltree_node *n, int nb_attributes,
     const xmlChar **attributes)
 {
-	struct xmltree *t = user;
-	struct xmltree_node *n;
-	struct xmltree_attr **tail;
+	struct xmltree_attr **tail = &n->attrs;
 
-	if (t->cur == NULL && t->root != NULL)
-		return;		/* a second root: the parser refuses the document */
-	if (t->cur != NULL)
-		settle(t, t->cur, 0);
-	n = new_node(t, t->cur, XMLTREE_ELEMENT);
-	n->name = (const char *)localname;
-	n->uri = (const char *)uri;
-	tail = &n->attrs;
 	for (int i = 0; i < nb_attributes; i++, attributes += 5) {
 		struct xmltree_attr *a = arena(t, sizeof(*a));
 
@@ -246,6 +236,25 @@ on_start(void *user, const xmlChar *localname, const xmlChar *uri, int nb_attrib
 		*tail = a;
 		tail = &a->next;
 	}
+}
+
+/* on_start - an element begins: a node under the current one, with its attributes */
+static void
+on_start(void *user, const xmlChar *localname, const xmlChar *uri, int nb_attributes,
+    const xmlChar **attributes)
+{
+	struct xmltree *t = user;
+	struct xmltree_node *n;
+
+	if (t->cur == NULL && t->root != NULL)
+		return;		/* a second root: the parser refuses the document */
+	if (t->cur != NULL)
+		settle(t, t->cur, 0);
+	n = new_node(t, t->cur, XMLTREE_ELEMENT);
+	n->name = (const char *)localname;
+	n->uri = (const char *)uri;
+	if (nb_attributes > 0)
+		add_attrs(t, n, nb_attributes, attributes);
 	if (t->root == NULL)
 		t->root = n;
 	t->cur = n;
