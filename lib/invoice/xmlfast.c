@@ -771,51 +771,55 @@ start_tag(struct xf *x)
 	o->qlen = (size_t)(p - o->qname);
 	o->k = name_key(o->qname, o->qlen);
 	o->nns = x->nns;
-	for (;;) {
-		struct xf_att *a;
-		unsigned char quote;
-
-		blank = p;
-		p = skip_blanks(p, end);
-		if (p >= end)
-			return -1;
-		if (*p == '>' || *p == '/') {
-			empty = *p == '/';
-			if (empty && (end - p < 2 || p[1] != '>'))
-				return -1;
-			p += empty ? 2 : 1;
-			break;
-		}
-		if (p == blank || natt == XF_MAX_ATTS)
-			return -1;
-		a = &x->att[natt];
-		if ((p = scan_qname(p, end, &a->name)) == NULL)
-			return -1;
-		p = skip_blanks(p, end);
-		if (p >= end || *p != '=')
-			return -1;
-		p = skip_blanks(p + 1, end);
-		if (p >= end || (*p != '"' && *p != '\''))
-			return -1;
-		quote = *p++;
-		a->value = p;
-		if ((p = attr_value(p, end, quote)) == NULL)
-			return -1;
-		a->vlen = (size_t)(p - a->value);
+	if (p < end && *p == '>') {	/* most tags: the name alone */
+		empty = 0;
 		p++;
-		if (a->name.prefix == NULL && is_xmlns(a->name.local, a->name.llen)) {
-			if (declare(x, o->nns, NULL, 0, a->value, a->vlen) != 0)
+	} else
+		for (;;) {
+			struct xf_att *a;
+			unsigned char quote;
+
+			blank = p;
+			p = skip_blanks(p, end);
+			if (p >= end)
 				return -1;
-		} else if (is_xmlns(a->name.prefix, a->name.plen)) {
-			if (declare(x, o->nns, a->name.local, a->name.llen, a->value,
-			    a->vlen) != 0)
+			if (*p == '>' || *p == '/') {
+				empty = *p == '/';
+				if (empty && (end - p < 2 || p[1] != '>'))
+					return -1;
+				p += empty ? 2 : 1;
+				break;
+			}
+			if (p == blank || natt == XF_MAX_ATTS)
 				return -1;
-		} else if (is_xml(a->name.prefix, a->name.plen) ||
-		    is_xmlns(a->name.local, a->name.llen))
-			return -1;
-		else
-			natt++;
-	}
+			a = &x->att[natt];
+			if ((p = scan_qname(p, end, &a->name)) == NULL)
+				return -1;
+			p = skip_blanks(p, end);
+			if (p >= end || *p != '=')
+				return -1;
+			p = skip_blanks(p + 1, end);
+			if (p >= end || (*p != '"' && *p != '\''))
+				return -1;
+			quote = *p++;
+			a->value = p;
+			if ((p = attr_value(p, end, quote)) == NULL)
+				return -1;
+			a->vlen = (size_t)(p - a->value);
+			p++;
+			if (a->name.prefix == NULL && is_xmlns(a->name.local, a->name.llen)) {
+				if (declare(x, o->nns, NULL, 0, a->value, a->vlen) != 0)
+					return -1;
+			} else if (is_xmlns(a->name.prefix, a->name.plen)) {
+				if (declare(x, o->nns, a->name.local, a->name.llen, a->value,
+				    a->vlen) != 0)
+					return -1;
+			} else if (is_xml(a->name.prefix, a->name.plen) ||
+			    is_xmlns(a->name.local, a->name.llen))
+				return -1;
+			else
+				natt++;
+		}
 	if (is_xmlns(el.local, el.llen))
 		return -1;
 	if (el.prefix != NULL) {
@@ -1029,11 +1033,13 @@ text(struct xf *x)
 {
 	const unsigned char *p = x->p, *from = p, *end = x->end;
 
-	p = indent(p, end);
-	if (p < end && *p == '<') {
-		tell_text(x, from, (size_t)(p - from));
-		x->p = p;
-		return 0;
+	if (*p == '\n' || *p == ' ') {
+		p = indent(p, end);
+		if (p < end && *p == '<') {
+			tell_text(x, from, (size_t)(p - from));
+			x->p = p;
+			return 0;
+		}
 	}
 	for (;;) {
 		p = text_scan(p, end);

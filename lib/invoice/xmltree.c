@@ -20,7 +20,8 @@
 #define XMLTREE_BLOCK_MIN ((size_t)32 * 1024)
 #define XMLTREE_ALIGN 8
 /* text_node carves a node and its text from one piece, as two arena() calls would */
-_Static_assert(sizeof(struct xmltree_node) % XMLTREE_ALIGN == 0, "a node keeps alignment");
+_Static_assert(sizeof(struct xmltree_node) % XMLTREE_ALIGN == 0,
+    "a node keeps its text aligned");
 
 /* One block of the arena. */
 struct xmltree_block {
