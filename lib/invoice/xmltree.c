@@ -202,6 +202,40 @@ all_blank(const xmlChar *s, int len)
 	return i == len;
 }
 
+/* copy8, copy_short - 8 octets, and len octets, from s to d (apart): the runs of
+ * white space between elements, most of 4 to 32 octets, in overlapping words */
+static inline void
+copy8(char *d, const xmlChar *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof(w));
+	memcpy(d, &w, sizeof(w));
+}
+
+static inline void
+copy_short(char *d, const xmlChar *s, size_t len)
+{
+	uint32_t a, b;
+
+	if (len > 32 || len < 4)
+		memcpy(d, s, len);
+	else if (len > 16) {
+		copy8(d, s);
+		copy8(d + 8, s + 8);
+		copy8(d + len - 16, s + len - 16);
+		copy8(d + len - 8, s + len - 8);
+	} else if (len >= 8) {
+		copy8(d, s);
+		copy8(d + len - 8, s + len - 8);
+	} else {
+		memcpy(&a, s, sizeof(a));
+		memcpy(&b, s + len - 4, sizeof(b));
+		memcpy(d, &a, sizeof(a));
+		memcpy(d + len - 4, &b, sizeof(b));
+	}
+}
+
 /* attr_value - the value of an attribute as libxml2 hands it to a SAX handler, as
  * a string of the arena: without entity substitution it keeps an '&' as "&#38;" */
 static const char *
@@ -288,7 +322,7 @@ on_text(void *user, const xmlChar *s, int len, int preserve)
 			t->blank_cap = 2 * (t->blank_len + (size_t)len);
 			t->blank = xrealloc(t->blank, t->blank_cap);
 		}
-		memcpy(t->blank + t->blank_len, s, (size_t)len);
+		copy_short(t->blank + t->blank_len, s, (size_t)len);
 		t->blank_len += (size_t)len;
 		t->blank_preserve |= preserve;
 		return;
