@@ -756,12 +756,68 @@ declare(struct xf *x, int first, const unsigned char *prefix, size_t plen,
 	return 0;
 }
 
+/* attributes - the attributes of a start tag from p (right after its name) to its '>' or
+ * "/>": namespace declarations declared in the scope of open element o, the others
+ * into x->att (*natt of them); past the tag, with *empty set for "/>", or NULL: not
+ * mine */
+static const unsigned char *
+attributes(struct xf *x, const struct xf_open *o, const unsigned char *p, int *natt,
+    int *empty)
+{
+	const unsigned char *end = x->end, *blank;
+
+	for (;;) {
+		struct xf_att *a;
+		unsigned char quote;
+
+		blank = p;
+		p = skip_blanks(p, end);
+		if (p >= end)
+			return NULL;
+		if (*p == '>' || *p == '/') {
+			*empty = *p == '/';
+			if (*empty && (end - p < 2 || p[1] != '>'))
+				return NULL;
+			return p + (*empty ? 2 : 1);
+		}
+		if (p == blank || *natt == XF_MAX_ATTS)
+			return NULL;
+		a = &x->att[*natt];
+		if ((p = scan_qname(p, end, &a->name)) == NULL)
+			return NULL;
+		p = skip_blanks(p, end);
+		if (p >= end || *p != '=')
+			return NULL;
+		p = skip_blanks(p + 1, end);
+		if (p >= end || (*p != '"' && *p != '\''))
+			return NULL;
+		quote = *p++;
+		a->value = p;
+		if ((p = attr_value(p, end, quote)) == NULL)
+			return NULL;
+		a->vlen = (size_t)(p - a->value);
+		p++;
+		if (a->name.prefix == NULL && is_xmlns(a->name.local, a->name.llen)) {
+			if (declare(x, o->nns, NULL, 0, a->value, a->vlen) != 0)
+				return NULL;
+		} else if (is_xmlns(a->name.prefix, a->name.plen)) {
+			if (declare(x, o->nns, a->name.local, a->name.llen, a->value,
+			    a->vlen) != 0)
+				return NULL;
+		} else if (is_xml(a->name.prefix, a->name.plen) ||
+		    is_xmlns(a->name.local, a->name.llen))
+			return NULL;
+		else
+			(*natt)++;
+	}
+}
+
 /* start_tag - the start tag at x->p ('<' and a name start) to the sink, and its end
  * as well for an empty-element tag; 0, or -1: not mine */
 static int
 start_tag(struct xf *x)
 {
-	const unsigned char *p = x->p + 1, *end = x->end, *blank;
+	const unsigned char *p = x->p + 1, *end = x->end;
 	struct xf_qname el;
 	struct xf_open *o;
 	const xmlChar *localname, *uri;
@@ -777,52 +833,8 @@ start_tag(struct xf *x)
 	if (p < end && *p == '>') {	/* most tags: the name alone */
 		empty = 0;
 		p++;
-	} else
-		for (;;) {
-			struct xf_att *a;
-			unsigned char quote;
-
-			blank = p;
-			p = skip_blanks(p, end);
-			if (p >= end)
-				return -1;
-			if (*p == '>' || *p == '/') {
-				empty = *p == '/';
-				if (empty && (end - p < 2 || p[1] != '>'))
-					return -1;
-				p += empty ? 2 : 1;
-				break;
-			}
-			if (p == blank || natt == XF_MAX_ATTS)
-				return -1;
-			a = &x->att[natt];
-			if ((p = scan_qname(p, end, &a->name)) == NULL)
-				return -1;
-			p = skip_blanks(p, end);
-			if (p >= end || *p != '=')
-				return -1;
-			p = skip_blanks(p + 1, end);
-			if (p >= end || (*p != '"' && *p != '\''))
-				return -1;
-			quote = *p++;
-			a->value = p;
-			if ((p = attr_value(p, end, quote)) == NULL)
-				return -1;
-			a->vlen = (size_t)(p - a->value);
-			p++;
-			if (a->name.prefix == NULL && is_xmlns(a->name.local, a->name.llen)) {
-				if (declare(x, o->nns, NULL, 0, a->value, a->vlen) != 0)
-					return -1;
-			} else if (is_xmlns(a->name.prefix, a->name.plen)) {
-				if (declare(x, o->nns, a->name.local, a->name.llen, a->value,
-				    a->vlen) != 0)
-					return -1;
-			} else if (is_xml(a->name.prefix, a->name.plen) ||
-			    is_xmlns(a->name.local, a->name.llen))
-				return -1;
-			else
-				natt++;
-		}
+	} else if ((p = attributes(x, o, p, &natt, &empty)) == NULL)
+		return -1;
 	if (is_xmlns(el.local, el.llen))
 		return -1;
 	if (el.prefix != NULL) {
