@@ -1,7 +1,10 @@
 /*
- * mime_head.c - what a message's own header says, read from its top part (see
- * mime_head.h). Each function walks the top part's header list once.
+ * mime_head.c - what a message's own header says, read from its top part, or from the
+ * message's bytes where mime_parse left the message's own fields out of that part (see
+ * mime_head.h). Each function walks the header once.
  */
+#include <string.h>
+
 #include "mime_head.h"
 
 /* The header names of GMimeAddressType, in its order (as GMime's own table). */
@@ -13,6 +16,124 @@ static const char *const address_header[] = {
 	[GMIME_ADDRESS_TYPE_CC] = "Cc",
 	[GMIME_ADDRESS_TYPE_BCC] = "Bcc",
 };
+
+/* The message's own header block, set by mime_head_set_raw: a plain block (every line
+ * a field or a continuation, each ended by LF or CR LF, then an empty line). */
+struct head_raw {
+	const char *raw;
+	size_t len;
+	GPtrArray *values;		/* the decoded values handed out (g_free) */
+};
+
+/* One field of a raw block: its name, and its raw value as GMime keeps it (from after
+ * the colon through the field's last line end). */
+struct field {
+	const char *name, *value;
+	size_t nlen, vlen;
+};
+
+static GQuark
+raw_quark(void)
+{
+	static GQuark q;
+
+	if (q == 0)
+		q = g_quark_from_static_string("postsale-mime-head-raw");
+	return q;
+}
+
+static void
+raw_free(gpointer p)
+{
+	struct head_raw *h = p;
+
+	g_ptr_array_free(h->values, TRUE);
+	g_free(h);
+}
+
+void
+mime_head_set_raw(GMimeObject *top, const char *raw, size_t len)
+{
+	struct head_raw *h = g_new0(struct head_raw, 1);
+
+	h->raw = raw;
+	h->len = len;
+	h->values = g_ptr_array_new_with_free_func(g_free);
+	g_object_set_qdata_full(G_OBJECT(top), raw_quark(), h, raw_free);
+}
+
+/* raw_of - top's raw block, or NULL when its own header list holds the fields */
+static struct head_raw *
+raw_of(GMimeObject *top)
+{
+	return top != NULL ? g_object_get_qdata(G_OBJECT(top), raw_quark()) : NULL;
+}
+
+/* next_field - the field at *at in h's block into *f, *at moved past it; 0 at the
+ * block's end */
+static int
+next_field(const struct head_raw *h, size_t *at, struct field *f)
+{
+	const char *b = h->raw, *colon, *lf;
+	size_t p = *at;
+
+	if (p >= h->len || b[p] == '\n' || (b[p] == '\r' && p + 1 < h->len && b[p + 1] == '\n') ||
+	    (colon = memchr(b + p, ':', h->len - p)) == NULL)
+		return 0;
+	f->name = b + p;
+	f->nlen = (size_t)(colon - f->name);
+	f->value = colon + 1;
+	for (p = (size_t)(f->value - b);; ) {	/* through the lines that continue it */
+		if ((lf = memchr(b + p, '\n', h->len - p)) == NULL)
+			return 0;
+		p = (size_t)(lf - b) + 1;
+		if (p >= h->len || (b[p] != ' ' && b[p] != '\t'))
+			break;
+	}
+	f->vlen = (size_t)(b + p - f->value);
+	*at = p;
+	return 1;
+}
+
+/* is_name - 1 when field f is called name (any case) */
+static int
+is_name(const struct field *f, const char *name)
+{
+	return strlen(name) == f->nlen && g_ascii_strncasecmp(f->name, name, f->nlen) == 0;
+}
+
+/* raw_value - f's value as g_mime_header_get_value() gives it (unfolded, encoded words
+ * decoded), kept in h until top goes */
+static const char *
+raw_value(struct head_raw *h, const struct field *f)
+{
+	char *raw = g_strndup(f->value, f->vlen), *unfolded, *v;
+
+	unfolded = g_mime_utils_header_unfold(raw);
+	v = g_mime_utils_header_decode_text(NULL, unfolded);
+	g_free(unfolded);
+	g_free(raw);
+	g_ptr_array_add(h->values, v);
+	return v;
+}
+
+/* raw_find - the first (last 0) or last (last 1) field called name in h, or 0 */
+static int
+raw_find(const struct head_raw *h, const char *name, int last, struct field *out)
+{
+	struct field f;
+	size_t at = 0;
+	int found = 0;
+
+	while (next_field(h, &at, &f))
+		if (is_name(&f, name)) {
+			*out = f;
+			found = 1;
+			if (!last)
+				break;
+		}
+	return found;
+}
 
 /* last_header - the last header called name (any case) on top, or NULL */
 static GMimeHeader *
@@ -30,51 +151,87 @@ last_header(GMimeObject *top, const char *name)
 	return NULL;
 }
 
+/* last_value - the value of the last header called name, from the bytes or the list */
+static const char *
+last_value(GMimeObject *top, const char *name)
+{
+	struct head_raw *h = raw_of(top);
+	GMimeHeader *hd;
+	struct field f;
+
+	if (h != NULL)
+		return raw_find(h, name, 1, &f) ? raw_value(h, &f) : NULL;
+	return (hd = last_header(top, name)) != NULL ? g_mime_header_get_value(hd) : NULL;
+}
+
 const char *
 mime_head_get(GMimeObject *top, const char *name)
 {
+	struct head_raw *h = raw_of(top);
+	struct field f;
+
 	if (top == NULL || name == NULL || g_ascii_strncasecmp(name, "Content-", 8) == 0)
 		return NULL;
+	if (h != NULL)
+		return raw_find(h, name, 0, &f) ? raw_value(h, &f) : NULL;
 	return g_mime_object_get_header(top, name);
 }
 
 const char *
 mime_head_subject(GMimeObject *top)
 {
-	GMimeHeader *h = last_header(top, "Subject");
-
-	return h != NULL ? g_mime_header_get_value(h) : NULL;
+	return last_value(top, "Subject");
 }
 
 char *
 mime_head_message_id(GMimeObject *top)
 {
-	GMimeHeader *h = last_header(top, "Message-Id");
-	const char *v = h != NULL ? g_mime_header_get_value(h) : NULL;
+	const char *v = last_value(top, "Message-Id");
 
 	return v != NULL ? g_mime_utils_decode_message_id(v) : NULL;
+}
+
+/* add_parsed - the addresses of raw value raw (n octets) appended to all */
+static void
+add_parsed(InternetAddressList *all, const char *raw, size_t n)
+{
+	char *copy = g_strndup(raw, n);
+	InternetAddressList *one = internet_address_list_parse(NULL, copy);
+
+	if (one != NULL) {
+		internet_address_list_append(all, one);
+		g_object_unref(one);
+	}
+	g_free(copy);
 }
 
 InternetAddressList *
 mime_head_addresses(GMimeObject *top, GMimeAddressType type)
 {
-	InternetAddressList *all = internet_address_list_new(), *one;
-	GMimeHeaderList *list = top != NULL ? g_mime_object_get_header_list(top) : NULL;
-	int n = list != NULL ? g_mime_header_list_get_count(list) : 0;
+	InternetAddressList *all = internet_address_list_new();
+	GMimeHeaderList *list;
+	struct head_raw *h = raw_of(top);
+	struct field f;
+	size_t at = 0;
 	const char *raw;
+	int n;
 
-	if ((unsigned) type >= sizeof(address_header) / sizeof(address_header[0]))
+	if ((unsigned) type >= sizeof(address_header) / sizeof(address_header[0]) || top == NULL)
 		return all;
+	if (h != NULL) {
+		while (next_field(h, &at, &f))
+			if (is_name(&f, address_header[type]))
+				add_parsed(all, f.value, f.vlen);
+		return all;
+	}
+	list = g_mime_object_get_header_list(top);
+	n = list != NULL ? g_mime_header_list_get_count(list) : 0;
 	for (int i = 0; i < n; i++) {
-		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		GMimeHeader *hd = g_mime_header_list_get_header_at(list, i);
 
-		if (g_ascii_strcasecmp(g_mime_header_get_name(h), address_header[type]) != 0 ||
-		    (raw = g_mime_header_get_raw_value(h)) == NULL)
-			continue;
-		if ((one = internet_address_list_parse(NULL, raw)) != NULL) {
-			internet_address_list_append(all, one);
-			g_object_unref(one);
-		}
+		if (g_ascii_strcasecmp(g_mime_header_get_name(hd), address_header[type]) == 0 &&
+		    (raw = g_mime_header_get_raw_value(hd)) != NULL)
+			add_parsed(all, raw, strlen(raw));
 	}
 	return all;
 }

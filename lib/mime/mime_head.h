@@ -9,11 +9,21 @@
  * values on demand, as GMimeMessage (GMime 3) makes them from the same headers; the
  * Content-* headers belong to the top part, never to the message. The values are
  * GMime's decoding of untrusted bytes.
+ *
+ * Where mime_parse left the message's own fields out of the top part (a plain header
+ * block: mimeskip.h), it hands their octets over with mime_head_set_raw, and these
+ * read them there, with the same GMime functions GMimeHeader uses on the same raw
+ * values (g_mime_utils_header_unfold, g_mime_utils_header_decode_text,
+ * internet_address_list_parse, g_mime_utils_decode_message_id).
  */
 #ifndef PS_MIME_HEAD_H
 #define PS_MIME_HEAD_H
 
 #include <gmime/gmime.h>
+
+/* mime_head_set_raw - the message's own header block raw[0..len) (plain, its empty line
+ * last; the octets outlive top) to be read in place of top's own header list */
+void mime_head_set_raw(GMimeObject *top, const char *raw, size_t len);
 
 /* mime_head_get - the decoded value of the first header called name (any case), as
  * g_mime_object_get_header() on the message; NULL when there is none or name is a

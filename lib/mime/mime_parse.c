@@ -15,8 +15,17 @@
  * it: the windows (mimeskip_stream) and the headers' offsets (map_offsets, here). When
  * a cut's place is in no such window (a header block, a multipart's preface or
  * postface), GMime parses the original instead.
+ *
+ * The cuts of the message's own header fields (all but Content-* and MIME-Version, of
+ * a plain block: mimeskip.h) need no window: GMime reads a header block a field at a
+ * time, each from its first line to the next line that starts with no blank, and ends
+ * it at the empty line; a field cut whole changes neither the fields left nor where the
+ * block ends, and the structure comes from the Content-* fields, which stay. The top
+ * part then lacks the cut fields, and mime_head reads the message's fields from the
+ * bytes instead (mime_head_set_raw).
  */
 #include "mime_parse.h"
+#include "mime_head.h"
 #include "mimeskip.h"
 #include "mimeskip_stream.h"
 
@@ -81,12 +90,16 @@ mime_parse(GMimeParser *parser, GByteArray *view, enum mime_parse_how *how)
 	struct mimeskip skip;
 	GMimeStream *stream;
 	GMimeObject *msg = NULL;
+	size_t head_len;
 
 	if (mimeskip_find((const char *)view->data, view->len, &skip)) {
+		head_len = skip.head_len;
 		stream = mimeskip_stream_new(&skip, view);
 		msg = parse_stream(parser, stream);
 		if (msg != NULL && mimeskip_stream_covered(stream)) {
 			map_offsets(G_OBJECT(msg), stream);
+			if (head_len > 0)	/* its own fields are read from the bytes */
+				mime_head_set_raw(msg, (const char *)view->data, head_len);
 			way = MIME_PARSE_SKIPPED;
 		} else {
 			if (msg != NULL)

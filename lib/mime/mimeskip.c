@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define MIMESKIP_SIMD 1
@@ -188,10 +189,17 @@ probe(const char *buf, size_t len, size_t pos, size_t *start, size_t *next)
 	return past_eol(buf, len, e);
 }
 
-/* add_cut - append the cut of buf[from..from+n) to s->cuts (its 'at' set by cut_copy) */
+/* add_cut - append the cut of buf[from..from+n) to s->cuts (its 'at' set by cut_copy);
+ * head: a cut of header fields, joined to the cut before when that ends at from */
 static void
-add_cut(struct mimeskip *s, size_t *cap, size_t from, size_t n)
+add_cut(struct mimeskip *s, size_t *cap, size_t from, size_t n, int head)
 {
+	if (head && s->ncuts > 0 && s->cuts[s->ncuts - 1].head &&
+	    s->cuts[s->ncuts - 1].from + s->cuts[s->ncuts - 1].len == from) {
+		s->cuts[s->ncuts - 1].len += n;
+		s->cut += n;
+		return;
+	}
 	if (s->ncuts == *cap) {
 		*cap = *cap ? 2 * *cap : 4;
 		s->cuts = xrealloc(s->cuts, *cap * sizeof(*s->cuts));
@@ -199,6 +207,7 @@ add_cut(struct mimeskip *s, size_t *cap, size_t from, size_t n)
 	s->cuts[s->ncuts].from = from;
 	s->cuts[s->ncuts].len = n;
 	s->cuts[s->ncuts].at = 0;
+	s->cuts[s->ncuts].head = head;
 	s->ncuts++;
 	s->cut += n;
 }
@@ -224,12 +233,73 @@ cut_copy(struct mimeskip *s, const char *buf, size_t len)
 	s->buf[s->len] = '\0';
 }
 
+/* field_name - the length of the field name at buf[at] up to its ':' (printable ASCII,
+ * no blank), or 0 when the line there starts no such field */
+static size_t
+field_name(const char *buf, size_t len, size_t at)
+{
+	size_t n = 0;
+
+	while (at + n < len && buf[at + n] > ' ' && buf[at + n] < 0x7f && buf[at + n] != ':')
+		n++;
+	return n > 0 && at + n < len && buf[at + n] == ':' ? n : 0;
+}
+
+/* kept_field - 1 for the fields GMime reads the structure from: Content-* and
+ * MIME-Version */
+static int
+kept_field(const char *name, size_t n)
+{
+	return (n >= 8 && strncasecmp(name, "Content-", 8) == 0) ||
+	    (n == 12 && strncasecmp(name, "MIME-Version", 12) == 0);
+}
+
+/* head_cuts - the cuts of the fields of the message's own header block that GMime need
+ * not read (mimeskip.h), when the block is plain; its length (the empty line too), or
+ * 0 when it is not plain and nothing is cut */
+static size_t
+head_cuts(const char *buf, size_t len, struct mimeskip *s, size_t *cap)
+{
+	size_t at = 0, field = 0, name = 0;
+	const char *lf;
+
+	for (;;) {
+		size_t end, eol;
+
+		if (at >= len || (lf = memchr(buf + at, '\n', len - at)) == NULL)
+			return 0;
+		end = (size_t)(lf - buf);
+		eol = end > at && buf[end - 1] == '\r' ? end - 1 : end;
+		if (memchr(buf + at, '\r', eol - at) != NULL || memchr(buf + at, '\0', eol - at) != NULL)
+			return 0;
+		if (buf[at] == ' ' || buf[at] == '\t') {	/* a continuation */
+			if (at == 0)
+				return 0;
+		} else {
+			if (at > 0 && !kept_field(buf + field, name))	/* the field before */
+				add_cut(s, cap, field, at - field, 1);
+			if (eol == at)			/* the empty line: the block's end */
+				return end + 1;
+			if ((name = field_name(buf, eol, at)) == 0)
+				return 0;
+			field = at;
+		}
+		at = end + 1;
+	}
+}
+
 int
 mimeskip_find(const char *buf, size_t len, struct mimeskip *out)
 {
 	size_t cap = 0, pos = 0;
 
 	memset(out, 0, sizeof(*out));
+	if ((out->head_len = head_cuts(buf, len, out, &cap)) == 0 || out->ncuts == 0) {
+		free(out->cuts);			/* not plain: nothing cut */
+		memset(out, 0, sizeof(*out));
+		cap = 0;
+	} else
+		pos = out->head_len;		/* no base64 run in the header block */
 	while (pos < len) {
 		size_t start, end, first_end, last_start, lines = 1, s, next;
 
@@ -246,11 +316,13 @@ mimeskip_find(const char *buf, size_t len, struct mimeskip *out)
 		}
 		end = walk_lines(buf, len, end, &last_start, &lines);
 		if (lines >= MIMESKIP_MIN_LINES && lines >= 3 && end - start >= MIMESKIP_MIN_BYTES)
-			add_cut(out, &cap, first_end, last_start - first_end);
+			add_cut(out, &cap, first_end, last_start - first_end, 0);
 		pos = end - end % MIMESKIP_STRIDE + MIMESKIP_STRIDE;	/* past the run */
 	}
-	if (out->ncuts == 0)
+	if (out->ncuts == 0) {
+		mimeskip_release(out);
 		return 0;
+	}
 	cut_copy(out, buf, len);
 	return 1;
 }

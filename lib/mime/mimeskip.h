@@ -8,6 +8,14 @@
  * at least MIMESKIP_MIN_LINES lines and MIMESKIP_MIN_BYTES octets is cut: its first and
  * its last line stay in the copy, the lines between them go.
  *
+ * The message's own header fields go from the copy too, all but its Content-* fields
+ * and MIME-Version, when its header block is plain: every line a field ("name:", the
+ * name printable ASCII without blanks) or a continuation (starting with a blank), each
+ * ended by LF or CR LF, no other CR and no NUL, and an empty line ending the block.
+ * GMime reads a header block field by field, so the fields left, the end of the block
+ * and all that follows read the same; the filter reads the cut fields from the bytes
+ * (mime_head.h).
+ *
  * The input is untrusted and nothing here decides what the bytes mean: a cut is only a
  * candidate. GMime's parser tells structure only by lines that start with "--"
  * (boundaries, OpenPGP armour) and by header blocks; mime_parse() (mime_parse.c) has
@@ -36,6 +44,7 @@ struct mimeskip_cut {
 					   of the run's last line there) */
 	size_t from;			/* offset of the first cut octet in the original */
 	size_t len;
+	int head;			/* 1: header fields of the message's own block */
 };
 
 /* The message with its runs' inner lines cut out. */
@@ -45,6 +54,8 @@ struct mimeskip {
 	struct mimeskip_cut *cuts;	/* in message order (xmalloc'd) */
 	size_t ncuts;
 	size_t cut;			/* octets cut, the cuts' lengths summed */
+	size_t head_len;		/* with head cuts, the length of the message's own
+					   header block in the original (its empty line too) */
 };
 
 /* mimeskip_find - the cuts of buf[0..len) and a copy without them in *out (release it

@@ -109,7 +109,7 @@ mimeskip_stream_covered(GMimeStream *stream)
 	MimeskipStream *s = (MimeskipStream *)stream;
 
 	for (size_t i = 0; i < s->skip.ncuts; i++)
-		if (!s->covered[i])
+		if (!s->covered[i] && !s->skip.cuts[i].head)	/* header fields need no window */
 			return 0;
 	return s->copy != NULL;
 }

@@ -26,8 +26,9 @@
  * it as well.
  */
 GMimeStream *mimeskip_stream_new(struct mimeskip *skip, GByteArray *orig);
-/* mimeskip_stream_covered - 1 when every cut lay strictly inside one substream asked
- * for: after its window's start, at or before its end (the copy's offsets) */
+/* mimeskip_stream_covered - 1 when every cut of base64 lines lay strictly inside one
+ * substream asked for: after its window's start, at or before its end (the copy's
+ * offsets); cuts of header fields need none (mimeskip.h) */
 int mimeskip_stream_covered(GMimeStream *stream);
 /* mimeskip_stream_map - the original's offset of an offset in the copy (-1 stays -1) */
 gint64 mimeskip_stream_map(GMimeStream *stream, gint64 off);

@@ -4,8 +4,11 @@
  * Subject (the last one, decoded), the Message-Id (the last one, without brackets or
  * comments), the address lists of each kind (every header of the kind, in order) and
  * the first value of a header by name (none for Content-* headers, which GMime 3 keeps
- * off the message). The header blocks are hostile: repeats, folding, encoded words
- * good and broken, raw 8-bit text, groups, odd case, empty and missing values.
+ * off the message). Each is read twice: from the top part's own header list (GMime's
+ * parse of the whole message), and from the bytes, as after mime_parse, which leaves
+ * the message's own fields of a plain block out of the top part. The header blocks are
+ * hostile: repeats, folding, encoded words good and broken, raw 8-bit text, groups,
+ * odd case, empty and missing values, CR LF and LF.
  */
 #include <check.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include <gmime/gmime.h>
 
 #include "mime/mime_head.h"
+#include "mime/mime_parse.h"
 #include "test_mime.h"
 #include "test_run.h"
 
@@ -49,21 +53,29 @@ static const char *const blocks[] = {
 	"",
 };
 
+#define NBLOCKS (sizeof(blocks) / sizeof(blocks[0]))
+
 static const char *const names[] = {
 	"Subject", "subject", "From", "To", "Cc", "X-Postsale-Onboarding", "x-renewal",
 	"Content-Type", "Content-Language", "content-language", "Message-Id", "Date",
 	"MIME-Version", "X-Missing",
 };
 
-/* both - GMime's GMimeMessage and its top part of the block with a short body */
+/* both - GMime's GMimeMessage and its top part of the block with a short body (with
+ * LF line ends, lf 1, or CR LF as written) into text */
 static void
-both(const char *block, GMimeMessage **msg, GMimeObject **top)
+both(const char *block, int lf, char *text, size_t size, GMimeMessage **msg, GMimeObject **top)
 {
-	char text[2048];
 	GMimeStream *s;
 	GMimeParser *p;
+	size_t n = 0;
 
-	snprintf(text, sizeof(text), "%s\r\nHello.\r\n", block);
+	snprintf(text, size, "%s\r\nHello.\r\n", block);
+	for (size_t i = 0; lf && text[i] != '\0'; i++)	/* CR LF to LF */
+		if (!(text[i] == '\r' && text[i + 1] == '\n'))
+			text[n++] = text[i];
+	if (lf)
+		text[n] = '\0';
 	s = g_mime_stream_mem_new_with_buffer(text, strlen(text));
 	p = g_mime_parser_new_with_stream(s);
 	*msg = g_mime_parser_construct_message(p, NULL);
@@ -81,20 +93,19 @@ same(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-START_TEST(test_like_gmime)
+/* like_gmime - the readings of top (as read by way) are GMime's message's */
+static void
+like_gmime(GMimeMessage *msg, GMimeObject *top, int _i, const char *way)
 {
-	GMimeMessage *msg;
-	GMimeObject *top;
 	char *mine;
 
-	g_mime_init();
-	both(blocks[_i], &msg, &top);
 	ck_assert_msg(same(mime_head_subject(top), g_mime_message_get_subject(msg)),
-	    "block %d: Subject [%s] / GMime [%s]", _i, mime_head_subject(top),
+	    "block %d, %s: Subject [%s] / GMime [%s]", _i, way, mime_head_subject(top),
 	    g_mime_message_get_subject(msg));
 	mine = mime_head_message_id(top);
 	ck_assert_msg(same(mine, g_mime_message_get_message_id(msg)),
-	    "block %d: Message-Id [%s] / GMime [%s]", _i, mine, g_mime_message_get_message_id(msg));
+	    "block %d, %s: Message-Id [%s] / GMime [%s]", _i, way, mine,
+	    g_mime_message_get_message_id(msg));
 	g_free(mine);
 	for (int t = GMIME_ADDRESS_TYPE_SENDER; t <= GMIME_ADDRESS_TYPE_BCC; t++) {
 		InternetAddressList *l = mime_head_addresses(top, t);
@@ -104,7 +115,7 @@ START_TEST(test_like_gmime)
 
 		ck_assert_msg(same(a, b) && internet_address_list_length(l) ==
 		    internet_address_list_length(g_mime_message_get_addresses(msg, t)),
-		    "block %d, address kind %d: [%s] / GMime [%s]", _i, t, a, b);
+		    "block %d, %s, address kind %d: [%s] / GMime [%s]", _i, way, t, a, b);
 		g_free(a);
 		g_free(b);
 		g_object_unref(l);
@@ -112,8 +123,36 @@ START_TEST(test_like_gmime)
 	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++)
 		ck_assert_msg(same(mime_head_get(top, names[n]),
 		    g_mime_object_get_header(GMIME_OBJECT(msg), names[n])),
-		    "block %d: %s [%s] / GMime [%s]", _i, names[n], mime_head_get(top, names[n]),
-		    g_mime_object_get_header(GMIME_OBJECT(msg), names[n]));
+		    "block %d, %s: %s [%s] / GMime [%s]", _i, way, names[n],
+		    mime_head_get(top, names[n]), g_mime_object_get_header(GMIME_OBJECT(msg), names[n]));
+}
+
+/* From the top part's header list, and from the bytes (mime_parse); blocks with CR LF,
+ * then with LF. */
+START_TEST(test_like_gmime)
+{
+	const char *block = blocks[_i % NBLOCKS];
+	GMimeMessage *msg;
+	GMimeObject *top, *cut;
+	GMimeParser *parser = g_mime_parser_new();
+	GByteArray *view;
+	enum mime_parse_how how;
+	char text[2048];
+
+	g_mime_init();
+	both(block, _i >= (int) NBLOCKS, text, sizeof(text), &msg, &top);
+	like_gmime(msg, top, _i, "the part's list");
+	view = g_byte_array_new_take((guint8 *) text, strlen(text));
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	cut = mime_parse(parser, view, &how);
+	ck_assert_ptr_nonnull(cut);
+	like_gmime(msg, cut, _i, how == MIME_PARSE_SKIPPED ? "the bytes" : "mime_parse's list");
+	/* a plain block with fields to leave out is read from the bytes */
+	if (_i % NBLOCKS == 0 || _i % NBLOCKS == 1)
+		ck_assert_int_eq(how, MIME_PARSE_SKIPPED);
+	g_object_unref(cut);
+	g_object_unref(parser);
+	g_byte_array_free(view, FALSE);
 	g_object_unref(msg);
 	g_object_unref(top);
 }
@@ -137,7 +176,7 @@ int
 main(void)
 {
 	const struct test_case tests[] = {
-		TEST_LOOP(test_like_gmime, blocks), TEST_ONCE(test_edges),
+		TEST_LOOP_N(test_like_gmime, 2 * NBLOCKS), TEST_ONCE(test_edges),
 	};
 
 	return test_main("mime_head", 0, tests, TEST_COUNT(tests));
