@@ -243,9 +243,8 @@ void filter_edits_clear(struct filter_edits *e);
 int filter_rcpt_name(GMimeObject *msg, const char *rcpt, char *buf, size_t len);
 /* filter_header_count - occurrences of header name in m's header block */
 int filter_header_count(const struct ps_msg *m, const char *name);
-/* filter_parse - GMime's reading of m->raw in place as the message's top part, which
- * carries every header of the message (mime/mime_head.h reads what they say; NULL: not
- * MIME it can read); *view wraps the bytes; filter_unparse() drops both, never the
+/* filter_parse - GMime's reading of m->raw in place as the message's top part (what
+ * the message's own header fields say: mime/mime_head.h; NULL: not MIME it can read); *view wraps the bytes; filter_unparse() drops both, never the
  * bytes */
 GMimeObject *filter_parse(const struct ps_msg *m, GByteArray **view);
 void filter_unparse(GMimeObject *msg, GByteArray *view);

@@ -1,8 +1,8 @@
 /*
- * mime_head.h - what a message's own header says, read from its top part.
+ * mime_head.h - what a message's own header says, read from its top part or its bytes.
  *
  * The filter has GMime read a message as a part (g_mime_parser_construct_part): the top
- * part then carries every header of the message, and GMime is spared the work that a
+ * part then carries the message's header fields, and GMime is spared the work that a
  * GMimeMessage does on each header as it is added, asked for or not (six address lists
  * with their change events, the Date with a time zone of its own, the Subject and the
  * Message-Id), about 90,000 instructions a message. These functions read the same

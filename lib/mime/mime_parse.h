@@ -21,12 +21,13 @@ enum mime_parse_how {
 
 /*
  * mime_parse - parser (GMIME_FORMAT_MESSAGE, default options; reset here with
- * g_mime_parser_init_with_stream) reads the message view holds as its top part, which
- * carries every header of the message (g_mime_parser_construct_part: what GMimeMessage
- * would make of them is in mime_head.h); NULL when GMime finds none. view wraps the bytes without owning them and must outlive every GMime object
- * of the message; so must the bytes, unchanged. The parser keeps its last stream, which
- * holds nothing of the bytes' own but view's pointer, until it is reset or freed. *how
- * (unless how is NULL) tells which way GMime read.
+ * g_mime_parser_init_with_stream) reads the message view holds as its top part
+ * (g_mime_parser_construct_part), which carries the message's own header fields too
+ * unless mimeskip cut them from GMime's copy; mime_head.h reads what they say either
+ * way. NULL when GMime finds none. view wraps the bytes without owning them and must
+ * outlive every GMime object of the message; so must the bytes, unchanged. The parser
+ * keeps its last stream, which holds nothing of the bytes' own but view's pointer,
+ * until it is reset or freed. *how (unless how is NULL) tells which way GMime read.
  */
 GMimeObject *mime_parse(GMimeParser *parser, GByteArray *view, enum mime_parse_how *how);
 
