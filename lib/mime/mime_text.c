@@ -270,14 +270,6 @@ mime_text_body(GMimeObject *root, size_t max_bytes)
 }
 
 char *
-mime_text_subject(GMimeMessage *msg)
-{
-	const char *s = msg != NULL ? g_mime_message_get_subject(msg) : NULL;
-
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-char *
 mime_text_message_bytes(GMimeMessage *msg, size_t *len)
 {
 	GMimeFormatOptions *opts = g_mime_format_options_new();

@@ -28,9 +28,6 @@ char *mime_text_body(GMimeObject *top, size_t max_bytes);
  * caller frees with free() */
 char *mime_text_from_html(const char *html, size_t len);
 
-/* mime_text_subject - the decoded Subject (UTF-8) of msg, or NULL; caller frees */
-char *mime_text_subject(GMimeMessage *msg);
-
 /* mime_text_message_bytes - msg written as RFC 5322 bytes with CRLF line ends, ready
  * for SMTP: a NUL-terminated string (*len bytes) the caller frees with free(); msg is
  * unreferenced (given up) */
