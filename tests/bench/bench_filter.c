@@ -14,8 +14,9 @@
  * WARMUP times first (lazy set-up, the first journal entry), then RUNS times inside
  * bench_filter_runs(), the only function to count, with
  *   valgrind --tool=callgrind --toggle-collect=bench_filter_runs
- * (`make bench-filter` does that). Prints what the last run decided and the CPU time
- * per run. Not a pass/fail test. The config and the message are trusted.
+ * (`make bench-filter` does that; with -t the runs are in other threads, so count
+ * bench_once instead). Prints what the last run decided and the CPU time per run. Not
+ * a pass/fail test. The config and the message are trusted.
  */
 #include <pthread.h>
 #include <stdio.h>
