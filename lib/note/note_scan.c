@@ -178,6 +178,28 @@ all_lwsp(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * dash_line - the first line in [ls, e) that starts with "--" (ls is a line start), or
+ * e. Only such a line can be a delimiter; memchr steps over content without a '-' (as
+ * base64 is) many octets at a time, where a loop over its lines would stop at each.
+ */
+static size_t
+dash_line(const char *msg, size_t ls, size_t e)
+{
+	for (size_t i = ls; i < e;) {
+		const char *d = memchr(msg + i, '-', e - i);
+		size_t q;
+
+		if (d == NULL)
+			break;
+		q = (size_t)(d - msg);
+		if ((q == ls || msg[q - 1] == '\n') && q + 1 < e && msg[q + 1] == '-')
+			return q;
+		i = q + 1;
+	}
+	return e;
+}
+
 /* parse_multipart - split the multipart at idx into its children and read them */
 static int
 parse_multipart(scan *sc, int idx, int depth)
@@ -195,7 +217,7 @@ parse_multipart(scan *sc, int idx, int depth)
 	size_t child_start = (size_t)-1;
 	int closed = 0;
 	int last = -1;
-	for (size_t ls = s; ls < e;) {
+	for (size_t ls = dash_line(msg, s, e); ls < e;) {
 		const char *nl = memchr(msg + ls, '\n', e - ls);
 		size_t le = nl ? (size_t)(nl - msg) : e;
 		size_t next = nl ? le + 1 : e;
@@ -230,7 +252,7 @@ parse_multipart(scan *sc, int idx, int depth)
 			}
 			child_start = next;
 		}
-		ls = next;
+		ls = dash_line(msg, next, e);
 	}
 	if (!closed) {
 		snprintf(sc->why, sc->whylen, "multipart/%s: %s \"%.40s\"",

@@ -194,6 +194,79 @@ START_TEST(test_scan_offsets)
 }
 END_TEST
 
+/*
+ * Multiparts whose content has dashes where a line-by-line reading must look: lines of
+ * "-", "--" and "---", "--" inside a line, a boundary that holds dashes itself, the
+ * delimiter on the body's first line, CR LF and LF, no line end after the last. Base64
+ * content has no '-' at all, the case the scanner steps over fastest.
+ */
+static const struct {
+	const char *msg, *boundary;
+} dash_cases[] = {
+	{ "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nplain - text\n-- \n--\n---\n"
+	  "-\n--c\n x--b\nx--b\n--b\n\nsecond\n--b--\n", "b" },
+	{ "Content-Type: multipart/mixed; boundary=b\r\n\r\n- pre\r\n--\r\n--b\r\n\r\n"
+	  "a-b--c\r\n--\r\n--b\t \r\nContent-Type: text/plain\r\n\r\n--x\r\n--b--", "b" },
+	{ "Content-Type: multipart/mixed; boundary=\"--==b-\"\n\n----==b-\n\n--==b\n---==b-\n"
+	  "-----==b\n----==b-\n\nQUJD\nREVG\n----==b---\nepi - log\n", "--==b-" },
+	{ "Content-Type: multipart/alternative; boundary=q\n\n--q\n\n-\n--q\n\n--\n--q--\n-", "q" },
+};
+
+/* ref_parts - the children of the multipart whose body is m[s, e), read line by line as
+ * RFC 2046 has it: each part from after a delimiter line to the line end before the next
+ * (starts and ends in the arrays); their number */
+static size_t
+ref_parts(const char *m, size_t s, size_t e, const char *b, size_t *starts, size_t *ends)
+{
+	size_t n = 0, blen = strlen(b), ls = s, open = (size_t)-1;
+
+	while (ls < e) {
+		const char *nl = memchr(m + ls, '\n', e - ls);
+		size_t le = nl ? (size_t)(nl - m) : e, next = nl ? le + 1 : e;
+		size_t ce = le > ls && m[le - 1] == '\r' ? le - 1 : le;
+
+		if (ce - ls >= 2 + blen && strncmp(m + ls, "--", 2) == 0 &&
+		    memcmp(m + ls + 2, b, blen) == 0) {
+			int close = ce - ls >= 4 + blen && strncmp(m + ls + 2 + blen, "--", 2) == 0;
+
+			if (open != (size_t)-1) {
+				size_t end = ls > open && m[ls - 1] == '\n' ? ls - 1 : ls;
+
+				if (end > open && m[end - 1] == '\r')
+					end--;
+				starts[n] = open;
+				ends[n++] = end;
+			}
+			if (close)
+				break;
+			open = next;
+		}
+		ls = next;
+	}
+	return n;
+}
+
+START_TEST(test_scan_dashes)
+{
+	const char *m = dash_cases[_i].msg;
+	size_t starts[8], ends[8], n, k = 0;
+	note_tree t;
+	char why[200];
+
+	ck_assert_msg(note_scan(m, strlen(m), NOTE_MARKER_NAME, &t, why, sizeof why) == 0, "%s", why);
+	n = ref_parts(m, t.parts[0].body_start, strlen(m), dash_cases[_i].boundary, starts, ends);
+	ck_assert_uint_gt(n, 1);
+	for (int c = t.parts[0].first_child; c >= 0; c = t.parts[c].next, k++) {
+		ck_assert_uint_lt(k, n);
+		ck_assert_uint_eq(t.parts[c].hdr_start, starts[k]);
+		ck_assert_uint_eq(t.parts[c].body_end, ends[k]);
+	}
+	ck_assert_uint_eq(k, n);
+	ck_assert_int_eq(note_gmime_agrees(m, strlen(m), &t), 1);
+	note_tree_clear(&t);
+}
+END_TEST
+
 static const char TN[] = "Thank you, Zo\xc3\xab.\n";
 static const char HN[] = "<p>Thank you, Zo\xc3\xab.</p>\n";
 
@@ -344,6 +417,7 @@ main(void)
 		TEST_LOOP(test_b64, b64_cases), TEST_ONCE(test_b64_lines),
 		TEST_LOOP(test_qp_decode, qp_cases), TEST_ONCE(test_qp_encode),
 		TEST_LOOP(test_charset, cs_cases), TEST_ONCE(test_scan_offsets),
+		TEST_LOOP(test_scan_dashes, dash_cases),
 		TEST_LOOP(test_inject, inj_cases), TEST_ONCE(test_inject_parsed_other),
 		TEST_ONCE(test_options),
 	};
