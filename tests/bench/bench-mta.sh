@@ -5,7 +5,9 @@
 # header; with notes, the body replaced), since Postfix's cleanup pays for applying any
 # filter's edits. One Postfix instance has a smtpd listener per setup (the same queue,
 # the same delivery to smtp-sink), and the setups take turns round by round, kind by
-# kind, so that the machine's noise falls on all alike. Prints msg/s of each round, the
+# kind, so that the machine's noise falls on all alike; each round starts one setup
+# further on, so that no setup always runs first, or always right after the same other
+# (whose queue's delivery and writeback it would pay for). Prints msg/s of each round, the
 # ratios of each round and their median. Not a pass/fail test.
 #
 # BENCH_KINDS (default "plain invoice note"), each measured in every round:
@@ -194,13 +196,24 @@ for kind in $KINDS; do
 	for s in $(setups_of "$kind" | tr ' ' '\n' | sort -u); do run_setup "$kind" "$s" 50 >/dev/null; done
 done
 
+# rotate N WORD... - the words, one a line, from the one at N (from 0, modulo their count)
+rotate() {
+	local n=$1 i
+	shift
+	for ((i = 0; i < $#; i++)); do
+		local at=$(((i + n) % $# + 1))
+		echo "${!at}"
+	done
+}
+
 declare -A RATE CPU MCPU
 echo "bench: $N messages per setup, kind and round, $SESSIONS sessions, $ROUNDS rounds;" \
 	"invoice mail: $( [ -f "$E2E_DIR"/invoice.eml ] && wc -c < "$E2E_DIR"/invoice.eml || echo 0) bytes"
 for r in $(seq "$ROUNDS"); do
 	for kind in $KINDS; do
 		line="round $r, $kind:"
-		for s in $(setups_of "$kind" | tr ' ' '\n' | awk '!seen[$0]++'); do
+		# shellcheck disable=SC2046
+		for s in $(rotate $((r - 1)) $(setups_of "$kind" | tr ' ' '\n' | awk '!seen[$0]++')); do
 			read -r rate ticks mticks <<<"$(run_setup "$kind" "$s")"
 			RATE[$kind.$s]="${RATE[$kind.$s]:-} $rate"
 			CPU[$kind.$s]=$(( ${CPU[$kind.$s]:-0} + ticks ))
