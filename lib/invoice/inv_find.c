@@ -798,6 +798,18 @@ static const unsigned char *part_window(GMimeStream *encoded, gint64 elen)
 	return src->data + encoded->bound_start;
 }
 
+const unsigned char *
+inv_find_part_bytes(GMimePart *part, size_t *len)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *encoded = content ? g_mime_data_wrapper_get_stream(content) : NULL;
+	gint64 elen = encoded ? g_mime_stream_length(encoded) : -1;
+	const unsigned char *window = encoded ? part_window(encoded, elen) : NULL;
+
+	*len = window ? (size_t)elen : 0;
+	return window;
+}
+
 /*
  * part_decode - the decoded content of a leaf into *out (malloc'd, a NUL after the
  * bytes, as xmemdup: the caller frees it, also on failure): base64 by b64_decode,

@@ -74,6 +74,14 @@ int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
 		      const char *filename, const char *content_type, int flags,
 		      const struct inv_find_limits *lim, inv_found_list *out);
 
+/*
+ * inv_find_part_bytes - a leaf's content as it stands in the message, still in its
+ * transfer encoding, and its length: when GMime's stream of it is a window on a memory
+ * stream (a message parsed from memory, as the filter's); NULL otherwise. The bytes
+ * belong to that stream's buffer.
+ */
+const unsigned char *inv_find_part_bytes(GMimePart *part, size_t *len);
+
 /* inv_found_clear - free what one entry holds and zero it (an entry taken out of a list) */
 void inv_found_clear(inv_found *f);
 

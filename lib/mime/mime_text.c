@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "invoice/inv_find.h"
 #include "mime_text.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -243,6 +244,50 @@ mt_cut(char *s, size_t max)
 	s[max] = '\0';
 }
 
+/*
+ * mt_as_is - the text of a text part copied from where it stands, when GMime's
+ * g_mime_text_part_get_text() would give those very bytes: no transfer encoding to undo
+ * (7bit, 8bit, binary or none), and no charset filter that could change one (no
+ * charset named; UTF-8 and the bytes valid UTF-8 without a NUL; US-ASCII and the
+ * bytes ASCII). Cut at a NUL, as GMime's text is read as a string. NULL otherwise, and
+ * GMime reads it: its streams, filters and iconv cost more than the rest of the body
+ * text for a message parsed from memory.
+ */
+static char *
+mt_as_is(GMimeObject *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
+	GMimeContentType *ct = g_mime_object_get_content_type(part);
+	const char *cs = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+	const unsigned char *p;
+	size_t len, n;
+
+	if (content == NULL)
+		return NULL;
+	switch (g_mime_data_wrapper_get_encoding(content)) {
+	case GMIME_CONTENT_ENCODING_DEFAULT:
+	case GMIME_CONTENT_ENCODING_7BIT:
+	case GMIME_CONTENT_ENCODING_8BIT:
+	case GMIME_CONTENT_ENCODING_BINARY:
+		break;
+	default:
+		return NULL;
+	}
+	if ((p = inv_find_part_bytes(GMIME_PART(part), &len)) == NULL)
+		return NULL;
+	if (cs != NULL && g_ascii_strcasecmp(cs, "utf-8") == 0) {
+		if (!g_utf8_validate_len((const char *)p, len, NULL))
+			return NULL;
+	} else if (cs != NULL && g_ascii_strcasecmp(cs, "us-ascii") == 0) {
+		for (size_t i = 0; i < len; i++)
+			if (p[i] >= 0x80)
+				return NULL;
+	} else if (cs != NULL)
+		return NULL;
+	n = strnlen((const char *)p, len);
+	return xmemdup(p, n);
+}
+
 char *
 mime_text_body(GMimeObject *root, size_t max_bytes)
 {
@@ -258,13 +303,17 @@ mime_text_body(GMimeObject *root, size_t max_bytes)
 			return NULL;
 		html = 1;
 	}
-	if ((text = g_mime_text_part_get_text(GMIME_TEXT_PART(part))) == NULL)
+	if ((out = mt_as_is(part)) != NULL) {
+		if (html) {
+			text = out;
+			out = mime_text_from_html(text, strlen(text));
+			free(text);
+		}
+	} else if ((text = g_mime_text_part_get_text(GMIME_TEXT_PART(part))) != NULL) {
+		out = html ? mime_text_from_html(text, strlen(text)) : xstrdup(text);
+		g_free(text);
+	} else
 		return NULL;
-	if (html)
-		out = mime_text_from_html(text, strlen(text));
-	else
-		out = xstrdup(text);
-	g_free(text);
 	mt_cut(out, max_bytes);
 	return out;
 }

@@ -403,6 +403,84 @@ START_TEST(test_body_cut)
 }
 END_TEST
 
+/*
+ * The body text is GMime's own reading of the part: mime_text copies the bytes where
+ * GMime would give them unchanged, and must agree with g_mime_text_part_get_text()
+ * (the oracle, read from the same parse) for every charset label, transfer encoding and
+ * kind of octets: valid and invalid UTF-8 (surrogates, overlong forms, beyond U+10FFFF),
+ * 8-bit octets under US-ASCII, a NUL, a byte order mark, quoted-printable escapes,
+ * plain and HTML.
+ */
+static const struct {
+	const char *bytes;
+	size_t len;
+} as_is_bodies[] = {
+#define AS_IS(s) { s, sizeof(s) - 1 }
+	AS_IS("Total: 10.00 EUR\r\n"), AS_IS("caf\xc3\xa9 \xf0\x9f\x98\x80\r\n"),
+	AS_IS("latin \xe9 1\r\n"), AS_IS("nul\0after\r\n"), AS_IS("sur \xed\xa0\x80\r\n"),
+	AS_IS("nonchar \xef\xbf\xbe\r\n"), AS_IS("overlong \xc0\xaf\r\n"),
+	AS_IS("big \xf4\x90\x80\x80\r\n"), AS_IS("\xef\xbb\xbf" "bom\r\n"),
+	AS_IS("cut \xc3\r\n"), AS_IS("<p>Total: 1&nbsp;EUR</p>\r\n"),
+	AS_IS("Total =E2=82=AC 10=\r\n00 EUR\r\n"),
+#undef AS_IS
+};
+static const char *const as_is_charsets[] = {
+	NULL, "utf-8", "UTF-8", "\"utf-8\"", "us-ascii", "US-ASCII", "iso-8859-1", "utf8",
+	"windows-1252", "x-unknown",
+};
+static const char *const as_is_encodings[] = {
+	NULL, "7bit", "8bit", "binary", "quoted-printable", "x-token",
+};
+
+START_TEST(test_body_as_gmime)
+{
+	g_mime_init();
+	for (size_t b = 0; b < sizeof(as_is_bodies) / sizeof(as_is_bodies[0]); b++)
+		for (size_t c = 0; c < sizeof(as_is_charsets) / sizeof(as_is_charsets[0]); c++)
+			for (size_t e = 0; e < sizeof(as_is_encodings) / sizeof(as_is_encodings[0]); e++)
+				for (int html = 0; html <= 1; html++) {
+					char head[256], *eml, *got, *want = NULL, *g;
+					size_t hl, len;
+					GMimeStream *st;
+					GMimeParser *p;
+					GMimeObject *msg;
+
+					hl = (size_t)snprintf(head, sizeof(head),
+					    "Subject: x\r\nContent-Type: text/%s%s%s\r\n%s%s%s\r\n",
+					    html ? "html" : "plain", as_is_charsets[c] ? "; charset=" : "",
+					    as_is_charsets[c] ? as_is_charsets[c] : "",
+					    as_is_encodings[e] ? "Content-Transfer-Encoding: " : "",
+					    as_is_encodings[e] ? as_is_encodings[e] : "",
+					    as_is_encodings[e] ? "\r\n" : "");
+					len = hl + as_is_bodies[b].len;
+					eml = malloc(len);
+					memcpy(eml, head, hl);
+					memcpy(eml + hl, as_is_bodies[b].bytes, as_is_bodies[b].len);
+					st = g_mime_stream_mem_new_with_buffer(eml, len);
+					p = g_mime_parser_new_with_stream(st);
+					msg = g_mime_parser_construct_part(p, NULL);
+					ck_assert_ptr_nonnull(msg);
+					if ((g = g_mime_text_part_get_text(GMIME_TEXT_PART(msg))) != NULL) {
+						want = html ? mime_text_from_html(g, strlen(g)) : strdup(g);
+						g_free(g);
+					}
+					got = mime_text_body(msg, 0);
+					ck_assert_msg((got == NULL) == (want == NULL) &&
+					    (got == NULL || strcmp(got, want) == 0),
+					    "body %zu, charset %s, encoding %s, %s: got \"%s\", GMime \"%s\"", b,
+					    as_is_charsets[c] ? as_is_charsets[c] : "none",
+					    as_is_encodings[e] ? as_is_encodings[e] : "none",
+					    html ? "html" : "plain", got ? got : "(none)", want ? want : "(none)");
+					free(got);
+					free(want);
+					g_object_unref(msg);
+					g_object_unref(p);
+					g_object_unref(st);
+					free(eml);
+				}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -411,7 +489,7 @@ main(void)
 		TEST_ONCE(test_amount_message), TEST_LOOP(test_parse_amount, parse_cases),
 		TEST_LOOP(test_recipient, rcpt_cases), TEST_ONCE(test_recipient_check_off),
 		TEST_LOOP(test_iban, iban_cases), TEST_LOOP(test_body_text, body_cases),
-		TEST_ONCE(test_body_cut),
+		TEST_ONCE(test_body_cut), TEST_ONCE(test_body_as_gmime),
 	};
 
 	return test_main("mailcheck", 0, tests, TEST_COUNT(tests));
