@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,20 @@ sq_wal_hook(void *arg, sqlite3 *conn, const char *name, int pages)
 
 static void sq_close(struct db *db);
 
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
+
+/*
+ * sq_configure - SQLite's process-wide settings, before its first use: no memory
+ * statistics (postsale reads none), so that an allocation of SQLite's takes no
+ * process-wide mutex; the filter's threads allocate some 90 times a message in SQLite.
+ * SQLite already in use (the process opened it otherwise) keeps what it has.
+ */
+static void
+sq_configure(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* sq_open - open the file at target; WAL and foreign keys when it is written */
 static struct db *
 sq_open(const char *target, long timeout_ms, int flags, char *err, size_t errlen)
@@ -178,6 +193,7 @@ sq_open(const char *target, long timeout_ms, int flags, char *err, size_t errlen
 
 	if (sq_check_path(target, flags, err, errlen) != 0)
 		return NULL;
+	pthread_once(&sq_once, sq_configure);
 	oflags = (flags & DB_READONLY_OPEN) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (flags & DB_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
