@@ -2,8 +2,9 @@
  * mime_text.h - the body text of a message, as the mail-level invoice checks read it.
  *
  * The message is untrusted: parts are decoded by GMime (transfer encoding and charset
- * to UTF-8), HTML is reduced to its text without interpreting it, and the result is
- * bounded. The caller has called g_mime_init().
+ * to UTF-8), or copied as they stand where GMime's decoding would not change an octet;
+ * HTML is reduced to its text without interpreting it, and the result is bounded. The
+ * caller has called g_mime_init().
  */
 #ifndef PS_MIME_TEXT_H
 #define PS_MIME_TEXT_H
