@@ -303,17 +303,19 @@ mime_text_body(GMimeObject *root, size_t max_bytes)
 			return NULL;
 		html = 1;
 	}
-	if ((out = mt_as_is(part)) != NULL) {
-		if (html) {
-			text = out;
-			out = mime_text_from_html(text, strlen(text));
-			free(text);
-		}
-	} else if ((text = g_mime_text_part_get_text(GMIME_TEXT_PART(part))) != NULL) {
-		out = html ? mime_text_from_html(text, strlen(text)) : xstrdup(text);
-		g_free(text);
+	if ((text = mt_as_is(part)) == NULL) {
+		char *decoded = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+
+		if (decoded == NULL)
+			return NULL;
+		text = xstrdup(decoded);
+		g_free(decoded);
+	}
+	if (html) {
+		out = mime_text_from_html(text, strlen(text));
+		free(text);
 	} else
-		return NULL;
+		out = text;
 	mt_cut(out, max_bytes);
 	return out;
 }
