@@ -6,6 +6,7 @@
  * value copied into a finding's message is cut to a bounded length.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,35 @@ match_word(const char *s, const char *kw)
 	if (is_word((unsigned char) kw[-1]) && is_word((unsigned char) s[i]))
 		return 0;
 	return i;
+}
+
+/* first_letters - the ASCII letters the keywords kws start with, a bit each (a: bit 0) */
+static uint32_t
+first_letters(const char *const *kws)
+{
+	uint32_t m = 0;
+
+	for (; *kws; kws++)
+		if (isalpha((unsigned char) **kws))
+			m |= UINT32_C(1) << (tolower((unsigned char) **kws) - 'a');
+	return m;
+}
+
+/* keyword_at - the length in s of the first of kws that s starts with (match_word) and
+ * its index in *which, or 0 (s starts no keyword, or with no ASCII letter); first is
+ * first_letters(kws), which turns most words away at their first letter */
+static size_t
+keyword_at(const char *s, const char *const *kws, uint32_t first, size_t *which)
+{
+	unsigned char c = (unsigned char) *s;
+	size_t kl = 0;
+
+	if (c >= 0x80 || !isalpha(c) || !(first & (UINT32_C(1) << (tolower(c) - 'a'))))
+		return 0;
+	for (*which = 0; kws[*which] != NULL; (*which)++)
+		if ((kl = match_word(s, kws[*which])) > 0)
+			break;
+	return kl;
 }
 
 /* skip_space - past spaces, tabs and no-break spaces (not line ends) */
@@ -140,20 +170,19 @@ read_number_token(const char *p, char *tok, size_t toklen)
 static void
 stated_numbers(const char *text, char tok[][MC_TOKEN], size_t *n, size_t max)
 {
+	uint32_t first = first_letters(number_keywords);
+
 	for (size_t i = 0; text[i] != '\0' && *n < max; i++) {
-		size_t kl = 0, cl = 0, k;
+		size_t kl, cl = 0, k;
 		const char *p;
 		int connector = 0;
 
-		if (!word_start(text, i) || !isalpha((unsigned char) text[i]))
-			continue;
-		for (k = 0; number_keywords[k] && kl == 0; k++)
-			kl = match_word(text + i, number_keywords[k]);
-		if (kl == 0)
+		if (!word_start(text, i) ||
+		    (kl = keyword_at(text + i, number_keywords, first, &k)) == 0)
 			continue;
 		/* "Rechnungsnummer" says it is a number; "Invoice" and "Rechnung" need a
 		 * connector, or a token that is not a date or a period */
-		connector = k - 1 < NUMBER_KEYWORDS_IMPLY;
+		connector = k < NUMBER_KEYWORDS_IMPLY;
 		p = skip_space(text + i + kl);
 		for (const char *const *c = number_connectors; *c && cl == 0; c++)
 			cl = match_word(p, *c);
@@ -521,14 +550,13 @@ skip:
 static void
 stated_amounts(const char *text, struct stated_amount *a, size_t *n, size_t max)
 {
-	for (size_t i = 0; text[i] != '\0' && *n < max; i++) {
-		size_t kl = 0;
+	uint32_t first = first_letters(amount_keywords);
 
-		if (!word_start(text, i) || !isalpha((unsigned char) text[i]))
-			continue;
-		for (const char *const *k = amount_keywords; *k && kl == 0; k++)
-			kl = match_word(text + i, *k);
-		if (kl == 0)
+	for (size_t i = 0; text[i] != '\0' && *n < max; i++) {
+		size_t kl, k;
+
+		if (!word_start(text, i) ||
+		    (kl = keyword_at(text + i, amount_keywords, first, &k)) == 0)
 			continue;
 		if (amount_after(text + i + kl, &a[*n]))
 			(*n)++;
