@@ -20,7 +20,10 @@
 # default 8). BENCH_OTHER_MILTER=PATH also measures another build of postsale-milter
 # (e.g. main's, before a change) in the same rounds, with the same configuration.
 # E2E_MILTER_WRAPPER runs postsale-milter under a tool, e.g. callgrind, to profile the
-# running filter under this load.
+# running filter under this load. BENCH_CALIBRATE (e.g. "C100 C300 W300") adds, for
+# invoice mail, the no-op adding the header that also spends N microseconds of CPU (CN)
+# or waits N microseconds without the CPU (WN) at end of message (noop-milter -C, -W):
+# what a filter's work, and a filter's wait, at that point cost the MTA's throughput.
 # Each filter's CPU time (user + system, from /proc) is also summed over the rounds of
 # each kind, and printed per message: unlike msg/s, it barely moves when other work
 # shares the machine, so it shows what postsale-milter costs beyond the no-op. So is the
@@ -39,6 +42,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 SESSIONS=${BENCH_SESSIONS:-8}
 SIZE=${BENCH_SIZE:-5120}
 OTHER=${BENCH_OTHER_MILTER:-}
+CAL=${BENCH_CALIBRATE:-}
 PGB=""	# set to yes below when the PostgreSQL store is measured
 
 e2e_init
@@ -52,6 +56,11 @@ for kind in $KINDS; do
 	esac
 done
 [ -z "$OTHER" ] || [ -x "$OTHER" ] || { echo "bench: $OTHER is not a program" >&2; exit 2; }
+CALS=""
+for c in $CAL; do
+	[[ "$c" =~ ^[CW][0-9]{1,6}$ ]] || { echo "bench: BENCH_CALIBRATE takes CN and WN (microseconds), not $c" >&2; exit 2; }
+	CALS="$CALS cal-$c"
+done
 XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
 case " $KINDS " in
 *" invoice "*|*" note "*)
@@ -92,6 +101,7 @@ note-invoices = $2"
 start_noop noop ""
 start_noop noop-h "-H"
 start_noop noop-hb "-H -B"
+for c in $CALS; do start_noop "$c" "-H -${c:4:1} ${c:5}"; done
 start_postsale ps no
 start_postsale ps-notes yes
 [ -n "$OTHER" ] && start_postsale other no "$OTHER" && start_postsale other-notes yes "$OTHER"
@@ -186,7 +196,7 @@ run_setup() {
 setups_of() {
 	case "$1" in
 	plain) echo "none noop noop ps ${OTHER:+other} ${PGB:+pg}" ;;	# postsale makes no edit here
-	invoice) echo "none noop noop-h ps ${OTHER:+other} ${PGB:+pg}" ;;
+	invoice) echo "none noop noop-h ps ${OTHER:+other} ${PGB:+pg} $CALS" ;;
 	note) echo "none noop noop-hb ps-notes ${OTHER:+other-notes} ${PGB:+pg-notes}" ;;
 	esac
 }
@@ -290,6 +300,21 @@ PY
 	cpu_report "$kind" "filter CPU" CPU "$noop" "$edit" "$ps" "$other_s" "$pg_s"
 	cpu_report "$kind" "the machine's CPU (all processes, every core)" MCPU none "$noop" \
 		"$edit" "$ps" "$other_s" "$pg_s"
+	[ "$kind" = invoice ] || continue
+	for c in $CALS; do
+		python3 - "$c" "${RATE[$kind.$c]}" "${RATE[$kind.$edit]}" "$(getconf CLK_TCK)" \
+			"$((N * ROUNDS))" "${CPU[$kind.$c]}" "${CPU[$kind.$edit]}" <<'PY'
+import statistics, sys
+c, cal, edit = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
+tck, n, cpu_c, cpu_e = float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
+what = ("spending %s us of CPU" if c[4] == "C" else "waiting %s us") % c[5:]
+r = [x / y for x, y in zip(cal, edit)]
+print("invoice: no-op adding the header and %s at end of message / without, per round: %s;"
+      " median %.3f; its CPU %.3f ms a message, without %.3f ms"
+      % (what, " ".join("%.3f" % x for x in r), statistics.median(r),
+         cpu_c / tck / n * 1000, cpu_e / tck / n * 1000))
+PY
+	done
 done
 echo "postsale-milter logged: $(cat "$E2E_DIR"/ps.log "$E2E_DIR"/ps-notes.log | grep -c ': outbound: ')" \
 	"plain outbound, $(cat "$E2E_DIR"/ps.log "$E2E_DIR"/ps-notes.log | grep -c ': invoice TOSL108 ')" \

@@ -11,11 +11,17 @@
  * socket (milter/nodelay.c), so that its replies to an edited message are not held back
  * by Nagle's algorithm either.
  *
- * usage: noop-milter [-H] [-B] inet:PORT@127.0.0.1
+ * With -C USEC it spends that much CPU time at end of message, and with -W USEC it
+ * waits that long without using the CPU: a filter's work and a filter's wait at the
+ * point where postsale-milter does its own, to see what each costs the MTA's
+ * throughput (BENCH_CALIBRATE in bench-mta.sh).
+ *
+ * usage: noop-milter [-H] [-B] [-C USEC] [-W USEC] inet:PORT@127.0.0.1
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
@@ -26,6 +32,7 @@
 	SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_HDR_LEADSPC | SMFIP_SKIP)
 
 static int add_header, replace_body;
+static long spend_usec, wait_usec;
 
 struct body {			/* the body so far, with -B */
 	unsigned char *bytes;
@@ -85,11 +92,46 @@ noop_done(SMFICTX *c)
 	}
 }
 
+/* usec_of - the microseconds of ts */
+static long long
+usec_of(const struct timespec *ts)
+{
+	return (long long) ts->tv_sec * 1000000 + ts->tv_nsec / 1000;
+}
+
+/* spend - use usec of this thread's CPU time */
+static void
+spend(long usec)
+{
+	struct timespec ts;
+	long long until;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	until = usec_of(&ts) + usec;
+	do
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	while (usec_of(&ts) < until);
+}
+
+/* wait_for - sleep usec without using the CPU */
+static void
+wait_for(long usec)
+{
+	struct timespec ts = {.tv_sec = usec / 1000000, .tv_nsec = usec % 1000000 * 1000};
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
 static sfsistat
 noop_eom(SMFICTX *c)
 {
 	struct body *b = smfi_getpriv(c);
 
+	if (spend_usec > 0)
+		spend(spend_usec);
+	if (wait_usec > 0)
+		wait_for(wait_usec);
 	if (add_header)
 		smfi_addheader(c, "X-Noop", " ok; number=TOSL108");
 	if (replace_body && b != NULL)
@@ -99,6 +141,16 @@ noop_eom(SMFICTX *c)
 }
 
 static sfsistat noop_abort(SMFICTX *c) { noop_done(c); return SMFIS_CONTINUE; }
+
+/* usec_arg - the microseconds s names (0 to 1,000,000), or -1 */
+static long
+usec_arg(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return end != s && *end == '\0' && v >= 0 && v <= 1000000 ? v : -1;
+}
 
 int
 main(int argc, char **argv)
@@ -113,16 +165,20 @@ main(int argc, char **argv)
 	};
 	int ch;
 
-	while ((ch = getopt(argc, argv, "HB")) != -1) {
+	while ((ch = getopt(argc, argv, "HBC:W:")) != -1) {
 		if (ch == 'H')
 			add_header = 1;
 		else if (ch == 'B')
 			replace_body = 1;
+		else if (ch == 'C' && (spend_usec = usec_arg(optarg)) >= 0)
+			continue;
+		else if (ch == 'W' && (wait_usec = usec_arg(optarg)) >= 0)
+			continue;
 		else
 			return 64;
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: noop-milter [-H] [-B] SOCKET\n");
+		fprintf(stderr, "usage: noop-milter [-H] [-B] [-C USEC] [-W USEC] SOCKET\n");
 		return 64;
 	}
 	if (smfi_setconn(argv[optind]) != MI_SUCCESS || smfi_register(desc) != MI_SUCCESS ||
