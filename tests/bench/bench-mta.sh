@@ -57,6 +57,11 @@ for kind in $KINDS; do
 done
 [ -z "$OTHER" ] || [ -x "$OTHER" ] || { echo "bench: $OTHER is not a program" >&2; exit 2; }
 CALS=""
+case " $KINDS " in
+*" invoice "*) ;;
+*) [ -z "$CAL" ] || echo "bench: BENCH_CALIBRATE is measured with invoice mail, which BENCH_KINDS leaves out" >&2
+   CAL="" ;;
+esac
 for c in $CAL; do
 	[[ "$c" =~ ^[CW][0-9]{1,6}$ ]] || { echo "bench: BENCH_CALIBRATE takes CN and WN (microseconds), not $c" >&2; exit 2; }
 	CALS="$CALS cal-$c"
