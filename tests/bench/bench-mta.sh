@@ -18,7 +18,8 @@
 # (BENCH_KIND, one kind, is still understood.) BENCH_MESSAGES (per setup and round,
 # default 2000), BENCH_ROUNDS (default 3), BENCH_SESSIONS (parallel SMTP sessions,
 # default 8). BENCH_OTHER_MILTER=PATH also measures another build of postsale-milter
-# (e.g. main's, before a change) in the same rounds, with the same configuration.
+# (e.g. main's, before a change) in the same rounds, with the same configuration; set to
+# this build itself, it shows the bench's own noise between two identical setups.
 # E2E_MILTER_WRAPPER runs postsale-milter under a tool, e.g. callgrind, to profile the
 # running filter under this load. BENCH_CALIBRATE (e.g. "C100 C300 W300") adds, for
 # invoice mail, the no-op adding the header that also spends N microseconds of CPU (CN)

@@ -175,10 +175,11 @@ main(int argc, char **argv)
 		else if (ch == 'W' && (wait_usec = usec_arg(optarg)) >= 0)
 			continue;
 		else
-			return 64;
+			break;
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "usage: noop-milter [-H] [-B] [-C USEC] [-W USEC] SOCKET\n");
+	if (ch != -1 || optind != argc - 1) {	/* a bad option or value, or no socket */
+		fprintf(stderr, "usage: noop-milter [-H] [-B] [-C USEC] [-W USEC] SOCKET"
+		    " (USEC 0 to 1000000)\n");
 		return 64;
 	}
 	if (smfi_setconn(argv[optind]) != MI_SUCCESS || smfi_register(desc) != MI_SUCCESS ||
