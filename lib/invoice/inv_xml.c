@@ -258,12 +258,13 @@ trim_dup(const char *s)
 	return len ? xmemdup(s, len) : NULL;	/* no NUL in the len bytes */
 }
 
-/* one_text - the text of n's single text child, NULL when n has other content (then
- * xmltree_content() gives its text) */
+/* one_text - the text of n's single text child, NULL when n has other content or the
+ * text is borrowed from the document, without a NUL (then xmltree_content() gives it) */
 static const char *
 one_text(xmltree_ptr n)
 {
-	if (n->kids != NULL && n->kids->next == NULL && n->kids->type == XMLTREE_TEXT)
+	if (n->kids != NULL && n->kids->next == NULL && n->kids->type == XMLTREE_TEXT &&
+	    n->kids->cap > 0)
 		return n->kids->text;
 	return NULL;
 }

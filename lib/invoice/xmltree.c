@@ -42,6 +42,7 @@ struct xmltree {
 	char *top, *end;		/* the free room of the newest block */
 	size_t next_size;		/* the size of the next block */
 	size_t unread;			/* text octets libxml2 did not read (xmlskip.h) */
+	const char *in, *in_end;	/* the document's octets, where a text may be borrowed */
 };
 
 /* arena_block - a new newest block with room for n bytes (aligned) */
@@ -99,7 +100,8 @@ new_node(struct xmltree *t, struct xmltree_node *parent, enum xmltree_type type)
 }
 
 /* text_room - make room for len more bytes (and a NUL) in text node x, extending
- * it in place when it is the arena's newest allocation */
+ * it in place when it is the arena's newest allocation; a borrowed text is copied
+ * into the arena */
 static void
 text_room(struct xmltree *t, struct xmltree_node *x, size_t len)
 {
@@ -109,7 +111,7 @@ text_room(struct xmltree *t, struct xmltree_node *x, size_t len)
 	if (need <= x->cap)
 		return;
 	cap = (need + XMLTREE_ALIGN - 1) & ~(size_t)(XMLTREE_ALIGN - 1);
-	if (x->text != NULL && x->text + x->cap == t->top &&
+	if (x->cap > 0 && x->text + x->cap == t->top &&
 	    cap - x->cap <= (size_t)(t->end - t->top)) {
 		t->top += cap - x->cap;
 		x->cap = cap;
@@ -307,8 +309,21 @@ on_end(void *user)
 	t->cur = t->cur->parent;
 }
 
+/* borrowable - 1 if s[0..len) is a long run of the document's own octets, which a new
+ * text node may borrow (xmltree.h) */
+static inline int
+borrowable(const struct xmltree *t, const char *s, size_t len)
+{
+	uintptr_t p = (uintptr_t)s;
+
+	return len >= XMLTREE_BORROW_MIN && p >= (uintptr_t)t->in &&
+	    p <= (uintptr_t)t->in_end && len <= (size_t)((uintptr_t)t->in_end - p);
+}
+
 /* on_text - character data: white space waits in t->blank until settle() places it
- * or text follows it; other text goes on the open text node, or a new one */
+ * or text follows it; other text goes on the open text node, or a new one. A long run
+ * that stands in the document is borrowed, and the run right after it in the document
+ * joins it; anything else makes it a copy. */
 static void
 on_text(void *user, const xmlChar *s, int len, int preserve)
 {
@@ -317,6 +332,17 @@ on_text(void *user, const xmlChar *s, int len, int preserve)
 
 	if (t->cur == NULL || len <= 0)
 		return;
+	if (x == NULL && t->blank_len == 0 && borrowable(t, (const char *)s, (size_t)len)) {
+		x = t->open = new_node(t, t->cur, XMLTREE_TEXT);
+		x->text = (char *)(uintptr_t)s;		/* never written: cap is 0 */
+		x->len = (size_t)len;
+		return;
+	}
+	if (x != NULL && x->cap == 0 && (const char *)s == x->text + x->len &&
+	    (size_t)len <= (size_t)((uintptr_t)t->in_end - (uintptr_t)s)) {
+		x->len += (size_t)len;
+		return;
+	}
 	if (x == NULL && all_blank(s, len)) {
 		if (t->blank_len + (size_t)len > t->blank_cap) {
 			t->blank_cap = 2 * (t->blank_len + (size_t)len);
@@ -399,6 +425,8 @@ xmltree_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
 	struct xmltree *t = xcalloc(1, sizeof(*t));
 
 	*out = NULL;
+	t->in = buf;
+	t->in_end = buf + len;
 	/* an invoice's tree takes about twice its bytes: one block for most */
 	t->next_size = len < XMLTREE_BLOCK_MIN / 2 ? XMLTREE_BLOCK_MIN : 2 * len;
 	if (t->next_size > ((size_t)1 << 20))

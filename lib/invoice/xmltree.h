@@ -30,8 +30,8 @@ struct xmltree_node {
 	enum xmltree_type type;
 	const char *name;		/* element: local name */
 	const char *uri;		/* element: namespace URI, NULL for none */
-	char *text;			/* text: the characters, NUL-terminated */
-	size_t len, cap;		/* text: length, room in the arena */
+	char *text;			/* text: the characters, len of them (below) */
+	size_t len, cap;		/* text: length, room in the arena (0: borrowed) */
 	struct xmltree_node *parent, *kids, *last, *prev, *next;
 	struct xmltree_attr *attrs;
 };
@@ -41,9 +41,18 @@ typedef const struct xmltree_node *xmltree_ptr;
 
 struct xmltree;
 
+/*
+ * A text node's characters are NUL-terminated in the tree's arena, but for a long run
+ * (XMLTREE_BORROW_MIN octets or more, an embedded file's base64 as a rule) that stands
+ * in buf as the parser told it: the tree borrows those octets from buf (cap 0) rather
+ * than copy them, and they end at len, without a NUL. Read a text with its len, or
+ * through xmltree_content().
+ */
+#define XMLTREE_BORROW_MIN 1024
+
 /* xmltree_parse - parse len bytes at buf (caps of 0: xmlsafe's defaults) into *out.
- * XMLSAFE_OK with *out set (free it with xmltree_free), or XMLSAFE_EBAD with *out
- * NULL and a one-line reason in err. */
+ * XMLSAFE_OK with *out set (free it with xmltree_free; buf must stay as it is until
+ * then), or XMLSAFE_EBAD with *out NULL and a one-line reason in err. */
 int xmltree_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
     struct xmltree **out, char *err, size_t errlen);
 /* xmltree_free - free the tree and every node and string in it; NULL */

@@ -1,6 +1,7 @@
 /*
  * check_xmltree.c - the compact tree of lib/invoice/xmltree.c: white space, text,
- * attributes and comments on small documents, the guards it shares with xmlsafe, and
+ * attributes and comments on small documents, the guards it shares with xmlsafe, the
+ * long texts it borrows from the document rather than copy, and
  * the same nodes, node for node (elements, attributes in order, text nodes octet for
  * octet, comments), as libxml2's own tree (xmlsafe_parse, with XML_PARSE_NOBLANKS) for
  * runs of white space of every length and for every XML file of the corpus
@@ -199,6 +200,101 @@ same_tree(xmlNodePtr x, xmltree_ptr n, char *why, size_t len)
 	return bad ? -1 : 0;
 }
 
+/*
+ * _i 0: the fast reader, 1: libxml2 alone. A long base64 text (an embedded file's), in
+ * lines ending in LF, is borrowed from the document, not copied, with any white space
+ * before it; the same with CR LF, a run one octet short, or a reference in it is
+ * copied; every text reads the same either way.
+ */
+START_TEST(test_borrowed)
+{
+	static const struct {
+		const char *eol;	/* each line's end */
+		const char *lead;	/* before the first line */
+		const char *mid;	/* after the first line */
+		size_t run;		/* octets of base64 lines */
+		int borrowed;
+	} cases[] = {
+		{ "\n", "", "", 4096, 1 },
+		{ "\n", "", "", XMLTREE_BORROW_MIN, 1 },
+		{ "\n", "", "", XMLTREE_BORROW_MIN - 1, 0 },
+		{ "\r\n", "", "", 4096, 0 },
+		{ "\n", "\n  ", "", 4096, 1 },
+		{ "\n", "", "&amp;", 4096, 0 },
+	};
+	char doc[8192], want[8192], err[256];
+	struct xmltree *t = NULL;
+
+	xmlsafe_set_fast(_i == 0);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t d, w = 0, start;
+		xmltree_ptr b, k;
+		char *got;
+
+		start = (size_t)snprintf(doc, sizeof(doc), "<a><b>");
+		d = start + (size_t)snprintf(doc + start, sizeof(doc) - start, "%s", cases[c].lead);
+		w = (size_t)snprintf(want, sizeof(want), "%s", cases[c].lead);
+		for (size_t i = 0; i < cases[c].run; i++) {
+			const char *eol = cases[c].eol;
+			int end = i % 77 == 76 || i + 1 == cases[c].run;
+			char ch = end ? '\n' : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i % 64];
+
+			if (end && eol[0] == '\r' && i + 1 < cases[c].run)
+				doc[d++] = '\r', i++;	/* CR LF counts two octets */
+			doc[d++] = ch;
+			want[w++] = ch;
+			if (i == 76 && cases[c].mid[0] != '\0') {
+				d += (size_t)sprintf(doc + d, "%s", cases[c].mid);
+				want[w++] = '&';
+			}
+		}
+		want[w] = '\0';
+		d += (size_t)snprintf(doc + d, sizeof(doc) - d, "</b><c>1.00</c></a>");
+		ck_assert_int_eq(xmltree_parse(doc, d, 0, 0, &t, err, sizeof(err)), XMLSAFE_OK);
+		b = xmltree_root(t)->kids;
+		k = b->kids;
+		ck_assert_ptr_nonnull(k);
+		ck_assert_ptr_null(k->next);
+		ck_assert_int_eq(k->type, XMLTREE_TEXT);
+		ck_assert_uint_eq(k->len, w);
+		got = xmltree_content(b);
+		ck_assert_str_eq(got, want);
+		free(got);
+		if (cases[c].borrowed) {
+			/* libxml2 alone tells a base64 run from the document too (xmlskip.h) */
+			ck_assert_uint_eq(k->cap, 0);
+			ck_assert_ptr_eq(k->text, doc + start);
+		} else {
+			ck_assert_uint_gt(k->cap, k->len);
+			ck_assert_int_eq(k->text[k->len], '\0');
+		}
+		got = xmltree_content(xmltree_root(t)->kids->next);
+		ck_assert_str_eq(got, "1.00");
+		free(got);
+		t = xmltree_free(t);
+	}
+	xmlsafe_set_fast(1);
+}
+END_TEST
+
+/* The document being compared, and how many of its text nodes the tree borrowed. */
+static const char *doc_start, *doc_end;
+static int borrowed_texts;
+
+/* text_ok - 1 if text node k is as xmltree.h says: NUL-terminated in the arena, or a
+ * long run borrowed from the document, within it */
+static int
+text_ok(xmltree_ptr k)
+{
+	if (k->text == NULL)
+		return 0;
+	if (k->cap > 0)
+		return k->len < k->cap && k->text[k->len] == '\0' && strlen(k->text) == k->len;
+	borrowed_texts++;
+	return k->len >= XMLTREE_BORROW_MIN && k->text >= doc_start && k->text < doc_end &&
+	    k->len <= (size_t)(doc_end - k->text);
+}
+
 /* same_nodes - 0 if every node below x matches libxml2's node for node, with a
  * message in why: elements by name, namespace and attributes in order, each text node
  * octet for octet (its len too), a comment or processing instruction for each "other".
@@ -240,9 +336,9 @@ same_nodes(xmlNodePtr x, xmltree_ptr n, char *why, size_t len)
 				return -1;
 			break;
 		case XML_TEXT_NODE:
-			if (k->type != XMLTREE_TEXT || k->text == NULL ||
-			    strlen(k->text) != k->len || xk->content == NULL ||
-			    strcmp((const char *)xk->content, k->text) != 0) {
+			if (k->type != XMLTREE_TEXT || !text_ok(k) || xk->content == NULL ||
+			    strlen((const char *)xk->content) != k->len ||
+			    memcmp(xk->content, k->text, k->len) != 0) {
 				snprintf(why, len, "<%s>: a text node differs", n->name);
 				return -1;
 			}
@@ -267,6 +363,7 @@ same_nodes(xmlNodePtr x, xmltree_ptr n, char *why, size_t len)
 }
 
 static int spared_files;	/* corpus files whose tree libxml2 did not read all of */
+static int borrowed_files;	/* corpus files with a text the tree borrowed */
 
 /* compare_buf - 1 if xmltree and xmlsafe_parse disagree on buf[0..len) (named p) */
 static int
@@ -277,8 +374,12 @@ compare_buf(const char *p, const char *buf, size_t len)
 	struct xmltree *t = NULL;
 	int rc1, rc2, bad;
 
+	int borrowed = borrowed_texts;
+
 	rc1 = xmlsafe_parse(buf, len, 0, 0, &doc, err1, sizeof(err1));
 	rc2 = xmltree_parse(buf, len, 0, 0, &t, err2, sizeof(err2));
+	doc_start = buf;
+	doc_end = buf + len;
 	bad = rc1 != rc2;
 	if (bad)
 		snprintf(why, sizeof(why), "libxml2 %d (%.100s), xmltree %d (%.100s)", rc1,
@@ -290,6 +391,7 @@ compare_buf(const char *p, const char *buf, size_t len)
 		    same_nodes(xmlDocGetRootElement(doc), xmltree_root(t), why, sizeof(why)) != 0;
 	if (bad)
 		fprintf(stderr, "check_xmltree: %s: %s\n", p, why);
+	borrowed_files += borrowed_texts > borrowed;
 	if (doc != NULL)
 		xmlFreeDoc(doc);
 	xmltree_free(t);
@@ -378,13 +480,14 @@ START_TEST(test_same_as_libxml2_on_corpus)
 
 	if (test_corpus_path(corpus, sizeof(corpus), "", "check_xmltree", "the corpus comparison") == NULL)
 		return;		/* the small cases above still ran */
-	spared_files = 0;
+	spared_files = borrowed_files = 0;
 	xmlsafe_set_fast(_i == 0);
 	ck_assert_int_eq(test_each_file(corpus, ".xml", compare_file, NULL, &files), 0);
 	xmlsafe_set_fast(1);
 	ck_assert_int_gt(files, 100);
 	fprintf(stderr, "check_xmltree: %d corpus files (fast reader %s), %d with base64 text "
-	    "spared\n", files, _i == 0 ? "on" : "off", spared_files);
+	    "spared, %d with a text borrowed\n", files, _i == 0 ? "on" : "off", spared_files,
+	    borrowed_files);
 }
 END_TEST
 
@@ -401,6 +504,7 @@ main(void)
 	tcase_add_loop_test(tc, test_refused, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, test_caps);
 	tcase_add_loop_test(tc, test_white_space_runs, 0, 2);
+	tcase_add_loop_test(tc, test_borrowed, 0, 2);
 	tcase_add_loop_test(tc, test_same_as_libxml2_on_corpus, 0, 2);
 	suite_add_tcase(s, tc);
 	failed = test_run(s) != EXIT_SUCCESS;
