@@ -60,12 +60,7 @@ int pdfx_is_pdf(const unsigned char *buf, size_t len)
 {
 	size_t lim = len < 1024 + 5 ? len : 1024 + 5;
 
-	if (buf == NULL || lim < 5)
-		return 0;
-	for (size_t i = 0; i + 5 <= lim; i++)
-		if (memcmp(buf + i, "%PDF-", 5) == 0)
-			return 1;
-	return 0;
+	return buf != NULL && memmem(buf, lim, "%PDF-", 5) != NULL;
 }
 
 /* pdfx_attachment_clear - free the strings and data, leave *a zeroed */

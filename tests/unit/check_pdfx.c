@@ -515,8 +515,18 @@ START_TEST(test_is_pdf)
 		{ "<?xml version='1.0'?>", 21, 0 }, { "", 0, 0 },
 	};
 
+	unsigned char junk[1100];
+
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
 		ck_assert_int_eq(pdfx_is_pdf((const unsigned char *)t[i].s, t[i].len), t[i].want);
+	ck_assert_int_eq(pdfx_is_pdf(NULL, 9), 0);
+	/* the header may start after at most 1,024 octets of junk */
+	for (size_t at = 1020; at <= 1030; at++) {
+		memset(junk, 'x', sizeof(junk));
+		memcpy(junk + at, "%PDF-1.7", 8);
+		ck_assert_int_eq(pdfx_is_pdf(junk, sizeof(junk)), at <= 1024);
+		ck_assert_int_eq(pdfx_is_pdf(junk, at + 4), 0);	/* cut inside the header */
+	}
 }
 END_TEST
 
