@@ -575,7 +575,7 @@ note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObject 
 	char why[200];
 	int text = -1, html = -1;
 
-	if (note_scan(msg, len, marker, &j.t, why, sizeof why) < 0) {
+	if (note_scan(msg, len, parsed, marker, &j.t, why, sizeof why) < 0) {
 		unchanged(r, "MIME: %s", why);
 		goto done;
 	}

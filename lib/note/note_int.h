@@ -62,6 +62,8 @@ typedef struct note_part {
 	size_t ct_start, ct_end;	/* the Content-Type field's bytes, or 0, 0 */
 	size_t cte_start, cte_end;	/* the Content-Transfer-Encoding field's bytes */
 	char *ct_value;		/* the raw unfolded Content-Type value, or NULL */
+	int ct_gmime;		/* the Content-Type field is the one GMime's object in the
+				   same place read (note_scan.c: gmime_field) */
 } note_part;
 
 typedef struct note_tree {
@@ -75,10 +77,13 @@ typedef struct note_tree {
 
 /*
  * note_scan - read the MIME structure of msg[0..len), recording the byte offsets of
- * every part. marker names the marker header. Returns 0, or -1 with why.
+ * every part. parsed is GMime's parse of the same bytes as its top part (the offsets
+ * of its headers into msg), or NULL: where a part's Content-Type or Content-Disposition
+ * is provably the field GMime read, GMime's reading is taken instead of a parse of its
+ * own. marker names the marker header. Returns 0, or -1 with why.
  */
-int note_scan(const char *msg, size_t len, const char *marker, note_tree *t,
-    char *why, size_t whylen);
+int note_scan(const char *msg, size_t len, GMimeObject *parsed, const char *marker,
+    note_tree *t, char *why, size_t whylen);
 /* note_gmime_agrees - 1 if GMime reads the same tree of content types as t */
 int note_gmime_agrees(const char *msg, size_t len, const note_tree *t);
 /* note_gmime_agrees_with - the same, against a message's top part as GMime has parsed

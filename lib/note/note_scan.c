@@ -10,6 +10,13 @@
  * Content-Disposition) are read with GMime, and note_gmime_agrees() checks that GMime's
  * own parser sees the same tree. Each level is read once: the cost is linear in the
  * size of the message times the nesting depth.
+ *
+ * Given GMime's parse of the same bytes (the filter has one), a part's Content-Type or
+ * Content-Disposition is not parsed again where GMime's object in the same place holds
+ * that very field: the only one of its name there, at the same offset, with the same
+ * octets after the colon (gmime_field). GMime's parser read the object's value from
+ * those octets with g_mime_content_type_parse() or g_mime_content_disposition_parse(),
+ * the functions the scan would call; anything less than proof, and the scan parses.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
@@ -67,11 +74,45 @@ eol_before(const char *msg, size_t lo, size_t ls)
 	return ls;
 }
 
-static int parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth);
+static int parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth,
+    GMimeObject *o);
 
-/* parse_headers - read the header block of the part at idx starting at s */
+/*
+ * gmime_field - 1 when GMime's object o (NULL: none) holds the field f of msg as its
+ * only header called name: at f's offset, and with f's octets after the colon, to the
+ * end of its last line, as its raw value (GMime keeps them so). o's reading of the
+ * field is then GMime's parse of these octets.
+ */
 static int
-parse_headers(scan *sc, int idx, size_t s, size_t e)
+gmime_field(GMimeObject *o, const char *msg, const struct hdr_field *f, const char *name)
+{
+	GMimeHeaderList *list;
+	GMimeHeader *found = NULL;
+	const char *raw;
+	size_t len = f->end - f->colon - 1;
+	int n;
+
+	if (o == NULL || (list = g_mime_object_get_header_list(o)) == NULL)
+		return 0;
+	n = g_mime_header_list_get_count(list);
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) != 0)
+			continue;
+		if (found != NULL)
+			return 0;	/* two: which one o read is not for us to guess */
+		found = h;
+	}
+	return found != NULL && g_mime_header_get_offset(found) == (gint64)f->start &&
+	    (raw = g_mime_header_get_raw_value(found)) != NULL && strlen(raw) == len &&
+	    memcmp(raw, msg + f->colon + 1, len) == 0;
+}
+
+/* parse_headers - read the header block of the part at idx starting at s (o: GMime's
+ * object in its place, or NULL) */
+static int
+parse_headers(scan *sc, int idx, size_t s, size_t e, GMimeObject *o)
 {
 	const char *msg = sc->msg;
 	note_part *p = &sc->t->parts[idx];
@@ -98,6 +139,7 @@ parse_headers(scan *sc, int idx, size_t s, size_t e)
 				}
 				p->ct_value = hdr_value(msg, &f);
 				p->ct_start = f.start, p->ct_end = f.end;
+				p->ct_gmime = gmime_field(o, msg, &f, "Content-Type");
 			} else if (hdr_name_is(msg, &f, "content-transfer-encoding")) {
 				if (p->cte) {
 					snprintf(sc->why, sc->whylen,
@@ -109,13 +151,20 @@ parse_headers(scan *sc, int idx, size_t s, size_t e)
 					*c = (char)tolower((unsigned char)*c);
 				p->cte_start = f.start, p->cte_end = f.end;
 			} else if (hdr_name_is(msg, &f, "content-disposition")) {
-				char *v = hdr_value(msg, &f);
-				GMimeContentDisposition *d = g_mime_content_disposition_parse(NULL, v);
-				if (d) {
-					p->attachment = g_mime_content_disposition_is_attachment(d);
-					g_object_unref(d);
+				GMimeContentDisposition *d;
+
+				if (gmime_field(o, msg, &f, "Content-Disposition")) {
+					d = g_mime_object_get_content_disposition(o);
+					p->attachment = d != NULL && g_mime_content_disposition_is_attachment(d);
+				} else {
+					char *v = hdr_value(msg, &f);
+
+					if ((d = g_mime_content_disposition_parse(NULL, v)) != NULL) {
+						p->attachment = g_mime_content_disposition_is_attachment(d);
+						g_object_unref(d);
+					}
+					free(v);
 				}
-				free(v);
 			} else if (hdr_name_is(msg, &f, "content-id")) {
 				slot = &p->content_id;
 			} else if (idx == 0 && (hdr_name_is(msg, &f, "in-reply-to")
@@ -137,9 +186,10 @@ parse_headers(scan *sc, int idx, size_t s, size_t e)
 	return 0;
 }
 
-/* read_type - set type, subtype and parameters from the Content-Type value */
+/* read_type - set type, subtype and parameters from the Content-Type value (GMime's
+ * reading of it on o where parse_headers proved it the same field) */
 static int
-read_type(scan *sc, int idx, int in_digest)
+read_type(scan *sc, int idx, int in_digest, GMimeObject *o)
 {
 	note_part *p = &sc->t->parts[idx];
 	if (!p->ct_value) {
@@ -151,7 +201,8 @@ read_type(scan *sc, int idx, int in_digest)
 		snprintf(sc->why, sc->whylen, "malformed Content-Type \"%.60s\"", p->ct_value);
 		return -1;
 	}
-	GMimeContentType *ct = g_mime_content_type_parse(NULL, p->ct_value);
+	GMimeContentType *ct = p->ct_gmime ? g_mime_object_get_content_type(o) :
+	    g_mime_content_type_parse(NULL, p->ct_value);
 	if (!ct) {
 		snprintf(sc->why, sc->whylen, "malformed Content-Type \"%.60s\"", p->ct_value);
 		return -1;
@@ -165,7 +216,8 @@ read_type(scan *sc, int idx, int in_digest)
 		p->boundary = xstrdup(v);
 	if ((v = g_mime_content_type_get_parameter(ct, "start")))
 		p->start = xstrdup(v);
-	g_object_unref(ct);
+	if (!p->ct_gmime)
+		g_object_unref(ct);
 	return 0;
 }
 
@@ -200,9 +252,10 @@ dash_line(const char *msg, size_t ls, size_t e)
 	return e;
 }
 
-/* parse_multipart - split the multipart at idx into its children and read them */
+/* parse_multipart - split the multipart at idx into its children and read them, the
+ * k-th with GMime's k-th part of o (if o is a multipart) beside it */
 static int
-parse_multipart(scan *sc, int idx, int depth)
+parse_multipart(scan *sc, int idx, int depth, GMimeObject *o)
 {
 	const char *msg = sc->msg;
 	note_part *p = &sc->t->parts[idx];
@@ -214,6 +267,8 @@ parse_multipart(scan *sc, int idx, int depth)
 		snprintf(sc->why, sc->whylen, "multipart/%s without a usable boundary", p->subtype);
 		return -1;
 	}
+	GMimeMultipart *mp = o != NULL && GMIME_IS_MULTIPART(o) ? GMIME_MULTIPART(o) : NULL;
+	int nmp = mp != NULL ? g_mime_multipart_get_count(mp) : 0, k = 0;
 	size_t child_start = (size_t)-1;
 	int closed = 0;
 	int last = -1;
@@ -237,7 +292,10 @@ parse_multipart(scan *sc, int idx, int depth)
 				size_t ce2 = eol_before(msg, child_start, ls);
 				if (ce2 < child_start)
 					ce2 = child_start;
-				int c = parse_part(sc, child_start, ce2, idx, in_digest, depth + 1);
+				int c = parse_part(sc, child_start, ce2, idx, in_digest, depth + 1,
+				    k < nmp ? g_mime_multipart_get_part(mp, k) : NULL);
+
+				k++;
 				if (c < 0)
 					return -1;
 				if (last < 0)
@@ -268,9 +326,11 @@ parse_multipart(scan *sc, int idx, int depth)
 	return 0;
 }
 
-/* parse_part - read the part in [s, e); returns its index or -1 */
+/* parse_part - read the part in [s, e) (o: GMime's object in its place, or NULL);
+ * returns its index or -1 */
 static int
-parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth)
+parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth,
+    GMimeObject *o)
 {
 	note_tree *t = sc->t;
 	if (depth > SCAN_DEPTH_MAX || t->nparts >= SCAN_PARTS_MAX) {
@@ -289,16 +349,16 @@ parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth)
 	p->first_child = p->next = -1;
 	p->hdr_start = s;
 	p->body_end = e;
-	if (parse_headers(sc, idx, s, e) < 0 || read_type(sc, idx, in_digest) < 0)
+	if (parse_headers(sc, idx, s, e, o) < 0 || read_type(sc, idx, in_digest, o) < 0)
 		return -1;
-	if (strcmp(t->parts[idx].type, "multipart") == 0 && parse_multipart(sc, idx, depth) < 0)
+	if (strcmp(t->parts[idx].type, "multipart") == 0 && parse_multipart(sc, idx, depth, o) < 0)
 		return -1;
 	return idx;
 }
 
 int
-note_scan(const char *msg, size_t len, const char *marker, note_tree *t,
-    char *why, size_t whylen)
+note_scan(const char *msg, size_t len, GMimeObject *parsed, const char *marker,
+    note_tree *t, char *why, size_t whylen)
 {
 	note_gmime_init();
 	memset(t, 0, sizeof *t);
@@ -309,7 +369,7 @@ note_scan(const char *msg, size_t len, const char *marker, note_tree *t,
 		return -1;
 	}
 	scan sc = { msg, t, marker, why, whylen };
-	if (parse_part(&sc, 0, len, -1, 0, 0) < 0)
+	if (parse_part(&sc, 0, len, -1, 0, 0, parsed) < 0)
 		return -1;
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * check_note.c - unit tests of lib/note: the codecs against RFC 4648 and RFC 2045
- * vectors, charset conversion against the ISO 8859-1 table, the structure scanner,
- * and note_inject's decisions on small messages (the rules of issue 5). The
+ * vectors, charset conversion against the ISO 8859-1 table, the structure scanner
+ * (alone, and taking GMime's reading of the fields it proves GMime read: the same tree
+ * either way), and note_inject's decisions on small messages (the rules of issue 5). The
  * whole-message checks with an independent parser are in tests/note/verify.py.
  */
 #ifndef _GNU_SOURCE
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mime/mime_parse.h"
 #include "note/note.h"
 #include "note/note_int.h"
 #include "test_mime.h"
@@ -181,7 +183,7 @@ START_TEST(test_scan_offsets)
 	    "Content-Type: text/plain\r\n\r\nbody one\r\n--b \r\n\r\nno headers\r\n--b--\r\nepi\r\n";
 	note_tree t;
 	char why[200];
-	ck_assert_int_eq(note_scan(m, strlen(m), NOTE_MARKER_NAME, &t, why, sizeof why), 0);
+	ck_assert_int_eq(note_scan(m, strlen(m), NULL, NOTE_MARKER_NAME, &t, why, sizeof why), 0);
 	ck_assert_uint_eq(t.nparts, 3);
 	ck_assert_str_eq(t.eol, "\r\n");
 	const note_part *p1 = &t.parts[1], *p2 = &t.parts[2];
@@ -253,7 +255,7 @@ START_TEST(test_scan_dashes)
 	note_tree t;
 	char why[200];
 
-	ck_assert_msg(note_scan(m, strlen(m), NOTE_MARKER_NAME, &t, why, sizeof why) == 0, "%s", why);
+	ck_assert_msg(note_scan(m, strlen(m), NULL, NOTE_MARKER_NAME, &t, why, sizeof why) == 0, "%s", why);
 	n = ref_parts(m, t.parts[0].body_start, strlen(m), dash_cases[_i].boundary, starts, ends);
 	ck_assert_uint_gt(n, 1);
 	for (int c = t.parts[0].first_child; c >= 0; c = t.parts[c].next, k++) {
@@ -264,6 +266,155 @@ START_TEST(test_scan_dashes)
 	ck_assert_uint_eq(k, n);
 	ck_assert_int_eq(note_gmime_agrees(m, strlen(m), &t), 1);
 	note_tree_clear(&t);
+}
+END_TEST
+
+/*
+ * Messages whose Content-Type and Content-Disposition fields GMime reads as the scan
+ * would: folded, commented, in capitals, RFC 2231 parameters (continued, encoded), an
+ * attachment that is text, nested multiparts, multipart/related's start, a part without
+ * a Content-Type, LF and CR LF.
+ */
+static const char *const gmime_cases[] = {
+	"Content-Type: multipart/mixed;\n boundary=\"==b\"; x=1\nMIME-Version: 1.0\n\n--==b\n"
+	"Content-Type: TEXT/Plain (the body);\n\tcharset=\"UTF-8\"\n\nhi\n--==b\n"
+	"Content-Type: text/plain; charset=us-ascii; name=\"a.txt\"\n"
+	"Content-Disposition: attachment;\n filename*0=\"long-\";\n filename*1=\"name.txt\"\n\n"
+	"attached text\n--==b\nContent-Type: application/xml\n"
+	"Content-Disposition: ATTACHMENT; filename*=utf-8''r%C3%A9sum%C3%A9.xml\n\n<a/>\n--==b--\n",
+	"Subject: x\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\n"
+	"Content-Type: multipart/alternative; boundary=i\r\n\r\n--i\r\n\r\nplain\r\n--i\r\n"
+	"Content-Type: text/html; charset=iso-8859-1\r\nContent-Disposition: inline\r\n\r\n"
+	"<p>h</p>\r\n--i--\r\n--o\r\nContent-Type: application/pdf\r\n"
+	"Content-Disposition: attachment; filename=\"i.pdf\"\r\n\r\nJVBERi0=\r\n--o--\r\n",
+	"Content-Type: multipart/related; type=\"text/html\"; start=\"<h@x>\";\n boundary=r\n\n"
+	"--r\nContent-Type: text/html\nContent-ID: <h@x>\n\n<p>x</p>\n--r\n"
+	"Content-Type: image/png\nContent-Disposition: inline; filename=p.png\n\niVBORw==\n--r--\n",
+};
+
+/* gmime_parse - GMime's reading of m with the default options, or NULL (caller unrefs) */
+static GMimeObject *
+gmime_parse(const char *m)
+{
+	note_gmime_init();
+	return test_mime_parse(m);
+}
+
+/* the parts of each of gmime_cases that Content-Disposition calls attachments */
+static const int gmime_attachments[] = {2, 1, 0};
+
+/* same_tree - a and b are the same reading: structure, offsets, types, parameters */
+static void
+same_tree(const note_tree *a, const note_tree *b)
+{
+	ck_assert_uint_eq(a->nparts, b->nparts);
+	for (size_t i = 0; i < a->nparts; i++) {
+		const note_part *p = &a->parts[i], *q = &b->parts[i];
+
+		ck_assert_int_eq(p->parent, q->parent);
+		ck_assert_int_eq(p->first_child, q->first_child);
+		ck_assert_int_eq(p->next, q->next);
+		ck_assert_uint_eq(p->hdr_start, q->hdr_start);
+		ck_assert_uint_eq(p->body_start, q->body_start);
+		ck_assert_uint_eq(p->body_end, q->body_end);
+		ck_assert_str_eq(p->type, q->type);
+		ck_assert_str_eq(p->subtype, q->subtype);
+		ck_assert_pstr_eq(p->charset, q->charset);
+		ck_assert_pstr_eq(p->boundary, q->boundary);
+		ck_assert_pstr_eq(p->start, q->start);
+		ck_assert_int_eq(p->attachment, q->attachment);
+	}
+}
+
+/* The scan given GMime's parse takes GMime's reading of every Content-Type field (and
+ * Content-Disposition), and reads the same tree as the scan alone. */
+START_TEST(test_scan_gmime)
+{
+	const char *m = gmime_cases[_i];
+	GMimeObject *parsed = gmime_parse(m);
+	note_tree alone, with;
+	char why[200];
+	int attachments = 0;
+
+	ck_assert_ptr_nonnull(parsed);
+	ck_assert_msg(note_scan(m, strlen(m), NULL, NOTE_MARKER_NAME, &alone, why, sizeof why) == 0,
+	    "%s", why);
+	ck_assert_msg(note_scan(m, strlen(m), parsed, NOTE_MARKER_NAME, &with, why, sizeof why) == 0,
+	    "%s", why);
+	same_tree(&alone, &with);
+	for (size_t i = 0; i < with.nparts; i++) {
+		ck_assert_int_eq(alone.parts[i].ct_gmime, 0);
+		ck_assert_int_eq(with.parts[i].ct_gmime, with.parts[i].ct_value != NULL);
+		attachments += with.parts[i].attachment;
+	}
+	ck_assert_int_eq(attachments, gmime_attachments[_i]);
+	ck_assert_int_eq(note_gmime_agrees_with(parsed, &with), 1);
+	note_tree_clear(&alone);
+	note_tree_clear(&with);
+	g_object_unref(parsed);
+}
+END_TEST
+
+/* As the filter has it: GMime reads a copy of a message without the inner lines of its
+ * long base64 run, nor the top header block's other fields (mime_parse.h), and the
+ * headers' offsets are moved back to the message's own. The scan still proves every
+ * field and takes GMime's reading. */
+START_TEST(test_scan_gmime_skipped)
+{
+	GString *g = g_string_new("From: a@example.com\nSubject: the invoice\n"
+	    "Content-Type: multipart/mixed; boundary=\"s\"\nMIME-Version: 1.0\n\n--s\n"
+	    "Content-Type: text/plain; charset=utf-8\n\nhello\n--s\n"
+	    "Content-Type: application/xml; name=i.xml\nContent-Transfer-Encoding: base64\n"
+	    "Content-Disposition: attachment; filename=i.xml\n\n");
+	GByteArray *view;
+	GMimeParser *parser;
+	GMimeObject *parsed;
+	enum mime_parse_how how;
+	note_tree t, alone;
+	char why[200];
+
+	for (int i = 0; i < 40; i++)
+		g_string_append(g, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2\n");
+	g_string_append(g, "--s--\n");
+	note_gmime_init();
+	view = g_byte_array_new_take((guint8 *)g->str, g->len);
+	parser = g_mime_parser_new();
+	parsed = mime_parse(parser, view, &how);
+	ck_assert_ptr_nonnull(parsed);
+	ck_assert_int_eq(how, MIME_PARSE_SKIPPED);
+	ck_assert_int_eq(note_scan(g->str, g->len, parsed, NOTE_MARKER_NAME, &t, why, sizeof why), 0);
+	ck_assert_int_eq(note_scan(g->str, g->len, NULL, NOTE_MARKER_NAME, &alone, why, sizeof why), 0);
+	same_tree(&alone, &t);
+	ck_assert_uint_eq(t.nparts, 3);
+	for (size_t i = 0; i < t.nparts; i++)
+		ck_assert_int_eq(t.parts[i].ct_gmime, 1);
+	ck_assert_int_eq(t.parts[2].attachment, 1);
+	note_tree_clear(&t);
+	note_tree_clear(&alone);
+	g_object_unref(parsed);
+	g_object_unref(parser);
+	g_byte_array_free(view, FALSE);
+	g_string_free(g, TRUE);
+}
+END_TEST
+
+/* GMime's parse of other bytes proves nothing: the scan reads the message's own fields. */
+START_TEST(test_scan_gmime_other)
+{
+	const char *m = "Content-Type: text/plain; charset=utf-8\n"
+	    "Content-Disposition: attachment\n\nx\n";
+	GMimeObject *other = gmime_parse("Content-Type: text/html;  charset=utf-8\n"
+	    "Content-Disposition: inline\n\nx\n");
+	note_tree t;
+	char why[200];
+
+	ck_assert_ptr_nonnull(other);
+	ck_assert_int_eq(note_scan(m, strlen(m), other, NOTE_MARKER_NAME, &t, why, sizeof why), 0);
+	ck_assert_int_eq(t.parts[0].ct_gmime, 0);
+	ck_assert_str_eq(t.parts[0].subtype, "plain");
+	ck_assert_int_eq(t.parts[0].attachment, 1);
+	note_tree_clear(&t);
+	g_object_unref(other);
 }
 END_TEST
 
@@ -297,13 +448,6 @@ static const struct {
 	{ "From someone\nSubject: x\n\nx\n", NOTE_UNCHANGED, "From_" },
 };
 
-/* gmime_parse - GMime's reading of m with the default options, or NULL (caller unrefs) */
-static GMimeObject *
-gmime_parse(const char *m)
-{
-	note_gmime_init();
-	return test_mime_parse(m);
-}
 
 /*
  * same_result - note_inject_parsed with GMime's parse of m decides as note_inject
@@ -417,7 +561,8 @@ main(void)
 		TEST_LOOP(test_b64, b64_cases), TEST_ONCE(test_b64_lines),
 		TEST_LOOP(test_qp_decode, qp_cases), TEST_ONCE(test_qp_encode),
 		TEST_LOOP(test_charset, cs_cases), TEST_ONCE(test_scan_offsets),
-		TEST_LOOP(test_scan_dashes, dash_cases),
+		TEST_LOOP(test_scan_dashes, dash_cases), TEST_LOOP(test_scan_gmime, gmime_cases),
+		TEST_ONCE(test_scan_gmime_skipped), TEST_ONCE(test_scan_gmime_other),
 		TEST_LOOP(test_inject, inj_cases), TEST_ONCE(test_inject_parsed_other),
 		TEST_ONCE(test_options),
 	};
