@@ -6,9 +6,10 @@
 # filter's edits. One Postfix instance has a smtpd listener per setup (the same queue,
 # the same delivery to smtp-sink), and the setups take turns round by round, kind by
 # kind, so that the machine's noise falls on all alike; each round starts one setup
-# further on, so that no setup always runs first, or always right after the same other
-# (whose queue's delivery and writeback it would pay for). Prints msg/s of each round, the
-# ratios of each round and their median. Not a pass/fail test.
+# further on, and every second round runs backwards, so that no setup always runs
+# first, or always right after the same other (whose queue's delivery and writeback it
+# would pay for). Prints msg/s of each round, the ratios of each round and their
+# median. Not a pass/fail test.
 #
 # BENCH_KINDS (default "plain invoice note"), each measured in every round:
 #   plain    a 5 KB message that needs no action (BENCH_SIZE: body bytes, 5120)
@@ -222,6 +223,21 @@ rotate() {
 	done
 }
 
+# round_order R WORD... - the order of the setups in round R (from 1): rotated to start
+# at the (R-1)th, and backwards in even rounds. Rotation alone keeps each setup's
+# neighbours (postsale-milter right before the other build in all rounds but one), so
+# an effect of the setup run just before would never cancel out of a head-to-head;
+# backwards, each pair also runs the other way round.
+round_order() {
+	local r=$1
+	shift
+	if ((r % 2 == 0)); then
+		rotate $((r - 1)) "$@" | tac
+	else
+		rotate $((r - 1)) "$@"
+	fi
+}
+
 declare -A RATE CPU MCPU
 echo "bench: $N messages per setup, kind and round, $SESSIONS sessions, $ROUNDS rounds;" \
 	"invoice mail: $( [ -f "$E2E_DIR"/invoice.eml ] && wc -c < "$E2E_DIR"/invoice.eml || echo 0) bytes"
@@ -229,7 +245,7 @@ for r in $(seq "$ROUNDS"); do
 	for kind in $KINDS; do
 		line="round $r, $kind:"
 		# shellcheck disable=SC2046
-		for s in $(rotate $((r - 1)) $(setups_of "$kind" | tr ' ' '\n' | awk '!seen[$0]++')); do
+		for s in $(round_order "$r" $(setups_of "$kind" | tr ' ' '\n' | awk '!seen[$0]++')); do
 			read -r rate ticks mticks <<<"$(run_setup "$kind" "$s")"
 			RATE[$kind.$s]="${RATE[$kind.$s]:-} $rate"
 			CPU[$kind.$s]=$(( ${CPU[$kind.$s]:-0} + ticks ))
