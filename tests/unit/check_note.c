@@ -448,7 +448,6 @@ static const struct {
 	{ "From someone\nSubject: x\n\nx\n", NOTE_UNCHANGED, "From_" },
 };
 
-
 /*
  * same_result - note_inject_parsed with GMime's parse of m decides as note_inject
  * (which parses m itself) decided in *want: the same status, reason, body and headers

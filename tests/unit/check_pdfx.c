@@ -514,7 +514,6 @@ START_TEST(test_is_pdf)
 		{ "%PDF-1.7\n", 9, 1 }, { "junk\n%PDF-1.4", 14, 1 }, { "%PDF", 4, 0 },
 		{ "<?xml version='1.0'?>", 21, 0 }, { "", 0, 0 },
 	};
-
 	unsigned char junk[1100];
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
