@@ -7,6 +7,8 @@
  */
 #include <stdio.h>
 
+#include <libmilter/mfdef.h>
+
 #include "sink.h"
 
 /* sink_header - smfi_addheader or smfi_chgheader (a NULL value deletes) */
@@ -33,7 +35,7 @@ sink_header(void *ctx, const struct hdr_edit *h)
 	return rc == MI_SUCCESS ? 0 : -1;
 }
 
-/* sink_body - smfi_replacebody */
+/* sink_body - smfi_replacebody: at most MILTER_CHUNK_SIZE octets, one message to the MTA */
 static int
 sink_body(void *ctx, const char *body, size_t len)
 {
@@ -78,6 +80,7 @@ milter_sink(struct milter_sink *ms, SMFICTX *ctx, int leadspc, struct filter_sin
 	sink->ctx = ms;
 	sink->header = sink_header;
 	sink->body = sink_body;
+	sink->body_max = MILTER_CHUNK_SIZE;
 	sink->add_rcpt = sink_add_rcpt;
 	sink->quarantine = sink_quarantine;
 	sink->reply = sink_reply;

@@ -23,6 +23,7 @@
 #include "journey/onboard.h"
 #include "mime/hdr_edit.h"
 #include "mime/msg.h"
+#include "note/note.h"
 #include "note/tmpl.h"
 
 #define FILTER_INVOICE_HEADER "X-Postsale-Invoice"
@@ -151,8 +152,8 @@ struct filter_result {
 	char *reason;			/* hold: the quarantine reason; reject/tempfail: reply text */
 	struct hdr_edit *hdrs;		/* the header edits, in order */
 	size_t nhdrs;
-	char *body;			/* a new body (the note), or NULL */
-	size_t body_len;
+	note_result *note;		/* the note written in: its new body (in pieces, some
+					   in the message's bytes, which must outlive it), or NULL */
 	char **add_rcpts;		/* recipients to add (finance's copy) */
 	size_t nadd_rcpts;
 	int note_added;
@@ -194,11 +195,15 @@ void filter_reply_note(struct filter_result *res, int level, const char *fmt, ..
  * (milter/sink.c), simulate's records the edits and applies them to the bytes
  * (filter_edits_sink()), the tests' records the calls. Each function returns 0, or -1
  * when the edit was refused. The strings are the filter's (printable, no '%').
+ * A new body comes in one call to body(), or in several when body_max is set: each call
+ * then carries at most body_max octets and appends them to the new body, as
+ * smfi_replacebody() does.
  */
 struct filter_sink {
 	void *ctx;			/* the functions' first argument */
 	int (*header)(void *ctx, const struct hdr_edit *h);
 	int (*body)(void *ctx, const char *body, size_t len);
+	size_t body_max;		/* the most octets one body() call carries; 0: no limit */
 	int (*add_rcpt)(void *ctx, const char *rcpt);
 	int (*quarantine)(void *ctx, const char *reason);
 	int (*reply)(void *ctx, const char *rcode, const char *xcode, const char *text);
@@ -223,7 +228,7 @@ enum filter_outcome filter_edit(const struct filter_result *res, const struct fi
 struct filter_edits {
 	struct hdr_edit *hdrs;
 	size_t nhdrs;
-	const char *body;		/* the sink's caller's (res->body), or NULL */
+	char *body;			/* the new body (a copy), or NULL */
 	size_t body_len;
 	char **rcpts;
 	size_t nrcpts;

@@ -9,7 +9,53 @@
 #include <string.h>
 
 #include "filter.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
+
+/*
+ * edit_body - give the sink the note's new body: in the fewest calls of at most
+ * sink->body_max octets (one call when it is 0). A call carries a piece's own octets
+ * where it lies within one piece, and octets gathered from several pieces only where
+ * it does not. The first call takes the remainder, so that a note near the start of a
+ * long body gathers a few octets, and the long tail goes in place. 0, or -1 if refused.
+ */
+static int
+edit_body(const note_result *n, const struct filter_sink *sink)
+{
+	size_t max = sink->body_max ? sink->body_max : n->body_len + 1;
+	size_t calls = n->body_len ? (n->body_len - 1) / max + 1 : 1;
+	size_t want = n->body_len - (calls - 1) * max, pi = 0, off = 0;
+	struct buf gather = {0};
+	int rc = 0;
+
+	for (size_t c = 0; c < calls && rc == 0; c++, want = max) {
+		const char *data = "";
+
+		if (pi < n->nbody && n->body[pi].len - off >= want) {
+			data = n->body[pi].data + off;
+			off += want;
+		} else {
+			gather.len = 0;
+			buf_reserve(&gather, want);
+			while (gather.len < want) {
+				size_t k = n->body[pi].len - off;
+
+				if (k > want - gather.len)
+					k = want - gather.len;
+				buf_add(&gather, n->body[pi].data + off, k);
+				off += k;
+				if (off == n->body[pi].len)
+					pi++, off = 0;
+			}
+			data = gather.data;
+		}
+		if (pi < n->nbody && off == n->body[pi].len)
+			pi++, off = 0;
+		rc = sink->body(sink->ctx, data, want);
+	}
+	buf_free(&gather);
+	return rc;
+}
 
 enum filter_outcome
 filter_edit(const struct filter_result *res, const struct filter_sink *sink)
@@ -25,7 +71,7 @@ filter_edit(const struct filter_result *res, const struct filter_sink *sink)
 	for (size_t i = 0; i < res->nhdrs; i++)
 		if (sink->header(sink->ctx, &res->hdrs[i]) != 0)
 			return FILTER_FAILED;
-	if (res->body != NULL && sink->body(sink->ctx, res->body, res->body_len) != 0)
+	if (res->note != NULL && edit_body(res->note, sink) != 0)
 		return FILTER_FAILED;
 	for (size_t i = 0; i < res->nadd_rcpts; i++)
 		if (sink->add_rcpt(sink->ctx, res->add_rcpts[i]) != 0)
@@ -46,14 +92,16 @@ edits_header(void *ctx, const struct hdr_edit *h)
 	return 0;
 }
 
-/* edits_body - record the new body (the caller's bytes, not copied) */
+/* edits_body - record the new body, or append to it (a copy) */
 static int
 edits_body(void *ctx, const char *body, size_t len)
 {
 	struct filter_edits *e = ctx;
 
-	e->body = body;
-	e->body_len = len;
+	e->body = xrealloc(e->body, e->body_len + len + 1);
+	memcpy(e->body + e->body_len, body, len);
+	e->body_len += len;
+	e->body[e->body_len] = '\0';
 	return 0;
 }
 
@@ -119,5 +167,6 @@ filter_edits_clear(struct filter_edits *e)
 	free(e->rcpts);
 	free(e->quarantine);
 	free(e->reply_text);
+	free(e->body);
 	memset(e, 0, sizeof(*e));
 }

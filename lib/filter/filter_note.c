@@ -121,12 +121,12 @@ filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct 
 	opts.skip_replies = conf->note_replies == CONF_REPLIES_SKIP;
 	opts.max_part = conf->note_max_part_size;
 	if (note_inject_parsed(&opts, m->raw, m->len, msg, text_note, html_note, &r) == NOTE_INJECTED) {
-		res->body = r.body;		/* taken over */
-		res->body_len = r.body_len;
-		r.body = NULL;
 		for (size_t i = 0; i < r.nheaders; i++)
 			hdr_edit_push(&res->hdrs, &res->nhdrs, r.headers[i].op, r.headers[i].name,
 			    r.headers[i].index, r.headers[i].value);
+		res->note = xmalloc(sizeof(*res->note));	/* the body taken over */
+		*res->note = r;
+		memset(&r, 0, sizeof(r));
 		res->note_added = 1;
 	} else
 		snprintf(res->note_reason, sizeof(res->note_reason), "%s", r.reason);

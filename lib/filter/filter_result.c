@@ -80,7 +80,10 @@ filter_result_clear(struct filter_result *res)
 		free(res->add_rcpts[i]);
 	free(res->add_rcpts);
 	free(res->reason);
-	free(res->body);
+	if (res->note != NULL) {
+		note_result_clear(res->note);
+		free(res->note);
+	}
 	filter_records_clear(&res->records);
 	filter_answer_clear(&res->answer);
 	free(res->error);

@@ -1,11 +1,11 @@
 /*
  * note.c - choose the body parts of a message that take the thank-you note, put the
- * note into each, and splice the new parts into a copy of the original bytes
+ * note into each, and splice the new parts between stretches of the original bytes
  * (see note.h for the rules).
  *
  * The message is untrusted; the notes are trusted UTF-8. The structure and offsets
  * come from note_scan.c, the codecs and charset conversion from note_codec.c. Every
- * byte outside the parts that change is copied from the input, never regenerated.
+ * byte outside the parts that change is the input's own, never regenerated nor copied.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
@@ -532,6 +532,39 @@ out:
 	return rc;
 }
 
+/* add_piece - append msg[data..data+len) or an edit's octets to r's body, if any */
+static void
+add_piece(note_result *r, const char *data, size_t len)
+{
+	if (len == 0)
+		return;
+	r->body[r->nbody].data = data;
+	r->body[r->nbody++].len = len;
+	r->body_len += len;
+}
+
+/* splice - r's body: the input's body with the sorted edits applied, in pieces; the
+ * edits' octets move into r */
+static void
+splice(job *j)
+{
+	note_result *r = j->r;
+	size_t cur = r->body_offset;
+
+	r->body = xreallocarray(NULL, 2 * j->nedits + 1, sizeof *r->body);
+	r->held = xreallocarray(NULL, j->nedits ? j->nedits : 1, sizeof *r->held);
+	for (size_t i = 0; i < j->nedits; i++) {
+		edit *e = &j->edits[i];
+
+		add_piece(r, j->msg + cur, e->start - cur);
+		add_piece(r, e->data.data, e->data.len);
+		r->held[r->nheld++] = e->data.data;
+		memset(&e->data, 0, sizeof e->data);
+		cur = e->end;
+	}
+	add_piece(r, j->msg + cur, j->len - cur);
+}
+
 static int
 cmp_edit(const void *a, const void *b)
 {
@@ -615,18 +648,8 @@ note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObject 
 		goto done;
 	}
 
-	/* Splice: the input body with the edits applied. */
 	qsort(j.edits, j.nedits, sizeof *j.edits, cmp_edit);
-	struct buf body = { 0 };
-	size_t cur = r->body_offset;
-	for (size_t i = 0; i < j.nedits; i++) {
-		buf_add(&body, msg + cur, j.edits[i].start - cur);
-		buf_add(&body, j.edits[i].data.data, j.edits[i].data.len);
-		cur = j.edits[i].end;
-	}
-	buf_add(&body, msg + cur, len - cur);
-	r->body = body.data;
-	r->body_len = body.len;
+	splice(&j);
 	/* The marker goes first in the list of header changes. */
 	struct hdr_edit *hs = r->headers;
 	size_t nh = r->nheaders;
@@ -660,17 +683,40 @@ note_result_clear(note_result *r)
 	if (!r)
 		return;
 	free(r->body);
+	for (size_t i = 0; i < r->nheld; i++)
+		free(r->held[i]);
+	free(r->held);
 	hdr_edit_free(r->headers, r->nheaders);
 	memset(r, 0, sizeof *r);
 }
 
 char *
+note_result_body(const note_result *r, size_t *len)
+{
+	struct buf b = { 0 };
+
+	*len = 0;
+	if (r->status != NOTE_INJECTED)
+		return NULL;
+	buf_reserve(&b, r->body_len);
+	for (size_t i = 0; i < r->nbody; i++)
+		buf_add(&b, r->body[i].data, r->body[i].len);
+	*len = b.len;
+	return b.data;
+}
+
+char *
 note_result_message(const char *msg, size_t len, const note_result *r, size_t *outlen)
 {
+	char *body, *out;
+	size_t blen;
+
 	if (r->status != NOTE_INJECTED) {
 		*outlen = len;
 		return xmemdup(msg, len);
 	}
-	return hdr_edit_apply(msg, len, r->body_offset, r->headers, r->nheaders, r->body,
-	    r->body_len, outlen);
+	body = note_result_body(r, &blen);
+	out = hdr_edit_apply(msg, len, r->body_offset, r->headers, r->nheaders, body, blen, outlen);
+	free(body);
+	return out;
 }

@@ -4,7 +4,9 @@
  *
  * The input is the raw message as the milter collected it (header lines, a blank
  * line, the body; CRLF or LF line ends). The output is the new body, for
- * smfi_replacebody(), and the header changes the caller makes with
+ * smfi_replacebody(), as pieces: stretches of the input itself and the rewritten
+ * parts, so that the body is never copied whole; and the header changes the caller
+ * makes with
  * smfi_chgheader()/smfi_addheader() (the marker, and a top-level
  * Content-Transfer-Encoding or Content-Type change where a top-level text part had to
  * be re-encoded or relabelled). Everything outside the parts that take the note is
@@ -66,12 +68,23 @@ typedef struct note_opts {
 #define NOTE_INJECTED 0		/* body and headers in the result */
 #define NOTE_UNCHANGED 1	/* pass the message as it is; reason says why */
 
+/* One stretch of a new body, in place: data[0..len) */
+typedef struct note_piece {
+	const char *data;
+	size_t len;
+} note_piece;
+
 typedef struct note_result {
 	int status;		/* NOTE_INJECTED or NOTE_UNCHANGED */
 	char reason[256];	/* NOTE_UNCHANGED: one line, why */
 	size_t body_offset;	/* where the body starts in the input */
-	char *body;		/* NOTE_INJECTED: the whole new body */
-	size_t body_len;
+	note_piece *body;	/* NOTE_INJECTED: the new body, its pieces in order: the
+				 * input's own octets (the input must outlive them) and the
+				 * rewritten parts' (held by the result) */
+	size_t nbody;
+	size_t body_len;	/* the pieces' total */
+	char **held;		/* the rewritten parts' octets, which the pieces point into */
+	size_t nheld;
 	struct hdr_edit *headers;	/* NOTE_INJECTED: header changes, marker first: an
 				 * addition, or a change of the first field of a name */
 	size_t nheaders;
@@ -99,6 +112,10 @@ int note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObj
     const char *text_note, const char *html_note, note_result *r);
 /* note_result_clear - free what r holds and zero it */
 void note_result_clear(note_result *r);
+
+/* note_result_body - r's new body in one malloc'ed buffer (length in *len), or NULL if
+ * r is not NOTE_INJECTED. For tools and tests; the milter sends the pieces. */
+char *note_result_body(const note_result *r, size_t *len);
 
 /*
  * note_result_message - the whole new message: msg's header block with r's header

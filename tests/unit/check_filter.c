@@ -70,7 +70,7 @@ START_TEST(test_plain)
 	run(conf, m, &res);
 	ck_assert_int_eq(res.is_invoice, 0);
 	ck_assert_uint_eq(res.nhdrs, 0);		/* nothing to change */
-	ck_assert_ptr_null(res.body);
+	ck_assert_ptr_null(res.note);
 	ck_assert_int_eq(res.onboard.kind, ONBOARD_NONE);
 	filter_result_clear(&res);
 	msg_free(m);
@@ -260,7 +260,7 @@ START_TEST(test_apply_bytes)
 	};
 	struct filter_edits res = {.hdrs = hdrs, .nhdrs = 4};
 	size_t len;
-	char *out, *text;
+	char *out, *text, body[] = "new body\r\n";
 
 	ck_assert_int_eq(msg_load_bytes(m, in, strlen(in)), 0);
 	out = filter_edits_message(m, &res, &len);
@@ -269,8 +269,8 @@ START_TEST(test_apply_bytes)
 	ck_assert_str_eq(text, "A: 1\r\nB: 3\r\nX-P: new\r\n\r\nbody\r\n");
 	free(text);
 	free(out);
-	res.body = "new body\r\n";
-	res.body_len = strlen(res.body);
+	res.body = body;
+	res.body_len = strlen(body);
 	out = filter_edits_message(m, &res, &len);
 	text = xmemdup(out, len);
 	ck_assert_str_eq(text, "A: 1\r\nB: 3\r\nX-P: new\r\n\r\nnew body\r\n");
@@ -502,6 +502,8 @@ START_TEST(test_note_facts)
 	    .manager = "Mia Manager"}};
 	struct filter_lookup lk = fake_lookup(&f, 1, 0);
 	struct filter_result res;
+	char *body;
+	size_t len;
 
 	free(conf->note_templates);
 	conf->note_templates = xasprintf("%s/templates", top ? top : ".");
@@ -510,7 +512,9 @@ START_TEST(test_note_facts)
 	ck_assert_msg(res.note_added, "%s", res.note_reason);
 	ck_assert_int_eq(f.customer_calls, 1);
 	/* the manager the store knows is named in the note */
-	ck_assert_ptr_nonnull(memmem(res.body, res.body_len, "Mia Manager", 11));
+	body = note_result_body(res.note, &len);
+	ck_assert_ptr_nonnull(memmem(body, len, "Mia Manager", 11));
+	free(body);
 	filter_result_clear(&res);
 	msg_free(m);
 	free(mail);
@@ -582,6 +586,66 @@ START_TEST(test_answer)
 }
 END_TEST
 
+/* The body calls a sink receives, as smfi_replacebody would send them. */
+struct calls {
+	struct buf all;			/* what they add up to */
+	size_t n, lens[64];
+	const char *data[64];
+};
+
+static int
+rec_body_call(void *ctx, const char *body, size_t len)
+{
+	struct calls *c = ctx;
+
+	ck_assert_uint_lt(c->n, 64);
+	c->data[c->n] = body;
+	c->lens[c->n++] = len;
+	buf_add(&c->all, body, len);
+	return 0;
+}
+
+/*
+ * A new body in pieces (the note between stretches of the message) goes to a sink
+ * whose calls are limited in size in the fewest calls: the first takes the remainder,
+ * every other the most; a call within one stretch of the message points into it.
+ */
+START_TEST(test_body_calls)
+{
+	static const char msg[] = "Hello there, and the long attachment that follows it";
+	char *note = xstrdup("NOTE");
+	note_piece pieces[] = {{msg, 12}, {NULL, 4}, {msg + 12, sizeof(msg) - 1 - 12}};
+	note_result n = {.status = NOTE_INJECTED, .body = pieces, .nbody = 3,
+	    .body_len = sizeof(msg) - 1 + 4};
+	struct filter_result res = {.note = &n};
+	struct calls c = {0};
+	struct filter_sink sink = {.ctx = &c, .body = rec_body_call};
+	size_t max[] = {7, 10, 16, 0, 1000}, want;
+
+	pieces[1].data = note;
+	for (size_t t = 0; t < sizeof(max) / sizeof(max[0]); t++) {
+		size_t m = max[t] ? max[t] : n.body_len, calls = (n.body_len + m - 1) / m;
+
+		c.n = 0;
+		c.all.len = 0;
+		sink.body_max = max[t];
+		ck_assert_int_eq(filter_edit(&res, &sink), FILTER_ACCEPT);
+		ck_assert_uint_eq(c.n, calls);
+		ck_assert_uint_eq(c.all.len, n.body_len);
+		ck_assert_mem_eq(c.all.data, "Hello there,NOTE and the long", 29);
+		ck_assert_mem_eq(c.all.data + 16, msg + 12, sizeof(msg) - 1 - 12);
+		for (size_t i = 0, at = 0; i < c.n; at += c.lens[i], i++) {
+			want = i == 0 ? n.body_len - (calls - 1) * m : m;
+			ck_assert_uint_eq(c.lens[i], want);
+			if (at >= 16)	/* wholly in the message's tail: in place */
+				ck_assert_ptr_eq(c.data[i], msg + 12 + (at - 16));
+		}
+	}
+	buf_free(&c.all);
+	free(note);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -594,6 +658,7 @@ main(void)
 	tcase_add_test(tc, test_plain);
 	tcase_add_test(tc, test_spoofed_headers_removed);
 	tcase_add_test(tc, test_apply_bytes);
+	tcase_add_test(tc, test_body_calls);
 	tcase_add_test(tc, test_answer);
 	if (invoice_xml != NULL) {
 		tcase_add_test(tc, test_lookup_resend);

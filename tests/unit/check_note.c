@@ -457,14 +457,21 @@ same_result(const note_opts *o, const char *m, const note_result *want)
 {
 	GMimeObject *parsed = gmime_parse(m);
 	note_result r;
+	char *body, *want_body;
+	size_t len, want_len;
 
 	if (parsed == NULL)
 		return;
 	ck_assert_int_eq(note_inject_parsed(o, m, strlen(m), parsed, TN, HN, &r), want->status);
 	ck_assert_str_eq(r.reason, want->reason);
 	ck_assert_uint_eq(r.body_len, want->body_len);
-	if (want->body_len > 0)
-		ck_assert_mem_eq(r.body, want->body, want->body_len);
+	body = note_result_body(&r, &len);
+	want_body = note_result_body(want, &want_len);
+	ck_assert_uint_eq(len, want_len);
+	if (want_len > 0)
+		ck_assert_mem_eq(body, want_body, want_len);
+	free(body);
+	free(want_body);
 	ck_assert_uint_eq(r.nheaders, want->nheaders);
 	for (size_t i = 0; i < r.nheaders; i++) {
 		ck_assert_str_eq(r.headers[i].name, want->headers[i].name);
@@ -524,6 +531,8 @@ START_TEST(test_options)
 	    "Content-Transfer-Encoding: 8bit\n\nbody\n";
 	note_opts o = { .skip_replies = 1 };
 	note_result r;
+	char *body;
+	size_t len;
 	ck_assert_int_eq(note_inject(&o, m, strlen(m), TN, HN, &r), NOTE_UNCHANGED);
 	ck_assert_ptr_nonnull(strstr(r.reason, "reply"));
 	same_result(&o, m, &r);
@@ -532,7 +541,9 @@ START_TEST(test_options)
 	o.position = NOTE_TOP;
 	o.marker_name = "X-Thanks";
 	ck_assert_int_eq(note_inject(&o, m, strlen(m), TN, HN, &r), NOTE_INJECTED);
-	ck_assert_str_eq(r.body, "Thank you, Zo\xc3\xab.\n\nbody\n");
+	body = note_result_body(&r, &len);
+	ck_assert_str_eq(body, "Thank you, Zo\xc3\xab.\n\nbody\n");
+	free(body);
 	ck_assert_str_eq(r.headers[0].name, "X-Thanks");
 	ck_assert_uint_eq(r.nheaders, 1);
 	same_result(&o, m, &r);
@@ -553,6 +564,59 @@ START_TEST(test_options)
 }
 END_TEST
 
+/* in - 1 if data[0..len) lies within base[0..n) */
+static int
+in(const char *data, size_t len, const char *base, size_t n)
+{
+	return data >= base && len <= n && (size_t) (data - base) <= n - len;
+}
+
+/* The new body is pieces: the attachment after the text goes in place, never copied;
+ * every piece lies in the input or in the result's own octets, and they add up. */
+START_TEST(test_pieces_in_place)
+{
+	struct buf m = {0};
+	note_result r;
+	size_t total = 0, olen, blen, att_start, att_len;
+	char *out, *body;
+	int in_place = 0;
+
+	buf_adds(&m, "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+	    "Content-Type: text/plain\r\n\r\nbody\r\n--b\r\n"
+	    "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+	att_start = m.len;
+	for (int i = 0; i < 100; i++)
+		buf_adds(&m, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5\r\n");
+	att_len = m.len - att_start;
+	buf_adds(&m, "--b--\r\n");
+	ck_assert_int_eq(note_inject(NULL, m.data, m.len, TN, HN, &r), NOTE_INJECTED);
+	for (size_t i = 0; i < r.nbody; i++) {
+		int held = 0;
+
+		for (size_t k = 0; k < r.nheld; k++)
+			held |= in(r.body[i].data, r.body[i].len, r.held[k], strlen(r.held[k]));
+		ck_assert_msg(held || in(r.body[i].data, r.body[i].len, m.data, m.len),
+		    "piece %zu lies neither in the message nor in the result", i);
+		if (r.body[i].data <= m.data + att_start &&
+		    in(r.body[i].data, r.body[i].len, m.data, m.len) &&
+		    (size_t) (r.body[i].data - m.data) + r.body[i].len >= att_start + att_len)
+			in_place = 1;
+		total += r.body[i].len;
+	}
+	ck_assert_msg(in_place, "the attachment was copied");
+	ck_assert_uint_eq(total, r.body_len);
+	out = note_result_message(m.data, m.len, &r, &olen);
+	body = note_result_body(&r, &blen);
+	ck_assert_uint_eq(blen, r.body_len);
+	ck_assert_mem_eq(out + olen - blen, body, blen);
+	ck_assert_ptr_nonnull(memmem(body, blen, "Thank you", 9));
+	free(out);
+	free(body);
+	note_result_clear(&r);
+	buf_free(&m);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -563,7 +627,7 @@ main(void)
 		TEST_LOOP(test_scan_dashes, dash_cases), TEST_LOOP(test_scan_gmime, gmime_cases),
 		TEST_ONCE(test_scan_gmime_skipped), TEST_ONCE(test_scan_gmime_other),
 		TEST_LOOP(test_inject, inj_cases), TEST_ONCE(test_inject_parsed_other),
-		TEST_ONCE(test_options),
+		TEST_ONCE(test_options), TEST_ONCE(test_pieces_in_place),
 	};
 
 	return test_main("note", 0, tests, TEST_COUNT(tests));
