@@ -532,7 +532,7 @@ out:
 	return rc;
 }
 
-/* add_piece - append msg[data..data+len) or an edit's octets to r's body, if any */
+/* add_piece - append data[0..len) (the input's or an edit's) to r's body, unless empty */
 static void
 add_piece(note_result *r, const char *data, size_t len)
 {
