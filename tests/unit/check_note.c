@@ -564,6 +564,74 @@ START_TEST(test_options)
 }
 END_TEST
 
+/* gmime_leaves - GMime's leaf parts under o, in the order of the message */
+static void
+gmime_leaves(GMimeObject *o, GMimeObject **out, size_t *n, size_t max)
+{
+	if (GMIME_IS_MULTIPART(o)) {
+		for (int i = 0; i < g_mime_multipart_get_count(GMIME_MULTIPART(o)); i++)
+			gmime_leaves(g_mime_multipart_get_part(GMIME_MULTIPART(o), i), out, n, max);
+	} else if (*n < max)
+		out[(*n)++] = o;
+}
+
+/*
+ * same_windows - where the scan reads m, each leaf's content is the window GMime's part
+ * in the same place reads, to the octet (an attached message is a leaf to the scan,
+ * and parsed by GMime: only its place is compared)
+ */
+static void
+same_windows(const char *m)
+{
+	GMimeObject *parsed = gmime_parse(m), *leaves[32];
+	note_tree t;
+	char why[200];
+	size_t n = 0, k = 0;
+
+	if (note_scan(m, strlen(m), NULL, NOTE_MARKER_NAME, &t, why, sizeof why) != 0) {
+		if (parsed != NULL)
+			g_object_unref(parsed);
+		return;		/* refused: the note leaves the message alone */
+	}
+	ck_assert_ptr_nonnull(parsed);
+	gmime_leaves(parsed, leaves, &n, 32);
+	for (size_t i = 0; i < t.nparts; i++) {
+		const note_part *p = &t.parts[i];
+		GMimeDataWrapper *w;
+		GMimeStream *s;
+
+		if (strcmp(p->type, "multipart") == 0)
+			continue;
+		ck_assert_uint_lt(k, n);
+		if (!GMIME_IS_PART(leaves[k])) {
+			ck_assert_msg(GMIME_IS_MESSAGE_PART(leaves[k]), "part %zu: %s/%s", i, p->type,
+			    p->subtype);
+			k++;
+			continue;
+		}
+		w = g_mime_part_get_content(GMIME_PART(leaves[k++]));
+		s = w ? g_mime_data_wrapper_get_stream(w) : NULL;
+		ck_assert_ptr_nonnull(s);
+		ck_assert_int_eq(s->bound_start, (gint64) p->body_start);
+		ck_assert_int_eq(s->bound_start + g_mime_stream_length(s), (gint64) p->body_end);
+	}
+	ck_assert_uint_eq(k, n);
+	note_tree_clear(&t);
+	g_object_unref(parsed);
+}
+
+START_TEST(test_windows_gmime)
+{
+	same_windows(gmime_cases[_i]);
+}
+END_TEST
+
+START_TEST(test_windows_inj)
+{
+	same_windows(inj_cases[_i].msg);
+}
+END_TEST
+
 /* in - 1 if data[0..len) lies within base[0..n) */
 static int
 in(const char *data, size_t len, const char *base, size_t n)
@@ -628,6 +696,7 @@ main(void)
 		TEST_ONCE(test_scan_gmime_skipped), TEST_ONCE(test_scan_gmime_other),
 		TEST_LOOP(test_inject, inj_cases), TEST_ONCE(test_inject_parsed_other),
 		TEST_ONCE(test_options), TEST_ONCE(test_pieces_in_place),
+		TEST_LOOP(test_windows_gmime, gmime_cases), TEST_LOOP(test_windows_inj, inj_cases),
 	};
 
 	return test_main("note", 0, tests, TEST_COUNT(tests));
