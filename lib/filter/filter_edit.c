@@ -29,12 +29,13 @@ edit_body(const note_result *n, const struct filter_sink *sink)
 	int rc = 0;
 
 	for (size_t c = 0; c < calls && rc == 0; c++, want = max) {
-		const char *data = "";
+		const char *data;
 
-		if (pi < n->nbody && n->body[pi].len - off >= want) {
+		if (pi < n->nbody && n->body[pi].len - off >= want) {	/* in place */
 			data = n->body[pi].data + off;
-			off += want;
-		} else {
+			if ((off += want) == n->body[pi].len)
+				pi++, off = 0;
+		} else {					/* gathered */
 			gather.len = 0;
 			buf_reserve(&gather, want);
 			while (gather.len < want) {
@@ -43,14 +44,11 @@ edit_body(const note_result *n, const struct filter_sink *sink)
 				if (k > want - gather.len)
 					k = want - gather.len;
 				buf_add(&gather, n->body[pi].data + off, k);
-				off += k;
-				if (off == n->body[pi].len)
+				if ((off += k) == n->body[pi].len)
 					pi++, off = 0;
 			}
 			data = gather.data;
 		}
-		if (pi < n->nbody && off == n->body[pi].len)
-			pi++, off = 0;
 		rc = sink->body(sink->ctx, data, want);
 	}
 	buf_free(&gather);
