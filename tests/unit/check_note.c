@@ -589,6 +589,7 @@ same_windows(const char *m)
 	size_t n = 0, k = 0;
 
 	if (note_scan(m, strlen(m), NULL, NOTE_MARKER_NAME, &t, why, sizeof why) != 0) {
+		note_tree_clear(&t);	/* a refused scan may hold parts */
 		if (parsed != NULL)
 			g_object_unref(parsed);
 		return;		/* refused: the note leaves the message alone */
