@@ -20,6 +20,7 @@
 #include "invoice/inv_severity.h"
 #include "mailcheck.h"
 #include "mime/mime_head.h"
+#include "mime/mime_find.h"
 #include "mime/mime_text.h"
 #include "mime/outbound.h"
 #include "util/xalloc.h"
@@ -82,7 +83,7 @@ filter_safe(char *buf, size_t len, const char *s)
 
 /* filter_check_invoices - find the invoices and run every check on each */
 static void
-filter_check_invoices(struct filter_ctx *fc, const struct ps_msg *m, GMimeObject *msg,
+filter_check_invoices(struct filter_ctx *fc, const struct ps_msg *m, struct filter_view *v,
     struct filter_result *res)
 {
 	const struct ps_conf *conf = fc->conf;
@@ -94,13 +95,15 @@ filter_check_invoices(struct filter_ctx *fc, const struct ps_msg *m, GMimeObject
 	inv_find_limits_default(&lim);
 	lim.max_pdf = conf->invoice_max_pdf_size;
 	lim.max_xml = conf->invoice_max_xml_size;
-	if (inv_find_in_message(msg, &lim, &found) == 0) {
+	if ((v->skeleton ? mime_find_invoices(m->raw, &v->tree, &lim, &found) :
+	    inv_find_in_message(v->gm, &lim, &found)) == 0) {
 		inv_found_list_clear(&found);
 		return;
 	}
 	res->is_invoice = 1;
-	in.subject = mime_head_subject(msg);
-	in.text = text = mime_text_body(msg, conf->note_max_part_size);
+	in.subject = mime_head_subject(&v->head);
+	in.text = text = v->skeleton ? mime_text_body_scan(m->raw, &v->tree, conf->note_max_part_size) :
+	    mime_text_body(v->gm, conf->note_max_part_size);
 	in.rcpts = (const char *const *) m->rcpts;
 	in.nrcpts = m->nrcpts;
 	res->inv = xcalloc(found.n, sizeof(*res->inv));
@@ -267,12 +270,12 @@ filter_consult(const struct filter_lookup *lk, struct filter_result *res, char *
  * verdicts, tags, actions, the note and the records; 0, or -1 (incomplete: on-error) */
 static int
 filter_decide(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
-    GMimeObject *msg, time_t now, struct filter_result *res)
+    struct filter_view *v, time_t now, struct filter_result *res)
 {
 	char err[512];
 
-	onboard_classify(fc->onboard, msg, m->sender, &res->onboard);
-	filter_check_invoices(fc, m, msg, res);
+	onboard_classify(fc->onboard, &v->head, m->sender, &res->onboard);
+	filter_check_invoices(fc, m, v, res);
 	if (lk != NULL && !lk->available &&
 	    (res->is_invoice || res->onboard.kind != ONBOARD_NONE))
 		res->error = xstrdup("the store is not open");
@@ -285,9 +288,9 @@ filter_decide(struct filter_ctx *fc, const struct filter_lookup *lk, const struc
 	filter_tag(m, res);
 	filter_act(fc->conf, res);
 	if (res->action == CONF_ACTION_TAG || res->action == CONF_ACTION_HOLD)
-		filter_note(fc, lk, m, msg, res, now);
+		filter_note(fc, lk, m, v, res, now);
 	if (lk != NULL && lk->recording)
-		filter_records_list(fc->conf, m, msg, res);
+		filter_records_list(fc->conf, m, &v->head, res);
 	return 0;
 }
 
@@ -295,24 +298,22 @@ int
 filter_run(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
     time_t now, struct filter_result *res)
 {
-	GMimeObject *msg;
-	GByteArray *view;
+	struct filter_view v;
 	int rc;
 
-	if ((msg = filter_parse(m, &view)) == NULL) {
+	if (filter_view_open(&v, m) != 0) {
 		/* Not MIME we can read: nothing to find, nothing to note; only the
 		 * spoofing defence applies. */
-		filter_unparse(NULL, view);
 		filter_tag(m, res);
 		return 0;
 	}
 	/* A manager's answer to an invitation: internal mail to postsale-address. */
 	if (filter_reply_wanted(fc->conf, m) &&
-	    (filter_reply(fc, lk, m, msg, res) != 0 || m->nexternal == 0)) {
-		filter_unparse(msg, view);
+	    (filter_reply(fc, lk, m, &v, res) != 0 || m->nexternal == 0)) {
+		filter_view_close(&v);
 		return res->error != NULL ? -1 : 0;
 	}
-	rc = filter_decide(fc, lk, m, msg, now, res);
-	filter_unparse(msg, view);
+	rc = filter_decide(fc, lk, m, &v, now, res);
+	filter_view_close(&v);
 	return rc;
 }

@@ -22,6 +22,8 @@
 #include "invoice/inv_find.h"
 #include "journey/onboard.h"
 #include "mime/hdr_edit.h"
+#include "mime/mime_head.h"
+#include "mime/mime_scan.h"
 #include "mime/msg.h"
 #include "note/note.h"
 #include "note/tmpl.h"
@@ -243,30 +245,53 @@ void filter_edits_sink(struct filter_edits *e, struct filter_sink *sink);
 char *filter_edits_message(const struct ps_msg *m, const struct filter_edits *e, size_t *len);
 void filter_edits_clear(struct filter_edits *e);
 
-/* filter_rcpt_name - the display name the To or Cc header of msg (a message's top part,
- * as filter_parse gives it) gives rcpt; 1 if found */
-int filter_rcpt_name(GMimeObject *msg, const char *rcpt, char *buf, size_t len);
+/*
+ * struct filter_view - a message as the pipeline reads it (filter_msg.c): its own
+ * header fields (mime/mime_head.h), and its parts from its skeleton (mime/mime_scan.h,
+ * mime/mime_find.h) where the scan takes the message and its header block is plain,
+ * else from GMime's parse. GMime's parse is made only for a step that needs its
+ * objects (filter_view_gmime): an invitation's answer, the note's check that GMime
+ * reads the structure the scan read, a message the skeleton does not serve. What the
+ * pipeline finds is the same either way (check_inv_find, check_mime_text,
+ * check_mime_head hold the two readings equal).
+ */
+struct filter_view {
+	const struct ps_msg *m;
+	struct mime_head head;		/* the message's own header fields */
+	mime_tree tree;			/* its parts, when skeleton */
+	int skeleton;			/* 1: tree serves (mime_find_usable) */
+	GMimeObject *gm;		/* GMime's top part, once parsed */
+	GByteArray *bytes;		/* wraps m->raw while gm lives */
+	int parsed;			/* GMime was asked (gm NULL: not MIME it reads) */
+};
+
+/* filter_view_open - v for m (m->raw unchanged while v lives); 0, or -1 when the
+ * message is not MIME the pipeline can read (v is then closed) */
+int filter_view_open(struct filter_view *v, const struct ps_msg *m);
+/* filter_view_gmime - GMime's reading of m->raw in place as the message's top part
+ * (mime_parse), made on the first call; NULL when it is not MIME GMime reads */
+GMimeObject *filter_view_gmime(struct filter_view *v);
+void filter_view_close(struct filter_view *v);
+
+/* filter_rcpt_name - the display name the To or Cc header of the message gives rcpt;
+ * 1 if found */
+int filter_rcpt_name(const struct mime_head *head, const char *rcpt, char *buf, size_t len);
 /* filter_header_count - occurrences of header name in m's header block */
 int filter_header_count(const struct ps_msg *m, const char *name);
-/* filter_parse - GMime's reading of m->raw in place as the message's top part (what
- * the message's own header fields say: mime/mime_head.h; NULL: not MIME it can read); *view wraps the bytes; filter_unparse() drops both, never the
- * bytes */
-GMimeObject *filter_parse(const struct ps_msg *m, GByteArray **view);
-void filter_unparse(GMimeObject *msg, GByteArray *view);
 
 /* The steps of filter_run, one file each: the note (filter_note.c), the records
  * (filter_records.c), the iTIP answers (filter_reply.c). */
 void filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
-    GMimeObject *msg, struct filter_result *res, time_t now);
-void filter_records_list(const struct ps_conf *conf, const struct ps_msg *m, GMimeObject *msg,
-    struct filter_result *res);
+    struct filter_view *v, struct filter_result *res, time_t now);
+void filter_records_list(const struct ps_conf *conf, const struct ps_msg *m,
+    const struct mime_head *head, struct filter_result *res);
 void filter_records_clear(struct filter_records *r);
 /* filter_reply_wanted - 1 when m comes from inside and is addressed to postsale-address */
 int filter_reply_wanted(const struct ps_conf *conf, const struct ps_msg *m);
 /* filter_reply - read the iTIP answer in msg and decide what to record; 0, or -1 with
  * res->error (the lookup failed: on-error applies) */
 int filter_reply(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
-    GMimeObject *msg, struct filter_result *res);
+    struct filter_view *v, struct filter_result *res);
 void filter_answer_clear(struct filter_answer *a);
 
 #endif

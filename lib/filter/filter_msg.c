@@ -1,7 +1,7 @@
 /*
- * filter_msg.c - what the pipeline reads of a message: GMime's parse of its bytes (in
- * place), the count of a header, the display name of a recipient. The message is
- * untrusted; nothing here changes it.
+ * filter_msg.c - what the pipeline reads of a message: its view (its skeleton, or
+ * GMime's parse of its bytes in place, filter.h), the count of a header, the display
+ * name of a recipient. The message is untrusted; nothing here changes it.
  */
 #include <pthread.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 
 #include "filter.h"
 #include "mime/hdr.h"
+#include "mime/mime_find.h"
 #include "mime/mime_head.h"
 #include "mime/mime_parse.h"
 #include "mime/outbound.h"
@@ -72,37 +73,59 @@ parser_give(GMimeParser *parser)
 		g_object_unref(parser);
 }
 
-/*
- * filter_parse - GMime's parse of m->raw (mime_parse: read in place, or from a copy
- * without the inner lines of long base64 runs, with the same result): every part's
- * content is a window on m->raw. *view wraps those bytes (no stream owns them) and must
- * outlive every GMime object of the message. The pipeline never changes m->raw
- * meanwhile.
- */
 GMimeObject *
-filter_parse(const struct ps_msg *m, GByteArray **view)
+filter_view_gmime(struct filter_view *v)
 {
 	GMimeParser *parser;
-	GMimeObject *msg;
 
-	*view = g_byte_array_new_take((guint8 *) m->raw, m->len);
+	if (v->parsed)
+		return v->gm;
+	v->parsed = 1;
+	/* every part's content a window on m->raw: bytes wraps them (no stream owns
+	 * them) and outlives every GMime object of the message */
+	v->bytes = g_byte_array_new_take((guint8 *) v->m->raw, v->m->len);
 	parser = parser_take();
-	msg = mime_parse(parser, *view, NULL);
+	v->gm = mime_parse(parser, v->bytes, NULL);
 	parser_give(parser);
-	return msg;
-}
-
-/* filter_unparse - drop the parsed message, then the view of m->raw (not the bytes) */
-void
-filter_unparse(GMimeObject *msg, GByteArray *view)
-{
-	if (msg != NULL)
-		g_object_unref(msg);
-	g_byte_array_free(view, FALSE);		/* the bytes stay m->raw's */
+	return v->gm;
 }
 
 int
-filter_rcpt_name(GMimeObject *msg, const char *rcpt, char *buf, size_t len)
+filter_view_open(struct filter_view *v, const struct ps_msg *m)
+{
+	char why[200];
+
+	memset(v, 0, sizeof(*v));
+	v->m = m;
+	if (mime_scan(m->raw, m->len, NULL, &v->tree, why, sizeof(why)) == 0) {
+		if (mime_find_usable(&v->tree) && mime_head_of_bytes(&v->head, m->raw, m->len)) {
+			v->skeleton = 1;
+			return 0;
+		}
+		mime_tree_clear(&v->tree);
+	}
+	if (filter_view_gmime(v) == NULL) {
+		filter_view_close(v);
+		return -1;
+	}
+	mime_head_of_top(&v->head, v->gm);
+	return 0;
+}
+
+void
+filter_view_close(struct filter_view *v)
+{
+	mime_head_done(&v->head);
+	mime_tree_clear(&v->tree);
+	if (v->gm != NULL)
+		g_object_unref(v->gm);
+	if (v->bytes != NULL)
+		g_byte_array_free(v->bytes, FALSE);	/* the bytes stay m->raw's */
+	memset(v, 0, sizeof(*v));
+}
+
+int
+filter_rcpt_name(const struct mime_head *head, const char *rcpt, char *buf, size_t len)
 {
 	static const GMimeAddressType types[] = {GMIME_ADDRESS_TYPE_TO, GMIME_ADDRESS_TYPE_CC};
 	char addr[320];
@@ -113,7 +136,7 @@ filter_rcpt_name(GMimeObject *msg, const char *rcpt, char *buf, size_t len)
 	alen = strlen(addr);
 	buf[0] = '\0';
 	for (size_t t = 0; !found && t < sizeof(types) / sizeof(types[0]); t++) {
-		InternetAddressList *list = mime_head_addresses(msg, types[t]);
+		InternetAddressList *list = mime_head_addresses(head, types[t]);
 		int n = internet_address_list_length(list);
 
 		for (int i = 0; i < n; i++) {

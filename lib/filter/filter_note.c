@@ -43,7 +43,7 @@ filter_note_due(const struct ps_conf *conf, const struct filter_result *res)
 
 /* filter_note_facts - the values of the note for the customer rcpt */
 static void
-filter_note_facts(struct filter_ctx *fc, const struct filter_lookup *lk, GMimeObject *msg,
+filter_note_facts(struct filter_ctx *fc, const struct filter_lookup *lk, const struct mime_head *head,
     const struct filter_result *res, const char *rcpt, time_t now, tmpl_facts *f,
     char *name, size_t namelen, char *manager, size_t mlen)
 {
@@ -61,7 +61,7 @@ filter_note_facts(struct filter_ctx *fc, const struct filter_lookup *lk, GMimeOb
 		if (jf.name[0] != '\0')
 			snprintf(name, namelen, "%s", jf.name);
 	}
-	if (!filter_rcpt_name(msg, rcpt, name, namelen) && name[0] == '\0' && res->ninv > 0 &&
+	if (!filter_rcpt_name(head, rcpt, name, namelen) && name[0] == '\0' && res->ninv > 0 &&
 	    res->inv[0].found.inv != NULL && res->inv[0].found.inv->buyer.name != NULL)
 		snprintf(name, namelen, "%s", res->inv[0].found.inv->buyer.name);
 	f->customer_name = name[0] ? name : NULL;
@@ -82,7 +82,7 @@ filter_note_facts(struct filter_ctx *fc, const struct filter_lookup *lk, GMimeOb
 
 void
 filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
-    GMimeObject *msg, struct filter_result *res, time_t now)
+    struct filter_view *v, struct filter_result *res, time_t now)
 {
 	const struct ps_conf *conf = fc->conf;
 	const char *kind = filter_note_due(conf, res), *rcpt = NULL, *clang;
@@ -101,14 +101,14 @@ filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct 
 			rcpt = outbound_bare_address(m->rcpts[i], addr, sizeof(addr));
 	if (rcpt == NULL)
 		return;
-	clang = g_mime_object_get_header(GMIME_OBJECT(msg), "Content-Language");
+	clang = mime_head_content(&v->head, "Content-Language");
 	if (clang == NULL || tmpl_lang_norm(clang, lang, sizeof(lang)) == NULL || lang[0] == '\0')
 		snprintf(lang, sizeof(lang), "%s", conf->note_language);
 	if (tmpl_set_pick(fc->templates, kind, lang, &txt, &html) != 0) {
 		snprintf(res->note_reason, sizeof(res->note_reason), "no %s template for language %s", kind, lang);
 		return;
 	}
-	filter_note_facts(fc, lk, msg, res, rcpt, now, &facts, name, sizeof(name), manager, sizeof(manager));
+	filter_note_facts(fc, lk, &v->head, res, rcpt, now, &facts, name, sizeof(name), manager, sizeof(manager));
 	vars = tmpl_vars_new();
 	tmpl_vars_facts(vars, &facts, lang);
 	if (txt != NULL)
@@ -120,7 +120,9 @@ filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct 
 	opts.position = conf->note_position == CONF_POSITION_TOP ? NOTE_TOP : NOTE_BOTTOM;
 	opts.skip_replies = conf->note_replies == CONF_REPLIES_SKIP;
 	opts.max_part = conf->note_max_part_size;
-	if (note_inject_parsed(&opts, m->raw, m->len, msg, text_note, html_note, &r) == NOTE_INJECTED) {
+	if ((v->skeleton ? note_inject_scanned(&opts, m->raw, m->len, &v->tree, v->gm, text_note,
+	    html_note, &r) : note_inject_parsed(&opts, m->raw, m->len, v->gm, text_note, html_note,
+	    &r)) == NOTE_INJECTED) {
 		for (size_t i = 0; i < r.nheaders; i++)
 			hdr_edit_push(&res->hdrs, &res->nhdrs, r.headers[i].op, r.headers[i].name,
 			    r.headers[i].index, r.headers[i].value);

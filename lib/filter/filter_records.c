@@ -30,7 +30,7 @@ records_add(struct filter_records *r, enum filter_record_kind kind)
 
 /* records_journey - the journey record of each external recipient, if any is due */
 static void
-records_journey(GMimeObject *msg, struct filter_result *res)
+records_journey(const struct mime_head *head, struct filter_result *res)
 {
 	struct filter_records *r = &res->records;
 	enum filter_record_kind kind = res->onboard.kind == ONBOARD_START ?
@@ -48,14 +48,14 @@ records_journey(GMimeObject *msg, struct filter_result *res)
 		outbound_bare_address(r->rcpts[i], addr, sizeof(addr));
 		rec = records_add(r, kind);
 		rec->customer = xstrdup(addr);
-		if (filter_rcpt_name(msg, addr, name, sizeof(name)))
+		if (filter_rcpt_name(head, addr, name, sizeof(name)))
 			rec->name = xstrdup(name);
 	}
 }
 
 void
-filter_records_list(const struct ps_conf *conf, const struct ps_msg *m, GMimeObject *msg,
-    struct filter_result *res)
+filter_records_list(const struct ps_conf *conf, const struct ps_msg *m,
+    const struct mime_head *head, struct filter_result *res)
 {
 	struct filter_records *r = &res->records;
 	char *mid;
@@ -67,7 +67,7 @@ filter_records_list(const struct ps_conf *conf, const struct ps_msg *m, GMimeObj
 	for (size_t i = 0; i < m->nrcpts; i++)
 		if (outbound_rcpt_external(&conf->local_domains, m->rcpts[i]))
 			r->rcpts[r->nrcpts++] = m->rcpts[i];
-	if ((mid = mime_head_message_id(msg)) != NULL) {
+	if ((mid = mime_head_message_id(head)) != NULL) {
 		r->message_id = xstrdup(mid);
 		g_free(mid);
 	}
@@ -81,5 +81,5 @@ filter_records_list(const struct ps_conf *conf, const struct ps_msg *m, GMimeObj
 		rec->inv = i;
 		rec->action = fi->has_error || fi->has_warning ? filter_action_name(res->action) : "none";
 	}
-	records_journey(msg, res);
+	records_journey(head, res);
 }

@@ -109,9 +109,9 @@ calendar_text(GMimeObject *top, size_t *len)
 
 /* from_address - the first mailbox of the From header, lower-case into buf ("" none) */
 static const char *
-from_address(GMimeObject *msg, char *buf, size_t len)
+from_address(const struct mime_head *head, char *buf, size_t len)
 {
-	InternetAddressList *list = mime_head_addresses(msg, GMIME_ADDRESS_TYPE_FROM);
+	InternetAddressList *list = mime_head_addresses(head, GMIME_ADDRESS_TYPE_FROM);
 
 	buf[0] = '\0';
 	for (int i = 0; i < internet_address_list_length(list); i++) {
@@ -139,14 +139,14 @@ only_postsale(const struct ps_conf *conf, const struct ps_msg *m)
 /* trusted_answer - 0 when r answers check-in ci by its invited manager and was mailed
  * by that manager (envelope and From); else 1 after noting why it is ignored */
 static int
-trusted_answer(const struct ps_msg *m, GMimeObject *msg, const struct itip_reply *r,
+trusted_answer(const struct ps_msg *m, const struct mime_head *head, const struct itip_reply *r,
 	       const struct filter_checkin *ci, struct filter_result *res,
 	       const struct itip_attendee **who)
 {
 	char sender[320], from[320];
 
 	outbound_bare_address(m->sender ? m->sender : "", sender, sizeof(sender));
-	from_address(msg, from, sizeof(from));
+	from_address(head, from, sizeof(from));
 	if ((*who = itip_reply_attendee(r, ci->manager)) == NULL) {
 		filter_reply_note(res, LOG_WARNING, "reply: %s for check-in %lld (UID %s) names ATTENDEE %s,"
 		    " not the invited %s: ignored (forged or misdirected)", itip_method_name(r->method),
@@ -272,7 +272,7 @@ reply_read(GMimeObject *msg, struct itip_reply *r, struct filter_result *res)
 
 int
 filter_reply(struct filter_ctx *fc, const struct filter_lookup *lk, const struct ps_msg *m,
-	     GMimeObject *msg, struct filter_result *res)
+	     struct filter_view *v, struct filter_result *res)
 {
 	struct itip_reply r;
 	struct filter_checkin ci = {0};
@@ -280,7 +280,7 @@ filter_reply(struct filter_ctx *fc, const struct filter_lookup *lk, const struct
 	char err[512];
 	int rc;
 
-	if (reply_read(msg, &r, res) != 0)
+	if (reply_read(filter_view_gmime(v), &r, res) != 0)
 		return 0;
 	if (lk == NULL || !lk->available) {
 		rc = 0;
@@ -304,7 +304,7 @@ filter_reply(struct filter_ctx *fc, const struct filter_lookup *lk, const struct
 		itip_reply_clear(&r);
 		return rc < 0 ? -1 : 0;
 	}
-	if (trusted_answer(m, msg, &r, &ci, res, &who) == 0) {
+	if (trusted_answer(m, &v->head, &r, &ci, res, &who) == 0) {
 		if (r.method == ITIP_METHOD_REPLY)
 			decide_reply(fc->conf, lk, m, &r, who, &ci, res);
 		else

@@ -811,20 +811,58 @@ inv_find_part_bytes(GMimePart *part, size_t *len)
 }
 
 /*
- * part_decode - the decoded content of a leaf into *out (malloc'd, a NUL after the
- * bytes, as xmemdup: the caller frees it, also on failure): base64 by b64_decode,
- * quoted-printable and uuencode by GMime; any other encoding (7bit, 8bit, binary,
- * none or unknown) GMime's g_mime_data_wrapper_write_to_stream passes through as it
- * is. elen is the encoded length, a hint. When the encoded bytes are a window on a
- * memory stream (part_window), base64 is decoded straight from there and the other
- * pass-through encodings copied from there, without GMime's streams. 0, or -1 if the
- * part cannot be read.
+ * window_decode - the decoded content of a leaf whose encoded bytes are in[0..n), in
+ * its transfer encoding enc, into *out (malloc'd, a NUL after the bytes, as xmemdup:
+ * the caller frees it, also on failure), as GMime's g_mime_data_wrapper_write_to_stream
+ * decodes a part: base64 by b64_decode; quoted-printable and uuencode by GMime's own
+ * filters, over a copy of the bytes; any other encoding (7bit, 8bit, binary, none or
+ * unknown) passed through as it is. 0, or -1 if the part cannot be read.
  */
-static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 elen,
-		       unsigned char **out, size_t *len)
+static int window_decode(const unsigned char *in, size_t n, GMimeContentEncoding enc,
+			 unsigned char **out, size_t *len)
+{
+	GMimeDataWrapper *wrapper;
+	GMimeStream *src, *mem;
+	GByteArray *bytes;
+	int rc;
+
+	if (enc == GMIME_CONTENT_ENCODING_BASE64) {
+		*out = xmalloc(n + 1);
+		*len = b64_decode(in, n, *out);
+		(*out)[*len] = '\0';	/* shorter than the input: there is room */
+		return 0;
+	}
+	if (enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && enc != GMIME_CONTENT_ENCODING_UUENCODE) {
+		*len = n;
+		*out = (unsigned char *)xmemdup(in, n);
+		return 0;
+	}
+	src = g_mime_stream_mem_new_with_buffer((const char *)in, n);
+	wrapper = g_mime_data_wrapper_new_with_stream(src, enc);
+	g_object_unref(src);
+	mem = g_mime_stream_mem_new();
+	rc = g_mime_data_wrapper_write_to_stream(wrapper, mem) < 0 ? -1 : 0;
+	g_object_unref(wrapper);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);	/* bytes are ours */
+	g_object_unref(mem);
+	*len = bytes->len;
+	*out = (unsigned char *)xmemdup(bytes->data, bytes->len);	/* malloc'd, as the base64 path */
+	g_byte_array_free(bytes, TRUE);
+	return rc;
+}
+
+/*
+ * stream_decode - the decoded content of a leaf whose encoded bytes are no window on
+ * memory (a message parsed from another stream), read through GMime's streams: base64
+ * read as g_mime_data_wrapper_write_to_stream would and decoded by b64_decode, the
+ * rest by g_mime_data_wrapper_write_to_stream itself. elen is the encoded length, a
+ * hint. As window_decode otherwise.
+ */
+static int stream_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 elen,
+			 unsigned char **out, size_t *len)
 {
 	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(content);
-	const unsigned char *window = part_window(encoded, elen);
 	GMimeStream *mem;
 	GByteArray *bytes;
 	size_t cap = elen >= 0 ? (size_t)elen + 1 : 4096;
@@ -832,14 +870,8 @@ static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 e
 	int rc;
 
 	if (enc == GMIME_CONTENT_ENCODING_BASE64) {
-		*out = xmalloc(cap);
-		if (window != NULL) {
-			*len = b64_decode(window, (size_t)elen, *out);
-			(*out)[*len] = '\0';	/* shorter than the input: there is room */
-			return 0;
-		}
-		/* the encoded bytes, read as g_mime_data_wrapper_write_to_stream would */
-		struct buf b = { .data = (char *)*out, .cap = cap };
+		struct buf b = { .data = xmalloc(cap), .cap = cap };
+
 		g_mime_stream_reset(encoded);
 		while (!g_mime_stream_eos(encoded)) {
 			if (b.cap - b.len <= 1)
@@ -856,12 +888,6 @@ static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 e
 		(*out)[*len] = '\0';		/* shorter than the input, or empty */
 		return 0;
 	}
-	if (window != NULL && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
-	    enc != GMIME_CONTENT_ENCODING_UUENCODE) {
-		*len = (size_t)elen;
-		*out = (unsigned char *)xmemdup(window, (size_t)elen);
-		return 0;
-	}
 	mem = g_mime_stream_mem_new();
 	rc = g_mime_data_wrapper_write_to_stream(content, mem) < 0 ? -1 : 0;
 	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
@@ -873,38 +899,83 @@ static int part_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64 e
 	return rc;
 }
 
-struct find_walk {
-	const struct inv_find_limits *lim;
-	inv_found_list *out;
-	size_t parts;
-};
-
-/* walk_leaf - decode one leaf part (if it fits) and look at its bytes */
-static void walk_leaf(struct find_walk *w, GMimePart *part, const char *path)
+void inv_find_walk_begin(struct inv_find_walk *w, const struct inv_find_limits *lim,
+			 inv_found_list *out)
 {
-	GMimeDataWrapper *content = g_mime_part_get_content(part);
-	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
-	const char *filename = g_mime_part_get_filename(part);
-	char *ctype = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
-	GMimeStream *encoded;
-	unsigned char *data;
-	gint64 elen;
-	size_t bound, len;
+	memset(w, 0, sizeof(*w));
+	if (lim == NULL) {
+		inv_find_limits_default(&w->deflim);
+		lim = &w->deflim;
+	}
+	w->lim = lim;
+	w->out = out;
+	w->before = out->n;
+}
 
-	if (content == NULL || (encoded = g_mime_data_wrapper_get_stream(content)) == NULL)
-		goto done;
-	elen = g_mime_stream_length(encoded);
-	bound = elen < 0 ? (size_t)-1 : (size_t)elen;
-	if (elen >= 0 && g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64)
+int inv_find_walk_enter(struct inv_find_walk *w, size_t depth)
+{
+	if (++w->parts > w->lim->max_parts || depth > w->lim->max_depth ||
+	    w->out->n >= w->lim->max_found) {
+		w->out->limited = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* leaf_too_large - 1 (and the list limited) when a leaf of elen encoded bytes (-1:
+ * unknown) in encoding enc may decode to more than the limit allows */
+static int leaf_too_large(struct inv_find_walk *w, gint64 elen, GMimeContentEncoding enc)
+{
+	size_t bound = elen < 0 ? (size_t)-1 : (size_t)elen;
+
+	if (elen >= 0 && enc == GMIME_CONTENT_ENCODING_BASE64)
 		bound = bound / 4 * 3 + 3;
 	/* A part too large to decode, or that does not decode, shows no evidence of an
 	 * invoice, whatever its name says: not reported (issue 9); a part left unread
 	 * for its size sets the list's limited flag. */
 	if (bound > w->lim->max_decoded) {
 		w->out->limited = 1;
-		goto done;
+		return 1;
 	}
-	if (part_decode(content, encoded, elen, &data, &len) == 0)
+	return 0;
+}
+
+void inv_find_walk_leaf(struct inv_find_walk *w, const unsigned char *bytes, size_t len,
+			GMimeContentEncoding enc, const char *path, const char *filename,
+			const char *ctype)
+{
+	unsigned char *data = NULL;
+	size_t dlen;
+
+	if (leaf_too_large(w, (gint64)len, enc))
+		return;
+	if (window_decode(bytes, len, enc, &data, &dlen) == 0)
+		find_bytes(data, dlen, path, filename, ctype, 0, w->lim, w->out, &data);
+	free(data);
+}
+
+/* walk_leaf - decode one leaf part (if it fits) and look at its bytes: in place where
+ * GMime's stream of it is a window on memory, else through its streams */
+static void walk_leaf(struct inv_find_walk *w, GMimePart *part, const char *path)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	const char *filename = g_mime_part_get_filename(part);
+	char *ctype = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+	GMimeContentEncoding enc;
+	GMimeStream *encoded;
+	const unsigned char *window;
+	unsigned char *data = NULL;
+	gint64 elen;
+	size_t len;
+
+	if (content == NULL || (encoded = g_mime_data_wrapper_get_stream(content)) == NULL)
+		goto done;
+	elen = g_mime_stream_length(encoded);
+	enc = g_mime_data_wrapper_get_encoding(content);
+	if ((window = part_window(encoded, elen)) != NULL)
+		inv_find_walk_leaf(w, window, (size_t)elen, enc, path, filename, ctype);
+	else if (!leaf_too_large(w, elen, enc) && stream_decode(content, encoded, elen, &data, &len) == 0)
 		find_bytes(data, len, path, filename, ctype, 0, w->lim, w->out, &data);
 	free(data);
 done:
@@ -913,15 +984,10 @@ done:
 
 /* walk_object - descend into multiparts and attached messages; path is the IMAP part
  * path of obj ("" for the top multipart, whose children are "1", "2" ...) */
-static void walk_object(struct find_walk *w, GMimeObject *obj, const char *path, size_t depth)
+static void walk_object(struct inv_find_walk *w, GMimeObject *obj, const char *path, size_t depth)
 {
-	if (obj == NULL)
+	if (obj == NULL || !inv_find_walk_enter(w, depth))
 		return;
-	if (++w->parts > w->lim->max_parts || depth > w->lim->max_depth ||
-	    w->out->n >= w->lim->max_found) {
-		w->out->limited = 1;
-		return;
-	}
 	if (GMIME_IS_MULTIPART(obj)) {
 		GMimeMultipart *mp = GMIME_MULTIPART(obj);
 		int n = g_mime_multipart_get_count(mp);
@@ -952,18 +1018,10 @@ static void walk_object(struct find_walk *w, GMimeObject *obj, const char *path,
 int inv_find_in_message(GMimeObject *root, const struct inv_find_limits *lim,
 			inv_found_list *out)
 {
-	struct inv_find_limits deflim;
-	struct find_walk w;
-	size_t before = out->n;
+	struct inv_find_walk w;
 
-	if (lim == NULL) {
-		inv_find_limits_default(&deflim);
-		lim = &deflim;
-	}
-	memset(&w, 0, sizeof(w));
-	w.lim = lim;
-	w.out = out;
+	inv_find_walk_begin(&w, lim, out);
 	if (root)
 		walk_object(&w, root, GMIME_IS_MULTIPART(root) ? "" : "1", 0);
-	return (int)(out->n - before);
+	return (int)(out->n - w.before);
 }

@@ -75,6 +75,33 @@ int inv_find_in_bytes(const unsigned char *buf, size_t len, const char *part,
 		      const struct inv_find_limits *lim, inv_found_list *out);
 
 /*
+ * The walk over a message's parts, for a reader of the MIME structure other than
+ * GMime's objects (mime/mime_find.h reads the raw message's skeleton): the same
+ * limits, the same decoding and the same look at each leaf as inv_find_in_message.
+ * inv_find_walk_begin starts one on *out (lim NULL: the defaults); the reader calls
+ * inv_find_walk_enter for every part it comes to (the top part at depth 0, a
+ * multipart's children one deeper), in order, and goes into the part only if it
+ * returns 1; and inv_find_walk_leaf for each leaf's content in the message, still in
+ * its transfer encoding, with its IMAP part path, file name and content type.
+ */
+struct inv_find_walk {
+	const struct inv_find_limits *lim;
+	inv_found_list *out;
+	size_t parts;		/* parts entered so far */
+	size_t before;		/* out->n when the walk began */
+	struct inv_find_limits deflim;
+};
+
+void inv_find_walk_begin(struct inv_find_walk *w, const struct inv_find_limits *lim,
+			 inv_found_list *out);
+/* inv_find_walk_enter - 1 to go into the next part at depth; 0 when a limit stops the
+ * walk there (out->limited set) */
+int inv_find_walk_enter(struct inv_find_walk *w, size_t depth);
+void inv_find_walk_leaf(struct inv_find_walk *w, const unsigned char *bytes, size_t len,
+			GMimeContentEncoding enc, const char *path, const char *filename,
+			const char *ctype);
+
+/*
  * inv_find_part_bytes - a leaf's content as it stands in the message, still in its
  * transfer encoding, and its length: when GMime's stream of it is a window on a memory
  * stream (a message parsed from memory, as the filter's); NULL otherwise. The bytes

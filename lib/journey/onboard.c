@@ -102,9 +102,9 @@ onboard_header_set(const char *value)
 	return 1;
 }
 
-/* header_value - the (first) value of header name in msg (a message's top part), or NULL */
+/* header_value - the (first) value of header name in the message's head, or NULL */
 static const char *
-header_value(GMimeObject *msg, const char *name)
+header_value(const struct mime_head *msg, const char *name)
 {
 	return mime_head_get(msg, name);
 }
@@ -131,7 +131,7 @@ onboard_bare_address(const char *s, char *buf, size_t len)
 /* read_date - a valid YYYY-MM-DD (white space around it allowed) from header name into
  * out[11]; 1 when found, else 0 */
 static int
-read_date(GMimeObject *msg, const char *name, char *out)
+read_date(const struct mime_head *msg, const char *name, char *out)
 {
 	const char *v = header_value(msg, name);
 	char date[11];
@@ -158,7 +158,7 @@ read_date(GMimeObject *msg, const char *name, char *out)
 }
 
 void
-onboard_classify(const struct onboard_rules *r, GMimeObject *msg, const char *sender,
+onboard_classify(const struct onboard_rules *r, const struct mime_head *msg, const char *sender,
 		 struct onboard_info *out)
 {
 	char bare[512];

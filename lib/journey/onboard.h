@@ -14,6 +14,7 @@
 #include <gmime/gmime.h>
 
 #include "conf/conf.h"
+#include "mime/mime_head.h"
 
 enum onboard_kind { ONBOARD_NONE, ONBOARD_START, ONBOARD_STOP };
 
@@ -44,7 +45,7 @@ struct onboard_rules *onboard_rules_free(struct onboard_rules *r);
  * header is read in every case (has_renewal 0 when absent or not a valid date), and so
  * is the onboarded header (has_since; 30 February is no date).
  */
-void onboard_classify(const struct onboard_rules *r, GMimeObject *msg, const char *sender,
+void onboard_classify(const struct onboard_rules *r, const struct mime_head *msg, const char *sender,
 		      struct onboard_info *out);
 
 /* onboard_header_set - 1 if a header value counts as set (see onboard_classify) */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mime_head.h"
+#include "mimeskip.h"
 
 /* The header names of GMimeAddressType, in its order (as GMime's own table). */
 static const char *const address_header[] = {
@@ -67,6 +68,38 @@ static struct head_raw *
 raw_of(GMimeObject *top)
 {
 	return top != NULL ? g_object_get_qdata(G_OBJECT(top), raw_quark()) : NULL;
+}
+
+void
+mime_head_of_top(struct mime_head *h, GMimeObject *top)
+{
+	h->top = top;
+	h->raw = raw_of(top);
+	h->own = 0;
+}
+
+int
+mime_head_of_bytes(struct mime_head *h, const char *msg, size_t len)
+{
+	size_t n = mimeskip_plain_head(msg, len);
+
+	memset(h, 0, sizeof(*h));
+	if (n == 0)
+		return 0;
+	h->raw = g_new0(struct head_raw, 1);
+	h->raw->raw = msg;
+	h->raw->len = n;
+	h->raw->values = g_ptr_array_new_with_free_func(g_free);
+	h->own = 1;
+	return 1;
+}
+
+void
+mime_head_done(struct mime_head *h)
+{
+	if (h->own)
+		raw_free(h->raw);
+	memset(h, 0, sizeof(*h));
 }
 
 /* next_field - the field at *at in h's block into *f, *at moved past it; 0 at the
@@ -153,40 +186,58 @@ last_header(GMimeObject *top, const char *name)
 
 /* last_value - the value of the last header called name, from the bytes or the list */
 static const char *
-last_value(GMimeObject *top, const char *name)
+last_value(const struct mime_head *mh, const char *name)
 {
-	struct head_raw *h = raw_of(top);
+	struct head_raw *h = mh != NULL ? mh->raw : NULL;
 	GMimeHeader *hd;
 	struct field f;
 
 	if (h != NULL)
 		return raw_find(h, name, 1, &f) ? raw_value(h, &f) : NULL;
-	return (hd = last_header(top, name)) != NULL ? g_mime_header_get_value(hd) : NULL;
+	return mh != NULL && (hd = last_header(mh->top, name)) != NULL ?
+	    g_mime_header_get_value(hd) : NULL;
 }
 
-const char *
-mime_head_get(GMimeObject *top, const char *name)
+/* first_value - the value of the first header called name, from the bytes or top's
+ * list */
+static const char *
+first_value(const struct mime_head *mh, const char *name)
 {
-	struct head_raw *h = raw_of(top);
 	struct field f;
 
-	if (top == NULL || name == NULL || g_ascii_strncasecmp(name, "Content-", 8) == 0)
+	if (mh == NULL || name == NULL)
 		return NULL;
-	if (h != NULL)
-		return raw_find(h, name, 0, &f) ? raw_value(h, &f) : NULL;
-	return g_mime_object_get_header(top, name);
+	if (mh->raw != NULL)
+		return raw_find(mh->raw, name, 0, &f) ? raw_value(mh->raw, &f) : NULL;
+	return mh->top != NULL ? g_mime_object_get_header(mh->top, name) : NULL;
 }
 
 const char *
-mime_head_subject(GMimeObject *top)
+mime_head_get(const struct mime_head *mh, const char *name)
 {
-	return last_value(top, "Subject");
+	if (name == NULL || g_ascii_strncasecmp(name, "Content-", 8) == 0)
+		return NULL;
+	return first_value(mh, name);
+}
+
+const char *
+mime_head_content(const struct mime_head *mh, const char *name)
+{
+	if (name == NULL || g_ascii_strncasecmp(name, "Content-", 8) != 0)
+		return NULL;
+	return first_value(mh, name);
+}
+
+const char *
+mime_head_subject(const struct mime_head *mh)
+{
+	return last_value(mh, "Subject");
 }
 
 char *
-mime_head_message_id(GMimeObject *top)
+mime_head_message_id(const struct mime_head *mh)
 {
-	const char *v = last_value(top, "Message-Id");
+	const char *v = last_value(mh, "Message-Id");
 
 	return v != NULL ? g_mime_utils_decode_message_id(v) : NULL;
 }
@@ -206,17 +257,19 @@ add_parsed(InternetAddressList *all, const char *raw, size_t n)
 }
 
 InternetAddressList *
-mime_head_addresses(GMimeObject *top, GMimeAddressType type)
+mime_head_addresses(const struct mime_head *mh, GMimeAddressType type)
 {
 	InternetAddressList *all = internet_address_list_new();
 	GMimeHeaderList *list;
-	struct head_raw *h = raw_of(top);
+	struct head_raw *h = mh != NULL ? mh->raw : NULL;
+	GMimeObject *top = mh != NULL ? mh->top : NULL;
 	struct field f;
 	size_t at = 0;
 	const char *raw;
 	int n;
 
-	if ((unsigned) type >= sizeof(address_header) / sizeof(address_header[0]) || top == NULL)
+	if ((unsigned) type >= sizeof(address_header) / sizeof(address_header[0]) ||
+	    (h == NULL && top == NULL))
 		return all;
 	if (h != NULL) {
 		while (next_field(h, &at, &f))

@@ -25,22 +25,47 @@
  * last; the octets outlive top) to be read in place of top's own header list */
 void mime_head_set_raw(GMimeObject *top, const char *raw, size_t len);
 
+/*
+ * Where the functions below read a message's own header fields: GMime's top part of
+ * it (its own header list, or the bytes mime_head_set_raw handed it), or, without
+ * GMime's parse, the message's own header block in place where it is plain
+ * (mimeskip_plain_head): the same values either way. Set one up with mime_head_of_top
+ * (top outlives it) or mime_head_of_bytes (1 if the block is plain; the bytes outlive
+ * it), and let it go with mime_head_done. A NULL head, or one of neither, reads as a
+ * message without fields.
+ */
+struct head_raw;
+struct mime_head {
+	GMimeObject *top;
+	struct head_raw *raw;
+	int own;		/* raw is the head's own (mime_head_of_bytes) */
+};
+
+void mime_head_of_top(struct mime_head *h, GMimeObject *top);
+int mime_head_of_bytes(struct mime_head *h, const char *msg, size_t len);
+void mime_head_done(struct mime_head *h);
+
 /* mime_head_get - the decoded value of the first header called name (any case), as
  * g_mime_object_get_header() on the message; NULL when there is none or name is a
- * Content-* header. The string is the header's. */
-const char *mime_head_get(GMimeObject *top, const char *name);
+ * Content-* header. The string is the head's. */
+const char *mime_head_get(const struct mime_head *h, const char *name);
+
+/* mime_head_content - the value of the top part's first Content-* header called name
+ * (Content-Language ...), as g_mime_object_get_header() on the top part; NULL when
+ * there is none or name is no Content-* header. The string is the head's. */
+const char *mime_head_content(const struct mime_head *h, const char *name);
 
 /* mime_head_subject - the decoded value of the last Subject header, as
- * g_mime_message_get_subject(); NULL when there is none. The string is the header's. */
-const char *mime_head_subject(GMimeObject *top);
+ * g_mime_message_get_subject(); NULL when there is none. The string is the head's. */
+const char *mime_head_subject(const struct mime_head *h);
 
 /* mime_head_message_id - the last Message-Id header's identifier without its angle
  * brackets, as g_mime_message_get_message_id(); NULL when there is none. The caller
  * frees it with g_free(). */
-char *mime_head_message_id(GMimeObject *top);
+char *mime_head_message_id(const struct mime_head *h);
 
 /* mime_head_addresses - the addresses of every header of type (To, Cc, From ...), in
  * order, as g_mime_message_get_addresses(); never NULL. The caller unrefs the list. */
-InternetAddressList *mime_head_addresses(GMimeObject *top, GMimeAddressType type);
+InternetAddressList *mime_head_addresses(const struct mime_head *h, GMimeAddressType type);
 
 #endif

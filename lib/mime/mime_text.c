@@ -245,26 +245,21 @@ mt_cut(char *s, size_t max)
 }
 
 /*
- * mt_as_is - the text of a text part copied from where it stands, when GMime's
- * g_mime_text_part_get_text() would give those very bytes: no transfer encoding to undo
- * (7bit, 8bit, binary or none), and no charset filter that could change one (no
- * charset named; UTF-8 and the bytes valid UTF-8 without a NUL; US-ASCII and the
- * bytes ASCII). Cut at a NUL, as GMime's text is read as a string. NULL otherwise, and
- * GMime reads it: its streams, filters and iconv cost more than the rest of the body
- * text for a message parsed from memory.
+ * as_is - the text of a text part copied from where it stands (p[0..len), in transfer
+ * encoding enc, its charset parameter cs), when GMime's g_mime_text_part_get_text()
+ * would give those very bytes: no transfer encoding to undo (7bit, 8bit, binary or
+ * none), and no charset filter that could change one (no charset named; UTF-8 and the
+ * bytes valid UTF-8 without a NUL; US-ASCII and the bytes ASCII). Cut at a NUL, as
+ * GMime's text is read as a string. NULL otherwise, and GMime reads it: its streams,
+ * filters and iconv cost more than the rest of the body text for a message parsed from
+ * memory.
  */
 static char *
-mt_as_is(GMimeObject *part)
+as_is(const unsigned char *p, size_t len, GMimeContentEncoding enc, const char *cs)
 {
-	GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
-	GMimeContentType *ct = g_mime_object_get_content_type(part);
-	const char *cs = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
-	const unsigned char *p;
-	size_t len, n;
+	size_t n;
 
-	if (content == NULL)
-		return NULL;
-	switch (g_mime_data_wrapper_get_encoding(content)) {
+	switch (enc) {
 	case GMIME_CONTENT_ENCODING_DEFAULT:
 	case GMIME_CONTENT_ENCODING_7BIT:
 	case GMIME_CONTENT_ENCODING_8BIT:
@@ -273,7 +268,7 @@ mt_as_is(GMimeObject *part)
 	default:
 		return NULL;
 	}
-	if ((p = inv_find_part_bytes(GMIME_PART(part), &len)) == NULL)
+	if (p == NULL)
 		return NULL;
 	if (cs != NULL && g_ascii_strcasecmp(cs, "utf-8") == 0) {
 		if (!g_utf8_validate_len((const char *)p, len, NULL))
@@ -288,12 +283,45 @@ mt_as_is(GMimeObject *part)
 	return xmemdup(p, n);
 }
 
+/* gmime_text - g_mime_text_part_get_text() of part, copied with malloc; NULL if none */
+static char *
+gmime_text(GMimeTextPart *part)
+{
+	char *decoded = g_mime_text_part_get_text(part), *text;
+
+	if (decoded == NULL)
+		return NULL;
+	text = xstrdup(decoded);
+	g_free(decoded);
+	return text;
+}
+
+/* finish - the body text: text itself, or its HTML reduced to text; cut to max_bytes */
+static char *
+finish(char *text, int html, size_t max_bytes)
+{
+	char *out = text;
+
+	if (text == NULL)
+		return NULL;
+	if (html) {
+		out = mime_text_from_html(text, strlen(text));
+		free(text);
+	}
+	mt_cut(out, max_bytes);
+	return out;
+}
+
 char *
 mime_text_body(GMimeObject *root, size_t max_bytes)
 {
 	GMimeObject *part;
+	GMimeDataWrapper *content;
+	GMimeContentType *ct;
+	const unsigned char *p;
 	int parts = 0, html = 0;
-	char *text, *out;
+	size_t len;
+	char *text = NULL;
 
 	if (root == NULL)
 		return NULL;
@@ -303,21 +331,101 @@ mime_text_body(GMimeObject *root, size_t max_bytes)
 			return NULL;
 		html = 1;
 	}
-	if ((text = mt_as_is(part)) == NULL) {
-		char *decoded = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
-
-		if (decoded == NULL)
-			return NULL;
-		text = xstrdup(decoded);
-		g_free(decoded);
+	if ((content = g_mime_part_get_content(GMIME_PART(part))) != NULL) {
+		ct = g_mime_object_get_content_type(part);
+		p = inv_find_part_bytes(GMIME_PART(part), &len);
+		text = as_is(p, len, g_mime_data_wrapper_get_encoding(content),
+		    ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL);
 	}
-	if (html) {
-		out = mime_text_from_html(text, strlen(text));
-		free(text);
-	} else
-		out = text;
-	mt_cut(out, max_bytes);
-	return out;
+	if (text == NULL)
+		text = gmime_text(GMIME_TEXT_PART(part));
+	return finish(text, html, max_bytes);
+}
+
+/* scan_is_body_text - the skeleton's part idx is a text/SUBTYPE leaf that is not an
+ * attachment (GMime makes a GMimeTextPart of every text/ type: mt_is_body_text) */
+static int
+scan_is_body_text(const mime_part *p, const char *subtype)
+{
+	return strcmp(p->type, "text") == 0 && strcmp(p->subtype, subtype) == 0 && !p->attachment;
+}
+
+/* scan_find - mt_find over the skeleton: the first leaf under idx that is body text of
+ * the subtype, or -1 */
+static int
+scan_find(const mime_tree *t, int idx, const char *subtype, int depth, int *parts)
+{
+	const mime_part *p = &t->parts[idx];
+
+	if (depth > MT_MAX_DEPTH || ++*parts > MT_MAX_PARTS)
+		return -1;
+	if (strcmp(p->type, "multipart") == 0) {
+		if (strcmp(p->subtype, "encrypted") == 0)
+			return -1;
+		for (int c = p->first_child; c >= 0; c = t->parts[c].next) {
+			int found = scan_find(t, c, subtype, depth + 1, parts);
+
+			if (found >= 0)
+				return found;
+			/* only the first part of multipart/signed is the content */
+			if (strcmp(p->subtype, "signed") == 0)
+				break;
+		}
+		return -1;
+	}
+	return scan_is_body_text(p, subtype) ? idx : -1;
+}
+
+/* scan_gmime_text - GMime's text of the skeleton's leaf p of msg: a GMimeTextPart of
+ * its content type (as its field gives it), its content the leaf's octets in its
+ * transfer encoding, read by g_mime_text_part_get_text() */
+static char *
+scan_gmime_text(const char *msg, const mime_part *p)
+{
+	GMimeContentType *ct = p->ct_value != NULL ? g_mime_content_type_parse(NULL, p->ct_value) :
+	    g_mime_content_type_new("text", "plain");
+	GMimeTextPart *part = g_mime_text_part_new();
+	GMimeStream *stream;
+	GMimeDataWrapper *content;
+	char *text;
+
+	if (ct == NULL) {
+		g_object_unref(part);
+		return NULL;
+	}
+	g_mime_object_set_content_type(GMIME_OBJECT(part), ct);
+	g_object_unref(ct);
+	stream = g_mime_stream_mem_new_with_buffer(msg + p->body_start, p->body_end - p->body_start);
+	content = g_mime_data_wrapper_new_with_stream(stream, p->encoding);
+	g_object_unref(stream);
+	g_mime_part_set_content(GMIME_PART(part), content);
+	g_object_unref(content);
+	text = gmime_text(part);
+	g_object_unref(part);
+	return text;
+}
+
+char *
+mime_text_body_scan(const char *msg, const mime_tree *t, size_t max_bytes)
+{
+	const mime_part *p;
+	int parts = 0, html = 0, idx;
+	char *text;
+
+	if (t == NULL || t->nparts == 0)
+		return NULL;
+	if ((idx = scan_find(t, 0, "plain", 0, &parts)) < 0) {
+		parts = 0;
+		if ((idx = scan_find(t, 0, "html", 0, &parts)) < 0)
+			return NULL;
+		html = 1;
+	}
+	p = &t->parts[idx];
+	text = as_is((const unsigned char *)msg + p->body_start, p->body_end - p->body_start,
+	    p->encoding, p->charset);
+	if (text == NULL)
+		text = scan_gmime_text(msg, p);
+	return finish(text, html, max_bytes);
 }
 
 char *

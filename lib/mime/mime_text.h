@@ -13,6 +13,8 @@
 
 #include <gmime/gmime.h>
 
+#include "mime_scan.h"
+
 /*
  * mime_text_body - the first text/plain part under top (a message's top part, as
  * mime_parse gives it, or g_mime_message_get_mime_part's) that is not an attachment, else the
@@ -24,6 +26,10 @@
  * no body text.
  */
 char *mime_text_body(GMimeObject *top, size_t max_bytes);
+
+/* mime_text_body_scan - the same, from the skeleton t of msg (mime_scan.h; one that
+ * mime_find_usable takes): the same part, the same text */
+char *mime_text_body_scan(const char *msg, const mime_tree *t, size_t max_bytes);
 
 /* mime_text_from_html - the text of an HTML document or fragment (rules above);
  * caller frees with free() */

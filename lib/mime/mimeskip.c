@@ -194,6 +194,8 @@ probe(const char *buf, size_t len, size_t pos, size_t *start, size_t *next)
 static void
 add_cut(struct mimeskip *s, size_t *cap, size_t from, size_t n, int head)
 {
+	if (s == NULL)		/* mimeskip_plain_head: no cuts wanted */
+		return;
 	if (head && s->ncuts > 0 && s->cuts[s->ncuts - 1].head &&
 	    s->cuts[s->ncuts - 1].from + s->cuts[s->ncuts - 1].len == from) {
 		s->cuts[s->ncuts - 1].len += n;
@@ -286,6 +288,14 @@ head_cuts(const char *buf, size_t len, struct mimeskip *s, size_t *cap)
 		}
 		at = end + 1;
 	}
+}
+
+size_t
+mimeskip_plain_head(const char *buf, size_t len)
+{
+	size_t cap = 0;
+
+	return head_cuts(buf, len, NULL, &cap);
 }
 
 int

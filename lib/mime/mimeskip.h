@@ -61,6 +61,9 @@ struct mimeskip {
 /* mimeskip_find - the cuts of buf[0..len) and a copy without them in *out (release it
  * with mimeskip_release); 1 if there are any, 0 (and *out empty) if none */
 int mimeskip_find(const char *buf, size_t len, struct mimeskip *out);
+/* mimeskip_plain_head - the length of buf's own header block (its empty line too) when
+ * it is plain (above), else 0 */
+size_t mimeskip_plain_head(const char *buf, size_t len);
 /* mimeskip_release - free what mimeskip_find allocated in s, leaving s empty */
 void mimeskip_release(struct mimeskip *s);
 /* mimeskip_map - the original's offset of the copy's offset off: an offset at or after

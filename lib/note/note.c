@@ -4,7 +4,7 @@
  * (see note.h for the rules).
  *
  * The message is untrusted; the notes are trusted UTF-8. The structure and offsets
- * come from note_scan.c, the codecs and charset conversion from note_codec.c. Every
+ * come from mime_scan.c, the codecs and charset conversion from note_codec.c. Every
  * byte outside the parts that change is the input's own, never regenerated nor copied.
  */
 #ifndef _GNU_SOURCE
@@ -18,6 +18,7 @@
 
 #include "note.h"
 #include "note_int.h"
+#include "mime/hdr.h"
 #include "util/xalloc.h"
 
 /* One replacement of input bytes [start, end) by data. */
@@ -30,7 +31,7 @@ typedef struct job {
 	const note_opts *o;
 	const char *msg;
 	size_t len;
-	note_tree t;
+	const mime_tree *t;	/* the message's structure (the caller's scan, or ours) */
 	edit edits[8];
 	size_t nedits;
 	note_result *r;
@@ -55,17 +56,17 @@ add_edit(job *j, size_t start, size_t end)
 }
 
 static int
-is_type(const note_part *p, const char *type, const char *subtype)
+is_type(const mime_part *p, const char *type, const char *subtype)
 {
 	return strcmp(p->type, type) == 0 && (!subtype || strcmp(p->subtype, subtype) == 0);
 }
 
 /* sealed - the name of a signed or encrypted part in t, or NULL */
 static const char *
-sealed(const note_tree *t)
+sealed(const mime_tree *t)
 {
 	for (size_t i = 0; i < t->nparts; i++) {
-		const note_part *p = &t->parts[i];
+		const mime_part *p = &t->parts[i];
 		if (is_type(p, "multipart", "signed") || is_type(p, "multipart", "encrypted"))
 			return is_type(p, "multipart", "signed") ? "multipart/signed"
 			    : "multipart/encrypted";
@@ -96,9 +97,9 @@ id_matches(const char *cid, const char *start)
 
 /* select_body - find the text/plain and text/html body parts under idx */
 static void
-select_body(const note_tree *t, int idx, int *text, int *html)
+select_body(const mime_tree *t, int idx, int *text, int *html)
 {
-	const note_part *p = &t->parts[idx];
+	const mime_part *p = &t->parts[idx];
 	if (is_type(p, "multipart", NULL)) {
 		if (strcmp(p->subtype, "mixed") == 0) {
 			select_body(t, p->first_child, text, html);
@@ -246,7 +247,7 @@ static void
 set_part_header(job *j, int idx, const char *name, const char *value,
     size_t fstart, size_t fend)
 {
-	note_part *p = &j->t.parts[idx];
+	mime_part *p = &j->t->parts[idx];
 	if (idx == 0) {
 		result_header(j->r, name, value, fend > fstart ? 1 : 0);
 		return;
@@ -255,7 +256,7 @@ set_part_header(job *j, int idx, const char *name, const char *value,
 	buf_adds(&e->data, name);
 	buf_adds(&e->data, ": ");
 	buf_adds(&e->data, value);
-	buf_adds(&e->data, j->t.eol);
+	buf_adds(&e->data, j->t->eol);
 }
 
 /* The transfer encodings a part may have for the note to go in. */
@@ -263,7 +264,7 @@ enum part_enc { E7, E8, EQP, EB64 };
 
 /* part_enc - the part's Content-Transfer-Encoding; 0, or -1 with the reason in r */
 static int
-part_enc(const note_part *p, const char *what, note_result *r, enum part_enc *enc)
+part_enc(const mime_part *p, const char *what, note_result *r, enum part_enc *enc)
 {
 	const char *cte = p->cte ? p->cte : "7bit";
 
@@ -318,7 +319,7 @@ part_decode(const char *raw, size_t rawlen, enum part_enc enc, const char *eol,
  * the part must become UTF-8 (us-ascii text that is truly ASCII); 0, or -1 with the
  * reason in r */
 static int
-note_text(const char *note, const note_part *p, int html, const struct buf *dec,
+note_text(const char *note, const mime_part *p, int html, const struct buf *dec,
     const char *deol, note_result *r, struct buf *lines, int *relabel)
 {
 	struct buf conv = { 0 };
@@ -461,7 +462,7 @@ part_encode(enum part_enc enc, const struct buf *nw, int raw_ends_nl, const char
 static int
 part_relabel(job *j, int idx)
 {
-	const note_part *p = &j->t.parts[idx];
+	const mime_part *p = &j->t->parts[idx];
 	struct buf ctv = { 0 };
 
 	if (relabel_value(p->ct_value, &ctv) < 0) {
@@ -471,7 +472,7 @@ part_relabel(job *j, int idx)
 		return -1;
 	}
 	set_part_header(j, idx, "Content-Type", ctv.data, p->ct_start, p->ct_end);
-	if (idx == 0 && !p->ct_value && !j->t.has_mime_version)
+	if (idx == 0 && !p->ct_value && !j->t->has_mime_version)
 		result_header(j->r, "MIME-Version", "1.0", 0);
 	buf_free(&ctv);
 	return 0;
@@ -482,7 +483,7 @@ static int
 put_note(job *j, int idx, const char *note, int html)
 {
 	note_result *r = j->r;
-	const note_part *p = &j->t.parts[idx];
+	const mime_part *p = &j->t->parts[idx];
 	const char *raw = j->msg + p->body_start;
 	size_t rawlen = p->body_end - p->body_start;
 	size_t max = j->o->max_part ? j->o->max_part : NOTE_MAX_PART_DEFAULT;
@@ -504,7 +505,7 @@ put_note(job *j, int idx, const char *note, int html)
 	}
 	if (part_enc(p, what, r, &enc) < 0)
 		return -1;
-	if (part_decode(raw, rawlen, enc, j->t.eol, what, r, &dec, &deol) < 0 ||
+	if (part_decode(raw, rawlen, enc, j->t->eol, what, r, &dec, &deol) < 0 ||
 	    note_text(note, p, html, &dec, deol, r, &lines, &relabel) < 0 ||
 	    (html && (at = html_at(top, &dec, r)) < 0))
 		goto out;
@@ -512,7 +513,7 @@ put_note(job *j, int idx, const char *note, int html)
 		insert_html((size_t)at, &dec, &lines, deol, &nw);
 	else
 		insert_plain(top, &dec, &lines, deol, &nw);
-	to_qp = part_encode(enc, &nw, rawlen && raw[rawlen - 1] == '\n', j->t.eol, &out);
+	to_qp = part_encode(enc, &nw, rawlen && raw[rawlen - 1] == '\n', j->t->eol, &out);
 
 	/* Header changes of the part, then its body. */
 	if (to_qp)
@@ -595,6 +596,25 @@ int
 note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObject *parsed,
     const char *text_note, const char *html_note, note_result *r)
 {
+	mime_tree t;
+	char why[200];
+	int status;
+
+	if (mime_scan(msg, len, parsed, &t, why, sizeof why) < 0) {
+		memset(r, 0, sizeof *r);
+		r->status = NOTE_UNCHANGED;
+		unchanged(r, "MIME: %s", why);
+		return r->status;
+	}
+	status = note_inject_scanned(o, msg, len, &t, parsed, text_note, html_note, r);
+	mime_tree_clear(&t);
+	return status;
+}
+
+int
+note_inject_scanned(const note_opts *o, const char *msg, size_t len, const mime_tree *t,
+    GMimeObject *parsed, const char *text_note, const char *html_note, note_result *r)
+{
 	static const note_opts defaults;
 	job j;
 	memset(&j, 0, sizeof j);
@@ -604,29 +624,25 @@ note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObject 
 	j.msg = msg;
 	j.len = len;
 	j.r = r;
+	j.t = t;
 	const char *marker = j.o->marker_name ? j.o->marker_name : NOTE_MARKER_NAME;
-	char why[200];
 	int text = -1, html = -1;
 
-	if (note_scan(msg, len, parsed, marker, &j.t, why, sizeof why) < 0) {
-		unchanged(r, "MIME: %s", why);
-		goto done;
-	}
-	r->body_offset = j.t.parts[0].body_start;
+	r->body_offset = t->parts[0].body_start;
 	const char *s;
-	if (j.t.has_marker) {
+	if (hdr_count(msg, t->parts[0].hblank, marker) > 0) {
 		unchanged(r, "already has a %s header", marker);
 		goto done;
 	}
-	if (j.o->skip_replies && j.t.is_reply) {
+	if (j.o->skip_replies && t->is_reply) {
 		unchanged(r, "a reply (In-Reply-To or References)%s", "");
 		goto done;
 	}
-	if ((s = sealed(&j.t))) {
+	if ((s = sealed(t))) {
 		unchanged(r, "signed or encrypted mail (%s) is never changed", s);
 		goto done;
 	}
-	select_body(&j.t, 0, &text, &html);
+	select_body(t, 0, &text, &html);
 	if (text < 0 && html < 0) {
 		unchanged(r, "no text/plain or text/html body part%s", "");
 		goto done;
@@ -635,7 +651,10 @@ note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObject 
 		unchanged(r, "no %s note for the body", text >= 0 && !text_note ? "text" : "HTML");
 		goto done;
 	}
-	if (!(parsed ? note_gmime_agrees_with(parsed, &j.t) : note_gmime_agrees(msg, len, &j.t))) {
+	/* GMime must read the structure as the scan did, up to the parts the note
+	 * changes: the octets after them stay as they are (mime_scan_agrees_upto) */
+	if (!(parsed ? mime_scan_agrees_with(parsed, t) :
+	    mime_scan_agrees_upto(msg, len, t, text > html ? text : html))) {
 		unchanged(r, "MIME: GMime reads the structure differently%s", "");
 		goto done;
 	}
@@ -673,7 +692,6 @@ done:
 		r->headers = hdr_edit_free(r->headers, r->nheaders);
 		r->nheaders = 0;
 	}
-	note_tree_clear(&j.t);
 	return r->status;
 }
 

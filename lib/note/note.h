@@ -46,6 +46,7 @@
 #include <gmime/gmime.h>
 
 #include "mime/hdr_edit.h"
+#include "mime/mime_scan.h"
 
 #define NOTE_MARKER_NAME "X-Postsale-Note"
 #define NOTE_MARKER_VALUE "added"
@@ -110,6 +111,14 @@ int note_inject(const note_opts *o, const char *msg, size_t len,
  */
 int note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObject *parsed,
     const char *text_note, const char *html_note, note_result *r);
+/*
+ * note_inject_scanned - note_inject for a caller that holds the scan of msg[0..len)
+ * already (mime/mime_scan.h: t, mime_scan's without GMime's parse, or with it; the
+ * caller keeps and clears it), and GMime's reading of it as note_inject_parsed takes
+ * it (NULL: the structure check parses).
+ */
+int note_inject_scanned(const note_opts *o, const char *msg, size_t len, const mime_tree *t,
+    GMimeObject *parsed, const char *text_note, const char *html_note, note_result *r);
 /* note_result_clear - free what r holds and zero it */
 void note_result_clear(note_result *r);
 

@@ -232,7 +232,7 @@ note_charset_convert(const char *in, size_t n, const char *charset, int html,
 	}
 	iconv_t cd = (iconv_t)-1;
 	if (!ascii) {
-		note_gmime_init();
+		mime_gmime_init();
 		cd = g_mime_iconv_open(charset, "UTF-8");
 		if (cd == (iconv_t)-1) {
 			snprintf(why, whylen, "unknown charset %.40s", charset);

@@ -5,6 +5,10 @@
  * paths follow from the structure by RFC 3501's numbering of body parts, not from our
  * code. The invoices are a small UBL invoice written here and, when the corpus is
  * present, a Factur-X PDF from it.
+ *
+ * Every message is also read through its skeleton (mime/mime_find.h), where the scan
+ * takes it: the entries must be those GMime's walk reported, field by field. The
+ * fuzzers' regression inputs (tests/fuzz/regress) are read both ways too.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
@@ -12,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +24,7 @@
 #include <gmime/gmime.h>
 
 #include "invoice/inv_find.h"
+#include "mime/mime_find.h"
 #include "util/xalloc.h"
 #include "test_files.h"
 #include "test_invoice.h"
@@ -54,14 +60,85 @@ static char *b64(const void *data, size_t len)
 	return out;
 }
 
-/* find - run inv_find_in_message over text with the default limits */
-static void find(const char *text, inv_found_list *l)
+/* same_str - a and b both NULL or equal */
+static int same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* same_found - the lists a (GMime's walk) and b (the skeleton's) hold the same
+ * entries, field by field; what names the case in a failure */
+static void same_found(const inv_found_list *a, const inv_found_list *b, const char *what)
+{
+	ck_assert_msg(a->n == b->n, "%s: GMime's walk %zu entries, the skeleton's %zu", what, a->n, b->n);
+	ck_assert_msg(a->limited == b->limited, "%s: limited %d against %d", what, a->limited, b->limited);
+	for (size_t i = 0; i < a->n; i++) {
+		const inv_found *x = &a->v[i], *y = &b->v[i];
+
+		ck_assert_msg(same_str(x->part, y->part), "%s: entry %zu: part %s against %s", what, i,
+			      x->part, y->part);
+		ck_assert_msg(same_str(x->filename, y->filename), "%s: entry %zu: file name %s against %s",
+			      what, i, x->filename ? x->filename : "(none)", y->filename ? y->filename : "(none)");
+		ck_assert_msg(same_str(x->container, y->container) && same_str(x->attachment, y->attachment),
+			      "%s: entry %zu: container or attachment", what, i);
+		ck_assert_msg(x->status == y->status, "%s: entry %zu: status %d against %d", what, i,
+			      x->status, y->status);
+		ck_assert_msg(x->xml_len == y->xml_len && (x->xml_len == 0 ||
+			      memcmp(x->xml, y->xml, x->xml_len) == 0), "%s: entry %zu: the XML", what, i);
+		ck_assert_msg(same_str(x->error, y->error), "%s: entry %zu: error %s against %s", what, i,
+			      x->error ? x->error : "(none)", y->error ? y->error : "(none)");
+		ck_assert_msg((x->inv == NULL) == (y->inv == NULL) &&
+			      (x->inv == NULL || same_str(x->inv->number, y->inv->number)),
+			      "%s: entry %zu: the invoice read", what, i);
+	}
+}
+
+/*
+ * skeleton_agrees - where the scan takes text[0..len) and its skeleton serves
+ * (mime_find_usable), mime_find_invoices with lim must report want, GMime's walk's
+ * entries (same_found): 1. 0 when the skeleton does not serve, and the filter reads
+ * the message with GMime.
+ */
+static int skeleton_agrees(const char *text, size_t len, const struct inv_find_limits *lim,
+			   const inv_found_list *want, const char *what)
+{
+	inv_found_list mine = {0};
+	mime_tree t;
+	char why[200];
+	int usable;
+
+	if (mime_scan(text, len, NULL, &t, why, sizeof(why)) != 0)
+		return 0;
+	if ((usable = mime_find_usable(&t)) != 0) {
+		mime_find_invoices(text, &t, lim, &mine);
+		same_found(want, &mine, what);
+		inv_found_list_clear(&mine);
+	}
+	mime_tree_clear(&t);
+	return usable;
+}
+
+/* find - run inv_find_in_message over text with the default limits; the skeleton's
+ * walk must agree where it serves (*skeleton: whether it did, unless NULL) */
+static void find2(const char *text, inv_found_list *l, int *skeleton)
 {
 	GMimeObject *m = parse_msg(text);
+	int agreed;
 
 	memset(l, 0, sizeof(*l));
 	inv_find_in_message(m, NULL, l);
 	g_object_unref(m);
+	agreed = skeleton_agrees(text, strlen(text), NULL, l, "find");
+	if (skeleton != NULL)
+		*skeleton = agreed;
+}
+
+static void find(const char *text, inv_found_list *l)
+{
+	int skeleton;
+
+	find2(text, l, &skeleton);
+	ck_assert_msg(skeleton, "the skeleton does not serve this message");
 }
 
 START_TEST(test_single_part)
@@ -129,8 +206,10 @@ START_TEST(test_nested)
 		"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"><unclosed></Invoice>\r\n"
 		"--outer--\r\n", enc);
 	inv_found_list l;
+	int skeleton;
 
-	find(msg, &l);
+	find2(msg, &l, &skeleton);
+	ck_assert_msg(!skeleton, "an attached message is GMime's to read");
 	ck_assert_uint_eq(l.n, 3);
 	ck_assert_str_eq(l.v[0].part, "2");
 	ck_assert_str_eq(l.v[0].filename, "notes.txt");
@@ -168,17 +247,20 @@ START_TEST(test_limits)
 	memset(&l, 0, sizeof(l));
 	ck_assert_int_eq(inv_find_in_message(m, &lim, &l), 5);
 	ck_assert_int_eq(l.limited, 0);
+	ck_assert(skeleton_agrees(msg->str, msg->len, &lim, &l, "no limit"));
 	inv_found_list_clear(&l);
 
 	lim.max_parts = 3;	/* the multipart and two leaves */
 	ck_assert_int_eq(inv_find_in_message(m, &lim, &l), 2);
 	ck_assert_int_eq(l.limited, 1);
+	ck_assert(skeleton_agrees(msg->str, msg->len, &lim, &l, "max_parts"));
 	inv_found_list_clear(&l);
 
 	inv_find_limits_default(&lim);
 	lim.max_found = 1;
 	ck_assert_int_eq(inv_find_in_message(m, &lim, &l), 1);
 	ck_assert_int_eq(l.limited, 1);
+	ck_assert(skeleton_agrees(msg->str, msg->len, &lim, &l, "max_found"));
 	inv_found_list_clear(&l);
 
 	inv_find_limits_default(&lim);
@@ -186,6 +268,7 @@ START_TEST(test_limits)
 				 * invoice (issue 9); the list says a limit stopped it */
 	ck_assert_int_eq(inv_find_in_message(m, &lim, &l), 0);
 	ck_assert_int_eq(l.limited, 1);
+	ck_assert(skeleton_agrees(msg->str, msg->len, &lim, &l, "max_decoded"));
 	inv_found_list_clear(&l);
 
 	g_object_unref(m);
@@ -313,7 +396,8 @@ static char *b64_variant(int v, const char *xml, size_t len)
  * "invoice.xml", application/xml); what names the case in a failure. Returns how many
  * entries there were.
  */
-static size_t like_gmime(GMimeObject *m, GMimeObject *leaf, const char *path, const char *what)
+static size_t like_gmime(const char *text, GMimeObject *m, GMimeObject *leaf, const char *path,
+			 const char *what)
 {
 	GMimeStream *mem = g_mime_stream_mem_new();
 	GByteArray *ref;
@@ -326,6 +410,7 @@ static size_t like_gmime(GMimeObject *m, GMimeObject *leaf, const char *path, co
 	memset(&got, 0, sizeof(got));
 	memset(&want, 0, sizeof(want));
 	inv_find_in_message(m, NULL, &got);
+	ck_assert_msg(skeleton_agrees(text, strlen(text), NULL, &got, what), "%s: no skeleton", what);
 	inv_find_in_bytes(ref->data, ref->len, path, "invoice.xml", "application/xml", 0, NULL, &want);
 	ck_assert_msg(got.n == want.n, "%s: %zu entries, GMime's bytes give %zu", what, got.n, want.n);
 	for (size_t i = 0; i < got.n; i++) {
@@ -357,7 +442,7 @@ START_TEST(test_base64_like_gmime)
 			"Content-Transfer-Encoding: base64\r\n\r\n%s", enc);
 	m = parse_msg(msg);
 	snprintf(what, sizeof(what), "variant %d", _i);
-	like_gmime(m, m, "1", what);
+	like_gmime(msg, m, m, "1", what);
 	g_object_unref(m);
 	free(msg);
 	g_free(enc);
@@ -406,7 +491,7 @@ START_TEST(test_passthrough_like_gmime)
 	snprintf(what, sizeof(what), "%s, %s, %s", cte ? cte : "no encoding",
 		 multipart ? "in a multipart" : "alone", lf ? "LF" : "CRLF");
 	/* passed through, the invoice is there; quoted-printable may mangle its '=' signs */
-	ck_assert_msg(like_gmime(m, leaf, "1", what) > 0 || (cte && !strcmp(cte, "quoted-printable")),
+	ck_assert_msg(like_gmime(msg->str, m, leaf, "1", what) > 0 || (cte && !strcmp(cte, "quoted-printable")),
 		      "%s: no invoice found", what);
 	g_object_unref(m);
 	free(hdr);
@@ -463,6 +548,133 @@ START_TEST(test_corpus_pdf)
 	free(msg);
 	g_free(enc);
 	free(pdf);
+}
+END_TEST
+
+/*
+ * Shapes for the skeleton's reading against GMime's: where file names come from (the
+ * disposition's filename, RFC 2231 parameters, the type's name), transfer encodings
+ * as written in the wild (any case, blanks around, unknown, uuencode), line ends,
+ * prefaces and epilogues, parts without a body, and nesting; serves says whether the
+ * skeleton serves (an attached message, or a digest's parts, are GMime's to read).
+ * Each "%1$s" is the small UBL invoice in base64.
+ */
+static const struct {
+	const char *what, *fmt;
+	int serves;
+} shapes[] = {
+	{"filename from the disposition, over the type's name",
+	 "MIME-Version: 1.0\r\nContent-Type: application/xml; name=\"type.xml\"\r\n"
+	 "Content-Disposition: attachment; filename=\"disp.xml\"\r\n"
+	 "Content-Transfer-Encoding: base64\r\n\r\n%1$s", 1},
+	{"RFC 2231 name, inline disposition without a filename",
+	 "MIME-Version: 1.0\r\nContent-Type: application/octet-stream;\r\n name*=UTF-8''R%%C3%%A9chnung.xml\r\n"
+	 "Content-Disposition: inline\r\nContent-Transfer-Encoding: base64\r\n\r\n%1$s", 1},
+	{"encoding in capitals with blanks, folded type",
+	 "MIME-Version: 1.0\r\nContent-Type:\r\n\tapplication/xml\r\n"
+	 "Content-Transfer-Encoding:   BASE64  \r\n\r\n%1$s", 1},
+	{"an unknown encoding passes through",
+	 "MIME-Version: 1.0\r\nContent-Type: text/xml\r\nContent-Transfer-Encoding: x-gzip64\r\n\r\n"
+	 "<?xml version=\"1.0\"?><Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"/>\r\n", 1},
+	{"uuencode (the invoice, uuencoded by Python's binascii)",
+	 "MIME-Version: 1.0\r\nContent-Type: application/xml\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\n"
+	 "begin 644 i.xml\r\nM/#]X;6P@=F5R<VEO;CTB,2XP(C\\^/$EN=F]I8V4@>&UL;G,](G5R;CIO87-I\r\n"
+	 "M<SIN86UE<SIS<&5C:69I8V%%T:6]N.G5B;#IS8VAE;6$Z>'-D.DEN=F]I8V4M\r\n"
+	 "%%,B(O/@H`\r\n`\r\nend\r\n%1$.0s", 1},
+	{"LF line ends, a preface and an epilogue, nested alternative",
+	 "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"o\"\n\nThis is a preface.\n"
+	 "--o\nContent-Type: multipart/alternative; boundary=\"a\"\n\n--a\nContent-Type: text/plain\n\nhi\n"
+	 "--a\nContent-Type: text/html\n\n<p>hi</p>\n--a--\n"
+	 "--o\nContent-Type: application/xml; name=\"i.xml\"\nContent-Transfer-Encoding: base64\n\n%1$s"
+	 "--o--\nan epilogue\n", 1},
+	{"a part without a body, an empty part, a blank boundary tail",
+	 "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b b\"\r\n\r\n"
+	 "--b b\r\nContent-Type: text/plain\r\n"
+	 "--b b  \r\n\r\n"
+	 "--b b\r\nContent-Type: application/xml\r\nContent-Transfer-Encoding: base64\r\n\r\n%1$s"
+	 "--b b--\r\n", 1},
+	{"no MIME headers at all, the invoice as the body",
+	 "From: a@example.com\r\nSubject: x\r\n\r\n<?xml version=\"1.0\"?>"
+	 "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"><unclosed></Invoice>\r\n", 1},
+	{"signed: both parts walked",
+	 "MIME-Version: 1.0\r\nContent-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=\"s\"\r\n\r\n"
+	 "--s\r\nContent-Type: application/xml\r\nContent-Transfer-Encoding: base64\r\n\r\n%1$s"
+	 "--s\r\nContent-Type: application/pgp-signature\r\n\r\n-----BEGIN PGP SIGNATURE-----\r\n"
+	 "--s--\r\n", 1},
+	{"a digest's parts are messages",
+	 "MIME-Version: 1.0\r\nContent-Type: multipart/digest; boundary=\"d\"\r\n\r\n"
+	 "--d\r\n\r\nFrom: x@example.com\r\nContent-Type: application/xml\r\n"
+	 "Content-Transfer-Encoding: base64\r\n\r\n%1$s--d--\r\n", 0},
+	{"an attached message",
+	 "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n"
+	 "--m\r\nContent-Type: message/rfc822\r\n\r\nContent-Type: application/xml\r\n"
+	 "Content-Transfer-Encoding: base64\r\n\r\n%1$s--m--\r\n", 0},
+};
+
+START_TEST(test_skeleton_shapes)
+{
+	char *enc = b64(test_ubl_min, sizeof(test_ubl_min) - 1);
+	char *msg = xasprintf(shapes[_i].fmt, enc);
+	inv_found_list l;
+	int skeleton;
+
+	find2(msg, &l, &skeleton);
+	ck_assert_msg(skeleton == shapes[_i].serves, "%s: the skeleton %s", shapes[_i].what,
+		      skeleton ? "serves" : "does not serve");
+	inv_found_list_clear(&l);
+	free(msg);
+	g_free(enc);
+}
+END_TEST
+
+/*
+ * The fuzzers' regression inputs (hostile MIME, XML and PDF octets, NULs and all):
+ * GMime's walk and the skeleton's agree on each the scan takes, with limits small
+ * enough to stop some walks part way.
+ */
+START_TEST(test_skeleton_regress)
+{
+	char dir[1024];
+	struct dirent *e;
+	DIR *d = opendir(test_srcpath(dir, sizeof(dir), "tests/fuzz/regress"));
+	size_t compared = 0, inputs = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		char rel[400];
+		size_t len;
+		char *text;
+		struct inv_find_limits lim;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(rel, sizeof(rel), "tests/fuzz/regress/%s", e->d_name);
+		text = test_slurp(rel, &len);
+		inputs++;
+		for (int k = 0; k < 2; k++) {
+			GMimeStream *st = g_mime_stream_mem_new_with_buffer(text, len);
+			GMimeParser *p = g_mime_parser_new_with_stream(st);
+			GMimeObject *m = g_mime_parser_construct_part(p, NULL);
+			inv_found_list l = {0};
+
+			inv_find_limits_default(&lim);
+			if (k == 1)
+				lim.max_parts = 3, lim.max_found = 1, lim.max_decoded = 600;
+			if (m != NULL) {
+				inv_find_in_message(m, &lim, &l);
+				compared += (size_t)skeleton_agrees(text, len, &lim, &l, rel);
+				g_object_unref(m);
+			}
+			inv_found_list_clear(&l);
+			g_object_unref(p);
+			g_object_unref(st);
+		}
+		free(text);
+	}
+	closedir(d);
+	fprintf(stderr, "check_inv_find: %zu readings of %zu regression inputs compared with the skeleton's\n",
+		compared, inputs);
+	ck_assert_uint_gt(compared, 0);
 }
 END_TEST
 
@@ -765,6 +977,8 @@ main(void)
 {
 	const struct test_case tests[] = {
 		TEST_ONCE(test_single_part), TEST_ONCE(test_nested), TEST_ONCE(test_limits),
+		TEST_LOOP_N(test_skeleton_shapes, (int)(sizeof(shapes) / sizeof(shapes[0]))),
+		TEST_ONCE(test_skeleton_regress),
 		TEST_LOOP(test_bytes, bytes_cases),
 		TEST_LOOP_N(test_base64_like_gmime, B64_NVARIANTS),
 		TEST_LOOP_N(test_b64_examples, 3), TEST_LOOP_N(test_b64_lines, 3),

@@ -18,6 +18,8 @@
 
 #include "conf/conf.h"
 #include "filter/mailcheck.h"
+#include "mime/mime_find.h"
+#include "mime/mime_scan.h"
 #include "mime/mime_text.h"
 #include "test_mime.h"
 #include "test_run.h"
@@ -363,6 +365,27 @@ static const struct body_case {
 	 NULL, NULL},
 };
 
+/*
+ * same_scan_text - the body text read from the skeleton of eml[0..len)
+ * (mime_text_body_scan) is want, GMime's reading (NULL: none); the scan takes every
+ * message here
+ */
+static void
+same_scan_text(const char *eml, size_t len, size_t max, const char *want, const char *what)
+{
+	mime_tree t;
+	char why[200], *got;
+
+	ck_assert_msg(mime_scan(eml, len, NULL, &t, why, sizeof(why)) == 0, "%s: scan: %s", what, why);
+	ck_assert(mime_find_usable(&t));
+	got = mime_text_body_scan(eml, &t, max);
+	ck_assert_msg((got == NULL) == (want == NULL) && (got == NULL || strcmp(got, want) == 0),
+	    "%s: the skeleton's text \"%s\", GMime's \"%s\"", what, got ? got : "(none)",
+	    want ? want : "(none)");
+	free(got);
+	mime_tree_clear(&t);
+}
+
 START_TEST(test_body_text)
 {
 	const struct body_case *c = &body_cases[_i];
@@ -373,6 +396,7 @@ START_TEST(test_body_text)
 	msg = test_mime_parse(c->eml);
 	ck_assert_ptr_nonnull(msg);
 	text = mime_text_body(msg, 0);
+	same_scan_text(c->eml, strlen(c->eml), 0, text, "body case");
 	if (c->want == NULL)
 		ck_assert_msg(text == NULL, "case %d: body %s", _i, text);
 	else {
@@ -398,6 +422,7 @@ START_TEST(test_body_cut)
 	msg = test_mime_parse(eml);
 	text = mime_text_body(msg, 3);		/* never inside a character */
 	ck_assert_str_eq(text, "\xc3\xa4");
+	same_scan_text(eml, strlen(eml), 3, text, "cut");
 	free(text);
 	g_object_unref(msg);
 }
@@ -465,6 +490,7 @@ START_TEST(test_body_as_gmime)
 						g_free(g);
 					}
 					got = mime_text_body(msg, 0);
+					same_scan_text(eml, len, 0, got, "as GMime");
 					ck_assert_msg((got == NULL) == (want == NULL) &&
 					    (got == NULL || strcmp(got, want) == 0),
 					    "body %zu, charset %s, encoding %s, %s: got \"%s\", GMime \"%s\"", b,

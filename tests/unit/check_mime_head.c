@@ -93,9 +93,11 @@ same(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* like_gmime - the readings of top (as read by way) are GMime's message's */
+/* like_gmime - the readings of top (as read by way) are GMime's message's; gtop is
+ * GMime's top part of the whole message, whose Content-* fields top must read */
 static void
-like_gmime(GMimeMessage *msg, GMimeObject *top, int _i, const char *way)
+like_gmime(GMimeMessage *msg, GMimeObject *gtop, const struct mime_head *top, int _i,
+    const char *way)
 {
 	char *mine;
 
@@ -125,6 +127,14 @@ like_gmime(GMimeMessage *msg, GMimeObject *top, int _i, const char *way)
 		    g_mime_object_get_header(GMIME_OBJECT(msg), names[n])),
 		    "block %d, %s: %s [%s] / GMime [%s]", _i, way, names[n],
 		    mime_head_get(top, names[n]), g_mime_object_get_header(GMIME_OBJECT(msg), names[n]));
+	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+		const char *want = g_ascii_strncasecmp(names[n], "Content-", 8) == 0 ?
+		    g_mime_object_get_header(gtop, names[n]) : NULL;
+
+		ck_assert_msg(same(mime_head_content(top, names[n]), want),
+		    "block %d, %s: the part's %s [%s] / GMime [%s]", _i, way, names[n],
+		    mime_head_content(top, names[n]), want);
+	}
 }
 
 /* From the top part's header list, and from the bytes (mime_parse); blocks with CR LF,
@@ -140,16 +150,25 @@ START_TEST(test_like_gmime)
 	char text[2048];
 
 	g_mime_init();
+	struct mime_head h;
+
 	both(block, _i >= (int) NBLOCKS, text, sizeof(text), &msg, &top);
-	like_gmime(msg, top, _i, "the part's list");
+	mime_head_of_top(&h, top);
+	like_gmime(msg, top, &h, _i, "the part's list");
 	view = g_byte_array_new_take((guint8 *) text, strlen(text));
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	cut = mime_parse(parser, view, &how);
 	ck_assert_ptr_nonnull(cut);
-	like_gmime(msg, cut, _i, how == MIME_PARSE_SKIPPED ? "the bytes" : "mime_parse's list");
+	mime_head_of_top(&h, cut);
+	like_gmime(msg, top, &h, _i, how == MIME_PARSE_SKIPPED ? "the bytes" : "mime_parse's list");
 	/* a plain block with fields to leave out is read from the bytes */
 	if (_i % NBLOCKS == 0 || _i % NBLOCKS == 1)
 		ck_assert_int_eq(how, MIME_PARSE_SKIPPED);
+	/* without GMime's parse, from the bytes in place, wherever the block is plain
+	 * (every block here is) */
+	ck_assert_msg(mime_head_of_bytes(&h, text, strlen(text)), "block %d: not plain", _i);
+	like_gmime(msg, top, &h, _i, "the bytes alone");
+	mime_head_done(&h);
 	g_object_unref(cut);
 	g_object_unref(parser);
 	g_byte_array_free(view, FALSE);
@@ -162,6 +181,7 @@ END_TEST
 START_TEST(test_edges)
 {
 	InternetAddressList *l = mime_head_addresses(NULL, GMIME_ADDRESS_TYPE_TO);
+	struct mime_head h;
 
 	g_mime_init();
 	ck_assert_int_eq(internet_address_list_length(l), 0);
@@ -169,6 +189,12 @@ START_TEST(test_edges)
 	ck_assert_ptr_null(mime_head_subject(NULL));
 	ck_assert_ptr_null(mime_head_message_id(NULL));
 	ck_assert_ptr_null(mime_head_get(NULL, "Subject"));
+	/* a block that is not plain is GMime's to read: a line without a colon, a bare CR,
+	 * no empty line */
+	ck_assert_int_eq(mime_head_of_bytes(&h, "Subject: x\r\nnot a field\r\n\r\nbody\r\n", 33), 0);
+	ck_assert_int_eq(mime_head_of_bytes(&h, "Subject: a\rb\r\n\r\nbody", 20), 0);
+	ck_assert_int_eq(mime_head_of_bytes(&h, "Subject: x\r\n", 12), 0);
+	ck_assert_ptr_null(mime_head_subject(&h));
 }
 END_TEST
 

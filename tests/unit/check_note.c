@@ -15,6 +15,7 @@
 #include "mime/mime_parse.h"
 #include "note/note.h"
 #include "note/note_int.h"
+#include "util/xalloc.h"
 #include "test_mime.h"
 #include "test_run.h"
 
@@ -181,18 +182,18 @@ START_TEST(test_scan_offsets)
 {
 	const char *m = "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\npre\r\n--b\r\n"
 	    "Content-Type: text/plain\r\n\r\nbody one\r\n--b \r\n\r\nno headers\r\n--b--\r\nepi\r\n";
-	note_tree t;
+	mime_tree t;
 	char why[200];
-	ck_assert_int_eq(note_scan(m, strlen(m), NULL, NOTE_MARKER_NAME, &t, why, sizeof why), 0);
+	ck_assert_int_eq(mime_scan(m, strlen(m), NULL, &t, why, sizeof why), 0);
 	ck_assert_uint_eq(t.nparts, 3);
 	ck_assert_str_eq(t.eol, "\r\n");
-	const note_part *p1 = &t.parts[1], *p2 = &t.parts[2];
+	const mime_part *p1 = &t.parts[1], *p2 = &t.parts[2];
 	ck_assert_int_eq(strncmp(m + p1->body_start, "body one", p1->body_end - p1->body_start), 0);
 	ck_assert_uint_eq(p1->body_end - p1->body_start, 8);
 	ck_assert_uint_eq(p2->body_end - p2->body_start, 10);
 	ck_assert_str_eq(p2->type, "text");	/* RFC 2045 default */
-	ck_assert_int_eq(note_gmime_agrees(m, strlen(m), &t), 1);
-	note_tree_clear(&t);
+	ck_assert_int_eq(mime_scan_agrees(m, strlen(m), &t), 1);
+	mime_tree_clear(&t);
 }
 END_TEST
 
@@ -252,10 +253,10 @@ START_TEST(test_scan_dashes)
 {
 	const char *m = dash_cases[_i].msg;
 	size_t starts[8], ends[8], n, k = 0;
-	note_tree t;
+	mime_tree t;
 	char why[200];
 
-	ck_assert_msg(note_scan(m, strlen(m), NULL, NOTE_MARKER_NAME, &t, why, sizeof why) == 0, "%s", why);
+	ck_assert_msg(mime_scan(m, strlen(m), NULL, &t, why, sizeof why) == 0, "%s", why);
 	n = ref_parts(m, t.parts[0].body_start, strlen(m), dash_cases[_i].boundary, starts, ends);
 	ck_assert_uint_gt(n, 1);
 	for (int c = t.parts[0].first_child; c >= 0; c = t.parts[c].next, k++) {
@@ -264,8 +265,8 @@ START_TEST(test_scan_dashes)
 		ck_assert_uint_eq(t.parts[c].body_end, ends[k]);
 	}
 	ck_assert_uint_eq(k, n);
-	ck_assert_int_eq(note_gmime_agrees(m, strlen(m), &t), 1);
-	note_tree_clear(&t);
+	ck_assert_int_eq(mime_scan_agrees(m, strlen(m), &t), 1);
+	mime_tree_clear(&t);
 }
 END_TEST
 
@@ -296,7 +297,7 @@ static const char *const gmime_cases[] = {
 static GMimeObject *
 gmime_parse(const char *m)
 {
-	note_gmime_init();
+	mime_gmime_init();
 	return test_mime_parse(m);
 }
 
@@ -305,11 +306,11 @@ static const int gmime_attachments[] = {2, 1, 0};
 
 /* same_tree - a and b are the same reading: structure, offsets, types, parameters */
 static void
-same_tree(const note_tree *a, const note_tree *b)
+same_tree(const mime_tree *a, const mime_tree *b)
 {
 	ck_assert_uint_eq(a->nparts, b->nparts);
 	for (size_t i = 0; i < a->nparts; i++) {
-		const note_part *p = &a->parts[i], *q = &b->parts[i];
+		const mime_part *p = &a->parts[i], *q = &b->parts[i];
 
 		ck_assert_int_eq(p->parent, q->parent);
 		ck_assert_int_eq(p->first_child, q->first_child);
@@ -332,14 +333,14 @@ START_TEST(test_scan_gmime)
 {
 	const char *m = gmime_cases[_i];
 	GMimeObject *parsed = gmime_parse(m);
-	note_tree alone, with;
+	mime_tree alone, with;
 	char why[200];
 	int attachments = 0;
 
 	ck_assert_ptr_nonnull(parsed);
-	ck_assert_msg(note_scan(m, strlen(m), NULL, NOTE_MARKER_NAME, &alone, why, sizeof why) == 0,
+	ck_assert_msg(mime_scan(m, strlen(m), NULL, &alone, why, sizeof why) == 0,
 	    "%s", why);
-	ck_assert_msg(note_scan(m, strlen(m), parsed, NOTE_MARKER_NAME, &with, why, sizeof why) == 0,
+	ck_assert_msg(mime_scan(m, strlen(m), parsed, &with, why, sizeof why) == 0,
 	    "%s", why);
 	same_tree(&alone, &with);
 	for (size_t i = 0; i < with.nparts; i++) {
@@ -348,9 +349,9 @@ START_TEST(test_scan_gmime)
 		attachments += with.parts[i].attachment;
 	}
 	ck_assert_int_eq(attachments, gmime_attachments[_i]);
-	ck_assert_int_eq(note_gmime_agrees_with(parsed, &with), 1);
-	note_tree_clear(&alone);
-	note_tree_clear(&with);
+	ck_assert_int_eq(mime_scan_agrees_with(parsed, &with), 1);
+	mime_tree_clear(&alone);
+	mime_tree_clear(&with);
 	g_object_unref(parsed);
 }
 END_TEST
@@ -370,27 +371,27 @@ START_TEST(test_scan_gmime_skipped)
 	GMimeParser *parser;
 	GMimeObject *parsed;
 	enum mime_parse_how how;
-	note_tree t, alone;
+	mime_tree t, alone;
 	char why[200];
 
 	for (int i = 0; i < 40; i++)
 		g_string_append(g, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2\n");
 	g_string_append(g, "--s--\n");
-	note_gmime_init();
+	mime_gmime_init();
 	view = g_byte_array_new_take((guint8 *)g->str, g->len);
 	parser = g_mime_parser_new();
 	parsed = mime_parse(parser, view, &how);
 	ck_assert_ptr_nonnull(parsed);
 	ck_assert_int_eq(how, MIME_PARSE_SKIPPED);
-	ck_assert_int_eq(note_scan(g->str, g->len, parsed, NOTE_MARKER_NAME, &t, why, sizeof why), 0);
-	ck_assert_int_eq(note_scan(g->str, g->len, NULL, NOTE_MARKER_NAME, &alone, why, sizeof why), 0);
+	ck_assert_int_eq(mime_scan(g->str, g->len, parsed, &t, why, sizeof why), 0);
+	ck_assert_int_eq(mime_scan(g->str, g->len, NULL, &alone, why, sizeof why), 0);
 	same_tree(&alone, &t);
 	ck_assert_uint_eq(t.nparts, 3);
 	for (size_t i = 0; i < t.nparts; i++)
 		ck_assert_int_eq(t.parts[i].ct_gmime, 1);
 	ck_assert_int_eq(t.parts[2].attachment, 1);
-	note_tree_clear(&t);
-	note_tree_clear(&alone);
+	mime_tree_clear(&t);
+	mime_tree_clear(&alone);
 	g_object_unref(parsed);
 	g_object_unref(parser);
 	g_byte_array_free(view, FALSE);
@@ -405,15 +406,15 @@ START_TEST(test_scan_gmime_other)
 	    "Content-Disposition: attachment\n\nx\n";
 	GMimeObject *other = gmime_parse("Content-Type: text/html;  charset=utf-8\n"
 	    "Content-Disposition: inline\n\nx\n");
-	note_tree t;
+	mime_tree t;
 	char why[200];
 
 	ck_assert_ptr_nonnull(other);
-	ck_assert_int_eq(note_scan(m, strlen(m), other, NOTE_MARKER_NAME, &t, why, sizeof why), 0);
+	ck_assert_int_eq(mime_scan(m, strlen(m), other, &t, why, sizeof why), 0);
 	ck_assert_int_eq(t.parts[0].ct_gmime, 0);
 	ck_assert_str_eq(t.parts[0].subtype, "plain");
 	ck_assert_int_eq(t.parts[0].attachment, 1);
-	note_tree_clear(&t);
+	mime_tree_clear(&t);
 	g_object_unref(other);
 }
 END_TEST
@@ -584,12 +585,12 @@ static void
 same_windows(const char *m)
 {
 	GMimeObject *parsed = gmime_parse(m), *leaves[32];
-	note_tree t;
+	mime_tree t;
 	char why[200];
 	size_t n = 0, k = 0;
 
-	if (note_scan(m, strlen(m), NULL, NOTE_MARKER_NAME, &t, why, sizeof why) != 0) {
-		note_tree_clear(&t);	/* a refused scan may hold parts */
+	if (mime_scan(m, strlen(m), NULL, &t, why, sizeof why) != 0) {
+		mime_tree_clear(&t);	/* a refused scan may hold parts */
 		if (parsed != NULL)
 			g_object_unref(parsed);
 		return;		/* refused: the note leaves the message alone */
@@ -597,7 +598,7 @@ same_windows(const char *m)
 	ck_assert_ptr_nonnull(parsed);
 	gmime_leaves(parsed, leaves, &n, 32);
 	for (size_t i = 0; i < t.nparts; i++) {
-		const note_part *p = &t.parts[i];
+		const mime_part *p = &t.parts[i];
 		GMimeDataWrapper *w;
 		GMimeStream *s;
 
@@ -617,7 +618,7 @@ same_windows(const char *m)
 		ck_assert_int_eq(s->bound_start + g_mime_stream_length(s), (gint64) p->body_end);
 	}
 	ck_assert_uint_eq(k, n);
-	note_tree_clear(&t);
+	mime_tree_clear(&t);
 	g_object_unref(parsed);
 }
 
@@ -630,6 +631,84 @@ END_TEST
 START_TEST(test_windows_inj)
 {
 	same_windows(inj_cases[_i].msg);
+}
+END_TEST
+
+/*
+ * agrees_upto - where the scan reads m and GMime reads the whole message the same way,
+ * GMime's reading up to any part (mime_scan_agrees_upto, which reads a shorter copy
+ * where it can) agrees too
+ */
+static void
+agrees_upto(const char *m)
+{
+	mime_tree t;
+	char why[200];
+
+	if (mime_scan(m, strlen(m), NULL, &t, why, sizeof why) != 0)
+		return;
+	if (mime_scan_agrees(m, strlen(m), &t))
+		for (size_t i = 1; i < t.nparts; i++)
+			ck_assert_msg(mime_scan_agrees_upto(m, strlen(m), &t, (int)i),
+			    "up to part %zu of %s", i, m);
+	mime_tree_clear(&t);
+}
+
+START_TEST(test_upto_gmime)
+{
+	agrees_upto(gmime_cases[_i]);
+}
+END_TEST
+
+START_TEST(test_upto_inj)
+{
+	agrees_upto(inj_cases[_i].msg);
+}
+END_TEST
+
+/*
+ * The check up to a part reads the parts up to the end of the top-level part that
+ * holds it, and no further: a scan that read a part there otherwise fails it, one that
+ * read a later part otherwise does not (the note never changes those octets). With LF
+ * and CR LF line ends, and a header block that is plain and one that is not (a bare CR
+ * in a field: the copy then keeps the whole block).
+ */
+START_TEST(test_upto_reads)
+{
+	static const char lf[] = "From: a@example.com\nSubject: %s\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"o\"\n\n"
+	    "--o\nContent-Type: multipart/alternative; boundary=\"a\"\n\n"
+	    "--a\nContent-Type: text/plain\n\nhi\n--a\nContent-Type: text/html\n\n<p>hi</p>\n--a--\n"
+	    "--o\nContent-Type: application/pdf\n\n%%PDF-1.4\n--o\nContent-Type: image/png\n\nPNG\n--o--\n";
+	char *one = xasprintf(lf, _i < 2 ? "plain" : "a bare\rCR"), *m = xmalloc(2 * strlen(one) + 1), *o = m;
+
+	for (const char *c = one; *c; c++) {	/* CR LF line ends for odd _i */
+		if (*c == '\n' && _i % 2)
+			*o++ = '\r';
+		*o++ = *c;
+	}
+	*o = '\0';
+	free(one);
+	mime_tree t;
+	char why[200];
+	size_t len = strlen(m);
+
+	ck_assert_msg(mime_scan(m, len, NULL, &t, why, sizeof why) == 0, "%s", why);
+	ck_assert_uint_eq(t.nparts, 6);	/* mixed, alternative, plain, html, pdf, png */
+	ck_assert(mime_scan_agrees(m, len, &t));
+	ck_assert(mime_scan_agrees_upto(m, len, &t, 3));
+	snprintf(t.parts[4].subtype, sizeof t.parts[4].subtype, "zip");	/* after: not read */
+	ck_assert(mime_scan_agrees_upto(m, len, &t, 3));
+	ck_assert(!mime_scan_agrees(m, len, &t));
+	ck_assert(!mime_scan_agrees_upto(m, len, &t, 4));	/* read: the pdf's own part */
+	snprintf(t.parts[4].subtype, sizeof t.parts[4].subtype, "pdf");
+	snprintf(t.parts[2].subtype, sizeof t.parts[2].subtype, "enriched");	/* within */
+	ck_assert(!mime_scan_agrees_upto(m, len, &t, 3));
+	snprintf(t.parts[2].subtype, sizeof t.parts[2].subtype, "plain");
+	t.parts[1].first_child = 3;		/* the alternative holds one part less */
+	ck_assert(!mime_scan_agrees_upto(m, len, &t, 3));
+	mime_tree_clear(&t);
+	free(m);
 }
 END_TEST
 
@@ -698,6 +777,8 @@ main(void)
 		TEST_LOOP(test_inject, inj_cases), TEST_ONCE(test_inject_parsed_other),
 		TEST_ONCE(test_options), TEST_ONCE(test_pieces_in_place),
 		TEST_LOOP(test_windows_gmime, gmime_cases), TEST_LOOP(test_windows_inj, inj_cases),
+		TEST_LOOP(test_upto_gmime, gmime_cases), TEST_LOOP(test_upto_inj, inj_cases),
+		TEST_LOOP_N(test_upto_reads, 4),
 	};
 
 	return test_main("note", 0, tests, TEST_COUNT(tests));

@@ -81,16 +81,14 @@ static struct ps_conf *load(const char *text)
 	return conf;
 }
 
-/* parse - a message from header lines and a short body */
-static GMimeObject *parse(const char *headers)
+/* parse - a message from header lines and a short body (*text, the caller frees) */
+static GMimeObject *parse(const char *headers, char **text)
 {
-	char *text = NULL;
 	GMimeObject *m;
 
-	ck_assert_int_gt(asprintf(&text, "From: a@seller.example\nTo: c@customer.example\n%s"
+	ck_assert_int_gt(asprintf(text, "From: a@seller.example\nTo: c@customer.example\n%s"
 	    "\nHello.\n", headers), 0);
-	m = test_mime_parse(text);
-	free(text);
+	m = test_mime_parse(*text);
 	ck_assert_ptr_nonnull(m);
 	return m;
 }
@@ -101,18 +99,29 @@ START_TEST(test_classify)
 	struct ps_conf *conf = load(c->conf);
 	char err[512];
 	struct onboard_rules *r = onboard_rules_new(conf, err, sizeof(err));
-	GMimeObject *m = parse(c->headers);
+	char *text;
+	GMimeObject *m = parse(c->headers, &text);
 	struct onboard_info info;
+	struct mime_head heads[2];
 
 	ck_assert_msg(r != NULL, "%s: %s", c->name, err);
-	onboard_classify(r, m, c->sender, &info);
-	ck_assert_msg(info.kind == c->want, "%s: kind %d, want %d", c->name, info.kind, c->want);
-	if (c->renewal) {
-		ck_assert_msg(info.has_renewal, "%s: no renewal", c->name);
-		ck_assert_str_eq(info.renewal, c->renewal);
-	} else
-		ck_assert_msg(!info.has_renewal, "%s: renewal %s", c->name, info.renewal);
+	/* read from GMime's top part, and from the bytes where the block is plain */
+	mime_head_of_top(&heads[0], m);
+	for (int way = 0; way < 2; way++) {
+		if (way == 1 && !mime_head_of_bytes(&heads[1], text, strlen(text)))
+			break;
+		onboard_classify(r, &heads[way], c->sender, &info);
+		ck_assert_msg(info.kind == c->want, "%s (way %d): kind %d, want %d", c->name, way,
+		    info.kind, c->want);
+		if (c->renewal) {
+			ck_assert_msg(info.has_renewal, "%s: no renewal", c->name);
+			ck_assert_str_eq(info.renewal, c->renewal);
+		} else
+			ck_assert_msg(!info.has_renewal, "%s: renewal %s", c->name, info.renewal);
+		mime_head_done(&heads[way]);
+	}
 	g_object_unref(m);
+	free(text);
 	onboard_rules_free(r);
 	conf_free(conf);
 }

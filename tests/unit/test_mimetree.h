@@ -66,12 +66,19 @@ test_drop_head(GMimeObject *top)
  * part) and b (mime_parse's): the Subject, the Message-Id, each kind of address list,
  * and every header a names; else what differs (static) */
 static inline const char *
-test_same_head(GMimeObject *a, GMimeObject *b)
+test_same_head(GMimeObject *top_a, GMimeObject *top_b)
 {
 	static char why[160];
-	GMimeHeaderList *list = g_mime_object_get_header_list(a);
-	char *x = mime_head_message_id(a), *y = mime_head_message_id(b);
-	int same = test_same_str(x, y);
+	GMimeHeaderList *list = g_mime_object_get_header_list(top_a);
+	struct mime_head ha, hb, *a = &ha, *b = &hb;
+	char *x, *y;
+	int same;
+
+	mime_head_of_top(a, top_a);
+	mime_head_of_top(b, top_b);
+	x = mime_head_message_id(a);
+	y = mime_head_message_id(b);
+	same = test_same_str(x, y);
 
 	g_free(x);
 	g_free(y);

@@ -1,22 +1,24 @@
 /*
- * note_scan.c - the MIME structure of a raw message with the byte offsets of every
- * part's header block and content, for the note injection to splice into.
+ * mime_scan.c - the MIME structure of a raw message with the byte offsets of every
+ * part's header block and content (mime_scan.h): for the note injection to splice
+ * into, and for the filter to read a message's parts from without GMime's objects.
  *
  * The message is untrusted. The scan is strict where parsers disagree: a line that
  * starts like a boundary but is not a delimiter, a multipart without its closing
- * delimiter, a header line without a colon, two Content-Type or
- * Content-Transfer-Encoding fields in one header block: all fail the scan, and the
- * message passes unchanged. Header values (Content-Type parameters with RFC 2231,
- * Content-Disposition) are read with GMime, and note_gmime_agrees() checks that GMime's
- * own parser sees the same tree. Each level is read once: the cost is linear in the
- * size of the message times the nesting depth.
+ * delimiter, a header line without a colon, two Content-Type, Content-Transfer-Encoding
+ * or Content-Disposition fields in one header block: all fail the scan, and the caller
+ * falls back (the note leaves the message unchanged, the filter reads it with GMime).
+ * Header values (Content-Type parameters with RFC 2231, Content-Disposition, the
+ * transfer encoding) are read with GMime's own functions, and mime_scan_agrees()
+ * checks that GMime's own parser sees the same tree. Each level is read once: the cost
+ * is linear in the size of the message times the nesting depth.
  *
- * Given GMime's parse of the same bytes (the filter has one), a part's Content-Type or
- * Content-Disposition is not parsed again where GMime's object in the same place holds
- * that very field: the only one of its name there, at the same offset, with the same
- * octets after the colon (gmime_field). GMime's parser read the object's value from
- * those octets with g_mime_content_type_parse() or g_mime_content_disposition_parse(),
- * the functions the scan would call; anything less than proof, and the scan parses.
+ * Given GMime's parse of the same bytes, a part's Content-Type or Content-Disposition
+ * is not parsed again where GMime's object in the same place holds that very field:
+ * the only one of its name there, at the same offset, with the same octets after the
+ * colon (gmime_field). GMime's parser read the object's value from those octets with
+ * g_mime_content_type_parse() or g_mime_content_disposition_parse(), the functions the
+ * scan would call; anything less than proof, and the scan parses.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
@@ -28,15 +30,17 @@
 
 #include <gmime/gmime.h>
 
-#include "note_int.h"
-#include "mime/hdr.h"
+#include "mime_scan.h"
+#include "hdr.h"
+#include "mimeskip.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define SCAN_DEPTH_MAX 24
 #define SCAN_PARTS_MAX 2000
 
 void
-note_gmime_init(void)
+mime_gmime_init(void)
 {
 	static gsize done = 0;
 	if (g_once_init_enter(&done)) {
@@ -56,8 +60,7 @@ lower_copy(char *dst, size_t dstlen, const char *src)
 
 typedef struct scan {
 	const char *msg;
-	note_tree *t;
-	const char *marker;
+	mime_tree *t;
 	char *why;
 	size_t whylen;
 } scan;
@@ -109,15 +112,44 @@ gmime_field(GMimeObject *o, const char *msg, const struct hdr_field *f, const ch
 	    memcmp(raw, msg + f->colon + 1, len) == 0;
 }
 
+/* read_disposition - whether the part is an attachment, and its file name, from its
+ * Content-Disposition field f (GMime's reading of it on o where gmime_field proves it
+ * the same field) */
+static void
+read_disposition(mime_part *p, const char *msg, const struct hdr_field *f, GMimeObject *o)
+{
+	GMimeContentDisposition *d;
+	const char *name;
+	int own = 0;
+
+	if (gmime_field(o, msg, f, "Content-Disposition"))
+		d = g_mime_object_get_content_disposition(o);
+	else {
+		char *v = hdr_value(msg, f);
+
+		d = g_mime_content_disposition_parse(NULL, v);
+		own = d != NULL;
+		free(v);
+	}
+	if (d == NULL)
+		return;
+	p->attachment = g_mime_content_disposition_is_attachment(d);
+	if ((name = g_mime_content_disposition_get_parameter(d, "filename")) != NULL)
+		p->filename = xstrdup(name);
+	if (own)
+		g_object_unref(d);
+}
+
 /* parse_headers - read the header block of the part at idx starting at s (o: GMime's
  * object in its place, or NULL) */
 static int
 parse_headers(scan *sc, int idx, size_t s, size_t e, GMimeObject *o)
 {
 	const char *msg = sc->msg;
-	note_part *p = &sc->t->parts[idx];
+	mime_part *p = &sc->t->parts[idx];
 	struct hdr_field f;
 	size_t pos = s;
+	int seen_disposition = 0;
 
 	p->hblank = p->body_start = e;
 	while (hdr_next(msg, e, &pos, &f)) {
@@ -150,21 +182,14 @@ parse_headers(scan *sc, int idx, size_t s, size_t e, GMimeObject *o)
 				for (char *c = p->cte; *c; c++)
 					*c = (char)tolower((unsigned char)*c);
 				p->cte_start = f.start, p->cte_end = f.end;
+				p->encoding = g_mime_content_encoding_from_string(p->cte);
 			} else if (hdr_name_is(msg, &f, "content-disposition")) {
-				GMimeContentDisposition *d;
-
-				if (gmime_field(o, msg, &f, "Content-Disposition")) {
-					d = g_mime_object_get_content_disposition(o);
-					p->attachment = d != NULL && g_mime_content_disposition_is_attachment(d);
-				} else {
-					char *v = hdr_value(msg, &f);
-
-					if ((d = g_mime_content_disposition_parse(NULL, v)) != NULL) {
-						p->attachment = g_mime_content_disposition_is_attachment(d);
-						g_object_unref(d);
-					}
-					free(v);
+				if (seen_disposition++) {
+					snprintf(sc->why, sc->whylen,
+					    "two Content-Disposition fields in one part");
+					return -1;
 				}
+				read_disposition(p, msg, &f, o);
 			} else if (hdr_name_is(msg, &f, "content-id")) {
 				slot = &p->content_id;
 			} else if (idx == 0 && (hdr_name_is(msg, &f, "in-reply-to")
@@ -172,8 +197,6 @@ parse_headers(scan *sc, int idx, size_t s, size_t e, GMimeObject *o)
 				sc->t->is_reply = 1;
 			} else if (idx == 0 && hdr_name_is(msg, &f, "mime-version")) {
 				sc->t->has_mime_version = 1;
-			} else if (idx == 0 && hdr_name_is(msg, &f, sc->marker)) {
-				sc->t->has_marker = 1;
 			}
 			if (slot && !*slot)
 				*slot = hdr_value(msg, &f);
@@ -191,10 +214,11 @@ parse_headers(scan *sc, int idx, size_t s, size_t e, GMimeObject *o)
 static int
 read_type(scan *sc, int idx, int in_digest, GMimeObject *o)
 {
-	note_part *p = &sc->t->parts[idx];
+	mime_part *p = &sc->t->parts[idx];
 	if (!p->ct_value) {
 		snprintf(p->type, sizeof p->type, "%s", in_digest ? "message" : "text");
 		snprintf(p->subtype, sizeof p->subtype, "%s", in_digest ? "rfc822" : "plain");
+		p->mime_type = xstrdup(in_digest ? "message/rfc822" : "text/plain");
 		return 0;
 	}
 	if (!strchr(p->ct_value, '/')) {
@@ -216,6 +240,14 @@ read_type(scan *sc, int idx, int in_digest, GMimeObject *o)
 		p->boundary = xstrdup(v);
 	if ((v = g_mime_content_type_get_parameter(ct, "start")))
 		p->start = xstrdup(v);
+	if (p->filename == NULL && (v = g_mime_content_type_get_parameter(ct, "name")))
+		p->filename = xstrdup(v);
+	{
+		char *mt = g_mime_content_type_get_mime_type(ct);
+
+		p->mime_type = xstrdup(mt);
+		g_free(mt);
+	}
 	if (!p->ct_gmime)
 		g_object_unref(ct);
 	return 0;
@@ -258,7 +290,7 @@ static int
 parse_multipart(scan *sc, int idx, int depth, GMimeObject *o)
 {
 	const char *msg = sc->msg;
-	note_part *p = &sc->t->parts[idx];
+	mime_part *p = &sc->t->parts[idx];
 	const char *b = p->boundary;
 	size_t blen = b ? strlen(b) : 0;
 	size_t s = p->body_start, e = p->body_end;
@@ -332,7 +364,7 @@ static int
 parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth,
     GMimeObject *o)
 {
-	note_tree *t = sc->t;
+	mime_tree *t = sc->t;
 	if (depth > SCAN_DEPTH_MAX || t->nparts >= SCAN_PARTS_MAX) {
 		snprintf(sc->why, sc->whylen, "MIME nesting deeper than %d or more than %d parts",
 		    SCAN_DEPTH_MAX, SCAN_PARTS_MAX);
@@ -343,7 +375,7 @@ parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth,
 		t->parts = xreallocarray(t->parts, t->cap, sizeof *t->parts);
 	}
 	int idx = (int)t->nparts++;
-	note_part *p = &t->parts[idx];
+	mime_part *p = &t->parts[idx];
 	memset(p, 0, sizeof *p);
 	p->parent = parent;
 	p->first_child = p->next = -1;
@@ -357,10 +389,10 @@ parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth,
 }
 
 int
-note_scan(const char *msg, size_t len, GMimeObject *parsed, const char *marker,
-    note_tree *t, char *why, size_t whylen)
+mime_scan(const char *msg, size_t len, GMimeObject *parsed, mime_tree *t, char *why,
+    size_t whylen)
 {
-	note_gmime_init();
+	mime_gmime_init();
 	memset(t, 0, sizeof *t);
 	const char *nl = memchr(msg, '\n', len);
 	t->eol = nl && nl > msg && nl[-1] == '\r' ? "\r\n" : nl ? "\n" : "\r\n";
@@ -368,39 +400,51 @@ note_scan(const char *msg, size_t len, GMimeObject *parsed, const char *marker,
 		snprintf(why, whylen, "message starts with an mbox From_ line");
 		return -1;
 	}
-	scan sc = { msg, t, marker, why, whylen };
-	if (parse_part(&sc, 0, len, -1, 0, 0, parsed) < 0)
+	scan sc = { msg, t, why, whylen };
+	if (parse_part(&sc, 0, len, -1, 0, 0, parsed) < 0) {
+		mime_tree_clear(t);
 		return -1;
+	}
 	return 0;
 }
 
 void
-note_tree_clear(note_tree *t)
+mime_tree_clear(mime_tree *t)
 {
 	for (size_t i = 0; i < t->nparts; i++) {
-		note_part *p = &t->parts[i];
+		mime_part *p = &t->parts[i];
 		free(p->charset);
 		free(p->boundary);
 		free(p->start);
 		free(p->content_id);
 		free(p->cte);
 		free(p->ct_value);
+		free(p->mime_type);
+		free(p->filename);
 	}
 	free(t->parts);
 	memset(t, 0, sizeof *t);
 }
 
-/* gmime_walk - compare the GMime object o with our parts from *k on, in pre-order */
+/* same_type - GMime's object o has the content type of part p */
 static int
-gmime_walk(GMimeObject *o, const note_tree *t, size_t *k)
+same_type(GMimeObject *o, const mime_part *p)
 {
-	if (*k >= t->nparts)
-		return 0;
-	const note_part *p = &t->parts[*k];
 	GMimeContentType *ct = g_mime_object_get_content_type(o);
 	const char *ty = ct ? g_mime_content_type_get_media_type(ct) : NULL;
 	const char *st = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
-	if (!ty || !st || strcasecmp(ty, p->type) != 0 || strcasecmp(st, p->subtype) != 0)
+
+	return ty && st && strcasecmp(ty, p->type) == 0 && strcasecmp(st, p->subtype) == 0;
+}
+
+/* gmime_walk - compare the GMime object o with our parts from *k on, in pre-order */
+static int
+gmime_walk(GMimeObject *o, const mime_tree *t, size_t *k)
+{
+	if (*k >= t->nparts)
+		return 0;
+	const mime_part *p = &t->parts[*k];
+	if (!same_type(o, p))
 		return 0;
 	(*k)++;
 	if (GMIME_IS_MULTIPART(o)) {
@@ -421,7 +465,7 @@ gmime_walk(GMimeObject *o, const note_tree *t, size_t *k)
 }
 
 int
-note_gmime_agrees_with(GMimeObject *top, const note_tree *t)
+mime_scan_agrees_with(GMimeObject *top, const mime_tree *t)
 {
 	size_t k = 0;
 
@@ -429,9 +473,9 @@ note_gmime_agrees_with(GMimeObject *top, const note_tree *t)
 }
 
 int
-note_gmime_agrees(const char *msg, size_t len, const note_tree *t)
+mime_scan_agrees(const char *msg, size_t len, const mime_tree *t)
 {
-	note_gmime_init();
+	mime_gmime_init();
 	GMimeStream *st = g_mime_stream_mem_new_with_buffer(msg, len);
 	GMimeParser *parser = g_mime_parser_new_with_stream(st);
 	g_object_unref(st);
@@ -439,7 +483,90 @@ note_gmime_agrees(const char *msg, size_t len, const note_tree *t)
 	g_object_unref(parser);
 	if (!m)
 		return 0;
-	int ok = note_gmime_agrees_with(g_mime_message_get_mime_part(m), t);
+	int ok = mime_scan_agrees_with(g_mime_message_get_mime_part(m), t);
 	g_object_unref(m);
+	return ok;
+}
+
+/*
+ * The check up to a part. MIME is read forwards: how a parser splits the octets before
+ * a delimiter line does not depend on the octets after it. So, where the part last is
+ * inside a child c of a top-level multipart and c is not its last child, GMime's
+ * reading of the message up to c's end is its reading of a shorter copy: the octets up
+ * to the end of c's content, the line end that belongs to the delimiter after it, and
+ * the multipart's close delimiter. The copy reads the same parts, up to c, as the
+ * message does, and no more; the parts after c are not in it. Where the top-level
+ * header block is plain (mimeskip.h), the copy keeps only its Content-* and
+ * MIME-Version fields, as mime_parse's copy does: GMime reads the structure from those.
+ */
+
+/* prefix_copy - the copy (above) of msg up to the end of the top-level child c */
+static void
+prefix_copy(const char *msg, size_t len, const mime_tree *t, int c, struct buf *b)
+{
+	const mime_part *top = &t->parts[0], *p = &t->parts[c];
+	size_t end = p->body_end, pos = 0;
+	struct hdr_field f;
+
+	if (mimeskip_plain_head(msg, len) > 0) {
+		while (hdr_next(msg, top->hblank, &pos, &f))
+			if (f.colon != HDR_NO_NAME && (hdr_name_is(msg, &f, "mime-version") ||
+			    (f.colon - f.start >= 8 && strncasecmp(msg + f.start, "content-", 8) == 0)))
+				buf_add(b, msg + f.start, f.end - f.start);
+		buf_add(b, msg + top->hblank, top->body_start - top->hblank);
+	} else
+		buf_add(b, msg, top->body_start);
+	buf_add(b, msg + top->body_start, end - top->body_start);
+	if (end < len && msg[end] == '\r')		/* the delimiter's line end */
+		buf_add(b, msg + end++, 1);
+	if (end < len && msg[end] == '\n')
+		buf_add(b, msg + end, 1);
+	buf_add(b, "--", 2);
+	buf_add(b, top->boundary, strlen(top->boundary));
+	buf_add(b, "--", 2);
+	buf_add(b, t->eol, strlen(t->eol));
+}
+
+int
+mime_scan_agrees_upto(const char *msg, size_t len, const mime_tree *t, int last)
+{
+	struct buf b = {0};
+	GMimeStream *st;
+	GMimeParser *parser;
+	GMimeObject *o;
+	int c = last, ok = 0, n = 0;
+	size_t k = 1;
+
+	if (t->nparts == 0 || last <= 0 || (size_t)last >= t->nparts ||
+	    strcmp(t->parts[0].type, "multipart") != 0)
+		return mime_scan_agrees(msg, len, t);
+	while (t->parts[c].parent != 0)
+		c = t->parts[c].parent;
+	if (t->parts[c].next < 0)		/* the last child: the whole message */
+		return mime_scan_agrees(msg, len, t);
+	mime_gmime_init();
+	prefix_copy(msg, len, t, c, &b);
+	st = g_mime_stream_mem_new_with_buffer(b.data, b.len);
+	parser = g_mime_parser_new_with_stream(st);
+	o = g_mime_parser_construct_part(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(st);
+	buf_free(&b);
+	if (o == NULL)
+		return 0;
+	/* the top multipart, with the children up to c, each as the scan read it */
+	for (int i = t->parts[0].first_child; i >= 0; i = t->parts[i].next) {
+		n++;
+		if (i == c)
+			break;
+	}
+	if (GMIME_IS_MULTIPART(o) && g_mime_multipart_get_count(GMIME_MULTIPART(o)) == n &&
+	    same_type(o, &t->parts[0])) {
+		ok = 1;
+		for (int i = 0; ok && i < n; i++)
+			ok = gmime_walk(g_mime_multipart_get_part(GMIME_MULTIPART(o), i), t, &k);
+		ok = ok && k == (size_t)t->parts[c].next;
+	}
+	g_object_unref(o);
 	return ok;
 }
