@@ -3,7 +3,6 @@
  * GMime's parse of its bytes in place, filter.h), the count of a header, the display
  * name of a recipient. The message is untrusted; nothing here changes it.
  */
-#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -22,57 +21,6 @@ filter_header_count(const struct ps_msg *m, const char *name)
 	return hdr_count(m->raw, m->header_len ? m->header_len : m->len, name);
 }
 
-/*
- * The parsers, kept for the next message: a GMimeParser costs a large allocation of its
- * own (its 4 KB read buffer) and a GObject's set-up and finalisation, about a tenth of
- * GMime's work on a plain message; g_mime_parser_init_with_stream() resets one for the
- * next stream (it drops the last stream, headers and boundaries). Up to PARSER_POOL are
- * kept, one per thread filtering at the same time; the lock is held only to take or
- * give back one.
- */
-#define PARSER_POOL 32
-
-static pthread_mutex_t parser_lock = PTHREAD_MUTEX_INITIALIZER;
-static GMimeParser *parser_pool[PARSER_POOL];
-static size_t parser_count;
-
-/* parser_take - a kept parser, or a new one (GMIME_FORMAT_MESSAGE either way); caller gives it back */
-static GMimeParser *
-parser_take(void)
-{
-	GMimeParser *parser = NULL;
-
-	pthread_mutex_lock(&parser_lock);
-	if (parser_count > 0)
-		parser = parser_pool[--parser_count];
-	pthread_mutex_unlock(&parser_lock);
-	if (parser == NULL) {
-		parser = g_mime_parser_new();
-		g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	}
-	return parser;
-}
-
-/*
- * parser_give - keep parser for the next message (or drop it when PARSER_POOL are kept).
- * It still holds the stream it last read, which only a later init_with_stream or its
- * finalisation releases: an unowned GMimeStreamMem over the message's bytes, or
- * mime_parse's stream of a copy, which it emptied once GMime was done with it;
- * finalising either never touches the bytes nor the GByteArray that wrapped them.
- */
-static void
-parser_give(GMimeParser *parser)
-{
-	pthread_mutex_lock(&parser_lock);
-	if (parser_count < PARSER_POOL) {
-		parser_pool[parser_count++] = parser;
-		parser = NULL;
-	}
-	pthread_mutex_unlock(&parser_lock);
-	if (parser != NULL)
-		g_object_unref(parser);
-}
-
 GMimeObject *
 filter_view_gmime(struct filter_view *v)
 {
@@ -84,9 +32,9 @@ filter_view_gmime(struct filter_view *v)
 	/* every part's content a window on m->raw: bytes wraps them (no stream owns
 	 * them) and outlives every GMime object of the message */
 	v->bytes = g_byte_array_new_take((guint8 *) v->m->raw, v->m->len);
-	parser = parser_take();
+	parser = mime_parser_take();
 	v->gm = mime_parse(parser, v->bytes, NULL);
-	parser_give(parser);
+	mime_parser_give(parser);
 	return v->gm;
 }
 

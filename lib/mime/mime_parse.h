@@ -31,4 +31,16 @@ enum mime_parse_how {
  */
 GMimeObject *mime_parse(GMimeParser *parser, GByteArray *view, enum mime_parse_how *how);
 
+/*
+ * mime_parser_take - a parser kept from an earlier message, or a new one
+ * (GMIME_FORMAT_MESSAGE either way), for g_mime_parser_init_with_stream() and
+ * mime_parse; mime_parser_give - keep it for the next (up to one per thread filtering
+ * at the same time). A kept parser still holds the stream it last read until it is
+ * reset or freed, which never touches the stream's bytes: give back only a parser whose
+ * stream does not own bytes it would keep alive (an unowned GMimeStreamMem, as
+ * mime_parse's).
+ */
+GMimeParser *mime_parser_take(void);
+void mime_parser_give(GMimeParser *parser);
+
 #endif

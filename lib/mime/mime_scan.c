@@ -32,6 +32,7 @@
 
 #include "mime_scan.h"
 #include "hdr.h"
+#include "mime_parse.h"
 #include "mimeskip.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -531,6 +532,7 @@ int
 mime_scan_agrees_upto(const char *msg, size_t len, const mime_tree *t, int last)
 {
 	struct buf b = {0};
+	GByteArray *bytes;
 	GMimeStream *st;
 	GMimeParser *parser;
 	GMimeObject *o;
@@ -546,11 +548,15 @@ mime_scan_agrees_upto(const char *msg, size_t len, const mime_tree *t, int last)
 		return mime_scan_agrees(msg, len, t);
 	mime_gmime_init();
 	prefix_copy(msg, len, t, c, &b);
-	st = g_mime_stream_mem_new_with_buffer(b.data, b.len);
-	parser = g_mime_parser_new_with_stream(st);
+	bytes = g_byte_array_new_take((guint8 *)b.data, b.len);
+	st = g_mime_stream_mem_new_with_byte_array(bytes);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), FALSE);	/* the bytes stay b's */
+	parser = mime_parser_take();
+	g_mime_parser_init_with_stream(parser, st);
 	o = g_mime_parser_construct_part(parser, NULL);
-	g_object_unref(parser);
+	mime_parser_give(parser);	/* its stream, unowned, never reads the bytes again */
 	g_object_unref(st);
+	g_byte_array_free(bytes, FALSE);
 	buf_free(&b);
 	if (o == NULL)
 		return 0;

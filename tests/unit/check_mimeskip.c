@@ -2,7 +2,7 @@
  * check_mimeskip.c - GMime spared the inner lines of long base64 runs (lib/mime/mimeskip.c,
  * mimeskip_stream.c, mime_parse.c): every mail is parsed twice, by GMime's own parser
  * over the bytes as they are (a fresh parser, persist-stream as GMime has it by default)
- * and by mime_parse (a parser reused from mail to mail, as filter_parse's pool does),
+ * and by mime_parse (a parser reused from mail to mail, as filter_view_gmime's pool does),
  * and the two must agree: the same tree of objects, every header (name, raw name, raw
  * value, offset), content types and dispositions with their parameters, the preface
  * and postface of each multipart, every leaf's encoding, OpenPGP data, content window
@@ -89,7 +89,7 @@ ref_parse(GByteArray *view)
 	return msg;
 }
 
-static GMimeParser *pool;		/* mime_parse's parser, kept as filter_parse's are */
+static GMimeParser *pool;		/* mime_parse's parser, kept as filter_view_gmime's are */
 
 static GMimeObject *
 skip_parse(GByteArray *view, enum mime_parse_how *how)
