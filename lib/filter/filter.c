@@ -1,6 +1,7 @@
 /*
- * filter.c - the per-message pipeline: parse once, find and check the invoices, classify
- * onboarding mail, decide the actions, and list the edits for the caller to apply.
+ * filter.c - the per-message pipeline: read the structure once (filter_msg.c), find and
+ * check the invoices, classify onboarding mail, decide the actions, and list the edits
+ * for the caller to apply.
  *
  * Everything in the message is untrusted: values that end up in a header or a reply
  * (invoice numbers, finding ids) are reduced to printable ASCII without ';' and cut.

@@ -2,7 +2,7 @@
  * filter.h - what postsale does with one outbound message, decided over its bytes.
  *
  * The milter (at end of message) and `postsalectl simulate` run the same pipeline:
- * parse the MIME once, find and check the invoices, classify onboarding mail, decide
+ * read the MIME structure once (struct filter_view), find and check the invoices, classify onboarding mail, decide
  * the actions and write the note. The pipeline decides without I/O: what it needs to
  * know of the world (an invoice's resend history, a customer's facts, a check-in) it
  * asks a lookup its caller supplies (struct filter_lookup: the store, for the milter
@@ -258,8 +258,10 @@ void filter_edits_clear(struct filter_edits *e);
 struct filter_view {
 	const struct ps_msg *m;
 	struct mime_head head;		/* the message's own header fields */
-	mime_tree tree;			/* its parts, when skeleton */
-	int skeleton;			/* 1: tree serves (mime_find_usable) */
+	mime_tree tree;			/* its parts, when scanned */
+	int scanned;			/* 1: the scan took the message */
+	int skeleton;			/* 1: tree serves the pipeline (mime_find_usable, a
+					   plain header block) */
 	GMimeObject *gm;		/* GMime's top part, once parsed */
 	GByteArray *bytes;		/* wraps m->raw while gm lives */
 	int parsed;			/* GMime was asked (gm NULL: not MIME it reads) */

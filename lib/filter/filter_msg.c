@@ -46,11 +46,11 @@ filter_view_open(struct filter_view *v, const struct ps_msg *m)
 	memset(v, 0, sizeof(*v));
 	v->m = m;
 	if (mime_scan(m->raw, m->len, NULL, &v->tree, why, sizeof(why)) == 0) {
+		v->scanned = 1;		/* kept for the note, whichever reads the parts */
 		if (mime_find_usable(&v->tree) && mime_head_of_bytes(&v->head, m->raw, m->len)) {
 			v->skeleton = 1;
 			return 0;
 		}
-		mime_tree_clear(&v->tree);
 	}
 	if (filter_view_gmime(v) == NULL) {
 		filter_view_close(v);

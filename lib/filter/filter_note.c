@@ -120,7 +120,7 @@ filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct 
 	opts.position = conf->note_position == CONF_POSITION_TOP ? NOTE_TOP : NOTE_BOTTOM;
 	opts.skip_replies = conf->note_replies == CONF_REPLIES_SKIP;
 	opts.max_part = conf->note_max_part_size;
-	if ((v->skeleton ? note_inject_scanned(&opts, m->raw, m->len, &v->tree, v->gm, text_note,
+	if ((v->scanned ? note_inject_scanned(&opts, m->raw, m->len, &v->tree, v->gm, text_note,
 	    html_note, &r) : note_inject_parsed(&opts, m->raw, m->len, v->gm, text_note, html_note,
 	    &r)) == NOTE_INJECTED) {
 		for (size_t i = 0; i < r.nheaders; i++)

@@ -810,6 +810,24 @@ inv_find_part_bytes(GMimePart *part, size_t *len)
 	return window;
 }
 
+/* wrapper_decode - g_mime_data_wrapper_write_to_stream of content into *out (malloc'd
+ * with a NUL after the bytes, as xmemdup) and *len; 0, or -1 if GMime failed (what it
+ * wrote is still *out) */
+static int wrapper_decode(GMimeDataWrapper *content, unsigned char **out, size_t *len)
+{
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *bytes;
+	int rc = g_mime_data_wrapper_write_to_stream(content, mem) < 0 ? -1 : 0;
+
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);	/* bytes are ours */
+	g_object_unref(mem);
+	*len = bytes->len;
+	*out = (unsigned char *)xmemdup(bytes->data, bytes->len);	/* malloc'd, as the base64 path */
+	g_byte_array_free(bytes, TRUE);
+	return rc;
+}
+
 /*
  * window_decode - the decoded content of a leaf whose encoded bytes are in[0..n), in
  * its transfer encoding enc, into *out (malloc'd, a NUL after the bytes, as xmemdup:
@@ -822,8 +840,7 @@ static int window_decode(const unsigned char *in, size_t n, GMimeContentEncoding
 			 unsigned char **out, size_t *len)
 {
 	GMimeDataWrapper *wrapper;
-	GMimeStream *src, *mem;
-	GByteArray *bytes;
+	GMimeStream *src;
 	int rc;
 
 	if (enc == GMIME_CONTENT_ENCODING_BASE64) {
@@ -840,15 +857,8 @@ static int window_decode(const unsigned char *in, size_t n, GMimeContentEncoding
 	src = g_mime_stream_mem_new_with_buffer((const char *)in, n);
 	wrapper = g_mime_data_wrapper_new_with_stream(src, enc);
 	g_object_unref(src);
-	mem = g_mime_stream_mem_new();
-	rc = g_mime_data_wrapper_write_to_stream(wrapper, mem) < 0 ? -1 : 0;
+	rc = wrapper_decode(wrapper, out, len);
 	g_object_unref(wrapper);
-	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);	/* bytes are ours */
-	g_object_unref(mem);
-	*len = bytes->len;
-	*out = (unsigned char *)xmemdup(bytes->data, bytes->len);	/* malloc'd, as the base64 path */
-	g_byte_array_free(bytes, TRUE);
 	return rc;
 }
 
@@ -863,11 +873,8 @@ static int stream_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64
 			 unsigned char **out, size_t *len)
 {
 	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding(content);
-	GMimeStream *mem;
-	GByteArray *bytes;
 	size_t cap = elen >= 0 ? (size_t)elen + 1 : 4096;
 	ssize_t got = 0;
-	int rc;
 
 	if (enc == GMIME_CONTENT_ENCODING_BASE64) {
 		struct buf b = { .data = xmalloc(cap), .cap = cap };
@@ -888,15 +895,7 @@ static int stream_decode(GMimeDataWrapper *content, GMimeStream *encoded, gint64
 		(*out)[*len] = '\0';		/* shorter than the input, or empty */
 		return 0;
 	}
-	mem = g_mime_stream_mem_new();
-	rc = g_mime_data_wrapper_write_to_stream(content, mem) < 0 ? -1 : 0;
-	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);	/* bytes are ours */
-	g_object_unref(mem);
-	*len = bytes->len;
-	*out = (unsigned char *)xmemdup(bytes->data, bytes->len);	/* malloc'd, as the base64 path */
-	g_byte_array_free(bytes, TRUE);
-	return rc;
+	return wrapper_decode(content, out, len);
 }
 
 void inv_find_walk_begin(struct inv_find_walk *w, const struct inv_find_limits *lim,

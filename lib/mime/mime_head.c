@@ -52,15 +52,22 @@ raw_free(gpointer p)
 	g_free(h);
 }
 
-void
-mime_head_set_raw(GMimeObject *top, const char *raw, size_t len)
+/* raw_new - the raw block raw[0..len), with no value handed out yet */
+static struct head_raw *
+raw_new(const char *raw, size_t len)
 {
 	struct head_raw *h = g_new0(struct head_raw, 1);
 
 	h->raw = raw;
 	h->len = len;
 	h->values = g_ptr_array_new_with_free_func(g_free);
-	g_object_set_qdata_full(G_OBJECT(top), raw_quark(), h, raw_free);
+	return h;
+}
+
+void
+mime_head_set_raw(GMimeObject *top, const char *raw, size_t len)
+{
+	g_object_set_qdata_full(G_OBJECT(top), raw_quark(), raw_new(raw, len), raw_free);
 }
 
 /* raw_of - top's raw block, or NULL when its own header list holds the fields */
@@ -86,10 +93,7 @@ mime_head_of_bytes(struct mime_head *h, const char *msg, size_t len)
 	memset(h, 0, sizeof(*h));
 	if (n == 0)
 		return 0;
-	h->raw = g_new0(struct head_raw, 1);
-	h->raw->raw = msg;
-	h->raw->len = n;
-	h->raw->values = g_ptr_array_new_with_free_func(g_free);
+	h->raw = raw_new(msg, n);
 	h->own = 1;
 	return 1;
 }

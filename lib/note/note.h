@@ -32,8 +32,9 @@
  * signed or encrypted mail (multipart/signed, multipart/encrypted, application/
  * pkcs7-mime, application/pgp-*, inline "-----BEGIN PGP"), the marker header already
  * present, a reply (optional), broken MIME (a boundary line that is not a delimiter,
- * a missing closing boundary, a header line without a colon, a structure GMime reads
- * differently), an unknown or stateful charset, malformed base64 or quoted-printable,
+ * a missing closing boundary, a header line without a colon, two Content-Type,
+ * Content-Transfer-Encoding or Content-Disposition fields in a part, a structure GMime
+ * reads differently up to the parts the note goes into), an unknown or stateful charset, malformed base64 or quoted-printable,
  * a part over the size limit, HTML with <html> but neither </body> nor </html>.
  *
  * All message input is untrusted. The notes are trusted UTF-8 (tmpl_render output).
