@@ -260,6 +260,7 @@ struct filter_view {
 	struct mime_head head;		/* the message's own header fields */
 	mime_tree tree;			/* its parts, when scanned */
 	int scanned;			/* 1: the scan took the message */
+	char why[160];			/* else why it did not */
 	int skeleton;			/* 1: tree serves the pipeline (mime_find_usable, a
 					   plain header block) */
 	GMimeObject *gm;		/* GMime's top part, once parsed */

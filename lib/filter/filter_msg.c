@@ -41,11 +41,9 @@ filter_view_gmime(struct filter_view *v)
 int
 filter_view_open(struct filter_view *v, const struct ps_msg *m)
 {
-	char why[200];
-
 	memset(v, 0, sizeof(*v));
 	v->m = m;
-	if (mime_scan(m->raw, m->len, NULL, &v->tree, why, sizeof(why)) == 0) {
+	if (mime_scan(m->raw, m->len, &v->tree, v->why, sizeof(v->why)) == 0) {
 		v->scanned = 1;		/* kept for the note, whichever reads the parts */
 		if (mime_find_usable(&v->tree) && mime_head_of_bytes(&v->head, m->raw, m->len)) {
 			v->skeleton = 1;

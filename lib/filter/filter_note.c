@@ -120,9 +120,10 @@ filter_note(struct filter_ctx *fc, const struct filter_lookup *lk, const struct 
 	opts.position = conf->note_position == CONF_POSITION_TOP ? NOTE_TOP : NOTE_BOTTOM;
 	opts.skip_replies = conf->note_replies == CONF_REPLIES_SKIP;
 	opts.max_part = conf->note_max_part_size;
-	if ((v->scanned ? note_inject_scanned(&opts, m->raw, m->len, &v->tree, v->gm, text_note,
-	    html_note, &r) : note_inject_parsed(&opts, m->raw, m->len, v->gm, text_note, html_note,
-	    &r)) == NOTE_INJECTED) {
+	if (!v->scanned)	/* no parts to write into: the scan refused the message */
+		snprintf(res->note_reason, sizeof(res->note_reason), "MIME: %s", v->why);
+	else if (note_inject_scanned(&opts, m->raw, m->len, &v->tree, v->gm, text_note, html_note,
+	    &r) == NOTE_INJECTED) {
 		for (size_t i = 0; i < r.nheaders; i++)
 			hdr_edit_push(&res->hdrs, &res->nhdrs, r.headers[i].op, r.headers[i].name,
 			    r.headers[i].index, r.headers[i].value);

@@ -12,13 +12,6 @@
  * transfer encoding) are read with GMime's own functions, and mime_scan_agrees()
  * checks that GMime's own parser sees the same tree. Each level is read once: the cost
  * is linear in the size of the message times the nesting depth.
- *
- * Given GMime's parse of the same bytes, a part's Content-Type or Content-Disposition
- * is not parsed again where GMime's object in the same place holds that very field:
- * the only one of its name there, at the same offset, with the same octets after the
- * colon (gmime_field). GMime's parser read the object's value from those octets with
- * g_mime_content_type_parse() or g_mime_content_disposition_parse(), the functions the
- * scan would call; anything less than proof, and the scan parses.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
@@ -78,73 +71,29 @@ eol_before(const char *msg, size_t lo, size_t ls)
 	return ls;
 }
 
-static int parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth,
-    GMimeObject *o);
-
-/*
- * gmime_field - 1 when GMime's object o (NULL: none) holds the field f of msg as its
- * only header called name: at f's offset, and with f's octets after the colon, to the
- * end of its last line, as its raw value (GMime keeps them so). o's reading of the
- * field is then GMime's parse of these octets.
- */
-static int
-gmime_field(GMimeObject *o, const char *msg, const struct hdr_field *f, const char *name)
-{
-	GMimeHeaderList *list;
-	GMimeHeader *found = NULL;
-	const char *raw;
-	size_t len = f->end - f->colon - 1;
-	int n;
-
-	if (o == NULL || (list = g_mime_object_get_header_list(o)) == NULL)
-		return 0;
-	n = g_mime_header_list_get_count(list);
-	for (int i = 0; i < n; i++) {
-		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
-
-		if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) != 0)
-			continue;
-		if (found != NULL)
-			return 0;	/* two: which one o read is not for us to guess */
-		found = h;
-	}
-	return found != NULL && g_mime_header_get_offset(found) == (gint64)f->start &&
-	    (raw = g_mime_header_get_raw_value(found)) != NULL && strlen(raw) == len &&
-	    memcmp(raw, msg + f->colon + 1, len) == 0;
-}
+static int parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth);
 
 /* read_disposition - whether the part is an attachment, and its file name, from its
- * Content-Disposition field f (GMime's reading of it on o where gmime_field proves it
- * the same field) */
+ * Content-Disposition field f, as GMime reads it */
 static void
-read_disposition(mime_part *p, const char *msg, const struct hdr_field *f, GMimeObject *o)
+read_disposition(mime_part *p, const char *msg, const struct hdr_field *f)
 {
-	GMimeContentDisposition *d;
+	char *v = hdr_value(msg, f);
+	GMimeContentDisposition *d = g_mime_content_disposition_parse(NULL, v);
 	const char *name;
-	int own = 0;
 
-	if (gmime_field(o, msg, f, "Content-Disposition"))
-		d = g_mime_object_get_content_disposition(o);
-	else {
-		char *v = hdr_value(msg, f);
-
-		d = g_mime_content_disposition_parse(NULL, v);
-		own = d != NULL;
-		free(v);
-	}
+	free(v);
 	if (d == NULL)
 		return;
 	p->attachment = g_mime_content_disposition_is_attachment(d);
 	if ((name = g_mime_content_disposition_get_parameter(d, "filename")) != NULL)
 		p->filename = xstrdup(name);
-	if (own)
-		g_object_unref(d);
+	g_object_unref(d);
 }
 
-/* parse_headers - read the header block of the part at idx starting at s (o: GMime's
- * object in its place, or NULL) */
+/* parse_headers - read the header block of the part at idx starting at s */
 static int
-parse_headers(scan *sc, int idx, size_t s, size_t e, GMimeObject *o)
+parse_headers(scan *sc, int idx, size_t s, size_t e)
 {
 	const char *msg = sc->msg;
 	mime_part *p = &sc->t->parts[idx];
@@ -172,7 +121,6 @@ parse_headers(scan *sc, int idx, size_t s, size_t e, GMimeObject *o)
 				}
 				p->ct_value = hdr_value(msg, &f);
 				p->ct_start = f.start, p->ct_end = f.end;
-				p->ct_gmime = gmime_field(o, msg, &f, "Content-Type");
 			} else if (hdr_name_is(msg, &f, "content-transfer-encoding")) {
 				if (p->cte) {
 					snprintf(sc->why, sc->whylen,
@@ -190,7 +138,7 @@ parse_headers(scan *sc, int idx, size_t s, size_t e, GMimeObject *o)
 					    "two Content-Disposition fields in one part");
 					return -1;
 				}
-				read_disposition(p, msg, &f, o);
+				read_disposition(p, msg, &f);
 			} else if (hdr_name_is(msg, &f, "content-id")) {
 				slot = &p->content_id;
 			} else if (idx == 0 && (hdr_name_is(msg, &f, "in-reply-to")
@@ -210,10 +158,10 @@ parse_headers(scan *sc, int idx, size_t s, size_t e, GMimeObject *o)
 	return 0;
 }
 
-/* read_type - set type, subtype and parameters from the Content-Type value (GMime's
- * reading of it on o where parse_headers proved it the same field) */
+/* read_type - set type, subtype and parameters from the Content-Type value, as GMime
+ * reads it */
 static int
-read_type(scan *sc, int idx, int in_digest, GMimeObject *o)
+read_type(scan *sc, int idx, int in_digest)
 {
 	mime_part *p = &sc->t->parts[idx];
 	if (!p->ct_value) {
@@ -226,8 +174,7 @@ read_type(scan *sc, int idx, int in_digest, GMimeObject *o)
 		snprintf(sc->why, sc->whylen, "malformed Content-Type \"%.60s\"", p->ct_value);
 		return -1;
 	}
-	GMimeContentType *ct = p->ct_gmime ? g_mime_object_get_content_type(o) :
-	    g_mime_content_type_parse(NULL, p->ct_value);
+	GMimeContentType *ct = g_mime_content_type_parse(NULL, p->ct_value);
 	if (!ct) {
 		snprintf(sc->why, sc->whylen, "malformed Content-Type \"%.60s\"", p->ct_value);
 		return -1;
@@ -249,8 +196,7 @@ read_type(scan *sc, int idx, int in_digest, GMimeObject *o)
 		p->mime_type = xstrdup(mt);
 		g_free(mt);
 	}
-	if (!p->ct_gmime)
-		g_object_unref(ct);
+	g_object_unref(ct);
 	return 0;
 }
 
@@ -285,10 +231,9 @@ dash_line(const char *msg, size_t ls, size_t e)
 	return e;
 }
 
-/* parse_multipart - split the multipart at idx into its children and read them, the
- * k-th with GMime's k-th part of o (if o is a multipart) beside it */
+/* parse_multipart - split the multipart at idx into its children and read them */
 static int
-parse_multipart(scan *sc, int idx, int depth, GMimeObject *o)
+parse_multipart(scan *sc, int idx, int depth)
 {
 	const char *msg = sc->msg;
 	mime_part *p = &sc->t->parts[idx];
@@ -300,8 +245,6 @@ parse_multipart(scan *sc, int idx, int depth, GMimeObject *o)
 		snprintf(sc->why, sc->whylen, "multipart/%s without a usable boundary", p->subtype);
 		return -1;
 	}
-	GMimeMultipart *mp = o != NULL && GMIME_IS_MULTIPART(o) ? GMIME_MULTIPART(o) : NULL;
-	int nmp = mp != NULL ? g_mime_multipart_get_count(mp) : 0, k = 0;
 	size_t child_start = (size_t)-1;
 	int closed = 0;
 	int last = -1;
@@ -325,10 +268,8 @@ parse_multipart(scan *sc, int idx, int depth, GMimeObject *o)
 				size_t ce2 = eol_before(msg, child_start, ls);
 				if (ce2 < child_start)
 					ce2 = child_start;
-				int c = parse_part(sc, child_start, ce2, idx, in_digest, depth + 1,
-				    k < nmp ? g_mime_multipart_get_part(mp, k) : NULL);
+				int c = parse_part(sc, child_start, ce2, idx, in_digest, depth + 1);
 
-				k++;
 				if (c < 0)
 					return -1;
 				if (last < 0)
@@ -359,11 +300,9 @@ parse_multipart(scan *sc, int idx, int depth, GMimeObject *o)
 	return 0;
 }
 
-/* parse_part - read the part in [s, e) (o: GMime's object in its place, or NULL);
- * returns its index or -1 */
+/* parse_part - read the part in [s, e); returns its index or -1 */
 static int
-parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth,
-    GMimeObject *o)
+parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth)
 {
 	mime_tree *t = sc->t;
 	if (depth > SCAN_DEPTH_MAX || t->nparts >= SCAN_PARTS_MAX) {
@@ -382,16 +321,15 @@ parse_part(scan *sc, size_t s, size_t e, int parent, int in_digest, int depth,
 	p->first_child = p->next = -1;
 	p->hdr_start = s;
 	p->body_end = e;
-	if (parse_headers(sc, idx, s, e, o) < 0 || read_type(sc, idx, in_digest, o) < 0)
+	if (parse_headers(sc, idx, s, e) < 0 || read_type(sc, idx, in_digest) < 0)
 		return -1;
-	if (strcmp(t->parts[idx].type, "multipart") == 0 && parse_multipart(sc, idx, depth, o) < 0)
+	if (strcmp(t->parts[idx].type, "multipart") == 0 && parse_multipart(sc, idx, depth) < 0)
 		return -1;
 	return idx;
 }
 
 int
-mime_scan(const char *msg, size_t len, GMimeObject *parsed, mime_tree *t, char *why,
-    size_t whylen)
+mime_scan(const char *msg, size_t len, mime_tree *t, char *why, size_t whylen)
 {
 	mime_gmime_init();
 	memset(t, 0, sizeof *t);
@@ -402,7 +340,7 @@ mime_scan(const char *msg, size_t len, GMimeObject *parsed, mime_tree *t, char *
 		return -1;
 	}
 	scan sc = { msg, t, why, whylen };
-	if (parse_part(&sc, 0, len, -1, 0, 0, parsed) < 0) {
+	if (parse_part(&sc, 0, len, -1, 0, 0) < 0) {
 		mime_tree_clear(t);
 		return -1;
 	}

@@ -40,8 +40,6 @@ typedef struct mime_part {
 	size_t ct_start, ct_end;	/* the Content-Type field's bytes, or 0, 0 */
 	size_t cte_start, cte_end;	/* the Content-Transfer-Encoding field's bytes */
 	char *ct_value;		/* the raw unfolded Content-Type value, or NULL */
-	int ct_gmime;		/* the Content-Type field is the one GMime's object in the
-				   same place read (mime_scan.c: gmime_field) */
 } mime_part;
 
 typedef struct mime_tree {
@@ -57,13 +55,9 @@ void mime_gmime_init(void);
 
 /*
  * mime_scan - read the MIME structure of msg[0..len), recording the byte offsets of
- * every part. parsed is GMime's parse of the same bytes as its top part (the offsets
- * of its headers into msg), or NULL: where a part's Content-Type or Content-Disposition
- * is provably the field GMime read, GMime's reading is taken instead of a parse of its
- * own. Returns 0, or -1 with why (t is then cleared).
+ * every part. Returns 0, or -1 with why (t is then cleared).
  */
-int mime_scan(const char *msg, size_t len, GMimeObject *parsed, mime_tree *t, char *why,
-    size_t whylen);
+int mime_scan(const char *msg, size_t len, mime_tree *t, char *why, size_t whylen);
 /* mime_scan_agrees - 1 if GMime reads the same tree of content types as t */
 int mime_scan_agrees(const char *msg, size_t len, const mime_tree *t);
 /* mime_scan_agrees_with - the same, against a message's top part as GMime has parsed

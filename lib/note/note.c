@@ -600,7 +600,7 @@ note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObject 
 	char why[200];
 	int status;
 
-	if (mime_scan(msg, len, parsed, &t, why, sizeof why) < 0) {
+	if (mime_scan(msg, len, &t, why, sizeof why) < 0) {
 		memset(r, 0, sizeof *r);
 		r->status = NOTE_UNCHANGED;
 		unchanged(r, "MIME: %s", why);

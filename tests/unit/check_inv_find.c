@@ -107,7 +107,7 @@ static int skeleton_agrees(const char *text, size_t len, const struct inv_find_l
 	char why[200];
 	int usable;
 
-	if (mime_scan(text, len, NULL, &t, why, sizeof(why)) != 0)
+	if (mime_scan(text, len, &t, why, sizeof(why)) != 0)
 		return 0;
 	if ((usable = mime_find_usable(&t)) != 0) {
 		mime_find_invoices(text, &t, lim, &mine);

@@ -376,7 +376,7 @@ same_scan_text(const char *eml, size_t len, size_t max, const char *want, const 
 	mime_tree t;
 	char why[200], *got;
 
-	ck_assert_msg(mime_scan(eml, len, NULL, &t, why, sizeof(why)) == 0, "%s: scan: %s", what, why);
+	ck_assert_msg(mime_scan(eml, len, &t, why, sizeof(why)) == 0, "%s: scan: %s", what, why);
 	ck_assert(mime_find_usable(&t));
 	got = mime_text_body_scan(eml, &t, max);
 	ck_assert_msg((got == NULL) == (want == NULL) && (got == NULL || strcmp(got, want) == 0),

@@ -112,7 +112,7 @@ one(const char *file)
 	top = g_mime_parser_construct_part(p, NULL);
 	g_object_unref(p);
 	g_object_unref(st);
-	if (top != NULL && mime_scan(text, len, NULL, &t, why, sizeof(why)) == 0) {
+	if (top != NULL && mime_scan(text, len, &t, why, sizeof(why)) == 0) {
 		if (mime_find_usable(&t)) {
 			served = 1;
 			inv_find_in_message(top, NULL, &a);
