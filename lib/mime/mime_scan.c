@@ -8,15 +8,18 @@
  * delimiter, a header line without a colon, two Content-Type, Content-Transfer-Encoding
  * or Content-Disposition fields in one header block: all fail the scan, and the caller
  * falls back (the note leaves the message unchanged, the filter reads it with GMime).
- * Header values (Content-Type parameters with RFC 2231, Content-Disposition, the
- * transfer encoding) are read with GMime's own functions, and mime_scan_agrees()
- * checks that GMime's own parser sees the same tree. Each level is read once: the cost
- * is linear in the size of the message times the nesting depth.
+ * Header values are read as GMime reads them: a Content-Type or Content-Disposition
+ * value of the plain form by mime_field.c, without GMime's objects; any other (RFC 2231
+ * parameters, encoded words, comments) with GMime's own functions, as is the transfer
+ * encoding. mime_scan_agrees() checks that GMime's own parser sees the same tree.
+ * Each level is read once: the cost is linear in the size of the message times the
+ * nesting depth.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
 #endif
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -25,6 +28,7 @@
 
 #include "mime_scan.h"
 #include "hdr.h"
+#include "mime_field.h"
 #include "mime_parse.h"
 #include "mimeskip.h"
 #include "util/buf.h"
@@ -43,11 +47,13 @@ mime_gmime_init(void)
 	}
 }
 
+/* lower_copy - src (its first srclen octets at most, up to its NUL) in lower case in dst
+ * of dstlen, cut short to fit */
 static void
-lower_copy(char *dst, size_t dstlen, const char *src)
+lower_copy(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
 	size_t i = 0;
-	for (; src && src[i] && i + 1 < dstlen; i++)
+	for (; src && i < srclen && src[i] && i + 1 < dstlen; i++)
 		dst[i] = (char)tolower((unsigned char)src[i]);
 	dst[i] = '\0';
 }
@@ -79,9 +85,17 @@ static void
 read_disposition(mime_part *p, const char *msg, const struct hdr_field *f)
 {
 	char *v = hdr_value(msg, f);
-	GMimeContentDisposition *d = g_mime_content_disposition_parse(NULL, v);
+	GMimeContentDisposition *d;
+	struct mime_field mf;
 	const char *name;
 
+	if (mime_field_disposition(v, &mf) == 0) {	/* the plain form, without GMime's objects */
+		p->attachment = mf.type_len == 10 && strncasecmp(mf.type, "attachment", 10) == 0;
+		p->filename = mime_field_param(&mf, "filename");
+		free(v);
+		return;
+	}
+	d = g_mime_content_disposition_parse(NULL, v);
 	free(v);
 	if (d == NULL)
 		return;
@@ -174,13 +188,30 @@ read_type(scan *sc, int idx, int in_digest)
 		snprintf(sc->why, sc->whylen, "malformed Content-Type \"%.60s\"", p->ct_value);
 		return -1;
 	}
+	struct mime_field mf;
+	if (mime_field_type(p->ct_value, &mf) == 0) {	/* the plain form, without GMime's objects */
+		lower_copy(p->type, sizeof p->type, mf.type, mf.type_len);
+		lower_copy(p->subtype, sizeof p->subtype, mf.subtype, mf.subtype_len);
+		p->charset = mime_field_param(&mf, "charset");
+		p->boundary = mime_field_param(&mf, "boundary");
+		p->start = mime_field_param(&mf, "start");
+		if (p->filename == NULL)
+			p->filename = mime_field_param(&mf, "name");
+		p->mime_type = xmalloc(mf.type_len + mf.subtype_len + 2);
+		memcpy(p->mime_type, mf.type, mf.type_len);
+		p->mime_type[mf.type_len] = '/';
+		memcpy(p->mime_type + mf.type_len + 1, mf.subtype, mf.subtype_len);
+		p->mime_type[mf.type_len + 1 + mf.subtype_len] = '\0';
+		return 0;
+	}
 	GMimeContentType *ct = g_mime_content_type_parse(NULL, p->ct_value);
 	if (!ct) {
 		snprintf(sc->why, sc->whylen, "malformed Content-Type \"%.60s\"", p->ct_value);
 		return -1;
 	}
-	lower_copy(p->type, sizeof p->type, g_mime_content_type_get_media_type(ct));
-	lower_copy(p->subtype, sizeof p->subtype, g_mime_content_type_get_media_subtype(ct));
+	lower_copy(p->type, sizeof p->type, g_mime_content_type_get_media_type(ct), SIZE_MAX);
+	lower_copy(p->subtype, sizeof p->subtype, g_mime_content_type_get_media_subtype(ct),
+	    SIZE_MAX);
 	const char *v;
 	if ((v = g_mime_content_type_get_parameter(ct, "charset")))
 		p->charset = xstrdup(v);

@@ -5,7 +5,8 @@
  * mime_msg.h).
  *
  * The scan is strict where parsers disagree (mime_scan.c says where), and reads each
- * part's Content-* values with GMime's own functions, so that where it accepts a
+ * part's Content-* values as GMime reads them (mime_field.h for the plain form, GMime's
+ * own functions for the rest), so that where it accepts a
  * message its reading is GMime's: the same tree, the same content windows to the octet
  * (check_note and check_mime_find test both against GMime's parse).
  */
