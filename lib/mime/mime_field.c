@@ -116,38 +116,41 @@ plain_octets(const char *v)
 	return strstr(v, "=?") == NULL;
 }
 
-int
-mime_field_type(const char *v, struct mime_field *out)
+/* read_field - v's value (with_subtype: "type/subtype", else a disposition token) and
+ * its parameters into *out; 0, or -1 when v is not of the plain form */
+static int
+read_field(const char *v, int with_subtype, struct mime_field *out)
 {
 	const char *p = ows(v), *q;
 
-	if (!plain_octets(v))
+	out->subtype = NULL;
+	out->subtype_len = 0;
+	if (!plain_octets(v) || (q = span(p, C_TOKEN)) == p)
 		return -1;
 	out->type = p;
-	if ((q = span(p, C_TOKEN)) == p || *q != '/')
-		return -1;
 	out->type_len = (size_t)(q - p);
-	out->subtype = p = q + 1;
-	if ((q = span(p, C_TOKEN)) == p)
-		return -1;
-	out->subtype_len = (size_t)(q - p);
+	if (with_subtype) {
+		if (*q != '/')
+			return -1;
+		p = q + 1;
+		if ((q = span(p, C_TOKEN)) == p)
+			return -1;
+		out->subtype = p;
+		out->subtype_len = (size_t)(q - p);
+	}
 	return read_params(ows(q), out);
+}
+
+int
+mime_field_type(const char *v, struct mime_field *out)
+{
+	return read_field(v, 1, out);
 }
 
 int
 mime_field_disposition(const char *v, struct mime_field *out)
 {
-	const char *p = ows(v), *q;
-
-	if (!plain_octets(v))
-		return -1;
-	out->type = p;
-	out->subtype = NULL;
-	out->subtype_len = 0;
-	if ((q = span(p, C_TOKEN)) == p)
-		return -1;
-	out->type_len = (size_t)(q - p);
-	return read_params(ows(q), out);
+	return read_field(v, 0, out);
 }
 
 char *
