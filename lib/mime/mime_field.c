@@ -21,22 +21,19 @@
 enum { C_TOKEN = 1, C_ATTR = 2, C_QTEXT = 4, C_OWS = 8 };
 
 /* cls - what each octet may be: RFC 2045's token octets (printable ASCII but the
- * tspecials), the attribute's (a token's but "*", "'" and "%"), a quoted value's
- * (printable ASCII and space but DQUOTE and "\"), and the spaces between */
-static unsigned char cls[256];
-
-__attribute__((constructor)) static void
-cls_init(void)
-{
-	for (int c = 0x21; c < 0x7f; c++) {
-		if (strchr("()<>@,;:\\\"/[]?=", c) == NULL)
-			cls[c] |= C_TOKEN | (strchr("*'%", c) == NULL ? C_ATTR : 0);
-		if (c != '"' && c != '\\')
-			cls[c] |= C_QTEXT;
-	}
-	cls[' '] |= C_QTEXT | C_OWS;
-	cls['\t'] |= C_OWS;
-}
+ * tspecials "()<>@,;:\\"/[]?="), the attribute's (a token's but RFC 2231's "*", "'" and
+ * "%"), a quoted value's (printable ASCII and space but DQUOTE and "\\"), and the spaces
+ * between */
+#define TAQ (C_TOKEN | C_ATTR | C_QTEXT)	/* a token's, an attribute's, a quoted value's */
+#define TQ (C_TOKEN | C_QTEXT)			/* not an attribute's */
+static const unsigned char cls[256] = {
+	['\t'] = C_OWS, [' '] = C_OWS | C_QTEXT,
+	['!'] = TAQ, ['#'] = TAQ, ['$'] = TAQ, ['%'] = TQ, ['&'] = TAQ, ['\''] = TQ,
+	['('] = C_QTEXT, [')'] = C_QTEXT, ['*'] = TQ, ['+'] = TAQ, [','] = C_QTEXT,
+	['-'] = TAQ, ['.'] = TAQ, ['/'] = C_QTEXT, ['0' ... '9'] = TAQ,
+	[':' ... '@'] = C_QTEXT, ['A' ... 'Z'] = TAQ, ['['] = C_QTEXT, [']'] = C_QTEXT,
+	['^' ... '~'] = TAQ,
+};
 
 /* ows - past the spaces and tabs at p */
 static const char *

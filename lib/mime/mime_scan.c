@@ -172,6 +172,30 @@ parse_headers(scan *sc, int idx, size_t s, size_t e)
 	return 0;
 }
 
+/* read_type_plain - read_type() for a value of the plain form (mime_field.h), without
+ * GMime's objects; 0 for any other */
+static int
+read_type_plain(mime_part *p)
+{
+	struct mime_field mf;
+
+	if (mime_field_type(p->ct_value, &mf) != 0)
+		return 0;
+	lower_copy(p->type, sizeof p->type, mf.type, mf.type_len);
+	lower_copy(p->subtype, sizeof p->subtype, mf.subtype, mf.subtype_len);
+	p->mime_type = xmalloc(mf.type_len + mf.subtype_len + 2);	/* "type/subtype" */
+	memcpy(p->mime_type, mf.type, mf.type_len);
+	p->mime_type[mf.type_len] = '/';
+	memcpy(p->mime_type + mf.type_len + 1, mf.subtype, mf.subtype_len);
+	p->mime_type[mf.type_len + 1 + mf.subtype_len] = '\0';
+	p->charset = mime_field_param(&mf, "charset");
+	p->boundary = mime_field_param(&mf, "boundary");
+	p->start = mime_field_param(&mf, "start");
+	if (p->filename == NULL)
+		p->filename = mime_field_param(&mf, "name");
+	return 1;
+}
+
 /* read_type - set type, subtype and parameters from the Content-Type value, as GMime
  * reads it */
 static int
@@ -188,22 +212,8 @@ read_type(scan *sc, int idx, int in_digest)
 		snprintf(sc->why, sc->whylen, "malformed Content-Type \"%.60s\"", p->ct_value);
 		return -1;
 	}
-	struct mime_field mf;
-	if (mime_field_type(p->ct_value, &mf) == 0) {	/* the plain form, without GMime's objects */
-		lower_copy(p->type, sizeof p->type, mf.type, mf.type_len);
-		lower_copy(p->subtype, sizeof p->subtype, mf.subtype, mf.subtype_len);
-		p->charset = mime_field_param(&mf, "charset");
-		p->boundary = mime_field_param(&mf, "boundary");
-		p->start = mime_field_param(&mf, "start");
-		if (p->filename == NULL)
-			p->filename = mime_field_param(&mf, "name");
-		p->mime_type = xmalloc(mf.type_len + mf.subtype_len + 2);
-		memcpy(p->mime_type, mf.type, mf.type_len);
-		p->mime_type[mf.type_len] = '/';
-		memcpy(p->mime_type + mf.type_len + 1, mf.subtype, mf.subtype_len);
-		p->mime_type[mf.type_len + 1 + mf.subtype_len] = '\0';
+	if (read_type_plain(p))
 		return 0;
-	}
 	GMimeContentType *ct = g_mime_content_type_parse(NULL, p->ct_value);
 	if (!ct) {
 		snprintf(sc->why, sc->whylen, "malformed Content-Type \"%.60s\"", p->ct_value);

@@ -6,9 +6,9 @@
  *
  * The scan is strict where parsers disagree (mime_scan.c says where), and reads each
  * part's Content-* values as GMime reads them (mime_field.h for the plain form, GMime's
- * own functions for the rest), so that where it accepts a
- * message its reading is GMime's: the same tree, the same content windows to the octet
- * (check_note and check_mime_find test both against GMime's parse).
+ * own functions for the rest), so that where it accepts a message its reading is
+ * GMime's: the same tree, the same content windows to the octet (check_note and
+ * check_inv_find test both against GMime's parse).
  */
 #ifndef PS_MIME_SCAN_H
 #define PS_MIME_SCAN_H
