@@ -3,10 +3,10 @@
  * lib/mime/mime_field.c reads without GMime's objects, against GMime's own reading of
  * the same value (g_mime_content_type_parse, g_mime_content_disposition_parse): the
  * type, the subtype, the "type/subtype" GMime gives, whether it is an attachment, and
- * every parameter, by name, with GMime's count of them. The values are a table of
- * what mail software writes and what it should not, and 200,000 made of random pieces,
- * each also with one octet changed, put in or taken out: whatever mime_field reads it
- * must read as GMime does, and it must read most of the plain ones.
+ * every parameter, by name, with GMime's count of them. The values are a table of 54,
+ * what mail software writes and what it should not, and 100,000 made of random pieces,
+ * each read again with one octet changed, put in or taken out: whatever mime_field
+ * reads it must read as GMime does, and it must read most of the plain ones.
  */
 #include <check.h>
 #include <stdio.h>
