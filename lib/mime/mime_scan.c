@@ -193,6 +193,7 @@ read_type_plain(mime_part *p)
 	p->start = mime_field_param(&mf, "start");
 	if (p->filename == NULL)
 		p->filename = mime_field_param(&mf, "name");
+	p->ct_plain = 1;
 	return 1;
 }
 

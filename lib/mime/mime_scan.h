@@ -41,6 +41,8 @@ typedef struct mime_part {
 	size_t ct_start, ct_end;	/* the Content-Type field's bytes, or 0, 0 */
 	size_t cte_start, cte_end;	/* the Content-Transfer-Encoding field's bytes */
 	char *ct_value;		/* the raw unfolded Content-Type value, or NULL */
+	int ct_plain;		/* ct_value is of the plain form (mime_field.h) and was read
+				   without GMime */
 } mime_part;
 
 typedef struct mime_tree {

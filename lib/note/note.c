@@ -19,6 +19,7 @@
 #include "note.h"
 #include "note_int.h"
 #include "mime/hdr.h"
+#include "mime/mime_plain.h"
 #include "util/xalloc.h"
 
 /* One replacement of input bytes [start, end) by data. */
@@ -626,7 +627,7 @@ note_inject_scanned(const note_opts *o, const char *msg, size_t len, const mime_
 	j.r = r;
 	j.t = t;
 	const char *marker = j.o->marker_name ? j.o->marker_name : NOTE_MARKER_NAME;
-	int text = -1, html = -1;
+	int text = -1, html = -1, last;
 
 	r->body_offset = t->parts[0].body_start;
 	const char *s;
@@ -652,9 +653,12 @@ note_inject_scanned(const note_opts *o, const char *msg, size_t len, const mime_
 		goto done;
 	}
 	/* GMime must read the structure as the scan did, up to the parts the note
-	 * changes: the octets after them stay as they are (mime_scan_agrees_upto) */
-	if (!(parsed ? mime_scan_agrees_with(parsed, t) :
-	    mime_scan_agrees_upto(msg, len, t, text > html ? text : html))) {
+	 * changes: the octets after them stay as they are (mime_scan_agrees_upto). A
+	 * plain structure is GMime's reading by construction (mime_plain.h); any other
+	 * GMime parses to tell. */
+	last = text > html ? text : html;
+	if (!(parsed ? mime_scan_agrees_with(parsed, t) : mime_plain_upto(msg, len, t, last) ||
+	    mime_scan_agrees_upto(msg, len, t, last))) {
 		unchanged(r, "MIME: GMime reads the structure differently%s", "");
 		goto done;
 	}

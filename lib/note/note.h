@@ -34,8 +34,11 @@
  * present, a reply (optional), broken MIME (a boundary line that is not a delimiter,
  * a missing closing boundary, a header line without a colon, two Content-Type,
  * Content-Transfer-Encoding or Content-Disposition fields in a part, a structure GMime
- * reads differently up to the parts the note goes into), an unknown or stateful charset, malformed base64 or quoted-printable,
- * a part over the size limit, HTML with <html> but neither </body> nor </html>.
+ * reads differently up to the parts the note goes into: GMime parses it unless it is
+ * of the plain form, which GMime reads as the scan does by construction,
+ * mime/mime_plain.h), an unknown or stateful charset, malformed base64 or
+ * quoted-printable, a part over the size limit, HTML with <html> but neither </body>
+ * nor </html>.
  *
  * All message input is untrusted. The notes are trusted UTF-8 (tmpl_render output).
  */
@@ -116,7 +119,7 @@ int note_inject_parsed(const note_opts *o, const char *msg, size_t len, GMimeObj
  * note_inject_scanned - note_inject for a caller that holds the scan of msg[0..len)
  * already (mime/mime_scan.h: t, mime_scan's without GMime's parse, or with it; the
  * caller keeps and clears it), and GMime's reading of it as note_inject_parsed takes
- * it (NULL: the structure check parses).
+ * it (NULL: the structure check parses, unless the structure is plain).
  */
 int note_inject_scanned(const note_opts *o, const char *msg, size_t len, const mime_tree *t,
     GMimeObject *parsed, const char *text_note, const char *html_note, note_result *r);
