@@ -73,34 +73,8 @@ filter_view_close(struct filter_view *v)
 int
 filter_rcpt_name(const struct mime_head *head, const char *rcpt, char *buf, size_t len)
 {
-	static const GMimeAddressType types[] = {GMIME_ADDRESS_TYPE_TO, GMIME_ADDRESS_TYPE_CC};
 	char addr[320];
-	size_t alen;
-	int found = 0;
 
 	outbound_bare_address(rcpt, addr, sizeof(addr));
-	alen = strlen(addr);
-	buf[0] = '\0';
-	for (size_t t = 0; !found && t < sizeof(types) / sizeof(types[0]); t++) {
-		InternetAddressList *list = mime_head_addresses(head, types[t]);
-		int n = internet_address_list_length(list);
-
-		for (int i = 0; i < n; i++) {
-			InternetAddress *ia = internet_address_list_get_address(list, i);
-			const char *name;
-
-			if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
-				continue;
-			if (strlen(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia))) != alen ||
-			    strcasecmp(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)), addr) != 0)
-				continue;
-			if ((name = internet_address_get_name(ia)) != NULL && *name != '\0') {
-				snprintf(buf, len, "%s", name);
-				found = 1;
-				break;
-			}
-		}
-		g_object_unref(list);
-	}
-	return found;
+	return mime_head_display_name(head, addr, buf, len);
 }

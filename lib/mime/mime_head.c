@@ -3,8 +3,10 @@
  * message's bytes where mime_parse left the message's own fields out of that part (see
  * mime_head.h). Each function walks the header once.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "mime_addr.h"
 #include "mime_head.h"
 #include "mimeskip.h"
 
@@ -291,4 +293,80 @@ mime_head_addresses(const struct mime_head *mh, GMimeAddressType type)
 			add_parsed(all, raw, strlen(raw));
 	}
 	return all;
+}
+
+/* name_in_list - the name of the first mailbox of list whose address is addr (any case)
+ * and that has one, into buf of len; 1 if there is one */
+static int
+name_in_list(InternetAddressList *list, const char *addr, char *buf, size_t len)
+{
+	int n = internet_address_list_length(list);
+
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		const char *a, *name;
+
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+		a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+		if (g_ascii_strcasecmp(a, addr) == 0 && (name = internet_address_get_name(ia)) != NULL &&
+		    *name != '\0') {
+			snprintf(buf, len, "%s", name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* name_in_field - name_in_list for the raw value of field f: read in the plain form
+ * without GMime's objects (mime_addr.h), or by GMime */
+static int
+name_in_field(const struct field *f, const char *addr, char *buf, size_t len)
+{
+	struct mime_mailbox mb[MIME_ADDR_MAX];
+	int n = mime_addr_list(f->value, f->vlen, mb), found = 0;
+	size_t alen = strlen(addr);
+	InternetAddressList *list;
+
+	if (n < 0) {
+		list = internet_address_list_new();
+		add_parsed(list, f->value, f->vlen);
+		found = name_in_list(list, addr, buf, len);
+		g_object_unref(list);
+		return found;
+	}
+	for (int i = 0; i < n; i++)
+		if (mb[i].addr_len == alen && g_ascii_strncasecmp(mb[i].addr, addr, alen) == 0 &&
+		    mb[i].name_len > 0) {
+			snprintf(buf, len, "%.*s", (int)mb[i].name_len, mb[i].name);
+			return 1;
+		}
+	return 0;
+}
+
+int
+mime_head_display_name(const struct mime_head *mh, const char *addr, char *buf, size_t len)
+{
+	static const GMimeAddressType types[] = {GMIME_ADDRESS_TYPE_TO, GMIME_ADDRESS_TYPE_CC};
+	struct head_raw *h = mh != NULL ? mh->raw : NULL;
+
+	buf[0] = '\0';
+	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+		struct field f;
+		size_t at = 0;
+
+		if (h == NULL) {
+			InternetAddressList *list = mime_head_addresses(mh, types[t]);
+			int found = name_in_list(list, addr, buf, len);
+
+			g_object_unref(list);
+			if (found)
+				return 1;
+			continue;
+		}
+		while (next_field(h, &at, &f))
+			if (is_name(&f, address_header[types[t]]) && name_in_field(&f, addr, buf, len))
+				return 1;
+	}
+	return 0;
 }

@@ -68,4 +68,10 @@ char *mime_head_message_id(const struct mime_head *h);
  * order, as g_mime_message_get_addresses(); never NULL. The caller unrefs the list. */
 InternetAddressList *mime_head_addresses(const struct mime_head *h, GMimeAddressType type);
 
+/* mime_head_display_name - the display name of the first mailbox whose address is addr
+ * (any case) and that has a name, in the To fields, then the Cc fields, as
+ * mime_head_addresses gives them; 1 with it in buf (cut to len), 0 (buf empty) if none
+ * has. A value of the plain form is read without GMime's objects (mime_addr.h). */
+int mime_head_display_name(const struct mime_head *h, const char *addr, char *buf, size_t len);
+
 #endif

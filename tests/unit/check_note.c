@@ -18,6 +18,7 @@
 #include "util/xalloc.h"
 #include "test_mime.h"
 #include "test_run.h"
+#include "test_windows.h"
 
 /* RFC 4648 section 10 test vectors, plus malformed input that must be refused. */
 static const struct {
@@ -529,29 +530,17 @@ START_TEST(test_options)
 }
 END_TEST
 
-/* gmime_leaves - GMime's leaf parts under o, in the order of the message */
-static void
-gmime_leaves(GMimeObject *o, GMimeObject **out, size_t *n, size_t max)
-{
-	if (GMIME_IS_MULTIPART(o)) {
-		for (int i = 0; i < g_mime_multipart_get_count(GMIME_MULTIPART(o)); i++)
-			gmime_leaves(g_mime_multipart_get_part(GMIME_MULTIPART(o), i), out, n, max);
-	} else if (*n < max)
-		out[(*n)++] = o;
-}
-
 /*
  * same_windows - where the scan reads m, each leaf's content is the window GMime's part
- * in the same place reads, to the octet (an attached message is a leaf to the scan,
- * and parsed by GMime: only its place is compared)
+ * in the same place reads, to the octet (test_windows.h)
  */
 static void
 same_windows(const char *m)
 {
-	GMimeObject *parsed = gmime_parse(m), *leaves[32];
+	GMimeObject *parsed = gmime_parse(m);
 	mime_tree t;
 	char why[200];
-	size_t n = 0, k = 0;
+	size_t bad;
 
 	if (mime_scan(m, strlen(m), &t, why, sizeof why) != 0) {
 		mime_tree_clear(&t);	/* a refused scan may hold parts */
@@ -560,28 +549,8 @@ same_windows(const char *m)
 		return;		/* refused: the note leaves the message alone */
 	}
 	ck_assert_ptr_nonnull(parsed);
-	gmime_leaves(parsed, leaves, &n, 32);
-	for (size_t i = 0; i < t.nparts; i++) {
-		const mime_part *p = &t.parts[i];
-		GMimeDataWrapper *w;
-		GMimeStream *s;
-
-		if (strcmp(p->type, "multipart") == 0)
-			continue;
-		ck_assert_uint_lt(k, n);
-		if (!GMIME_IS_PART(leaves[k])) {
-			ck_assert_msg(GMIME_IS_MESSAGE_PART(leaves[k]), "part %zu: %s/%s", i, p->type,
-			    p->subtype);
-			k++;
-			continue;
-		}
-		w = g_mime_part_get_content(GMIME_PART(leaves[k++]));
-		s = w ? g_mime_data_wrapper_get_stream(w) : NULL;
-		ck_assert_ptr_nonnull(s);
-		ck_assert_int_eq(s->bound_start, (gint64) p->body_start);
-		ck_assert_int_eq(s->bound_start + g_mime_stream_length(s), (gint64) p->body_end);
-	}
-	ck_assert_uint_eq(k, n);
+	ck_assert_msg(test_same_windows(parsed, &t, &bad), "part %zu: %s/%s", bad,
+	    bad < t.nparts ? t.parts[bad].type : "", bad < t.nparts ? t.parts[bad].subtype : "");
 	mime_tree_clear(&t);
 	g_object_unref(parsed);
 }
