@@ -324,12 +324,12 @@ static int
 name_in_field(const struct field *f, const char *addr, char *buf, size_t len)
 {
 	struct mime_mailbox mb[MIME_ADDR_MAX];
-	int n = mime_addr_list(f->value, f->vlen, mb), found = 0;
+	int n = mime_addr_list(f->value, f->vlen, mb), found;
 	size_t alen = strlen(addr);
-	InternetAddressList *list;
 
 	if (n < 0) {
-		list = internet_address_list_new();
+		InternetAddressList *list = internet_address_list_new();
+
 		add_parsed(list, f->value, f->vlen);
 		found = name_in_list(list, addr, buf, len);
 		g_object_unref(list);

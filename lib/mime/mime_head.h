@@ -14,7 +14,9 @@
  * block: mimeskip.h), it hands their octets over with mime_head_set_raw, and these
  * read them there, with the same GMime functions GMimeHeader uses on the same raw
  * values (g_mime_utils_header_unfold, g_mime_utils_header_decode_text,
- * internet_address_list_parse, g_mime_utils_decode_message_id).
+ * internet_address_list_parse, g_mime_utils_decode_message_id); an address value of
+ * the plain form, where only the display name of one address is asked for, without
+ * GMime's objects (mime_addr.h).
  */
 #ifndef PS_MIME_HEAD_H
 #define PS_MIME_HEAD_H
