@@ -4,7 +4,6 @@
  * name of a recipient. The message is untrusted; nothing here changes it.
  */
 #include <string.h>
-#include <strings.h>
 
 #include <gmime/gmime.h>
 

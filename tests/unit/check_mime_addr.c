@@ -164,7 +164,7 @@ START_TEST(test_random)
 }
 END_TEST
 
-/* display - the lookup over GMime's lists of every To, then Cc field of block */
+/* display_gmime - the lookup over GMime's lists of every To, then Cc field of block */
 static int
 display_gmime(const char *block, const char *addr, char *buf, size_t len)
 {
@@ -179,7 +179,7 @@ display_gmime(const char *block, const char *addr, char *buf, size_t len)
 			InternetAddressList *l;
 			char *copy;
 
-			if (p != block && p[-1] != '\n') {
+			if ((p != block && p[-1] != '\n') || p[strlen(fields[t])] != ':') {
 				p++;
 				continue;
 			}

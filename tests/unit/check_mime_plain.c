@@ -30,7 +30,7 @@
 #include "test_windows.h"
 #include "util/buf.h"
 
-#ifndef MESSAGES
+#ifndef MESSAGES		/* -DMESSAGES=200000 for a longer run by hand */
 #define MESSAGES 4000		/* messages made, each read as made and MUTANTS times changed */
 #endif
 #define MUTANTS 4
