@@ -12,7 +12,9 @@
  * not; contents with lines that start like a delimiter, that are a parent's delimiter,
  * with a CR or a NUL inside, or longer than a line may be; delimiters with blanks after
  * them or junk, a close delimiter missing, an empty line missing; LF, CR LF and both
- * mixed. Each is read again with octets changed, put in or taken out. The seed is
+ * mixed. Each is read again with octets changed, put in or taken out. Four messages in
+ * the shapes Outlook, Thunderbird, Apple Mail and Gmail write must be plain, part by
+ * part, and read alike. The seed is
  * fixed, so a failure names a message that can be made again (it is written to
  * $TMPDIR/check_mime_plain.eml).
  */
@@ -517,11 +519,87 @@ START_TEST(test_rules)
 }
 END_TEST
 
+/* The shapes common mail programs write (their boundaries, folded Content-Type fields,
+ * parameters and encodings) are plain, and GMime reads them as the scan does. */
+static const char *const mailers[] = {
+	/* Outlook: a mixed with an alternative, quoted-printable text, an XML attachment */
+	"From: Seller <billing@example.com>\r\nTo: Buyer <ap@example.net>\r\n"
+	"Subject: Invoice 2026-001\r\nThread-Index: AdtKLF5vAbCdEfGh\r\nMIME-Version: 1.0\r\n"
+	"Content-Type: multipart/mixed;\r\n\tboundary=\"----=_NextPart_000_0001_01DB4A2C.5E6F7A80\"\r\n"
+	"X-Mailer: Microsoft Outlook 16.0\r\n\r\nThis is a multipart message in MIME format.\r\n\r\n"
+	"------=_NextPart_000_0001_01DB4A2C.5E6F7A80\r\n"
+	"Content-Type: multipart/alternative;\r\n\tboundary=\"----=_NextPart_001_0002_01DB4A2C.5E6F7A80\"\r\n\r\n\r\n"
+	"------=_NextPart_001_0002_01DB4A2C.5E6F7A80\r\n"
+	"Content-Type: text/plain;\r\n\tcharset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+	"Dear customer,=0D=0A=0D=0Aplease find the invoice attached.\r\n\r\n"
+	"------=_NextPart_001_0002_01DB4A2C.5E6F7A80\r\n"
+	"Content-Type: text/html;\r\n\tcharset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+	"<html><body><p>Dear customer,</p></body></html>\r\n\r\n"
+	"------=_NextPart_001_0002_01DB4A2C.5E6F7A80--\r\n\r\n"
+	"------=_NextPart_000_0001_01DB4A2C.5E6F7A80\r\n"
+	"Content-Type: application/xml;\r\n\tname=\"invoice-2026-001.xml\"\r\n"
+	"Content-Transfer-Encoding: base64\r\n"
+	"Content-Disposition: attachment;\r\n\tfilename=\"invoice-2026-001.xml\"\r\n\r\n"
+	"PD94bWwgdmVyc2lvbj0iMS4wIj8+PEludm9pY2U+PC9JbnZvaWNlPgo=\r\n\r\n"
+	"------=_NextPart_000_0001_01DB4A2C.5E6F7A80--\r\n\r\n",
+	/* Thunderbird: flowed text and a PDF */
+	"Message-ID: <a1b2@example.com>\r\nDate: Fri, 4 Dec 2026 10:00:00 +0100\r\nMIME-Version: 1.0\r\n"
+	"User-Agent: Mozilla Thunderbird\r\nTo: ap@example.net\r\nFrom: billing@example.com\r\n"
+	"Subject: Invoice\r\nContent-Type: multipart/mixed; boundary=\"------------0K1Mmwv8RLEf1nB9mWqBiGKE\"\r\n\r\n"
+	"This is a multi-part message in MIME format.\r\n"
+	"--------------0K1Mmwv8RLEf1nB9mWqBiGKE\r\n"
+	"Content-Type: text/plain; charset=UTF-8; format=flowed\r\nContent-Transfer-Encoding: 7bit\r\n\r\n"
+	"Hello,\r\n\r\nthe invoice is attached.\r\n\r\n"
+	"--------------0K1Mmwv8RLEf1nB9mWqBiGKE\r\n"
+	"Content-Type: application/pdf; name=\"invoice.pdf\"\r\n"
+	"Content-Disposition: attachment; filename=\"invoice.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+	"JVBERi0xLjcKJeLjz9MK\r\n\r\n--------------0K1Mmwv8RLEf1nB9mWqBiGKE--\r\n",
+	/* Apple Mail: an alternative, its boundary folded onto the next line */
+	"From: Seller <billing@example.com>\r\nContent-Type: multipart/alternative;\r\n"
+	"\tboundary=\"Apple-Mail=_8E2F6D6B-0C1A-4E43-9B7D-5F3F2E1D0C9B\"\r\n"
+	"Mime-Version: 1.0 (Mac OS X Mail 16.0)\r\nSubject: Welcome\r\nTo: ap@example.net\r\n\r\n\r\n"
+	"--Apple-Mail=_8E2F6D6B-0C1A-4E43-9B7D-5F3F2E1D0C9B\r\n"
+	"Content-Transfer-Encoding: 7bit\r\nContent-Type: text/plain;\r\n\tcharset=us-ascii\r\n\r\nWelcome.\r\n\r\n"
+	"--Apple-Mail=_8E2F6D6B-0C1A-4E43-9B7D-5F3F2E1D0C9B\r\n"
+	"Content-Transfer-Encoding: 7bit\r\nContent-Type: text/html;\r\n\tcharset=us-ascii\r\n\r\n"
+	"<html><head></head><body>Welcome.</body></html>\r\n"
+	"--Apple-Mail=_8E2F6D6B-0C1A-4E43-9B7D-5F3F2E1D0C9B--\r\n",
+	/* Gmail: an alternative */
+	"MIME-Version: 1.0\r\nFrom: Seller <billing@example.com>\r\nDate: Fri, 4 Dec 2026 10:00:00 +0100\r\n"
+	"Message-ID: <CAAbc@mail.gmail.com>\r\nSubject: Invoice\r\nTo: ap@example.net\r\n"
+	"Content-Type: multipart/alternative; boundary=\"000000000000b3c4d505f1a2b3c4\"\r\n\r\n"
+	"--000000000000b3c4d505f1a2b3c4\r\nContent-Type: text/plain; charset=\"UTF-8\"\r\n\r\nHello\r\n\r\n"
+	"--000000000000b3c4d505f1a2b3c4\r\nContent-Type: text/html; charset=\"UTF-8\"\r\n"
+	"Content-Transfer-Encoding: quoted-printable\r\n\r\n<div dir=3D\"ltr\">Hello</div>\r\n\r\n"
+	"--000000000000b3c4d505f1a2b3c4--\r\n",
+};
+
+START_TEST(test_mailers)
+{
+	const char *m = mailers[_i];
+	size_t len = strlen(m);
+	mime_tree t;
+	char why[256];
+
+	mime_gmime_init();
+	ck_assert_msg(mime_scan(m, len, &t, why, sizeof why) == 0, "%s", why);
+	ck_assert_uint_ge(t.nparts, 3);
+	for (size_t last = 0; last < t.nparts; last++) {
+		ck_assert_msg(mime_plain_upto(m, len, &t, (int)last), "part %zu", last);
+		ck_assert_int_eq(mime_scan_agrees_upto(m, len, &t, (int)last), 1);
+	}
+	ck_assert_int_eq(mime_scan_agrees(m, len, &t), 1);
+	ck_assert(same_windows(m, len, &t));
+	mime_tree_clear(&t);
+}
+END_TEST
+
 int
 main(void)
 {
 	const struct test_case tests[] = {
-		TEST_ONCE(test_rules), TEST_ONCE(test_random), TEST_ONCE(test_mutants),
+		TEST_ONCE(test_rules), TEST_LOOP(test_mailers, mailers), TEST_ONCE(test_random),
+		TEST_ONCE(test_mutants),
 	};
 
 	return test_main("mime_plain", 120, tests, TEST_COUNT(tests));
