@@ -14,9 +14,8 @@
  * them or junk, a close delimiter missing, an empty line missing; LF, CR LF and both
  * mixed. Each is read again with octets changed, put in or taken out. Four messages in
  * the shapes Outlook, Thunderbird, Apple Mail and Gmail write must be plain, part by
- * part, and read alike. The seed is
- * fixed, so a failure names a message that can be made again (it is written to
- * $TMPDIR/check_mime_plain.eml).
+ * part, and read alike. The seed is fixed, so a failure names a message that can be
+ * made again (it is written to $TMPDIR/check_mime_plain.eml).
  */
 #include <check.h>
 #include <stdint.h>
