@@ -23,7 +23,7 @@ boundary_plain(const char *b)
 		unsigned char c = (unsigned char)b[i];
 
 		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c != '\0' && strchr(bchars, c) != NULL)))
+		    strchr(bchars, c) != NULL))
 			return 0;
 	}
 	return 1;
@@ -90,18 +90,13 @@ int
 mime_plain_upto(const char *msg, size_t len, const mime_tree *t, int last)
 {
 	size_t nparts = t->nparts, end = len;
+	int c = mime_tree_upto_child(t, last);
 
 	if (nparts == 0 || last < 0 || (size_t)last >= nparts)
 		return 0;
-	if (last > 0 && strcmp(t->parts[0].type, "multipart") == 0) {
-		int c = last;
-
-		while (t->parts[c].parent != 0)
-			c = t->parts[c].parent;
-		if (t->parts[c].next >= 0) {	/* the region ends with the top-level part c */
-			nparts = (size_t)t->parts[c].next;
-			end = t->parts[c].body_end;
-		}
+	if (c >= 0) {			/* the region ends with the top-level part c */
+		nparts = (size_t)t->parts[c].next;
+		end = t->parts[c].body_end;
 	}
 	for (size_t i = 0; i < nparts; i++)
 		if (!part_plain(msg, len, &t->parts[i]))

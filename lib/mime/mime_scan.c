@@ -509,6 +509,19 @@ prefix_copy(const char *msg, size_t len, const mime_tree *t, int c, struct buf *
 }
 
 int
+mime_tree_upto_child(const mime_tree *t, int last)
+{
+	int c = last;
+
+	if (t->nparts == 0 || last <= 0 || (size_t)last >= t->nparts ||
+	    strcmp(t->parts[0].type, "multipart") != 0)
+		return -1;
+	while (t->parts[c].parent != 0)
+		c = t->parts[c].parent;
+	return t->parts[c].next >= 0 ? c : -1;	/* the last child: the whole message */
+}
+
+int
 mime_scan_agrees_upto(const char *msg, size_t len, const mime_tree *t, int last)
 {
 	struct buf b = {0};
@@ -516,15 +529,10 @@ mime_scan_agrees_upto(const char *msg, size_t len, const mime_tree *t, int last)
 	GMimeStream *st;
 	GMimeParser *parser;
 	GMimeObject *o;
-	int c = last, ok = 0, n = 0;
+	int c = mime_tree_upto_child(t, last), ok = 0, n = 0;
 	size_t k = 1;
 
-	if (t->nparts == 0 || last <= 0 || (size_t)last >= t->nparts ||
-	    strcmp(t->parts[0].type, "multipart") != 0)
-		return mime_scan_agrees(msg, len, t);
-	while (t->parts[c].parent != 0)
-		c = t->parts[c].parent;
-	if (t->parts[c].next < 0)		/* the last child: the whole message */
+	if (c < 0)
 		return mime_scan_agrees(msg, len, t);
 	mime_gmime_init();
 	prefix_copy(msg, len, t, c, &b);

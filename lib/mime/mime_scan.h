@@ -70,6 +70,10 @@ int mime_scan_agrees_with(GMimeObject *top, const mime_tree *t);
  * message's start to the end of the top-level part that holds part last (what comes
  * after it is not read: mime_scan.c says why that reading is the whole message's) */
 int mime_scan_agrees_upto(const char *msg, size_t len, const mime_tree *t, int last);
+/* mime_tree_upto_child - the top-level part of a multipart message that holds part last
+ * and is not the message's last one: GMime's reading up to last need read no further
+ * than its end; -1 when it must read the whole message */
+int mime_tree_upto_child(const mime_tree *t, int last);
 /* mime_tree_clear - free what t holds and zero it */
 void mime_tree_clear(mime_tree *t);
 
