@@ -24,8 +24,10 @@
 # E2E_MILTER_WRAPPER runs postsale-milter under a tool, e.g. callgrind, to profile the
 # running filter under this load. BENCH_CALIBRATE (e.g. "C100 C300 W300") adds, for
 # invoice mail, the no-op adding the header that also spends N microseconds of CPU (CN)
-# or waits N microseconds without the CPU (WN) at end of message (noop-milter -C, -W):
-# what a filter's work, and a filter's wait, at that point cost the MTA's throughput.
+# or waits N microseconds without the CPU (WN) at end of message (noop-milter -C, -W),
+# and for mail with a note the same with the body replaced too: what a filter's work,
+# and a filter's wait, at that point cost the MTA's throughput, and so what budget a
+# filter making those edits has for its own work before it falls below 0.9.
 # Each filter's CPU time (user + system, from /proc) is also summed over the rounds of
 # each kind, and printed per message: unlike msg/s, it barely moves when other work
 # shares the machine, so it shows what postsale-milter costs beyond the no-op. So is the
@@ -58,15 +60,18 @@ for kind in $KINDS; do
 	esac
 done
 [ -z "$OTHER" ] || [ -x "$OTHER" ] || { echo "bench: $OTHER is not a program" >&2; exit 2; }
-CALS=""
+# CALS: the calibrated no-ops of invoice mail (cal-CN, the tag's edit), CALB: of mail
+# with a note (calb-CN, the tag and the body)
+CALS="" CALB=""
 case " $KINDS " in
-*" invoice "*) ;;
-*) [ -z "$CAL" ] || echo "bench: BENCH_CALIBRATE is measured with invoice mail, which BENCH_KINDS leaves out" >&2
+*" invoice "*|*" note "*) ;;
+*) [ -z "$CAL" ] || echo "bench: BENCH_CALIBRATE is measured with invoice and note mail, which BENCH_KINDS leaves out" >&2
    CAL="" ;;
 esac
 for c in $CAL; do
 	[[ "$c" =~ ^[CW][0-9]{1,6}$ ]] || { echo "bench: BENCH_CALIBRATE takes CN and WN (microseconds), not $c" >&2; exit 2; }
-	CALS="$CALS cal-$c"
+	[[ " $KINDS " == *" invoice "* ]] && CALS="$CALS cal-$c"
+	[[ " $KINDS " == *" note "* ]] && CALB="$CALB calb-$c"
 done
 XML=${POSTSALE_CORPUS:-}/en16931/ubl-examples/ubl-tc434-example2.xml
 case " $KINDS " in
@@ -109,6 +114,7 @@ start_noop noop ""
 start_noop noop-h "-H"
 start_noop noop-hb "-H -B"
 for c in $CALS; do start_noop "$c" "-H -${c:4:1} ${c:5}"; done
+for c in $CALB; do start_noop "$c" "-H -B -${c:5:1} ${c:6}"; done
 start_postsale ps no
 start_postsale ps-notes yes
 [ -n "$OTHER" ] && start_postsale other no "$OTHER" && start_postsale other-notes yes "$OTHER"
@@ -204,7 +210,7 @@ setups_of() {
 	case "$1" in
 	plain) echo "none noop noop ps ${OTHER:+other} ${PGB:+pg}" ;;	# postsale makes no edit here
 	invoice) echo "none noop noop-h ps ${OTHER:+other} ${PGB:+pg} $CALS" ;;
-	note) echo "none noop noop-hb ps-notes ${OTHER:+other-notes} ${PGB:+pg-notes}" ;;
+	note) echo "none noop noop-hb ps-notes ${OTHER:+other-notes} ${PGB:+pg-notes} $CALB" ;;
 	esac
 }
 
@@ -322,19 +328,32 @@ PY
 	cpu_report "$kind" "filter CPU" CPU "$noop" "$edit" "$ps" "$other_s" "$pg_s"
 	cpu_report "$kind" "the machine's CPU (all processes, every core)" MCPU none "$noop" \
 		"$edit" "$ps" "$other_s" "$pg_s"
-	[ "$kind" = invoice ] || continue
-	for c in $CALS; do
-		python3 - "$c" "${RATE[$kind.$c]}" "${RATE[$kind.$edit]}" "$(getconf CLK_TCK)" \
-			"$((N * ROUNDS))" "${CPU[$kind.$c]}" "${CPU[$kind.$edit]}" <<'PY'
+	case "$kind" in
+	invoice) cals=$CALS edits="adding the header" ;;
+	note) cals=$CALB edits="making the note's edits (a header, the body)" ;;
+	*) cals="" ;;
+	esac
+	for c in $cals; do
+		python3 - "$kind" "$c" "$edits" "${RATE[$kind.$c]}" "${RATE[$kind.$edit]}" \
+			"${RATE[$kind.$noop]}" "$(getconf CLK_TCK)" "$((N * ROUNDS))" "${CPU[$kind.$c]}" \
+			"${CPU[$kind.$edit]}" <<'PY'
 import statistics, sys
-c, cal, edit = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
-tck, n, cpu_c, cpu_e = float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
-what = ("spending %s us of CPU" if c[4] == "C" else "waiting %s us") % c[5:]
-r = [x / y for x, y in zip(cal, edit)]
-print("invoice: no-op adding the header and %s at end of message / without, per round: %s;"
-      " median %.3f; its CPU %.3f ms a message, without %.3f ms"
-      % (what, " ".join("%.3f" % x for x in r), statistics.median(r),
-         cpu_c / tck / n * 1000, cpu_e / tck / n * 1000))
+kind, c, edits = sys.argv[1:4]
+cal, edit, noop = ([float(x) for x in a.split()] for a in sys.argv[4:7])
+tck, n, cpu_c, cpu_e = (float(x) for x in sys.argv[7:11])
+spec = c.split("-", 1)[1]
+what = ("spending %s us of CPU" if spec[0] == "C" else "waiting %s us") % spec[1:]
+
+
+def ratios(base):
+    r = [x / y for x, y in zip(cal, base)]
+    return "per round: %s; median %.3f" % (" ".join("%.3f" % x for x in r), statistics.median(r))
+
+
+print("%s: no-op %s and %s at end of message / without, %s; its CPU %.3f ms a message,"
+      " without %.3f ms" % (kind, edits, what, ratios(edit), cpu_c / tck / n * 1000,
+                            cpu_e / tck / n * 1000))
+print("%s: the same / no-op filter, %s" % (kind, ratios(noop)))
 PY
 	done
 done
