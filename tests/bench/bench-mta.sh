@@ -113,8 +113,11 @@ note-invoices = $2"
 start_noop noop ""
 start_noop noop-h "-H"
 start_noop noop-hb "-H -B"
-for c in $CALS; do start_noop "$c" "-H -${c:4:1} ${c:5}"; done
-for c in $CALB; do start_noop "$c" "-H -B -${c:5:1} ${c:6}"; done
+for c in $CALS $CALB; do
+	spec=${c#*-}	# CN or WN
+	case "$c" in calb-*) edits="-H -B" ;; *) edits="-H" ;; esac
+	start_noop "$c" "$edits -${spec:0:1} ${spec:1}"
+done
 start_postsale ps no
 start_postsale ps-notes yes
 [ -n "$OTHER" ] && start_postsale other no "$OTHER" && start_postsale other-notes yes "$OTHER"
